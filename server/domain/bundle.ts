@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { entitySchema } from './entity.js';
+import { featureServiceSchema } from './feature-service.js';
+import { featureViewSchema } from './feature-view.js';
+import { sourceSchema } from './source.js';
+
+/** A change set of definitions: what it names is created or updated, what it leaves out is untouched. */
+export const bundleSchema = z.strictObject({
+  entities: z.array(entitySchema).default([]),
+  sources: z.array(sourceSchema).default([]),
+  featureViews: z.array(featureViewSchema).default([]),
+  featureServices: z.array(featureServiceSchema).default([]),
+});
+
+export type Bundle = z.output<typeof bundleSchema>;
+export type BundleInput = z.input<typeof bundleSchema>;
+
+/** The JSON Schema of a bundle file, for editors (`GET /api/v1/schema`, `docs/bundle.schema.json`). */
+export function bundleJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(bundleSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { descriptionSchema, nameSchema, tagsSchema } from './names.js';
+
+const columnName = z.string().min(1).max(200);
+
+const common = {
+  name: nameSchema,
+  /** The column holding each row's event time (RFC 3339 or epoch milliseconds; naive = UTC). */
+  timestampField: columnName,
+  /** Optional: breaks ties between rows with the same key and event time (greatest wins). */
+  createdTimestampField: columnName.optional(),
+  /** Renames applied to source columns as they are read: `{source_column: new_name}`. */
+  fieldMapping: z.record(columnName, columnName).optional(),
+  description: descriptionSchema.optional(),
+  tags: tagsSchema.optional(),
+};
+
+/** A path or glob of local files, relative to the definitions folder. */
+const filePath = z.string().min(1).max(4096);
+
+export const sourceSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...common,
+    type: z.literal('csv'),
+    path: filePath,
+    delimiter: z.string().length(1).default(','),
+  }),
+  z.strictObject({ ...common, type: z.literal('jsonl'), path: filePath }),
+  z.strictObject({ ...common, type: z.literal('parquet'), path: filePath }),
+  z.strictObject({
+    ...common,
+    type: z.literal('sqlite'),
+    database: filePath,
+    /** A SELECT with `:start` and `:end` bound to the run's range (epoch milliseconds and RFC 3339 both given). */
+    query: z.string().min(1).max(100_000),
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('http'),
+    /** `{start}` and `{end}` are replaced by the run's range, RFC 3339, URL-encoded. */
+    url: z.url({ protocol: /^https?$/ }),
+    format: z.enum(['json', 'jsonl']).default('json'),
+    /** Dotted path to the array of records inside a JSON answer, e.g. `data.items`. */
+    recordsPath: z.string().min(1).max(500).optional(),
+    timeoutMs: z.number().int().min(1).max(600_000).default(30_000),
+    retries: z.number().int().min(0).max(10).default(3),
+    headers: z.record(z.string(), z.string()).optional(),
+  }),
+]);
+
+export type Source = z.output<typeof sourceSchema>;
+export type SourceType = Source['type'];
+
+/** Source fields that change no data: editing them updates in place instead of versioning views. */
+export const SOURCE_METADATA_FIELDS = ['description', 'tags'] as const;

@@ -1,0 +1,65 @@
+/**
+ * Typed errors. Every failure that a caller can cause carries a code; `server/http/problem.ts` maps
+ * codes to HTTP statuses in one table, so no route decides a status on its own.
+ */
+export type ErrorCode =
+  | 'validation' // the input does not match a schema or a rule; `errors` names the fields
+  | 'not_found' // a named object does not exist
+  | 'conflict' // the request is valid but clashes with the current state (a run in progress, a reference in use)
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'not_acceptable'
+  | 'source_error' // a source could not be read (file missing, HTTP 5xx, timeout)
+  | 'transform_error' // a transform cannot be applied to the data (log1p of -1)
+  | 'schema_too_new' // the registry database was written by newer code
+  | 'unavailable' // a store does not answer
+  | 'internal';
+
+export interface FieldError {
+  /** Path to the offending field, written as in JavaScript: `featureViews[0].features[1].name`. */
+  path: string;
+  message: string;
+}
+
+export class TesseraError extends Error {
+  readonly code: ErrorCode;
+  readonly errors: FieldError[];
+
+  constructor(code: ErrorCode, message: string, errors: FieldError[] = [], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TesseraError';
+    this.code = code;
+    this.errors = errors;
+  }
+}
+
+export function validationError(message: string, errors: FieldError[] = []): TesseraError {
+  return new TesseraError('validation', message, errors);
+}
+
+export function notFound(what: string, name: string | number, path?: string): TesseraError {
+  const message = `${what} '${name}' does not exist`;
+  return new TesseraError('not_found', message, path ? [{ path, message }] : []);
+}
+
+export function conflict(message: string, errors: FieldError[] = []): TesseraError {
+  return new TesseraError('conflict', message, errors);
+}
+
+export function isTesseraError(e: unknown): e is TesseraError {
+  return e instanceof TesseraError;
+}
+
+/** Joins a path (as zod reports it) into `a.b[2].c`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

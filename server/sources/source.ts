@@ -1,0 +1,71 @@
+import type { RecordBatch } from 'apache-arrow';
+import type { FeatureType } from '../domain/value-type.js';
+
+/** A half-open range of event time in epoch ms: `start < ts <= end`. `start: null` reads from the beginning. */
+export interface TimeRange {
+  start: number | null;
+  end: number;
+}
+
+/** The type a column is read as. Timestamps become Arrow `Timestamp<MILLISECOND, UTC>`. */
+export type ColumnReadType = FeatureType | 'timestamp';
+
+export interface ColumnRequest {
+  /** Name after the source's `fieldMapping`. */
+  name: string;
+  type: ColumnReadType;
+  /** A null or missing value rejects the row (join keys and the event timestamp). */
+  required: boolean;
+}
+
+export interface ReadRequest {
+  range: TimeRange;
+  /** The event-time column, among `columns`; rows outside `range` are skipped, not rejected. */
+  timestampColumn: string;
+  /** Every column the pipeline needs, in the order the batches carry them. */
+  columns: ColumnRequest[];
+  /** Rows per batch, at most. Connectors never hold more than about one batch of rows. */
+  batchSize: number;
+  signal?: AbortSignal;
+}
+
+/** A row that could not be coerced to the requested types. */
+export interface RejectedRow {
+  /** Stable reason code, e.g. `invalid_float64`, `missing_join_key`, `invalid_timestamp`. */
+  reason: string;
+  /** The column at fault (name after fieldMapping). */
+  column: string;
+  /** Where the row came from: `file.csv:17` (line), `query row 12`, `GET <url> record 3`. */
+  location: string;
+  /** The offending raw value, as text. */
+  value: string;
+  /** The whole raw row, for the rejects file. */
+  raw: Record<string, unknown>;
+}
+
+export interface SourceBatch {
+  /** One Arrow column per requested column, in request order, typed: Float64, Int64, Utf8 or
+   * Dictionary<Utf8, Int32>, Bool, Timestamp<MILLISECOND, UTC>. */
+  batch: RecordBatch;
+  /** Rows left out of `batch` because a value could not be coerced. */
+  rejects: RejectedRow[];
+}
+
+/**
+ * A connector reads one source. Contract: yields only rows with `range.start < ts <= range.end`, each
+ * exactly once across batches, in source order; never more than `batchSize` rows per batch; an empty
+ * source yields nothing. A source that cannot be read at all (missing file, HTTP error, missing
+ * column) throws a `TesseraError` with code `source_error` naming the source and the column or file.
+ */
+export interface SourceReader {
+  read(request: ReadRequest): AsyncIterable<SourceBatch>;
+}
+
+export interface SourceContext {
+  /** Relative paths in source definitions resolve against this folder (the definitions folder). */
+  baseDir: string;
+  /** Injectable for tests: the HTTP connector calls it instead of the global fetch. */
+  fetch?: typeof fetch;
+  /** Injectable for tests: waits between HTTP retries. */
+  sleep?: (ms: number) => Promise<void>;
+}

@@ -1,0 +1,25 @@
+import type { Column } from '../columns/column.js';
+import type { FeatureType } from '../domain/value-type.js';
+
+/**
+ * Rows' entities, for transforms that look across rows of one entity (ffill). The caller passes rows
+ * sorted by entity, then event time, then created time.
+ */
+export interface RowContext {
+  /** Dense entity id per row: rows of one entity share an id and are contiguous. */
+  entityIds: Int32Array;
+  /** The entity key (join key values joined by `\u0001`) for each dense id. */
+  entityKeys: readonly string[];
+  /**
+   * Last non-null value per entity key seen before these rows (earlier batches or runs). ffill reads
+   * it and writes its own last values back, so the caller can carry it to the next batch.
+   */
+  carry?: Map<string, number | string>;
+}
+
+/** One output column of a chain. `suffix` is '' for the feature itself, or the category slug (`__` not included). */
+export interface OutputColumn {
+  suffix: string;
+  type: FeatureType;
+  column: Column;
+}
