@@ -1,0 +1,44 @@
+import express, { type Express, type Router } from 'express';
+import { TesseraError } from './errors.js';
+import { errorHandler } from './http/error-handler.js';
+import { problemFor, sendProblem } from './http/problem.js';
+import { requestLog } from './http/request-log.js';
+import { applyRoutes } from './http/routes/apply.js';
+import { catalogRoutes } from './http/routes/catalog.js';
+import { type HealthCheck, healthRoutes } from './http/routes/health.js';
+import type { Logger } from './logger.js';
+import type { ApplyService } from './registry/apply-service.js';
+import type { CatalogCache } from './registry/catalog-cache.js';
+import type { ObjectKind } from './registry/catalog.js';
+import type { CatalogStore } from './registry/registry.js';
+
+export interface AppDeps {
+  logger: Logger;
+  bodyLimit: number;
+  catalog: CatalogCache;
+  catalogStore: CatalogStore;
+  applyService: ApplyService;
+  healthChecks: Record<string, HealthCheck>;
+  versionDetail?: (view: string, version: number) => Promise<Record<string, unknown>>;
+  afterDelete?: (kind: ObjectKind, name: string) => Promise<void>;
+  /** Routers of the other layers (pipelines, online and offline serving), mounted after the catalog's. */
+  routers?: Router[];
+}
+
+/** The HTTP application: everything it uses comes in through `deps`; it holds no state of its own. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestLog(deps.logger));
+  app.use(healthRoutes(deps.healthChecks));
+  app.use(applyRoutes({ applyService: deps.applyService, catalogStore: deps.catalogStore, bodyLimit: deps.bodyLimit }));
+  app.use(catalogRoutes(deps));
+  for (const router of deps.routers ?? []) app.use(router);
+  app.use((req, res) => {
+    sendProblem(res, problemFor(new TesseraError('not_found', `no route for ${req.method} ${req.path}`, [{ path: '(url)', message: `${req.method} ${req.path} is not an endpoint` }]), req.originalUrl));
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,86 @@
+import { systemClock } from '../clock.js';
+import { loadConfig } from '../config.js';
+import type { Bundle } from '../domain/bundle.js';
+import { notFound, validationError } from '../errors.js';
+import { presentEntity, presentFeatureView, presentService, presentSource } from '../http/present.js';
+import { createLogger } from '../logger.js';
+import type { ApplyResult } from '../registry/apply-service.js';
+import { openServices, type Services } from '../services.js';
+import { callServer } from './remote.js';
+
+export const KIND_SEGMENTS = {
+  entities: 'entities',
+  entity: 'entities',
+  sources: 'sources',
+  source: 'sources',
+  'feature-views': 'feature-views',
+  'feature-view': 'feature-views',
+  featureviews: 'feature-views',
+  'feature-services': 'feature-services',
+  'feature-service': 'feature-services',
+  featureservices: 'feature-services',
+} as const;
+
+export type KindSegment = (typeof KIND_SEGMENTS)[keyof typeof KIND_SEGMENTS];
+
+export function kindSegment(kind: string | undefined): KindSegment {
+  const segment = kind ? KIND_SEGMENTS[kind.toLowerCase() as keyof typeof KIND_SEGMENTS] : undefined;
+  if (!segment) throw validationError(`unknown kind '${kind ?? ''}'`, [{ path: 'kind', message: 'one of entities, sources, feature-views, feature-services' }]);
+  return segment;
+}
+
+/** What CLI commands act on: a data directory directly, or a running server (`--url`). */
+export interface Target {
+  apply(bundle: Bundle, dryRun: boolean, origin: (path: string) => string): Promise<ApplyResult>;
+  list(kind: KindSegment): Promise<Record<string, unknown>[]>;
+  describe(kind: KindSegment, name: string): Promise<unknown>;
+  services?: Services;
+  close(): Promise<void>;
+}
+
+export async function openTarget(options: { url?: string; dataDir?: string }, env: NodeJS.ProcessEnv): Promise<Target> {
+  if (options.url) return remoteTarget(options.url);
+  const config = loadConfig({ dataDir: options.dataDir }, env);
+  const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
+  const target: Target = {
+    services,
+    apply: (bundle, dryRun, origin) => services.applyService.apply(bundle, { dryRun, actor: 'cli', origin }),
+    async list(kind) {
+      const c = await services.catalog.get();
+      const lists = {
+        entities: () => [...c.entities.values()].map(presentEntity),
+        sources: () => [...c.sources.values()].map(presentSource),
+        'feature-views': () => [...c.featureViews.values()].map(presentFeatureView),
+        'feature-services': () => [...c.featureServices.values()].map(presentService),
+      };
+      return lists[kind]() as Record<string, unknown>[];
+    },
+    async describe(kind, name) {
+      const found = (await target.list(kind)).find((o) => o.name === name);
+      if (!found) throw notFound(kind.replace(/s$/, '').replace('-', ' '), name);
+      return found;
+    },
+    close: () => services.close(),
+  };
+  return target;
+}
+
+function remoteTarget(url: string): Target {
+  return {
+    async apply(bundle, dryRun, origin) {
+      try {
+        return await callServer<ApplyResult>(url, 'POST', `/api/v1/apply${dryRun ? '?dry_run=true' : ''}`, bundle);
+      } catch (e) {
+        // The server saw one merged bundle: point its paths back at the files.
+        if (e instanceof Error && 'errors' in e) (e as { errors: { path: string }[] }).errors.forEach((f) => (f.path = origin(f.path)));
+        throw e;
+      }
+    },
+    async list(kind) {
+      const key = kind.replace(/-(.)/g, (_, ch: string) => ch.toUpperCase());
+      return (await callServer<Record<string, Record<string, unknown>[]>>(url, 'GET', `/api/v1/${kind}`))[key];
+    },
+    describe: (kind, name) => callServer(url, 'GET', `/api/v1/${kind}/${encodeURIComponent(name)}`),
+    close: async () => {},
+  };
+}

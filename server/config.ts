@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { formatPath, validationError } from './errors.js';
+
+const byteSize = z.union([z.number().int().positive(), z.string().regex(/^\d+(?:\.\d+)?\s*(?:b|kb|mb|gb)?$/i, 'a size such as 1mb or 262144')]).transform((v) => {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(v)!;
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+  return Math.floor(Number(m[1]) * unit);
+});
+
+const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const configSchema = z.object({
+  port: intFromEnv(0, 65535).default(6566),
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).default('.data'),
+  definitions: z.string().min(1).default('feature-definitions'),
+  /** Largest JSON body, except entity uploads. */
+  bodyLimit: byteSize.default(1024 * 1024),
+  /** Largest entity upload (`/get-historical-features`, `/api/v1/training-datasets`). */
+  uploadLimit: byteSize.default(256 * 1024 * 1024),
+  /** Most entity rows in one online request. */
+  maxOnlineRows: intFromEnv(1, 1_000_000).default(1000),
+  workers: intFromEnv(1, 64).default(1),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Apply the definitions folder at start-up. */
+  applyOnStart: z.boolean().default(true),
+  /** Run the scheduler and pipelines in this process (when it holds the lease). */
+  scheduler: z.boolean().default(true),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+const ENV: Record<string, keyof Config> = {
+  TESSERA_PORT: 'port',
+  TESSERA_HOST: 'host',
+  TESSERA_DATA_DIR: 'dataDir',
+  TESSERA_DEFINITIONS: 'definitions',
+  TESSERA_BODY_LIMIT: 'bodyLimit',
+  TESSERA_UPLOAD_LIMIT: 'uploadLimit',
+  TESSERA_MAX_ONLINE_ROWS: 'maxOnlineRows',
+  TESSERA_WORKERS: 'workers',
+  TESSERA_LOG_LEVEL: 'logLevel',
+};
+
+/** Flags win over environment variables, which win over defaults. Paths become absolute. */
+export function loadConfig(flags: Partial<Record<keyof Config, unknown>>, env: NodeJS.ProcessEnv = process.env): Config {
+  const merged: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') merged[key] = env[name];
+  for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    throw validationError('invalid configuration', result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  }
+  const config = result.data;
+  return { ...config, dataDir: path.resolve(config.dataDir), definitions: path.resolve(config.definitions) };
+}

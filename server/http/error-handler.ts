@@ -1,0 +1,45 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logger.js';
+import { TesseraError } from '../errors.js';
+import { problemFor, sendProblem } from './problem.js';
+
+/** Errors raised by express's body reader carry a `type` and a status. */
+interface BodyReaderError extends Error {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+const BODY_ERRORS: Record<string, (e: BodyReaderError) => TesseraError> = {
+  'entity.too.large': (e) =>
+    new TesseraError('payload_too_large', `the request body is larger than the limit of ${e.limit} bytes`, [{ path: '(body)', message: `at most ${e.limit} bytes` }]),
+  'entity.verify.failed': (e) => new TesseraError('validation', e.message, [{ path: '(body)', message: e.message }]),
+  'request.aborted': () => new TesseraError('validation', 'the request was aborted before its body was read', [{ path: '(body)', message: 'aborted' }]),
+  'request.size.invalid': () => new TesseraError('validation', 'the request body is shorter than its Content-Length', [{ path: '(body)', message: 'truncated' }]),
+  'encoding.unsupported': (e) => new TesseraError('unsupported_media_type', e.message, [{ path: '(header) content-encoding', message: e.message }]),
+  'charset.unsupported': (e) => new TesseraError('unsupported_media_type', e.message, [{ path: '(header) content-type', message: e.message }]),
+};
+
+/** Turns every error into a problem document; anything that is not a TesseraError is a bug: a 500, logged. */
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    let error: TesseraError;
+    if (err instanceof TesseraError) error = err;
+    else {
+      const bodyError = err as BodyReaderError;
+      const mapped = bodyError?.type ? BODY_ERRORS[bodyError.type] : undefined;
+      if (mapped) error = mapped(bodyError);
+      else {
+        logger.error({ err, reqId: req.id, url: req.originalUrl }, 'unhandled error');
+        error = new TesseraError('internal', 'an internal error occurred; it has been logged');
+      }
+    }
+    if (res.headersSent) {
+      // A streamed answer failed half-way: all we can do is cut the connection so the client sees it.
+      logger.error({ err, reqId: req.id }, 'error after the response started');
+      res.destroy();
+      return;
+    }
+    sendProblem(res, problemFor(error, req.originalUrl));
+  };
+}

@@ -1,0 +1,56 @@
+import { formatDuration } from '../domain/duration.js';
+import { formatTimestamp } from '../domain/time.js';
+import type { EntityRecord, FeatureServiceRecord, FeatureViewRecord, FeatureViewVersion, SourceRecord } from '../registry/catalog.js';
+import { outputSchema } from '../registry/output-schema.js';
+
+/** JSON shapes of catalog objects in the API: specs as applied, times in RFC 3339. */
+
+const times = (r: { createdAt: number; updatedAt: number }) => ({ createdAt: formatTimestamp(r.createdAt), updatedAt: formatTimestamp(r.updatedAt) });
+
+export function presentEntity(r: EntityRecord) {
+  return { ...r.spec, joinKeys: r.entity.joinKeys, ...times(r) };
+}
+
+export function presentSource(r: SourceRecord) {
+  return { ...r.spec, ...times(r) };
+}
+
+export function presentService(r: FeatureServiceRecord) {
+  return { ...r.spec, ...times(r) };
+}
+
+export function presentVersionSummary(v: FeatureViewVersion) {
+  return {
+    version: v.version,
+    reason: v.reason,
+    fingerprint: v.fingerprint,
+    createdAt: formatTimestamp(v.createdAt),
+    fitted: v.fittedState !== null,
+    fittedAt: v.fittedAt === null ? null : formatTimestamp(v.fittedAt),
+    fitRows: v.fittedState?.rows ?? null,
+    outputSchema: outputSchema(v.definition, v.fittedState),
+  };
+}
+
+export function presentVersion(v: FeatureViewVersion, extra: Record<string, unknown> = {}) {
+  return {
+    featureView: v.view,
+    ...presentVersionSummary(v),
+    definition: v.definition,
+    fittedState: v.fittedState,
+    ...extra,
+  };
+}
+
+export function presentFeatureView(r: FeatureViewRecord) {
+  const latest = r.versions[r.versions.length - 1];
+  return {
+    ...r.spec,
+    ttl: r.metadata.ttl,
+    ttlText: formatDuration(r.metadata.ttl),
+    latestVersion: latest.version,
+    joinKeys: latest.definition.entities.flatMap((e) => e.joinKeys),
+    versions: r.versions.map(presentVersionSummary),
+    ...times(r),
+  };
+}

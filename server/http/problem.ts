@@ -1,0 +1,49 @@
+import type { Response } from 'express';
+import { type ErrorCode, type FieldError, TesseraError } from '../errors.js';
+
+/** The one table from error codes to HTTP statuses and problem titles. */
+export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
+  validation: { status: 400, title: 'Invalid request' },
+  not_found: { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
+  payload_too_large: { status: 413, title: 'Request body too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  not_acceptable: { status: 406, title: 'Not acceptable' },
+  transform_error: { status: 422, title: 'Transform cannot be applied' },
+  source_error: { status: 502, title: 'Source error' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+  schema_too_new: { status: 500, title: 'Registry schema too new' },
+  internal: { status: 500, title: 'Internal error' },
+};
+
+/** RFC 9457 problem details. `type` is a relative URI served at `GET /problems/{code}`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors: FieldError[];
+  instance?: string;
+}
+
+export function problemFor(error: TesseraError, instance?: string): Problem {
+  const entry = PROBLEMS[error.code];
+  return {
+    type: `/problems/${error.code}`,
+    title: entry.title,
+    status: entry.status,
+    detail: error.message,
+    errors: error.errors,
+    ...(instance ? { instance } : {}),
+  };
+}
+
+export function sendProblem(res: Response, problem: Problem): void {
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return code in PROBLEMS;
+}
+
+export { TesseraError };

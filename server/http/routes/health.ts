@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import { errorMessage } from '../../errors.js';
+import { PROBLEMS, isErrorCode } from '../problem.js';
+
+/** A named probe: resolves when the store answers. */
+export type HealthCheck = () => Promise<void>;
+
+/** `GET /health`: 200 when every store answers, else 503 with the failing checks. `GET /problems/{code}`. */
+export function healthRoutes(checks: Record<string, HealthCheck>): Router {
+  const router = Router();
+  router.get('/health', async (_req, res) => {
+    const results: Record<string, string> = {};
+    let ok = true;
+    await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await check();
+          results[name] = 'ok';
+        } catch (e) {
+          ok = false;
+          results[name] = errorMessage(e);
+        }
+      }),
+    );
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: results });
+  });
+  router.get('/problems/:code', (req, res) => {
+    const code = req.params.code;
+    if (!isErrorCode(code)) return void res.status(404).type('text/plain').send('unknown problem type\n');
+    res.type('text/plain').send(`${PROBLEMS[code].title} (HTTP ${PROBLEMS[code].status}): see the detail and errors[] of the problem document.\n`);
+  });
+  return router;
+}

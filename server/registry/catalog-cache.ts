@@ -1,0 +1,62 @@
+import type { Catalog } from './catalog.js';
+import type { CatalogStore } from './registry.js';
+
+/**
+ * Keeps the catalog in memory so hot paths (online reads) never query the registry. Writers in this
+ * process call `refresh()`; changes made by other processes (cluster workers, the CLI) are picked up
+ * by `watch()`, which compares the stored revision on a timer, off the request path.
+ */
+export class CatalogCache {
+  private current: Catalog | null = null;
+  private loading: Promise<Catalog> | null = null;
+  private readonly listeners = new Set<(catalog: Catalog) => void>();
+
+  constructor(private readonly store: CatalogStore) {}
+
+  /** The cached catalog; loads it on first use. */
+  async get(): Promise<Catalog> {
+    return this.current ?? this.refresh();
+  }
+
+  /** The cached catalog, or null before the first load (for synchronous hot paths). */
+  peek(): Catalog | null {
+    return this.current;
+  }
+
+  async refresh(): Promise<Catalog> {
+    if (!this.loading) {
+      this.loading = this.store.loadCatalog().then(
+        (catalog) => {
+          this.loading = null;
+          const changed = this.current?.revision !== catalog.revision;
+          this.current = catalog;
+          if (changed) for (const listener of this.listeners) listener(catalog);
+          return catalog;
+        },
+        (e: unknown) => {
+          this.loading = null;
+          throw e;
+        },
+      );
+    }
+    return this.loading;
+  }
+
+  /** Calls `listener` with each new catalog (after applies, fits, deletes). Returns an unsubscribe. */
+  onChange(listener: (catalog: Catalog) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Polls the stored revision every `intervalMs` and reloads when it moved. Returns a stop function. */
+  watch(intervalMs: number, onError: (e: unknown) => void): () => void {
+    const timer = setInterval(() => {
+      this.store
+        .revision()
+        .then((revision) => (revision !== this.current?.revision ? this.refresh() : undefined))
+        .catch(onError);
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}

@@ -1,0 +1,99 @@
+import type { Entity, EntityInput } from '../domain/entity.js';
+import type { FeatureService } from '../domain/feature-service.js';
+import type { FeatureInput, FeatureViewInput, FeatureViewMetadata } from '../domain/feature-view.js';
+import type { Source } from '../domain/source.js';
+import type { FeatureType } from '../domain/value-type.js';
+
+/** What a version of a view means; frozen when the version is created. */
+export interface FeatureViewDefinition {
+  entities: Entity[];
+  /** The source as it was when the version was made, without its metadata (description, tags). */
+  source: Source;
+  features: FeatureInput[];
+  /** Fit window in seconds; absent = the first successful run's rows. */
+  fitWindow?: number;
+}
+
+/** Fitted transform state of a version: one state per step, per feature. JSON. */
+export interface FittedState {
+  /** The rows the state was fitted on. */
+  rows: number;
+  /** Event-time range of the fit rows (epoch ms; null when there were none). */
+  from: number | null;
+  to: number | null;
+  features: Record<string, unknown[]>;
+}
+
+export interface OutputColumnSchema {
+  name: string;
+  type: FeatureType;
+  /** The feature the column comes from (one-hot features have several columns). */
+  feature: string;
+}
+
+export interface FeatureViewVersion {
+  view: string;
+  version: number;
+  definition: FeatureViewDefinition;
+  fingerprint: string;
+  reason: 'apply' | 'refit';
+  fittedState: FittedState | null;
+  fittedAt: number | null;
+  createdAt: number;
+}
+
+export interface EntityRecord {
+  name: string;
+  spec: EntityInput;
+  entity: Entity;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SourceRecord {
+  name: string;
+  spec: Source;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FeatureViewRecord {
+  name: string;
+  /** The latest applied input, metadata included. */
+  spec: FeatureViewInput;
+  metadata: FeatureViewMetadata;
+  /** Oldest first; never empty. */
+  versions: FeatureViewVersion[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FeatureServiceRecord {
+  name: string;
+  spec: FeatureService;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The whole catalog, read at once: definitions are small, and every reader wants a consistent view. */
+export interface Catalog {
+  revision: number;
+  entities: Map<string, EntityRecord>;
+  sources: Map<string, SourceRecord>;
+  featureViews: Map<string, FeatureViewRecord>;
+  featureServices: Map<string, FeatureServiceRecord>;
+}
+
+export type ObjectKind = 'entity' | 'source' | 'featureView' | 'featureService';
+
+export function emptyCatalog(): Catalog {
+  return { revision: 0, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map() };
+}
+
+export function latestVersion(view: FeatureViewRecord): FeatureViewVersion {
+  return view.versions[view.versions.length - 1];
+}
+
+export function findVersion(view: FeatureViewRecord, version: number | null): FeatureViewVersion | undefined {
+  return version === null ? latestVersion(view) : view.versions.find((v) => v.version === version);
+}

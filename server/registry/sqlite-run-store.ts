@@ -1,0 +1,259 @@
+import type Database from 'better-sqlite3';
+import { conflict, notFound } from '../errors.js';
+import type { NewRun, RunRecord, RunStatus, RunStep, RunStore, SnapshotCommit, SnapshotRecord } from '../pipelines/run-store.js';
+
+interface RunRow {
+  id: number;
+  view: string;
+  version: number;
+  status: RunStatus;
+  trigger: RunRecord['trigger'];
+  requested_start: number | null;
+  requested_end: number | null;
+  window_start: number | null;
+  window_end: number | null;
+  attempt: number;
+  max_attempts: number;
+  not_before: number;
+  holder: string | null;
+  reason: string | null;
+  error: string | null;
+  rows_in: number;
+  rows_out: number;
+  rows_rejected: number;
+  rejects_by_reason: string;
+  rejects_file: string | null;
+  snapshot_id: number | null;
+  steps: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+interface SnapshotRow {
+  id: number;
+  view: string;
+  version: number;
+  run_id: number;
+  rows: number;
+  window_start: number | null;
+  window_end: number;
+  watermark: number | null;
+  min_event_ts: number | null;
+  max_event_ts: number | null;
+  files: string;
+  stats: string;
+  online_synced: number;
+  committed_at: number;
+}
+
+function toRun(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    featureView: r.view,
+    version: r.version,
+    status: r.status,
+    trigger: r.trigger,
+    reason: r.reason,
+    error: r.error,
+    start: r.requested_start,
+    end: r.requested_end,
+    windowStart: r.window_start,
+    windowEnd: r.window_end,
+    attempt: r.attempt,
+    maxAttempts: r.max_attempts,
+    notBefore: r.not_before,
+    holder: r.holder,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    rowsIn: r.rows_in,
+    rowsOut: r.rows_out,
+    rowsRejected: r.rows_rejected,
+    rejectsByReason: JSON.parse(r.rejects_by_reason) as Record<string, number>,
+    rejectsFile: r.rejects_file,
+    snapshotId: r.snapshot_id,
+    steps: JSON.parse(r.steps) as RunStep[],
+  };
+}
+
+function toSnapshot(r: SnapshotRow): SnapshotRecord {
+  return {
+    id: r.id,
+    featureView: r.view,
+    version: r.version,
+    runId: r.run_id,
+    rows: r.rows,
+    windowStart: r.window_start,
+    windowEnd: r.window_end,
+    watermark: r.watermark,
+    minEventTs: r.min_event_ts,
+    maxEventTs: r.max_event_ts,
+    files: JSON.parse(r.files) as string[],
+    stats: JSON.parse(r.stats) as SnapshotRecord['stats'],
+    onlineSynced: r.online_synced === 1,
+    committedAt: r.committed_at,
+  };
+}
+
+/** Runs, snapshots and watermarks in registry.db. */
+export class SqliteRunStore implements RunStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async enqueue(run: NewRun, now: number): Promise<RunRecord> {
+    return this.db
+      .transaction(() => {
+        const active = this.db.prepare("SELECT id, status FROM runs WHERE view = ? AND status IN ('queued', 'running')").get(run.featureView) as { id: number; status: string } | undefined;
+        if (active) throw conflict(`feature view '${run.featureView}' already has a ${active.status} run (${active.id}); a view never runs twice at once`, [{ path: 'name', message: `run ${active.id} is ${active.status}` }]);
+        const id = this.db
+          .prepare('INSERT INTO runs (view, version, status, trigger, requested_start, requested_end, max_attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(run.featureView, run.version, 'queued', run.trigger, run.start, run.end, run.maxAttempts, now).lastInsertRowid;
+        return this.getSync(Number(id))!;
+      })
+      .immediate();
+  }
+
+  async claim(holder: string, now: number, runId?: number): Promise<RunRecord | null> {
+    return this.db
+      .transaction(() => {
+        const row = (
+          runId === undefined
+            ? this.db.prepare("SELECT id FROM runs WHERE status = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT 1").get(now)
+            : this.db.prepare("SELECT id FROM runs WHERE status = 'queued' AND id = ?").get(runId)
+        ) as { id: number } | undefined;
+        if (!row) return null;
+        this.db.prepare("UPDATE runs SET status = 'running', holder = ?, started_at = ? WHERE id = ?").run(holder, now, row.id);
+        return this.getSync(row.id);
+      })
+      .immediate();
+  }
+
+  async get(id: number): Promise<RunRecord | null> {
+    return this.getSync(id);
+  }
+
+  async list(filter: { featureView?: string; status?: RunStatus; limit: number; beforeId?: number }): Promise<RunRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM runs WHERE (@view IS NULL OR view = @view) AND (@status IS NULL OR status = @status)
+         AND (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit`,
+      )
+      .all({ view: filter.featureView ?? null, status: filter.status ?? null, before: filter.beforeId ?? null, limit: filter.limit }) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  async requeue(id: number, notBefore: number, error: string): Promise<void> {
+    this.db.prepare("UPDATE runs SET status = 'queued', attempt = attempt + 1, not_before = ?, holder = NULL, error = ? WHERE id = ? AND status = 'running'").run(notBefore, error, id);
+  }
+
+  async fail(id: number, reason: string, error: string, now: number, partial: Parameters<RunStore['fail']>[4] = {}): Promise<void> {
+    const current = this.getSync(id);
+    if (!current) throw notFound('run', id);
+    this.db
+      .prepare(
+        `UPDATE runs SET status = 'failed', reason = ?, error = ?, finished_at = ?, steps = ?, rows_in = ?, rows_rejected = ?,
+         rejects_by_reason = ?, rejects_file = ?, snapshot_id = ? WHERE id = ?`,
+      )
+      .run(
+        reason,
+        error,
+        now,
+        JSON.stringify(partial.steps ?? current.steps),
+        partial.rowsIn ?? current.rowsIn,
+        partial.rowsRejected ?? current.rowsRejected,
+        JSON.stringify(partial.rejectsByReason ?? current.rejectsByReason),
+        partial.rejectsFile ?? current.rejectsFile,
+        partial.snapshotId ?? current.snapshotId,
+        id,
+      );
+  }
+
+  async succeed(id: number, now: number, steps: RunStep[]): Promise<void> {
+    this.db.prepare("UPDATE runs SET status = 'succeeded', finished_at = ?, steps = ?, reason = NULL, error = NULL WHERE id = ?").run(now, JSON.stringify(steps), id);
+  }
+
+  async commitSnapshot(c: SnapshotCommit, now: number): Promise<number> {
+    return this.db
+      .transaction(() => {
+        const id = Number(
+          this.db
+            .prepare(
+              `INSERT INTO snapshots (view, version, run_id, rows, window_start, window_end, watermark, min_event_ts, max_event_ts, files, stats, committed_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(c.featureView, c.version, c.runId, c.rows, c.windowStart, c.windowEnd, c.watermark, c.minEventTs, c.maxEventTs, JSON.stringify(c.files), JSON.stringify(c.stats), now).lastInsertRowid,
+        );
+        if (c.watermark !== null) {
+          this.db
+            .prepare(
+              `INSERT INTO watermarks (view, version, watermark, updated_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (view, version) DO UPDATE SET watermark = max(watermark, excluded.watermark), updated_at = excluded.updated_at`,
+            )
+            .run(c.featureView, c.version, c.watermark, now);
+        }
+        if (c.fittedState) {
+          const fitted = this.db
+            .prepare('UPDATE feature_view_versions SET fitted_state = ?, fitted_at = ? WHERE view = ? AND version = ? AND fitted_state IS NULL')
+            .run(JSON.stringify(c.fittedState), now, c.featureView, c.version);
+          if (fitted.changes !== 1) throw conflict(`feature view '${c.featureView}' version ${c.version} was fitted by another run`);
+          this.db.prepare('UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1').run();
+        }
+        const upsertCarry = this.db.prepare(
+          'INSERT INTO ffill_carry (view, version, feature, entity_key, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+        );
+        for (const [feature, values] of Object.entries(c.carry)) {
+          for (const [key, value] of values) upsertCarry.run(c.featureView, c.version, feature, key, value);
+        }
+        this.db
+          .prepare(
+            `UPDATE runs SET window_start = ?, window_end = ?, rows_in = ?, rows_out = ?, rows_rejected = ?, rejects_by_reason = ?,
+             rejects_file = ?, snapshot_id = ?, steps = ? WHERE id = ?`,
+          )
+          .run(c.windowStart, c.windowEnd, c.counts.rowsIn, c.counts.rowsOut, c.counts.rowsRejected, JSON.stringify(c.counts.rejectsByReason), c.counts.rejectsFile, id, JSON.stringify(c.steps), c.runId);
+        return id;
+      })
+      .immediate();
+  }
+
+  async markOnlineSynced(snapshotIds: number[]): Promise<void> {
+    const mark = this.db.prepare('UPDATE snapshots SET online_synced = 1 WHERE id = ?');
+    this.db.transaction(() => snapshotIds.forEach((id) => mark.run(id)))();
+  }
+
+  async interruptOrphans(liveHolders: string[], now: number): Promise<RunRecord[]> {
+    return this.db
+      .transaction(() => {
+        const running = (this.db.prepare("SELECT * FROM runs WHERE status = 'running'").all() as RunRow[]).filter((r) => !liveHolders.includes(r.holder ?? ''));
+        const mark = this.db.prepare("UPDATE runs SET status = 'failed', reason = 'interrupted', error = ?, finished_at = ? WHERE id = ?");
+        for (const r of running) mark.run(`the process running it (${r.holder ?? 'unknown'}) stopped before the run finished`, now, r.id);
+        return running.map((r) => this.getSync(r.id)!);
+      })
+      .immediate();
+  }
+
+  async snapshots(featureView: string, version: number): Promise<SnapshotRecord[]> {
+    return (this.db.prepare('SELECT * FROM snapshots WHERE view = ? AND version = ? ORDER BY id').all(featureView, version) as SnapshotRow[]).map(toSnapshot);
+  }
+
+  async snapshot(id: number): Promise<SnapshotRecord | null> {
+    const row = this.db.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as SnapshotRow | undefined;
+    return row ? toSnapshot(row) : null;
+  }
+
+  async watermark(featureView: string, version: number): Promise<number | null> {
+    const row = this.db.prepare('SELECT watermark FROM watermarks WHERE view = ? AND version = ?').get(featureView, version) as { watermark: number } | undefined;
+    return row?.watermark ?? null;
+  }
+
+  async carry(featureView: string, version: number): Promise<Record<string, Map<string, number | string>>> {
+    const out: Record<string, Map<string, number | string>> = {};
+    const rows = this.db.prepare('SELECT feature, entity_key, value FROM ffill_carry WHERE view = ? AND version = ?').iterate(featureView, version) as IterableIterator<{ feature: string; entity_key: string; value: number | string }>;
+    for (const r of rows) (out[r.feature] ??= new Map()).set(r.entity_key, r.value);
+    return out;
+  }
+
+  private getSync(id: number): RunRecord | null {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    return row ? toRun(row) : null;
+  }
+}

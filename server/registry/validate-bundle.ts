@@ -1,0 +1,101 @@
+import type { Bundle } from '../domain/bundle.js';
+import { resolveEntity, type Entity } from '../domain/entity.js';
+import { parseFeatureRef } from '../domain/feature-ref.js';
+import type { FeatureInput } from '../domain/feature-view.js';
+import { stepSpec } from '../domain/transform-spec.js';
+import type { FieldError } from '../errors.js';
+import { checkChain } from '../transforms/chain.js';
+import { type Catalog, findVersion, latestVersion } from './catalog.js';
+
+/** Columns every offline row has besides features: a feature may not take these names. */
+export const RESERVED_COLUMNS = ['event_timestamp', 'created_timestamp'] as const;
+
+/**
+ * Checks what zod cannot: names unique within the bundle, references resolvable against the bundle
+ * plus the catalog (a bundle is a change set), transform chains valid for their types, and feature
+ * services still resolvable once the bundle is applied. Returns every problem, each with its path.
+ */
+export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
+  const errors: FieldError[] = [];
+  const add = (path: string, message: string) => errors.push({ path, message });
+
+  checkUnique(bundle.entities, 'entities', add);
+  checkUnique(bundle.sources, 'sources', add);
+  checkUnique(bundle.featureViews, 'featureViews', add);
+  checkUnique(bundle.featureServices, 'featureServices', add);
+
+  const entities = new Map<string, Entity>([...catalog.entities].map(([k, v]) => [k, v.entity]));
+  for (const e of bundle.entities) entities.set(e.name, resolveEntity(e));
+  const sourceNames = new Set([...catalog.sources.keys(), ...bundle.sources.map((s) => s.name)]);
+
+  // Features of each view as they will be after the apply: the bundle's, else the catalog's latest.
+  const viewFeatures = new Map<string, FeatureInput[]>();
+  for (const [name, view] of catalog.featureViews) viewFeatures.set(name, latestVersion(view).definition.features);
+
+  bundle.featureViews.forEach((view, i) => {
+    const at = `featureViews[${i}]`;
+    viewFeatures.set(view.name, view.features);
+    const keyColumns = new Map<string, string>();
+    view.entities.forEach((name, j) => {
+      const entity = entities.get(name);
+      if (!entity) return add(`${at}.entities[${j}]`, `entity '${name}' does not exist (define it in this bundle or apply it first)`);
+      if (view.entities.indexOf(name) !== j) return add(`${at}.entities[${j}]`, `entity '${name}' is listed twice`);
+      for (const key of entity.joinKeys) {
+        const other = keyColumns.get(key.name);
+        if (other) add(`${at}.entities[${j}]`, `join key '${key.name}' of entity '${name}' is also a join key of entity '${other}'`);
+        keyColumns.set(key.name, name);
+      }
+    });
+    if (!sourceNames.has(view.source)) add(`${at}.source`, `source '${view.source}' does not exist (define it in this bundle or apply it first)`);
+    const seen = new Set<string>();
+    view.features.forEach((feature, j) => {
+      const fat = `${at}.features[${j}]`;
+      if (seen.has(feature.name)) add(`${fat}.name`, `feature '${feature.name}' is defined twice in view '${view.name}'`);
+      seen.add(feature.name);
+      if ((RESERVED_COLUMNS as readonly string[]).includes(feature.name)) add(`${fat}.name`, `'${feature.name}' is reserved for the offline store's timestamp column`);
+      if (keyColumns.has(feature.name)) add(`${fat}.name`, `'${feature.name}' is a join key of this view; a feature cannot take its name`);
+      const result = checkChain(feature.type, feature.transforms.map(stepSpec));
+      if (!result.ok) add(`${fat}.transforms[${result.step}]`, result.message);
+    });
+  });
+
+  const servicesToCheck = new Map<string, { features: string[]; at: (k: number) => string }>();
+  for (const [name, service] of catalog.featureServices) {
+    servicesToCheck.set(name, { features: service.spec.features, at: () => `featureServices(${name})` });
+  }
+  bundle.featureServices.forEach((service, i) => {
+    servicesToCheck.set(service.name, { features: service.features, at: (k) => `featureServices[${i}].features[${k}]` });
+  });
+  for (const [name, service] of servicesToCheck) {
+    const inBundle = bundle.featureServices.some((s) => s.name === name);
+    service.features.forEach((text, k) => {
+      const ref = parseFeatureRef(text);
+      if (typeof ref === 'string') return add(service.at(k), ref);
+      const features = viewFeatures.get(ref.view);
+      if (!features) return add(service.at(k), `feature view '${ref.view}' does not exist`);
+      let available = features;
+      if (ref.version !== null) {
+        const record = catalog.featureViews.get(ref.view);
+        const version = record && findVersion(record, ref.version);
+        if (!version) return add(service.at(k), `feature view '${ref.view}' has no version ${ref.version}`);
+        available = version.definition.features;
+      }
+      if (ref.feature !== '*' && !available.some((f) => f.name === ref.feature)) {
+        if (inBundle) return add(service.at(k), `feature view '${ref.view}' has no feature '${ref.feature}'`);
+        // A stored service would break: blame the view in the bundle that drops the feature.
+        const viewIndex = bundle.featureViews.findIndex((v) => v.name === ref.view);
+        add(viewIndex >= 0 ? `featureViews[${viewIndex}].features` : `featureServices(${name})`,
+          `feature '${ref.feature}' is used by feature service '${name}' ('${text}'); update or delete the service first`);
+      }
+    });
+  }
+  return errors;
+}
+
+function checkUnique(items: { name: string }[], list: string, add: (path: string, message: string) => void): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.name)) add(`${list}[${i}].name`, `'${item.name}' is defined twice in this bundle`);
+    seen.add(item.name);
+  });
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { packageRoot } from '../../server/paths.js';
+import { tempDir, writeFiles } from '../support/temp-dir.js';
+
+const ROOT = packageRoot();
+// Absolute, so the child resolves tsx from this checkout whatever its working directory.
+const TSX = import.meta.resolve('tsx');
+
+/** Runs the CLI from source, as `tessera <args>`, in `cwd`. */
+function tessera(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'server/cli/bin.ts'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const VIEW = (transform: string) => `
+entities:
+  - {name: driver, joinKeys: [driver_id], valueType: int64}
+sources:
+  - {name: stats, type: csv, path: data/stats.csv, timestampField: ts}
+featureViews:
+  - name: driver_stats
+    entities: [driver]
+    source: stats
+    features:
+      - name: rate
+        type: float64
+        transforms: [{scale: {method: ${transform}}}]
+`;
+
+test('tessera apply, then list; plan then apply a change makes version 2 and keeps 1', () => {
+  const dir = tempDir();
+  writeFiles(dir, { 'defs/drivers.yaml': VIEW('standard') });
+  const applied = tessera(['apply', 'defs', '--data-dir', 'data'], dir);
+  assert.equal(applied.code, 0, applied.stderr);
+  assert.match(applied.stdout, /\+ featureView driver_stats \(version 1\)/);
+  assert.ok(fs.existsSync(path.join(dir, 'data', 'registry.db')));
+
+  const listed = tessera(['list', 'feature-views', '--data-dir', 'data'], dir);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /driver_stats\s+versions: 1 \(latest 1\)/);
+
+  writeFiles(dir, { 'defs/drivers.yaml': VIEW('minmax') });
+  const plan = tessera(['plan', 'defs', '--data-dir', 'data'], dir);
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.match(plan.stdout, /\^ featureView driver_stats: new version 2 \(features\[0\]\.transforms\[0\]\.scale\.method\)/);
+  assert.match(tessera(['list', 'feature-views', '--data-dir', 'data'], dir).stdout, /versions: 1 \(latest 1\)/, 'plan must not write');
+
+  assert.equal(tessera(['apply', 'defs', '--data-dir', 'data'], dir).code, 0);
+  assert.match(tessera(['list', 'feature-views', '--data-dir', 'data'], dir).stdout, /versions: 1, 2 \(latest 2\)/);
+  const described = JSON.parse(tessera(['describe', 'feature-view', 'driver_stats', '--data-dir', 'data'], dir).stdout);
+  assert.deepEqual(described.versions.map((v: { version: number }) => v.version), [1, 2]);
+});
+
+test('invalid definitions: exit 1, the file and field named, nothing written', () => {
+  const dir = tempDir();
+  writeFiles(dir, { 'defs/bad.yaml': VIEW('zscore'), 'defs/broken.json': '{"entities": [' });
+  const r = tessera(['apply', 'defs', '--data-dir', 'data'], dir);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /bad\.yaml: featureViews\[0\]\.features\[0\]\.transforms\[0\]\.scale\.method/);
+  assert.match(r.stderr, /broken\.json/);
+  assert.ok(!fs.existsSync(path.join(dir, 'data', 'registry.db')));
+});
+
+test('unknown commands and kinds are usage errors', () => {
+  const dir = tempDir();
+  assert.equal(tessera(['frobnicate'], dir).code, 1);
+  const r = tessera(['list', 'widgets', '--data-dir', 'data'], dir);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /unknown kind 'widgets'/);
+});

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatTimestamp, parseTimestamp, utcDate } from '../../server/domain/time.js';
+
+test('RFC 3339 with Z, offsets, naive (UTC), date only, epoch ms', () => {
+  const t = Date.UTC(2026, 10, 29, 10, 0, 0, 0);
+  assert.equal(parseTimestamp('2026-11-29T10:00:00Z'), t);
+  assert.equal(parseTimestamp('2026-11-29T10:00:00.000Z'), t);
+  assert.equal(parseTimestamp('2026-11-29T12:00:00+02:00'), t);
+  assert.equal(parseTimestamp('2026-11-29T05:30:00-04:30'), t);
+  assert.equal(parseTimestamp('2026-11-29T10:00:00'), t);
+  assert.equal(parseTimestamp('2026-11-29 10:00:00'), t);
+  assert.equal(parseTimestamp('2026-11-29'), Date.UTC(2026, 10, 29));
+  assert.equal(parseTimestamp('2026-11-29T10:00:00.123456Z'), t + 123);
+  assert.equal(parseTimestamp(t), t);
+  assert.equal(parseTimestamp(String(t)), t);
+});
+
+test('not timestamps', () => {
+  for (const bad of ['', 'yesterday', '2026-13-01', '2026-02-30', '2026-11-29T25:00:00Z', '2026-11-29T10:00:00+25:00', '29/11/2026']) {
+    assert.equal(parseTimestamp(bad), null, bad);
+  }
+  assert.equal(parseTimestamp(NaN), null);
+  assert.equal(parseTimestamp(null), null);
+  assert.equal(parseTimestamp({}), null);
+});
+
+test('outputs are RFC 3339 with Z and milliseconds', () => {
+  assert.equal(formatTimestamp(Date.UTC(2026, 10, 29, 10)), '2026-11-29T10:00:00.000Z');
+  assert.equal(utcDate(Date.UTC(2026, 10, 29, 23, 59, 59, 999)), '2026-11-29');
+});

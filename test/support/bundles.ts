@@ -1,0 +1,26 @@
+import type { BundleInput } from '../../server/domain/bundle.js';
+
+/** A small valid bundle; tests copy and edit it. */
+export function sampleBundle(): BundleInput {
+  return {
+    entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
+    sources: [{ name: 'driver_stats', type: 'csv', path: 'data/driver_stats.csv', timestampField: 'event_timestamp' }],
+    featureViews: [
+      {
+        name: 'driver_hourly_stats',
+        entities: ['driver'],
+        source: 'driver_stats',
+        ttl: '2d',
+        features: [
+          { name: 'conv_rate', type: 'float64', transforms: [{ impute: { strategy: 'median' } }, { scale: { method: 'standard' } }] },
+          { name: 'car_type', type: 'string', transforms: [{ encode: { method: 'onehot', maxCategories: 5 } }] },
+        ],
+      },
+    ],
+    featureServices: [{ name: 'driver_model', features: ['driver_hourly_stats:conv_rate', 'driver_hourly_stats:car_type'] }],
+  };
+}
+
+export function clone<T>(value: T): T {
+  return structuredClone(value);
+}
