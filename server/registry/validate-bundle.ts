@@ -54,7 +54,7 @@ export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
       seen.add(feature.name);
       if ((RESERVED_COLUMNS as readonly string[]).includes(feature.name)) add(`${fat}.name`, `'${feature.name}' is reserved for the offline store's timestamp column`);
       if (keyColumns.has(feature.name)) add(`${fat}.name`, `'${feature.name}' is a join key of this view; a feature cannot take its name`);
-      const result = checkChain(feature.type, feature.transforms.map(stepSpec));
+      const result = checkChain(feature.type, feature.transforms.map(stepSpec), feature.name);
       if (!result.ok) add(`${fat}.transforms[${result.step}]`, result.message);
     });
   });
