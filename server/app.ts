@@ -9,7 +9,7 @@ import { type HealthCheck, healthRoutes } from './http/routes/health.js';
 import type { Logger } from './logger.js';
 import type { ApplyService } from './registry/apply-service.js';
 import type { CatalogCache } from './registry/catalog-cache.js';
-import type { ObjectKind } from './registry/catalog.js';
+import type { Catalog, ObjectKind } from './registry/catalog.js';
 import type { CatalogStore } from './registry/registry.js';
 
 export interface AppDeps {
@@ -20,7 +20,7 @@ export interface AppDeps {
   applyService: ApplyService;
   healthChecks: Record<string, HealthCheck>;
   versionDetail?: (view: string, version: number) => Promise<Record<string, unknown>>;
-  afterDelete?: (kind: ObjectKind, name: string) => Promise<void>;
+  afterDelete?: (kind: ObjectKind, name: string, before: Catalog) => Promise<void>;
   /** Routers of the other layers (pipelines, online and offline serving), mounted after the catalog's. */
   routers?: Router[];
 }

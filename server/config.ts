@@ -28,6 +28,20 @@ export const configSchema = z.object({
   applyOnStart: z.boolean().default(true),
   /** Run the scheduler and pipelines in this process (when it holds the lease). */
   scheduler: z.boolean().default(true),
+  /** Run pipelines in a worker thread (off the HTTP event loop), or inline (tests, the CLI). */
+  pipelineThread: z.boolean().default(true),
+  /** Rows per source batch. */
+  batchSize: intFromEnv(1, 10_000_000).default(65_536),
+  /** Rows a run buffers before writing Parquet files. */
+  flushRows: intFromEnv(1, 100_000_000).default(1_048_576),
+  /** Attempts per run when the source fails (timeouts, 5xx, missing files). */
+  runAttempts: intFromEnv(1, 20).default(3),
+  /** First retry delay after a source error; doubles per attempt. */
+  retryDelayMs: intFromEnv(0, 3_600_000).default(5_000),
+  /** Scheduler lease lifetime: another process takes over this long after the holder dies. */
+  leaseMs: intFromEnv(100, 3_600_000).default(15_000),
+  /** How often a non-leader looks for catalog changes and queued runs. */
+  pollMs: intFromEnv(10, 60_000).default(500),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -42,6 +56,11 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_MAX_ONLINE_ROWS: 'maxOnlineRows',
   TESSERA_WORKERS: 'workers',
   TESSERA_LOG_LEVEL: 'logLevel',
+  TESSERA_BATCH_SIZE: 'batchSize',
+  TESSERA_FLUSH_ROWS: 'flushRows',
+  TESSERA_RUN_ATTEMPTS: 'runAttempts',
+  TESSERA_RETRY_DELAY_MS: 'retryDelayMs',
+  TESSERA_LEASE_MS: 'leaseMs',
 };
 
 /** Flags win over environment variables, which win over defaults. Paths become absolute. */

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { pipelineRoutes, presentSnapshot } from './http/routes/pipelines.js';
+import type { PipelineHost } from './pipelines/pipeline-host.js';
 import type { Services } from './services.js';
 
 export interface RunningServer {
@@ -10,8 +12,8 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts the HTTP server over built services. */
-export async function startHttp(services: Services): Promise<RunningServer> {
+/** Builds the HTTP app over a process's services and pipelines, and listens. */
+export async function startHttp(services: Services, pipelines: PipelineHost): Promise<RunningServer> {
   const { config, logger } = services;
   const app = createApp({
     logger,
@@ -21,7 +23,14 @@ export async function startHttp(services: Services): Promise<RunningServer> {
     applyService: services.applyService,
     healthChecks: {
       registry: async () => void (await services.catalogStore.revision()),
+      onlineStore: async () => void (await services.online.read({ view: 'health', version: 0, keys: [{ name: 'k', type: 'int64' }], columns: [] }, [[0]], [])),
     },
+    versionDetail: async (view, version) => ({ snapshots: (await services.runs.snapshots(view, version)).map(presentSnapshot) }),
+    afterDelete: async (kind, name, before) => {
+      if (kind !== 'featureView') return;
+      for (const v of before.featureViews.get(name)?.versions ?? []) await services.online.dropTable(name, v.version);
+    },
+    routers: [pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit })],
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;

@@ -1,11 +1,19 @@
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { type FileStore, LocalFileStore } from './offline/file-store.js';
+import type { OnlineStore } from './online/online-store.js';
+import { SqliteOnlineStore } from './online/sqlite-online-store.js';
+import type { MaterializeDeps } from './pipelines/materialize.js';
+import type { RunStore } from './pipelines/run-store.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
 import { openRegistryDb } from './registry/open-registry-db.js';
 import { SqliteCatalogStore } from './registry/sqlite-catalog-store.js';
+import { type LeaseStore, SqliteLeaseStore } from './registry/sqlite-lease-store.js';
+import { SqliteRunStore } from './registry/sqlite-run-store.js';
 
 /** Everything a process needs, built once from the config and closed once at shutdown. */
 export interface Services {
@@ -16,6 +24,10 @@ export interface Services {
   catalogStore: SqliteCatalogStore;
   catalog: CatalogCache;
   applyService: ApplyService;
+  runs: RunStore;
+  leases: LeaseStore;
+  files: FileStore;
+  online: SqliteOnlineStore & OnlineStore;
   close(): Promise<void>;
 }
 
@@ -24,7 +36,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
   const catalogStore = new SqliteCatalogStore(registryDb, () => clock.now());
   const catalog = new CatalogCache(catalogStore);
   await catalog.refresh();
-  const applyService = new ApplyService(catalogStore, catalog);
+  const online = new SqliteOnlineStore(path.join(config.dataDir, 'online.db'));
   return {
     config,
     logger,
@@ -32,9 +44,31 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
     registryDb,
     catalogStore,
     catalog,
-    applyService,
+    applyService: new ApplyService(catalogStore, catalog),
+    runs: new SqliteRunStore(registryDb),
+    leases: new SqliteLeaseStore(registryDb),
+    files: new LocalFileStore(config.dataDir),
+    online,
     async close() {
+      await online.close();
       registryDb.close();
     },
+  };
+}
+
+/** What a pipeline run needs, from a process's services. */
+export function materializeDeps(services: Services): MaterializeDeps {
+  return {
+    catalog: services.catalog,
+    runs: services.runs,
+    files: services.files,
+    online: services.online,
+    sourceContext: { baseDir: services.config.definitions },
+    dataDir: services.config.dataDir,
+    clock: services.clock,
+    logger: services.logger,
+    batchSize: services.config.batchSize,
+    flushRows: services.config.flushRows,
+    retryDelayMs: services.config.retryDelayMs,
   };
 }

@@ -15,10 +15,12 @@ export function parseTimestampString(text: string): number | null {
   if (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(n0 - 1))) s = s.trim();
   const n = s.length;
   if (n < 10 || s.charCodeAt(4) !== 45 /* - */ || s.charCodeAt(7) !== 45) return parseIntegerString(s);
-  const year = digits4(s, 0);
+  const century = digits2(s, 0);
+  const yy = digits2(s, 2);
   const month = digits2(s, 5);
   const day = digits2(s, 8);
-  if (year < 0 || month < 0 || day < 0) return parseIntegerString(s);
+  if ((century | yy | month | day) < 0) return parseIntegerString(s);
+  const year = century * 100 + yy;
   let hour = 0;
   let minute = 0;
   let second = 0;
@@ -100,12 +102,6 @@ function digits2(s: string, i: number): number {
   const a = s.charCodeAt(i) - 48;
   const b = s.charCodeAt(i + 1) - 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-}
-
-function digits4(s: string, i: number): number {
-  const a = digits2(s, i);
-  const b = digits2(s, i + 2);
-  return a < 0 || b < 0 ? -1 : a * 100 + b;
 }
 
 function isLeapYear(year: number): boolean {

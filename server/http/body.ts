@@ -14,13 +14,17 @@ export function mediaType(req: Request): string {
  * Reads the raw body (up to `limit` bytes: beyond it a 413) and parses it as JSON, or YAML when
  * `allowYaml`. An empty body is a 400; any other content type a 415. Parsed bodies land in `req.body`.
  */
-export function parsedBody(limit: number, options: { allowYaml?: boolean } = {}): RequestHandler[] {
+export function parsedBody(limit: number, options: { allowYaml?: boolean; allowEmpty?: boolean } = {}): RequestHandler[] {
   const raw = express.raw({ type: () => true, limit });
   const parse = (req: Request, _res: Response, next: NextFunction) => {
     const type = mediaType(req);
     const isJson = JSON_TYPES.test(type);
     const isYaml = options.allowYaml === true && YAML_TYPES.test(type);
     const buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (buffer.length === 0 && options.allowEmpty) {
+      req.body = {};
+      return next();
+    }
     if (buffer.length === 0) return next(validationError('the request body is empty', [{ path: '(body)', message: 'a JSON body is required' }]));
     if (!isJson && !isYaml) {
       const accepted = options.allowYaml ? 'application/json or application/yaml' : 'application/json';

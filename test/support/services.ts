@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fixedClock } from '../../server/clock.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
+import { PipelineHost } from '../../server/pipelines/pipeline-host.js';
 import { startHttp, type RunningServer } from '../../server/server.js';
 import { openServices, type Services } from '../../server/services.js';
 import { tempDir } from './temp-dir.js';
@@ -18,15 +19,19 @@ export async function testServices(overrides: Partial<Record<keyof Config, unkno
 }
 
 /** A server on an ephemeral port of 127.0.0.1 over test services. Call `close()` at the end. */
-export async function testServer(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<{ services: Awaited<ReturnType<typeof testServices>>; http: RunningServer; url: string; close(): Promise<void> }> {
-  const services = await testServices(overrides);
-  const http = await startHttp(services);
+export async function testServer(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<{ services: Awaited<ReturnType<typeof testServices>>; pipelines: PipelineHost; http: RunningServer; url: string; close(): Promise<void> }> {
+  const services = await testServices({ pipelineThread: false, pollMs: 20, retryDelayMs: 10, ...overrides });
+  const pipelines = new PipelineHost(services);
+  await pipelines.start();
+  const http = await startHttp(services, pipelines);
   return {
     services,
+    pipelines,
     http,
     url: http.url,
     async close() {
       await http.stop(100);
+      await pipelines.stop();
       await services.close();
     },
   };

@@ -3,6 +3,7 @@ import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
 import { loadDefinitions } from '../../definitions/load-definitions.js';
 import { createLogger } from '../../logger.js';
+import { PipelineHost } from '../../pipelines/pipeline-host.js';
 import { startHttp } from '../../server.js';
 import { openServices } from '../../services.js';
 import type { Command } from '../io.js';
@@ -40,7 +41,9 @@ export const serve: Command = async (args, io) => {
     logger.info({ files: loaded.files, created: result.created.length, updated: result.updated.length, newVersions: result.newVersions }, 'definitions applied');
   }
   const stopWatch = services.catalog.watch(1000, (e) => logger.warn({ err: e }, 'catalog refresh failed'));
-  const http = await startHttp(services);
+  const pipelines = new PipelineHost(services);
+  await pipelines.start();
+  const http = await startHttp(services, pipelines);
   logger.info({ url: http.url, dataDir: config.dataDir, definitions: config.definitions }, 'tessera listening');
 
   await new Promise<void>((resolve) => {
@@ -52,6 +55,7 @@ export const serve: Command = async (args, io) => {
       stopWatch();
       http
         .stop()
+        .then(() => pipelines.stop())
         .then(() => services.close())
         .then(() => {
           logger.info('stopped');

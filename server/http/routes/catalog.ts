@@ -39,7 +39,7 @@ export interface CatalogRouteDeps {
   /** Extra fields for a version's detail (its snapshots), added by the pipelines layer. */
   versionDetail?: (view: string, version: number) => Promise<Record<string, unknown>>;
   /** Called after a delete, so stores can drop what belonged to the object (online tables). */
-  afterDelete?: (kind: ObjectKind, name: string) => Promise<void>;
+  afterDelete?: (kind: ObjectKind, name: string, before: Catalog) => Promise<void>;
 }
 
 /** `GET` lists and details of every kind, one version of a view, and `DELETE` of one object. */
@@ -55,9 +55,10 @@ export function catalogRoutes(deps: CatalogRouteDeps): Router {
       res.json(found);
     });
     router.delete(`/api/v1/${segment}/:name`, async (req, res) => {
+      const before = await deps.catalog.refresh();
       await deps.catalogStore.deleteObject(route.kind, req.params.name);
       await deps.catalog.refresh();
-      await deps.afterDelete?.(route.kind, req.params.name);
+      await deps.afterDelete?.(route.kind, req.params.name, before);
       res.status(204).end();
     });
   }

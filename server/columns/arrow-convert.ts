@@ -1,0 +1,166 @@
+import * as arrow from 'apache-arrow';
+import type { FeatureType } from '../domain/value-type.js';
+import { type Column, numericColumn, stringColumn } from './column.js';
+
+const TWO_32 = 4294967296;
+
+function isValid(bitmap: Uint8Array | null | undefined, offset: number, i: number): boolean {
+  if (!bitmap) return true;
+  const j = offset + i;
+  return (bitmap[j >> 3] & (1 << (j & 7))) !== 0;
+}
+
+/** Arrow vector -> Tessera column (numeric with NaN for null, or dictionary-encoded strings). */
+export function columnFromArrow(vector: arrow.Vector): Column {
+  const n = vector.length;
+  const type = vector.type;
+  if (arrow.DataType.isDictionary(type) || arrow.DataType.isUtf8(type) || arrow.DataType.isLargeUtf8(type)) return stringFromArrow(vector);
+  const out = new Float64Array(n);
+  let at = 0;
+  for (const data of vector.data) {
+    const bitmap = data.nullCount > 0 ? data.nullBitmap : null;
+    const { offset, length } = data;
+    if (arrow.DataType.isFloat(type) || (arrow.DataType.isInt(type) && (type as arrow.Int).bitWidth <= 32)) {
+      const values = data.values as Float64Array | Float32Array | Int32Array;
+      for (let i = 0; i < length; i++) out[at + i] = isValid(bitmap, offset, i) ? values[offset + i] : NaN;
+    } else if (arrow.DataType.isInt(type) || arrow.DataType.isTimestamp(type) || arrow.DataType.isDate(type)) {
+      const words = new Int32Array(data.values.buffer, data.values.byteOffset, data.values.length * (data.values.BYTES_PER_ELEMENT === 8 ? 2 : 1));
+      const scale = timestampScale(type);
+      const wide = data.values.BYTES_PER_ELEMENT === 8;
+      for (let i = 0; i < length; i++) {
+        if (!isValid(bitmap, offset, i)) out[at + i] = NaN;
+        else if (wide) out[at + i] = Math.floor((words[2 * (offset + i) + 1] * TWO_32 + (words[2 * (offset + i)] >>> 0)) * scale);
+        else out[at + i] = words[offset + i] * scale;
+      }
+    } else if (arrow.DataType.isBool(type)) {
+      for (let i = 0; i < length; i++) out[at + i] = isValid(bitmap, offset, i) ? (isValid(data.values as Uint8Array, offset, i) ? 1 : 0) : NaN;
+    } else {
+      throw new Error(`cannot convert Arrow type ${String(type)} to a column`);
+    }
+    at += length;
+  }
+  return numericColumn(out);
+}
+
+/** Multiplier from the Arrow unit to milliseconds. */
+function timestampScale(type: arrow.DataType): number {
+  if (arrow.DataType.isTimestamp(type)) {
+    return [1000, 1, 1e-3, 1e-6][(type as arrow.Timestamp).unit];
+  }
+  if (arrow.DataType.isDate(type)) return (type as arrow.Date_).unit === arrow.DateUnit.DAY ? 86_400_000 : 1;
+  return 1;
+}
+
+function stringFromArrow(vector: arrow.Vector): Column {
+  const n = vector.length;
+  const codes = new Int32Array(n);
+  if (arrow.DataType.isDictionary(vector.type) && vector.data.length === 1) {
+    const data = vector.data[0];
+    const dictionary = (data.dictionary?.toArray() ?? []) as string[];
+    const indices = data.values as Int32Array;
+    const bitmap = data.nullCount > 0 ? data.nullBitmap : null;
+    // A dictionary may repeat a value: map each entry to its first occurrence so entries stay unique.
+    const first = new Map<string, number>();
+    const remap = new Int32Array(dictionary.length);
+    const unique: string[] = [];
+    dictionary.forEach((v, i) => {
+      let code = first.get(v);
+      if (code === undefined) {
+        code = unique.length;
+        unique.push(v);
+        first.set(v, code);
+      }
+      remap[i] = code;
+    });
+    for (let i = 0; i < n; i++) codes[i] = isValid(bitmap, data.offset, i) ? remap[indices[data.offset + i]] : -1;
+    return stringColumn(codes, unique);
+  }
+  const index = new Map<string, number>();
+  const dictionary: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = vector.get(i) as string | null;
+    if (v === null) {
+      codes[i] = -1;
+      continue;
+    }
+    let code = index.get(v);
+    if (code === undefined) {
+      code = dictionary.length;
+      dictionary.push(v);
+      index.set(v, code);
+    }
+    codes[i] = code;
+  }
+  return stringColumn(codes, dictionary);
+}
+
+function nullBitmapFromNaN(values: Float64Array): { bitmap: Uint8Array | undefined; nulls: number } {
+  let nulls = 0;
+  const bitmap = new Uint8Array((values.length + 7) >> 3);
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === values[i]) bitmap[i >> 3] |= 1 << (i & 7);
+    else nulls++;
+  }
+  return { bitmap: nulls === 0 ? undefined : bitmap, nulls };
+}
+
+/** Arrow type of a logical type, as the offline store writes it. */
+export function arrowType(type: FeatureType | 'timestamp'): arrow.DataType {
+  switch (type) {
+    case 'float64':
+      return new arrow.Float64();
+    case 'int64':
+      return new arrow.Int64();
+    case 'bool':
+      return new arrow.Bool();
+    case 'string':
+      return new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
+    case 'timestamp':
+      return new arrow.TimestampMillisecond('UTC');
+  }
+}
+
+/** Tessera column -> Arrow data of the given logical type. */
+export function arrowFromColumn(column: Column, type: FeatureType | 'timestamp'): arrow.Data {
+  if (column.kind === 'string') {
+    if (type !== 'string') throw new Error(`a string column cannot be written as ${type}`);
+    const n = column.codes.length;
+    const bitmap = new Uint8Array((n + 7) >> 3);
+    let nulls = 0;
+    for (let i = 0; i < n; i++) {
+      if (column.codes[i] >= 0) bitmap[i >> 3] |= 1 << (i & 7);
+      else nulls++;
+    }
+    const dictionary = arrow.vectorFromArray(column.dictionary as string[], new arrow.Utf8());
+    const codes = nulls === 0 ? column.codes : column.codes.map((c) => (c < 0 ? 0 : c));
+    return arrow.makeData({ type: arrowType('string') as arrow.Dictionary<arrow.Utf8, arrow.Int32>, length: n, nullCount: nulls, nullBitmap: nulls ? bitmap : undefined, data: codes, dictionary });
+  }
+  const values = column.values;
+  const n = values.length;
+  const { bitmap, nulls } = nullBitmapFromNaN(values);
+  switch (type) {
+    case 'float64':
+      return arrow.makeData({ type: new arrow.Float64(), length: n, nullCount: nulls, nullBitmap: bitmap, data: values });
+    case 'int64':
+    case 'timestamp': {
+      const wide = new BigInt64Array(n);
+      const words = new Int32Array(wide.buffer);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== v) continue;
+        const hi = Math.floor(v / TWO_32);
+        words[2 * i] = v - hi * TWO_32;
+        words[2 * i + 1] = hi;
+      }
+      const t = type === 'int64' ? new arrow.Int64() : new arrow.TimestampMillisecond('UTC');
+      return arrow.makeData({ type: t as arrow.Int64, length: n, nullCount: nulls, nullBitmap: bitmap, data: wide });
+    }
+    case 'bool': {
+      const bits = new Uint8Array((n + 7) >> 3);
+      for (let i = 0; i < n; i++) if (values[i] === 1) bits[i >> 3] |= 1 << (i & 7);
+      return arrow.makeData({ type: new arrow.Bool(), length: n, nullCount: nulls, nullBitmap: bitmap, data: bits });
+    }
+    case 'string':
+      throw new Error('a numeric column cannot be written as string');
+  }
+}

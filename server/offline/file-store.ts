@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Where offline files live. Implementation: the local data dir (`LocalFileStore`); object storage
+ * later. Paths are relative, with `/` separators. Contract: `writeAtomic` makes a file appear whole or
+ * not at all, durable once it resolves; `locate` gives a location DuckDB can read (a path here, an
+ * `s3://` URL for object storage).
+ */
+export interface FileStore {
+  writeAtomic(relPath: string, data: Uint8Array): Promise<void>;
+  read(relPath: string): Promise<Uint8Array>;
+  remove(relPath: string): Promise<void>;
+  /** Every file under a folder, relative paths, sorted. */
+  list(relDir: string): Promise<string[]>;
+  locate(relPath: string): string;
+}
+
+export class LocalFileStore implements FileStore {
+  constructor(private readonly root: string) {}
+
+  async writeAtomic(relPath: string, data: Uint8Array): Promise<void> {
+    const target = this.locate(relPath);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await fs.promises.open(temp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(temp, target);
+    // The rename is durable only once the folder's entry is on disk.
+    const dir = await fs.promises.open(path.dirname(target), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+
+  async read(relPath: string): Promise<Uint8Array> {
+    return fs.promises.readFile(this.locate(relPath));
+  }
+
+  async remove(relPath: string): Promise<void> {
+    await fs.promises.rm(this.locate(relPath), { force: true, recursive: true });
+  }
+
+  async list(relDir: string): Promise<string[]> {
+    const base = this.locate(relDir);
+    if (!fs.existsSync(base)) return [];
+    const entries = await fs.promises.readdir(base, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(this.root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .sort();
+  }
+
+  locate(relPath: string): string {
+    const resolved = path.resolve(this.root, relPath);
+    if (resolved !== this.root && !resolved.startsWith(this.root + path.sep)) throw new Error(`path '${relPath}' leaves the data dir`);
+    return resolved;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Column } from '../columns/column.js';
+import type { FeatureType, KeyType } from '../domain/value-type.js';
+
+/** One table per view version: its join keys and output columns. */
+export interface OnlineTable {
+  view: string;
+  version: number;
+  keys: { name: string; type: KeyType }[];
+  columns: { name: string; type: FeatureType }[];
+}
+
+/** Rows to write, in columns: `columns[i]` holds `table.columns[i]`. */
+export interface OnlineRows {
+  length: number;
+  keys: Column[];
+  eventTs: Float64Array;
+  createdTs: Float64Array | null;
+  columns: Column[];
+}
+
+/** What a read finds for one key. Values come in the order the features were asked. */
+export interface OnlineRecord {
+  eventTs: number;
+  createdTs: number | null;
+  values: (number | string | boolean | null)[];
+}
+
+export type KeyValue = number | string;
+
+/**
+ * The online store: the latest row per key of each view version. Implementations: SQLite
+ * (`sqlite-online-store.ts`); Redis later. Contract (tested by `test/online/online-store.contract.ts`):
+ * - `createTable` is idempotent; `dropTable` of a missing table is a no-op.
+ * - `write` never replaces a stored row with an older one: the row with the greater event time wins,
+ *   then the greater created time (null loses); on a full tie the write wins. A write is atomic:
+ *   readers see all of it or none of it.
+ * - `read` returns one result per key, in the same order, null where the key has no row; `values`
+ *   follow `features`. Reading a table that does not exist returns all nulls.
+ */
+export interface OnlineStore {
+  createTable(table: OnlineTable): Promise<void>;
+  dropTable(view: string, version: number): Promise<void>;
+  write(table: OnlineTable, rows: OnlineRows): Promise<{ written: number }>;
+  read(table: OnlineTable, keys: KeyValue[][], features: string[]): Promise<(OnlineRecord | null)[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Column } from '../columns/column.js';
+import type { FeatureType } from '../domain/value-type.js';
+import type { KeyValue, OnlineRecord, OnlineRows, OnlineStore, OnlineTable } from './online-store.js';
+
+const SQL_TYPE: Record<FeatureType | 'int64key' | 'stringkey', string> = {
+  float64: 'REAL',
+  int64: 'INTEGER',
+  bool: 'INTEGER',
+  string: 'TEXT',
+  int64key: 'INTEGER',
+  stringkey: 'TEXT',
+};
+
+export function onlineTableName(view: string, version: number): string {
+  return `fv_${view}_v${version}`;
+}
+
+const q = (name: string) => `"${name}"`;
+
+/** Reads one key's row: `[event_ts, created_ts, ...features]`, or undefined. */
+type Lookup = (key: KeyValue[]) => unknown[] | undefined;
+
+/**
+ * The online store in `<dataDir>/online.db`: one table per view version, primary key = join keys
+ * (a single int64 key is the rowid itself, so a lookup is one B-tree search), typed columns, and the
+ * row's event and created times. WAL lets any number of processes read while one writes; a write is
+ * one transaction, so readers never see half of it.
+ */
+export class SqliteOnlineStore implements OnlineStore {
+  private readonly db: Database.Database;
+  private readonly lookups = new Map<string, Lookup>();
+
+  constructor(file: string, options: { readonly?: boolean } = {}) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file, { timeout: 10_000, readonly: options.readonly === true, fileMustExist: options.readonly === true });
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+    }
+    this.db.pragma('mmap_size = 268435456');
+    this.db.pragma('cache_size = -65536');
+  }
+
+  async createTable(table: OnlineTable): Promise<void> {
+    const single = table.keys.length === 1 && table.keys[0].type === 'int64';
+    const columns = [
+      ...table.keys.map((k) => `${q(k.name)} ${SQL_TYPE[`${k.type}key`]} NOT NULL${single ? ' PRIMARY KEY' : ''}`),
+      '_event_ts INTEGER NOT NULL',
+      '_created_ts INTEGER',
+      ...table.columns.map((c) => `${q(c.name)} ${SQL_TYPE[c.type]}`),
+    ];
+    if (!single) columns.push(`PRIMARY KEY (${table.keys.map((k) => q(k.name)).join(', ')})`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${q(onlineTableName(table.view, table.version))} (${columns.join(', ')})`);
+  }
+
+  async dropTable(view: string, version: number): Promise<void> {
+    const name = onlineTableName(view, version);
+    this.db.exec(`DROP TABLE IF EXISTS ${q(name)}`);
+    for (const key of [...this.lookups.keys()]) if (key.startsWith(`${name}|`)) this.lookups.delete(key);
+  }
+
+  async write(table: OnlineTable, rows: OnlineRows): Promise<{ written: number }> {
+    const name = q(onlineTableName(table.view, table.version));
+    const names = [...table.keys.map((k) => k.name), '_event_ts', '_created_ts', ...table.columns.map((c) => c.name)];
+    const keyList = table.keys.map((k) => q(k.name)).join(', ');
+    const updates = names.slice(table.keys.length).map((n) => `${q(n)} = excluded.${q(n)}`).join(', ');
+    // A stored row is replaced only by a newer one: greater event time, or equal event time and a
+    // created time that is not older (null created loses; a full tie goes to the write).
+    const statement = this.db.prepare(
+      `INSERT INTO ${name} (${names.map(q).join(', ')}) VALUES (${names.map(() => '?').join(', ')})
+       ON CONFLICT (${keyList}) DO UPDATE SET ${updates}
+       WHERE excluded._event_ts > ${name}._event_ts
+          OR (excluded._event_ts = ${name}._event_ts AND (${name}._created_ts IS NULL OR excluded._created_ts >= ${name}._created_ts))`,
+    );
+    const order = keyOrder(rows.keys, rows.length);
+    const readers = [...rows.keys.map((k) => reader(k)), numberReader(rows.eventTs), rows.createdTs ? numberReader(rows.createdTs) : () => null, ...rows.columns.map((c) => reader(c))];
+    const values = new Array<unknown>(readers.length);
+    let written = 0;
+    this.db.transaction(() => {
+      for (let j = 0; j < order.length; j++) {
+        const i = order[j];
+        for (let k = 0; k < readers.length; k++) values[k] = readers[k](i);
+        written += statement.run(values).changes;
+      }
+    })();
+    return { written };
+  }
+
+  async read(table: OnlineTable, keys: KeyValue[][], features: string[]): Promise<(OnlineRecord | null)[]> {
+    return this.readSync(table, keys, features);
+  }
+
+  /** The same as `read`, without the Promise: the in-process SDK's hot path. */
+  readSync(table: OnlineTable, keys: KeyValue[][], features: string[]): (OnlineRecord | null)[] {
+    const lookup = this.lookup(table, features);
+    const out = new Array<OnlineRecord | null>(keys.length);
+    if (!lookup) return out.fill(null);
+    const bools = features.map((f) => table.columns.find((c) => c.name === f)?.type === 'bool');
+    const anyBool = bools.includes(true);
+    for (let i = 0; i < keys.length; i++) {
+      const row = lookup(keys[i]);
+      if (row === undefined) {
+        out[i] = null;
+        continue;
+      }
+      const values = row.slice(2) as (number | string | boolean | null)[];
+      if (anyBool) for (let f = 0; f < values.length; f++) if (bools[f] && values[f] !== null) values[f] = values[f] === 1;
+      out[i] = { eventTs: row[0] as number, createdTs: row[1] as number | null, values };
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private lookup(table: OnlineTable, features: string[]): Lookup | null {
+    const name = onlineTableName(table.view, table.version);
+    const cacheKey = `${name}|${features.join(',')}`;
+    const cached = this.lookups.get(cacheKey);
+    if (cached) return cached;
+    let statement: Database.Statement;
+    try {
+      statement = this.db
+        .prepare(`SELECT _event_ts, _created_ts${features.map((f) => `, ${q(f)}`).join('')} FROM ${q(name)} WHERE ${table.keys.map((k) => `${q(k.name)} = ?`).join(' AND ')}`)
+        .raw();
+    } catch (e) {
+      // No table yet (nothing materialized): every key is simply not found. Not cached, so the
+      // table is seen as soon as a pipeline creates it.
+      if (/no such table/.test((e as Error).message)) return null;
+      throw e;
+    }
+    const lookup: Lookup = (key) => statement.get(key) as unknown[] | undefined;
+    this.lookups.set(cacheKey, lookup);
+    return lookup;
+  }
+}
+
+function numberReader(values: Float64Array): (i: number) => number | null {
+  return (i) => (values[i] !== values[i] ? null : values[i]);
+}
+
+function reader(column: Column): (i: number) => unknown {
+  if (column.kind === 'string') return (i) => (column.codes[i] < 0 ? null : column.dictionary[column.codes[i]]);
+  // SQLite's INTEGER affinity stores a whole-valued double as an integer, so numbers go in as they are.
+  return numberReader(column.values);
+}
+
+/** Row order sorted by key: bulk upserts in key order are several times faster (NOTES.md). */
+function keyOrder(keys: Column[], n: number): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  if (keys.length === 1 && keys[0].kind === 'numeric') {
+    const v = keys[0].values;
+    return order.sort((a, b) => v[a] - v[b]);
+  }
+  const text = (i: number) => keys.map((k) => (k.kind === 'numeric' ? String(k.values[i]) : k.dictionary[k.codes[i]])).join('\u0001');
+  const texts = Array.from({ length: n }, (_, i) => text(i));
+  return order.sort((a, b) => (texts[a] < texts[b] ? -1 : texts[a] > texts[b] ? 1 : 0));
+}

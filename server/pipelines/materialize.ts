@@ -1,0 +1,189 @@
+import path from 'node:path';
+import type { RecordBatch } from 'apache-arrow';
+import type { Clock } from '../clock.js';
+import { TesseraError, errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { FileStore } from '../offline/file-store.js';
+import { PartitionedWriter } from '../offline/partitioned-writer.js';
+import type { OnlineStore } from '../online/online-store.js';
+import type { CatalogCache } from '../registry/catalog-cache.js';
+import type { FittedState } from '../registry/catalog.js';
+import { openSource } from '../sources/open-source.js';
+import type { SourceContext } from '../sources/source.js';
+import { noRowContext, orderByEntity } from './entity-order.js';
+import { fitFeatures } from './output-batch.js';
+import { RejectsWriter } from './rejects-writer.js';
+import { concatBatches, type RowBatch, rowBatchFromArrow, takeRows } from './row-batch.js';
+import { planRun, type RunPlan } from './run-plan.js';
+import type { RunRecord, RunStore } from './run-store.js';
+import { SnapshotBuilder } from './snapshot-builder.js';
+import { SpillFile } from './spill.js';
+import { Stopwatch } from './stopwatch.js';
+import { syncOnline } from './online-sync.js';
+
+export interface MaterializeDeps {
+  catalog: CatalogCache;
+  runs: RunStore;
+  files: FileStore;
+  online: OnlineStore | null;
+  sourceContext: SourceContext;
+  dataDir: string;
+  clock: Clock;
+  logger: Logger;
+  /** Rows per source batch. */
+  batchSize: number;
+  /** Rows buffered before Parquet files are written. */
+  flushRows: number;
+  /** First retry delay after a source error; doubles per attempt. */
+  retryDelayMs: number;
+}
+
+export type RunOutcome = { status: 'succeeded' | 'failed' | 'requeued'; run: RunRecord };
+
+/**
+ * Executes one claimed run, in DESIGN.md section 4's order: read the source window -> coerce (rejects
+ * counted and kept) -> fit (a version's first run with rows) -> transform -> write Parquet -> commit
+ * the snapshot in one registry transaction -> upsert the online store. A failure before the commit
+ * leaves nothing visible; a source error is retried with backoff.
+ */
+export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise<RunOutcome> {
+  const watch = new Stopwatch();
+  const log = deps.logger.child({ runId: run.id, featureView: run.featureView, version: run.version });
+  const rejects = new RejectsWriter(deps.dataDir, `rejects/${run.featureView}/v${run.version}/run-${run.id}.jsonl`);
+  let rowsIn = 0;
+  let spill: SpillFile | null = null;
+  let builder: SnapshotBuilder | null = null;
+  const current = () => deps.runs.get(run.id).then((r) => r!);
+  try {
+    const catalog = await deps.catalog.refresh();
+    const watermark = await deps.runs.watermark(run.featureView, run.version);
+    const plan = watch.time('plan', () => planRun(run, catalog, watermark, deps.clock.now()));
+    log.info({ range: plan.range, needsFit: plan.needsFit }, 'run started');
+
+    const source = openSource(plan.version.definition.source, deps.sourceContext);
+    async function* read(): AsyncGenerator<RecordBatch> {
+      const request = { range: plan.range, timestampColumn: plan.layout.timestampColumn, columns: plan.columns, batchSize: deps.batchSize };
+      for await (const next of watch.iterate('read', source.read(request))) {
+        rowsIn += next.batch.numRows + next.rejects.length;
+        rejects.add(next.rejects);
+        if (next.batch.numRows > 0) yield next.batch;
+      }
+    }
+    const toRows = (b: RecordBatch) => watch.time('read', () => rowBatchFromArrow(b, plan.layout));
+
+    const carry = plan.hasFfill ? await deps.runs.carry(run.featureView, run.version) : {};
+    let states = plan.version.fittedState?.features ?? null;
+    let fitted: FittedState | null = null;
+    builder = new SnapshotBuilder(new PartitionedWriter(deps.files, writerLayout(plan, run.id), deps.flushRows), plan.features, watch);
+
+    if (plan.hasFfill) {
+      // ffill needs each entity's rows in event-time order across the whole run: hold them, sort once.
+      const all: RowBatch[] = [];
+      for await (const b of read()) all.push(toRows(b));
+      if (all.length) {
+        const ordered = watch.time('sort', () => orderByEntity(concatBatches(all)));
+        if (!states) ({ states, fitted } = fit(plan, ordered.batch, watch));
+        await builder.add(ordered.batch, states, ordered.rows, carry);
+      }
+    } else if (!states) {
+      // The fit must see every fit row before any row is transformed: park the batches on disk meanwhile.
+      spill = new SpillFile(path.join(deps.dataDir, 'tmp', `run-${run.id}`, 'spill.arrows'));
+      const fitRows: RowBatch[] = [];
+      for await (const b of read()) {
+        watch.time('spill', () => spill!.append(b));
+        fitRows.push(toRows(b));
+      }
+      if (fitRows.length) {
+        ({ states, fitted } = fit(plan, concatBatches(fitRows), watch));
+        fitRows.length = 0;
+        const parked = spill.batches();
+        for (;;) {
+          const next = watch.time('spill', () => parked.next());
+          if (next.done) break;
+          await builder.add(toRows(next.value), states, noRowContext(), carry);
+        }
+      }
+    } else {
+      for await (const b of read()) await builder.add(toRows(b), states, noRowContext(), carry);
+    }
+
+    const snapshot = await builder.finish();
+    const rejectsFile = await rejects.close();
+    spill?.remove();
+    spill = null;
+    const snapshotId = await watch.timeAsync('commit', () =>
+      deps.runs.commitSnapshot(
+        {
+          runId: run.id,
+          featureView: run.featureView,
+          version: run.version,
+          ...snapshot,
+          windowStart: plan.range.start,
+          windowEnd: plan.range.end,
+          watermark: plan.advancesWatermark ? plan.range.end : null,
+          fittedState: fitted,
+          carry,
+          counts: { rowsIn, rowsOut: snapshot.rows, rowsRejected: rejects.count, rejectsByReason: rejects.byReason, rejectsFile },
+          steps: watch.steps(),
+        },
+        deps.clock.now(),
+      ),
+    );
+    builder = null;
+    log.info({ snapshotId, rowsIn, rowsOut: snapshot.rows, rejected: rejects.count, files: snapshot.files.length }, 'snapshot committed');
+
+    if (deps.online && plan.view.metadata.online) {
+      try {
+        await watch.timeAsync('online', () => syncOnline(run, snapshotId, snapshot.latest, deps));
+      } catch (e) {
+        // The snapshot stays committed; the next run of this version writes it online again.
+        log.error({ err: e }, 'online store write failed');
+        await deps.runs.fail(run.id, 'online_store_error', `the snapshot was committed, but the online store write failed: ${errorMessage(e)}`, deps.clock.now(), { steps: watch.steps(), snapshotId });
+        return { status: 'failed', run: await current() };
+      }
+    }
+    await deps.runs.succeed(run.id, deps.clock.now(), watch.steps());
+    return { status: 'succeeded', run: await current() };
+  } catch (e) {
+    await builder?.abort().catch(() => undefined);
+    spill?.remove();
+    const rejectsFile = await rejects.close().catch(() => null);
+    const code = e instanceof TesseraError ? e.code : 'internal';
+    const message = errorMessage(e);
+    if (!(e instanceof TesseraError)) log.error({ err: e }, 'run failed with an unexpected error');
+    if (code === 'source_error' && run.attempt < run.maxAttempts) {
+      const delay = deps.retryDelayMs * 2 ** (run.attempt - 1);
+      log.warn({ attempt: run.attempt, delay, err: message }, 'source error: retrying');
+      await deps.runs.requeue(run.id, deps.clock.now() + delay, message);
+      return { status: 'requeued', run: await current() };
+    }
+    log.warn({ reason: code, err: message }, 'run failed');
+    await deps.runs.fail(run.id, code, message, deps.clock.now(), { steps: watch.steps(), rowsIn, rowsRejected: rejects.count, rejectsByReason: rejects.byReason, rejectsFile });
+    return { status: 'failed', run: await current() };
+  }
+}
+
+function writerLayout(plan: RunPlan, runId: number) {
+  return { dir: plan.offlineDir, runId, keys: plan.version.definition.entities.flatMap((e) => e.joinKeys), hasCreated: plan.layout.createdColumn !== null };
+}
+
+/** Fits every feature on the fit rows: all of the run's rows, or those within `fit.window` of its last one. */
+function fit(plan: RunPlan, batch: RowBatch, watch: Stopwatch): { states: Record<string, unknown[]>; fitted: FittedState } {
+  return watch.time('fit', () => {
+    let maxTs = -Infinity;
+    for (let i = 0; i < batch.length; i++) if (batch.eventTs[i] > maxTs) maxTs = batch.eventTs[i];
+    let rows = batch;
+    const window = plan.version.definition.fitWindow;
+    if (window) {
+      const from = maxTs - window * 1000;
+      const keep: number[] = [];
+      for (let i = 0; i < batch.length; i++) if (batch.eventTs[i] > from) keep.push(i);
+      rows = takeRows(batch, Int32Array.from(keep));
+    }
+    const ordered = plan.hasFfill ? orderByEntity(rows) : null;
+    const states = fitFeatures(ordered?.batch ?? rows, plan.features, ordered?.rows ?? noRowContext());
+    let minTs = Infinity;
+    for (let i = 0; i < rows.length; i++) if (rows.eventTs[i] < minTs) minTs = rows.eventTs[i];
+    return { states, fitted: { rows: rows.length, from: minTs, to: maxTs, features: states } };
+  });
+}

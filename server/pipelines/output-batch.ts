@@ -1,0 +1,87 @@
+import type { Column } from '../columns/column.js';
+import type { FeatureInput } from '../domain/feature-view.js';
+import { stepSpec } from '../domain/transform-spec.js';
+import type { FeatureType } from '../domain/value-type.js';
+import { applyChain, fitChain } from '../transforms/chain.js';
+import type { RowContext } from '../transforms/transform.js';
+import { concatColumns, type RowBatch, takeColumn } from './row-batch.js';
+
+export interface OutputColumnData {
+  name: string;
+  type: FeatureType;
+  column: Column;
+}
+
+/** Rows as the offline and online stores receive them: keys, times, and transformed feature columns. */
+export interface OutputBatch {
+  length: number;
+  keys: Column[];
+  eventTs: Float64Array;
+  createdTs: Float64Array | null;
+  columns: OutputColumnData[];
+}
+
+/** The source column a feature reads. */
+export function inputOf(feature: FeatureInput): string {
+  return feature.from ?? feature.name;
+}
+
+/** ffill reads and updates a carry of its own per feature; other steps ignore the row context. */
+function contextFor(feature: FeatureInput, rows: RowContext, carry: Record<string, Map<string, number | string>>): RowContext {
+  if (!feature.transforms.some((t) => t.impute?.strategy === 'ffill')) return rows;
+  return { ...rows, carry: (carry[feature.name] ??= new Map()) };
+}
+
+/** Fits every feature's chain on the fit rows; returns one list of step states per feature. */
+export function fitFeatures(batch: RowBatch, features: FeatureInput[], rows: RowContext): Record<string, unknown[]> {
+  const states: Record<string, unknown[]> = {};
+  // Fitting must not move the run's real carry: it gets a scratch one.
+  const scratch: Record<string, Map<string, number | string>> = {};
+  for (const f of features) {
+    states[f.name] = fitChain(f.name, f.type, f.transforms.map(stepSpec), batch.inputs.get(inputOf(f))!, contextFor(f, rows, scratch)).states;
+  }
+  return states;
+}
+
+/**
+ * Applies the frozen states of every feature to a batch. ffill features read and update their entry
+ * of `carry` (entity key -> last value), which the caller keeps across batches and runs.
+ */
+export function transformBatch(
+  batch: RowBatch,
+  features: FeatureInput[],
+  states: Record<string, unknown[]>,
+  rows: RowContext,
+  carry: Record<string, Map<string, number | string>>,
+): OutputBatch {
+  const columns: OutputColumnData[] = [];
+  for (const f of features) {
+    const outputs = applyChain(f.name, f.type, f.transforms.map(stepSpec), states[f.name] ?? [], batch.inputs.get(inputOf(f))!, contextFor(f, rows, carry));
+    for (const o of outputs) columns.push({ name: o.suffix ? `${f.name}__${o.suffix}` : f.name, type: o.type, column: o.column });
+  }
+  return { length: batch.length, keys: batch.keys, eventTs: batch.eventTs, createdTs: batch.createdTs, columns };
+}
+
+export function takeOutput(batch: OutputBatch, indices: Int32Array): OutputBatch {
+  const floats = (v: Float64Array) => (takeColumn({ kind: 'numeric', values: v }, indices) as { values: Float64Array }).values;
+  return {
+    length: indices.length,
+    keys: batch.keys.map((c) => takeColumn(c, indices)),
+    eventTs: floats(batch.eventTs),
+    createdTs: batch.createdTs ? floats(batch.createdTs) : null,
+    columns: batch.columns.map((c) => ({ ...c, column: takeColumn(c.column, indices) })),
+  };
+}
+
+export function concatOutputs(batches: OutputBatch[]): OutputBatch {
+  if (batches.length === 1) return batches[0];
+  const first = batches[0];
+  const floats = (pick: (b: OutputBatch) => Float64Array) => (concatColumns(batches.map((b) => ({ kind: 'numeric', values: pick(b) }))) as { values: Float64Array }).values;
+  return {
+    length: batches.reduce((n, b) => n + b.length, 0),
+    keys: first.keys.map((_, k) => concatColumns(batches.map((b) => b.keys[k]))),
+    eventTs: floats((b) => b.eventTs),
+    createdTs: first.createdTs ? floats((b) => b.createdTs!) : null,
+    columns: first.columns.map((c, k) => ({ ...c, column: concatColumns(batches.map((b) => b.columns[k].column)) })),
+  };
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Logger } from '../logger.js';
+import type { Services } from '../services.js';
+import { materializeDeps } from '../services.js';
+import { Leadership } from './leadership.js';
+import { executeRun } from './materialize.js';
+import { PipelineService } from './pipeline-service.js';
+import { recoverInterrupted } from './recovery.js';
+import { Runner, type RunExecutor, inlineExecutor } from './runner.js';
+import { Scheduler } from './scheduler.js';
+import { WorkerExecutor } from './worker-executor.js';
+
+/**
+ * Pipelines in a serving process: every process can queue runs; the one holding the scheduler lease
+ * also recovers interrupted runs, runs the schedules and drains the queue (in a worker thread).
+ */
+export class PipelineHost {
+  readonly holder = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly service: PipelineService;
+  private readonly leadership: Leadership;
+  private readonly executor: RunExecutor;
+  private readonly runner: Runner;
+  private readonly scheduler: Scheduler;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly services: Services, logger: Logger = services.logger) {
+    const { config, clock } = services;
+    this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, materializeDeps(services)));
+    this.runner = new Runner(services.runs, this.executor, this.holder, clock, logger, config.pollMs);
+    this.service = new PipelineService({
+      catalog: services.catalog,
+      catalogStore: services.catalogStore,
+      runs: services.runs,
+      clock,
+      maxAttempts: config.runAttempts,
+      wake: () => this.runner.wake(),
+    });
+    this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger);
+    this.leadership = new Leadership(services.leases, this.holder, config.leaseMs, clock, logger, {
+      gained: async () => {
+        await recoverInterrupted(services.runs, services.files, this.holder, clock, logger);
+        this.scheduler.sync(await services.catalog.get());
+        this.unsubscribe = services.catalog.onChange((catalog) => this.scheduler.sync(catalog));
+        this.runner.start();
+      },
+      lost: async () => {
+        this.unsubscribe?.();
+        this.scheduler.stop();
+        await this.runner.stop();
+      },
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.leadership.isLeader;
+  }
+
+  scheduled(): string[] {
+    return this.scheduler.scheduled();
+  }
+
+  async start(): Promise<void> {
+    if (this.services.config.scheduler) await this.leadership.start();
+  }
+
+  /** Stops scheduling and claiming; waits for the run in progress; releases the lease. */
+  async stop(): Promise<void> {
+    await this.leadership.stop();
+    await this.executor.close();
+  }
+}

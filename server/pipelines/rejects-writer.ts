@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RejectedRow } from '../sources/source.js';
+
+/**
+ * Rows a run could not coerce: counted per reason, and written as JSON lines (reason, column,
+ * location, value, raw row) to `<dataDir>/rejects/<view>/v<N>/run-<id>.jsonl`. The file exists
+ * only when there is something in it.
+ */
+export class RejectsWriter {
+  readonly byReason: Record<string, number> = {};
+  count = 0;
+  private stream: fs.WriteStream | null = null;
+
+  constructor(
+    private readonly dataDir: string,
+    readonly relPath: string,
+  ) {}
+
+  add(rejects: RejectedRow[]): void {
+    if (rejects.length === 0) return;
+    if (!this.stream) {
+      const file = path.join(this.dataDir, this.relPath);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      this.stream = fs.createWriteStream(file);
+    }
+    let text = '';
+    for (const r of rejects) {
+      this.byReason[r.reason] = (this.byReason[r.reason] ?? 0) + 1;
+      text += JSON.stringify(r) + '\n';
+    }
+    this.count += rejects.length;
+    this.stream.write(text);
+  }
+
+  /** The file's path relative to the data dir, or null when nothing was rejected. */
+  async close(): Promise<string | null> {
+    if (!this.stream) return null;
+    const stream = this.stream;
+    await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    return this.relPath;
+  }
+}

@@ -1,0 +1,31 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { systemClock } from '../clock.js';
+import type { Config } from '../config.js';
+import { errorMessage } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { materializeDeps, openServices } from '../services.js';
+import { executeRun } from './materialize.js';
+import type { RunRecord } from './run-store.js';
+
+/**
+ * A pipeline worker thread: opens its own connections to the data dir and executes the runs the
+ * main thread hands it, one at a time, so a large run never blocks the HTTP event loop.
+ */
+const port = parentPort;
+if (!port) throw new Error('run-worker.ts runs as a worker thread');
+const config = (workerData as { config: Config }).config;
+const logger = createLogger(config.logLevel).child({ thread: 'pipeline' });
+const services = await openServices(config, logger, systemClock);
+const deps = materializeDeps(services);
+
+port.on('message', (message: { id: number; run: RunRecord } | { close: true }) => {
+  if ('close' in message) {
+    void services.close().then(() => port.close());
+    return;
+  }
+  executeRun(message.run, deps).then(
+    (outcome) => port.postMessage({ id: message.id, outcome }),
+    (e: unknown) => port.postMessage({ id: message.id, error: errorMessage(e) }),
+  );
+});
+port.postMessage({ ready: true });

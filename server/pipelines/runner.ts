@@ -1,0 +1,92 @@
+import type { Clock } from '../clock.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { RunOutcome } from './materialize.js';
+import type { RunRecord, RunStore } from './run-store.js';
+
+/** Executes a claimed run somewhere: in this thread (tests, the CLI) or in a worker thread (serve). */
+export interface RunExecutor {
+  execute(run: RunRecord): Promise<RunOutcome>;
+  close(): Promise<void>;
+}
+
+/**
+ * Drains the durable run queue: claims the next due run, executes it, repeats; sleeps `pollMs` when
+ * the queue is empty (or until `wake()`). Only the process holding the scheduler lease runs one.
+ */
+export class Runner {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private readonly finished = new Set<(run: RunRecord) => void>();
+
+  constructor(
+    private readonly runs: RunStore,
+    private readonly executor: RunExecutor,
+    private readonly holder: string,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly pollMs = 500,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.drain();
+  }
+
+  /** Stops claiming; resolves when the run in progress (if any) has finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Calls `listener` with every run this runner finishes (succeeded, failed or requeued). */
+  onFinished(listener: (run: RunRecord) => void): () => void {
+    this.finished.add(listener);
+    return () => this.finished.delete(listener);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.running) {
+      let run: RunRecord | null = null;
+      try {
+        run = await this.runs.claim(this.holder, this.clock.now());
+      } catch (e) {
+        this.logger.error({ err: e }, 'cannot claim a run');
+      }
+      if (!run) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.pollMs);
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeUp = null;
+        continue;
+      }
+      let result: RunRecord = run;
+      try {
+        result = (await this.executor.execute(run)).run;
+      } catch (e) {
+        // The executor itself broke (a worker thread died): the run cannot have committed.
+        this.logger.error({ err: e, runId: run.id }, 'run executor failed');
+        await this.runs.fail(run.id, 'internal', `the pipeline worker failed: ${errorMessage(e)}`, this.clock.now()).catch(() => undefined);
+        result = (await this.runs.get(run.id)) ?? run;
+      }
+      for (const listener of this.finished) listener(result);
+    }
+  }
+}
+
+/** Runs in the calling thread. */
+export function inlineExecutor(execute: (run: RunRecord) => Promise<RunOutcome>): RunExecutor {
+  return { execute, close: async () => {} };
+}

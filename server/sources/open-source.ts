@@ -1,0 +1,23 @@
+import type { Source } from '../domain/source.js';
+import { csvReader } from './csv.js';
+import { httpReader } from './http.js';
+import { jsonlReader } from './jsonl.js';
+import { parquetReader } from './parquet.js';
+import type { SourceContext, SourceReader } from './source.js';
+import { sqliteReader } from './sqlite.js';
+
+/** The connector for a source definition. Opening does no I/O: files are found and opened on `read`. */
+export function openSource(source: Source, ctx: SourceContext): SourceReader {
+  switch (source.type) {
+    case 'csv':
+      return csvReader(source, ctx);
+    case 'jsonl':
+      return jsonlReader(source, ctx);
+    case 'parquet':
+      return parquetReader(source, ctx);
+    case 'sqlite':
+      return sqliteReader(source, ctx);
+    case 'http':
+      return httpReader(source, ctx);
+  }
+}

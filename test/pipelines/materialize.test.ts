@@ -1,0 +1,295 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { BundleInput } from '../../server/domain/bundle.js';
+import { duckRows } from '../support/duckdb.js';
+import { pipelineServer } from '../support/pipeline-fixture.js';
+import { getJson, postJson } from '../support/services.js';
+
+const CSV = `driver_id,ts,created,rate,trips,kind
+1,2026-11-01T00:00:00Z,2026-11-01T00:00:01Z,1,10,a
+2,2026-11-01T00:00:00Z,,,20,b
+1,2026-11-02T00:00:00Z,2026-11-02T00:00:01Z,4,,a
+3,2026-11-02T12:00:00+02:00,,3,30,
+`;
+
+function bundle(extra: Partial<BundleInput> = {}): BundleInput {
+  return {
+    entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
+    sources: [{ name: 'stats', type: 'csv', path: 'data/*.csv', timestampField: 'ts', createdTimestampField: 'created' }],
+    featureViews: [
+      {
+        name: 'stats_view',
+        entities: ['driver'],
+        source: 'stats',
+        features: [
+          { name: 'rate', type: 'float64', transforms: [{ impute: { strategy: 'median' } }, { scale: { method: 'standard' } }] },
+          { name: 'trips', type: 'int64', transforms: [{ impute: { strategy: 'mean' } }] },
+          { name: 'kind', type: 'string', transforms: [{ encode: { method: 'onehot', unknown: 'other' } }] },
+          { name: 'rate_raw', type: 'float64', from: 'rate' },
+        ],
+      },
+    ],
+    ...extra,
+  };
+}
+
+const ms = (s: string) => Date.parse(s);
+
+test('a run writes exactly the transformed rows, read back by DuckDB', async () => {
+  const s = await pipelineServer({ 'data/stats.csv': CSV }, bundle());
+  try {
+    const run = await s.materialize('stats_view');
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.equal(run.rowsIn, 4);
+    assert.equal(run.rowsOut, 4);
+    assert.equal(run.rowsRejected, 0);
+    assert.ok(run.steps.some((st: { name: string }) => st.name === 'fit'));
+
+    // By hand: rate's non-null values [1, 4, 3] have median 3; imputed [1, 3, 4, 3] have mean 2.75
+    // and population std sqrt(((1-2.75)^2 + (3-2.75)^2 + (4-2.75)^2 + (3-2.75)^2) / 4) = sqrt(1.1875).
+    // trips is int64 with mean imputation, so it comes out float64: [10, 20, (mean 20), 30].
+    const std = Math.sqrt(1.1875);
+    const z = (x: number) => (x - 2.75) / std;
+    const rows = await duckRows(
+      `SELECT driver_id, epoch_ms(event_timestamp) AS ts, epoch_ms(created_timestamp) AS created, rate, trips, kind__a, kind__b, kind__other, rate_raw
+       FROM read_parquet('${s.dataDir}/offline/stats_view/v1/*/*.parquet') ORDER BY ts, driver_id`,
+    );
+    const expected = [
+      { driver_id: 1n, ts: BigInt(ms('2026-11-01T00:00:00Z')), created: BigInt(ms('2026-11-01T00:00:01Z')), rate: z(1), trips: 10, kind__a: 1n, kind__b: 0n, kind__other: 0n, rate_raw: 1 },
+      { driver_id: 2n, ts: BigInt(ms('2026-11-01T00:00:00Z')), created: null, rate: z(3), trips: 20, kind__a: 0n, kind__b: 1n, kind__other: 0n, rate_raw: null },
+      { driver_id: 1n, ts: BigInt(ms('2026-11-02T00:00:00Z')), created: BigInt(ms('2026-11-02T00:00:01Z')), rate: z(4), trips: 20, kind__a: 1n, kind__b: 0n, kind__other: 0n, rate_raw: 4 },
+      { driver_id: 3n, ts: BigInt(ms('2026-11-02T10:00:00Z')), created: null, rate: z(3), trips: 30, kind__a: 0n, kind__b: 0n, kind__other: 0n, rate_raw: 3 },
+    ];
+    assert.equal(rows.length, expected.length);
+    rows.forEach((row, i) => {
+      for (const [k, v] of Object.entries(expected[i])) {
+        if (typeof v === 'number') assert.ok(Math.abs((row[k] as number) - v) < 1e-12, `row ${i} ${k}: ${String(row[k])} != ${v}`);
+        else assert.equal(row[k], v, `row ${i} ${k}`);
+      }
+    });
+    // Hive partitions by event date, UTC.
+    const files = fs.readdirSync(path.join(s.dataDir, 'offline/stats_view/v1')).sort();
+    assert.deepEqual(files, ['date=2026-11-01', 'date=2026-11-02']);
+    // Parquet timestamps are TIMESTAMP WITH TIME ZONE (UTC-adjusted millis).
+    const types = await duckRows(`DESCRIBE SELECT * FROM read_parquet('${s.dataDir}/offline/stats_view/v1/*/*.parquet')`);
+    assert.equal(types.find((t) => t.column_name === 'event_timestamp')!.column_type, 'TIMESTAMP WITH TIME ZONE');
+
+    // The fitted state and snapshot are visible in the API.
+    const version = (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body;
+    assert.deepEqual(version.fittedState.features.rate, [{ value: 3 }, { mean: 2.75, std }]);
+    assert.deepEqual(version.fittedState.features.kind[0].categories, ['a', 'b']);
+    assert.deepEqual(version.outputSchema.map((c: { name: string }) => c.name), ['rate', 'trips', 'kind__a', 'kind__b', 'kind__other', 'rate_raw']);
+    assert.equal(version.snapshots.length, 1);
+    assert.equal(version.snapshots[0].rows, 4);
+    const stats = version.snapshots[0].statistics;
+    assert.equal(stats.trips.mean, 20);
+    assert.equal(stats.trips.min, 10);
+    assert.equal(stats.trips.max, 30);
+    assert.equal(stats.rate_raw.nulls, 1);
+    assert.equal(stats.rate_raw.count, 4);
+    assert.deepEqual(stats.kind__a.top, [{ value: 0, count: 2 }, { value: 1, count: 2 }]);
+    assert.equal(stats.rate.histogram.counts.reduce((a: number, b: number) => a + b, 0), 4);
+  } finally {
+    await s.close();
+  }
+});
+
+test('incremental runs read only new rows and keep the fitted state; a backfill re-reads a window', async () => {
+  const s = await pipelineServer({ 'data/stats.csv': CSV }, bundle());
+  try {
+    await s.materialize('stats_view');
+    const state = (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body.fittedState;
+    // New rows land later; the clock moves past them.
+    // One row after the watermark, one late row before it, one in the future.
+    fs.appendFileSync(s.file('data/stats.csv'), '2,2026-11-03T00:00:00Z,,10,40,c\n4,2026-11-29T12:30:00Z,,1,1,a\n5,2026-11-30T00:00:00Z,,1,1,a\n');
+    s.services.clock.set(ms('2026-11-29T13:00:00Z'));
+    const second = await s.materialize('stats_view');
+    assert.equal(second.status, 'succeeded', second.error);
+    assert.equal(second.rowsIn, 1, 'only the row after the watermark and up to now');
+    assert.equal(second.window.start, '2026-11-29T12:00:00.000Z');
+    const after = (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body;
+    assert.deepEqual(after.fittedState, state, 'the state is fitted once per version');
+    assert.equal(after.snapshots.length, 2);
+    // The late row (2026-11-03) is before the watermark (the first run read up to 2026-11-29T12:00),
+    // so incremental runs miss it: a backfill over its window picks it up.
+    const rows = await duckRows(`SELECT driver_id, rate, kind__other FROM read_parquet('${s.dataDir}/offline/stats_view/v1/*/*.parquet') WHERE driver_id = 2 ORDER BY event_timestamp`);
+    assert.equal(rows.length, 1);
+    const backfill = await s.materialize('stats_view', { start: '2026-11-02T23:00:00Z', end: '2026-11-04T00:00:00Z' });
+    assert.equal(backfill.status, 'succeeded', backfill.error);
+    assert.equal(backfill.rowsIn, 1);
+    const withBackfill = await duckRows(`SELECT rate, kind__other FROM read_parquet('${s.dataDir}/offline/stats_view/v1/*/*.parquet') WHERE driver_id = 2 ORDER BY event_timestamp`);
+    assert.equal(withBackfill.length, 2);
+    // Transformed with the frozen state: (10 - 2.75) / sqrt(1.1875); 'c' is unseen -> the other column.
+    assert.ok(Math.abs((withBackfill[1].rate as number) - (10 - 2.75) / Math.sqrt(1.1875)) < 1e-12);
+    assert.equal(withBackfill[1].kind__other, 1n);
+  } finally {
+    await s.close();
+  }
+});
+
+test('rows that cannot be coerced are counted per reason and kept in a rejects file', async () => {
+  const csv = `driver_id,ts,created,rate,trips,kind
+1,2026-11-01T00:00:00Z,,1.5,10,a
+x,2026-11-01T00:00:00Z,,2,10,a
+2,yesterday,,2,10,a
+3,2026-11-01T00:00:00Z,,fast,10,a
+4,2026-11-01T00:00:00Z,,2,1.5,a
+,2026-11-01T00:00:00Z,,2,1,a
+`;
+  const s = await pipelineServer({ 'data/stats.csv': csv }, bundle());
+  try {
+    const run = await s.materialize('stats_view');
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.equal(run.rowsIn, 6);
+    assert.equal(run.rowsOut, 1);
+    assert.equal(run.rowsRejected, 5);
+    assert.deepEqual(run.rejectsByReason, { invalid_int64: 2, invalid_timestamp: 1, invalid_float64: 1, missing_value: 1 });
+    const lines = fs
+      .readFileSync(path.join(s.dataDir, run.rejectsFile), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(lines.length, 5);
+    const fast = lines.find((l) => l.reason === 'invalid_float64');
+    assert.equal(fast.column, 'rate');
+    assert.equal(fast.value, 'fast');
+    assert.match(fast.location, /stats\.csv:5$/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a missing source file fails the run after its retries, naming the file; nothing is committed', async () => {
+  const s = await pipelineServer({}, bundle(), { runAttempts: 2, retryDelayMs: 60_000 });
+  try {
+    const queued = await postJson(`${s.url}/api/v1/feature-views/stats_view/materialize`, {});
+    // The retry waits a minute of the (test) clock: move the clock on until the run is over.
+    let run = queued.body.run;
+    for (let i = 0; i < 200 && run.status !== 'failed' && run.status !== 'succeeded'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      if (run.status === 'queued' && run.attempt === 2) s.services.clock.set(s.services.clock.now() + 61_000);
+      run = (await getJson(`${s.url}/api/v1/runs/${queued.body.runId}`)).body;
+    }
+    assert.equal(run.status, 'failed');
+    assert.equal(run.reason, 'source_error');
+    assert.equal(run.attempt, 2);
+    assert.match(run.error, /data\/\*\.csv/);
+    assert.equal(run.snapshotId, null);
+    const version = (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body;
+    assert.equal(version.snapshots.length, 0);
+    assert.equal(version.fittedState, null);
+    // The server keeps serving.
+    assert.equal((await getJson(`${s.url}/health`)).status, 200);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a transform that fails on real data fails the run, names the feature, and commits nothing', async () => {
+  const b = bundle();
+  b.featureViews![0].features = [{ name: 'rate', type: 'float64', transforms: [{ scale: { method: 'log1p' } }] }];
+  const s = await pipelineServer({ 'data/stats.csv': 'driver_id,ts,created,rate,trips,kind\n1,2026-11-01T00:00:00Z,,-3,1,a\n' }, b);
+  try {
+    const run = await s.materialize('stats_view');
+    assert.equal(run.status, 'failed');
+    assert.equal(run.reason, 'transform_error');
+    assert.match(run.error, /rate/);
+    assert.deepEqual(fs.readdirSync(path.join(s.dataDir)).filter((f) => f === 'offline'), []);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a view never runs twice at once: a second request is a 409', async () => {
+  const s = await pipelineServer({ 'data/stats.csv': CSV }, bundle(), { scheduler: false });
+  try {
+    const first = await postJson(`${s.url}/api/v1/feature-views/stats_view/materialize`, {});
+    assert.equal(first.status, 202);
+    assert.equal(first.body.run.status, 'queued');
+    const second = await postJson(`${s.url}/api/v1/feature-views/stats_view/materialize`, {});
+    assert.equal(second.status, 409);
+    assert.equal(second.body.type, '/problems/conflict');
+    const runs = (await getJson(`${s.url}/api/v1/runs?featureView=stats_view`)).body.runs;
+    assert.equal(runs.length, 1);
+  } finally {
+    await s.close();
+  }
+});
+
+test('materialize input errors are 4xx naming the field', async () => {
+  const s = await pipelineServer({ 'data/stats.csv': CSV }, bundle(), { scheduler: false });
+  try {
+    const bad = await postJson(`${s.url}/api/v1/feature-views/stats_view/materialize`, { start: 'last tuesday' });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.errors.map((e: { path: string }) => e.path), ['start']);
+    const order = await postJson(`${s.url}/api/v1/feature-views/stats_view/materialize`, { start: '2026-11-02', end: '2026-11-01' });
+    assert.equal(order.status, 400);
+    assert.equal((await postJson(`${s.url}/api/v1/feature-views/nope/materialize`, {})).status, 404);
+    assert.equal((await postJson(`${s.url}/api/v1/feature-views/stats_view/materialize`, { version: 7 })).status, 404);
+    assert.equal((await postJson(`${s.url}/api/v1/feature-views/stats_view/materialize`, { colour: 1 })).status, 400);
+    assert.equal((await getJson(`${s.url}/api/v1/runs/999`)).status, 404);
+    assert.equal((await getJson(`${s.url}/api/v1/runs?status=sleeping`)).status, 400);
+  } finally {
+    await s.close();
+  }
+});
+
+test('refit makes a new version fitted on the current rows; the old version keeps its state', async () => {
+  const s = await pipelineServer({ 'data/stats.csv': CSV }, bundle());
+  try {
+    await s.materialize('stats_view');
+    fs.appendFileSync(s.file('data/stats.csv'), '5,2026-11-03T00:00:00Z,,100,1,z\n');
+    const refit = await postJson(`${s.url}/api/v1/feature-views/stats_view/refit`, {});
+    assert.equal(refit.status, 201);
+    assert.equal(refit.body.version, 2);
+    const run = (await getJson(`${s.url}/api/v1/runs/${refit.body.runId}`)).body;
+    const done = run.status === 'succeeded' ? run : await s.pipelines.service.waitFor(refit.body.runId, { timeoutMs: 10_000 });
+    assert.equal(done.status, 'succeeded');
+    const view = (await getJson(`${s.url}/api/v1/feature-views/stats_view`)).body;
+    assert.deepEqual(view.versions.map((v: { version: number; reason: string }) => [v.version, v.reason]), [[1, 'apply'], [2, 'refit']]);
+    const v1 = (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body.fittedState.features.rate[0];
+    const v2 = (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/2`)).body.fittedState.features.rate[0];
+    assert.deepEqual(v1, { value: 3 });
+    // Median of [1, 4, 3, 100] = (3 + 4) / 2.
+    assert.deepEqual(v2, { value: 3.5 });
+  } finally {
+    await s.close();
+  }
+});
+
+test('a schedule enqueues runs by itself', async () => {
+  const b = bundle();
+  b.featureViews![0].schedule = '* * * * * *';
+  const s = await pipelineServer({ 'data/stats.csv': CSV }, b);
+  try {
+    assert.deepEqual(s.pipelines.scheduled(), ['stats_view']);
+    const deadline = Date.now() + 5000;
+    let runs: { trigger: string; status: string }[] = [];
+    while (Date.now() < deadline) {
+      runs = (await getJson(`${s.url}/api/v1/runs?featureView=stats_view`)).body.runs;
+      if (runs.some((r) => r.status === 'succeeded')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(runs.some((r) => r.trigger === 'schedule' && r.status === 'succeeded'), JSON.stringify(runs));
+    // Dropping the schedule stops its task.
+    const unscheduled = bundle();
+    await postJson(`${s.url}/api/v1/apply`, unscheduled);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(s.pipelines.scheduled(), []);
+  } finally {
+    await s.close();
+  }
+});
+
+test('runs execute in a worker thread, off the HTTP event loop', async () => {
+  const s = await pipelineServer({ 'data/stats.csv': CSV }, bundle(), { pipelineThread: true });
+  try {
+    const run = await s.materialize('stats_view');
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.equal(run.rowsOut, 4);
+  } finally {
+    await s.close();
+  }
+});

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { TesseraError } from '../../server/errors.js';
+import { expandUrl, httpReader } from '../../server/sources/http.js';
+import type { HttpSource } from '../../server/sources/http.js';
+import type { SourceContext } from '../../server/sources/source.js';
+import { col, ms, readAll, rejectSummary, request } from './helpers.js';
+
+const T = ms('2026-01-01T00:00:00Z');
+const records = (n: number, from = 0): object[] => Array.from({ length: n }, (_, i) => ({ id: from + i, at: new Date(T + (from + i) * 1000).toISOString(), v: (from + i) / 2 }));
+
+let server: Server;
+let base = '';
+const hits = new Map<string, number>();
+const queries: URLSearchParams[] = [];
+
+type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
+const json = (body: unknown, status = 200): Handler => (_req, res) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+const routes: Record<string, Handler> = {
+  '/records': json(records(3)),
+  '/many': json(records(25)),
+  '/nested': json({ data: { items: records(2), next: null } }),
+  '/lines': (_req, res) => res.end(`${JSON.stringify(records(1)[0])}\n\nnot json\n${JSON.stringify(records(1, 1)[0])}`),
+  '/flaky': (req, res, hit) => (hit === 1 ? json({ error: 'busy' }, 503)(req, res, hit) : json(records(1))(req, res, hit)),
+  '/down': json({ error: 'down' }, 500),
+  '/missing': json({ error: 'no such thing' }, 404),
+  '/slow': () => undefined, // never answers
+  '/object': json({ items: 'not an array' }),
+  '/garbage': (_req, res) => res.end('<html>'),
+  '/headers': (req, res) => json(req.headers['x-api-key'] === 'k1' ? records(1) : [])(req, res, 0),
+};
+
+before(async () => {
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const hit = (hits.get(url.pathname) ?? 0) + 1;
+    hits.set(url.pathname, hit);
+    queries.push(url.searchParams);
+    (routes[url.pathname] ?? json({ error: 'route' }, 404))(req, res, hit);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+beforeEach(() => {
+  hits.clear();
+  queries.length = 0;
+});
+
+const sleeps: number[] = [];
+const ctx: SourceContext = { baseDir: '.', sleep: async (msToWait) => void sleeps.push(msToWait) };
+beforeEach(() => void (sleeps.length = 0));
+
+function http(pathAndQuery: string, extra: Partial<HttpSource> = {}, context = ctx): ReturnType<typeof httpReader> {
+  return httpReader({ name: 'api', type: 'http', url: `${base}${pathAndQuery}`, format: 'json', timeoutMs: 2000, retries: 3, timestampField: 'at', ...extra }, context);
+}
+
+const columns = [col('id', 'int64', true), col('at', 'timestamp', true), col('v', 'float64')];
+const req = (overrides = {}) => request(columns, { timestampColumn: 'at', ...overrides });
+
+describe('http source', () => {
+  it('GETs a JSON array, with the range in the URL as RFC 3339', async () => {
+    const { rows } = await readAll(http('/records?from={start}&to={end}'), req({ range: { start: T, end: T + 2000 } }));
+    assert.deepEqual(rows, [{ id: 1, at: T + 1000, v: 0.5 }, { id: 2, at: T + 2000, v: 1 }]);
+    assert.equal(queries[0].get('from'), '2026-01-01T00:00:00.000Z');
+    assert.equal(queries[0].get('to'), '2026-01-01T00:00:02.000Z');
+    assert.equal(expandUrl('http://x/?s={start}&e={end}', { start: null, end: T }), 'http://x/?s=&e=2026-01-01T00%3A00%3A00.000Z');
+  });
+
+  it('finds records at a nested recordsPath and sends the configured headers', async () => {
+    const { rows } = await readAll(http('/nested', { recordsPath: 'data.items' }), req());
+    assert.deepEqual(rows.map((r) => r.id), [0, 1]);
+    const withKey = await readAll(http('/headers', { headers: { 'x-api-key': 'k1' } }), req());
+    assert.deepEqual(withKey.rows.map((r) => r.id), [0]);
+  });
+
+  it('reads JSONL answers, rejecting bad lines with the URL and record number', async () => {
+    const { rows, rejects } = await readAll(http('/lines', { format: 'jsonl', fieldMapping: { v: 'value' } }), request([col('id', 'int64', true), col('at', 'timestamp', true), col('value', 'float64')], { timestampColumn: 'at' }));
+    assert.deepEqual(rows, [{ id: 0, at: T, value: 0 }, { id: 1, at: T + 1000, value: 0.5 }]);
+    assert.deepEqual(rejects.map(rejectSummary), [{ reason: 'invalid_json', column: '', location: `GET ${base}/lines record 3`, value: 'not json' }]);
+  });
+
+  it('cuts one answer into batches of batchSize', async () => {
+    const { batches, rows } = await readAll(http('/many'), req({ batchSize: 10 }));
+    assert.deepEqual(batches.map((b) => b.numRows), [10, 10, 5]);
+    assert.deepEqual(rows.map((r) => r.id), records(25).map((_, i) => i));
+  });
+
+  it('retries a 5xx with backoff, then succeeds', async () => {
+    const { rows } = await readAll(http('/flaky'), req());
+    assert.deepEqual(rows.map((r) => r.id), [0]);
+    assert.equal(hits.get('/flaky'), 2);
+    assert.deepEqual(sleeps, [200]);
+  });
+
+  it('gives up after the last retry, naming URL, attempts and cause', async () => {
+    await assert.rejects(readAll(http('/down', { retries: 2 }), req()), (e: unknown) =>
+      e instanceof TesseraError && e.code === 'source_error' && e.message.includes(`GET ${base}/down failed after 3 attempts`) && e.message.includes('HTTP 500'));
+    assert.equal(hits.get('/down'), 3);
+    assert.deepEqual(sleeps, [200, 400]);
+  });
+
+  it('does not retry a 4xx', async () => {
+    await assert.rejects(readAll(http('/missing'), req()), (e: unknown) =>
+      e instanceof TesseraError && e.code === 'source_error' && e.message.includes(`${base}/missing`) && e.message.includes('404'));
+    assert.equal(hits.get('/missing'), 1);
+    assert.deepEqual(sleeps, []);
+  });
+
+  it('times out each attempt', async () => {
+    const started = Date.now();
+    await assert.rejects(readAll(http('/slow', { timeoutMs: 100, retries: 1 }), req()), /failed after 2 attempts; last error: timed out after 100 ms/);
+    assert.equal(hits.get('/slow'), 2);
+    assert.deepEqual(sleeps, [200]);
+    assert.ok(Date.now() - started < 1500);
+  });
+
+  it('retries network errors through the injected fetch', async () => {
+    let calls = 0;
+    const failingFetch: typeof fetch = async () => {
+      calls++;
+      throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:1') });
+    };
+    await assert.rejects(readAll(http('/records', { retries: 1 }, { ...ctx, fetch: failingFetch }), req()), /failed after 2 attempts; last error: fetch failed: connect ECONNREFUSED/);
+    assert.equal(calls, 2);
+  });
+
+  it('reports answers that are not JSON or hold no array', async () => {
+    await assert.rejects(readAll(http('/garbage'), req()), /did not answer JSON/);
+    await assert.rejects(readAll(http('/object', { recordsPath: 'items' }), req()), /'items' is not an array/);
+    await assert.rejects(readAll(http('/nested', { recordsPath: 'data.rows' }), req()), /has no 'data\.rows'/);
+    await assert.rejects(readAll(http('/nested'), req()), /not an array \(set recordsPath/);
+  });
+});
