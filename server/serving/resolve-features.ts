@@ -1,0 +1,134 @@
+import { parseFeatureRef } from '../domain/feature-ref.js';
+import type { FeatureType, KeyType } from '../domain/value-type.js';
+import { TesseraError, type FieldError, conflict, validationError } from '../errors.js';
+import type { Catalog, FeatureViewRecord, FeatureViewVersion } from '../registry/catalog.js';
+import { outputSchema } from '../registry/output-schema.js';
+import { joinKeysOf } from '../registry/view-definition.js';
+
+/** One requested column of a view version. */
+export interface ResolvedColumn {
+  /** Column name in the stores (`conv_rate`, `car_type__suv`). */
+  column: string;
+  /** Name in the answer: the column, or `view__column` with full feature names. */
+  outputName: string;
+  type: FeatureType;
+}
+
+/** A view version a request reads, with the columns it wants from it. */
+export interface ResolvedView {
+  view: FeatureViewRecord;
+  version: FeatureViewVersion;
+  keys: { name: string; type: KeyType }[];
+  /** Seconds; 0 = no limit. */
+  ttl: number;
+  columns: ResolvedColumn[];
+}
+
+export interface ResolvedFeatures {
+  views: ResolvedView[];
+  /** Every answer column in request order: which view (index into `views`) and which of its columns. */
+  order: { view: number; column: number }[];
+  /** The join keys the request must carry: the union over the views, in first-seen order. */
+  keys: { name: string; type: KeyType }[];
+}
+
+export interface FeatureRequest {
+  features?: string[];
+  featureService?: string;
+  fullFeatureNames: boolean;
+}
+
+/**
+ * Turns feature references (or a feature service) into view versions and columns, as both the online
+ * and the historical paths need: `view:feature`, `view@N:feature`, `view:*`; a one-hot feature's base
+ * name expands to all its columns, and a single one-hot column may be named too. Errors name the
+ * offending reference (`features[2]`). Pure over the cached catalog.
+ */
+export function resolveFeatures(catalog: Catalog, request: FeatureRequest): ResolvedFeatures {
+  let refs: string[];
+  let pathOf: (i: number) => string;
+  if (request.features !== undefined && request.featureService !== undefined) {
+    throw validationError('give either features or feature_service, not both', [{ path: 'feature_service', message: 'not allowed together with features' }]);
+  }
+  if (request.featureService !== undefined) {
+    const service = catalog.featureServices.get(request.featureService);
+    if (!service) throw new TesseraError('not_found', `feature service '${request.featureService}' does not exist`, [{ path: 'feature_service', message: 'unknown feature service' }]);
+    refs = service.spec.features;
+    pathOf = () => 'feature_service';
+  } else if (request.features !== undefined) {
+    refs = request.features;
+    pathOf = (i) => `features[${i}]`;
+  } else {
+    throw validationError('features or feature_service is required', [{ path: 'features', message: 'required' }]);
+  }
+  if (refs.length === 0) throw validationError('no features were asked for', [{ path: 'features', message: 'must not be empty' }]);
+
+  const views: ResolvedView[] = [];
+  const order: ResolvedFeatures['order'] = [];
+  const seen = new Set<string>();
+  const names = new Map<string, string>();
+  const errors: FieldError[] = [];
+  refs.forEach((text, i) => {
+    const ref = parseFeatureRef(text);
+    if (typeof ref === 'string') return errors.push({ path: pathOf(i), message: ref });
+    const view = catalog.featureViews.get(ref.view);
+    if (!view) return errors.push({ path: pathOf(i), message: `feature view '${ref.view}' does not exist` });
+    const version = ref.version === null ? view.versions[view.versions.length - 1] : view.versions.find((v) => v.version === ref.version);
+    if (!version) return errors.push({ path: pathOf(i), message: `feature view '${ref.view}' has no version ${ref.version}` });
+    const schema = outputSchema(version.definition, version.fittedState);
+    const columns = columnsFor(ref.feature, version, schema);
+    if (typeof columns === 'string') return errors.push({ path: pathOf(i), message: columns });
+    if (columns === null) {
+      throw conflict(`feature '${text}' is one-hot encoded and version ${version.version} of '${view.name}' has not been materialized yet, so its columns are not known`, [{ path: pathOf(i), message: 'not materialized yet' }]);
+    }
+    let index = views.findIndex((v) => v.view.name === view.name && v.version.version === version.version);
+    if (index < 0) {
+      index = views.push({ view, version, keys: joinKeysOf(version.definition), ttl: view.metadata.ttl, columns: [] }) - 1;
+    }
+    for (const c of columns) {
+      const key = `${view.name}@${version.version}:${c.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const outputName = request.fullFeatureNames ? `${view.name}__${c.name}` : c.name;
+      const clash = names.get(outputName);
+      if (clash) {
+        errors.push({ path: pathOf(i), message: `'${outputName}' is also the name of ${clash}; ask with full_feature_names to tell them apart` });
+        continue;
+      }
+      names.set(outputName, `'${text}'`);
+      order.push({ view: index, column: views[index].columns.push({ column: c.name, outputName, type: c.type }) - 1 });
+    }
+  });
+  if (errors.length) {
+    const notFound = errors.every((e) => /does not exist|has no/.test(e.message));
+    throw new TesseraError(notFound ? 'not_found' : 'validation', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  }
+  const keys: ResolvedFeatures['keys'] = [];
+  for (const v of views) for (const k of v.keys) if (!keys.some((x) => x.name === k.name)) keys.push(k);
+  return { views, order, keys };
+}
+
+function columnsFor(
+  feature: string,
+  version: FeatureViewVersion,
+  schema: { name: string; type: FeatureType; feature: string }[] | null,
+): { name: string; type: FeatureType }[] | string | null {
+  const features = version.definition.features;
+  if (feature === '*') return schema;
+  const base = features.find((f) => f.name === feature);
+  if (base) {
+    if (schema) return schema.filter((c) => c.feature === feature);
+    // Unfitted: a one-hot feature's columns are unknown; any other feature's column is known.
+    if (base.transforms.some((t) => t.encode?.method === 'onehot')) return null;
+    return [{ name: feature, type: outputTypeOf(version, feature) }];
+  }
+  const single = schema?.find((c) => c.name === feature);
+  if (single) return [single];
+  return `feature view '${version.view}' (version ${version.version}) has no feature '${feature}'`;
+}
+
+/** The output type of a feature whose chain has no one-hot step (known without fitted state). */
+function outputTypeOf(version: FeatureViewVersion, feature: string): FeatureType {
+  const schema = outputSchema({ ...version.definition, features: version.definition.features.filter((f) => f.name === feature) }, null);
+  return schema![0].type;
+}
