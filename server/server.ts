@@ -1,7 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { onlineRoutes } from './http/routes/online.js';
 import { pipelineRoutes, presentSnapshot } from './http/routes/pipelines.js';
+import { transformRoutes } from './http/routes/transform.js';
+import { OnlineService } from './serving/online-service.js';
 import type { PipelineHost } from './pipelines/pipeline-host.js';
 import type { Services } from './services.js';
 
@@ -15,6 +18,7 @@ export interface RunningServer {
 /** Builds the HTTP app over a process's services and pipelines, and listens. */
 export async function startHttp(services: Services, pipelines: PipelineHost): Promise<RunningServer> {
   const { config, logger } = services;
+  const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock: services.clock, maxRows: config.maxOnlineRows });
   const app = createApp({
     logger,
     bodyLimit: config.bodyLimit,
@@ -30,7 +34,11 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       if (kind !== 'featureView') return;
       for (const v of before.featureViews.get(name)?.versions ?? []) await services.online.dropTable(name, v.version);
     },
-    routers: [pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit })],
+    routers: [
+      onlineRoutes({ online, bodyLimit: config.bodyLimit }),
+      pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit }),
+      transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
+    ],
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;

@@ -42,5 +42,7 @@ export interface OnlineStore {
   dropTable(view: string, version: number): Promise<void>;
   write(table: OnlineTable, rows: OnlineRows): Promise<{ written: number }>;
   read(table: OnlineTable, keys: KeyValue[][], features: string[]): Promise<(OnlineRecord | null)[]>;
+  /** Embedded stores (SQLite) answer without a Promise: the in-process SDK's hot path uses it. */
+  readSync?(table: OnlineTable, keys: KeyValue[][], features: string[]): (OnlineRecord | null)[];
   close(): Promise<void>;
 }

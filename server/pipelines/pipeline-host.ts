@@ -28,6 +28,8 @@ export class PipelineHost {
     const { config, clock } = services;
     this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, materializeDeps(services)));
     this.runner = new Runner(services.runs, this.executor, this.holder, clock, logger, config.pollMs);
+    // A run in a worker thread may have fitted a version: this thread's catalog must show it now.
+    this.runner.onFinished(() => void services.catalog.refresh().catch((e: unknown) => logger.warn({ err: e }, 'catalog refresh failed')));
     this.service = new PipelineService({
       catalog: services.catalog,
       catalogStore: services.catalogStore,

@@ -50,7 +50,11 @@ export class PipelineService {
     for (;;) {
       const run = await this.deps.runs.get(runId);
       if (!run) throw notFound('run', runId);
-      if (run.status === 'succeeded' || run.status === 'failed' || Date.now() > deadline) return run;
+      if (run.status === 'succeeded' || run.status === 'failed' || Date.now() > deadline) {
+        // The run may have fitted a version in another thread or process: answer with a fresh catalog.
+        await this.deps.catalog.refresh();
+        return run;
+      }
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 50));
     }
   }

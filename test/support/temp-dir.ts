@@ -1,12 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after } from 'node:test';
 
-/** A fresh folder under the OS temp dir, removed when the test file ends. */
+// Removed when the test process exits: node:test's after() binds to whichever test or hook is
+// running, so a folder made in a before() hook would go away after the first test.
+const made = new Set<string>();
+process.once('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder under the OS temp dir, removed when the test process ends. */
 export function tempDir(prefix = 'tessera-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  made.add(dir);
   return dir;
 }
 

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { type Clock, systemClock } from '../clock.js';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { OnlineService } from '../serving/online-service.js';
+import type { OnlineRequest } from '../serving/online-request.js';
+import type { OnlineResponse } from '../serving/online-service.js';
+import { transformRows } from '../serving/transform-service.js';
+import { openServices, type Services } from '../services.js';
+import type { FeatureStore } from './feature-store.js';
+
+export interface EmbeddedOptions {
+  /** The data dir a Tessera server (or `tessera apply` + `materialize`) writes. */
+  dataDir: string;
+  /** Most entity rows per request (default 1000). */
+  maxRows?: number;
+  /** How often to look for definition changes made by other processes (default 1000 ms). */
+  refreshMs?: number;
+  clock?: Clock;
+}
+
+export interface EmbeddedFeatureStore extends FeatureStore {
+  /** `getOnlineFeatures` without the Promise: the fastest path, for hot loops. */
+  getOnlineFeaturesSync(request: OnlineRequest): OnlineResponse;
+  /** The process's services, for advanced use (historical retrieval, runs). */
+  readonly services: Services;
+}
+
+/**
+ * Opens a data dir in this process: online reads go straight to online.db (SQLite, WAL, safe beside a
+ * running server), definitions come from registry.db and are refreshed when another process changes
+ * them. No HTTP, no server needed.
+ */
+export async function openFeatureStore(options: EmbeddedOptions): Promise<EmbeddedFeatureStore> {
+  const config = loadConfig({ dataDir: path.resolve(options.dataDir), maxOnlineRows: options.maxRows, logLevel: 'warn' }, {});
+  const clock = options.clock ?? systemClock;
+  const services = await openServices(config, createLogger('warn', process.stderr), clock);
+  const stopWatch = services.catalog.watch(options.refreshMs ?? 1000, () => undefined);
+  const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock, maxRows: config.maxOnlineRows });
+  return {
+    services,
+    getOnlineFeatures: async (request) => online.getSync(request),
+    getOnlineFeaturesSync: (request) => online.getSync(request),
+    transform: async (view, rows, opts = {}) => transformRows(await services.catalog.get(), services.runs, view, { rows, version: opts.version }, config.maxOnlineRows),
+    async close() {
+      stopWatch();
+      await services.close();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { OnlineRequest } from '../serving/online-request.js';
+import type { OnlineResponse } from '../serving/online-service.js';
+import type { TransformResponse } from '../serving/transform-service.js';
+
+export type { OnlineRequest, OnlineResponse, TransformResponse };
+
+/**
+ * What a Node inference service uses: the same request and answer shapes as the HTTP API
+ * (Feast's, for online features), in process (`openFeatureStore`) or over HTTP (`connect`).
+ */
+export interface FeatureStore {
+  /** The latest features per entity row, with statuses; Feast's column-major answer. */
+  getOnlineFeatures(request: OnlineRequest): Promise<OnlineResponse>;
+  /** Raw values through a version's frozen transforms: what the pipeline would write for them. */
+  transform(featureView: string, rows: Record<string, unknown>[], options?: { version?: number }): Promise<TransformResponse>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,105 @@
+import { type Column, numericColumnFrom, stringColumnFrom, valueAt } from '../columns/column.js';
+import type { FeatureType } from '../domain/value-type.js';
+import { type FieldError, TesseraError, conflict, notFound, validationError } from '../errors.js';
+import { orderByEntity } from '../pipelines/entity-order.js';
+import { inputOf, transformBatch } from '../pipelines/output-batch.js';
+import type { RowBatch } from '../pipelines/row-batch.js';
+import type { RunStore } from '../pipelines/run-store.js';
+import type { Catalog } from '../registry/catalog.js';
+import { joinKeysOf } from '../registry/view-definition.js';
+import { toBool, toFloat64, toInt64, toStringValue } from '../sources/coerce.js';
+
+export interface TransformRequest {
+  rows: Record<string, unknown>[];
+  version?: number;
+}
+
+export interface TransformResponse {
+  featureView: string;
+  version: number;
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+const COERCE: Record<FeatureType, (v: unknown) => number | string | boolean | null | undefined> = {
+  float64: toFloat64,
+  int64: toInt64,
+  bool: toBool,
+  string: toStringValue,
+};
+
+/**
+ * Request-time transforms: raw values in, exactly what the pipeline would have written for them out,
+ * through the same coercion, the same chain engine and the version's frozen state. ffill carries the
+ * last value each entity had in the latest run, so rows must carry the join keys.
+ */
+export async function transformRows(catalog: Catalog, runs: RunStore, viewName: string, request: TransformRequest, maxRows: number): Promise<TransformResponse> {
+  const view = catalog.featureViews.get(viewName);
+  if (!view) throw notFound('feature view', viewName, 'name');
+  const version = request.version === undefined ? view.versions[view.versions.length - 1] : view.versions.find((v) => v.version === request.version);
+  if (!version) throw notFound(`version of feature view '${viewName}'`, request.version ?? 0, 'version');
+  if (!version.fittedState) throw conflict(`version ${version.version} of '${viewName}' has no fitted state yet: materialize it first`, [{ path: 'version', message: 'not fitted yet' }]);
+  const rows = request.rows;
+  if (rows.length === 0) throw validationError('rows must not be empty', [{ path: 'rows', message: 'at least one row is required' }]);
+  if (rows.length > maxRows) throw validationError(`${rows.length} rows is more than the limit of ${maxRows}`, [{ path: 'rows', message: `at most ${maxRows}` }]);
+
+  const features = version.definition.features;
+  const errors: FieldError[] = [];
+  const inputs = new Map<string, Column>();
+  for (const f of features) {
+    const name = inputOf(f);
+    if (inputs.has(name)) continue;
+    const values = rows.map((row, i) => {
+      const v = COERCE[f.type](row[name]);
+      if (v === undefined) errors.push({ path: `rows[${i}].${name}`, message: `${JSON.stringify(row[name])} is not a ${f.type}` });
+      return v ?? null;
+    });
+    inputs.set(name, f.type === 'string' ? stringColumnFrom(values as (string | null)[]) : numericColumnFrom(values as (number | boolean | null)[]));
+  }
+  const keys = joinKeysOf(version.definition);
+  const hasFfill = features.some((f) => f.transforms.some((t) => t.impute?.strategy === 'ffill'));
+  const keyColumns = keys.map((k) => {
+    const values = rows.map((row, i) => {
+      const v = k.type === 'int64' ? toInt64(row[k.name]) : toStringValue(row[k.name]);
+      if (hasFfill && (v === null || v === undefined)) errors.push({ path: `rows[${i}].${k.name}`, message: `join key '${k.name}' is required: ffill carries values per entity` });
+      return v ?? null;
+    });
+    return k.type === 'int64' ? numericColumnFrom(values as (number | null)[]) : stringColumnFrom(values as (string | null)[]);
+  });
+  if (errors.length) throw new TesseraError('validation', `invalid rows: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+
+  const batch: RowBatch = { length: rows.length, keys: keyColumns, eventTs: new Float64Array(rows.length), createdTs: null, inputs };
+  let output;
+  if (hasFfill) {
+    // Rows of one entity in the order given, each seeded with that entity's value from the latest run.
+    const ordered = orderByEntity({ ...batch, eventTs: Float64Array.from({ length: rows.length }, (_, i) => i) });
+    const carry = await runs.carry(view.name, version.version);
+    output = transformBatch(ordered.batch, features, version.fittedState.features, ordered.rows, carry);
+    const position = ordered.batch.eventTs;
+    const back = new Int32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) back[position[i]] = i;
+    output = { ...output, columns: output.columns.map((c) => ({ ...c, column: reorder(c.column, back) })) };
+  } else {
+    output = transformBatch(batch, features, version.fittedState.features, { entityIds: new Int32Array(0), entityKeys: [] }, {});
+  }
+  const columns = output.columns;
+  return {
+    featureView: view.name,
+    version: version.version,
+    columns: columns.map((c) => c.name),
+    rows: rows.map((_, i) => {
+      const out: Record<string, unknown> = {};
+      for (const c of columns) {
+        const v = valueAt(c.column, i);
+        out[c.name] = c.type === 'bool' && v !== null ? v === 1 : v;
+      }
+      return out;
+    }),
+  };
+}
+
+/** Column rows in original order: `back[i]` is where original row i sits in `column`. */
+function reorder(column: Column, back: Int32Array): Column {
+  if (column.kind === 'numeric') return { kind: 'numeric', values: Float64Array.from(back, (j) => column.values[j]) };
+  return { kind: 'string', codes: Int32Array.from(back, (j) => column.codes[j]), dictionary: column.dictionary };
+}

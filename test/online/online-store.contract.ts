@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { numericColumnFrom, stringColumnFrom } from '../../server/columns/column.js';
+import type { OnlineRows, OnlineStore, OnlineTable } from '../../server/online/online-store.js';
+
+/**
+ * The online store contract (server/online/online-store.ts). Every implementation runs this suite:
+ * `onlineStoreContract('sqlite', () => new SqliteOnlineStore(...))`. Each test gets a fresh store.
+ */
+export function onlineStoreContract(name: string, open: () => Promise<OnlineStore>): void {
+  const table: OnlineTable = {
+    view: 'drivers',
+    version: 1,
+    keys: [{ name: 'driver_id', type: 'int64' }],
+    columns: [
+      { name: 'rate', type: 'float64' },
+      { name: 'trips', type: 'int64' },
+      { name: 'active', type: 'bool' },
+      { name: 'city', type: 'string' },
+    ],
+  };
+  const rows = (r: { id: number; ts: number; created?: number | null; rate: number | null; trips?: number | null; active?: boolean | null; city?: string | null }[]): OnlineRows => ({
+    length: r.length,
+    keys: [numericColumnFrom(r.map((x) => x.id))],
+    eventTs: Float64Array.from(r, (x) => x.ts),
+    createdTs: Float64Array.from(r, (x) => x.created ?? NaN),
+    columns: [numericColumnFrom(r.map((x) => x.rate)), numericColumnFrom(r.map((x) => x.trips ?? null)), numericColumnFrom(r.map((x) => x.active ?? null)), stringColumnFrom(r.map((x) => x.city ?? null))],
+  });
+  const run = (title: string, fn: (store: OnlineStore) => Promise<void>) =>
+    test(`${name}: ${title}`, async () => {
+      const store = await open();
+      try {
+        await fn(store);
+      } finally {
+        await store.close();
+      }
+    });
+
+  run('reads from a table that does not exist return nulls; createTable is idempotent', async (store) => {
+    assert.deepEqual(await store.read(table, [[1], [2]], ['rate']), [null, null]);
+    await store.createTable(table);
+    await store.createTable(table);
+    assert.deepEqual(await store.read(table, [[1]], ['rate']), [null]);
+  });
+
+  run('one result per key, in the order asked, values in the order of the features', async (store) => {
+    await store.createTable(table);
+    await store.write(table, rows([
+      { id: 1, ts: 100, rate: 0.5, trips: 3, active: true, city: 'Paris' },
+      { id: 2, ts: 100, rate: null, trips: 4, active: false, city: null },
+    ]));
+    const found = await store.read(table, [[2], [9], [1], [2]], ['city', 'rate', 'active', 'trips']);
+    assert.deepEqual(found, [
+      { eventTs: 100, createdTs: null, values: [null, null, false, 4] },
+      null,
+      { eventTs: 100, createdTs: null, values: ['Paris', 0.5, true, 3] },
+      { eventTs: 100, createdTs: null, values: [null, null, false, 4] },
+    ]);
+  });
+
+  run('a write never replaces a newer row: event time, then created time (null loses), full tie to the write', async (store) => {
+    await store.createTable(table);
+    await store.write(table, rows([{ id: 1, ts: 200, created: 5, rate: 1 }]));
+    await store.write(table, rows([{ id: 1, ts: 100, created: 9, rate: 2 }]));
+    assert.equal((await store.read(table, [[1]], ['rate']))[0]!.values[0], 1, 'older event time loses');
+    await store.write(table, rows([{ id: 1, ts: 200, created: 4, rate: 3 }]));
+    assert.equal((await store.read(table, [[1]], ['rate']))[0]!.values[0], 1, 'same event time, older created loses');
+    await store.write(table, rows([{ id: 1, ts: 200, created: null, rate: 4 }]));
+    assert.equal((await store.read(table, [[1]], ['rate']))[0]!.values[0], 1, 'null created loses to a created');
+    await store.write(table, rows([{ id: 1, ts: 200, created: 5, rate: 5 }]));
+    assert.equal((await store.read(table, [[1]], ['rate']))[0]!.values[0], 5, 'a full tie goes to the write');
+    await store.write(table, rows([{ id: 1, ts: 200, created: 6, rate: 6 }]));
+    assert.deepEqual(await store.read(table, [[1]], ['rate']), [{ eventTs: 200, createdTs: 6, values: [6] }]);
+    await store.write(table, rows([{ id: 1, ts: 300, created: null, rate: 7 }]));
+    assert.deepEqual(await store.read(table, [[1]], ['rate']), [{ eventTs: 300, createdTs: null, values: [7] }], 'newer event time wins');
+  });
+
+  run('within one write, rows in any order end with the latest per key', async (store) => {
+    await store.createTable(table);
+    const result = await store.write(table, rows([
+      { id: 3, ts: 300, rate: 3 },
+      { id: 1, ts: 100, rate: 1 },
+      { id: 3, ts: 100, rate: 99 },
+    ]));
+    assert.ok(result.written >= 2);
+    assert.deepEqual((await store.read(table, [[1], [3]], ['rate'])).map((r) => r!.values[0]), [1, 3]);
+  });
+
+  run('composite string + int keys', async (store) => {
+    const composite: OnlineTable = { view: 'trips', version: 2, keys: [{ name: 'city', type: 'string' }, { name: 'driver_id', type: 'int64' }], columns: [{ name: 'n', type: 'int64' }] };
+    await store.createTable(composite);
+    await store.write(composite, {
+      length: 3,
+      keys: [stringColumnFrom(['Paris', 'Paris', 'Lyon']), numericColumnFrom([1, 2, 1])],
+      eventTs: Float64Array.from([1, 1, 1]),
+      createdTs: null,
+      columns: [numericColumnFrom([10, 20, 30])],
+    });
+    const found = await store.read(composite, [['Lyon', 1], ['Paris', 2], ['Lyon', 2], ['Paris', 1]], ['n']);
+    assert.deepEqual(found.map((r) => r?.values[0] ?? null), [30, 20, null, 10]);
+  });
+
+  run('versions are separate tables; dropTable removes one', async (store) => {
+    const v2 = { ...table, version: 2 };
+    await store.createTable(table);
+    await store.createTable(v2);
+    await store.write(table, rows([{ id: 1, ts: 1, rate: 1 }]));
+    await store.write(v2, rows([{ id: 1, ts: 1, rate: 2 }]));
+    assert.equal((await store.read(v2, [[1]], ['rate']))[0]!.values[0], 2);
+    await store.dropTable('drivers', 1);
+    await store.dropTable('drivers', 1);
+    assert.deepEqual(await store.read(table, [[1]], ['rate']), [null]);
+    assert.equal((await store.read(v2, [[1]], ['rate']))[0]!.values[0], 2);
+  });
+}
