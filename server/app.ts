@@ -19,6 +19,8 @@ export interface AppDeps {
   catalogStore: CatalogStore;
   applyService: ApplyService;
   healthChecks: Record<string, HealthCheck>;
+  /** Facts about this process for `/health` (pid, whether it runs the scheduler). */
+  healthInfo?: () => Record<string, unknown>;
   versionDetail?: (view: string, version: number) => Promise<Record<string, unknown>>;
   afterDelete?: (kind: ObjectKind, name: string, before: Catalog) => Promise<void>;
   /** Routers of the other layers (pipelines, online and offline serving), mounted after the catalog's. */
@@ -32,7 +34,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLog(deps.logger));
-  app.use(healthRoutes(deps.healthChecks));
+  app.use(healthRoutes(deps.healthChecks, deps.healthInfo));
   app.use(applyRoutes({ applyService: deps.applyService, catalogStore: deps.catalogStore, bodyLimit: deps.bodyLimit }));
   app.use(catalogRoutes(deps));
   for (const router of deps.routers ?? []) app.use(router);

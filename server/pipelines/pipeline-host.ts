@@ -43,7 +43,11 @@ export class PipelineHost {
       gained: async () => {
         await recoverInterrupted(services.runs, services.files, this.holder, clock, logger);
         this.scheduler.sync(await services.catalog.get());
-        this.unsubscribe = services.catalog.onChange((catalog) => this.scheduler.sync(catalog));
+        await this.catchUp(logger);
+        this.unsubscribe = services.catalog.onChange((catalog) => {
+          this.scheduler.sync(catalog);
+          void this.catchUp(logger).catch((e: unknown) => logger.warn({ err: e }, 'catch-up runs failed to queue'));
+        });
         this.runner.start();
       },
       lost: async () => {
@@ -52,6 +56,24 @@ export class PipelineHost {
         await this.runner.stop();
       },
     });
+  }
+
+  /**
+   * A scheduled view whose latest version has never been materialized is due now, not at its next
+   * tick: after `npm start`, after a new version. One run each; the schedule takes over from there.
+   */
+  private async catchUp(logger: Logger): Promise<void> {
+    for (const view of (await this.services.catalog.get()).featureViews.values()) {
+      if (!view.metadata.schedule) continue;
+      const latest = view.versions[view.versions.length - 1].version;
+      if ((await this.services.runs.snapshots(view.name, latest)).length > 0) continue;
+      try {
+        await this.service.materialize(view.name, { trigger: 'schedule' });
+        logger.info({ featureView: view.name, version: latest }, 'never materialized: first scheduled run queued now');
+      } catch {
+        // Already queued or running.
+      }
+    }
   }
 
   get isLeader(): boolean {

@@ -6,7 +6,7 @@ import { PROBLEMS, isErrorCode } from '../problem.js';
 export type HealthCheck = () => Promise<void>;
 
 /** `GET /health`: 200 when every store answers, else 503 with the failing checks. `GET /problems/{code}`. */
-export function healthRoutes(checks: Record<string, HealthCheck>): Router {
+export function healthRoutes(checks: Record<string, HealthCheck>, info: () => Record<string, unknown> = () => ({})): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const results: Record<string, string> = {};
@@ -22,7 +22,7 @@ export function healthRoutes(checks: Record<string, HealthCheck>): Router {
         }
       }),
     );
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: results });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: results, ...info() });
   });
   router.get('/problems/:code', (req, res) => {
     const code = req.params.code;

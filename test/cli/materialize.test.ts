@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { packageRoot } from '../../server/paths.js';
+import { tempDir, writeFiles } from '../support/temp-dir.js';
+
+function tessera(args: string[], cwd: string) {
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(packageRoot(), 'server/cli/bin.ts'), ...args], { cwd, encoding: 'utf8', env });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('tessera materialize runs a window against a data dir and reports the run', () => {
+  const dir = tempDir();
+  writeFiles(dir, {
+    'defs/data/rates.csv': 'id,ts,rate\n1,2026-01-01T00:00:00Z,0.5\n2,2026-01-02T00:00:00Z,x\n3,2026-02-01T00:00:00Z,0.7\n',
+    'defs/rates.yaml': `
+entities: [{name: thing, joinKeys: [id], valueType: int64}]
+sources: [{name: rates, type: csv, path: data/rates.csv, timestampField: ts}]
+featureViews:
+  - {name: rates, entities: [thing], source: rates, features: [{name: rate, type: float64}]}
+`,
+  });
+  assert.equal(tessera(['apply', 'defs', '--data-dir', 'data'], dir).code, 0);
+  const run = tessera(['materialize', 'rates', '--start', '2025-12-31', '--end', '2026-01-31', '--data-dir', 'data', '--definitions', 'defs', '--json'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const record = JSON.parse(run.stdout);
+  assert.equal(record.status, 'succeeded');
+  assert.equal(record.rowsIn, 2);
+  assert.equal(record.rowsOut, 1);
+  assert.deepEqual(record.rejectsByReason, { invalid_float64: 1 });
+  assert.equal(record.window.start, '2025-12-31T00:00:00.000Z');
+  const missing = tessera(['materialize', 'nope', '--data-dir', 'data', '--definitions', 'defs'], dir);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /feature view 'nope' does not exist/);
+  assert.equal(tessera(['materialize', 'rates', '--start', 'soon', '--data-dir', 'data'], dir).code, 1);
+});

@@ -1,0 +1,78 @@
+// `any`: response bodies are asserted field by field by the tests.
+import { type ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { packageRoot } from '../../server/paths.js';
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** `tessera serve` from source, in a child process. */
+export function spawnServe(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
+  // Without NODE_TEST_CONTEXT: a child that inherits it talks to node:test instead of running normally.
+  const { NODE_TEST_CONTEXT: _, ...parentEnv } = process.env;
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(packageRoot(), 'server/cli/bin.ts'), 'serve', ...args], {
+    env: { ...parentEnv, TESSERA_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  // A server that dies at start-up should fail the test at once, with its output.
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal === null) output += `\n[tessera serve exited with code ${code}]`;
+  });
+  return Object.assign(child, { output: () => output });
+}
+
+/** One request on a fresh connection (so cluster workers take turns), JSON answer. */
+export function requestJson(url: string, method = 'GET', body?: unknown): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent: false, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode!, body: JSON.parse(text) });
+        } catch {
+          resolve({ status: res.statusCode!, body: text });
+        }
+      });
+    });
+    // A connection handed to a worker as it is killed never answers: give up and let callers retry.
+    req.setTimeout(5000, () => req.destroy(new Error(`no answer from ${url} within 5 s`)));
+    req.on('error', reject);
+    if (body !== undefined) req.write(JSON.stringify(body));
+    req.end();
+  });
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `ms` (or when `alive` says the server died). */
+export async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined>, alive: () => string | null = () => null): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const died = alive();
+    if (died) throw new Error(`the server died while waiting for ${what}:\n${died}`);
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** For waitFor: the output of a spawned server once it has exited, else null. */
+export function exitedWith(child: ChildProcess & { output: () => string }): () => string | null {
+  return () => (child.exitCode !== null || child.signalCode !== null ? child.output().slice(-3000) : null);
+}
