@@ -34,6 +34,8 @@ export const configSchema = z.object({
   batchSize: intFromEnv(1, 10_000_000).default(65_536),
   /** Rows a run buffers before writing Parquet files. */
   flushRows: intFromEnv(1, 100_000_000).default(1_048_576),
+  /** A first run holds up to this many rows in memory while fitting; beyond, it spills to disk. */
+  spillRows: intFromEnv(0, 100_000_000).default(2_000_000),
   /** Attempts per run when the source fails (timeouts, 5xx, missing files). */
   runAttempts: intFromEnv(1, 20).default(3),
   /** First retry delay after a source error; doubles per attempt. */
@@ -59,6 +61,7 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_BATCH_SIZE: 'batchSize',
   TESSERA_FLUSH_ROWS: 'flushRows',
   TESSERA_RUN_ATTEMPTS: 'runAttempts',
+  TESSERA_SPILL_ROWS: 'spillRows',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',
   TESSERA_LEASE_MS: 'leaseMs',
 };

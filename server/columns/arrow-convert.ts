@@ -18,28 +18,45 @@ export function columnFromArrow(vector: arrow.Vector): Column {
   const out = new Float64Array(n);
   let at = 0;
   for (const data of vector.data) {
-    const bitmap = data.nullCount > 0 ? data.nullBitmap : null;
     const { offset, length } = data;
     if (arrow.DataType.isFloat(type) || (arrow.DataType.isInt(type) && (type as arrow.Int).bitWidth <= 32)) {
-      const values = data.values as Float64Array | Float32Array | Int32Array;
-      for (let i = 0; i < length; i++) out[at + i] = isValid(bitmap, offset, i) ? values[offset + i] : NaN;
+      out.set((data.values as Float64Array).subarray(offset, offset + length), at);
     } else if (arrow.DataType.isInt(type) || arrow.DataType.isTimestamp(type) || arrow.DataType.isDate(type)) {
-      const words = new Int32Array(data.values.buffer, data.values.byteOffset, data.values.length * (data.values.BYTES_PER_ELEMENT === 8 ? 2 : 1));
-      const scale = timestampScale(type);
       const wide = data.values.BYTES_PER_ELEMENT === 8;
-      for (let i = 0; i < length; i++) {
-        if (!isValid(bitmap, offset, i)) out[at + i] = NaN;
-        else if (wide) out[at + i] = Math.floor((words[2 * (offset + i) + 1] * TWO_32 + (words[2 * (offset + i)] >>> 0)) * scale);
-        else out[at + i] = words[offset + i] * scale;
+      const words = new Int32Array(data.values.buffer, data.values.byteOffset, data.values.length * (wide ? 2 : 1));
+      const scale = timestampScale(type);
+      if (wide) {
+        for (let i = 0, w = 2 * offset; i < length; i++, w += 2) {
+          const hi = words[w + 1];
+          const lo = words[w] >>> 0;
+          out[at + i] = scale === 1 ? hi * TWO_32 + lo : Math.floor((hi * TWO_32 + lo) * scale);
+        }
+      } else {
+        for (let i = 0; i < length; i++) out[at + i] = words[offset + i] * scale;
       }
     } else if (arrow.DataType.isBool(type)) {
-      for (let i = 0; i < length; i++) out[at + i] = isValid(bitmap, offset, i) ? (isValid(data.values as Uint8Array, offset, i) ? 1 : 0) : NaN;
+      for (let i = 0; i < length; i++) out[at + i] = isValid(data.values as Uint8Array, offset, i) ? 1 : 0;
     } else {
       throw new Error(`cannot convert Arrow type ${String(type)} to a column`);
     }
+    // Nulls last: whatever an Arrow null slot holds, it becomes NaN.
+    if (data.nullCount > 0 && data.nullBitmap) markNulls(out, at, data.nullBitmap, offset, length);
     at += length;
   }
   return numericColumn(out);
+}
+
+/** Sets NaN where the validity bitmap has a 0, skipping whole bytes of valid values. */
+function markNulls(out: Float64Array, at: number, bitmap: Uint8Array, offset: number, length: number): void {
+  for (let i = 0; i < length; ) {
+    const j = offset + i;
+    if ((j & 7) === 0 && i + 8 <= length && bitmap[j >> 3] === 0xff) {
+      i += 8;
+      continue;
+    }
+    if ((bitmap[j >> 3] & (1 << (j & 7))) === 0) out[at + i] = NaN;
+    i++;
+  }
 }
 
 /** Multiplier from the Arrow unit to milliseconds. */
@@ -120,8 +137,11 @@ export function arrowType(type: FeatureType | 'timestamp'): arrow.DataType {
   }
 }
 
-/** Tessera column -> Arrow data of the given logical type. */
-export function arrowFromColumn(column: Column, type: FeatureType | 'timestamp'): arrow.Data {
+/**
+ * Tessera column -> Arrow data of the given logical type. Batches that go into one table must share
+ * their dictionary types (Arrow identifies dictionaries by id): pass the same `dictionaryType` each time.
+ */
+export function arrowFromColumn(column: Column, type: FeatureType | 'timestamp', dictionaryType?: arrow.Dictionary<arrow.Utf8, arrow.Int32>): arrow.Data {
   if (column.kind === 'string') {
     if (type !== 'string') throw new Error(`a string column cannot be written as ${type}`);
     const n = column.codes.length;
@@ -133,7 +153,7 @@ export function arrowFromColumn(column: Column, type: FeatureType | 'timestamp')
     }
     const dictionary = arrow.vectorFromArray(column.dictionary as string[], new arrow.Utf8());
     const codes = nulls === 0 ? column.codes : column.codes.map((c) => (c < 0 ? 0 : c));
-    return arrow.makeData({ type: arrowType('string') as arrow.Dictionary<arrow.Utf8, arrow.Int32>, length: n, nullCount: nulls, nullBitmap: nulls ? bitmap : undefined, data: codes, dictionary });
+    return arrow.makeData({ type: dictionaryType ?? (arrowType('string') as arrow.Dictionary<arrow.Utf8, arrow.Int32>), length: n, nullCount: nulls, nullBitmap: nulls ? bitmap : undefined, data: codes, dictionary });
   }
   const values = column.values;
   const n = values.length;
@@ -148,6 +168,11 @@ export function arrowFromColumn(column: Column, type: FeatureType | 'timestamp')
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (v !== v) continue;
+        if (v >= 0 && v < TWO_32) {
+          // The common case (counts, codes, one-hot 0/1): the high word stays 0.
+          words[2 * i] = v;
+          continue;
+        }
         const hi = Math.floor(v / TWO_32);
         words[2 * i] = v - hi * TWO_32;
         words[2 * i + 1] = hi;

@@ -1,19 +1,19 @@
 import type { ColumnStatistics } from '../pipelines/run-store.js';
 import type { Column } from './column.js';
 import { HyperLogLog, hashNumber, hashString } from './hyperloglog.js';
+import { SmallCounts } from './small-counts.js';
 
 const HISTOGRAM_BINS = 20;
-const RESERVOIR = 65_536;
+const RESERVOIR = 16_384;
 const TOP = 10;
-/** Numeric columns keep exact value counts while they have this few distinct values (one-hot, ordinal, bool). */
-const NUMERIC_TOP_LIMIT = 64;
 const STRING_COUNT_LIMIT = 100_000;
 
 /**
  * Statistics of one column over a stream of batches: count, nulls, min, max, mean, population std
- * (merged per batch, Chan et al.), a distinct estimate (HyperLogLog), top values, and a 20-bin
- * histogram over [min, max]. The histogram is exact up to 65,536 values; beyond, it is drawn from a
- * uniform reservoir sample (seeded, so runs are reproducible) and scaled, and says `estimated`.
+ * (merged per batch, Chan et al.), distinct values (exact while there are at most 64, else a
+ * HyperLogLog estimate), top values, and a 20-bin histogram over [min, max]. The histogram is exact
+ * when the values were counted exactly or number at most 16,384; beyond, it is drawn from a uniform
+ * reservoir sample (seeded, so runs are reproducible), scaled, and says `estimated`.
  */
 export class StatsAccumulator {
   constructor(private readonly kind: Column['kind']) {}
@@ -26,12 +26,15 @@ export class StatsAccumulator {
   private min = Infinity;
   private max = -Infinity;
   private readonly hll = new HyperLogLog();
-  private numericCounts: Map<number, number> | null = new Map();
+  /** Exact counts while the column has few distinct values; then null, and HyperLogLog takes over. */
+  private numericCounts: SmallCounts | null = new SmallCounts();
   private readonly stringCounts = new Map<string, number>();
   private stringCountsComplete = true;
   private readonly reservoir = new Float64Array(RESERVOIR);
   private seen = 0;
   private seed = 0x2545f491;
+  private w = Math.exp(Math.log(this.random()) / RESERVOIR);
+  private nextReplace = RESERVOIR + Math.floor(Math.log(this.random()) / Math.log(1 - this.w));
   private readonly scratch = new Float64Array(1);
   private readonly words = new Int32Array(this.scratch.buffer);
 
@@ -42,7 +45,7 @@ export class StatsAccumulator {
 
   result(): ColumnStatistics {
     const isString = this.kind === 'string';
-    const top = isString ? topOf(this.stringCounts) : this.numericCounts ? topOf(this.numericCounts) : [];
+    const top = isString ? topOf(this.stringCounts) : this.numericCounts ? topOf(new Map(this.numericCounts.entries())) : [];
     return {
       count: this.count,
       nulls: this.nulls,
@@ -50,40 +53,46 @@ export class StatsAccumulator {
       max: this.n > 0 && !isString ? this.max : null,
       mean: this.n > 0 && !isString ? this.mean : null,
       std: this.n > 0 && !isString ? Math.sqrt(this.m2 / this.n) : null,
-      distinct: isString && this.stringCountsComplete ? this.stringCounts.size : this.numericCounts && !isString ? this.numericCounts.size : this.hll.estimate(),
+      distinct: isString ? (this.stringCountsComplete ? this.stringCounts.size : this.hll.estimate()) : this.numericCounts ? this.numericCounts.size : this.hll.estimate(),
       top,
       histogram: isString || this.n === 0 ? null : this.histogram(),
     };
   }
 
   private addNumeric(values: Float64Array): void {
+    // One pass: moments around the batch's first value (stable enough for a sum of squares), extremes,
+    // exact counts or the distinct estimate, and the sample.
     let n = 0;
     let sum = 0;
+    let sumsq = 0;
+    let shift = NaN;
     let min = this.min;
     let max = this.max;
+    let counts = this.numericCounts;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v !== v) continue;
+      if (shift !== shift) shift = v;
+      const d = v - shift;
       n++;
-      sum += v;
+      sum += d;
+      sumsq += d * d;
       if (v < min) min = v;
       if (v > max) max = v;
+      if (counts !== null) {
+        if (counts.add(v)) continue;
+        counts = this.overflow(counts);
+      }
+      this.hll.addHash(hashNumber(v, this.scratch, this.words));
+      if (this.seen < RESERVOIR) this.reservoir[this.seen] = v;
+      else if (this.seen === this.nextReplace) this.replace(v);
+      this.seen++;
     }
     this.count += values.length;
     this.nulls += values.length - n;
     if (n === 0) return;
-    const batchMean = sum / n;
-    let m2 = 0;
-    const counts = this.numericCounts;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v !== v) continue;
-      m2 += (v - batchMean) * (v - batchMean);
-      this.hll.addHash(hashNumber(v, this.scratch, this.words));
-      this.sample(v);
-      if (counts) counts.set(v, (counts.get(v) ?? 0) + 1);
-    }
-    if (counts && counts.size > NUMERIC_TOP_LIMIT) this.numericCounts = null;
+    const batchMean = shift + sum / n;
+    const m2 = Math.max(0, sumsq - (sum * sum) / n);
     const total = this.n + n;
     const delta = batchMean - this.mean;
     this.m2 += m2 + (delta * delta * this.n * n) / total;
@@ -91,6 +100,29 @@ export class StatsAccumulator {
     this.n = total;
     this.min = min;
     this.max = max;
+  }
+
+  /**
+   * The column has more distinct values than can be counted exactly: from here on, a distinct estimate
+   * and a sample. Both start from the exact counts so far (HyperLogLog ignores repeats; the sample
+   * gets each value in proportion to its count).
+   */
+  private overflow(counts: SmallCounts): null {
+    const entries = counts.entries();
+    const seen = entries.reduce((t, [, c]) => t + c, 0);
+    const room = Math.min(seen, RESERVOIR);
+    let at = 0;
+    for (const [value, count] of entries) {
+      this.hll.addHash(hashNumber(value, this.scratch, this.words));
+      const share = Math.round((count / seen) * room);
+      for (let k = 0; k < share && at < room; k++) this.reservoir[at++] = value;
+    }
+    this.seen = seen;
+    // What rounding left empty repeats the last value counted (the sample stays the right size).
+    for (; at < room; at++) this.reservoir[at] = this.reservoir[at - 1];
+    if (seen >= RESERVOIR) this.nextReplace = Math.max(this.nextReplace, seen);
+    this.numericCounts = null;
+    return null;
   }
 
   private addStrings(codes: Int32Array, dictionary: readonly string[]): void {
@@ -114,27 +146,35 @@ export class StatsAccumulator {
     }
   }
 
-  /** Reservoir sampling (algorithm R) with a xorshift generator. */
-  private sample(v: number): void {
-    if (this.seen < RESERVOIR) this.reservoir[this.seen] = v;
-    else {
-      this.seed ^= this.seed << 13;
-      this.seed ^= this.seed >>> 17;
-      this.seed ^= this.seed << 5;
-      const j = (this.seed >>> 0) % (this.seen + 1);
-      if (j < RESERVOIR) this.reservoir[j] = v;
-    }
-    this.seen++;
+  /**
+   * Reservoir sampling, Li's algorithm L: instead of a random draw per value, it draws how many values
+   * to skip before the next replacement, so the hot loop pays one comparison per value.
+   */
+  private replace(v: number): void {
+    this.reservoir[Math.floor(this.random() * RESERVOIR)] = v;
+    this.w *= Math.exp(Math.log(this.random()) / RESERVOIR);
+    this.nextReplace += Math.floor(Math.log(this.random()) / Math.log(1 - this.w)) + 1;
+  }
+
+  /** mulberry32: seeded, so a run's statistics are reproducible. */
+  private random(): number {
+    this.seed = (this.seed + 0x6d2b79f5) >>> 0;
+    let t = this.seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
   }
 
   private histogram(): ColumnStatistics['histogram'] {
     const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
-    const sampled = Math.min(this.seen, RESERVOIR);
     const width = (this.max - this.min) / HISTOGRAM_BINS;
-    for (let i = 0; i < sampled; i++) {
-      const bin = width === 0 ? 0 : Math.min(HISTOGRAM_BINS - 1, Math.floor((this.reservoir[i] - this.min) / width));
-      counts[bin]++;
+    const bin = (v: number) => (width === 0 ? 0 : Math.min(HISTOGRAM_BINS - 1, Math.floor((v - this.min) / width)));
+    if (this.numericCounts) {
+      for (const [value, count] of this.numericCounts.entries()) counts[bin(value)] += count;
+      return { min: this.min, max: this.max, counts, estimated: false };
     }
+    const sampled = Math.min(this.seen, RESERVOIR);
+    for (let i = 0; i < sampled; i++) counts[bin(this.reservoir[i])]++;
     const estimated = this.seen > RESERVOIR;
     if (estimated) {
       const scale = this.n / sampled;

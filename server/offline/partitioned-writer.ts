@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { arrowFromColumn } from '../columns/arrow-convert.js';
 import { utcDate } from '../domain/time.js';
 import type { KeyType } from '../domain/value-type.js';
-import { concatOutputs, type OutputBatch, takeOutput } from '../pipelines/output-batch.js';
+import { type OutputBatch, takeOutput } from '../pipelines/output-batch.js';
 import type { FileStore } from './file-store.js';
 import { toParquet } from './parquet-file.js';
 
@@ -26,6 +26,8 @@ export class PartitionedWriter {
   private readonly buffered = new Map<number, OutputBatch[]>();
   private bufferedRows = 0;
   private part = 0;
+  /** One dictionary type per string column for the whole run: every batch of a table must share them. */
+  private readonly dictionaries = new Map<string, arrow.Dictionary<arrow.Utf8, arrow.Int32>>();
   readonly files: string[] = [];
 
   constructor(
@@ -76,22 +78,40 @@ export class PartitionedWriter {
 
   private async flush(): Promise<void> {
     const part = this.part++;
+    const writes: Promise<void>[] = [];
     for (const day of [...this.buffered.keys()].sort((a, b) => a - b)) {
-      const batch = concatOutputs(this.buffered.get(day)!);
+      const batches = this.buffered.get(day)!;
       this.buffered.delete(day);
       const file = `${this.layout.dir}/date=${utcDate(day * DAY_MS)}/${this.layout.runId}-${part}.parquet`;
-      await this.store.writeAtomic(file, toParquet(this.toTable(batch)));
+      // Encoding is synchronous (WebAssembly); the writes and fsyncs of one flush overlap in the
+      // thread pool while the next file is encoded.
+      const bytes = toParquet(new arrow.Table(batches.map((b) => this.toRecordBatch(b))));
+      writes.push(this.store.writeAtomic(file, bytes));
       this.files.push(file);
     }
     this.bufferedRows = 0;
+    await Promise.all(writes);
   }
 
-  private toTable(batch: OutputBatch): arrow.Table {
-    const vectors: Record<string, arrow.Vector> = {};
-    this.layout.keys.forEach((k, i) => (vectors[k.name] = arrow.makeVector(arrowFromColumn(batch.keys[i], k.type))));
-    vectors.event_timestamp = arrow.makeVector(arrowFromColumn({ kind: 'numeric', values: batch.eventTs }, 'timestamp'));
-    if (this.layout.hasCreated) vectors.created_timestamp = arrow.makeVector(arrowFromColumn({ kind: 'numeric', values: batch.createdTs! }, 'timestamp'));
-    for (const c of batch.columns) vectors[c.name] = arrow.makeVector(arrowFromColumn(c.column, c.type));
-    return new arrow.Table(vectors);
+  /** One buffered batch as an Arrow record batch: no concatenation, each becomes part of a row group. */
+  private toRecordBatch(batch: OutputBatch): arrow.RecordBatch {
+    const fields: arrow.Field[] = [];
+    const children: arrow.Data[] = [];
+    const dictionary = (name: string) => {
+      let type = this.dictionaries.get(name);
+      if (!type) this.dictionaries.set(name, (type = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())));
+      return type;
+    };
+    const add = (name: string, data: arrow.Data, nullable: boolean) => {
+      fields.push(new arrow.Field(name, data.type, nullable));
+      children.push(data);
+    };
+    this.layout.keys.forEach((k, i) => add(k.name, arrowFromColumn(batch.keys[i], k.type, dictionary(k.name)), false));
+    add('event_timestamp', arrowFromColumn({ kind: 'numeric', values: batch.eventTs }, 'timestamp'), false);
+    if (this.layout.hasCreated) add('created_timestamp', arrowFromColumn({ kind: 'numeric', values: batch.createdTs! }, 'timestamp'), true);
+    for (const c of batch.columns) add(c.name, arrowFromColumn(c.column, c.type, dictionary(c.name)), true);
+    const schema = new arrow.Schema(fields);
+    const struct = arrow.makeData({ type: new arrow.Struct(fields), length: batch.length, nullCount: 0, children });
+    return new arrow.RecordBatch(schema, struct);
   }
 }

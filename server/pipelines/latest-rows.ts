@@ -1,6 +1,7 @@
 import { type Column, numericColumn, stringColumnFrom } from '../columns/column.js';
 import type { OnlineRows } from '../online/online-store.js';
 import type { OutputBatch } from './output-batch.js';
+import { NumberIndex } from './number-index.js';
 import { entityKeyAt } from './row-batch.js';
 
 /**
@@ -9,7 +10,8 @@ import { entityKeyAt } from './row-batch.js';
  * what the run writes to the online store once its snapshot is committed.
  */
 export class LatestRows {
-  private readonly slots = new Map<string | number, number>();
+  private readonly numbers = new NumberIndex();
+  private readonly texts = new Map<string, number>();
   private size = 0;
   private capacity = 1024;
   private eventTs = new Float64Array(this.capacity);
@@ -24,16 +26,23 @@ export class LatestRows {
     if (!this.initialised) this.init(batch);
     const single = batch.keys.length === 1 && batch.keys[0].kind === 'numeric' ? batch.keys[0].values : null;
     const created = batch.createdTs;
-    const columns = batch.columns.map((col) => col.column);
+    // First decide, row by row, which slot (if any) each row overwrites; then copy column by column,
+    // which keeps the inner loops on typed arrays.
+    const target = new Int32Array(batch.length);
     for (let i = 0; i < batch.length; i++) {
-      const key = single ? single[i] : entityKeyAt(batch.keys, i);
-      let slot = this.slots.get(key);
       const ts = batch.eventTs[i];
       const c = created ? created[i] : NaN;
-      if (slot === undefined) {
-        slot = this.size++;
+      target[i] = -1;
+      let slot: number;
+      if (single) slot = this.numbers.getOrAdd(single[i]);
+      else {
+        const key = entityKeyAt(batch.keys, i);
+        slot = this.texts.get(key) ?? this.size;
+        if (slot === this.size) this.texts.set(key, slot);
+      }
+      if (slot === this.size) {
+        this.size++;
         if (slot >= this.capacity) this.grow();
-        this.slots.set(key, slot);
       } else {
         const oldTs = this.eventTs[slot];
         if (ts < oldTs) continue;
@@ -45,9 +54,15 @@ export class LatestRows {
       }
       this.eventTs[slot] = ts;
       this.createdTs[slot] = c;
-      this.copy(batch.keys, this.keyNumeric, this.keyStrings, i, slot);
-      this.copy(columns, this.numeric, this.strings, i, slot);
+      target[i] = slot;
     }
+    this.copy(batch.keys, this.keyNumeric, this.keyStrings, target);
+    this.copy(
+      batch.columns.map((col) => col.column),
+      this.numeric,
+      this.strings,
+      target,
+    );
   }
 
   get length(): number {
@@ -79,11 +94,17 @@ export class LatestRows {
     }
   }
 
-  private copy(columns: Column[], numeric: (Float64Array | null)[], strings: ((string | null)[] | null)[], row: number, slot: number): void {
+  private copy(columns: Column[], numeric: (Float64Array | null)[], strings: ((string | null)[] | null)[], target: Int32Array): void {
     for (let k = 0; k < columns.length; k++) {
       const col = columns[k];
-      if (col.kind === 'numeric') numeric[k]![slot] = col.values[row];
-      else strings[k]![slot] = col.codes[row] < 0 ? null : col.dictionary[col.codes[row]];
+      if (col.kind === 'numeric') {
+        const dst = numeric[k]!;
+        const src = col.values;
+        for (let i = 0; i < target.length; i++) if (target[i] >= 0) dst[target[i]] = src[i];
+      } else {
+        const dst = strings[k]!;
+        for (let i = 0; i < target.length; i++) if (target[i] >= 0) dst[target[i]] = col.codes[i] < 0 ? null : col.dictionary[col.codes[i]];
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import { concatBatches, type RowBatch, rowBatchFromArrow, takeRows } from './row
 import { planRun, type RunPlan } from './run-plan.js';
 import type { RunRecord, RunStore } from './run-store.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
+import { FitCollector } from './fit-collector.js';
 import { SpillFile } from './spill.js';
 import { Stopwatch } from './stopwatch.js';
 import { syncOnline } from './online-sync.js';
@@ -34,6 +35,8 @@ export interface MaterializeDeps {
   batchSize: number;
   /** Rows buffered before Parquet files are written. */
   flushRows: number;
+  /** A first run holds up to this many rows in memory while it fits; beyond, it parks them on disk. */
+  spillRows: number;
   /** First retry delay after a source error; doubles per attempt. */
   retryDelayMs: number;
 }
@@ -51,7 +54,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
   const log = deps.logger.child({ runId: run.id, featureView: run.featureView, version: run.version });
   const rejects = new RejectsWriter(deps.dataDir, `rejects/${run.featureView}/v${run.version}/run-${run.id}.jsonl`);
   let rowsIn = 0;
-  let spill: SpillFile | null = null;
+  let spill = null as SpillFile | null;
   let builder: SnapshotBuilder | null = null;
   const current = () => deps.runs.get(run.id).then((r) => r!);
   try {
@@ -86,19 +89,22 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
         await builder.add(ordered.batch, states, ordered.rows, carry);
       }
     } else if (!states) {
-      // The fit must see every fit row before any row is transformed: park the batches on disk meanwhile.
-      spill = new SpillFile(path.join(deps.dataDir, 'tmp', `run-${run.id}`, 'spill.arrows'));
-      const fitRows: RowBatch[] = [];
+      // The fit must see every fit row before any row is transformed. Up to `spillRows` rows wait in
+      // memory; beyond, source batches wait on disk, and only the fit's input columns stay in memory.
+      const kept: RowBatch[] = [];
+      const fitRows = new FitCollector();
       for await (const b of read()) {
-        watch.time('spill', () => spill!.append(b));
-        fitRows.push(toRows(b));
+        const rows = toRows(b);
+        fitRows.add(rows);
+        if (spill === null && fitRows.length <= deps.spillRows) kept.push(rows);
+        else watch.time('spill', () => (spill ??= new SpillFile(path.join(deps.dataDir, 'tmp', `run-${run.id}`, 'spill.arrows'))).append(b));
       }
       if (fitRows.length) {
-        ({ states, fitted } = fit(plan, concatBatches(fitRows), watch));
-        fitRows.length = 0;
-        const parked = spill.batches();
+        ({ states, fitted } = fit(plan, fitRows.batch(), watch));
+        for (const rows of kept.splice(0)) await builder.add(rows, states, noRowContext(), carry);
+        const parked = spill?.batches();
         for (;;) {
-          const next = watch.time('spill', () => parked.next());
+          const next = parked ? watch.time('spill', () => parked.next()) : { done: true as const };
           if (next.done) break;
           await builder.add(toRows(next.value), states, noRowContext(), carry);
         }

@@ -293,3 +293,31 @@ test('runs execute in a worker thread, off the HTTP event loop', async () => {
     await s.close();
   }
 });
+
+test('a first run that spills to disk writes exactly what an in-memory one does', async () => {
+  const rows = ['driver_id,ts,created,rate,trips,kind'];
+  for (let i = 0; i < 500; i++) rows.push(`${i % 37},2026-11-0${1 + (i % 5)}T0${i % 10}:00:00Z,,${i % 11 === 0 ? '' : (i * 0.37) % 13},${i % 7},${['a', 'b', 'c', ''][i % 4]}`);
+  const files = { 'data/stats.csv': rows.join('\n') + '\n' };
+  // A raw string column too: each batch has its own dictionary, several batches share a file.
+  const b = bundle();
+  b.featureViews![0].features.push({ name: 'kind_raw', type: 'string', from: 'kind' });
+  const inMemory = await pipelineServer(files, b);
+  const spilled = await pipelineServer(files, b, { spillRows: 30, batchSize: 16, flushRows: 100 });
+  try {
+    for (const s of [inMemory, spilled]) assert.equal((await s.materialize('stats_view')).status, 'succeeded');
+    const read = (s: typeof inMemory) =>
+      duckRows(`SELECT * FROM read_parquet('${s.dataDir}/offline/stats_view/v1/*/*.parquet', hive_partitioning = false) ORDER BY event_timestamp, driver_id, rate_raw`);
+    const [a, c] = [await read(inMemory), await read(spilled)];
+    assert.equal(a.length, 500);
+    assert.deepEqual(c, a);
+    assert.deepEqual(new Set(c.map((r) => r.kind_raw)), new Set(['a', 'b', 'c', null]));
+    assert.equal(c.filter((r) => r.kind_raw === 'c').length, 125);
+    const state = async (s: typeof inMemory) => (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body.fittedState;
+    assert.deepEqual(await state(spilled), await state(inMemory));
+    // The spilled run wrote several files per day (one per flush).
+    assert.ok(fs.readdirSync(path.join(spilled.dataDir, 'offline/stats_view/v1/date=2026-11-01')).length > 1);
+  } finally {
+    await inMemory.close();
+    await spilled.close();
+  }
+});

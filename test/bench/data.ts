@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+
+/** A seeded generator (mulberry32): the same seed gives the same data on every machine. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const PIPELINE_COLUMNS = 'driver_id,event_timestamp,created,f1,f2,f3,f4,f5,trips,car';
+const CARS = Array.from({ length: 20 }, (_, i) => `model_${String.fromCharCode(97 + i)}`);
+
+/**
+ * The pipeline benchmark's source: `rows` rows x 10 columns (an int64 key over `entities` ids, event
+ * and created timestamps over 30 days, 5 floats with 5% nulls, an int, a 20-value category), as CSV.
+ */
+export function writePipelineCsv(file: string, rows: number, entities = 100_000, seed = 42): void {
+  const rand = seeded(seed);
+  const base = Date.parse('2026-10-01T00:00:00Z');
+  const span = 30 * 86_400_000;
+  const fd = fs.openSync(file, 'w');
+  let chunk = `${PIPELINE_COLUMNS}\n`;
+  const float = () => (rand() < 0.05 ? '' : (rand() * 1000 - 200).toFixed(4));
+  for (let i = 0; i < rows; i++) {
+    const ts = base + Math.floor((i / rows) * span);
+    chunk += `${Math.floor(rand() * entities)},${new Date(ts).toISOString()},${new Date(ts + 1000).toISOString()},${float()},${float()},${float()},${float()},${float()},${rand() < 0.05 ? '' : Math.floor(rand() * 50)},${CARS[Math.floor(rand() * rand() * 20)]}\n`;
+    if (chunk.length > 1 << 20) {
+      fs.writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  fs.writeSync(fd, chunk);
+  fs.closeSync(fd);
+}
+
+/** The bundle the pipeline benchmark applies: impute + scale on every number, one-hot on the category. */
+export function pipelineBundle(csvPath: string) {
+  const numeric = (name: string, strategy: 'mean' | 'median', method: 'standard' | 'minmax' | 'robust') => ({
+    name,
+    type: 'float64' as const,
+    transforms: [{ impute: { strategy } }, { scale: { method } }],
+  });
+  return {
+    entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' as const }],
+    sources: [{ name: 'bench_source', type: 'csv' as const, path: csvPath, timestampField: 'event_timestamp', createdTimestampField: 'created' }],
+    featureViews: [
+      {
+        name: 'bench_view',
+        entities: ['driver'],
+        source: 'bench_source',
+        features: [
+          numeric('f1', 'mean', 'standard'),
+          numeric('f2', 'median', 'standard'),
+          numeric('f3', 'mean', 'minmax'),
+          numeric('f4', 'median', 'robust'),
+          numeric('f5', 'mean', 'standard'),
+          { name: 'trips', type: 'int64' as const, transforms: [{ impute: { strategy: 'median' as const } }, { scale: { method: 'minmax' as const } }] },
+          { name: 'car', type: 'string' as const, transforms: [{ encode: { method: 'onehot' as const, maxCategories: 20 } }] },
+        ],
+      },
+    ],
+  };
+}

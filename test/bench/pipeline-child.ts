@@ -1,0 +1,34 @@
+/**
+ * One pipeline run in a fresh process (so peak RSS is the run's own): applies the benchmark bundle
+ * over a CSV, materializes it inline on this thread, prints one JSON line with the figures.
+ * Usage: node --import tsx test/bench/pipeline-child.ts <csv> <dataDir>
+ */
+import path from 'node:path';
+import { systemClock } from '../../server/clock.js';
+import { loadConfig } from '../../server/config.js';
+import { parseBundle } from '../../server/definitions/parse-bundle.js';
+import { createLogger } from '../../server/logger.js';
+import { executeRun } from '../../server/pipelines/materialize.js';
+import { materializeDeps, openServices } from '../../server/services.js';
+import { pipelineBundle } from './data.js';
+
+const [csv, dataDir] = process.argv.slice(2);
+const config = loadConfig({ dataDir, definitions: path.dirname(csv), logLevel: 'warn', pipelineThread: false }, {});
+const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
+await services.applyService.apply(parseBundle(pipelineBundle(path.basename(csv))), { dryRun: false, actor: 'bench' });
+const queued = await services.runs.enqueue({ featureView: 'bench_view', version: 1, trigger: 'cli', start: null, end: null, maxAttempts: 1 }, systemClock.now());
+const claimed = (await services.runs.claim('bench', systemClock.now(), queued.id))!;
+const started = performance.now();
+const outcome = await executeRun(claimed, materializeDeps(services));
+const seconds = (performance.now() - started) / 1000;
+await services.close();
+process.stdout.write(
+  JSON.stringify({
+    status: outcome.run.status,
+    error: outcome.run.error,
+    rows: outcome.run.rowsOut,
+    seconds,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    steps: outcome.run.steps,
+  }) + '\n',
+);
