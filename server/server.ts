@@ -2,7 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { onlineRoutes } from './http/routes/online.js';
+import { datasetRoutes } from './http/routes/datasets.js';
+import { historicalRoutes } from './http/routes/historical.js';
 import { pipelineRoutes, presentSnapshot } from './http/routes/pipelines.js';
+import { predictionLogRoutes } from './http/routes/prediction-logs.js';
+import { PredictionLogStore } from './prediction-logs/prediction-log-store.js';
+import { offlineDeps } from './offline/offline-deps.js';
 import { transformRoutes } from './http/routes/transform.js';
 import { OnlineService } from './serving/online-service.js';
 import type { PipelineHost } from './pipelines/pipeline-host.js';
@@ -29,6 +34,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       registry: async () => void (await services.catalogStore.revision()),
       onlineStore: async () => void (await services.online.read({ view: 'health', version: 0, keys: [{ name: 'k', type: 'int64' }], columns: [] }, [[0]], [])),
     },
+    healthInfo: () => ({ pid: process.pid, scheduler: pipelines.isLeader ? 'this process' : 'another process' }),
     versionDetail: async (view, version) => ({ snapshots: (await services.runs.snapshots(view, version)).map(presentSnapshot) }),
     afterDelete: async (kind, name, before) => {
       if (kind !== 'featureView') return;
@@ -37,7 +43,10 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     routers: [
       onlineRoutes({ online, bodyLimit: config.bodyLimit }),
       pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit }),
+      predictionLogRoutes({ logs: new PredictionLogStore(services.files, () => services.clock.now()), bodyLimit: config.bodyLimit }),
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
+      historicalRoutes({ offline: offlineDeps(services), bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
+      datasetRoutes({ services, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
     ],
   });
   const server = http.createServer(app);

@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { DuckDbEngine } from './offline/duckdb-engine.js';
+import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { SqliteOnlineStore } from './online/sqlite-online-store.js';
@@ -28,6 +30,8 @@ export interface Services {
   leases: LeaseStore;
   files: FileStore;
   online: SqliteOnlineStore & OnlineStore;
+  /** The offline query engine (historical retrieval); its DuckDB instance starts on first use. */
+  duckdb: DuckDbEngine;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
   const catalog = new CatalogCache(catalogStore);
   await catalog.refresh();
   const online = new SqliteOnlineStore(path.join(config.dataDir, 'online.db'));
+  const duckdb = new DuckDbEngine(duckDbOptions(config.dataDir));
   return {
     config,
     logger,
@@ -49,7 +54,9 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
     leases: new SqliteLeaseStore(registryDb),
     files: new LocalFileStore(config.dataDir),
     online,
+    duckdb,
     async close() {
+      await duckdb.close();
       await online.close();
       registryDb.close();
     },
@@ -69,6 +76,7 @@ export function materializeDeps(services: Services): MaterializeDeps {
     logger: services.logger,
     batchSize: services.config.batchSize,
     flushRows: services.config.flushRows,
+    spillRows: services.config.spillRows,
     retryDelayMs: services.config.retryDelayMs,
   };
 }

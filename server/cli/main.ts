@@ -1,5 +1,8 @@
 import { apply, plan } from './commands/apply.js';
+import { datasets } from './commands/datasets.js';
+import { getHistoricalFeatures } from './commands/historical.js';
 import { describe, list } from './commands/list.js';
+import { materialize } from './commands/materialize.js';
 import { serve } from './commands/serve.js';
 import { type CliIo, type Command, printError, processIo } from './io.js';
 
@@ -9,6 +12,12 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   apply: { run: apply, help: 'apply [dir] [--data-dir | --url]         apply the definitions in dir' },
   list: { run: list, help: 'list <kind> [--data-dir | --url]         entities | sources | feature-views | feature-services' },
   describe: { run: describe, help: 'describe <kind> <name>                   one object, as JSON' },
+  materialize: { run: materialize, help: 'materialize <view> [--start --end --version] [--data-dir | --url]  run a materialization and wait' },
+  'get-historical-features': {
+    run: getHistoricalFeatures,
+    help: 'get-historical-features --entities <file> --features v:a,v:b --out <file.parquet|.csv|.json|.arrow> [--full-feature-names] [--data-dir | --url]  a point-in-time dataset',
+  },
+  datasets: { run: datasets, help: 'datasets list | show <name> | export <name> --out <file> [--data-dir | --url]  saved training datasets' },
 };
 
 export function usage(): string {

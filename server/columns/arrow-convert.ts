@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import type { FeatureType } from '../domain/value-type.js';
-import { type Column, numericColumn, stringColumn } from './column.js';
+import { type Column, numericColumn, stringColumn, stringColumnFrom } from './column.js';
 
 const TWO_32 = 4294967296;
 
@@ -69,46 +69,17 @@ function timestampScale(type: arrow.DataType): number {
 }
 
 function stringFromArrow(vector: arrow.Vector): Column {
-  const n = vector.length;
-  const codes = new Int32Array(n);
   if (arrow.DataType.isDictionary(vector.type) && vector.data.length === 1) {
     const data = vector.data[0];
-    const dictionary = (data.dictionary?.toArray() ?? []) as string[];
+    // A dictionary may repeat a value: re-encoding it keeps the column's entries unique.
+    const { codes: remap, dictionary } = stringColumnFrom((data.dictionary?.toArray() ?? []) as string[]);
     const indices = data.values as Int32Array;
     const bitmap = data.nullCount > 0 ? data.nullBitmap : null;
-    // A dictionary may repeat a value: map each entry to its first occurrence so entries stay unique.
-    const first = new Map<string, number>();
-    const remap = new Int32Array(dictionary.length);
-    const unique: string[] = [];
-    dictionary.forEach((v, i) => {
-      let code = first.get(v);
-      if (code === undefined) {
-        code = unique.length;
-        unique.push(v);
-        first.set(v, code);
-      }
-      remap[i] = code;
-    });
-    for (let i = 0; i < n; i++) codes[i] = isValid(bitmap, data.offset, i) ? remap[indices[data.offset + i]] : -1;
-    return stringColumn(codes, unique);
+    const codes = new Int32Array(vector.length);
+    for (let i = 0; i < codes.length; i++) codes[i] = isValid(bitmap, data.offset, i) ? remap[indices[data.offset + i]] : -1;
+    return stringColumn(codes, dictionary);
   }
-  const index = new Map<string, number>();
-  const dictionary: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = vector.get(i) as string | null;
-    if (v === null) {
-      codes[i] = -1;
-      continue;
-    }
-    let code = index.get(v);
-    if (code === undefined) {
-      code = dictionary.length;
-      dictionary.push(v);
-      index.set(v, code);
-    }
-    codes[i] = code;
-  }
-  return stringColumn(codes, dictionary);
+  return stringColumnFrom(vector.toArray() as (string | null)[]);
 }
 
 function nullBitmapFromNaN(values: Float64Array): { bitmap: Uint8Array | undefined; nulls: number } {

@@ -8,6 +8,7 @@ import type { OnlineResponse } from '../serving/online-service.js';
 import { transformRows } from '../serving/transform-service.js';
 import { openServices, type Services } from '../services.js';
 import type { FeatureStore } from './feature-store.js';
+import { getHistoricalFeatures } from './historical.js';
 
 export interface EmbeddedOptions {
   /** The data dir a Tessera server (or `tessera apply` + `materialize`) writes. */
@@ -41,6 +42,7 @@ export async function openFeatureStore(options: EmbeddedOptions): Promise<Embedd
     services,
     getOnlineFeatures: async (request) => online.getSync(request),
     getOnlineFeaturesSync: (request) => online.getSync(request),
+    getHistoricalFeatures: (request) => getHistoricalFeatures(services, request),
     transform: async (view, rows, opts = {}) => transformRows(await services.catalog.get(), services.runs, view, { rows, version: opts.version }, config.maxOnlineRows),
     async close() {
       stopWatch();

@@ -1,8 +1,10 @@
+import type { Table } from 'apache-arrow';
 import type { OnlineRequest } from '../serving/online-request.js';
+import type { HistoricalRequest } from './historical.js';
 import type { OnlineResponse } from '../serving/online-service.js';
 import type { TransformResponse } from '../serving/transform-service.js';
 
-export type { OnlineRequest, OnlineResponse, TransformResponse };
+export type { HistoricalRequest, OnlineRequest, OnlineResponse, TransformResponse };
 
 /**
  * What a Node inference service uses: the same request and answer shapes as the HTTP API
@@ -11,6 +13,8 @@ export type { OnlineRequest, OnlineResponse, TransformResponse };
 export interface FeatureStore {
   /** The latest features per entity row, with statuses; Feast's column-major answer. */
   getOnlineFeatures(request: OnlineRequest): Promise<OnlineResponse>;
+  /** Point-in-time feature rows for entity rows (keys + `event_timestamp` + labels), as an Arrow table. */
+  getHistoricalFeatures(request: HistoricalRequest): Promise<Table>;
   /** Raw values through a version's frozen transforms: what the pipeline would write for them. */
   transform(featureView: string, rows: Record<string, unknown>[], options?: { version?: number }): Promise<TransformResponse>;
   close(): Promise<void>;

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { Clock } from '../clock.js';
+import { TesseraError, notFound } from '../errors.js';
+import type { EntityFormat, EntityInput } from '../offline/entity-input.js';
+import type { FileStore } from '../offline/file-store.js';
+import { type OfflineDeps, type RetrievalResult, historicalToParquet, pinAgain, pinFeatures } from '../offline/retrieve.js';
+import type { FeatureRequest } from '../serving/resolve-features.js';
+import { type Comparison, compareResults } from './dataset-compare.js';
+import { type DatasetFile, type DatasetMetadata, type DatasetRecord, datasetDir } from './dataset-metadata.js';
+import { datasetStatistics } from './dataset-stats.js';
+import type { DatasetStore } from './dataset-store.js';
+
+export interface DatasetDeps {
+  offline: OfflineDeps;
+  store: DatasetStore;
+  files: FileStore;
+  clock: Clock;
+}
+
+export interface NewDataset {
+  name: string;
+  description?: string;
+  selection: FeatureRequest;
+  entities: EntityInput;
+  /** How the entity rows arrived, and the hash of what arrived. */
+  input: { format: EntityFormat | 'json'; sha256: string };
+}
+
+export interface RebuildReport extends Comparison {
+  name: string;
+  snapshotIds: Record<string, number[]>;
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Saved training datasets: a retrieval's answer kept as Parquet with what it was built from (the
+ * request, the pinned view versions and snapshots, the validated entity rows), so it can be
+ * listed, exported and rebuilt identically however many snapshots later runs add.
+ */
+export class DatasetService {
+  constructor(private readonly deps: DatasetDeps) {}
+
+  async create(request: NewDataset, signal?: AbortSignal): Promise<DatasetMetadata> {
+    const { store, clock, offline } = this.deps;
+    await store.reserve(request.name, clock.now());
+    const scratch = await offline.engine.scratch();
+    const dir = datasetDir(request.name);
+    try {
+      const pinned = await pinFeatures(offline, request.selection);
+      const entityCopy = scratch.file('entities.parquet');
+      const result = await historicalToParquet(offline, pinned, request.entities, scratch, { signal, entityCopy });
+      const metadata: DatasetMetadata = {
+        name: request.name,
+        description: request.description ?? null,
+        request: { features: request.selection.features ?? null, featureService: request.selection.featureService ?? null, fullFeatureNames: request.selection.fullFeatureNames },
+        plan: result.plan,
+        input: request.input,
+        entities: await this.keep(`${dir}/entities.parquet`, entityCopy, result.rows),
+        data: await this.keep(`${dir}/data.parquet`, result.file, result.rows),
+        columns: result.columns,
+        statistics: await datasetStatistics(result.file, result.columns),
+        createdAt: clock.now(),
+      };
+      await this.deps.files.writeAtomic(`${dir}/metadata.json`, Buffer.from(JSON.stringify(metadata, null, 2)));
+      await store.complete(request.name, metadata, clock.now());
+      return metadata;
+    } catch (e) {
+      await this.deps.files.remove(dir).catch(() => undefined);
+      await store.release(request.name);
+      throw e;
+    } finally {
+      await scratch.dispose();
+    }
+  }
+
+  async list(): Promise<DatasetRecord[]> {
+    return this.deps.store.list();
+  }
+
+  /** A ready dataset's metadata; 404 when there is none, 409 while it is being built. */
+  async get(name: string): Promise<DatasetMetadata> {
+    const record = await this.deps.store.get(name);
+    if (!record) throw notFound('training dataset', name, 'name');
+    if (!record.metadata) throw new TesseraError('conflict', `training dataset '${name}' is still being built`, [{ path: 'name', message: 'being built' }]);
+    return record.metadata;
+  }
+
+  /** The dataset's answer file, where DuckDB and the writers can read it. */
+  async data(name: string): Promise<{ file: string; rows: number; columns: DatasetMetadata['columns'] }> {
+    const metadata = await this.get(name);
+    return { file: this.deps.files.locate(metadata.data.file), rows: metadata.data.rows, columns: metadata.columns };
+  }
+
+  /**
+   * Runs the retrieval again from the metadata alone (pinned snapshots and ttl, the stored entity
+   * rows) and compares the answer with the saved one, value by value.
+   */
+  async rebuild(name: string, signal?: AbortSignal): Promise<RebuildReport> {
+    const metadata = await this.get(name);
+    const { offline, files } = this.deps;
+    const entities = files.locate(metadata.entities.file);
+    if (sha256(await fs.promises.readFile(entities)) !== metadata.entities.sha256) {
+      throw new TesseraError('conflict', `the stored entity rows of '${name}' do not match their recorded hash`, [{ path: 'name', message: 'entity copy changed' }]);
+    }
+    const scratch = await offline.engine.scratch();
+    try {
+      const pinned = await pinAgain(offline, metadata.plan);
+      const result: RetrievalResult = await historicalToParquet(offline, pinned, { kind: 'file', format: 'parquet', path: entities }, scratch, { signal });
+      const comparison = await compareResults(offline.engine, files.locate(metadata.data.file), result.file);
+      return { name, ...comparison, snapshotIds: Object.fromEntries(metadata.plan.views.map((v) => [`${v.view}@${v.version}`, v.snapshotIds])) };
+    } finally {
+      await scratch.dispose();
+    }
+  }
+
+  async remove(name: string): Promise<void> {
+    if (!(await this.deps.store.get(name))) throw notFound('training dataset', name, 'name');
+    await this.deps.files.remove(datasetDir(name));
+    await this.deps.store.remove(name);
+  }
+
+  /** Moves a scratch file into the dataset's folder, atomically, and describes it. */
+  private async keep(target: string, source: string, rows: number): Promise<DatasetFile> {
+    const bytes = await fs.promises.readFile(source);
+    await this.deps.files.writeAtomic(target, bytes);
+    return { file: target, rows, bytes: bytes.length, sha256: sha256(bytes) };
+  }
+}

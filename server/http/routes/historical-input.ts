@@ -1,0 +1,110 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express from 'express';
+import { z } from 'zod';
+import { timestampSchema } from '../../domain/timestamp-schema.js';
+import { TesseraError, errorMessage, validationError } from '../../errors.js';
+import type { EntityFormat, EntityInput } from '../../offline/entity-input.js';
+import type { FeatureRequest } from '../../serving/resolve-features.js';
+import { mediaType } from '../body.js';
+import { parseInput } from '../validate.js';
+import { parseBool } from './apply.js';
+
+const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
+
+/** Entity uploads by `Content-Type`. */
+export const UPLOAD_TYPES: Record<string, EntityFormat> = {
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+  'application/vnd.apache.parquet': 'parquet',
+  'application/x-parquet': 'parquet',
+  'application/vnd.apache.arrow.stream': 'arrow',
+  'application/vnd.apache.arrow.file': 'arrow',
+};
+
+/**
+ * Reads the body raw: JSON up to `bodyLimit`, entity uploads (CSV, Parquet, Arrow) up to `uploadLimit`
+ * (beyond: 413); any other type is a 415 before a byte is read, an empty body a 400.
+ */
+export function entityBody(limits: { bodyLimit: number; uploadLimit: number }): RequestHandler[] {
+  const json = express.raw({ type: () => true, limit: limits.bodyLimit });
+  const upload = express.raw({ type: () => true, limit: limits.uploadLimit });
+  const read = (req: Request, res: Response, next: NextFunction) => {
+    const type = mediaType(req);
+    if (JSON_TYPE.test(type)) return json(req, res, next);
+    if (type in UPLOAD_TYPES) return upload(req, res, next);
+    const accepted = ['application/json', ...Object.keys(UPLOAD_TYPES)].join(', ');
+    next(new TesseraError('unsupported_media_type', `Content-Type '${type || '(none)'}' is not accepted here; send one of ${accepted}`, [{ path: '(header) content-type', message: `expected one of ${accepted}` }]));
+  };
+  const check = (req: Request, _res: Response, next: NextFunction) => {
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) return next(validationError('the request body is empty', [{ path: '(body)', message: 'entity rows (JSON, CSV, Parquet or Arrow) are required' }]));
+    next();
+  };
+  return [read, check];
+}
+
+/** What a historical request asks for, whatever its body format. */
+export interface HistoricalInput {
+  selection: FeatureRequest;
+  /** Entity rows; null for a `{start, end}` read. */
+  entities: EntityInput | null;
+  range: { start: number; end: number } | null;
+  /** The JSON body's or the query string's other fields (a dataset's `name`). */
+  extra: Record<string, unknown>;
+}
+
+const featureFields = {
+  features: z.array(z.string()).optional(),
+  feature_service: z.string().optional(),
+  full_feature_names: z.boolean().default(false),
+};
+
+/** `extra` names the other fields a route allows (a dataset's `name`, `description`). */
+export function historicalInput(req: Request, options: { range: boolean; extra?: z.ZodRawShape }): HistoricalInput {
+  const type = mediaType(req);
+  const body = req.body as Buffer;
+  if (JSON_TYPE.test(type)) return jsonInput(body, options);
+  const known = new Set(['features', 'feature_service', 'full_feature_names', ...Object.keys(options.extra ?? {})]);
+  const unknown = Object.keys(req.query).filter((k) => !known.has(k));
+  if (unknown.length) throw validationError(`unknown query parameters: ${unknown.join(', ')}`, unknown.map((k) => ({ path: `(query) ${k}`, message: `not a parameter here; expected ${[...known].join(', ')}` })));
+  const query = parseInput(
+    z.object({ features: z.union([z.string(), z.array(z.string())]).optional(), feature_service: z.string().optional(), full_feature_names: z.string().optional(), ...(options.extra ?? {}) }),
+    req.query,
+    '(query) ',
+  );
+  const { features, feature_service, full_feature_names, ...extra } = query;
+  const list = features === undefined ? undefined : (Array.isArray(features) ? features : [features]).flatMap((f) => f.split(',')).map((f) => f.trim()).filter((f) => f !== '');
+  return {
+    selection: { features: list, featureService: feature_service, fullFeatureNames: parseBool(full_feature_names, 'full_feature_names') },
+    entities: { kind: 'bytes', format: UPLOAD_TYPES[type], bytes: new Uint8Array(body.buffer, body.byteOffset, body.length) },
+    range: null,
+    extra,
+  };
+}
+
+function jsonInput(body: Buffer, options: { range: boolean; extra?: z.ZodRawShape }): HistoricalInput {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw validationError('the request body is not valid JSON', [{ path: '(body)', message: errorMessage(e) }]);
+  }
+  const schema = z.strictObject({
+    ...featureFields,
+    entities: z.record(z.string(), z.array(z.unknown())).optional(),
+    ...(options.range ? { start: timestampSchema.optional(), end: timestampSchema.optional() } : {}),
+    ...(options.extra ?? {}),
+  });
+  const { features, feature_service, full_feature_names, entities, start, end, ...extra } = parseInput(schema, parsed) as z.output<typeof schema> & { start?: number; end?: number };
+  const selection = { features, featureService: feature_service, fullFeatureNames: full_feature_names };
+  const ranged = start !== undefined || end !== undefined;
+  if (entities && ranged) throw validationError('give entities, or start and end, not both', [{ path: 'start', message: 'not allowed together with entities' }]);
+  if (ranged) {
+    if (start === undefined || end === undefined) throw validationError('a read without entities needs both start and end', [{ path: start === undefined ? 'start' : 'end', message: 'required' }]);
+    return { selection, entities: null, range: { start, end }, extra };
+  }
+  if (!entities) {
+    const message = options.range ? 'entity rows are required (or start and end, to read a view without them)' : 'entity rows are required';
+    throw validationError(message, [{ path: 'entities', message: 'required' }]);
+  }
+  return { selection, entities: { kind: 'columns', columns: entities }, range: null, extra };
+}

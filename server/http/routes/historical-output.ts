@@ -1,0 +1,49 @@
+import type { NextFunction, Request, Response } from 'express';
+import { TesseraError } from '../../errors.js';
+import type { DuckDbEngine } from '../../offline/duckdb-engine.js';
+import type { ResultColumn } from '../../offline/result-columns.js';
+import { MEDIA_TYPES, type ResultFormat, contentType } from '../../offline/result-format.js';
+import { writableSink } from '../../offline/result-sink.js';
+import type { Scratch } from '../../offline/scratch.js';
+import { writeResult } from '../../offline/write-result.js';
+
+const FORMATS = Object.entries(MEDIA_TYPES) as [ResultFormat, string][];
+
+/** The answer format from `Accept` (none or `*\/*`: JSON); anything else is a 406, before any work. */
+export function negotiate(req: Request): ResultFormat {
+  const chosen = req.accepts(FORMATS.map(([, type]) => type));
+  const found = FORMATS.find(([, type]) => type === chosen);
+  if (!found) {
+    const offered = FORMATS.map(([, type]) => type).join(', ');
+    throw new TesseraError('not_acceptable', `cannot answer in '${req.headers.accept ?? ''}'; ask for one of ${offered}`, [{ path: '(header) accept', message: `one of ${offered}` }]);
+  }
+  return found[0];
+}
+
+/** Negotiates before the body is read: a 406 should not cost a 256 MB upload. Sets `res.locals.format`. */
+export function acceptable(req: Request, res: Response, next: NextFunction): void {
+  try {
+    res.locals.format = negotiate(req);
+    next();
+  } catch (e) {
+    next(e);
+  }
+}
+
+/** Streams a result file to the client in `format`. */
+export async function sendResult(res: Response, engine: DuckDbEngine, result: { file: string; rows: number; columns: ResultColumn[] }, format: ResultFormat, scratch: Scratch): Promise<void> {
+  res.status(200);
+  res.setHeader('content-type', contentType(format));
+  res.setHeader('x-tessera-rows', String(result.rows));
+  await writeResult(engine, result.file, result.columns, format, scratch, writableSink(res));
+  res.end();
+}
+
+/** Aborts when the client goes away before the answer is complete, so DuckDB stops working for nobody. */
+export function abortOnClose(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { TesseraError } from '../errors.js';
+import type { DuckDbOptions } from './duckdb-options.js';
+import { Scratch, removeStaleScratch } from './scratch.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The process's one DuckDB instance, created on first use (a process that never serves a historical
+ * retrieval never pays for it). Each retrieval gets its own connection; DuckDB runs them side by side
+ * within one memory limit, spilling to `tempDirectory` beyond it.
+ */
+export class DuckDbEngine {
+  private instance: Promise<DuckDBInstance> | null = null;
+  private readonly active = new Set<DuckDBConnection>();
+  private closed = false;
+
+  constructor(readonly options: DuckDbOptions) {}
+
+  /** Runs `work` on a fresh connection; `signal` interrupts the running query. */
+  async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const instance = await this.open();
+    const connection = await instance.connect();
+    this.active.add(connection);
+    const interrupt = () => connection.interrupt();
+    signal?.addEventListener('abort', interrupt);
+    try {
+      signal?.throwIfAborted();
+      return await work(connection);
+    } finally {
+      signal?.removeEventListener('abort', interrupt);
+      this.active.delete(connection);
+      connection.closeSync();
+    }
+  }
+
+  /** A private scratch folder for one retrieval. */
+  async scratch(): Promise<Scratch> {
+    await this.open();
+    return Scratch.create(this.options.scratchDirectory);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const pending = this.instance;
+    this.instance = null;
+    if (!pending) return;
+    const instance = await pending.catch(() => null);
+    for (const connection of this.active) connection.interrupt();
+    for (const connection of this.active) connection.closeSync();
+    this.active.clear();
+    instance?.closeSync();
+    await fs.promises.rm(this.options.tempDirectory, { recursive: true, force: true });
+  }
+
+  private open(): Promise<DuckDBInstance> {
+    if (this.closed) return Promise.reject(new TesseraError('unavailable', 'the offline query engine is shut down'));
+    this.instance ??= this.create();
+    return this.instance;
+  }
+
+  private async create(): Promise<DuckDBInstance> {
+    const { tempDirectory, scratchDirectory, memoryLimit, threads } = this.options;
+    // Crashed processes leave scratch and spill folders behind; a live process's own are touched
+    // whenever it works (and DuckDB recreates its spill folder if an idle one was removed).
+    await removeStaleScratch(scratchDirectory, DAY_MS, Date.now());
+    await removeStaleScratch(path.dirname(tempDirectory), DAY_MS, Date.now());
+    await fs.promises.mkdir(tempDirectory, { recursive: true });
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: memoryLimit,
+      temp_directory: tempDirectory,
+      threads: String(threads),
+      // Parquet, JSON and ICU are built in; never reach for the network to fetch an extension.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      preserve_insertion_order: 'true',
+    });
+    // Every timestamp is UTC; a naive one in an upload means UTC too. (ICU must be loaded before
+    // TimeZone can be set, so it cannot be a creation option.)
+    const connection = await instance.connect();
+    try {
+      await connection.run("SET GLOBAL TimeZone = 'UTC'");
+    } finally {
+      connection.closeSync();
+    }
+    return instance;
+  }
+}

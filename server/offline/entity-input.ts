@@ -1,0 +1,28 @@
+/** Formats an entity upload may come in. */
+export type EntityFormat = 'csv' | 'parquet' | 'arrow';
+
+/**
+ * Entity rows as a caller hands them over: JSON columns, the bytes of an upload, or a local file (the
+ * CLI, the SDK, a saved dataset's copy). Every kind becomes one Parquet file that DuckDB reads.
+ */
+export type EntityInput =
+  | { kind: 'columns'; columns: Record<string, unknown[]> }
+  | { kind: 'bytes'; format: EntityFormat; bytes: Uint8Array }
+  | { kind: 'file'; format: EntityFormat; path: string };
+
+/** The entity timestamp column, in every input format. */
+export const ENTITY_TIMESTAMP = 'event_timestamp';
+
+/** Error paths name entity columns and rows as `entities.driver_id` and `entities.event_timestamp[3]`. */
+export function entityPath(column: string, row?: number | bigint): string {
+  return row === undefined ? `entities.${column}` : `entities.${column}[${row}]`;
+}
+
+/** The format of a file, from its extension; null when it is not one Tessera reads. */
+export function formatOfPath(file: string): EntityFormat | null {
+  const ext = file.toLowerCase().split('.').pop() ?? '';
+  if (ext === 'csv') return 'csv';
+  if (ext === 'parquet' || ext === 'pq') return 'parquet';
+  if (ext === 'arrow' || ext === 'arrows' || ext === 'ipc' || ext === 'feather') return 'arrow';
+  return null;
+}

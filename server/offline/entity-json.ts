@@ -1,0 +1,120 @@
+import * as arrow from 'apache-arrow';
+import { arrowFromColumn } from '../columns/arrow-convert.js';
+import { parseTimestamp } from '../domain/time.js';
+import { type FieldError, validationError } from '../errors.js';
+import { ENTITY_TIMESTAMP, entityPath } from './entity-input.js';
+
+const MAX_ERRORS = 20;
+
+/**
+ * JSON entity columns -> an Arrow table, columns in input order. Only the shape is checked here
+ * (arrays of equal length, scalar values, one JSON type per column) and the timestamps parsed, with
+ * Tessera's own parser; join keys are checked against their views' types later, in one place for
+ * every input format. A column mixing numbers and strings becomes strings (keys such as [7, "8"]).
+ */
+export function entityTableFromColumns(columns: Record<string, unknown[]>): arrow.Table {
+  const errors: FieldError[] = [];
+  const names = Object.keys(columns);
+  if (names.length === 0) throw validationError('the entity rows have no columns', [{ path: 'entities', message: `needs the join keys and '${ENTITY_TIMESTAMP}'` }]);
+  const lengths = names.map((n) => (Array.isArray(columns[n]) ? columns[n].length : -1));
+  names.forEach((n, i) => {
+    if (lengths[i] < 0) errors.push({ path: entityPath(n), message: 'must be an array of values, one per entity row' });
+  });
+  const valid = names.filter((_, i) => lengths[i] >= 0);
+  const expected = valid.includes(ENTITY_TIMESTAMP) ? columns[ENTITY_TIMESTAMP].length : valid.length ? columns[valid[0]].length : 0;
+  const reference = valid.includes(ENTITY_TIMESTAMP) ? ENTITY_TIMESTAMP : valid[0];
+  for (const n of valid) {
+    if (columns[n].length !== expected) errors.push({ path: entityPath(n), message: `has ${columns[n].length} values but '${reference}' has ${expected}: every column needs one value per entity row` });
+  }
+  if (errors.length) throw validationError(summary(errors), errors);
+  const fields: arrow.Field[] = [];
+  const children: arrow.Data[] = [];
+  for (const name of names) {
+    const data = name === ENTITY_TIMESTAMP ? timestamps(columns[name], errors) : inferred(name, columns[name], errors);
+    if (!data) continue;
+    fields.push(new arrow.Field(name, data.type, true));
+    children.push(data);
+  }
+  if (errors.length) throw validationError(summary(errors), errors.slice(0, MAX_ERRORS));
+  const schema = new arrow.Schema(fields);
+  const batch = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(fields), length: expected, nullCount: 0, children }));
+  return new arrow.Table(schema, [batch]);
+}
+
+function summary(errors: FieldError[]): string {
+  const shown = errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`);
+  return `invalid entity rows: ${shown.join('; ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`;
+}
+
+function timestamps(values: unknown[], errors: FieldError[]): arrow.Data | null {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const ms = v === null || v === undefined || typeof v === 'boolean' ? null : parseTimestamp(v);
+    if (ms === null) {
+      if (errors.length < MAX_ERRORS) errors.push({ path: entityPath(ENTITY_TIMESTAMP, i), message: describeBadTimestamp(v) });
+      out[i] = 0;
+    } else out[i] = ms;
+  }
+  return arrowFromColumn({ kind: 'numeric', values: out }, 'timestamp');
+}
+
+export function describeBadTimestamp(v: unknown): string {
+  if (v === null || v === undefined || v === '') return 'missing: every entity row needs a timestamp';
+  return `${JSON.stringify(v)} is not a timestamp: use RFC 3339 (e.g. 2026-11-29T10:00:00Z, or with an offset) or epoch milliseconds`;
+}
+
+type Kind = 'number' | 'string' | 'boolean';
+
+/** One Arrow type per column from its JSON values: bool, int64, float64 or string. */
+function inferred(name: string, values: unknown[], errors: FieldError[]): arrow.Data | null {
+  let kind: Kind | 'mixed' | null = null;
+  let integral = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    const t = typeof v;
+    if (t !== 'number' && t !== 'string' && t !== 'boolean') {
+      errors.push({ path: entityPath(name, i), message: 'must be a number, a string, a boolean or null (nested values are not entity columns)' });
+      return null;
+    }
+    if (t === 'number') {
+      if (!Number.isFinite(v)) {
+        errors.push({ path: entityPath(name, i), message: 'must be a finite number' });
+        return null;
+      }
+      if (!Number.isSafeInteger(v)) integral = false;
+    }
+    if (kind === null) kind = t as Kind;
+    else if (kind !== t) {
+      if ((kind === 'number' || kind === 'string' || kind === 'mixed') && (t === 'number' || t === 'string')) kind = 'mixed';
+      else {
+        errors.push({ path: entityPath(name, i), message: `is a ${t} but the column's earlier values are ${kind === 'mixed' ? 'numbers and strings' : `${kind}s`}` });
+        return null;
+      }
+    }
+  }
+  const n = values.length;
+  if (kind === 'number' && integral) return int64s(values as (number | null)[]);
+  if (kind === 'number') return arrowFromColumn({ kind: 'numeric', values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : (v as number))) }, 'float64');
+  if (kind === 'boolean') return arrowFromColumn({ kind: 'numeric', values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : v ? 1 : 0)) }, 'bool');
+  const strings = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) strings[i] = values[i] === null || values[i] === undefined ? null : String(values[i]);
+  return arrow.vectorFromArray(strings, new arrow.Utf8()).data[0];
+}
+
+function int64s(values: (number | null)[]): arrow.Data {
+  const n = values.length;
+  const data = new BigInt64Array(n);
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) nulls++;
+    else {
+      data[i] = BigInt(v);
+      bitmap[i >> 3] |= 1 << (i & 7);
+    }
+  }
+  return arrow.makeData({ type: new arrow.Int64(), length: n, nullCount: nulls, nullBitmap: nulls ? bitmap : undefined, data });
+}

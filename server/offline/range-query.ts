@@ -1,0 +1,27 @@
+import { ENTITY_TIMESTAMP } from './entity-input.js';
+import type { RetrievalPlan } from './retrieval-plan.js';
+import type { FileSelection } from './snapshot-files.js';
+import { fileList, ident, int, sqlType } from './sql.js';
+
+/**
+ * Every feature row of one view with event time in (start, end], without entity rows. A re-run
+ * writes a window's rows again in a later snapshot: rows equal in keys, event time and created time
+ * are one row, the later snapshot's. Ordered by event time, then keys (then created time).
+ */
+export function rangeSql(plan: RetrievalPlan, selection: FileSelection, start: number, end: number): string {
+  const view = plan.views[0];
+  const keys = view.keys.map((k) => ident(k.name));
+  const times = [ident(ENTITY_TIMESTAMP), ...(view.hasCreated ? ['created_timestamp'] : [])];
+  const features = plan.features.map((c) => `${ident(c.column)} AS ${ident(c.outputName)}`);
+  if (selection.files.length === 0) {
+    const empty = [...view.keys.map((k) => `CAST(NULL AS ${sqlType(k.type)}) AS ${ident(k.name)}`), ...times.map((t) => `CAST(NULL AS TIMESTAMPTZ) AS ${t}`), ...plan.features.map((c) => `CAST(NULL AS ${sqlType(c.type)}) AS ${ident(c.outputName)}`)];
+    return `SELECT ${empty.join(', ')} WHERE false`;
+  }
+  return [
+    `SELECT ${[...keys, ...times, ...features].join(', ')}`,
+    `FROM read_parquet(${fileList(selection.files)}, hive_partitioning = false)`,
+    `WHERE epoch_ms(${ident(ENTITY_TIMESTAMP)}) > ${int(start)} AND epoch_ms(${ident(ENTITY_TIMESTAMP)}) <= ${int(end)}`,
+    `QUALIFY row_number() OVER (PARTITION BY ${[...keys, ...times].join(', ')} ORDER BY file_index DESC) = 1`,
+    `ORDER BY ${[times[0], ...keys, ...times.slice(1)].map((c) => `${c} NULLS FIRST`).join(', ')}`,
+  ].join('\n');
+}

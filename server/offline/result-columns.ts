@@ -1,0 +1,42 @@
+import { type FieldError, validationError } from '../errors.js';
+import { ENTITY_TIMESTAMP, entityPath } from './entity-input.js';
+import type { EntityColumn } from './entity-relation.js';
+import type { RetrievalPlan } from './retrieval-plan.js';
+
+export type ColumnRole = 'key' | 'timestamp' | 'entity' | 'feature';
+
+/** A column of a retrieval's answer. */
+export interface ResultColumn {
+  name: string;
+  role: ColumnRole;
+  /** DuckDB type, as written to the result Parquet file. */
+  type: string;
+}
+
+/**
+ * The answer's columns: join keys, `event_timestamp`, the entity's extra columns, then the features.
+ * Two with one name would make an ambiguous answer: a 400 naming the entity column or the feature
+ * list (full_feature_names tells features apart).
+ */
+export function resultColumns(plan: RetrievalPlan, extras: EntityColumn[], extraTimes: string[] = []): Omit<ResultColumn, 'type'>[] {
+  const columns: Omit<ResultColumn, 'type'>[] = [
+    ...plan.keys.map((k) => ({ name: k.name, role: 'key' as const })),
+    { name: ENTITY_TIMESTAMP, role: 'timestamp' },
+    ...extraTimes.map((name) => ({ name, role: 'timestamp' as const })),
+    ...extras.map((c) => ({ name: c.name, role: 'entity' as const })),
+  ];
+  const taken = new Map(columns.map((c) => [c.name, c]));
+  const errors: FieldError[] = [];
+  for (const f of plan.features) {
+    const clash = taken.get(f.outputName);
+    if (clash?.role === 'entity') errors.push({ path: entityPath(clash.name), message: `clashes with the feature column '${f.outputName}'; rename the entity column or ask with full_feature_names` });
+    else if (clash) errors.push({ path: 'features', message: `feature column '${f.outputName}' clashes with the ${clash.role === 'key' ? 'join key' : 'timestamp'} column of that name; ask with full_feature_names` });
+    else {
+      const column = { name: f.outputName, role: 'feature' as const };
+      columns.push(column);
+      taken.set(f.outputName, column);
+    }
+  }
+  if (errors.length) throw validationError(`column names clash: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+  return columns;
+}

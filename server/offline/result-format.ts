@@ -1,0 +1,24 @@
+/** Formats a retrieval answers in, with their media types and file extensions. */
+export type ResultFormat = 'json' | 'csv' | 'arrow' | 'parquet';
+
+export const MEDIA_TYPES: Record<ResultFormat, string> = {
+  json: 'application/json',
+  csv: 'text/csv',
+  arrow: 'application/vnd.apache.arrow.stream',
+  parquet: 'application/vnd.apache.parquet',
+};
+
+/** `Content-Type` of an answer. */
+export function contentType(format: ResultFormat): string {
+  return format === 'csv' ? 'text/csv; charset=utf-8' : MEDIA_TYPES[format];
+}
+
+/** The format of an output file, from its extension; null when Tessera does not write it. */
+export function resultFormatOfPath(file: string): ResultFormat | null {
+  const ext = file.toLowerCase().split('.').pop() ?? '';
+  if (ext === 'json') return 'json';
+  if (ext === 'csv') return 'csv';
+  if (ext === 'parquet' || ext === 'pq') return 'parquet';
+  if (ext === 'arrow' || ext === 'arrows' || ext === 'ipc') return 'arrow';
+  return null;
+}

@@ -1,0 +1,78 @@
+import type { FeatureType, KeyType } from '../domain/value-type.js';
+import { TesseraError } from '../errors.js';
+import type { RunStore, SnapshotRecord } from '../pipelines/run-store.js';
+import type { ResolvedFeatures } from '../serving/resolve-features.js';
+
+/** One view version a retrieval reads, pinned to the snapshots it saw: enough to read it again identically. */
+export interface PinnedView {
+  view: string;
+  version: number;
+  keys: { name: string; type: KeyType }[];
+  /** Seconds; 0 = no limit. Pinned too: ttl is metadata a later apply may change in place. */
+  ttl: number;
+  /** The source has a created timestamp: ties on event time go to the greatest one. */
+  hasCreated: boolean;
+  /** Committed snapshots read, oldest first. */
+  snapshotIds: number[];
+}
+
+/** A feature column of the answer. */
+export interface PlannedFeature {
+  /** Index into `views`. */
+  view: number;
+  /** Column in the offline files. */
+  column: string;
+  /** Column in the answer. */
+  outputName: string;
+  type: FeatureType;
+}
+
+export interface RetrievalPlan {
+  views: PinnedView[];
+  /** The join keys the entity rows must carry: the union over the views, first-seen order and type. */
+  keys: { name: string; type: KeyType }[];
+  /** Answer feature columns, in request order. */
+  features: PlannedFeature[];
+}
+
+/** A pinned view with the snapshot records behind it (files, event-time ranges). */
+export interface ViewSnapshots {
+  view: PinnedView;
+  snapshots: SnapshotRecord[];
+}
+
+/** Pins the resolved features to the snapshots committed right now. */
+export async function planRetrieval(resolved: ResolvedFeatures, runs: RunStore): Promise<{ plan: RetrievalPlan; snapshots: ViewSnapshots[] }> {
+  const snapshots: ViewSnapshots[] = [];
+  for (const v of resolved.views) {
+    const committed = (await runs.snapshots(v.view.name, v.version.version)).filter((s) => s.rows > 0 && s.files.length > 0);
+    const view: PinnedView = {
+      view: v.view.name,
+      version: v.version.version,
+      keys: v.keys,
+      ttl: v.ttl,
+      hasCreated: v.version.definition.source.createdTimestampField !== undefined,
+      snapshotIds: committed.map((s) => s.id),
+    };
+    snapshots.push({ view, snapshots: committed });
+  }
+  const features = resolved.order.map(({ view, column }) => {
+    const c = resolved.views[view].columns[column];
+    return { view, column: c.column, outputName: c.outputName, type: c.type };
+  });
+  return { plan: { views: snapshots.map((s) => s.view), keys: resolved.keys, features }, snapshots };
+}
+
+/** The snapshot records of a plan pinned earlier (a saved dataset); a snapshot gone since is a 409. */
+export async function pinnedSnapshots(plan: RetrievalPlan, runs: RunStore): Promise<ViewSnapshots[]> {
+  const out: ViewSnapshots[] = [];
+  for (const view of plan.views) {
+    const byId = new Map((await runs.snapshots(view.view, view.version)).map((s) => [s.id, s]));
+    const missing = view.snapshotIds.filter((id) => !byId.has(id));
+    if (missing.length) {
+      throw new TesseraError('conflict', `snapshots ${missing.join(', ')} of '${view.view}' version ${view.version} no longer exist, so the dataset cannot be rebuilt`);
+    }
+    out.push({ view, snapshots: view.snapshotIds.map((id) => byId.get(id)!) });
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { packageRoot } from '../../server/paths.js';
+import { csvRows, parquetRows, postJsonTo } from '../http/historical-client.js';
+import { HAND_FILES, handBundle, ms } from '../offline/fixture.js';
+import { pipelineServer } from '../support/pipeline-fixture.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const ROOT = packageRoot();
+const TSX = import.meta.resolve('tsx');
+
+/** Runs the CLI from source, as `tessera <args>`, in `cwd` (asynchronously: the test's server keeps answering). */
+function tessera(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'server/cli/bin.ts'), ...args], { cwd, env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let s: Awaited<ReturnType<typeof pipelineServer>>;
+let dir: string;
+
+before(async () => {
+  s = await pipelineServer(HAND_FILES, handBundle());
+  for (const view of ['driver_stats', 'rider_stats']) assert.equal((await s.materialize(view)).status, 'succeeded');
+  dir = tempDir();
+  // Entity rows and their answers by hand (test/offline/fixture.ts): rate 0.3 / 5 / null, tier silver / bronze / null.
+  fs.writeFileSync(path.join(dir, 'entities.csv'), 'driver_id,rider_id,event_timestamp,label\n1,r1,2026-11-01T11:00:00Z,1\n2,007,2026-11-01T10:00:00Z,0\n99,x,2026-11-01T10:30:00Z,1\n');
+});
+after(() => s.close());
+
+test('tessera get-historical-features: local data dir to Parquet, a server (--url) to CSV', async () => {
+  const local = await tessera(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate,rider_stats:tier', '--out', 'out.parquet', '--data-dir', s.dataDir], dir);
+  assert.equal(local.code, 0, local.stderr);
+  assert.match(local.stdout, /wrote 3 rows to out\.parquet/);
+  const { columns, rows } = parquetRows(fs.readFileSync(path.join(dir, 'out.parquet')));
+  assert.deepEqual(columns, ['driver_id', 'rider_id', 'event_timestamp', 'label', 'rate', 'tier']);
+  assert.deepEqual(
+    rows.map((r) => [r.driver_id, r.event_timestamp, r.label, r.rate, r.tier]),
+    [
+      [1n, ms('2026-11-01T11:00:00Z'), 1n, 0.3, 'silver'],
+      [2n, ms('2026-11-01T10:00:00Z'), 0n, 5, 'bronze'],
+      [99n, ms('2026-11-01T10:30:00Z'), 1n, null, null],
+    ],
+  );
+
+  const remote = await tessera(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate,rider_stats:tier', '--full-feature-names', '--out', 'out.csv', '--url', s.url], dir);
+  assert.equal(remote.code, 0, remote.stderr);
+  const csv = csvRows(fs.readFileSync(path.join(dir, 'out.csv')));
+  assert.deepEqual(csv.columns, ['driver_id', 'rider_id', 'event_timestamp', 'label', 'driver_stats__rate', 'rider_stats__tier']);
+  assert.deepEqual(csv.rows[2], ['99', 'x', '2026-11-01T10:30:00.000Z', '1', '', '']);
+});
+
+test('tessera get-historical-features: bad input exits 1 naming the problem, and writes no file', async () => {
+  const unknown = await tessera(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:nope', '--out', 'bad.json', '--data-dir', s.dataDir], dir);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /features\[0\]: feature view 'driver_stats' \(version 1\) has no feature 'nope'/);
+  const format = await tessera(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate', '--out', 'bad.xlsx', '--url', s.url], dir);
+  assert.equal(format.code, 1);
+  assert.match(format.stderr, /use \.parquet, \.csv, \.json or \.arrow/);
+  assert.ok(!fs.readdirSync(dir).some((f) => f.startsWith('bad.')));
+});
+
+test('tessera datasets list, show, export', async () => {
+  const created = await postJsonTo(`${s.url}/api/v1/training-datasets`, { name: 'cli_set', features: ['driver_stats:rate'], entities: { driver_id: [2], event_timestamp: ['2026-11-01T10:00:00Z'] } });
+  assert.equal(created.status, 201);
+  const list = await tessera(['datasets', 'list', '--data-dir', s.dataDir], dir);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^NAME\s+STATUS\s+ROWS/);
+  assert.match(list.stdout, /cli_set\s+ready\s+1\s+/);
+  const show = await tessera(['datasets', 'show', 'cli_set', '--url', s.url], dir);
+  assert.equal(show.code, 0, show.stderr);
+  assert.equal(JSON.parse(show.stdout).rows, 1);
+  const exported = await tessera(['datasets', 'export', 'cli_set', '--out', 'set.json', '--data-dir', s.dataDir], dir);
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'set.json'), 'utf8')), { driver_id: [2], event_timestamp: ['2026-11-01T10:00:00.000Z'], rate: [5] });
+  const missing = await tessera(['datasets', 'show', 'nope', '--data-dir', s.dataDir], dir);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /training dataset 'nope' does not exist/);
+});

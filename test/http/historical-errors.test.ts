@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { BundleInput } from '../../server/domain/bundle.js';
+import { pipelineServer } from '../support/pipeline-fixture.js';
+import { type Answer, ARROW, PARQUET, post, postJsonTo } from './historical-client.js';
+
+const CSV = `driver_id,ts,rate\n1,2026-11-01T10:00:00Z,0.5\n`;
+
+function bundle(): BundleInput {
+  return {
+    entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
+    sources: [{ name: 'src', type: 'csv', path: 'data/d.csv', timestampField: 'ts' }],
+    featureViews: [
+      { name: 'first', entities: ['driver'], source: 'src', features: [{ name: 'rate', type: 'float64' }] },
+      { name: 'second', entities: ['driver'], source: 'src', features: [{ name: 'rate', type: 'float64' }] },
+    ],
+  };
+}
+
+let s: Awaited<ReturnType<typeof pipelineServer>>;
+let url: string;
+
+before(async () => {
+  s = await pipelineServer({ 'data/d.csv': CSV }, bundle(), { uploadLimit: 4096 });
+  assert.equal((await s.materialize('first')).status, 'succeeded');
+  url = `${s.url}/get-historical-features`;
+});
+after(() => s.close());
+
+/** A 4xx problem document naming exactly these paths (and never a 500). */
+function problem(res: Answer, status: number, paths: string[]): void {
+  const body = res.json();
+  assert.equal(res.status, status, JSON.stringify(body));
+  assert.match(res.type, /^application\/problem\+json/);
+  assert.deepEqual(
+    body.errors.map((e: { path: string }) => e.path),
+    paths,
+    JSON.stringify(body),
+  );
+}
+
+const ok = { driver_id: [1, 2], event_timestamp: ['2026-11-01T11:00:00Z', '2026-11-01T11:00:00Z'] };
+
+test('missing join key or timestamp columns are named', async () => {
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { event_timestamp: ok.event_timestamp } }), 400, ['entities.driver_id']);
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1] } }), 400, ['entities.event_timestamp']);
+  problem(await post(`${url}?features=first:rate`, 'id,event_timestamp\n1,2026-11-01\n', 'text/csv'), 400, ['entities.driver_id']);
+});
+
+test('unparseable timestamps and keys name the row, in JSON and in uploads', async () => {
+  const ts = ['2026-11-01T11:00:00Z', 1793534400000, '2026-11-01', 'next tuesday', null];
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 1, 1, 1, 1], event_timestamp: ts } }), 400, ['entities.event_timestamp[3]', 'entities.event_timestamp[4]']);
+  problem(await post(`${url}?features=first:rate`, 'driver_id,event_timestamp\n1,2026-11-01\n2,2026-13-01\n', 'text/csv'), 400, ['entities.event_timestamp[1]']);
+  // The first bad row of each column is named.
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 'abc', '2.5'], event_timestamp: ts.slice(0, 3) } }), 400, ['entities.driver_id[1]']);
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, '2.5'], event_timestamp: ts.slice(0, 2) } }), 400, ['entities.driver_id[1]']);
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 2.5], event_timestamp: ts.slice(0, 2) } }), 400, ['entities.driver_id[1]']);
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 2], event_timestamp: ts.slice(0, 2), label: [1, { nested: true }] } }), 400, ['entities.label[1]']);
+});
+
+test('unknown features are 404s naming the reference; a clash without full_feature_names is a 400', async () => {
+  problem(await postJsonTo(url, { features: ['first:rate', 'first:speed'], entities: ok }), 404, ['features[1]']);
+  problem(await postJsonTo(url, { features: ['nope:rate'], entities: ok }), 404, ['features[0]']);
+  problem(await postJsonTo(url, { features: ['first:rate', 'second:rate'], entities: ok }), 400, ['features[1]']);
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { ...ok, rate: [1, 2] } }), 400, ['entities.rate']);
+  problem(await postJsonTo(url, { feature_service: 'nope', entities: ok }), 404, ['feature_service']);
+  const both = await postJsonTo(url, { features: ['first:rate', 'second:rate'], entities: ok, full_feature_names: true });
+  assert.equal(both.status, 200);
+  assert.deepEqual(both.json(), { ...ok, event_timestamp: ['2026-11-01T11:00:00.000Z', '2026-11-01T11:00:00.000Z'], first__rate: [0.5, null], second__rate: [null, null] });
+});
+
+test('lists of unequal length name the column', async () => {
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 2, 3], event_timestamp: ok.event_timestamp } }), 400, ['entities.driver_id']);
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: 1, event_timestamp: ok.event_timestamp } }), 400, ['entities.driver_id']);
+});
+
+test('malformed uploads are 400s, not 500s', async () => {
+  problem(await post(`${url}?features=first:rate`, 'driver_id,event_timestamp\n1,2026-11-01,extra\n', 'text/csv'), 400, ['(body)']);
+  problem(await post(`${url}?features=first:rate`, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), PARQUET), 400, ['(body)']);
+  problem(await post(`${url}?features=first:rate`, new Uint8Array([80, 65, 82, 49, 0, 0, 0, 0, 80, 65, 82, 49]), PARQUET), 400, ['(body)']);
+  problem(await post(`${url}?features=first:rate`, new Uint8Array([255, 255, 255, 255, 1, 0, 0, 0]), ARROW), 400, ['(body)']);
+  problem(await post(url, '{"features": [', 'application/json'), 400, ['(body)']);
+  problem(await post(url, '', 'application/json'), 400, ['(body)']);
+  problem(await post(`${url}?features=first:rate&colour=red`, 'driver_id,event_timestamp\n', 'text/csv'), 400, ['(query) colour']);
+  problem(await post(`${url}?features=first:rate`, `driver_id,event_timestamp\n${'1,2026-11-01\n'.repeat(400)}`, 'text/csv'), 413, ['(body)']);
+});
+
+test('wrong content type is a 415, an answer format nobody offers a 406', async () => {
+  problem(await post(url, 'driver_id=1', 'text/plain'), 415, ['(header) content-type']);
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: ok }, 'text/html'), 406, ['(header) accept']);
+});
+
+test('{start, end} reads one view, needs both ends in order, and excludes entities', async () => {
+  problem(await postJsonTo(url, { features: ['first:rate', 'second:rate'], start: '2026-11-01', end: '2026-11-02', full_feature_names: true }), 400, ['features']);
+  problem(await postJsonTo(url, { features: ['first:rate'], start: '2026-11-02', end: '2026-11-01' }), 400, ['start']);
+  problem(await postJsonTo(url, { features: ['first:rate'], start: '2026-11-01' }), 400, ['end']);
+  problem(await postJsonTo(url, { features: ['first:rate'], start: 'soon', end: '2026-11-01' }), 400, ['start']);
+  problem(await postJsonTo(url, { features: ['first:rate'], start: '2026-11-01', end: '2026-11-02', entities: ok }), 400, ['start']);
+  problem(await postJsonTo(url, { features: ['first:rate'] }), 400, ['entities']);
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: {} }), 400, ['entities']);
+});
+
+test('a view never materialized answers nulls, not an error', async () => {
+  const res = await postJsonTo(url, { features: ['second:rate'], entities: ok });
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.json().rate, [null, null]);
+});

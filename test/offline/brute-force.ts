@@ -1,0 +1,62 @@
+/**
+ * A deliberately naive point-in-time join, written from DESIGN.md section 4 alone, that the engine is
+ * checked against: for each entity row, scan every stored row.
+ */
+export interface StoredRow {
+  key: number;
+  ts: number;
+  created: number | null;
+  value: number;
+  /** Commit order of the snapshot holding the row. */
+  snapshot: number;
+}
+
+export interface ViewRules {
+  ttlMs: number;
+  hasCreated: boolean;
+}
+
+/** Greater = fresher: event time, then created time (null loses; ignored without a created column), then snapshot. */
+function fresher(a: StoredRow, b: StoredRow, rules: ViewRules): boolean {
+  if (a.ts !== b.ts) return a.ts > b.ts;
+  if (rules.hasCreated) {
+    const ca = a.created ?? -Infinity;
+    const cb = b.created ?? -Infinity;
+    if (ca !== cb) return ca > cb;
+  }
+  return a.snapshot > b.snapshot;
+}
+
+export function pointInTime(rows: StoredRow[], key: number, at: number, rules: ViewRules): number | null {
+  let best: StoredRow | null = null;
+  for (const r of rows) {
+    if (r.key !== key || r.ts > at) continue;
+    if (rules.ttlMs > 0 && r.ts < at - rules.ttlMs) continue;
+    if (best === null || fresher(r, best, rules)) best = r;
+  }
+  return best === null ? null : best.value;
+}
+
+/** Rows with start < ts <= end; of rows equal in key, ts and created, the later snapshot's; by ts, key, created. */
+export function inRange(rows: StoredRow[], start: number, end: number, rules: ViewRules): StoredRow[] {
+  const kept = new Map<string, StoredRow>();
+  for (const r of rows) {
+    if (r.ts <= start || r.ts > end) continue;
+    const id = `${r.key}|${r.ts}|${rules.hasCreated ? r.created : ''}`;
+    const seen = kept.get(id);
+    if (!seen || r.snapshot > seen.snapshot) kept.set(id, r);
+  }
+  return [...kept.values()].sort((a, b) => a.ts - b.ts || a.key - b.key || (a.created ?? -Infinity) - (b.created ?? -Infinity));
+}
+
+/** mulberry32: a small seeded generator, so a failure can be replayed. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
