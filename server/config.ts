@@ -42,6 +42,10 @@ export const configSchema = z.object({
   retryDelayMs: intFromEnv(0, 3_600_000).default(5_000),
   /** Scheduler lease lifetime: another process takes over this long after the holder dies. */
   leaseMs: intFromEnv(100, 3_600_000).default(15_000),
+  /** DuckDB threads for historical retrieval (0 = one per core). */
+  duckdbThreads: intFromEnv(0, 256).default(0),
+  /** DuckDB memory limit (DuckDB syntax); bigger retrievals spill under `<dataDir>/tmp/duckdb`. */
+  duckdbMemoryLimit: z.string().regex(/^\d+(?:\.\d+)?\s*(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 1GB or 512MB').default('1GB'),
   /** How often a non-leader looks for catalog changes and queued runs. */
   pollMs: intFromEnv(10, 60_000).default(500),
 });
@@ -64,6 +68,8 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_SPILL_ROWS: 'spillRows',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',
   TESSERA_LEASE_MS: 'leaseMs',
+  TESSERA_DUCKDB_THREADS: 'duckdbThreads',
+  TESSERA_DUCKDB_MEMORY_LIMIT: 'duckdbMemoryLimit',
 };
 
 /** Flags win over environment variables, which win over defaults. Paths become absolute. */

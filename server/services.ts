@@ -41,7 +41,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
   const catalog = new CatalogCache(catalogStore);
   await catalog.refresh();
   const online = new SqliteOnlineStore(path.join(config.dataDir, 'online.db'));
-  const duckdb = new DuckDbEngine(duckDbOptions(config.dataDir));
+  const duckdb = new DuckDbEngine(duckDbOptions(config));
   return {
     config,
     logger,

@@ -13,20 +13,17 @@ export interface DuckDbOptions {
 }
 
 /**
- * Options from the data dir and the environment (`TESSERA_DUCKDB_THREADS`, `TESSERA_DUCKDB_MEMORY_LIMIT`).
- * They are read here rather than in config.ts so the offline layer stays self-contained.
- * The memory limit defaults to 1 GB: with the JS heap beside it, a serving process stays under 2 GB and
- * larger retrievals spill to disk instead of failing.
+ * Options from the config (`TESSERA_DUCKDB_THREADS`, `TESSERA_DUCKDB_MEMORY_LIMIT`). The memory limit
+ * defaults to 1 GB: with the JS heap beside it, a serving process stays under 2 GB and larger
+ * retrievals spill to disk instead of failing.
  */
-export function duckDbOptions(dataDir: string, env: NodeJS.ProcessEnv = process.env): DuckDbOptions {
-  const threads = Number(env.TESSERA_DUCKDB_THREADS ?? '');
-  const memory = env.TESSERA_DUCKDB_MEMORY_LIMIT ?? '';
+export function duckDbOptions(config: { dataDir: string; duckdbThreads: number; duckdbMemoryLimit: string }): DuckDbOptions {
   return {
     // DuckDB may remove its temp folder when it closes: one per process, so processes sharing a data
     // dir (cluster workers, the CLI) never delete each other's spill files.
-    tempDirectory: path.join(dataDir, 'tmp', 'duckdb', `${process.pid}-${Date.now().toString(36)}`),
-    scratchDirectory: path.join(dataDir, 'tmp', 'historical'),
-    memoryLimit: /^\d+(?:\.\d+)?\s*(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory) ? memory : '1GB',
-    threads: Number.isInteger(threads) && threads > 0 ? threads : os.availableParallelism(),
+    tempDirectory: path.join(config.dataDir, 'tmp', 'duckdb', `${process.pid}-${Date.now().toString(36)}`),
+    scratchDirectory: path.join(config.dataDir, 'tmp', 'historical'),
+    memoryLimit: config.duckdbMemoryLimit,
+    threads: config.duckdbThreads > 0 ? config.duckdbThreads : os.availableParallelism(),
   };
 }

@@ -48,7 +48,13 @@ export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
     });
     if (!sourceNames.has(view.source)) add(`${at}.source`, `source '${view.source}' does not exist (define it in this bundle or apply it first)`);
     const seen = new Set<string>();
+    const inputTypes = new Map<string, string>();
     view.features.forEach((feature, j) => {
+      // A source column is read once per run, with one type.
+      const input = feature.from ?? feature.name;
+      const other = inputTypes.get(input);
+      if (other && other !== feature.type) add(`${at}.features[${j}].type`, `source column '${input}' is read as ${other} by another feature of this view; read it with one type`);
+      inputTypes.set(input, other ?? feature.type);
       const fat = `${at}.features[${j}]`;
       if (seen.has(feature.name)) add(`${fat}.name`, `feature '${feature.name}' is defined twice in view '${view.name}'`);
       seen.add(feature.name);

@@ -131,3 +131,11 @@ test('a service cannot reference itself or another service: only views exist as 
   const errors = await rejects(b);
   assert.match(errors[0].message, /feature view 'driver_model' does not exist/);
 });
+
+test('two features reading one source column must agree on its type', async () => {
+  const b = clone(sampleBundle());
+  b.featureViews![0].features.push({ name: 'conv_text', type: 'string', from: 'conv_rate' });
+  const errors = await rejects(b);
+  assert.deepEqual(paths(errors), ['featureViews[0].features[2].type']);
+  assert.match(errors[0].message, /read as float64/);
+});

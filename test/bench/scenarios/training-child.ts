@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       // The same files Tessera reads (every committed snapshot), and the same DuckDB settings.
       const views = trainingBundle(3).featureViews!;
       const files = await Promise.all(views.map(async (v) => (await s.runs.snapshots(v.name, 1)).flatMap((x) => x.files.map((f) => s.files.locate(f)))));
-      const options = duckDbOptions(dataDir);
+      const options = duckDbOptions(s.config);
       const cpu = process.cpuUsage();
       const started = performance.now();
       const instance = await DuckDBInstance.create(':memory:', { memory_limit: options.memoryLimit, temp_directory: options.tempDirectory, threads: String(options.threads) });
