@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** A seeded generator (mulberry32): the same seed gives the same data on every machine. */
 export function seeded(seed: number): () => number {
@@ -36,6 +37,20 @@ export function writePipelineCsv(file: string, rows: number, entities = 100_000,
   }
   fs.writeSync(fd, chunk);
   fs.closeSync(fd);
+}
+
+/**
+ * The pipeline CSV of `rows` rows under `workDir/csv`, written once and reused by every scenario and
+ * run that asks for the same size (generating 10M rows takes longer than processing them).
+ */
+export function pipelineCsv(workDir: string, rows: number): string {
+  const file = path.join(workDir, 'csv', `pipeline-${rows}.csv`);
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Written under a temporary name: an interrupted generation never passes for a complete file.
+  writePipelineCsv(`${file}.partial`, rows);
+  fs.renameSync(`${file}.partial`, file);
+  return file;
 }
 
 /** The bundle the pipeline benchmark applies: impute + scale on every number, one-hot on the category. */

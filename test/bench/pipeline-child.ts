@@ -1,8 +1,10 @@
 /**
- * One pipeline run in a fresh process (so peak RSS is the run's own): applies the benchmark bundle
- * over a CSV, materializes it inline on this thread, prints one JSON line with the figures.
- * Usage: node --import tsx test/bench/pipeline-child.ts <csv> <dataDir>
+ * One pipeline run in a fresh process (so peak RSS is the run's own): applies a bundle (JSON file;
+ * relative source paths resolve against its folder), materializes one view inline on this thread
+ * (version 1, the whole source), prints one JSON line with the figures.
+ * Usage: node --import tsx test/bench/pipeline-child.ts <dataDir> <bundle.json> <view>
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { systemClock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
@@ -10,13 +12,12 @@ import { parseBundle } from '../../server/definitions/parse-bundle.js';
 import { createLogger } from '../../server/logger.js';
 import { executeRun } from '../../server/pipelines/materialize.js';
 import { materializeDeps, openServices } from '../../server/services.js';
-import { pipelineBundle } from './data.js';
 
-const [csv, dataDir] = process.argv.slice(2);
-const config = loadConfig({ dataDir, definitions: path.dirname(csv), logLevel: 'warn', pipelineThread: false }, {});
+const [dataDir, bundleFile, view] = process.argv.slice(2);
+const config = loadConfig({ dataDir, definitions: path.dirname(bundleFile), logLevel: 'warn', pipelineThread: false }, {});
 const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
-await services.applyService.apply(parseBundle(pipelineBundle(path.basename(csv))), { dryRun: false, actor: 'bench' });
-const queued = await services.runs.enqueue({ featureView: 'bench_view', version: 1, trigger: 'cli', start: null, end: null, maxAttempts: 1 }, systemClock.now());
+await services.applyService.apply(parseBundle(JSON.parse(fs.readFileSync(bundleFile, 'utf8'))), { dryRun: false, actor: 'bench' });
+const queued = await services.runs.enqueue({ featureView: view, version: 1, trigger: 'cli', start: null, end: null, maxAttempts: 1 }, systemClock.now());
 const claimed = (await services.runs.claim('bench', systemClock.now(), queued.id))!;
 const started = performance.now();
 const outcome = await executeRun(claimed, materializeDeps(services));

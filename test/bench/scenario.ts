@@ -20,6 +20,8 @@ export interface BenchOptions {
   /** A scratch folder for data; removed afterwards by the harness. */
   workDir: string;
   log: (line: string) => void;
+  /** When set, Tessera's processes (servers, pipeline runs) write CPU profiles here (`--cpu-prof`). */
+  cpuProfDir?: string;
 }
 
 export interface BenchScenario {

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { BENCH_DIR, TSX, childEnv } from './child.js';
+import type { ScenarioResult } from './format.js';
+import { scenarios } from './scenarios/index.js';
+
+// Keeps `npm run bench` working: every scenario at smoke size, one run. Timing is never asserted
+// (this machine is shared); only that each scenario ends and gives finite figures.
+test('npm run bench -- --quick: every scenario produces finite figures', { timeout: 600_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-test-'));
+  const json = path.join(dir, 'figures.json');
+  const out = path.join(dir, 'report.md');
+  try {
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+      execFile(process.execPath, ['--import', TSX, path.join(BENCH_DIR, 'run.ts'), '--quick', '--runs', '1', '--json', json, '--out', out], { env: childEnv(), timeout: 580_000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+        error ? reject(new Error(`the harness failed: ${error.message}\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`)) : resolve({ stdout }),
+      );
+    });
+    const { results } = JSON.parse(fs.readFileSync(json, 'utf8')) as { results: ScenarioResult[] };
+    assert.deepEqual(results.map((r) => r.scenario), scenarios.map((s) => s.name));
+    for (const r of results) {
+      assert.equal(r.error, undefined, `${r.scenario} failed: ${r.error}`);
+      assert.ok(r.figures.length > 0, `${r.scenario} gave no figures`);
+      for (const f of r.figures) {
+        assert.ok(Number.isFinite(f.value), `${r.scenario}: ${f.name} = ${f.value}`);
+        assert.ok(f.runs >= 1 && f.unit.length > 0, `${r.scenario}: ${f.name}`);
+      }
+    }
+    const report = fs.readFileSync(out, 'utf8');
+    assert.match(report, /## Targets \(issues 3, 4 and 5\)/);
+    assert.match(report, /Smoke size/);
+    assert.match(stdout, /report: /);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

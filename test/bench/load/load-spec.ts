@@ -1,0 +1,53 @@
+/** What the load child does: POST the bodies in turn to `url + path`. */
+export interface LoadSpec {
+  url: string;
+  path: string;
+  /** A JSON file holding an array of request bodies (strings), sent in turn on each connection. */
+  bodiesFile: string;
+  connections: number;
+  /** Requests per second over all connections; none = as fast as the server answers. */
+  rate?: number;
+  /** How long to measure (with `untilStopped`: the longest). */
+  seconds: number;
+  /** Load before measuring, discarded: JIT, SQLite page cache and connections are warm. */
+  warmupSeconds: number;
+  untilStopped?: boolean;
+}
+
+export interface LoadResult {
+  /** 2xx answers measured. */
+  requests: number;
+  /** 2xx answers including the warm-up's: the server's CPU time is read around both. */
+  allRequests: number;
+  /** Non-2xx answers, connection errors and timeouts: a measurement with any is not trusted. */
+  failed: number;
+  seconds: number;
+  /** 2xx answers per second. */
+  rps: number;
+  /** Answer times in milliseconds. */
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function summarize(latencies: number[], failed: number, seconds: number, warmupRequests = 0): LoadResult {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: sorted.length,
+    allRequests: sorted.length + warmupRequests,
+    failed,
+    seconds,
+    rps: sorted.length / seconds,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+  };
+}

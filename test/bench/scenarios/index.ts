@@ -1,0 +1,9 @@
+import type { BenchScenario } from '../scenario.js';
+import { onlineHttp } from './online-http.js';
+import { onlineSdk } from './online-sdk.js';
+import { onlineUnderLoad } from './online-under-load.js';
+import { pipeline } from './pipeline.js';
+import { training } from './training.js';
+
+/** Every scenario, in the order `npm run bench` runs them. */
+export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, training];

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runChild } from '../child.js';
+import { pipelineBundle, pipelineCsv } from '../data.js';
+import { type BenchFigure, type BenchOptions, type BenchScenario, median } from '../scenario.js';
+
+interface PipelineRun {
+  status: string;
+  error: string | null;
+  rows: number;
+  seconds: number;
+  maxRssMB: number;
+  steps: { name: string; ms: number }[];
+}
+
+const SIZES = { full: { rows: 1_000_000, large: 10_000_000 }, quick: { rows: 20_000, large: 50_000 } };
+
+function label(rows: number): string {
+  return rows >= 1_000_000 ? `${rows / 1_000_000}M` : `${rows / 1000}k`;
+}
+
+/** One run of the benchmark view over `csv` in a fresh process and a fresh data dir (removed after). */
+async function runOnce(options: BenchOptions, csv: string, name: string): Promise<PipelineRun> {
+  const dir = path.join(options.workDir, 'pipeline', name);
+  fs.mkdirSync(dir, { recursive: true });
+  const bundleFile = path.join(dir, 'bundle.json');
+  fs.writeFileSync(bundleFile, JSON.stringify(pipelineBundle(csv)));
+  try {
+    const run = await runChild<PipelineRun>('pipeline-child.ts', [path.join(dir, 'data'), bundleFile, 'bench_view'], { timeoutMs: 600_000, cpuProfDir: options.cpuProfDir });
+    if (run.status !== 'succeeded') throw new Error(`the pipeline run ${run.status}: ${run.error}`);
+    return run;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const stepMs = (run: PipelineRun, name: string) => run.steps.find((s) => s.name === name)?.ms ?? 0;
+
+/**
+ * Issue 3's pipeline target: a CSV of 1M rows x 10 columns (5% nulls) through impute + scale + one-hot
+ * to Parquet and the online store, each run in a fresh process; and a 10M-row source once, for its
+ * peak RSS (bounded memory).
+ */
+export const pipeline: BenchScenario = {
+  name: 'pipeline',
+  description: 'CSV -> impute + scale + one-hot -> Parquet + online store: rows/s and peak RSS (1M rows), peak RSS (10M rows)',
+  async run(options) {
+    const size = options.quick ? SIZES.quick : SIZES.full;
+    const started = performance.now();
+    const csv = pipelineCsv(options.workDir, size.rows);
+    options.log(`pipeline: ${label(size.rows)}-row CSV ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const runs: PipelineRun[] = [];
+    for (let r = 0; r < options.runs; r++) {
+      const run = await runOnce(options, csv, `run-${r + 1}`);
+      runs.push(run);
+      options.log(`pipeline run ${r + 1}: ${run.seconds.toFixed(2)} s, ${Math.round(run.rows / run.seconds).toLocaleString('en-US')} rows/s, peak RSS ${Math.round(run.maxRssMB)} MB; ${run.steps.map((s) => `${s.name} ${Math.round(s.ms)}`).join(', ')} ms`);
+    }
+    const rows = size.rows;
+    const n = options.runs;
+    const name = `pipeline ${label(rows)} rows`;
+    const stepNote = Array.from(new Set(runs.flatMap((r) => r.steps.map((s) => s.name))))
+      .map((step) => `${step} ${Math.round(median(runs.map((r) => stepMs(r, step))))}`)
+      .join(', ');
+    const figures: BenchFigure[] = [
+      { name: `${name}: rows/s end to end`, value: median(runs.map((r) => rows / r.seconds)), unit: 'rows/s', runs: n, target: { op: '>=', value: 300_000 }, note: `per run: ${runs.map((r) => Math.round(rows / r.seconds).toLocaleString('en-US')).join(', ')}; median seconds ${median(runs.map((r) => r.seconds)).toFixed(2)}; median ms per step: ${stepNote}` },
+      { name: `${name}: rows/s without the online step`, value: median(runs.map((r) => rows / (r.seconds - stepMs(r, 'online') / 1000))), unit: 'rows/s', runs: n, note: "the run's seconds less its `online` step (the `latest` step, which picks each key's latest row for the online store, stays in)" },
+      { name: `${name}: peak RSS`, value: Math.max(...runs.map((r) => r.maxRssMB)), unit: 'MB', runs: n, target: { op: '<=', value: 1024 }, note: 'the largest of the runs' },
+    ];
+
+    const largeStarted = performance.now();
+    const largeCsv = pipelineCsv(options.workDir, size.large);
+    options.log(`pipeline: ${label(size.large)}-row CSV ready in ${((performance.now() - largeStarted) / 1000).toFixed(1)} s`);
+    try {
+      const large = await runOnce(options, largeCsv, 'large');
+      options.log(`pipeline ${label(size.large)}: ${large.seconds.toFixed(1)} s, peak RSS ${Math.round(large.maxRssMB)} MB; ${large.steps.map((s) => `${s.name} ${Math.round(s.ms)}`).join(', ')} ms`);
+      figures.push({
+        name: `pipeline ${label(size.large)} rows (bounded memory): peak RSS`,
+        value: large.maxRssMB,
+        unit: 'MB',
+        runs: 1,
+        target: { op: '<=', value: 1536 },
+        note: `one run (generating and processing ${label(size.large)} rows takes over a minute); ${large.seconds.toFixed(1)} s, ${Math.round(size.large / large.seconds).toLocaleString('en-US')} rows/s`,
+      });
+    } finally {
+      // 1 GB of CSV: no need to keep it for the other scenarios.
+      fs.rmSync(largeCsv, { force: true });
+    }
+    return figures;
+  },
+};
