@@ -23,7 +23,9 @@ export interface AppDeps {
   healthInfo?: () => Record<string, unknown>;
   versionDetail?: (view: string, version: number) => Promise<Record<string, unknown>>;
   afterDelete?: (kind: ObjectKind, name: string, before: Catalog) => Promise<void>;
-  /** Routers of the other layers (pipelines, online and offline serving), mounted after the catalog's. */
+  /** The hot path (online serving): mounted first, so its requests are not matched against every route. */
+  hot?: Router[];
+  /** Routers of the other layers (pipelines, offline serving), mounted after the catalog's. */
   routers?: Router[];
 }
 
@@ -34,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLog(deps.logger));
+  for (const router of deps.hot ?? []) app.use(router);
   app.use(healthRoutes(deps.healthChecks, deps.healthInfo));
   app.use(applyRoutes({ applyService: deps.applyService, catalogStore: deps.catalogStore, bodyLimit: deps.bodyLimit }));
   app.use(catalogRoutes(deps));

@@ -40,8 +40,8 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       if (kind !== 'featureView') return;
       for (const v of before.featureViews.get(name)?.versions ?? []) await services.online.dropTable(name, v.version);
     },
+    hot: [onlineRoutes({ online, bodyLimit: config.bodyLimit })],
     routers: [
-      onlineRoutes({ online, bodyLimit: config.bodyLimit }),
       pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit }),
       predictionLogRoutes({ logs: new PredictionLogStore(services.files, () => services.clock.now()), bodyLimit: config.bodyLimit }),
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),

@@ -42,7 +42,16 @@ export interface OnlineStore {
   dropTable(view: string, version: number): Promise<void>;
   write(table: OnlineTable, rows: OnlineRows): Promise<{ written: number }>;
   read(table: OnlineTable, keys: KeyValue[][], features: string[]): Promise<(OnlineRecord | null)[]>;
-  /** Embedded stores (SQLite) answer without a Promise: the in-process SDK's hot path uses it. */
-  readSync?(table: OnlineTable, keys: KeyValue[][], features: string[]): (OnlineRecord | null)[];
+  /**
+   * `read` for one table and feature list, prepared once: serving keeps it in its cached plan, so a
+   * read does no statement lookup or string work. Same contract as `read`.
+   */
+  prepareRead(table: OnlineTable, features: string[]): PreparedRead;
   close(): Promise<void>;
+}
+
+export interface PreparedRead {
+  read(keys: KeyValue[][]): Promise<(OnlineRecord | null)[]>;
+  /** Embedded stores (SQLite) answer without a Promise: the in-process SDK's hot path uses it. */
+  readSync?(keys: KeyValue[][]): (OnlineRecord | null)[];
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Column } from '../columns/column.js';
 import type { FeatureType } from '../domain/value-type.js';
-import type { KeyValue, OnlineRecord, OnlineRows, OnlineStore, OnlineTable } from './online-store.js';
+import type { KeyValue, OnlineRecord, OnlineRows, OnlineStore, OnlineTable, PreparedRead } from './online-store.js';
 
 const SQL_TYPE: Record<FeatureType | 'int64key' | 'stringkey', string> = {
   float64: 'REAL',
@@ -20,9 +20,6 @@ export function onlineTableName(view: string, version: number): string {
 
 const q = (name: string) => `"${name}"`;
 
-/** Reads one key's row: `[event_ts, created_ts, ...features]`, or undefined. */
-type Lookup = (key: KeyValue[]) => unknown[] | undefined;
-
 /**
  * The online store in `<dataDir>/online.db`: one table per view version, primary key = join keys
  * (a single int64 key is the rowid itself, so a lookup is one B-tree search), typed columns, and the
@@ -31,7 +28,7 @@ type Lookup = (key: KeyValue[]) => unknown[] | undefined;
  */
 export class SqliteOnlineStore implements OnlineStore {
   private readonly db: Database.Database;
-  private readonly lookups = new Map<string, Lookup>();
+  private readonly readers = new Map<string, SqliteRead>();
 
   constructor(file: string, options: { readonly?: boolean } = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -59,7 +56,7 @@ export class SqliteOnlineStore implements OnlineStore {
   async dropTable(view: string, version: number): Promise<void> {
     const name = onlineTableName(view, version);
     this.db.exec(`DROP TABLE IF EXISTS ${q(name)}`);
-    for (const key of [...this.lookups.keys()]) if (key.startsWith(`${name}|`)) this.lookups.delete(key);
+    for (const key of [...this.readers.keys()]) if (key.startsWith(`${name}|`)) this.readers.delete(key);
   }
 
   async write(table: OnlineTable, rows: OnlineRows): Promise<{ written: number }> {
@@ -90,52 +87,84 @@ export class SqliteOnlineStore implements OnlineStore {
   }
 
   async read(table: OnlineTable, keys: KeyValue[][], features: string[]): Promise<(OnlineRecord | null)[]> {
-    return this.readSync(table, keys, features);
+    return this.prepareRead(table, features).readSync(keys);
   }
 
-  /** The same as `read`, without the Promise: the in-process SDK's hot path. */
-  readSync(table: OnlineTable, keys: KeyValue[][], features: string[]): (OnlineRecord | null)[] {
-    const lookup = this.lookup(table, features);
-    const out = new Array<OnlineRecord | null>(keys.length);
-    if (!lookup) return out.fill(null);
-    const bools = features.map((f) => table.columns.find((c) => c.name === f)?.type === 'bool');
-    const anyBool = bools.includes(true);
-    for (let i = 0; i < keys.length; i++) {
-      const row = lookup(keys[i]);
-      if (row === undefined) {
-        out[i] = null;
-        continue;
-      }
-      const values = row.slice(2) as (number | string | boolean | null)[];
-      if (anyBool) for (let f = 0; f < values.length; f++) if (bools[f] && values[f] !== null) values[f] = values[f] === 1;
-      out[i] = { eventTs: row[0] as number, createdTs: row[1] as number | null, values };
+  prepareRead(table: OnlineTable, features: string[]): PreparedRead & { readSync(keys: KeyValue[][]): (OnlineRecord | null)[] } {
+    const cacheKey = `${onlineTableName(table.view, table.version)}|${features.join(',')}`;
+    let reader = this.readers.get(cacheKey);
+    if (!reader) {
+      reader = new SqliteRead(this.db, table, features);
+      this.readers.set(cacheKey, reader);
     }
-    return out;
+    return reader;
   }
 
   async close(): Promise<void> {
     this.db.close();
   }
+}
 
-  private lookup(table: OnlineTable, features: string[]): Lookup | null {
-    const name = onlineTableName(table.view, table.version);
-    const cacheKey = `${name}|${features.join(',')}`;
-    const cached = this.lookups.get(cacheKey);
-    if (cached) return cached;
-    let statement: Database.Statement;
+/**
+ * One table's lookup by key. Features come first in the row and the times last, so the row array
+ * becomes the record's `values` once its two last cells are read and cut off: no copy per row.
+ */
+class SqliteRead implements PreparedRead {
+  private statement: Database.Statement | null = null;
+  private readonly bools: number[];
+  private readonly n: number;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly table: OnlineTable,
+    private readonly features: string[],
+  ) {
+    const types = new Map(table.columns.map((c) => [c.name, c.type]));
+    this.bools = features.flatMap((f, i) => (types.get(f) === 'bool' ? [i] : []));
+    this.n = features.length;
+  }
+
+  async read(keys: KeyValue[][]): Promise<(OnlineRecord | null)[]> {
+    return this.readSync(keys);
+  }
+
+  readSync(keys: KeyValue[][]): (OnlineRecord | null)[] {
+    const out = new Array<OnlineRecord | null>(keys.length);
+    const statement = this.statement ?? this.prepare();
+    if (!statement) return out.fill(null);
     try {
-      statement = this.db
-        .prepare(`SELECT _event_ts, _created_ts${features.map((f) => `, ${q(f)}`).join('')} FROM ${q(name)} WHERE ${table.keys.map((k) => `${q(k.name)} = ?`).join(' AND ')}`)
-        .raw();
+      for (let i = 0; i < keys.length; i++) out[i] = this.record(statement.get(keys[i]) as unknown[] | undefined);
     } catch (e) {
-      // No table yet (nothing materialized): every key is simply not found. Not cached, so the
-      // table is seen as soon as a pipeline creates it.
+      // The table went away (the view was deleted): nothing is found, and the next read prepares again.
+      if (!/no such table/.test((e as Error).message)) throw e;
+      this.statement = null;
+      return out.fill(null);
+    }
+    return out;
+  }
+
+  private record(row: unknown[] | undefined): OnlineRecord | null {
+    if (row === undefined) return null;
+    const n = this.n;
+    const eventTs = row[n] as number;
+    const createdTs = row[n + 1] as number | null;
+    row.length = n;
+    for (const b of this.bools) if (row[b] !== null) row[b] = row[b] === 1;
+    return { eventTs, createdTs, values: row as (number | string | boolean | null)[] };
+  }
+
+  private prepare(): Database.Statement | null {
+    const name = onlineTableName(this.table.view, this.table.version);
+    try {
+      this.statement = this.db
+        .prepare(`SELECT ${this.features.map((f) => `${q(f)}, `).join('')}_event_ts, _created_ts FROM ${q(name)} WHERE ${this.table.keys.map((k) => `${q(k.name)} = ?`).join(' AND ')}`)
+        .raw();
+      return this.statement;
+    } catch (e) {
+      // No table yet (nothing materialized): every key is simply not found, until a run creates it.
       if (/no such table/.test((e as Error).message)) return null;
       throw e;
     }
-    const lookup: Lookup = (key) => statement.get(key) as unknown[] | undefined;
-    this.lookups.set(cacheKey, lookup);
-    return lookup;
   }
 }
 

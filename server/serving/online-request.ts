@@ -26,7 +26,7 @@ export interface ParsedOnlineRequest {
 export function parseOnlineRequest(body: unknown, maxRows: number): ParsedOnlineRequest {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid('(body)', 'expected a JSON object with features (or feature_service) and entities');
   const b = body as Record<string, unknown>;
-  for (const key of Object.keys(b)) {
+  for (const key in b) {
     if (key !== 'features' && key !== 'feature_service' && key !== 'entities' && key !== 'full_feature_names') throw invalid(key, `unknown field '${key}'`);
   }
   const out: ParsedOnlineRequest = { fullFeatureNames: false, entities: [], rows: 0 };
@@ -45,7 +45,9 @@ export function parseOnlineRequest(body: unknown, maxRows: number): ParsedOnline
   }
   if (b.entities === null || typeof b.entities !== 'object' || Array.isArray(b.entities)) throw invalid('entities', 'expected an object of columns: {"driver_id": [1001, 1002]}');
   let rows = -1;
-  for (const [name, values] of Object.entries(b.entities as Record<string, unknown>)) {
+  const entities = b.entities as Record<string, unknown>;
+  for (const name in entities) {
+    const values = entities[name];
     if (!Array.isArray(values)) throw invalid(`entities.${name}`, 'expected an array of values');
     if (rows < 0) rows = values.length;
     else if (values.length !== rows) throw invalid(`entities.${name}`, `has ${values.length} values, but the other entity columns have ${rows}`);

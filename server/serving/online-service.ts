@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
-import { formatTimestamp } from '../domain/time.js';
+import { TimestampFormatter } from '../domain/timestamp-formatter.js';
 import { TesseraError } from '../errors.js';
-import type { KeyValue, OnlineRecord, OnlineStore, OnlineTable } from '../online/online-store.js';
+import type { KeyValue, OnlineRecord, OnlineStore, PreparedRead } from '../online/online-store.js';
 import type { Catalog } from '../registry/catalog.js';
 import { type ParsedOnlineRequest, keyColumn, parseOnlineRequest } from './online-request.js';
 import { type ResolvedFeatures, resolveFeatures } from './resolve-features.js';
@@ -11,6 +11,7 @@ export type FeatureStatus = 'PRESENT' | 'NULL_VALUE' | 'NOT_FOUND' | 'OUTSIDE_MA
 export interface FeatureVector {
   values: unknown[];
   statuses: FeatureStatus[];
+  /** Shared by the features of one view in an answer. Answers are read-only (some arrays are frozen). */
   event_timestamps: string[];
 }
 
@@ -21,23 +22,39 @@ export interface OnlineResponse {
 }
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
+/** One-row answers share these (frozen: answers are read-only), sparing two arrays per feature. */
+const ONE: Record<FeatureStatus, FeatureStatus[]> = {
+  PRESENT: Object.freeze(['PRESENT']) as FeatureStatus[],
+  NULL_VALUE: Object.freeze(['NULL_VALUE']) as FeatureStatus[],
+  NOT_FOUND: Object.freeze(['NOT_FOUND']) as FeatureStatus[],
+  OUTSIDE_MAX_AGE: Object.freeze(['OUTSIDE_MAX_AGE']) as FeatureStatus[],
+};
+const ONE_EPOCH = Object.freeze([EPOCH]) as string[];
 
 /** What a (features, full names) pair resolves to, cached per catalog revision. */
 interface Plan {
+  featureService: string | undefined;
+  fullFeatureNames: boolean;
+  features: string[] | undefined;
   resolved: ResolvedFeatures;
-  tables: OnlineTable[];
-  columns: string[][];
+  reads: PreparedRead[];
   names: string[];
+  /** For the usual one-key request: the entity column's name, and the answer's names with it first. */
+  entityName: string | null;
+  namesWithEntity: string[];
 }
 
 /**
  * The online read path: Feast-shaped request in, Feast-shaped answer out. Definitions come from the
- * in-memory catalog (never the registry), plans are cached per feature list until the catalog
- * changes, and the store's prepared statements are cached per (table, columns).
+ * in-memory catalog (never the registry); a request's plan (views, columns, names and the store's
+ * prepared reads) is cached per feature list until the catalog changes, and the last plan is checked
+ * first, since a service sends the same list again and again.
  */
 export class OnlineService {
   private plans = new Map<string, Plan>();
+  private last: Plan | null = null;
   private planRevision = -1;
+  private readonly timestamps = new TimestampFormatter();
 
   constructor(
     private readonly deps: {
@@ -51,17 +68,20 @@ export class OnlineService {
   async get(body: unknown): Promise<OnlineResponse> {
     const request = parseOnlineRequest(body, this.deps.maxRows);
     const plan = this.plan(request);
-    const found = await Promise.all(plan.tables.map((t, v) => this.deps.store.read(t, this.keys(request, plan, v), plan.columns[v])));
+    const found = await Promise.all(plan.reads.map((read, v) => read.read(this.keys(request, plan, v))));
     return this.answer(request, plan, found);
   }
 
   /** `get` without a Promise, for stores that read synchronously (SQLite, in process). */
   getSync(body: unknown): OnlineResponse {
-    const readSync = this.deps.store.readSync;
-    if (!readSync) throw new TesseraError('internal', 'this online store cannot be read synchronously');
     const request = parseOnlineRequest(body, this.deps.maxRows);
     const plan = this.plan(request);
-    const found = plan.tables.map((t, v) => readSync.call(this.deps.store, t, this.keys(request, plan, v), plan.columns[v]));
+    const found = new Array<(OnlineRecord | null)[]>(plan.reads.length);
+    for (let v = 0; v < plan.reads.length; v++) {
+      const read = plan.reads[v];
+      if (!read.readSync) throw new TesseraError('internal', 'this online store cannot be read synchronously');
+      found[v] = read.readSync(this.keys(request, plan, v));
+    }
     return this.answer(request, plan, found);
   }
 
@@ -69,26 +89,44 @@ export class OnlineService {
     const catalog = this.deps.catalog();
     if (catalog.revision !== this.planRevision) {
       this.plans = new Map();
+      this.last = null;
       this.planRevision = catalog.revision;
     }
+    if (this.last && samePlanInputs(this.last, request)) return this.last;
     const cacheKey = `${request.featureService ?? ''}\u0000${request.fullFeatureNames ? 1 : 0}\u0000${request.features?.join('\u0000') ?? ''}`;
     let plan = this.plans.get(cacheKey);
     if (!plan) {
       const resolved = resolveFeatures(catalog, { features: request.features, featureService: request.featureService, fullFeatureNames: request.fullFeatureNames });
       plan = {
+        featureService: request.featureService,
+        fullFeatureNames: request.fullFeatureNames,
+        features: request.features?.slice(),
         resolved,
-        tables: resolved.views.map((v) => ({ view: v.view.name, version: v.version.version, keys: v.keys, columns: v.columns.map((c) => ({ name: c.column, type: c.type })) })),
-        columns: resolved.views.map((v) => v.columns.map((c) => c.column)),
+        reads: resolved.views.map((v) =>
+          this.deps.store.prepareRead(
+            { view: v.view.name, version: v.version.version, keys: v.keys, columns: v.columns.map((c) => ({ name: c.column, type: c.type })) },
+            v.columns.map((c) => c.column),
+          ),
+        ),
         names: resolved.order.map((o) => resolved.views[o.view].columns[o.column].outputName),
+        entityName: null,
+        namesWithEntity: [],
       };
+      if (request.entities.length === 1) {
+        plan.entityName = request.entities[0].name;
+        plan.namesWithEntity = [plan.entityName, ...plan.names];
+      }
       if (this.plans.size < 10_000) this.plans.set(cacheKey, plan);
     }
+    this.last = plan;
     return plan;
   }
 
   /** Key tuples for view `v`, one per entity row. */
   private keys(request: ParsedOnlineRequest, plan: Plan, v: number): KeyValue[][] {
-    const columns = plan.resolved.views[v].keys.map((k) => keyColumn(request, k));
+    const keys = plan.resolved.views[v].keys;
+    if (keys.length === 1 && request.rows === 1) return [keyColumn(request, keys[0])];
+    const columns = keys.map((k) => keyColumn(request, k));
     const out = new Array<KeyValue[]>(request.rows);
     for (let i = 0; i < request.rows; i++) {
       const tuple = new Array<KeyValue>(columns.length);
@@ -99,22 +137,34 @@ export class OnlineService {
   }
 
   private answer(request: ParsedOnlineRequest, plan: Plan, found: (OnlineRecord | null)[][]): OnlineResponse {
+    if (request.rows === 1) return this.answerOne(request, plan, found);
     const rows = request.rows;
     const now = this.deps.clock.now();
     const names: string[] = [];
     const results: FeatureVector[] = [];
+    const present = new Array<FeatureStatus>(rows).fill('PRESENT');
+    const epochs = new Array<string>(rows).fill(EPOCH);
     for (const e of request.entities) {
       names.push(e.name);
-      results.push({ values: e.values.slice(), statuses: new Array<FeatureStatus>(rows).fill('PRESENT'), event_timestamps: new Array<string>(rows).fill(EPOCH) });
+      results.push({ values: e.values.slice(), statuses: present, event_timestamps: epochs });
     }
-    // Per view and row: the row's timestamp text and whether it is older than the ttl, computed once.
-    const stamps = found.map((records) => records.map((r) => (r ? formatTimestamp(r.eventTs) : EPOCH)));
-    const stale = found.map((records, v) => {
-      const ttl = plan.resolved.views[v].ttl;
-      return records.map((r) => r !== null && ttl > 0 && r.eventTs < now - ttl * 1000);
-    });
-    for (let o = 0; o < plan.resolved.order.length; o++) {
-      const { view, column } = plan.resolved.order[o];
+    // Per view and row: the timestamp text and whether the row is older than the ttl, computed once.
+    const stamps = new Array<string[]>(found.length);
+    const stale = new Array<boolean[]>(found.length);
+    for (let v = 0; v < found.length; v++) {
+      const ttlMs = plan.resolved.views[v].ttl * 1000;
+      const records = found[v];
+      stamps[v] = new Array<string>(rows);
+      stale[v] = new Array<boolean>(rows);
+      for (let i = 0; i < rows; i++) {
+        const r = records[i];
+        stamps[v][i] = r ? this.timestamps.format(r.eventTs) : EPOCH;
+        stale[v][i] = r !== null && ttlMs > 0 && r.eventTs < now - ttlMs;
+      }
+    }
+    const order = plan.resolved.order;
+    for (let o = 0; o < order.length; o++) {
+      const { view, column } = order[o];
       const records = found[view];
       const values = new Array<unknown>(rows);
       const statuses = new Array<FeatureStatus>(rows);
@@ -130,8 +180,46 @@ export class OnlineService {
         statuses[i] = stale[view][i] ? 'OUTSIDE_MAX_AGE' : value === null ? 'NULL_VALUE' : 'PRESENT';
       }
       names.push(plan.names[o]);
-      results.push({ values, statuses, event_timestamps: stamps[view].slice() });
+      results.push({ values, statuses, event_timestamps: stamps[view] });
     }
     return { metadata: { feature_names: names }, results };
   }
+
+  /** One entity row, the common inference call: the same answer with fewer allocations. */
+  private answerOne(request: ParsedOnlineRequest, plan: Plan, found: (OnlineRecord | null)[][]): OnlineResponse {
+    const now = this.deps.clock.now();
+    const results: FeatureVector[] = [];
+    for (const e of request.entities) results.push({ values: [e.values[0]], statuses: ONE.PRESENT, event_timestamps: ONE_EPOCH });
+    const stamps = new Array<string[]>(found.length);
+    const stale = new Array<boolean>(found.length);
+    for (let v = 0; v < found.length; v++) {
+      const r = found[v][0];
+      const ttlMs = plan.resolved.views[v].ttl * 1000;
+      stamps[v] = r ? [this.timestamps.format(r.eventTs)] : ONE_EPOCH;
+      stale[v] = r !== null && ttlMs > 0 && r.eventTs < now - ttlMs;
+    }
+    const order = plan.resolved.order;
+    for (let o = 0; o < order.length; o++) {
+      const { view, column } = order[o];
+      const r = found[view][0];
+      if (r === null) {
+        results.push({ values: [null], statuses: ONE.NOT_FOUND, event_timestamps: stamps[view] });
+        continue;
+      }
+      const value = r.values[column];
+      results.push({ values: [value], statuses: ONE[stale[view] ? 'OUTSIDE_MAX_AGE' : value === null ? 'NULL_VALUE' : 'PRESENT'], event_timestamps: stamps[view] });
+    }
+    return { metadata: { feature_names: request.entities.length === 1 && request.entities[0].name === plan.entityName ? plan.namesWithEntity : [...request.entities.map((e) => e.name), ...plan.names] }, results };
+  }
+
+}
+
+function samePlanInputs(plan: Plan, request: ParsedOnlineRequest): boolean {
+  if (plan.featureService !== request.featureService || plan.fullFeatureNames !== request.fullFeatureNames) return false;
+  const a = plan.features;
+  const b = request.features;
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -29,3 +29,13 @@ test('outputs are RFC 3339 with Z and milliseconds', () => {
   assert.equal(formatTimestamp(Date.UTC(2026, 10, 29, 10)), '2026-11-29T10:00:00.000Z');
   assert.equal(utcDate(Date.UTC(2026, 10, 29, 23, 59, 59, 999)), '2026-11-29');
 });
+
+test('the fast formatter writes exactly what toISOString writes', async () => {
+  const { TimestampFormatter } = await import('../../server/domain/timestamp-formatter.js');
+  const f = new TimestampFormatter();
+  let seed = 1;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const cases = [0, -1, 1, 86_399_999, 86_400_000, -86_400_001, Date.UTC(2026, 10, 29, 10, 0, 0, 7), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10000, 0, 1), -62_198_755_200_000];
+  for (let i = 0; i < 20_000; i++) cases.push(Math.floor((rand() - 0.3) * 4e12));
+  for (const ms of cases) assert.equal(f.format(ms), new Date(ms).toISOString(), String(ms));
+});

@@ -111,7 +111,8 @@ test('request ids are echoed, or made', async () => {
   const mine = await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'abc-123' } });
   assert.equal(mine.headers.get('x-request-id'), 'abc-123');
   const made = await fetch(`${server.url}/health`);
-  assert.match(made.headers.get('x-request-id')!, /^[0-9a-f-]{36}$/);
+  assert.match(made.headers.get('x-request-id')!, /^[0-9a-f]{8}-[0-9a-z]+$/);
+  assert.notEqual((await fetch(`${server.url}/health`)).headers.get('x-request-id'), made.headers.get('x-request-id'));
 });
 
 test('the JSON Schema of a bundle is published', async () => {

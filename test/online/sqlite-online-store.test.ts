@@ -35,7 +35,7 @@ test('sqlite: reading while another process writes never fails and never sees ha
   void exited.then(() => (done = true));
   const rounds = new Set<number>();
   while (!done) {
-    const found = reader.readSync(table, [[reads % 20000]], ['a', 'b']);
+    const found = reader.prepareRead(table, ['a', 'b']).readSync([[reads % 20000]]);
     if (found[0]) {
       assert.equal(found[0].values[0], found[0].values[1], 'a and b come from one write');
       rounds.add(found[0].values[0] as number);
@@ -45,6 +45,6 @@ test('sqlite: reading while another process writes never fails and never sees ha
   }
   assert.equal(await exited, 0);
   assert.ok(rounds.size > 1, `the reads overlapped the writes (saw rounds ${[...rounds].join(', ')})`);
-  assert.deepEqual(reader.readSync(table, [[0], [19999]], ['a', 'b']).map((r) => r!.values), [[40, 40], [40, 40]]);
+  assert.deepEqual(reader.prepareRead(table, ['a', 'b']).readSync([[0], [19999]]).map((r) => r!.values), [[40, 40], [40, 40]]);
   await reader.close();
 });
