@@ -33,9 +33,9 @@ export const configSchema = z.object({
   /** Rows per source batch. */
   batchSize: intFromEnv(1, 10_000_000).default(65_536),
   /** Rows a run buffers before writing Parquet files. */
-  flushRows: intFromEnv(1, 100_000_000).default(1_048_576),
+  flushRows: intFromEnv(1, 100_000_000).default(262_144),
   /** A first run holds up to this many rows in memory while fitting; beyond, it spills to disk. */
-  spillRows: intFromEnv(0, 100_000_000).default(2_000_000),
+  spillRows: intFromEnv(0, 100_000_000).default(1_048_576),
   /** Attempts per run when the source fails (timeouts, 5xx, missing files). */
   runAttempts: intFromEnv(1, 20).default(3),
   /** First retry delay after a source error; doubles per attempt. */

@@ -16,7 +16,14 @@ const STRING_COUNT_LIMIT = 100_000;
  * reservoir sample (seeded, so runs are reproducible), scaled, and says `estimated`.
  */
 export class StatsAccumulator {
-  constructor(private readonly kind: Column['kind']) {}
+  /**
+   * `binary`: the column holds only 0 and 1, never null (one-hot outputs): its statistics follow from
+   * the count of ones, so a batch costs one summing pass.
+   */
+  constructor(
+    private readonly kind: Column['kind'],
+    private readonly options: { binary?: boolean } = {},
+  ) {}
 
   private count = 0;
   private nulls = 0;
@@ -39,7 +46,8 @@ export class StatsAccumulator {
   private readonly words = new Int32Array(this.scratch.buffer);
 
   add(column: Column): void {
-    if (column.kind === 'numeric') this.addNumeric(column.values);
+    if (column.kind === 'numeric' && this.options.binary) this.addBinary(column.values);
+    else if (column.kind === 'numeric') this.addNumeric(column.values);
     else this.addStrings(column.codes, column.dictionary);
   }
 
@@ -59,6 +67,30 @@ export class StatsAccumulator {
     };
   }
 
+  private addBinary(values: Float64Array): void {
+    let ones = 0;
+    for (let i = 0; i < values.length; i++) ones += values[i];
+    const n = values.length;
+    if (n === 0) return;
+    if (ones !== (ones | 0) || ones < 0 || ones > n) return this.addNumeric(values);
+    const counts = this.numericCounts!;
+    counts.direct[0] += n - ones;
+    counts.direct[1] += ones;
+    counts.size = (counts.direct[0] > 0 ? 1 : 0) + (counts.direct[1] > 0 ? 1 : 0);
+    this.count += n;
+    const batchMean = ones / n;
+    const m2 = ones * (1 - batchMean) * (1 - batchMean) + (n - ones) * batchMean * batchMean;
+    if (ones < n) this.min = Math.min(this.min, 0);
+    if (ones > 0) this.max = Math.max(this.max, 1);
+    if (ones === n) this.min = Math.min(this.min, 1);
+    if (ones === 0) this.max = Math.max(this.max, 0);
+    const total = this.n + n;
+    const delta = batchMean - this.mean;
+    this.m2 += m2 + (delta * delta * this.n * n) / total;
+    this.mean += (delta * n) / total;
+    this.n = total;
+  }
+
   private addNumeric(values: Float64Array): void {
     // One pass: moments around the batch's first value (stable enough for a sum of squares), extremes,
     // exact counts or the distinct estimate, and the sample.
@@ -69,6 +101,7 @@ export class StatsAccumulator {
     let min = this.min;
     let max = this.max;
     let counts = this.numericCounts;
+    const direct = counts?.direct;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v !== v) continue;
@@ -80,7 +113,12 @@ export class StatsAccumulator {
       if (v < min) min = v;
       if (v > max) max = v;
       if (counts !== null) {
-        if (counts.add(v)) continue;
+        // Small non-negative integers (one-hot, ordinal, bool: most counted values) inline.
+        if (v >= 0 && v < 64 && (v | 0) === v && (direct![v] > 0 || counts.size < SmallCounts.LIMIT)) {
+          if (direct![v]++ === 0) counts.size++;
+          continue;
+        }
+        if (counts.addOther(v)) continue;
         counts = this.overflow(counts);
       }
       this.hll.addHash(hashNumber(v, this.scratch, this.words));

@@ -5,7 +5,8 @@
  */
 export class SmallCounts {
   static readonly LIMIT = 64;
-  private readonly direct = new Float64Array(SmallCounts.LIMIT);
+  /** Counts of the values 0..63, read and written directly by the statistics' hot loop. */
+  readonly direct = new Float64Array(SmallCounts.LIMIT);
   private readonly keys = new Float64Array(128);
   private readonly counts = new Float64Array(128);
   private readonly used = new Uint8Array(128);
@@ -15,7 +16,7 @@ export class SmallCounts {
 
   /** Counts a value; false once the column has more than LIMIT distinct values (then stop calling). */
   add(v: number): boolean {
-    if (v >= 0 && v < SmallCounts.LIMIT && (v | 0) === v && !Object.is(v, -0)) {
+    if (v >= 0 && v < SmallCounts.LIMIT && (v | 0) === v) {
       if (this.direct[v] === 0) {
         if (this.size === SmallCounts.LIMIT) return false;
         this.size++;
@@ -23,6 +24,11 @@ export class SmallCounts {
       this.direct[v]++;
       return true;
     }
+    return this.addOther(v);
+  }
+
+  /** `add` for a value that is not a small non-negative integer (-0 counts as 0). */
+  addOther(v: number): boolean {
     this.scratch[0] = v;
     let slot = (this.words[0] ^ this.words[1] ^ (this.words[1] >>> 7)) & 127;
     for (;;) {

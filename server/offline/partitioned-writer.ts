@@ -24,6 +24,8 @@ export interface OfflineLayout {
  */
 export class PartitionedWriter {
   private readonly buffered = new Map<number, OutputBatch[]>();
+  /** File writes under way: they finish (fsync included) while the run goes on; `finish` waits for them. */
+  private readonly writing: Promise<void>[] = [];
   private bufferedRows = 0;
   private part = 0;
   /** One dictionary type per string column for the whole run: every batch of a table must share them. */
@@ -55,17 +57,19 @@ export class PartitionedWriter {
       }
       for (const [day, slot] of indices) this.buffer(day, takeOutput(batch, slot.rows));
     }
-    if (this.bufferedRows >= this.flushRows) await this.flush();
+    if (this.bufferedRows >= this.flushRows) this.flush();
   }
 
   /** Writes what is buffered; returns every file written so far (relative paths). */
   async finish(): Promise<string[]> {
-    await this.flush();
+    this.flush();
+    await Promise.all(this.writing);
     return this.files;
   }
 
   /** Removes the files this writer wrote (a failed run leaves nothing behind). */
   async abort(): Promise<void> {
+    await Promise.allSettled(this.writing);
     for (const file of this.files) await this.store.remove(file);
   }
 
@@ -76,21 +80,22 @@ export class PartitionedWriter {
     this.bufferedRows += batch.length;
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     const part = this.part++;
-    const writes: Promise<void>[] = [];
     for (const day of [...this.buffered.keys()].sort((a, b) => a - b)) {
       const batches = this.buffered.get(day)!;
       this.buffered.delete(day);
       const file = `${this.layout.dir}/date=${utcDate(day * DAY_MS)}/${this.layout.runId}-${part}.parquet`;
-      // Encoding is synchronous (WebAssembly); the writes and fsyncs of one flush overlap in the
-      // thread pool while the next file is encoded.
+      // Encoding is synchronous (WebAssembly); the write and its fsync proceed in the thread pool
+      // while the run transforms the next batches.
       const bytes = toParquet(new arrow.Table(batches.map((b) => this.toRecordBatch(b))));
-      writes.push(this.store.writeAtomic(file, bytes));
+      const write = this.store.writeAtomic(file, bytes);
+      // Awaited in `finish`; marked handled now so an early failure is not an unhandled rejection.
+      write.catch(() => undefined);
+      this.writing.push(write);
       this.files.push(file);
     }
     this.bufferedRows = 0;
-    await Promise.all(writes);
   }
 
   /** One buffered batch as an Arrow record batch: no concatenation, each becomes part of a row group. */

@@ -1,15 +1,18 @@
 import type { Column } from '../columns/column.js';
-import { concatBatches, concatColumns, type RowBatch } from './row-batch.js';
+import { concatColumns, type RowBatch } from './row-batch.js';
 
 /**
- * The columns a fit needs, gathered over a run's batches: the feature inputs, and the event times
- * (for `fit.window`). Keys, created times and unread columns are dropped, so a first run of ten
- * million rows holds only what the fit reads.
+ * The columns a fit needs, gathered over a run's batches: the feature inputs and the event times.
+ * Keys, created times and unread columns are dropped, and `columns()` hands the inputs over one at a
+ * time, releasing each column's pieces as it is joined: a first run of ten million rows holds one
+ * joined column at a time, not a second copy of everything.
  */
 export class FitCollector {
   private readonly inputs = new Map<string, Column[]>();
   private readonly times: Float64Array[] = [];
   private rows = 0;
+  private minTs = Infinity;
+  private maxTs = -Infinity;
 
   add(batch: RowBatch): void {
     for (const [name, column] of batch.inputs) {
@@ -18,6 +21,11 @@ export class FitCollector {
       else this.inputs.set(name, [column]);
     }
     this.times.push(batch.eventTs);
+    for (let i = 0; i < batch.length; i++) {
+      const t = batch.eventTs[i];
+      if (t < this.minTs) this.minTs = t;
+      if (t > this.maxTs) this.maxTs = t;
+    }
     this.rows += batch.length;
   }
 
@@ -25,13 +33,36 @@ export class FitCollector {
     return this.rows;
   }
 
-  /** One batch of every fit row (keys empty: a fit without ffill never reads them). */
-  batch(): RowBatch {
-    const inputs = new Map<string, Column>();
-    for (const [name, columns] of this.inputs) inputs.set(name, concatColumns(columns));
-    const times = concatBatches(this.times.map((eventTs) => ({ length: eventTs.length, keys: [], eventTs, createdTs: null, inputs: new Map() }))).eventTs;
-    this.inputs.clear();
+  /** Event-time range of the collected rows (epoch ms). */
+  get range(): { min: number; max: number } {
+    return { min: this.minTs, max: this.maxTs };
+  }
+
+  /** The rows with event time > `after` (for `fit.window`): their indices in order, and their earliest time. */
+  select(after: number): { keep: Int32Array; min: number } {
+    const keep: number[] = [];
+    let min = Infinity;
+    let at = 0;
+    for (const times of this.times) {
+      for (let i = 0; i < times.length; i++) {
+        if (times[i] <= after) continue;
+        keep.push(at + i);
+        if (times[i] < min) min = times[i];
+      }
+      at += times.length;
+    }
+    return { keep: Int32Array.from(keep), min };
+  }
+
+  /** Each input column joined, one at a time; the pieces of a column are released once joined. */
+  *columns(): Generator<[string, Column]> {
+    for (const name of [...this.inputs.keys()]) {
+      const pieces = this.inputs.get(name)!;
+      this.inputs.delete(name);
+      const joined = concatColumns(pieces);
+      pieces.length = 0;
+      yield [name, joined];
+    }
     this.times.length = 0;
-    return { length: this.rows, keys: [], eventTs: times, createdTs: null, inputs };
   }
 }

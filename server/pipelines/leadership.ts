@@ -54,9 +54,10 @@ export class Leadership {
       held = false;
     }
     if (held && !this.leading) {
-      this.leading = true;
       this.logger.info({ holder: this.holder }, 'this process now runs the scheduler and pipelines');
       await this.events.gained();
+      // Only once recovery and the schedules are in place does this process say it leads.
+      this.leading = true;
     } else if (!held && this.leading) {
       this.leading = false;
       this.logger.warn({ holder: this.holder }, 'scheduler lease lost: stopping the scheduler and pipelines here');

@@ -11,9 +11,9 @@ import type { FittedState } from '../registry/catalog.js';
 import { openSource } from '../sources/open-source.js';
 import type { SourceContext } from '../sources/source.js';
 import { noRowContext, orderByEntity } from './entity-order.js';
-import { fitFeatures } from './output-batch.js';
+import { fitFeatures, inputOf } from './output-batch.js';
 import { RejectsWriter } from './rejects-writer.js';
-import { concatBatches, type RowBatch, rowBatchFromArrow, takeRows } from './row-batch.js';
+import { concatBatches, type RowBatch, rowBatchFromArrow, takeColumn, takeRows } from './row-batch.js';
 import { planRun, type RunPlan } from './run-plan.js';
 import type { RunRecord, RunStore } from './run-store.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
@@ -77,7 +77,8 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     const carry = plan.hasFfill ? await deps.runs.carry(run.featureView, run.version) : {};
     let states = plan.version.fittedState?.features ?? null;
     let fitted: FittedState | null = null;
-    builder = new SnapshotBuilder(new PartitionedWriter(deps.files, writerLayout(plan, run.id), deps.flushRows), plan.features, watch);
+    const online = deps.online !== null && plan.view.metadata.online;
+    builder = new SnapshotBuilder(new PartitionedWriter(deps.files, writerLayout(plan, run.id), deps.flushRows), plan.features, watch, online);
 
     if (plan.hasFfill) {
       // ffill needs each entity's rows in event-time order across the whole run: hold them, sort once.
@@ -85,7 +86,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       for await (const b of read()) all.push(toRows(b));
       if (all.length) {
         const ordered = watch.time('sort', () => orderByEntity(concatBatches(all)));
-        if (!states) ({ states, fitted } = fit(plan, ordered.batch, watch));
+        if (!states) ({ states, fitted } = fitInMemory(plan, ordered.batch, watch));
         await builder.add(ordered.batch, states, ordered.rows, carry);
       }
     } else if (!states) {
@@ -100,7 +101,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
         else watch.time('spill', () => (spill ??= new SpillFile(path.join(deps.dataDir, 'tmp', `run-${run.id}`, 'spill.arrows'))).append(b));
       }
       if (fitRows.length) {
-        ({ states, fitted } = fit(plan, fitRows.batch(), watch));
+        ({ states, fitted } = fitColumns(plan, fitRows, watch));
         for (const rows of kept.splice(0)) await builder.add(rows, states, noRowContext(), carry);
         const parked = spill?.batches();
         for (;;) {
@@ -138,7 +139,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     builder = null;
     log.info({ snapshotId, rowsIn, rowsOut: snapshot.rows, rejected: rejects.count, files: snapshot.files.length }, 'snapshot committed');
 
-    if (deps.online && plan.view.metadata.online) {
+    if (online) {
       try {
         await watch.timeAsync('online', () => syncOnline(run, snapshotId, snapshot.latest, deps));
       } catch (e) {
@@ -173,23 +174,41 @@ function writerLayout(plan: RunPlan, runId: number) {
   return { dir: plan.offlineDir, runId, keys: plan.version.definition.entities.flatMap((e) => e.joinKeys), hasCreated: plan.layout.createdColumn !== null };
 }
 
-/** Fits every feature on the fit rows: all of the run's rows, or those within `fit.window` of its last one. */
-function fit(plan: RunPlan, batch: RowBatch, watch: Stopwatch): { states: Record<string, unknown[]>; fitted: FittedState } {
+/**
+ * The fit rows are all of the run's rows, or those within `fit.window` of its last one. A view with
+ * ffill fits on its rows held in memory, in entity order (`batch`).
+ */
+function fitInMemory(plan: RunPlan, batch: RowBatch, watch: Stopwatch): { states: Record<string, unknown[]>; fitted: FittedState } {
   return watch.time('fit', () => {
-    let maxTs = -Infinity;
-    for (let i = 0; i < batch.length; i++) if (batch.eventTs[i] > maxTs) maxTs = batch.eventTs[i];
-    let rows = batch;
-    const window = plan.version.definition.fitWindow;
-    if (window) {
-      const from = maxTs - window * 1000;
-      const keep: number[] = [];
-      for (let i = 0; i < batch.length; i++) if (batch.eventTs[i] > from) keep.push(i);
-      rows = takeRows(batch, Int32Array.from(keep));
-    }
-    const ordered = plan.hasFfill ? orderByEntity(rows) : null;
-    const states = fitFeatures(ordered?.batch ?? rows, plan.features, ordered?.rows ?? noRowContext());
-    let minTs = Infinity;
-    for (let i = 0; i < rows.length; i++) if (rows.eventTs[i] < minTs) minTs = rows.eventTs[i];
-    return { states, fitted: { rows: rows.length, from: minTs, to: maxTs, features: states } };
+    const collector = new FitCollector();
+    collector.add(batch);
+    const selection = fitSelection(plan, collector);
+    const ordered = orderByEntity(selection.keep ? takeRows(batch, selection.keep) : batch);
+    const states = fitFeatures(ordered.batch, plan.features, ordered.rows);
+    return { states, fitted: { ...selection.range, features: states } };
   });
+}
+
+/** Every other view fits from collected input columns, one column at a time. */
+function fitColumns(plan: RunPlan, collector: FitCollector, watch: Stopwatch): { states: Record<string, unknown[]>; fitted: FittedState } {
+  return watch.time('fit', () => {
+    const { keep, range } = fitSelection(plan, collector);
+    const states: Record<string, unknown[]> = {};
+    for (const [name, joined] of collector.columns()) {
+      const column = keep ? takeColumn(joined, keep) : joined;
+      const features = plan.features.filter((f) => inputOf(f) === name);
+      const only: RowBatch = { length: range.rows, keys: [], eventTs: new Float64Array(0), createdTs: null, inputs: new Map([[name, column]]) };
+      Object.assign(states, fitFeatures(only, features, noRowContext()));
+    }
+    return { states, fitted: { ...range, features: states } };
+  });
+}
+
+function fitSelection(plan: RunPlan, collector: FitCollector): { keep: Int32Array | null; range: { rows: number; from: number | null; to: number | null } } {
+  const { min, max } = collector.range;
+  const window = plan.version.definition.fitWindow;
+  if (!window) return { keep: null, range: { rows: collector.length, from: collector.length ? min : null, to: collector.length ? max : null } };
+  const selected = collector.select(max - window * 1000);
+  const rows = selected.keep.length;
+  return { keep: selected.keep, range: { rows, from: rows ? selected.min : null, to: rows ? max : null } };
 }

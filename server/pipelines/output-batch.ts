@@ -2,7 +2,7 @@ import type { Column } from '../columns/column.js';
 import type { FeatureInput } from '../domain/feature-view.js';
 import { stepSpec } from '../domain/transform-spec.js';
 import type { FeatureType } from '../domain/value-type.js';
-import { applyChain, fitChain } from '../transforms/chain.js';
+import { applyChain, fitStates } from '../transforms/chain.js';
 import type { RowContext } from '../transforms/transform.js';
 import { concatColumns, type RowBatch, takeColumn } from './row-batch.js';
 
@@ -10,6 +10,8 @@ export interface OutputColumnData {
   name: string;
   type: FeatureType;
   column: Column;
+  /** A one-hot column: only 0 and 1, never null. */
+  binary?: boolean;
 }
 
 /** Rows as the offline and online stores receive them: keys, times, and transformed feature columns. */
@@ -38,7 +40,7 @@ export function fitFeatures(batch: RowBatch, features: FeatureInput[], rows: Row
   // Fitting must not move the run's real carry: it gets a scratch one.
   const scratch: Record<string, Map<string, number | string>> = {};
   for (const f of features) {
-    states[f.name] = fitChain(f.name, f.type, f.transforms.map(stepSpec), batch.inputs.get(inputOf(f))!, contextFor(f, rows, scratch)).states;
+    states[f.name] = fitStates(f.name, f.type, f.transforms.map(stepSpec), batch.inputs.get(inputOf(f))!, contextFor(f, rows, scratch));
   }
   return states;
 }
@@ -57,7 +59,7 @@ export function transformBatch(
   const columns: OutputColumnData[] = [];
   for (const f of features) {
     const outputs = applyChain(f.name, f.type, f.transforms.map(stepSpec), states[f.name] ?? [], batch.inputs.get(inputOf(f))!, contextFor(f, rows, carry));
-    for (const o of outputs) columns.push({ name: o.suffix ? `${f.name}__${o.suffix}` : f.name, type: o.type, column: o.column });
+    for (const o of outputs) columns.push({ name: o.suffix ? `${f.name}__${o.suffix}` : f.name, type: o.type, column: o.column, binary: o.suffix !== '' });
   }
   return { length: batch.length, keys: batch.keys, eventTs: batch.eventTs, createdTs: batch.createdTs, columns };
 }

@@ -26,10 +26,12 @@ export class SnapshotBuilder {
   private minTs = Infinity;
   private maxTs = -Infinity;
 
+  /** `online`: keep the latest row per key for the online store (skipped for offline-only views). */
   constructor(
     private readonly writer: PartitionedWriter,
     private readonly features: FeatureInput[],
     private readonly watch: Stopwatch,
+    private readonly online: boolean,
   ) {}
 
   async add(batch: RowBatch, states: Record<string, unknown[]>, rows: RowContext, carry: Record<string, Map<string, number | string>>): Promise<void> {
@@ -37,7 +39,7 @@ export class SnapshotBuilder {
     this.watch.time('stats', () => {
       for (const c of out.columns) {
         let acc = this.stats.get(c.name);
-        if (!acc) this.stats.set(c.name, (acc = new StatsAccumulator(c.column.kind)));
+        if (!acc) this.stats.set(c.name, (acc = new StatsAccumulator(c.column.kind, { binary: c.binary })));
         acc.add(c.column);
       }
       for (let i = 0; i < out.length; i++) {
@@ -46,7 +48,7 @@ export class SnapshotBuilder {
         if (t > this.maxTs) this.maxTs = t;
       }
     });
-    this.watch.time('latest', () => this.latest.add(out));
+    if (this.online) this.watch.time('latest', () => this.latest.add(out));
     await this.watch.timeAsync('write', () => this.writer.add(out));
     this.rows += out.length;
   }

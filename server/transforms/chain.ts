@@ -53,6 +53,28 @@ export function fitChain(
   return { states, outputs: [{ suffix: '', type: current, column }] };
 }
 
+/**
+ * Only the fitted states: `fitChain` without applying the last step, whose output nobody reads when a
+ * pipeline fits (it applies the states to every batch afterwards). Saves a full column per feature on
+ * a large first run.
+ */
+export function fitStates(feature: string, type: FeatureType, steps: readonly TransformStepSpec[], input: Column, rows: RowContext): unknown[] {
+  assertChain(feature, type, steps, input);
+  const states: unknown[] = [];
+  let column = input;
+  let current = type;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    states.push(fitStep(step, current, column, feature));
+    if (i === steps.length - 1) break;
+    const out = applyStep(step, current, column, states[i], rows, feature);
+    if (Array.isArray(out)) break;
+    column = out;
+    current = stepOutputType(step, current) as FeatureType;
+  }
+  return states;
+}
+
 export function applyChain(
   feature: string,
   type: FeatureType,

@@ -54,7 +54,7 @@ export function pipelineCsv(workDir: string, rows: number): string {
 }
 
 /** The bundle the pipeline benchmark applies: impute + scale on every number, one-hot on the category. */
-export function pipelineBundle(csvPath: string) {
+export function pipelineBundle(csvPath: string, options: { online?: boolean } = {}) {
   const numeric = (name: string, strategy: 'mean' | 'median', method: 'standard' | 'minmax' | 'robust') => ({
     name,
     type: 'float64' as const,
@@ -68,6 +68,7 @@ export function pipelineBundle(csvPath: string) {
         name: 'bench_view',
         entities: ['driver'],
         source: 'bench_source',
+        online: options.online ?? true,
         features: [
           numeric('f1', 'mean', 'standard'),
           numeric('f2', 'median', 'standard'),

@@ -73,3 +73,20 @@ test('string statistics: counts, nulls, distinct and top categories', () => {
   assert.equal(s.mean, null);
   assert.equal(s.histogram, null);
 });
+
+test('binary columns (one-hot) give the same statistics from their count of ones', () => {
+  const batches = [[1, 0, 0, 1, 0], [0, 0, 0], [1, 1]];
+  const fast = new StatsAccumulator('numeric', { binary: true });
+  const slow = new StatsAccumulator('numeric');
+  for (const b of batches) {
+    fast.add(numericColumnFrom(b));
+    slow.add(numericColumnFrom(b));
+  }
+  const [f, s] = [fast.result(), slow.result()];
+  close(f.std, s.std!);
+  close(f.mean, s.mean!);
+  assert.deepEqual({ ...f, std: 0, mean: 0 }, { ...s, std: 0, mean: 0 });
+  const zeros = new StatsAccumulator('numeric', { binary: true });
+  zeros.add(numericColumnFrom([0, 0]));
+  assert.deepEqual([zeros.result().min, zeros.result().max, zeros.result().distinct, zeros.result().std], [0, 0, 1, 0]);
+});

@@ -7,7 +7,7 @@ import { duckRows } from '../support/duckdb.js';
 import { exitedWith, freePort, requestJson, spawnServe, waitFor } from '../support/spawn-server.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 
-const ROWS = 300_000;
+const ROWS = 600_000;
 
 function csv(): string {
   let seed = 7;
@@ -48,7 +48,8 @@ async function start(defs: string, dataDir: string) {
     TESSERA_RUN_ATTEMPTS: '1',
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the server', 30_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
+  // Ready once it holds the scheduler lease (a killed predecessor's expires after 1 s) and has recovered.
+  await waitFor('the server to lead', 30_000, async () => ((await requestJson(`${url}/health`)).body.scheduler === 'this process' ? true : undefined), exitedWith(server));
   return { server, url };
 }
 
@@ -67,7 +68,7 @@ async function crashDuring(defs: string, dataDir: string, moment: 'reading' | 'w
     if (run.status !== 'running') return undefined;
     const written = offlineFiles(dataDir).length;
     return moment === 'reading' ? (written === 0 ? true : undefined) : written >= 3 ? true : undefined;
-  });
+  }, () => null, 10);
   server.kill('SIGKILL');
   await new Promise((resolve) => server.once('exit', resolve));
   return queued.body.runId as number;

@@ -321,3 +321,25 @@ test('a first run that spills to disk writes exactly what an in-memory one does'
     await spilled.close();
   }
 });
+
+test('fit.window fits on the rows within the window before the run\'s last event time', async () => {
+  const b = bundle();
+  b.featureViews![0].fit = { window: '1d' };
+  b.featureViews![0].features = [{ name: 'rate', type: 'float64', transforms: [{ impute: { strategy: 'median' } }] }];
+  // Last event 2026-11-02T10:00Z: the window keeps rows after 2026-11-01T10:00Z, i.e. rates 4 and 3.
+  const s = await pipelineServer({ 'data/stats.csv': CSV }, b);
+  try {
+    const run = await s.materialize('stats_view');
+    assert.equal(run.status, 'succeeded', run.error);
+    const state = (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body.fittedState;
+    assert.equal(state.rows, 2);
+    assert.equal(state.from, Date.parse('2026-11-02T00:00:00Z'));
+    assert.equal(state.to, Date.parse('2026-11-02T10:00:00Z'));
+    assert.deepEqual(state.features.rate, [{ value: 3.5 }]);
+    // All four rows are written; the null of driver 2 gets the windowed median.
+    const rows = await duckRows(`SELECT rate FROM read_parquet('${s.dataDir}/offline/stats_view/v1/*/*.parquet', hive_partitioning = false) WHERE driver_id = 2`);
+    assert.deepEqual(rows, [{ rate: 3.5 }]);
+  } finally {
+    await s.close();
+  }
+});

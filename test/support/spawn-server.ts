@@ -55,7 +55,7 @@ export function requestJson(url: string, method = 'GET', body?: unknown): Promis
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `ms` (or when `alive` says the server died). */
-export async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined>, alive: () => string | null = () => null): Promise<T> {
+export async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined>, alive: () => string | null = () => null, pollMs = 100): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -67,7 +67,7 @@ export async function waitFor<T>(what: string, ms: number, check: () => Promise<
     } catch (e) {
       last = e;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }

@@ -171,3 +171,14 @@ describe('chainOutputs', () => {
     assert.throws(() => chainOutputs('f', 'float64', [onehot()], null), { code: 'validation' });
   });
 });
+
+it('fitStates gives exactly the states fitChain gives', async () => {
+  const { fitStates } = await import('../../server/transforms/chain.js');
+  const input = num([1, null, 4, 9, null, 2]);
+  const steps = [{ kind: 'impute', spec: { strategy: 'median' } }, { kind: 'scale', spec: { method: 'robust' } }] as const;
+  const rows = { entityIds: new Int32Array(0), entityKeys: [] };
+  assert.deepEqual(fitStates('x', 'float64', steps, input, rows), fitChain('x', 'float64', steps, input, rows).states);
+  const strings = str(['a', null, 'b', 'a']);
+  const encode = [{ kind: 'impute', spec: { strategy: 'constant', value: 'z' } }, { kind: 'encode', spec: { method: 'onehot', maxCategories: 5, unknown: 'zeros' } }] as const;
+  assert.deepEqual(fitStates('c', 'string', encode, strings, rows), fitChain('c', 'string', encode, strings, rows).states);
+});

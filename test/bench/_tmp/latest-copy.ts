@@ -1,0 +1,127 @@
+import { type Column, numericColumn, stringColumnFrom } from '../../../server/columns/column.js';
+import type { OnlineRows } from '../../../server/online/online-store.js';
+import type { OutputBatch } from '../../../server/pipelines/output-batch.js';
+import { NumberIndex } from '../../../server/pipelines/number-index.js';
+import { entityKeyAt } from '../../../server/pipelines/row-batch.js';
+
+/**
+ * The latest row per key across a run's batches (greatest event time, then created time; null
+ * created loses; later rows win full ties), kept in columns so a million keys stay compact. This is
+ * what the run writes to the online store once its snapshot is committed.
+ */
+export class LatestRows {
+  private readonly numbers = new NumberIndex();
+  private readonly texts = new Map<string, number>();
+  private size = 0;
+  private capacity = 1024;
+  private eventTs = new Float64Array(this.capacity);
+  private createdTs = new Float64Array(this.capacity);
+  private numeric: (Float64Array | null)[] = [];
+  private strings: ((string | null)[] | null)[] = [];
+  private keyNumeric: (Float64Array | null)[] = [];
+  private keyStrings: ((string | null)[] | null)[] = [];
+  private initialised = false;
+
+  add(batch: OutputBatch): void {
+    const tStart = performance.now();
+    (globalThis as any).pendingStart = tStart;
+    if (!this.initialised) this.init(batch);
+    const single = batch.keys.length === 1 && batch.keys[0].kind === 'numeric' ? batch.keys[0].values : null;
+    const created = batch.createdTs;
+    // First decide, row by row, which slot (if any) each row overwrites; then copy column by column,
+    // which keeps the inner loops on typed arrays.
+    const target = new Int32Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const ts = batch.eventTs[i];
+      const c = created ? created[i] : NaN;
+      target[i] = -1;
+      let slot: number;
+      if (single) slot = this.numbers.getOrAdd(single[i]);
+      else {
+        const key = entityKeyAt(batch.keys, i);
+        slot = this.texts.get(key) ?? this.size;
+        if (slot === this.size) this.texts.set(key, slot);
+      }
+      if (slot === this.size) {
+        this.size++;
+        if (slot >= this.capacity) this.grow();
+      } else {
+        const oldTs = this.eventTs[slot];
+        if (ts < oldTs) continue;
+        if (ts === oldTs) {
+          const oldC = this.createdTs[slot];
+          if (c !== c && oldC === oldC) continue;
+          if (c === c && oldC === oldC && c < oldC) continue;
+        }
+      }
+      this.eventTs[slot] = ts;
+      this.createdTs[slot] = c;
+      target[i] = slot;
+    }
+    const t0 = performance.now();
+    this.copy(batch.keys, this.keyNumeric, this.keyStrings, target);
+    this.copy(
+      batch.columns.map((col) => col.column),
+      this.numeric,
+      this.strings,
+      target,
+    );
+    (globalThis as any).copyMs = ((globalThis as any).copyMs ?? 0) + performance.now() - t0;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  rows(hasCreated: boolean): OnlineRows {
+    const n = this.size;
+    const column = (numeric: Float64Array | null, strings: (string | null)[] | null): Column =>
+      numeric ? numericColumn(numeric.slice(0, n)) : stringColumnFrom(strings!.slice(0, n));
+    return {
+      length: n,
+      keys: this.keyNumeric.map((k, i) => column(k, this.keyStrings[i])),
+      eventTs: this.eventTs.slice(0, n),
+      createdTs: hasCreated ? this.createdTs.slice(0, n) : null,
+      columns: this.numeric.map((c, i) => column(c, this.strings[i])),
+    };
+  }
+
+  private init(batch: OutputBatch): void {
+    this.initialised = true;
+    for (const k of batch.keys) {
+      this.keyNumeric.push(k.kind === 'numeric' ? new Float64Array(this.capacity) : null);
+      this.keyStrings.push(k.kind === 'string' ? [] : null);
+    }
+    for (const c of batch.columns) {
+      this.numeric.push(c.column.kind === 'numeric' ? new Float64Array(this.capacity) : null);
+      this.strings.push(c.column.kind === 'string' ? [] : null);
+    }
+  }
+
+  private copy(columns: Column[], numeric: (Float64Array | null)[], strings: ((string | null)[] | null)[], target: Int32Array): void {
+    for (let k = 0; k < columns.length; k++) {
+      const col = columns[k];
+      if (col.kind === 'numeric') {
+        const dst = numeric[k]!;
+        const src = col.values;
+        for (let i = 0; i < target.length; i++) if (target[i] >= 0) dst[target[i]] = src[i];
+      } else {
+        const dst = strings[k]!;
+        for (let i = 0; i < target.length; i++) if (target[i] >= 0) dst[target[i]] = col.codes[i] < 0 ? null : col.dictionary[col.codes[i]];
+      }
+    }
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const widen = (a: Float64Array) => {
+      const b = new Float64Array(this.capacity);
+      b.set(a);
+      return b;
+    };
+    this.eventTs = widen(this.eventTs);
+    this.createdTs = widen(this.createdTs);
+    this.numeric = this.numeric.map((a) => (a ? widen(a) : null));
+    this.keyNumeric = this.keyNumeric.map((a) => (a ? widen(a) : null));
+  }
+}

@@ -1,0 +1,10 @@
+import { openFeatureStore } from '../../../server/sdk/index.js';
+import { featureRefs } from '../online-data.js';
+const store = await openFeatureStore({ dataDir: '/tmp/sdkprof/data' });
+const refs = featureRefs(10);
+let sink = 0;
+const n = 600_000;
+const t = performance.now();
+for (let i = 0; i < n; i++) sink += store.getOnlineFeaturesSync({ features: refs, entities: { driver_id: [1 + (i * 7919) % 100000] } }).results.length;
+console.log('us/read', ((performance.now() - t) * 1000 / n).toFixed(2), sink);
+await store.close();
