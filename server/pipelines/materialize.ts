@@ -114,7 +114,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       for await (const b of read()) await builder.add(toRows(b), states, noRowContext(), carry);
     }
 
-    const snapshot = await builder.finish();
+    const { latest, ...snapshot } = await builder.finish();
     const rejectsFile = await rejects.close();
     spill?.remove();
     spill = null;
@@ -141,7 +141,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
 
     if (online) {
       try {
-        await watch.timeAsync('online', () => syncOnline(run, snapshotId, snapshot.latest, deps));
+        await watch.timeAsync('online', () => syncOnline(run, snapshotId, latest, deps));
       } catch (e) {
         // The snapshot stays committed; the next run of this version writes it online again.
         log.error({ err: e }, 'online store write failed');

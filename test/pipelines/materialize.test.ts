@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { duckRows } from '../support/duckdb.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
-import { getJson, postJson } from '../support/services.js';
+import { getJson, postJson, testServer } from '../support/services.js';
 
 const CSV = `driver_id,ts,created,rate,trips,kind
 1,2026-11-01T00:00:00Z,2026-11-01T00:00:01Z,1,10,a
@@ -341,5 +341,22 @@ test('fit.window fits on the rows within the window before the run\'s last event
     assert.deepEqual(rows, [{ rate: 3.5 }]);
   } finally {
     await s.close();
+  }
+});
+
+test('a queued run survives a restart: the next process to lead runs it', async () => {
+  const first = await pipelineServer({ 'data/stats.csv': CSV }, bundle(), { scheduler: false });
+  const queued = await postJson(`${first.url}/api/v1/feature-views/stats_view/materialize`, {});
+  assert.equal(queued.body.run.status, 'queued');
+  const { dataDir, defs } = first;
+  await first.close();
+  // Same data dir and definitions, this time with the scheduler: it picks the queued run up.
+  const second = await testServer({ dataDir, definitions: defs });
+  try {
+    const run = await second.pipelines.service.waitFor(queued.body.runId, { timeoutMs: 20_000 });
+    assert.equal(run.status, 'succeeded', run.error ?? '');
+    assert.equal(run.rowsOut, 4);
+  } finally {
+    await second.close();
   }
 });
