@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { onlineFastPath } from './http/online-fast-path.js';
 import { onlineRoutes } from './http/routes/online.js';
 import { datasetRoutes } from './http/routes/datasets.js';
 import { historicalRoutes } from './http/routes/historical.js';
@@ -49,7 +50,11 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       datasetRoutes({ services, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
     ],
   });
-  const server = http.createServer(app);
+  // The online endpoint first, on node:http itself; everything else through express.
+  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger });
+  const server = http.createServer((req, res) => {
+    if (!fast(req, res)) app(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

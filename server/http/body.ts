@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
 import { parse as parseYaml } from 'yaml';
@@ -6,35 +7,49 @@ import { TesseraError, errorMessage, validationError } from '../errors.js';
 const JSON_TYPES = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
 const YAML_TYPES = /^(?:application\/(?:x-)?yaml|text\/(?:x-)?yaml)$/i;
 
-export function mediaType(req: Request): string {
+export function mediaType(req: Request | IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
 
+export interface BodyOptions {
+  allowYaml?: boolean;
+  allowEmpty?: boolean;
+}
+
 /**
- * Reads the raw body (up to `limit` bytes: beyond it a 413) and parses it as JSON, or YAML when
- * `allowYaml`. An empty body is a 400; any other content type a 415. Parsed bodies land in `req.body`.
+ * Decodes a raw body of media type `type`: JSON, or YAML when `allowYaml`. An empty body is a 400
+ * (or `{}` when `allowEmpty`); any other content type a 415; a body that does not parse a 400.
  */
-export function parsedBody(limit: number, options: { allowYaml?: boolean; allowEmpty?: boolean } = {}): RequestHandler[] {
+export function decodeBody(buffer: Buffer, type: string, options: BodyOptions = {}): unknown {
+  if (buffer.length === 0 && options.allowEmpty) return {};
+  if (buffer.length === 0) throw validationError('the request body is empty', [{ path: '(body)', message: 'a JSON body is required' }]);
+  const isYaml = options.allowYaml === true && YAML_TYPES.test(type);
+  if (!isYaml && !JSON_TYPES.test(type)) {
+    const accepted = options.allowYaml ? 'application/json or application/yaml' : 'application/json';
+    throw new TesseraError('unsupported_media_type', `Content-Type '${type || '(none)'}' is not accepted here; send ${accepted}`, [{ path: '(header) content-type', message: `expected ${accepted}` }]);
+  }
+  const text = buffer.toString('utf8');
+  try {
+    return isYaml ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw validationError(`the request body is not valid ${isYaml ? 'YAML' : 'JSON'}`, [{ path: '(body)', message: errorMessage(e) }]);
+  }
+}
+
+/** The 413 for a body over `limit` bytes. */
+export function tooLarge(limit: number): TesseraError {
+  return new TesseraError('payload_too_large', `the request body is larger than the limit of ${limit} bytes`, [{ path: '(body)', message: `at most ${limit} bytes` }]);
+}
+
+/** Express middleware: reads the raw body (up to `limit` bytes: beyond it a 413) and decodes it into `req.body`. */
+export function parsedBody(limit: number, options: BodyOptions = {}): RequestHandler[] {
   const raw = express.raw({ type: () => true, limit });
   const parse = (req: Request, _res: Response, next: NextFunction) => {
-    const type = mediaType(req);
-    const isJson = JSON_TYPES.test(type);
-    const isYaml = options.allowYaml === true && YAML_TYPES.test(type);
     const buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (buffer.length === 0 && options.allowEmpty) {
-      req.body = {};
-      return next();
-    }
-    if (buffer.length === 0) return next(validationError('the request body is empty', [{ path: '(body)', message: 'a JSON body is required' }]));
-    if (!isJson && !isYaml) {
-      const accepted = options.allowYaml ? 'application/json or application/yaml' : 'application/json';
-      return next(new TesseraError('unsupported_media_type', `Content-Type '${type || '(none)'}' is not accepted here; send ${accepted}`, [{ path: '(header) content-type', message: `expected ${accepted}` }]));
-    }
-    const text = buffer.toString('utf8');
     try {
-      req.body = isYaml ? parseYaml(text) : JSON.parse(text);
+      req.body = decodeBody(buffer, mediaType(req), options);
     } catch (e) {
-      return next(validationError(`the request body is not valid ${isYaml ? 'YAML' : 'JSON'}`, [{ path: '(body)', message: errorMessage(e) }]));
+      return next(e);
     }
     next();
   };

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger.js';
 import { TesseraError } from '../errors.js';
+import { tooLarge } from './body.js';
 import { problemFor, sendProblem } from './problem.js';
 
 /** Errors raised by express's body reader carry a `type` and a status. */
@@ -11,8 +12,7 @@ interface BodyReaderError extends Error {
 }
 
 const BODY_ERRORS: Record<string, (e: BodyReaderError) => TesseraError> = {
-  'entity.too.large': (e) =>
-    new TesseraError('payload_too_large', `the request body is larger than the limit of ${e.limit} bytes`, [{ path: '(body)', message: `at most ${e.limit} bytes` }]),
+  'entity.too.large': (e) => tooLarge(e.limit ?? 0),
   'entity.verify.failed': (e) => new TesseraError('validation', e.message, [{ path: '(body)', message: e.message }]),
   'request.aborted': () => new TesseraError('validation', 'the request was aborted before its body was read', [{ path: '(body)', message: 'aborted' }]),
   'request.size.invalid': () => new TesseraError('validation', 'the request body is shorter than its Content-Length', [{ path: '(body)', message: 'truncated' }]),
@@ -20,19 +20,24 @@ const BODY_ERRORS: Record<string, (e: BodyReaderError) => TesseraError> = {
   'charset.unsupported': (e) => new TesseraError('unsupported_media_type', e.message, [{ path: '(header) content-type', message: e.message }]),
 };
 
+/** The TesseraError an error stands for: itself, a mapped body-reader error, or null for a bug. */
+export function knownError(err: unknown): TesseraError | null {
+  if (err instanceof TesseraError) return err;
+  const bodyError = err as BodyReaderError;
+  const mapped = bodyError?.type ? BODY_ERRORS[bodyError.type] : undefined;
+  return mapped ? mapped(bodyError) : null;
+}
+
+/** Every other error is a bug: answered as a 500 whose detail says it was logged. */
+export const INTERNAL = (): TesseraError => new TesseraError('internal', 'an internal error occurred; it has been logged');
+
 /** Turns every error into a problem document; anything that is not a TesseraError is a bug: a 500, logged. */
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    let error: TesseraError;
-    if (err instanceof TesseraError) error = err;
-    else {
-      const bodyError = err as BodyReaderError;
-      const mapped = bodyError?.type ? BODY_ERRORS[bodyError.type] : undefined;
-      if (mapped) error = mapped(bodyError);
-      else {
-        logger.error({ err, reqId: req.id, url: req.originalUrl }, 'unhandled error');
-        error = new TesseraError('internal', 'an internal error occurred; it has been logged');
-      }
+    let error = knownError(err);
+    if (!error) {
+      logger.error({ err, reqId: req.id, url: req.originalUrl }, 'unhandled error');
+      error = INTERNAL();
     }
     if (res.headersSent) {
       // A streamed answer failed half-way: all we can do is cut the connection so the client sees it.

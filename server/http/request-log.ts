@@ -12,23 +12,30 @@ declare module 'express-serve-static-core' {
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Gives each request an id and logs one line when it finishes (level by status). Ids are a random
- * per-process prefix and a counter: unique across processes, and far cheaper than a UUID per request
- * on the online path.
+ * Request ids: the caller's `X-Request-Id` when sane, else a random per-process prefix and a
+ * counter: unique across processes, and far cheaper than a UUID per request on the online path.
  */
-export function requestLog(logger: Logger) {
+export function requestIds(): (given: string | string[] | undefined) => string {
   const prefix = randomBytes(4).toString('hex');
   let counter = 0;
+  return (given) => (typeof given === 'string' && SANE_ID.test(given) ? given : `${prefix}-${(++counter).toString(36)}`);
+}
+
+/** The one access-log line per request, at a level chosen by its status. */
+export function logRequest(logger: Logger, entry: { reqId: string; method: string | undefined; url: string | undefined; status: number; started: bigint }): void {
+  const level = entry.status >= 500 ? 'error' : entry.status >= 400 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const ms = Number(process.hrtime.bigint() - entry.started) / 1e6;
+  logger[level]({ reqId: entry.reqId, method: entry.method, url: entry.url, status: entry.status, ms: Math.round(ms * 1000) / 1000 }, 'request');
+}
+
+/** Express middleware: gives each request an id, echoes it, and logs one line when the request finishes. */
+export function requestLog(logger: Logger, nextId = requestIds()) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const given = req.headers['x-request-id'];
-    req.id = typeof given === 'string' && SANE_ID.test(given) ? given : `${prefix}-${(++counter).toString(36)}`;
+    req.id = nextId(req.headers['x-request-id']);
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
-      if (logger.isLevelEnabled(level)) logger[level]({ reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 1000) / 1000 }, 'request');
-    });
+    res.once('finish', () => logRequest(logger, { reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, started }));
     next();
   };
 }

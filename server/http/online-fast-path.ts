@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logger.js';
+import type { OnlineService } from '../serving/online-service.js';
+import { decodeBody, mediaType, tooLarge } from './body.js';
+import { INTERNAL, knownError } from './error-handler.js';
+import { problemFor } from './problem.js';
+import { logRequest, requestIds } from './request-log.js';
+
+/** A handler in front of express: true when it took the request, false to pass it on. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const PATH = '/get-online-features';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/**
+ * `POST /get-online-features` on node:http directly. Express's routing, body reader and response
+ * helpers cost about as much CPU as the lookup itself (see BENCHMARKS.md), and this is the path an
+ * inference service calls on every prediction. It answers exactly as the express route does: same
+ * body limit (413), content types (415), problem documents, request ids and access log. Requests it
+ * does not take (other routes and methods, compressed bodies) go on to express, which still serves
+ * the same endpoint.
+ */
+export function onlineFastPath(deps: { online: OnlineService; bodyLimit: number; logger: Logger; nextId?: ReturnType<typeof requestIds> }): NodeHandler {
+  const nextId = deps.nextId ?? requestIds();
+  const { online, bodyLimit, logger } = deps;
+  return (req, res) => {
+    const url = req.url ?? '';
+    if (req.method !== 'POST' || (url !== PATH && !url.startsWith(`${PATH}?`))) return false;
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding !== 'identity') return false;
+
+    const started = process.hrtime.bigint();
+    const reqId = nextId(req.headers['x-request-id']);
+    let answered = false;
+    const answer = (status: number, type: string, body: string, close = false) => {
+      if (answered) return;
+      answered = true;
+      const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': reqId };
+      if (close) headers.Connection = 'close';
+      res.writeHead(status, headers);
+      res.end(body);
+      logRequest(logger, { reqId, method: req.method, url, status, started });
+    };
+    const fail = (err: unknown, close = false) => {
+      let error = knownError(err);
+      if (!error) {
+        logger.error({ err, reqId, url }, 'unhandled error');
+        error = INTERNAL();
+      }
+      const problem = problemFor(error, url);
+      answer(problem.status, PROBLEM_TYPE, JSON.stringify(problem), close);
+    };
+
+    // Too large: answer at once and close the connection; the rest of the body is read and dropped.
+    if (Number(req.headers['content-length']) > bodyLimit) {
+      req.resume();
+      fail(tooLarge(bodyLimit), true);
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (answered) return;
+      size += chunk.length;
+      if (size > bodyLimit) fail(tooLarge(bodyLimit), true);
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (answered) return;
+      let body: unknown;
+      try {
+        body = decodeBody(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), mediaType(req));
+      } catch (e) {
+        return fail(e);
+      }
+      online.get(body).then((result) => answer(200, JSON_TYPE, JSON.stringify(result)), fail);
+    });
+    // The client went away mid-body: there is nobody to answer.
+    req.on('error', () => {
+      answered = true;
+      res.destroy();
+    });
+    return true;
+  };
+}
