@@ -1,16 +1,23 @@
 const DAY_MS = 86_400_000;
-const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+/** "HH:MM:" for each minute of a day, "SS." for each second, "mmmZ" for each millisecond. */
+const MINUTES = Array.from({ length: 1440 }, (_, m) => `${pad(Math.floor(m / 60), 2)}:${pad(m % 60, 2)}:`);
+const SECONDS = Array.from({ length: 60 }, (_, s) => `${pad(s, 2)}.`);
+const MILLIS = Array.from({ length: 1000 }, (_, ms) => `${pad(ms, 3)}Z`);
 
 /**
  * `formatTimestamp` for hot paths: the date part of each day is computed once (answers repeat days),
- * the time of day is digit lookups. Gives exactly `new Date(ms).toISOString()`, about ten times faster.
+ * the time of day is three table lookups, and the last answer is kept (rows of one batch often share
+ * their event time). Gives exactly `new Date(ms).toISOString()`, about ten times faster.
  * One instance per user (it keeps a bounded cache of days).
  */
 export class TimestampFormatter {
   private readonly days = new Map<number, string>();
+  private lastMs = Number.NaN;
+  private last = '';
 
   format(ms: number): string {
+    if (ms === this.lastMs) return this.last;
     const day = Math.floor(ms / DAY_MS);
     let date = this.days.get(day);
     if (date === undefined) {
@@ -20,13 +27,12 @@ export class TimestampFormatter {
       if (this.days.size >= 4096) this.days.clear();
       this.days.set(day, date);
     }
-    let rest = ms - day * DAY_MS;
+    const rest = ms - day * DAY_MS;
     const millis = rest % 1000;
-    rest = (rest - millis) / 1000;
-    const seconds = rest % 60;
-    rest = (rest - seconds) / 60;
-    const minutes = rest % 60;
-    const hours = (rest - minutes) / 60;
-    return `${date}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[millis]}Z`;
+    const seconds = (rest - millis) / 1000;
+    const second = seconds % 60;
+    this.lastMs = ms;
+    this.last = date + MINUTES[(seconds - second) / 60] + SECONDS[second] + MILLIS[millis];
+    return this.last;
   }
 }

@@ -23,12 +23,11 @@ export interface OnlineResponse {
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
 /** One-row answers share these (frozen: answers are read-only), sparing two arrays per feature. */
-const ONE: Record<FeatureStatus, FeatureStatus[]> = {
-  PRESENT: Object.freeze(['PRESENT']) as FeatureStatus[],
-  NULL_VALUE: Object.freeze(['NULL_VALUE']) as FeatureStatus[],
-  NOT_FOUND: Object.freeze(['NOT_FOUND']) as FeatureStatus[],
-  OUTSIDE_MAX_AGE: Object.freeze(['OUTSIDE_MAX_AGE']) as FeatureStatus[],
-};
+const one = (status: FeatureStatus) => Object.freeze([status]) as FeatureStatus[];
+const ONE_PRESENT = one('PRESENT');
+const ONE_NULL_VALUE = one('NULL_VALUE');
+const ONE_NOT_FOUND = one('NOT_FOUND');
+const ONE_OUTSIDE_MAX_AGE = one('OUTSIDE_MAX_AGE');
 const ONE_EPOCH = Object.freeze([EPOCH]) as string[];
 
 /** What a (features, full names) pair resolves to, cached per catalog revision. */
@@ -188,30 +187,32 @@ export class OnlineService {
   /** One entity row, the common inference call: the same answer with fewer allocations. */
   private answerOne(request: ParsedOnlineRequest, plan: Plan, found: (OnlineRecord | null)[][]): OnlineResponse {
     const now = this.deps.clock.now();
-    const results: FeatureVector[] = [];
-    for (const e of request.entities) results.push({ values: [e.values[0]], statuses: ONE.PRESENT, event_timestamps: ONE_EPOCH });
+    const entities = request.entities;
+    const order = plan.resolved.order;
+    const results = new Array<FeatureVector>(entities.length + order.length);
+    for (let e = 0; e < entities.length; e++) results[e] = { values: [entities[e].values[0]], statuses: ONE_PRESENT, event_timestamps: ONE_EPOCH };
+    // Per view: its record, its timestamp text, and the statuses of a found value (stale or not).
+    const views = plan.resolved.views;
     const stamps = new Array<string[]>(found.length);
-    const stale = new Array<boolean>(found.length);
+    const staleness = new Array<boolean>(found.length);
     for (let v = 0; v < found.length; v++) {
       const r = found[v][0];
-      const ttlMs = plan.resolved.views[v].ttl * 1000;
+      const ttlMs = views[v].ttl * 1000;
       stamps[v] = r ? [this.timestamps.format(r.eventTs)] : ONE_EPOCH;
-      stale[v] = r !== null && ttlMs > 0 && r.eventTs < now - ttlMs;
+      staleness[v] = r !== null && ttlMs > 0 && r.eventTs < now - ttlMs;
     }
-    const order = plan.resolved.order;
-    for (let o = 0; o < order.length; o++) {
+    for (let o = 0, at = entities.length; o < order.length; o++, at++) {
       const { view, column } = order[o];
       const r = found[view][0];
       if (r === null) {
-        results.push({ values: [null], statuses: ONE.NOT_FOUND, event_timestamps: stamps[view] });
+        results[at] = { values: [null], statuses: ONE_NOT_FOUND, event_timestamps: ONE_EPOCH };
         continue;
       }
       const value = r.values[column];
-      results.push({ values: [value], statuses: ONE[stale[view] ? 'OUTSIDE_MAX_AGE' : value === null ? 'NULL_VALUE' : 'PRESENT'], event_timestamps: stamps[view] });
+      results[at] = { values: [value], statuses: staleness[view] ? ONE_OUTSIDE_MAX_AGE : value === null ? ONE_NULL_VALUE : ONE_PRESENT, event_timestamps: stamps[view] };
     }
-    return { metadata: { feature_names: request.entities.length === 1 && request.entities[0].name === plan.entityName ? plan.namesWithEntity : [...request.entities.map((e) => e.name), ...plan.names] }, results };
+    return { metadata: { feature_names: entities.length === 1 && entities[0].name === plan.entityName ? plan.namesWithEntity : [...entities.map((e) => e.name), ...plan.names] }, results };
   }
-
 }
 
 function samePlanInputs(plan: Plan, request: ParsedOnlineRequest): boolean {

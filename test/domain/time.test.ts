@@ -37,5 +37,6 @@ test('the fast formatter writes exactly what toISOString writes', async () => {
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   const cases = [0, -1, 1, 86_399_999, 86_400_000, -86_400_001, Date.UTC(2026, 10, 29, 10, 0, 0, 7), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10000, 0, 1), -62_198_755_200_000];
   for (let i = 0; i < 20_000; i++) cases.push(Math.floor((rand() - 0.3) * 4e12));
-  for (const ms of cases) assert.equal(f.format(ms), new Date(ms).toISOString(), String(ms));
+  // Each twice in a row: the second answer comes from the kept last one.
+  for (const ms of cases) for (let k = 0; k < 2; k++) assert.equal(f.format(ms), new Date(ms).toISOString(), String(ms));
 });
