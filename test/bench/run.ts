@@ -29,9 +29,11 @@ const { values, positionals } = parseArgs({
 });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not ${values.runs}`);
-const unknown = positionals.filter((name) => !scenarios.some((s) => s.name === name));
+// A name picks its scenario, or every scenario it is the first word of: `online` runs online-sdk, online-http and online-under-load.
+const picks = (name: string, scenario: { name: string }) => scenario.name === name || scenario.name.startsWith(`${name}-`);
+const unknown = positionals.filter((name) => !scenarios.some((s) => picks(name, s)));
 if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; the scenarios are ${scenarios.map((s) => s.name).join(', ')}`);
-const chosen = positionals.length ? scenarios.filter((s) => positionals.includes(s.name)) : scenarios;
+const chosen = positionals.length ? scenarios.filter((s) => positionals.some((name) => picks(name, s))) : scenarios;
 const complete = !values.quick && chosen.length === scenarios.length;
 const defaultOut = complete ? path.join(REPO, 'BENCHMARKS.md') : path.join(os.tmpdir(), `tessera-bench-${values.quick ? 'quick-' : ''}${process.pid}.md`);
 const out = path.resolve(values.out ?? defaultOut);

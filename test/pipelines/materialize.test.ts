@@ -360,3 +360,37 @@ test('a queued run survives a restart: the next process to lead runs it', async 
     await second.close();
   }
 });
+
+test('a failed online write fails the run with its snapshot committed; the next run writes it online', async () => {
+  const s = await pipelineServer({ 'data/stats.csv': CSV }, bundle());
+  const online = (ids: number[]) => postJson(`${s.url}/get-online-features`, { features: ['stats_view:rate_raw'], entities: { driver_id: ids } });
+  try {
+    const store = s.services.online;
+    const write = store.write;
+    store.write = async () => {
+      throw new Error('disk full');
+    };
+    const failed = await s.materialize('stats_view');
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.reason, 'online_store_error');
+    assert.match(failed.error, /disk full/);
+    assert.equal(typeof failed.snapshotId, 'number');
+    // Offline readers see the snapshot; the online store has nothing yet.
+    assert.equal((await duckRows(`SELECT count(*)::INT AS n FROM read_parquet('${s.dataDir}/offline/stats_view/v1/*/*.parquet')`))[0].n, 4);
+    assert.deepEqual((await online([1, 2, 3])).body.results[1].statuses, ['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+
+    store.write = write;
+    // The next run (a day later) reads only the new row (driver 2), and writes the failed snapshot's rows too.
+    s.services.clock.set(Date.parse('2026-11-30T12:00:00Z'));
+    fs.appendFileSync(s.file('data/stats.csv'), '2,2026-11-30T00:00:00Z,,7,5,b\n');
+    const next = await s.materialize('stats_view');
+    assert.equal(next.status, 'succeeded', next.error);
+    assert.equal(next.rowsIn, 1);
+    const after = (await online([1, 2, 3])).body.results[1];
+    // Driver 1's latest row is 2026-11-02 (rate 4), driver 3's is its only one (rate 3).
+    assert.deepEqual(after.values, [4, 7, 3]);
+    assert.deepEqual(after.statuses, ['PRESENT', 'PRESENT', 'PRESENT']);
+  } finally {
+    await s.close();
+  }
+});
