@@ -78,7 +78,8 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     let states = plan.version.fittedState?.features ?? null;
     let fitted: FittedState | null = null;
     const online = deps.online !== null && plan.view.metadata.online;
-    builder = new SnapshotBuilder(new PartitionedWriter(deps.files, writerLayout(plan, run.id), deps.flushRows), plan.features, watch, online);
+    const origin = { source: plan.version.definition.source.name, keyNames: plan.layout.keyColumns };
+    builder = new SnapshotBuilder(new PartitionedWriter(deps.files, writerLayout(plan, run.id), deps.flushRows), plan.features, watch, online, origin);
 
     if (plan.hasFfill) {
       // ffill needs each entity's rows in event-time order across the whole run: hold them, sort once.

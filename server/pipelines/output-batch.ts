@@ -1,8 +1,11 @@
-import type { Column } from '../columns/column.js';
+import { type Column, valueAt } from '../columns/column.js';
 import type { FeatureInput } from '../domain/feature-view.js';
 import { stepSpec } from '../domain/transform-spec.js';
+import { formatTimestamp } from '../domain/time.js';
 import type { FeatureType } from '../domain/value-type.js';
+import { TesseraError } from '../errors.js';
 import { applyChain, fitStates } from '../transforms/chain.js';
+import { TransformRowError } from '../transforms/state.js';
 import type { RowContext } from '../transforms/transform.js';
 import { concatColumns, type RowBatch, takeColumn } from './row-batch.js';
 
@@ -55,13 +58,33 @@ export function transformBatch(
   states: Record<string, unknown[]>,
   rows: RowContext,
   carry: Record<string, Map<string, number | string>>,
+  origin?: RowOrigin,
 ): OutputBatch {
   const columns: OutputColumnData[] = [];
   for (const f of features) {
-    const outputs = applyChain(f.name, f.type, f.transforms.map(stepSpec), states[f.name] ?? [], batch.inputs.get(inputOf(f))!, contextFor(f, rows, carry));
+    let outputs;
+    try {
+      outputs = applyChain(f.name, f.type, f.transforms.map(stepSpec), states[f.name] ?? [], batch.inputs.get(inputOf(f))!, contextFor(f, rows, carry));
+    } catch (e) {
+      if (e instanceof TransformRowError && origin) throw rowError(e, batch, inputOf(f), origin);
+      throw e;
+    }
     for (const o of outputs) columns.push({ name: o.suffix ? `${f.name}__${o.suffix}` : f.name, type: o.type, column: o.column, binary: o.suffix !== '' });
   }
   return { length: batch.length, keys: batch.keys, eventTs: batch.eventTs, createdTs: batch.createdTs, columns };
+}
+
+/** Where a batch's rows come from, to name the row a transform fails on. */
+export interface RowOrigin {
+  source: string;
+  keyNames: string[];
+}
+
+/** A transform error naming the source, the column and the row (its join keys and event time). */
+function rowError(e: TransformRowError, batch: RowBatch, column: string, origin: RowOrigin): TesseraError {
+  const keys = origin.keyNames.map((name, k) => `${name}=${JSON.stringify(valueAt(batch.keys[k], e.row))}`).join(', ');
+  const at = formatTimestamp(batch.eventTs[e.row]);
+  return new TesseraError('transform_error', `source '${origin.source}', column '${column}', the row with ${keys} at ${at}: feature '${e.feature}': ${e.reason}`, [], { cause: e });
 }
 
 export function takeOutput(batch: OutputBatch, indices: Int32Array): OutputBatch {

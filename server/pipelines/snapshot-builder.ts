@@ -3,7 +3,7 @@ import type { FeatureInput } from '../domain/feature-view.js';
 import type { PartitionedWriter } from '../offline/partitioned-writer.js';
 import type { RowContext } from '../transforms/transform.js';
 import { LatestRows } from './latest-rows.js';
-import { transformBatch } from './output-batch.js';
+import { type RowOrigin, transformBatch } from './output-batch.js';
 import type { RowBatch } from './row-batch.js';
 import type { ColumnStatistics } from './run-store.js';
 import type { Stopwatch } from './stopwatch.js';
@@ -32,10 +32,11 @@ export class SnapshotBuilder {
     private readonly features: FeatureInput[],
     private readonly watch: Stopwatch,
     private readonly online: boolean,
+    private readonly origin?: RowOrigin,
   ) {}
 
   async add(batch: RowBatch, states: Record<string, unknown[]>, rows: RowContext, carry: Record<string, Map<string, number | string>>): Promise<void> {
-    const out = this.watch.time('transform', () => transformBatch(batch, this.features, states, rows, carry));
+    const out = this.watch.time('transform', () => transformBatch(batch, this.features, states, rows, carry, this.origin));
     this.watch.time('stats', () => {
       for (const c of out.columns) {
         let acc = this.stats.get(c.name);

@@ -1,4 +1,5 @@
 import { type Column, numericColumnFrom, stringColumnFrom, valueAt } from '../columns/column.js';
+import type { FeatureInput } from '../domain/feature-view.js';
 import type { FeatureType } from '../domain/value-type.js';
 import { type FieldError, TesseraError, conflict, notFound, validationError } from '../errors.js';
 import { orderByEntity } from '../pipelines/entity-order.js';
@@ -6,6 +7,7 @@ import { inputOf, transformBatch } from '../pipelines/output-batch.js';
 import type { RowBatch } from '../pipelines/row-batch.js';
 import type { RunStore } from '../pipelines/run-store.js';
 import type { Catalog } from '../registry/catalog.js';
+import { TransformRowError } from '../transforms/state.js';
 import { joinKeysOf } from '../registry/view-definition.js';
 import { toBool, toFloat64, toInt64, toStringValue } from '../sources/coerce.js';
 
@@ -69,18 +71,19 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
   if (errors.length) throw new TesseraError('validation', `invalid rows: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
 
   const batch: RowBatch = { length: rows.length, keys: keyColumns, eventTs: new Float64Array(rows.length), createdTs: null, inputs };
+  const states = version.fittedState.features;
   let output;
   if (hasFfill) {
     // Rows of one entity in the order given, each seeded with that entity's value from the latest run.
     const ordered = orderByEntity({ ...batch, eventTs: Float64Array.from({ length: rows.length }, (_, i) => i) });
     const carry = await runs.carry(view.name, version.version);
-    output = transformBatch(ordered.batch, features, version.fittedState.features, ordered.rows, carry);
     const position = ordered.batch.eventTs;
+    output = namingRow(features, (row) => position[row], () => transformBatch(ordered.batch, features, states, ordered.rows, carry));
     const back = new Int32Array(rows.length);
     for (let i = 0; i < rows.length; i++) back[position[i]] = i;
     output = { ...output, columns: output.columns.map((c) => ({ ...c, column: reorder(c.column, back) })) };
   } else {
-    output = transformBatch(batch, features, version.fittedState.features, { entityIds: new Int32Array(0), entityKeys: [] }, {});
+    output = namingRow(features, (row) => row, () => transformBatch(batch, features, states, { entityIds: new Int32Array(0), entityKeys: [] }, {}));
   }
   const columns = output.columns;
   return {
@@ -96,6 +99,18 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
       return out;
     }),
   };
+}
+
+/** Runs `transform`; a value it cannot transform becomes a 422 naming the request row and field. */
+function namingRow<T>(features: FeatureInput[], original: (row: number) => number, transform: () => T): T {
+  try {
+    return transform();
+  } catch (e) {
+    if (!(e instanceof TransformRowError)) throw e;
+    const feature = features.find((f) => f.name === e.feature);
+    const path = `rows[${original(e.row)}].${feature ? inputOf(feature) : e.feature}`;
+    throw new TesseraError('transform_error', `${path}: ${e.message}`, [{ path, message: e.reason }], { cause: e });
+  }
 }
 
 /** Column rows in original order: `back[i]` is where original row i sits in `column`. */

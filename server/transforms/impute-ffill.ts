@@ -60,7 +60,7 @@ function ffillNumeric(column: NumericColumn, fallback: number, rows: RowContext,
       }
     }
     const v = values[i];
-    if (v === Infinity || v === -Infinity) throw infiniteValue(feature, v);
+    if (v === Infinity || v === -Infinity) throw infiniteValue(feature, v, i);
     if (v === v) {
       last = v;
       out[i] = v;

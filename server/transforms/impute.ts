@@ -77,7 +77,7 @@ function fillNumeric(column: NumericColumn, fill: number, feature: string): Nume
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === Infinity || v === -Infinity) throw infiniteValue(feature, v);
+    if (v === Infinity || v === -Infinity) throw infiniteValue(feature, v, i);
     out[i] = v !== v ? fill : v;
   }
   return numericColumn(out);

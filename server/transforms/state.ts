@@ -38,12 +38,26 @@ export function stateNumbers(state: unknown, key: string, what: string): number[
   return v as number[];
 }
 
+/**
+ * A transform that cannot be applied to one value. `row` is the value's index in the column, so the
+ * caller, which knows what the rows are (source lines, entity keys, request rows), can name it.
+ */
+export class TransformRowError extends TesseraError {
+  constructor(
+    readonly feature: string,
+    readonly row: number,
+    readonly reason: string,
+  ) {
+    super('transform_error', `feature '${feature}': ${reason}`);
+  }
+}
+
 /** Raised when arithmetic meets a value it cannot turn into a finite number. */
 export function transformError(feature: string, message: string): TesseraError {
   return new TesseraError('transform_error', `feature '${feature}': ${message}`);
 }
 
-/** Sources should reject infinite values; a step that meets one refuses to pass it on. */
-export function infiniteValue(feature: string, value: number): TesseraError {
-  return transformError(feature, `${value} is not a finite number; check the source for infinite values`);
+/** Sources should reject infinite values; a step that meets one (at index `row`) refuses to pass it on. */
+export function infiniteValue(feature: string, value: number, row: number): TransformRowError {
+  return new TransformRowError(feature, row, `${value} is not a finite number; check the source for infinite values`);
 }

@@ -187,15 +187,16 @@ test('a missing source file fails the run after its retries, naming the file; no
   }
 });
 
-test('a transform that fails on real data fails the run, names the feature, and commits nothing', async () => {
+test('a transform that fails on real data fails the run, names the source, column and row, and commits nothing', async () => {
   const b = bundle();
   b.featureViews![0].features = [{ name: 'rate', type: 'float64', transforms: [{ scale: { method: 'log1p' } }] }];
-  const s = await pipelineServer({ 'data/stats.csv': 'driver_id,ts,created,rate,trips,kind\n1,2026-11-01T00:00:00Z,,-3,1,a\n' }, b);
+  const rows = 'driver_id,ts,created,rate,trips,kind\n2,2026-10-31T00:00:00Z,,0.5,1,a\n1,2026-11-01T00:00:00Z,,-3,1,a\n3,2026-11-02T00:00:00Z,,1,1,a\n';
+  const s = await pipelineServer({ 'data/stats.csv': rows }, b);
   try {
     const run = await s.materialize('stats_view');
     assert.equal(run.status, 'failed');
     assert.equal(run.reason, 'transform_error');
-    assert.match(run.error, /rate/);
+    assert.equal(run.error, "source 'stats', column 'rate', the row with driver_id=1 at 2026-11-01T00:00:00.000Z: feature 'rate': log1p needs values greater than -1, but found -3");
     assert.deepEqual(fs.readdirSync(path.join(s.dataDir)).filter((f) => f === 'offline'), []);
   } finally {
     await s.close();

@@ -110,7 +110,9 @@ test('/transform bad input: 4xx naming the field', async () => {
     assert.equal(res.status, status, JSON.stringify(res.body));
     assert.ok(res.body.errors.some((e: { path: string }) => e.path === path), `${JSON.stringify(body)}: ${JSON.stringify(res.body.errors)}`);
   }
-  const log = await postJson(`${s.url}/api/v1/feature-views/kinds/transform`, { rows: [{ id: 1, n: -5 }] });
+  // Ids 2, 1, 2: rows of one entity are grouped for ffill, and the error still names the row as sent.
+  const log = await postJson(`${s.url}/api/v1/feature-views/kinds/transform`, { rows: [{ id: 2, n: 1 }, { id: 1, n: 2 }, { id: 2, n: -5 }] });
   assert.equal(log.status, 422, 'log1p of -5 is a transform error');
   assert.match(log.body.detail, /n_log/);
+  assert.deepEqual(log.body.errors, [{ path: 'rows[2].n', message: 'log1p needs values greater than -1, but found -5' }]);
 });
