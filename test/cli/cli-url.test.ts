@@ -111,7 +111,7 @@ test('plan --url shows the change and writes nothing; apply --url creates it; a 
 });
 
 test('apply --url refused by the server: exit 1, the file and field named, nothing written', async () => {
-  const before = await remoteState();
+  const stored = await remoteState();
   const dir = tempDir();
   // Each file is valid alone (the CLI checks files locally); the reference is what the server refuses.
   writeFiles(dir, {
@@ -131,7 +131,7 @@ featureViews:
     assert.match(r.stderr, /^ {2}b\.yaml: featureViews\[0\]\.source: source 'nowhere' does not exist/m);
     assert.equal(r.stdout, '');
   }
-  assert.deepEqual(await remoteState(), before);
+  assert.deepEqual(await remoteState(), stored);
   assert.equal((await getJson(`${server.url}/api/v1/entities/rider`)).status, 404, 'the valid part of a refused bundle is not applied');
 });
 

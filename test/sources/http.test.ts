@@ -34,7 +34,32 @@ const routes: Record<string, Handler> = {
   '/object': json({ items: 'not an array' }),
   '/garbage': (_req, res) => res.end('<html>'),
   '/headers': (req, res) => json(req.headers['x-api-key'] === 'k1' ? records(1) : [])(req, res, 0),
+  // Half an answer, then the rest only once the test has seen rows: a reader that waited for the whole
+  // body would never see any.
+  '/half-json': (_req, res) => {
+    const all = records(6);
+    res.write(`{"meta": {"n": 6}, "data": {"rows": ${JSON.stringify(all).slice(0, -1).split('},{').slice(0, 3).join('},{')}},`);
+    void release.promise.then(() => res.end(`${JSON.stringify(all.slice(3)).slice(1)}}}`));
+  },
+  '/half-lines': (_req, res) => {
+    const all = records(6).map((r) => JSON.stringify(r));
+    res.write(`${all.slice(0, 3).join('\n')}\n${all[3].slice(0, 5)}`);
+    void release.promise.then(() => res.end(`${all[3].slice(5)}\n${all.slice(4).join('\n')}\n`));
+  },
+  '/cut': (_req, res) => {
+    res.write(`${JSON.stringify(records(2)).slice(0, -1)},`);
+    setTimeout(() => res.destroy(), 20);
+  },
+  '/stall': (_req, res) => res.write(`${JSON.stringify(records(2)).slice(0, -1)},`),
+  '/empty-array': json({ data: { rows: [] } }),
 };
+/** A promise and its resolve (Node 20 has no Promise.withResolvers). */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+let release = deferred();
 
 before(async () => {
   server = createServer((req, res) => {
@@ -134,10 +159,31 @@ describe('http source', () => {
     assert.equal(calls, 2);
   });
 
+  it('streams: rows come out before the answer ends, for JSON at a recordsPath and for JSON Lines', { timeout: 10_000 }, async () => {
+    for (const [path, extra] of [['/half-json', { recordsPath: 'data.rows' }], ['/half-lines', { format: 'jsonl' as const }]] as const) {
+      release = deferred();
+      const ids: number[] = [];
+      for await (const { batch } of http(path, extra).read(req({ batchSize: 2 }))) {
+        for (let i = 0; i < batch.numRows; i++) ids.push(Number(batch.getChild('id')!.get(i)));
+        release.resolve(); // only now does the server send the rest
+      }
+      assert.deepEqual(ids, [0, 1, 2, 3, 4, 5], path);
+    }
+  });
+
+  it('an answer cut or stalled mid-body is a source error naming the URL; an empty array is no rows', async () => {
+    await assert.rejects(readAll(http('/cut'), req()), (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes(`GET ${base}/cut`));
+    await assert.rejects(readAll(http('/stall', { timeoutMs: 150 }), req()), /reading the answer failed: no data for 150 ms/);
+    const { rows } = await readAll(http('/empty-array', { recordsPath: 'data.rows' }), req());
+    assert.deepEqual(rows, []);
+  });
+
   it('reports answers that are not JSON or hold no array', async () => {
     await assert.rejects(readAll(http('/garbage'), req()), /did not answer JSON/);
     await assert.rejects(readAll(http('/object', { recordsPath: 'items' }), req()), /'items' is not an array/);
     await assert.rejects(readAll(http('/nested', { recordsPath: 'data.rows' }), req()), /has no 'data\.rows'/);
     await assert.rejects(readAll(http('/nested'), req()), /not an array \(set recordsPath/);
+    await assert.rejects(readAll(http('/nested', { recordsPath: 'data.items.0' }), req()), /'data\.items\.0' is not an array/);
+    await assert.rejects(readAll(http('/nested', { recordsPath: 'nope' }), req()), /has no 'nope'/);
   });
 });
