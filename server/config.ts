@@ -46,6 +46,8 @@ export const configSchema = z.object({
   duckdbThreads: intFromEnv(0, 256).default(0),
   /** DuckDB memory limit (DuckDB syntax); bigger retrievals spill under `<dataDir>/tmp/duckdb`. */
   duckdbMemoryLimit: z.string().regex(/^\d+(?:\.\d+)?\s*(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 1GB or 512MB').default('1GB'),
+  /** On SIGTERM, how long in-flight requests (a `?wait=true` materialize) may take before connections are cut. */
+  shutdownGraceMs: intFromEnv(0, 3_600_000).default(30_000),
   /** How often a non-leader looks for catalog changes and queued runs. */
   pollMs: intFromEnv(10, 60_000).default(500),
 });
@@ -68,6 +70,7 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_SPILL_ROWS: 'spillRows',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',
   TESSERA_LEASE_MS: 'leaseMs',
+  TESSERA_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
   TESSERA_DUCKDB_THREADS: 'duckdbThreads',
   TESSERA_DUCKDB_MEMORY_LIMIT: 'duckdbMemoryLimit',
 };

@@ -67,7 +67,7 @@ async function serveHere(config: Config, logger: Logger): Promise<number> {
   logger.info({ url: http.url, dataDir: config.dataDir, definitions: config.definitions }, 'tessera listening');
   await untilSignal(logger, async () => {
     stopWatch();
-    await http.stop();
+    await http.stop(config.shutdownGraceMs);
     await pipelines.stop();
     await services.close();
     // A cluster worker's channel to the primary would keep it alive: let go of it.
