@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { packageRoot } from '../../server/paths.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 
@@ -35,4 +36,40 @@ featureViews:
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /feature view 'nope' does not exist/);
   assert.equal(tessera(['materialize', 'rates', '--start', 'soon', '--data-dir', 'data'], dir).code, 1);
+});
+
+test('tessera materialize with no view runs every view; with several, each; an unknown one runs none', () => {
+  const dir = tempDir();
+  writeFiles(dir, {
+    'defs/data/rates.csv': 'id,ts,rate\n1,2026-01-01T00:00:00Z,0.5\n2,2026-01-02T00:00:00Z,0.6\n',
+    'defs/data/counts.csv': 'id,ts,n\n1,2026-01-01T00:00:00Z,3\n',
+    'defs/views.yaml': `
+entities: [{name: thing, joinKeys: [id], valueType: int64}]
+sources:
+  - {name: rates, type: csv, path: data/rates.csv, timestampField: ts}
+  - {name: counts, type: csv, path: data/counts.csv, timestampField: ts}
+featureViews:
+  - {name: rates, entities: [thing], source: rates, features: [{name: rate, type: float64}]}
+  - {name: counts, entities: [thing], source: counts, features: [{name: n, type: int64}]}
+`,
+  });
+  const cli = (...args: string[]) => tessera([...args, '--data-dir', 'data', '--definitions', 'defs'], dir);
+  assert.equal(tessera(['apply', 'defs', '--data-dir', 'data'], dir).code, 0);
+
+  const unknown = cli('materialize', 'rates', 'nope');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /feature view 'nope' does not exist/);
+  const registry = new Database(path.join(dir, 'data', 'registry.db'), { readonly: true });
+  assert.equal((registry.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 0, 'nothing was queued or run');
+  registry.close();
+
+  const all = cli('materialize', '--json');
+  assert.equal(all.code, 0, all.stderr);
+  const runs = JSON.parse(all.stdout) as { featureView: string; status: string; rowsOut: number }[];
+  assert.deepEqual(runs.map((r) => [r.featureView, r.status, r.rowsOut]).sort(), [['counts', 'succeeded', 1], ['rates', 'succeeded', 2]]);
+  const again = cli('materialize', 'rates', 'counts');
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /of rates v1: succeeded; rows in 0/);
+  assert.match(again.stdout, /of counts v1: succeeded; rows in 0/);
+  assert.equal(cli('materialize', 'rates', 'counts', '--version', '1').code, 1, '--version needs exactly one view');
 });

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
 import { parseTimestamp } from '../../domain/time.js';
+import { notFound } from '../../errors.js';
 import { presentRun } from '../../http/routes/pipelines.js';
 import { createLogger } from '../../logger.js';
 import { SCHEDULER_LEASE } from '../../pipelines/leadership.js';
@@ -27,14 +28,13 @@ const options = {
 } as const;
 
 /**
- * `tessera materialize <view> [--start --end --version]`: runs a materialization and waits for it.
- * Against a data dir, the run executes here when no server holds the scheduler lease; when one does,
- * it is queued for that server, so pipelines never run in two processes at once.
+ * `tessera materialize [<view>...] [--start --end --version]`: runs materializations and waits for them,
+ * one view after another; with no view, every feature view (as Feast's `feast materialize` does).
+ * Against a data dir, runs execute here when no server holds the scheduler lease; when one does, they
+ * are queued for that server, so pipelines never run in two processes at once.
  */
 export const materialize: Command = async (args, io) => {
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
-  const view = positionals[0];
-  if (!view) throw usageError('usage: tessera materialize <view> [--start T] [--end T] [--version N] [--data-dir D | --url U]');
   const time = (flag: 'start' | 'end') => {
     const text = values[flag];
     if (text === undefined) return undefined;
@@ -42,37 +42,54 @@ export const materialize: Command = async (args, io) => {
     if (ms === null) throw usageError(`--${flag} '${text}' is not a timestamp (RFC 3339 or epoch ms)`);
     return ms;
   };
+  if (values.version !== undefined && positionals.length !== 1) throw usageError('--version names a version of one view: give exactly one view with it');
   const request = { start: time('start'), end: time('end'), version: values.version === undefined ? undefined : Number(values.version) };
-  let run: RunRecord | ReturnType<typeof presentRun>;
+  let runs: ReturnType<typeof presentRun>[];
   if (values.url) {
-    run = await callServer<ReturnType<typeof presentRun>>(values.url, 'POST', `/api/v1/feature-views/${encodeURIComponent(view)}/materialize?wait=true`, request);
+    const url = values.url;
+    const views = positionals.length ? positionals : (await callServer<{ name: string }[]>(url, 'GET', '/api/v1/feature-views')).map((v) => v.name);
+    runs = [];
+    for (const view of views) {
+      runs.push(await callServer<ReturnType<typeof presentRun>>(url, 'POST', `/api/v1/feature-views/${encodeURIComponent(view)}/materialize?wait=true`, request));
+    }
   } else {
-    run = presentRun(await runLocally(view, request, { dataDir: values['data-dir'], definitions: values.definitions }, io.env));
+    runs = (await runLocally(positionals, request, { dataDir: values['data-dir'], definitions: values.definitions }, io.env)).map(presentRun);
   }
-  const r = run as ReturnType<typeof presentRun>;
-  io.stdout(values.json ? JSON.stringify(r, null, 2) + '\n' : `run ${r.id} of ${r.featureView} v${r.version}: ${r.status}${r.error ? ` (${r.reason}: ${r.error})` : ''}; rows in ${r.rowsIn}, out ${r.rowsOut}, rejected ${r.rowsRejected}\n`);
-  return r.status === 'succeeded' ? 0 : 1;
+  if (values.json) io.stdout(`${JSON.stringify(positionals.length === 1 ? runs[0] : runs, null, 2)}\n`);
+  else {
+    if (runs.length === 0) io.stdout('no feature views to materialize\n');
+    for (const r of runs) io.stdout(`run ${r.id} of ${r.featureView} v${r.version}: ${r.status}${r.error ? ` (${r.reason}: ${r.error})` : ''}; rows in ${r.rowsIn}, out ${r.rowsOut}, rejected ${r.rowsRejected}\n`);
+  }
+  return runs.every((r) => r.status === 'succeeded') ? 0 : 1;
 };
 
-async function runLocally(view: string, request: { start?: number; end?: number; version?: number }, paths: { dataDir?: string; definitions?: string }, env: NodeJS.ProcessEnv): Promise<RunRecord> {
+async function runLocally(named: string[], request: { start?: number; end?: number; version?: number }, paths: { dataDir?: string; definitions?: string }, env: NodeJS.ProcessEnv): Promise<RunRecord[]> {
   const config = loadConfig({ ...paths, pipelineThread: false }, env);
   const logger = createLogger('warn', process.stderr);
   const services = await openServices(config, logger, systemClock);
   const holder = `cli:${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   try {
     const pipelines = new PipelineService({ catalog: services.catalog, catalogStore: services.catalogStore, runs: services.runs, clock: systemClock, maxAttempts: 1 });
-    const queued = await pipelines.materialize(view, { ...request, trigger: 'cli' });
+    const catalog = await services.catalog.get();
+    const views = named.length ? [...new Set(named)] : [...catalog.featureViews.keys()];
+    // An unknown view fails before anything is queued.
+    for (const view of views) if (!catalog.featureViews.has(view)) throw notFound('feature view', view);
+    const queued: RunRecord[] = [];
+    for (const view of views) queued.push(await pipelines.materialize(view, { ...request, trigger: 'cli' }));
     if (!(await services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs, systemClock.now()))) {
-      logger.warn('a running server holds the scheduler lease: the run is queued for it');
-      return await pipelines.waitFor(queued.id);
+      logger.warn('a running server holds the scheduler lease: the runs are queued for it');
+      return await Promise.all(queued.map((q) => pipelines.waitFor(q.id)));
     }
     // Holding the lease, this process is the only one running pipelines: runs left running are orphans.
     await recoverInterrupted(services.runs, services.files, holder, systemClock, logger);
     const renew = setInterval(() => void services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs, systemClock.now()), Math.floor(config.leaseMs / 3));
     try {
-      const claimed = await services.runs.claim(holder, systemClock.now(), queued.id);
-      if (!claimed) return await pipelines.waitFor(queued.id);
-      return (await executeRun(claimed, materializeDeps(services))).run;
+      const done: RunRecord[] = [];
+      for (const q of queued) {
+        const claimed = await services.runs.claim(holder, systemClock.now(), q.id);
+        done.push(claimed ? (await executeRun(claimed, materializeDeps(services))).run : await pipelines.waitFor(q.id));
+      }
+      return done;
     } finally {
       clearInterval(renew);
       await services.leases.release(SCHEDULER_LEASE, holder);
