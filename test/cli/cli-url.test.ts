@@ -8,6 +8,7 @@ import { packageRoot } from '../../server/paths.js';
 import { freePort } from '../support/spawn-server.js';
 import { getJson, testServer } from '../support/services.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
+import { driverStatsYaml } from '../support/bundles.js';
 
 const CLI = path.join(packageRoot(), 'server/cli/bin.ts');
 // Absolute, so the child resolves tsx from this checkout whatever its working directory.
@@ -32,20 +33,6 @@ function tessera(args: string[], cwd: string): Promise<{ code: number | null; st
   });
 }
 
-const DEFS = (method: string) => `
-entities:
-  - {name: driver, joinKeys: [driver_id], valueType: int64}
-sources:
-  - {name: stats, type: csv, path: data/stats.csv, timestampField: ts}
-featureViews:
-  - name: driver_stats
-    entities: [driver]
-    source: stats
-    features:
-      - name: rate
-        type: float64
-        transforms: [{scale: {method: ${method}}}]
-`;
 
 let server: Awaited<ReturnType<typeof testServer>>;
 before(async () => {
@@ -65,7 +52,7 @@ async function remoteState(): Promise<{ views: [string, number[]][]; applies: nu
 
 test('plan --url shows the change and writes nothing; apply --url creates it; a changed view makes version 2', async () => {
   const dir = tempDir();
-  writeFiles(dir, { 'defs/drivers.yaml': DEFS('standard') });
+  writeFiles(dir, { 'defs/drivers.yaml': driverStatsYaml('standard') });
 
   const plan = await tessera(['plan', 'defs', '--url', server.url], dir);
   // A new view counts as its version 1.
@@ -88,7 +75,7 @@ test('plan --url shows the change and writes nothing; apply --url creates it; a 
   // Nothing was written beside the definitions: the CLI talked to the server only.
   assert.deepEqual(fs.readdirSync(dir), ['defs']);
 
-  writeFiles(dir, { 'defs/drivers.yaml': DEFS('minmax') });
+  writeFiles(dir, { 'defs/drivers.yaml': driverStatsYaml('minmax') });
   const plan2 = await tessera(['plan', 'defs', '--url', server.url, '--json'], dir);
   assert.equal(plan2.code, 0, plan2.stderr);
   const result = JSON.parse(plan2.stdout);
@@ -137,7 +124,7 @@ featureViews:
 
 test('apply --url with no server listening: exit 1, saying it cannot reach it', async () => {
   const dir = tempDir();
-  writeFiles(dir, { 'defs/drivers.yaml': DEFS('standard') });
+  writeFiles(dir, { 'defs/drivers.yaml': driverStatsYaml('standard') });
   // A port that was free a moment ago: nothing listens there.
   const url = `http://127.0.0.1:${await freePort()}`;
   const r = await tessera(['apply', 'defs', '--url', url], dir);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { packageRoot } from '../../server/paths.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
+import { driverStatsYaml } from '../support/bundles.js';
 
 const ROOT = packageRoot();
 // Absolute, so the child resolves tsx from this checkout whatever its working directory.
@@ -16,24 +17,10 @@ function tessera(args: string[], cwd: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const VIEW = (transform: string) => `
-entities:
-  - {name: driver, joinKeys: [driver_id], valueType: int64}
-sources:
-  - {name: stats, type: csv, path: data/stats.csv, timestampField: ts}
-featureViews:
-  - name: driver_stats
-    entities: [driver]
-    source: stats
-    features:
-      - name: rate
-        type: float64
-        transforms: [{scale: {method: ${transform}}}]
-`;
 
 test('tessera apply, then list; plan then apply a change makes version 2 and keeps 1', () => {
   const dir = tempDir();
-  writeFiles(dir, { 'defs/drivers.yaml': VIEW('standard') });
+  writeFiles(dir, { 'defs/drivers.yaml': driverStatsYaml('standard') });
   const applied = tessera(['apply', 'defs', '--data-dir', 'data'], dir);
   assert.equal(applied.code, 0, applied.stderr);
   assert.match(applied.stdout, /\+ featureView driver_stats \(version 1\)/);
@@ -43,7 +30,7 @@ test('tessera apply, then list; plan then apply a change makes version 2 and kee
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /driver_stats\s+versions: 1 \(latest 1\)/);
 
-  writeFiles(dir, { 'defs/drivers.yaml': VIEW('minmax') });
+  writeFiles(dir, { 'defs/drivers.yaml': driverStatsYaml('minmax') });
   const plan = tessera(['plan', 'defs', '--data-dir', 'data'], dir);
   assert.equal(plan.code, 0, plan.stderr);
   assert.match(plan.stdout, /\^ featureView driver_stats: new version 2 \(features\[0\]\.transforms\[0\]\.scale\.method\)/);
@@ -57,7 +44,7 @@ test('tessera apply, then list; plan then apply a change makes version 2 and kee
 
 test('invalid definitions: exit 1, the file and field named, nothing written', () => {
   const dir = tempDir();
-  writeFiles(dir, { 'defs/bad.yaml': VIEW('zscore'), 'defs/broken.json': '{"entities": [' });
+  writeFiles(dir, { 'defs/bad.yaml': driverStatsYaml('zscore'), 'defs/broken.json': '{"entities": [' });
   const r = tessera(['apply', 'defs', '--data-dir', 'data'], dir);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /bad\.yaml: featureViews\[0\]\.features\[0\]\.transforms\[0\]\.scale\.method/);

@@ -24,3 +24,19 @@ export function sampleBundle(): BundleInput {
 export function clone<T>(value: T): T {
   return structuredClone(value);
 }
+
+/** One view over `data/stats.csv` as a YAML definitions file, scaled by `method`: the CLI tests' fixture. */
+export const driverStatsYaml = (method: string) => `
+entities:
+  - {name: driver, joinKeys: [driver_id], valueType: int64}
+sources:
+  - {name: stats, type: csv, path: data/stats.csv, timestampField: ts}
+featureViews:
+  - name: driver_stats
+    entities: [driver]
+    source: stats
+    features:
+      - name: rate
+        type: float64
+        transforms: [{scale: {method: ${method}}}]
+`;
