@@ -11,7 +11,7 @@ import type { FittedState } from '../registry/catalog.js';
 import { openSource } from '../sources/open-source.js';
 import type { SourceContext } from '../sources/source.js';
 import { noRowContext, orderByEntity } from './entity-order.js';
-import { fitFeatures, inputOf } from './output-batch.js';
+import { type RowOrigin, fitFeatures, inputOf } from './output-batch.js';
 import { RejectsWriter } from './rejects-writer.js';
 import { concatBatches, type RowBatch, rowBatchFromArrow, takeColumn, takeRows } from './row-batch.js';
 import { planRun, type RunPlan } from './run-plan.js';
@@ -78,8 +78,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     let states = plan.version.fittedState?.features ?? null;
     let fitted: FittedState | null = null;
     const online = deps.online !== null && plan.view.metadata.online;
-    const origin = { source: plan.version.definition.source.name, keyNames: plan.layout.keyColumns };
-    builder = new SnapshotBuilder(new PartitionedWriter(deps.files, writerLayout(plan, run.id), deps.flushRows), plan.features, watch, online, origin);
+    builder = new SnapshotBuilder(new PartitionedWriter(deps.files, writerLayout(plan, run.id), deps.flushRows), plan.features, watch, online, rowOrigin(plan));
 
     if (plan.hasFfill) {
       // ffill needs each entity's rows in event-time order across the whole run: hold them, sort once.
@@ -185,7 +184,7 @@ function fitInMemory(plan: RunPlan, batch: RowBatch, watch: Stopwatch): { states
     collector.add(batch);
     const selection = fitSelection(plan, collector);
     const ordered = orderByEntity(selection.keep ? takeRows(batch, selection.keep) : batch);
-    const states = fitFeatures(ordered.batch, plan.features, ordered.rows);
+    const states = fitFeatures(ordered.batch, plan.features, ordered.rows, rowOrigin(plan));
     return { states, fitted: { ...selection.range, features: states } };
   });
 }
@@ -199,10 +198,15 @@ function fitColumns(plan: RunPlan, collector: FitCollector, watch: Stopwatch): {
       const column = keep ? takeColumn(joined, keep) : joined;
       const features = plan.features.filter((f) => inputOf(f) === name);
       const only: RowBatch = { length: range.rows, keys: [], eventTs: new Float64Array(0), createdTs: null, inputs: new Map([[name, column]]) };
-      Object.assign(states, fitFeatures(only, features, noRowContext()));
+      Object.assign(states, fitFeatures(only, features, noRowContext(), rowOrigin(plan)));
     }
     return { states, fitted: { ...range, features: states } };
   });
+}
+
+/** What names a row in a transform error: the view's source and join keys. */
+function rowOrigin(plan: RunPlan): RowOrigin {
+  return { source: plan.version.definition.source.name, keyNames: plan.layout.keyColumns };
 }
 
 function fitSelection(plan: RunPlan, collector: FitCollector): { keep: Int32Array | null; range: { rows: number; from: number | null; to: number | null } } {

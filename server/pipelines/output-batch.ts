@@ -38,12 +38,17 @@ function contextFor(feature: FeatureInput, rows: RowContext, carry: Record<strin
 }
 
 /** Fits every feature's chain on the fit rows; returns one list of step states per feature. */
-export function fitFeatures(batch: RowBatch, features: FeatureInput[], rows: RowContext): Record<string, unknown[]> {
+export function fitFeatures(batch: RowBatch, features: FeatureInput[], rows: RowContext, origin?: RowOrigin): Record<string, unknown[]> {
   const states: Record<string, unknown[]> = {};
   // Fitting must not move the run's real carry: it gets a scratch one.
   const scratch: Record<string, Map<string, number | string>> = {};
   for (const f of features) {
-    states[f.name] = fitStates(f.name, f.type, f.transforms.map(stepSpec), batch.inputs.get(inputOf(f))!, contextFor(f, rows, scratch));
+    try {
+      states[f.name] = fitStates(f.name, f.type, f.transforms.map(stepSpec), batch.inputs.get(inputOf(f))!, contextFor(f, rows, scratch));
+    } catch (e) {
+      if (e instanceof TransformRowError && origin) throw rowError(e, batch, inputOf(f), origin);
+      throw e;
+    }
   }
   return states;
 }
@@ -80,11 +85,17 @@ export interface RowOrigin {
   keyNames: string[];
 }
 
-/** A transform error naming the source, the column and the row (its join keys and event time). */
+/**
+ * A transform error naming the source, the column and the row (its join keys and event time). A fit
+ * from collected columns has no keys or times to name: the error says it was a fit row.
+ */
 function rowError(e: TransformRowError, batch: RowBatch, column: string, origin: RowOrigin): TesseraError {
-  const keys = origin.keyNames.map((name, k) => `${name}=${JSON.stringify(valueAt(batch.keys[k], e.row))}`).join(', ');
-  const at = formatTimestamp(batch.eventTs[e.row]);
-  return new TesseraError('transform_error', `source '${origin.source}', column '${column}', the row with ${keys} at ${at}: feature '${e.feature}': ${e.reason}`, [], { cause: e });
+  let row = 'a row of the fit';
+  if (batch.keys.length === origin.keyNames.length && batch.eventTs.length > e.row) {
+    const keys = origin.keyNames.map((name, k) => `${name}=${JSON.stringify(valueAt(batch.keys[k], e.row))}`).join(', ');
+    row = `the row with ${keys} at ${formatTimestamp(batch.eventTs[e.row])}`;
+  }
+  return new TesseraError('transform_error', `source '${origin.source}', column '${column}', ${row}: feature '${e.feature}': ${e.reason}`, [], { cause: e });
 }
 
 export function takeOutput(batch: OutputBatch, indices: Int32Array): OutputBatch {

@@ -7,9 +7,9 @@ import { inputOf, transformBatch } from '../pipelines/output-batch.js';
 import type { RowBatch } from '../pipelines/row-batch.js';
 import type { RunStore } from '../pipelines/run-store.js';
 import type { Catalog } from '../registry/catalog.js';
-import { TransformRowError } from '../transforms/state.js';
 import { joinKeysOf } from '../registry/view-definition.js';
 import { toBool, toFloat64, toInt64, toStringValue } from '../sources/coerce.js';
+import { TransformRowError } from '../transforms/state.js';
 
 export interface TransformRequest {
   rows: Record<string, unknown>[];

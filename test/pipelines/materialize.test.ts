@@ -201,6 +201,25 @@ test('a transform that fails on real data fails the run, names the source, colum
   } finally {
     await s.close();
   }
+  // Failing while fitting (log1p feeds the standard scaler's fit): the fit has no keys to name.
+  b.featureViews![0].features = [{ name: 'rate', type: 'float64', transforms: [{ scale: { method: 'log1p' } }, { scale: { method: 'standard' } }] }];
+  const fitting = await pipelineServer({ 'data/stats.csv': rows }, b);
+  try {
+    const run = await fitting.materialize('stats_view');
+    assert.equal(run.reason, 'transform_error');
+    assert.equal(run.error, "source 'stats', column 'rate', a row of the fit: feature 'rate': log1p needs values greater than -1, but found -3");
+  } finally {
+    await fitting.close();
+  }
+  // With ffill, the fit holds whole rows in entity order, and names the row.
+  b.featureViews![0].features = [{ name: 'rate', type: 'float64', transforms: [{ impute: { strategy: 'ffill' } }, { scale: { method: 'log1p' } }, { scale: { method: 'standard' } }] }];
+  const ffill = await pipelineServer({ 'data/stats.csv': rows }, b);
+  try {
+    const run = await ffill.materialize('stats_view');
+    assert.equal(run.error, "source 'stats', column 'rate', the row with driver_id=1 at 2026-11-01T00:00:00.000Z: feature 'rate': log1p needs values greater than -1, but found -3");
+  } finally {
+    await ffill.close();
+  }
 });
 
 test('a view never runs twice at once: a second request is a 409', async () => {
