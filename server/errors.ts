@@ -63,3 +63,18 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * A caller's value as error messages show it: its JSON, cut to 80 characters. A value too deep to
+ * print (the stack runs out) is named by its kind, so describing bad input never fails itself.
+ */
+export function describeValue(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return Array.isArray(value) ? 'an array' : value !== null && typeof value === 'object' ? 'an object' : String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

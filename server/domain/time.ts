@@ -86,7 +86,9 @@ function parseIntegerString(s: string): number | null {
   let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
   if (i === n) return null;
   for (; i < n; i++) if (!isDigit(s.charCodeAt(i))) return null;
-  return Number(s);
+  // Beyond what a Date (and every store) can hold is no instant at all.
+  const ms = Number(s);
+  return Math.abs(ms) <= MAX_MS ? ms : null;
 }
 
 function isDigit(c: number): boolean {

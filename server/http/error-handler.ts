@@ -20,12 +20,21 @@ const BODY_ERRORS: Record<string, (e: BodyReaderError) => TesseraError> = {
   'charset.unsupported': (e) => new TesseraError('unsupported_media_type', e.message, [{ path: '(header) content-type', message: e.message }]),
 };
 
-/** The TesseraError an error stands for: itself, a mapped body-reader error, or null for a bug. */
+/**
+ * The TesseraError an error stands for: itself, a mapped body-reader error, any other error express
+ * raises with a 4xx status (a malformed `%` escape in a path parameter, a body that does not
+ * decompress), or null for a bug.
+ */
 export function knownError(err: unknown): TesseraError | null {
   if (err instanceof TesseraError) return err;
-  const bodyError = err as BodyReaderError;
-  const mapped = bodyError?.type ? BODY_ERRORS[bodyError.type] : undefined;
-  return mapped ? mapped(bodyError) : null;
+  const e = err as BodyReaderError | undefined;
+  const mapped = e?.type ? BODY_ERRORS[e.type] : undefined;
+  if (mapped) return mapped(e!);
+  const status = e?.status;
+  if (typeof status !== 'number' || status < 400 || status > 499) return null;
+  if (e instanceof URIError) return new TesseraError('validation', `the URL cannot be decoded: ${e.message}`, [{ path: '(url)', message: e.message }]);
+  const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation';
+  return new TesseraError(code, `the request body cannot be read: ${e!.message}`, [{ path: '(body)', message: e!.message }]);
 }
 
 /** Every other error is a bug: answered as a 500 whose detail says it was logged. */

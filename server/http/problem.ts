@@ -43,7 +43,8 @@ export function sendProblem(res: Response, problem: Problem): void {
 }
 
 export function isErrorCode(code: string): code is ErrorCode {
-  return code in PROBLEMS;
+  // Own keys only: `constructor` or `__proto__` are no problem types.
+  return Object.hasOwn(PROBLEMS, code);
 }
 
 export { TesseraError };

@@ -6,6 +6,8 @@ import type { DuckDbOptions } from './duckdb-options.js';
 import { Scratch, removeStaleScratch } from './scratch.js';
 
 const DAY_MS = 86_400_000;
+/** DuckDB's words for errors after which its instance answers nothing else. */
+const INVALIDATES = /INTERNAL Error|FATAL Error|database has been invalidated/;
 
 /**
  * The process's one DuckDB instance, created on first use (a process that never serves a historical
@@ -29,11 +31,29 @@ export class DuckDbEngine {
     try {
       signal?.throwIfAborted();
       return await work(connection);
+    } catch (e) {
+      // After an internal error DuckDB refuses every later query ("database has been invalidated"):
+      // the next retrieval starts a fresh instance instead of failing until a restart.
+      if (INVALIDATES.test(e instanceof Error ? e.message : String(e))) this.discard(instance);
+      throw e;
     } finally {
       signal?.removeEventListener('abort', interrupt);
       this.active.delete(connection);
       connection.closeSync();
     }
+  }
+
+  private discard(instance: DuckDBInstance): void {
+    const current = this.instance;
+    this.instance = null;
+    void current?.then((live) => {
+      if (live !== instance) return;
+      try {
+        live.closeSync();
+      } catch {
+        // already unusable: nothing more to release
+      }
+    });
   }
 
   /** A private scratch folder for one retrieval. */

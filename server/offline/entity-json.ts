@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { arrowFromColumn } from '../columns/arrow-convert.js';
 import { parseTimestamp } from '../domain/time.js';
-import { type FieldError, validationError } from '../errors.js';
+import { describeValue, type FieldError, validationError } from '../errors.js';
 import { ENTITY_TIMESTAMP, entityPath } from './entity-input.js';
 
 const MAX_ERRORS = 20;
@@ -61,7 +61,7 @@ function timestamps(values: unknown[], errors: FieldError[]): arrow.Data | null 
 
 export function describeBadTimestamp(v: unknown): string {
   if (v === null || v === undefined || v === '') return 'missing: every entity row needs a timestamp';
-  return `${JSON.stringify(v)} is not a timestamp: use RFC 3339 (e.g. 2026-11-29T10:00:00Z, or with an offset) or epoch milliseconds`;
+  return `${describeValue(v)} is not a timestamp: use RFC 3339 (e.g. 2026-11-29T10:00:00Z, or with an offset) or epoch milliseconds`;
 }
 
 type Kind = 'number' | 'string' | 'boolean';

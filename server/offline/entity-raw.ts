@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import * as arrow from 'apache-arrow';
@@ -9,6 +10,9 @@ import { entityTableFromColumns } from './entity-json.js';
 import { toParquet } from './parquet-file.js';
 import type { Scratch } from './scratch.js';
 import { ident, literal } from './sql.js';
+
+/** Control characters in a column name cut DuckDB's SQL short (NUL) or hide the name. */
+const CONTROL = /[\u0000-\u001f]/;
 
 /**
  * Turns any entity input into one Parquet file DuckDB reads, without interpreting the values yet
@@ -44,6 +48,8 @@ export async function rawEntityFile(input: EntityInput, scratch: Scratch, connec
   }
   let csv: string;
   if (input.kind === 'bytes') {
+    // DuckDB's CSV reader fails inside (and takes its instance down) on bytes that are not UTF-8.
+    if (!isUtf8(input.bytes)) throw validationError('the CSV upload is not UTF-8 text', [{ path: '(body)', message: 'not valid UTF-8' }]);
     csv = scratch.file('upload.csv');
     await fs.promises.writeFile(csv, input.bytes);
   } else csv = input.path;
@@ -116,6 +122,7 @@ async function csvHeader(csv: string): Promise<string[]> {
   const seen = new Set<string>();
   (names ?? []).forEach((n, i) => {
     if (n === '' && names.length > 1) errors.push({ path: `(body) header[${i}]`, message: 'a column without a name' });
+    else if (CONTROL.test(n)) errors.push({ path: `(body) header[${i}]`, message: 'a column name with a control character' });
     else if (seen.has(n)) errors.push({ path: `(body) header[${i}]`, message: `'${n}' names two columns` });
     seen.add(n);
   });

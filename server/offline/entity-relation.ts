@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { KeyType } from '../domain/value-type.js';
-import { type FieldError, validationError } from '../errors.js';
+import { describeValue, type FieldError, validationError } from '../errors.js';
 import { inputError, queryRows } from './duckdb-query.js';
 import { ENTITY_TIMESTAMP, entityPath } from './entity-input.js';
 import { describeBadTimestamp } from './entity-json.js';
@@ -53,7 +53,11 @@ export async function entityRelation(connection: DuckDBConnection, file: string,
     throw inputError(e, 'the entity rows cannot be read', scratch.dir);
   }
   const errors: FieldError[] = [];
-  for (const c of columns) if (RESERVED.test(c.name)) errors.push({ path: entityPath(c.name), message: `'${c.name}' is a reserved column name; rename the column` });
+  for (const c of columns) {
+    if (RESERVED.test(c.name)) errors.push({ path: entityPath(c.name), message: `'${c.name}' is a reserved column name; rename the column` });
+    // A NUL would cut the SQL naming the column short; other control characters hide what it is.
+    else if (/[\u0000-\u001f]/.test(c.name)) errors.push({ path: entityPath(c.name), message: 'a column name may not hold control characters' });
+  }
   const byName = new Map(columns.map((c) => [c.name, c]));
   const ts = byName.get(ENTITY_TIMESTAMP);
   if (!ts) errors.push({ path: entityPath(ENTITY_TIMESTAMP), message: `the entity timestamp column '${ENTITY_TIMESTAMP}' is missing` });
@@ -80,7 +84,7 @@ export async function entityRelation(connection: DuckDBConnection, file: string,
   if (summary.bad_ts !== null) bad.push({ column: ts!, row: summary.bad_ts as bigint, message: (raw) => describeBadTimestamp(raw) });
   keys.forEach((k, i) => {
     const row = summary[`bad_${i}`];
-    if (row !== null) bad.push({ column: byName.get(k.name)!, row: row as bigint, message: (raw) => `${JSON.stringify(raw)} is not ${k.type === 'int64' ? 'an integer (int64) join key' : 'a string join key'}` });
+    if (row !== null) bad.push({ column: byName.get(k.name)!, row: row as bigint, message: (raw) => `${describeValue(raw)} is not ${k.type === 'int64' ? 'an integer (int64) join key' : 'a string join key'}` });
   });
   if (bad.length) {
     for (const b of bad) {

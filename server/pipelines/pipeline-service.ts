@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
-import { notFound, validationError } from '../errors.js';
+import { formatTimestamp } from '../domain/time.js';
+import { conflict, notFound, validationError } from '../errors.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
 import type { CatalogStore } from '../registry/registry.js';
 import type { RunRecord, RunStore, RunTrigger } from './run-store.js';
@@ -39,7 +40,10 @@ export class PipelineService {
     let end = request.end ?? null;
     if (start !== null && end === null) end = this.deps.clock.now();
     if (start !== null && end !== null && start >= end) throw validationError('start must be before end', [{ path: 'start', message: 'must be before end' }]);
-    const run = await this.deps.runs.enqueue({ featureView: viewName, version, trigger: request.trigger, start, end, maxAttempts: this.deps.maxAttempts }, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    // A window ending after now would move the watermark past rows not written yet: they would never be read.
+    if (end !== null && end > now) throw validationError('end is in the future', [{ path: 'end', message: `must not be later than now (${formatTimestamp(now)})` }]);
+    const run = await this.deps.runs.enqueue({ featureView: viewName, version, trigger: request.trigger, start, end, maxAttempts: this.deps.maxAttempts }, now);
     this.deps.wake?.();
     return run;
   }
@@ -63,6 +67,11 @@ export class PipelineService {
   async refit(viewName: string): Promise<{ version: number; run: RunRecord | null }> {
     const view = (await this.deps.catalog.get()).featureViews.get(viewName);
     if (!view) throw notFound('feature view', viewName, 'name');
+    // A refit while a run is active would make a version that no run fits: refuse it, as materialize does.
+    for (const status of ['running', 'queued'] as const) {
+      const [active] = await this.deps.runs.list({ featureView: viewName, status, limit: 1 });
+      if (active) throw conflict(`feature view '${viewName}' has run ${active.id} ${status}; refit once it has finished`, [{ path: 'name', message: `run ${active.id} is ${status}` }]);
+    }
     const version = await this.deps.catalogStore.addRefitVersion(viewName);
     await this.deps.catalog.refresh();
     let run: RunRecord | null = null;

@@ -85,9 +85,9 @@ export class SqliteCatalogStore implements CatalogStore {
       .transaction(() => {
         const catalog = this.readCatalog();
         const exists = { entity: catalog.entities, source: catalog.sources, featureView: catalog.featureViews, featureService: catalog.featureServices }[kind].has(name);
-        if (!exists) throw notFound(KIND_LABEL[kind], name);
+        if (!exists) throw notFound(KIND_LABEL[kind], name, 'name');
         const users = referencesTo(catalog, kind, name);
-        if (users.length > 0) throw conflict(`${KIND_LABEL[kind]} '${name}' is used by ${users.join(', ')}; delete or change those first`);
+        if (users.length > 0) throw conflict(`${KIND_LABEL[kind]} '${name}' is used by ${users.join(', ')}; delete or change those first`, [{ path: 'name', message: `used by ${users.join(', ')}` }]);
         this.db.prepare(`DELETE FROM ${TABLE[kind]} WHERE name = ?`).run(name);
         this.bumpRevision();
       })

@@ -1,5 +1,5 @@
 import type { KeyType } from '../domain/value-type.js';
-import { type FieldError, TesseraError, validationError } from '../errors.js';
+import { describeValue, type FieldError, TesseraError, validationError } from '../errors.js';
 import type { KeyValue } from '../online/online-store.js';
 
 /** Feast's get-online-features request, as sent on the wire. */
@@ -70,7 +70,7 @@ export function keyColumn(request: ParsedOnlineRequest, key: { name: string; typ
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const ok = key.type === 'int64' ? typeof v === 'number' && Number.isSafeInteger(v) : typeof v === 'string';
-    if (!ok) throw invalid(`entities.${key.name}[${i}]`, `expected ${key.type === 'int64' ? 'an integer' : 'a string'}, got ${JSON.stringify(v)}`);
+    if (!ok) throw invalid(`entities.${key.name}[${i}]`, `expected ${key.type === 'int64' ? 'an integer' : 'a string'}, got ${describeValue(v)}`);
   }
   return values as KeyValue[];
 }

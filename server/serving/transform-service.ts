@@ -1,7 +1,7 @@
 import { type Column, numericColumnFrom, stringColumnFrom, valueAt } from '../columns/column.js';
 import type { FeatureInput } from '../domain/feature-view.js';
 import type { FeatureType } from '../domain/value-type.js';
-import { type FieldError, TesseraError, conflict, notFound, validationError } from '../errors.js';
+import { conflict, describeValue, type FieldError, notFound, TesseraError, validationError } from '../errors.js';
 import { orderByEntity } from '../pipelines/entity-order.js';
 import { inputOf, transformBatch } from '../pipelines/output-batch.js';
 import type { RowBatch } from '../pipelines/row-batch.js';
@@ -53,7 +53,7 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
     if (inputs.has(name)) continue;
     const values = rows.map((row, i) => {
       const v = COERCE[f.type](row[name]);
-      if (v === undefined) errors.push({ path: `rows[${i}].${name}`, message: `${JSON.stringify(row[name])} is not a ${f.type}` });
+      if (v === undefined) errors.push({ path: `rows[${i}].${name}`, message: `${describeValue(row[name])} is not a ${f.type}` });
       return v ?? null;
     });
     inputs.set(name, f.type === 'string' ? stringColumnFrom(values as (string | null)[]) : numericColumnFrom(values as (number | boolean | null)[]));

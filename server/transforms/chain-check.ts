@@ -1,5 +1,6 @@
 import type { TransformStepSpec } from '../domain/transform-spec.js';
 import type { FeatureType } from '../domain/value-type.js';
+import { describeValue } from '../errors.js';
 
 /**
  * Static type rules of a transform chain, checked when definitions are applied so that a chain never
@@ -93,5 +94,5 @@ function constantProblem(value: number | string | boolean, type: FeatureType, at
     : typeof value === 'boolean';
   if (fits) return null;
   const expected = type === 'float64' ? 'a number' : type === 'int64' ? 'an integer' : type === 'string' ? 'a string' : 'true or false';
-  return `impute constant value ${JSON.stringify(value)} must be ${expected}, because ${atThisStep}`;
+  return `impute constant value ${describeValue(value)} must be ${expected}, because ${atThisStep}`;
 }

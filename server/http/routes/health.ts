@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { errorMessage } from '../../errors.js';
-import { PROBLEMS, isErrorCode } from '../problem.js';
+import { errorMessage, notFound } from '../../errors.js';
+import { PROBLEMS, isErrorCode, problemFor, sendProblem } from '../problem.js';
 
 /** A named probe: resolves when the store answers. */
 export type HealthCheck = () => Promise<void>;
@@ -26,7 +26,7 @@ export function healthRoutes(checks: Record<string, HealthCheck>, info: () => Re
   });
   router.get('/problems/:code', (req, res) => {
     const code = req.params.code;
-    if (!isErrorCode(code)) return void res.status(404).type('text/plain').send('unknown problem type\n');
+    if (!isErrorCode(code)) return sendProblem(res, problemFor(notFound('problem type', code, '(url)'), req.originalUrl));
     res.type('text/plain').send(`${PROBLEMS[code].title} (HTTP ${PROBLEMS[code].status}): see the detail and errors[] of the problem document.\n`);
   });
   return router;

@@ -85,8 +85,9 @@ export function pipelineRoutes(deps: { pipelines: PipelineService; runs: RunStor
     res.json({ runs: runs.map(presentRun) });
   });
   router.get('/api/v1/runs/:id', async (req, res) => {
-    const id = Number(req.params.id);
-    const run = Number.isInteger(id) && id > 0 ? await deps.runs.get(id) : null;
+    // Decimal digits only: `1e0` or `0x1` are not the id of run 1.
+    const id = /^[1-9]\d{0,14}$/.test(req.params.id) ? Number(req.params.id) : 0;
+    const run = id > 0 ? await deps.runs.get(id) : null;
     if (!run) throw notFound('run', req.params.id, 'id');
     res.json(presentRun(run));
   });

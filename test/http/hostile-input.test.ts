@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, test } from 'node:test';
+import type { BundleInput } from '../../server/domain/bundle.js';
+import { pipelineServer } from '../support/pipeline-fixture.js';
+import { getJson, postJson } from '../support/services.js';
+
+// Inputs found by fuzzing the server: each once answered a 500, or worse, left the server broken.
+// The test clock is 2026-11-29T12:00:00Z.
+const CSV = 'driver_id,ts,rate\n1,2026-11-01T10:00:00Z,0.5\n2,2026-11-02T10:00:00Z,0.7\n';
+const bundle: BundleInput = {
+  entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
+  sources: [{ name: 'src', type: 'csv', path: 'data/d.csv', timestampField: 'ts' }],
+  featureViews: [{ name: 'drv', entities: ['driver'], source: 'src', features: [{ name: 'rate', type: 'float64' }] }],
+};
+const HUGE = '99999999999999999999';
+
+let s: Awaited<ReturnType<typeof pipelineServer>>;
+before(async () => {
+  s = await pipelineServer({ 'data/d.csv': CSV }, bundle);
+  assert.equal((await s.materialize('drv')).status, 'succeeded');
+});
+after(() => s.close());
+
+function assertProblem(res: { status: number; type: string; body: { errors: { path: string }[] } }, status: number, path: string): void {
+  assert.equal(res.status, status, JSON.stringify(res.body));
+  assert.match(res.type, /^application\/problem\+json/);
+  assert.ok(res.body.errors.some((e) => e.path === path), JSON.stringify(res.body));
+}
+
+/** A raw request: bytes as given, any method and headers. */
+function send(method: string, path: string, body: Buffer | string, headers: Record<string, string>): Promise<{ status: number; type: string; body: { errors: { path: string }[] } }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(path, s.url), { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('timestamps beyond what a Date holds are not timestamps: 400, and nothing is stored', async () => {
+  const runsBefore = (await getJson(`${s.url}/api/v1/runs`)).body.runs.length;
+  assertProblem(await postJson(`${s.url}/api/v1/feature-views/drv/materialize?wait=true`, { start: '2026-11-20', end: HUGE }), 400, 'end');
+  assertProblem(await postJson(`${s.url}/api/v1/feature-views/drv/materialize?wait=true`, { start: `-${HUGE}` }), 400, 'start');
+  assertProblem(await postJson(`${s.url}/get-historical-features`, { features: ['drv:rate'], entities: { driver_id: [1], event_timestamp: [HUGE] } }), 400, 'entities.event_timestamp[0]');
+  const logged = await postJson(`${s.url}/api/v1/prediction-logs`, { model: 'm', predictions: [{ entity: { driver_id: 1 }, features: {}, prediction: 1, predictedAt: HUGE }] });
+  assertProblem(logged, 400, 'predictions[0].predictedAt');
+  assert.equal((await getJson(`${s.url}/api/v1/runs`)).body.runs.length, runsBefore);
+  assert.equal((await getJson(`${s.url}/api/v1/runs`)).status, 200);
+  assert.equal((await getJson(`${s.url}/api/v1/prediction-logs?model=m`)).status, 200);
+});
+
+test('a window ending in the future is refused: the watermark would pass rows not yet written', async () => {
+  assertProblem(await postJson(`${s.url}/api/v1/feature-views/drv/materialize`, { start: '2026-11-20T00:00:00Z', end: '2026-11-30T00:00:00Z' }), 400, 'end');
+  const now = await postJson(`${s.url}/api/v1/feature-views/drv/materialize?wait=true`, { start: '2026-11-20T00:00:00Z', end: '2026-11-29T12:00:00Z' });
+  assert.equal(now.status, 200, JSON.stringify(now.body));
+});
+
+test('a CSV upload that is not UTF-8 is a 400, and retrieval keeps working afterwards', async () => {
+  const bad = Buffer.concat([Buffer.from('driver_id,event_timestamp,lab\n1,2026-11-22,'), Buffer.from([0xfe]), Buffer.from('\n')]);
+  assertProblem(await send('POST', '/get-historical-features?features=drv:rate', bad, { 'content-type': 'text/csv' }), 400, '(body)');
+  const ok = await postJson(`${s.url}/get-historical-features`, { features: ['drv:rate'], entities: { driver_id: [1], event_timestamp: ['2026-11-22T00:00:00Z'] } });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.deepEqual(ok.body.rate, [0.5]);
+});
+
+test('entity column names with control characters are a 400 naming the column', async () => {
+  const res = await postJson(`${s.url}/get-historical-features`, { features: ['drv:rate'], entities: { driver_id: [1], event_timestamp: ['2026-11-22T00:00:00Z'], 'a\u0000b': [1] } });
+  assertProblem(res, 400, 'entities.a\u0000b');
+  const csv = await send('POST', '/get-historical-features?features=drv:rate', 'driver_id,event_timestamp,a\u0000b\n1,2026-11-22,1\n', { 'content-type': 'text/csv' });
+  assertProblem(csv, 400, '(body) header[2]');
+});
+
+test('malformed escapes in the URL and bodies that do not decompress are 400s', async () => {
+  assertProblem(await getJson(`${s.url}/api/v1/entities/%ZZ`), 400, '(url)');
+  assertProblem(await getJson(`${s.url}/api/v1/runs/%ZZ`), 400, '(url)');
+  assertProblem(await send('POST', '/api/v1/apply', 'not gzip', { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 400, '(body)');
+  assertProblem(await send('POST', '/get-online-features', 'not deflate', { 'content-type': 'application/json', 'content-encoding': 'deflate' }), 400, '(body)');
+});
+
+test('values nested too deep to print still get a 400 naming the field', async () => {
+  const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+  const online = await send('POST', '/get-online-features', `{"features":["drv:rate"],"entities":{"driver_id":[${deep}]}}`, { 'content-type': 'application/json' });
+  assertProblem(online, 400, 'entities.driver_id[0]');
+  const transform = await send('POST', '/api/v1/feature-views/drv/transform', `{"rows":[{"driver_id":1,"rate":${deep}}]}`, { 'content-type': 'application/json' });
+  assertProblem(transform, 400, 'rows[0].rate');
+});
+
+test('run ids are decimal; unknown problem types and prototype names are 404 problems', async () => {
+  assertProblem(await getJson(`${s.url}/api/v1/runs/0x1`), 404, 'id');
+  assertProblem(await getJson(`${s.url}/api/v1/runs/1e0`), 404, 'id');
+  assert.equal((await getJson(`${s.url}/api/v1/runs/1`)).status, 200);
+  for (const code of ['nope', 'constructor', '__proto__', 'toString']) assertProblem(await getJson(`${s.url}/problems/${code}`), 404, '(url)');
+  assert.equal((await getJson(`${s.url}/problems/validation`)).status, 200);
+});
+
+test('deleting names the field: an unknown name, or one still used', async () => {
+  const missing = await send('DELETE', '/api/v1/entities/ghost', '', {});
+  assertProblem(missing, 404, 'name');
+  const used = await send('DELETE', '/api/v1/entities/driver', '', {});
+  assertProblem(used, 409, 'name');
+});
+
+test('refit while a run of the view is queued is a 409, and makes no version', async () => {
+  const queued = await s.pipelines.service.materialize('drv', { trigger: 'manual' });
+  const versions = (await getJson(`${s.url}/api/v1/feature-views/drv`)).body.versions.length;
+  assertProblem(await postJson(`${s.url}/api/v1/feature-views/drv/refit`, {}), 409, 'name');
+  assert.equal((await getJson(`${s.url}/api/v1/feature-views/drv`)).body.versions.length, versions);
+  await s.pipelines.service.waitFor(queued.id, { timeoutMs: 20_000 });
+});
