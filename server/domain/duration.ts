@@ -8,20 +8,23 @@ const DURATION_PATTERN = /^(?:\d+[smhdw])+$/;
  * Returns seconds, or null when the text is not a duration.
  */
 export function parseDuration(input: string | number): number | null {
-  if (typeof input === 'number') return Number.isInteger(input) && input >= 0 ? input : null;
+  if (typeof input === 'number') return Number.isInteger(input) && input >= 0 && input <= MAX_SECONDS ? input : null;
   const text = input.trim();
-  if (/^\d+$/.test(text)) return Number(text);
+  if (/^\d+$/.test(text)) return Number(text) <= MAX_SECONDS ? Number(text) : null;
   if (!DURATION_PATTERN.test(text)) return null;
   let total = 0;
   for (const m of text.matchAll(/(\d+)([smhdw])/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]];
-  return total;
+  return total <= MAX_SECONDS ? total : null;
 }
+
+/** The span of time a Date can hold (about 273,790 years): a longer duration means nothing. */
+const MAX_SECONDS = 8.64e12;
 
 /** Accepts `2d`, `1d12h`, `3600` or 3600; the parsed value is seconds (0 = no limit). */
 export const durationSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const seconds = parseDuration(v);
   if (seconds === null) {
-    ctx.addIssue({ code: 'custom', message: `'${v}' is not a duration: use <n><unit> runs (units s m h d w, e.g. "1d12h") or whole seconds` });
+    ctx.addIssue({ code: 'custom', message: `'${v}' is not a duration: use <n><unit> runs (units s m h d w, e.g. "1d12h") or whole seconds, at most 8.64e12 seconds` });
     return z.NEVER;
   }
   return seconds;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { descriptionSchema, nameSchema, tagsSchema } from './names.js';
 
-const columnName = z.string().min(1).max(200);
+const columnName = z.string().min(1).max(200).refine((c) => !c.includes('\u0000'), 'a column name cannot hold a NUL character');
 
 const common = {
   name: nameSchema,
@@ -10,13 +10,16 @@ const common = {
   /** Optional: breaks ties between rows with the same key and event time (greatest wins). */
   createdTimestampField: columnName.optional(),
   /** Renames applied to source columns as they are read: `{source_column: new_name}`. */
-  fieldMapping: z.record(columnName, columnName).optional(),
+  fieldMapping: z
+    .record(columnName, columnName)
+    .refine((m) => new Set(Object.values(m)).size === Object.values(m).length, 'two source columns renamed to one name: each new name must be different')
+    .optional(),
   description: descriptionSchema.optional(),
   tags: tagsSchema.optional(),
 };
 
 /** A path or glob of local files, relative to the definitions folder. */
-const filePath = z.string().min(1).max(4096);
+const filePath = z.string().min(1).max(4096).refine((p) => !p.includes('\u0000'), 'a path cannot hold a NUL character');
 
 export const sourceSchema = z.discriminatedUnion('type', [
   z.strictObject({

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
@@ -28,6 +29,8 @@ export function decodeBody(buffer: Buffer, type: string, options: BodyOptions = 
     const accepted = options.allowYaml ? 'application/json or application/yaml' : 'application/json';
     throw new TesseraError('unsupported_media_type', `Content-Type '${type || '(none)'}' is not accepted here; send ${accepted}`, [{ path: '(header) content-type', message: `expected ${accepted}` }]);
   }
+  // Invalid bytes would become U+FFFD silently, and a key or name would change without a word.
+  if (!isUtf8(buffer)) throw validationError('the request body is not UTF-8 text', [{ path: '(body)', message: 'not valid UTF-8' }]);
   const text = buffer.toString('utf8');
   try {
     return isYaml ? parseYaml(text) : JSON.parse(text);

@@ -26,3 +26,22 @@ export function formatOfPath(file: string): EntityFormat | null {
   if (ext === 'arrow' || ext === 'arrows' || ext === 'ipc' || ext === 'feather') return 'arrow';
   return null;
 }
+
+/**
+ * Problems with entity column names, each at `pathOf(index)`: an empty name, control characters (a
+ * NUL cuts DuckDB's SQL short), or two names DuckDB, whose identifiers ignore case, would take for one
+ * (it would rename the second, `DRIVER_ID_1`, without a word).
+ */
+export function columnNameErrors(names: readonly string[], pathOf: (index: number) => string): { path: string; message: string }[] {
+  const errors: { path: string; message: string }[] = [];
+  const seen = new Map<string, string>();
+  names.forEach((name, i) => {
+    if (name === '') errors.push({ path: pathOf(i), message: 'a column without a name' });
+    else if (/[\u0000-\u001f]/.test(name)) errors.push({ path: pathOf(i), message: 'a column name may not hold control characters' });
+    const folded = name.toLowerCase();
+    const other = seen.get(folded);
+    if (other !== undefined) errors.push({ path: pathOf(i), message: other === name ? `'${name}' names two columns` : `'${name}' and '${other}' differ only in case, and column names ignore case` });
+    else seen.set(folded, name);
+  });
+  return errors;
+}

@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { arrowFromColumn } from '../columns/arrow-convert.js';
 import { parseTimestamp } from '../domain/time.js';
 import { describeValue, type FieldError, validationError } from '../errors.js';
-import { ENTITY_TIMESTAMP, entityPath } from './entity-input.js';
+import { ENTITY_TIMESTAMP, columnNameErrors, entityPath } from './entity-input.js';
 
 const MAX_ERRORS = 20;
 
@@ -16,6 +16,7 @@ export function entityTableFromColumns(columns: Record<string, unknown[]>): arro
   const errors: FieldError[] = [];
   const names = Object.keys(columns);
   if (names.length === 0) throw validationError('the entity rows have no columns', [{ path: 'entities', message: `needs the join keys and '${ENTITY_TIMESTAMP}'` }]);
+  errors.push(...columnNameErrors(names, (i) => entityPath(names[i])));
   const lengths = names.map((n) => (Array.isArray(columns[n]) ? columns[n].length : -1));
   names.forEach((n, i) => {
     if (lengths[i] < 0) errors.push({ path: entityPath(n), message: 'must be an array of values, one per entity row' });

@@ -5,14 +5,11 @@ import * as arrow from 'apache-arrow';
 import Papa from 'papaparse';
 import { type FieldError, errorMessage, validationError } from '../errors.js';
 import { execute, inputError, queryRows } from './duckdb-query.js';
-import { ENTITY_TIMESTAMP, type EntityFormat, type EntityInput } from './entity-input.js';
+import { ENTITY_TIMESTAMP, type EntityFormat, type EntityInput, columnNameErrors } from './entity-input.js';
 import { entityTableFromColumns } from './entity-json.js';
 import { toParquet } from './parquet-file.js';
 import type { Scratch } from './scratch.js';
 import { ident, literal } from './sql.js';
-
-/** Control characters in a column name cut DuckDB's SQL short (NUL) or hide the name. */
-const CONTROL = /[\u0000-\u001f]/;
 
 /**
  * Turns any entity input into one Parquet file DuckDB reads, without interpreting the values yet
@@ -71,6 +68,8 @@ function readArrow(bytes: Uint8Array): arrow.Table {
     throw validationError(`the upload is not an Arrow IPC stream or file: ${errorMessage(e)}`, [{ path: '(body)', message: 'not Arrow IPC' }]);
   }
   if (table.schema.fields.length === 0) throw validationError('the Arrow upload has no columns', [{ path: '(body)', message: 'no columns' }]);
+  const errors = columnNameErrors(table.schema.fields.map((f) => f.name), (i) => `(body) schema.fields[${i}]`);
+  if (errors.length) throw validationError(`the Arrow upload's column names are not usable: ${errors.map((e) => e.message).join('; ')}`, errors);
   return table;
 }
 
@@ -119,13 +118,7 @@ async function csvHeader(csv: string): Promise<string[]> {
   const [names] = Papa.parse<string[]>(head, { preview: 1, delimiter: ',', quoteChar: '"' }).data;
   const errors: FieldError[] = [];
   if (!names || names.length === 0 || (names.length === 1 && names[0] === '')) errors.push({ path: '(body)', message: 'the CSV upload has no header row' });
-  const seen = new Set<string>();
-  (names ?? []).forEach((n, i) => {
-    if (n === '' && names.length > 1) errors.push({ path: `(body) header[${i}]`, message: 'a column without a name' });
-    else if (CONTROL.test(n)) errors.push({ path: `(body) header[${i}]`, message: 'a column name with a control character' });
-    else if (seen.has(n)) errors.push({ path: `(body) header[${i}]`, message: `'${n}' names two columns` });
-    seen.add(n);
-  });
+  if (errors.length === 0) errors.push(...columnNameErrors(names, (i) => `(body) header[${i}]`));
   if (errors.length) throw validationError(`the CSV header is not usable: ${errors.map((e) => e.message).join('; ')}`, errors);
   return names;
 }

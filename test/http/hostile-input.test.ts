@@ -111,3 +111,28 @@ test('refit while a run of the view is queued is a 409, and makes no version', a
   assert.equal((await getJson(`${s.url}/api/v1/feature-views/drv`)).body.versions.length, versions);
   await s.pipelines.service.waitFor(queued.id, { timeoutMs: 20_000 });
 });
+
+test('entity column names that are empty or differ only in case are refused, not renamed', async () => {
+  const entities = { driver_id: [1], event_timestamp: ['2026-11-22T00:00:00Z'] };
+  assertProblem(await postJson(`${s.url}/get-historical-features`, { features: ['drv:rate'], entities: { ...entities, DRIVER_ID: [2] } }), 400, 'entities.DRIVER_ID');
+  assertProblem(await postJson(`${s.url}/get-historical-features`, { features: ['drv:rate'], entities: { ...entities, '': [2] } }), 400, 'entities.');
+  const csv = await send('POST', '/get-historical-features?features=drv:rate', 'driver_id,event_timestamp,Driver_Id\n1,2026-11-22,1\n', { 'content-type': 'text/csv' });
+  assertProblem(csv, 400, '(body) header[2]');
+});
+
+test('a JSON body that is not UTF-8 is a 400, not silently repaired', async () => {
+  const body = Buffer.concat([Buffer.from('{"features":["drv:rate"],"entities":{"driver_id":[1],"x":["'), Buffer.from([0xff]), Buffer.from('"]}}')]);
+  assertProblem(await send('POST', '/get-online-features', body, { 'content-type': 'application/json' }), 400, '(body)');
+  assertProblem(await send('POST', '/api/v1/prediction-logs', body, { 'content-type': 'application/json' }), 400, '(body)');
+});
+
+test('definitions: a ttl beyond any date, two columns mapped onto one, a NUL in a path are 400s', async () => {
+  const view = bundle.featureViews![0];
+  const source = { name: 'src', type: 'csv' as const, path: 'data/d.csv', timestampField: 'ts' };
+  const cases: [BundleInput, string][] = [
+    [{ ...bundle, featureViews: [{ ...view, ttl: '99999999999999999999d' }] }, 'featureViews[0].ttl'],
+    [{ ...bundle, sources: [{ ...source, fieldMapping: { a: 'rate', b: 'rate' } }] }, 'sources[0].fieldMapping'],
+    [{ ...bundle, sources: [{ ...source, path: 'data/d\u0000.csv' }] }, 'sources[0].path'],
+  ];
+  for (const [b, path] of cases) assertProblem(await postJson(`${s.url}/api/v1/apply?dry_run=true`, b), 400, path);
+});
