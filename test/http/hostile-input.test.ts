@@ -93,6 +93,8 @@ test('run ids are decimal; unknown problem types and prototype names are 404 pro
   assertProblem(await getJson(`${s.url}/api/v1/runs/0x1`), 404, 'id');
   assertProblem(await getJson(`${s.url}/api/v1/runs/1e0`), 404, 'id');
   assert.equal((await getJson(`${s.url}/api/v1/runs/1`)).status, 200);
+  assertProblem(await getJson(`${s.url}/api/v1/runs?limit=0x10`), 400, '(query) limit');
+  assert.equal((await getJson(`${s.url}/api/v1/runs?limit=10`)).status, 200);
   for (const code of ['nope', 'constructor', '__proto__', 'toString']) assertProblem(await getJson(`${s.url}/problems/${code}`), 404, '(url)');
   assert.equal((await getJson(`${s.url}/problems/validation`)).status, 200);
 });

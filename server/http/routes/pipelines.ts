@@ -6,7 +6,7 @@ import { notFound } from '../../errors.js';
 import type { PipelineService } from '../../pipelines/pipeline-service.js';
 import type { RunRecord, RunStore, SnapshotRecord } from '../../pipelines/run-store.js';
 import { parsedBody } from '../body.js';
-import { parseInput } from '../validate.js';
+import { parseInput, queryInt } from '../validate.js';
 import { parseBool } from './apply.js';
 
 const iso = (ms: number | null) => (ms === null ? null : formatTimestamp(ms));
@@ -61,8 +61,8 @@ const materializeBody = z.strictObject({
 const runsQuery = z.object({
   featureView: z.string().optional(),
   status: z.enum(['queued', 'running', 'succeeded', 'failed']).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.coerce.number().int().positive().optional(),
+  limit: queryInt(1, 1000).default(100),
+  before: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
 });
 
 /** Materialize, refit, and the run history. */

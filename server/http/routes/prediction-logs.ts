@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { predictionBatchSchema } from '../../prediction-logs/prediction-log.js';
 import type { PredictionLogStore } from '../../prediction-logs/prediction-log-store.js';
 import { parsedBody } from '../body.js';
-import { parseInput } from '../validate.js';
+import { parseInput, queryInt } from '../validate.js';
 
 const readQuery = z.object({
   model: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,127}$/, 'a model name'),
   status: z.enum(['ok', 'failed']).optional(),
-  limit: z.coerce.number().int().min(1).max(100_000).default(1000),
+  limit: queryInt(1, 100_000).default(1000),
 });
 
 /** `POST /api/v1/prediction-logs` appends a batch; `GET /api/v1/prediction-logs?model=` reads a model's log. */
