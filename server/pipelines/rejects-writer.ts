@@ -27,7 +27,7 @@ export class RejectsWriter {
     let text = '';
     for (const r of rejects) {
       this.byReason[r.reason] = (this.byReason[r.reason] ?? 0) + 1;
-      text += JSON.stringify(r) + '\n';
+      text += JSON.stringify(r, jsonSafe) + '\n';
     }
     this.count += rejects.length;
     this.stream.write(text);
@@ -40,4 +40,11 @@ export class RejectsWriter {
     await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
     return this.relPath;
   }
+}
+
+/** Raw rows of Parquet and SQLite sources hold BigInts, which JSON cannot: exact as a number when safe, else as text. */
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value !== 'bigint') return value;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : value.toString();
 }

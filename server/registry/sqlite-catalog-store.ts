@@ -89,9 +89,22 @@ export class SqliteCatalogStore implements CatalogStore {
         const users = referencesTo(catalog, kind, name);
         if (users.length > 0) throw conflict(`${KIND_LABEL[kind]} '${name}' is used by ${users.join(', ')}; delete or change those first`, [{ path: 'name', message: `used by ${users.join(', ')}` }]);
         this.db.prepare(`DELETE FROM ${TABLE[kind]} WHERE name = ?`).run(name);
+        if (kind === 'featureView') this.forgetView(name);
         this.bumpRevision();
       })
       .immediate();
+  }
+
+  /**
+   * A deleted view leaves nothing a view created later under its name would inherit: no snapshots or
+   * watermarks (its new version 1 starts from the whole history), no ffill carry, and no active run
+   * (one still executing is refused at its commit, which checks that it is still running).
+   */
+  private forgetView(name: string): void {
+    for (const table of ['snapshots', 'watermarks', 'ffill_carry']) this.db.prepare(`DELETE FROM ${table} WHERE view = ?`).run(name);
+    this.db
+      .prepare(`UPDATE runs SET status = 'failed', reason = 'deleted', error = 'the feature view was deleted', finished_at = ?, holder = NULL WHERE view = ? AND status IN ('queued', 'running')`)
+      .run(this.now(), name);
   }
 
   async addRefitVersion(view: string): Promise<number> {

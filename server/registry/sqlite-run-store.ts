@@ -76,12 +76,19 @@ export class SqliteRunStore implements RunStore {
   }
 
   async succeed(id: number, now: number, steps: RunStep[]): Promise<void> {
-    this.db.prepare("UPDATE runs SET status = 'succeeded', finished_at = ?, steps = ?, reason = NULL, error = NULL WHERE id = ?").run(now, JSON.stringify(steps), id);
+    // Only a running run: one failed meanwhile (its view deleted) stays failed.
+    this.db.prepare("UPDATE runs SET status = 'succeeded', finished_at = ?, steps = ?, reason = NULL, error = NULL WHERE id = ? AND status = 'running'").run(now, JSON.stringify(steps), id);
   }
 
   async commitSnapshot(c: SnapshotCommit, now: number): Promise<number> {
     return this.db
       .transaction(() => {
+        // A run whose view was deleted meanwhile (and maybe created again) commits nothing.
+        const run = this.db.prepare('SELECT status, reason FROM runs WHERE id = ?').get(c.runId) as { status: string; reason: string | null } | undefined;
+        if (run?.status !== 'running') {
+          const why = run?.reason === 'deleted' ? `feature view '${c.featureView}' was deleted during the run` : `run ${c.runId} is no longer running`;
+          throw conflict(`${why}: its snapshot is not committed`);
+        }
         const id = Number(
           this.db
             .prepare(

@@ -24,6 +24,7 @@ export class JsonRecords {
   /** How many steps of the path were found; `steps.length` once the target array started. */
   private found = 0;
   private targetSeen = false;
+  private sawToken = false;
 
   constructor(
     recordsPath: string | undefined,
@@ -33,6 +34,7 @@ export class JsonRecords {
     this.parser = new TokenParser({ paths: [this.steps.length ? `$.${this.steps.join('.')}.*` : '$.*'], keepStack: false });
     this.parser.onValue = ({ value }) => void this.records.push(value);
     this.tokenizer.onToken = (token) => {
+      this.sawToken = true;
       this.track(token);
       this.parser.write(token);
     };
@@ -51,8 +53,9 @@ export class JsonRecords {
     this.guard(() => {
       if (!this.tokenizer.isEnded) this.tokenizer.end();
     });
+    // The parser ends by itself when the document's last bracket closes: otherwise the answer was cut.
+    if (!this.parser.isEnded) throw this.error(this.sawToken ? 'the answer ended before its JSON was complete' : 'the answer is empty');
     if (!this.targetSeen) {
-      if (this.steps.length === 0) throw this.error('the answer is empty');
       throw this.error(`the answer has no '${this.steps.slice(0, this.found + 1).join('.')}' (recordsPath '${this.steps.join('.')}')`);
     }
     return this.records;

@@ -414,3 +414,27 @@ test('a failed online write fails the run with its snapshot committed; the next 
     await s.close();
   }
 });
+
+test('rejected rows of a Parquet source with BIGINT columns are counted and written, not a crash', async () => {
+  const b: BundleInput = {
+    entities: [{ name: 'k', joinKeys: ['id'], valueType: 'int64' }],
+    sources: [{ name: 'pq', type: 'parquet', path: 'data/p.parquet', timestampField: 'ts' }],
+    featureViews: [{ name: 'pv', entities: ['k'], source: 'pq', features: [{ name: 'x', type: 'float64' }] }],
+  };
+  const s = await pipelineServer({}, b);
+  try {
+    fs.mkdirSync(path.dirname(s.file('data/p.parquet')), { recursive: true });
+    // 2^53 + 1 is no int64 Tessera holds exactly (rejected), and no JSON number: the rejects file keeps it as text.
+    const rows = `(1::BIGINT, TIMESTAMP '2026-01-01', '1.5'), (2::BIGINT, TIMESTAMP '2026-01-02', 'abc'), (9007199254740993::BIGINT, TIMESTAMP '2026-01-03', '2.5')`;
+    await duckRows(`COPY (SELECT * FROM (VALUES ${rows}) t(id, ts, x)) TO '${s.file('data/p.parquet')}' (FORMAT parquet)`);
+    const run = await s.materialize('pv');
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.equal(run.rowsOut, 1);
+    assert.equal(run.rowsRejected, 2);
+    assert.deepEqual(run.rejectsByReason, { invalid_float64: 1, invalid_int64: 1 });
+    const rejects = fs.readFileSync(path.join(s.dataDir, run.rejectsFile), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(rejects.map((r) => [r.reason, r.raw.id, r.raw.x]).sort(), [['invalid_float64', 2, 'abc'], ['invalid_int64', '9007199254740993', '2.5']]);
+  } finally {
+    await s.close();
+  }
+});

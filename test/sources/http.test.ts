@@ -52,6 +52,10 @@ const routes: Record<string, Handler> = {
   },
   '/stall': (_req, res) => res.write(`${JSON.stringify(records(2)).slice(0, -1)},`),
   '/empty-array': json({ data: { rows: [] } }),
+  '/cut-array': (_req, res) => res.end(`[${JSON.stringify(records(1)[0])}`),
+  '/cut-record': (_req, res) => res.end(`[${JSON.stringify(records(1)[0]).slice(0, -3)}`),
+  '/cut-nested': (_req, res) => res.end(`{"data": {"rows": [${JSON.stringify(records(1)[0])}`),
+  '/nothing': (_req, res) => res.end(''),
 };
 /** A promise and its resolve (Node 20 has no Promise.withResolvers). */
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -176,6 +180,10 @@ describe('http source', () => {
     await assert.rejects(readAll(http('/stall', { timeoutMs: 150 }), req()), /reading the answer failed: no data for 150 ms/);
     const { rows } = await readAll(http('/empty-array', { recordsPath: 'data.rows' }), req());
     assert.deepEqual(rows, []);
+    // An answer that ends before its last bracket closed was cut: no rows from it are taken as all there is.
+    for (const path of ['/cut-array', '/cut-record']) await assert.rejects(readAll(http(path), req()), /the answer ended before its JSON was complete/, path);
+    await assert.rejects(readAll(http('/cut-nested', { recordsPath: 'data.rows' }), req()), /the answer ended before its JSON was complete/);
+    await assert.rejects(readAll(http('/nothing'), req()), /the answer is empty/);
   });
 
   it('reports answers that are not JSON or hold no array', async () => {

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { test } from 'node:test';
+import type { BundleInput } from '../../server/domain/bundle.js';
+import { pipelineServer } from '../support/pipeline-fixture.js';
+import { getJson, postJson } from '../support/services.js';
+
+// A view deleted and created again under its name starts from nothing: no snapshots, no watermark,
+// and no run of the old view commits into the new one.
+const bundle: BundleInput = {
+  entities: [{ name: 'thing', joinKeys: ['id'], valueType: 'int64' }],
+  sources: [{ name: 'src', type: 'csv', path: 'data/re.csv', timestampField: 'ts' }],
+  featureViews: [{ name: 're', entities: ['thing'], source: 'src', features: [{ name: 'x', type: 'float64' }] }],
+};
+const del = (url: string) => fetch(url, { method: 'DELETE' });
+
+test('a view created again after a delete reads its source from the start and serves only its own rows', async () => {
+  const s = await pipelineServer({ 'data/re.csv': 'id,ts,x\n1,2026-01-01T00:00:00Z,100\n2,2026-01-02T00:00:00Z,200\n' }, bundle);
+  try {
+    assert.equal((await s.materialize('re')).rowsOut, 2);
+    assert.equal((await del(`${s.url}/api/v1/feature-views/re`)).status, 204);
+    assert.equal((await postJson(`${s.url}/api/v1/apply`, bundle)).status, 200);
+    fs.writeFileSync(s.file('data/re.csv'), 'id,ts,x\n1,2026-01-01T00:00:00Z,5\n');
+
+    const run = await s.materialize('re');
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.equal(run.rowsIn, 1, 'no watermark is inherited: the whole source is read');
+    const detail = (await getJson(`${s.url}/api/v1/feature-views/re/versions/1`)).body;
+    assert.deepEqual(detail.snapshots.map((sn: { runId: number }) => sn.runId), [run.id]);
+    const historical = await postJson(`${s.url}/get-historical-features`, { features: ['re:x'], entities: { id: [1, 2], event_timestamp: ['2026-01-05T00:00:00Z', '2026-01-05T00:00:00Z'] } });
+    assert.deepEqual(historical.body.x, [5, null]);
+    const online = await postJson(`${s.url}/get-online-features`, { features: ['re:x'], entities: { id: [1, 2] } });
+    assert.deepEqual(online.body.results[1].values, [5, null]);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a run of a deleted view is failed at once, and one still executing cannot commit', async () => {
+  const s = await pipelineServer({ 'data/re.csv': 'id,ts,x\n1,2026-01-01T00:00:00Z,100\n' }, bundle, { scheduler: false });
+  try {
+    const { runs, catalogStore } = s.services;
+    const queued = await s.pipelines.service.materialize('re', { trigger: 'manual' });
+    // Claimed as a pipeline would claim it: the run is now executing.
+    const claimed = await runs.claim('test', Date.now(), queued.id);
+    assert.equal(claimed?.status, 'running');
+    await catalogStore.deleteObject('featureView', 're');
+    const failed = await runs.get(queued.id);
+    assert.equal(failed?.status, 'failed');
+    assert.equal(failed?.reason, 'deleted');
+
+    // The view comes back under its name; the old run's commit is refused and changes nothing.
+    assert.equal((await postJson(`${s.url}/api/v1/apply`, bundle)).status, 200);
+    const commit = {
+      runId: queued.id,
+      featureView: 're',
+      version: 1,
+      rows: 1,
+      windowStart: null,
+      windowEnd: Date.parse('2026-11-29T12:00:00Z'),
+      minEventTs: null,
+      maxEventTs: null,
+      files: [],
+      stats: {},
+      watermark: Date.parse('2026-11-29T12:00:00Z'),
+      fittedState: null,
+      carry: {},
+      counts: { rowsIn: 1, rowsOut: 1, rowsRejected: 0, rejectsByReason: {}, rejectsFile: null },
+      steps: [],
+    };
+    await assert.rejects(runs.commitSnapshot(commit, Date.now()), /feature view 're' was deleted during the run/);
+    assert.deepEqual(await runs.snapshots('re', 1), []);
+    assert.equal(await runs.watermark('re', 1), null);
+    // And the new view can be materialized: the old run holds no place in its queue.
+    const again = await postJson(`${s.url}/api/v1/feature-views/re/materialize`, {});
+    assert.equal(again.status, 202, JSON.stringify(again.body));
+  } finally {
+    await s.close();
+  }
+});
