@@ -40,6 +40,8 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     afterDelete: async (kind, name, before) => {
       if (kind !== 'featureView') return;
       for (const v of before.featureViews.get(name)?.versions ?? []) await services.online.dropTable(name, v.version);
+      // The registry no longer lists these files (saved datasets hold copies of what they read).
+      await services.files.remove(`offline/${name}`);
     },
     hot: [onlineRoutes({ online, bodyLimit: config.bodyLimit })],
     routers: [

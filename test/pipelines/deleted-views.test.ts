@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
@@ -18,7 +19,9 @@ test('a view created again after a delete reads its source from the start and se
   const s = await pipelineServer({ 'data/re.csv': 'id,ts,x\n1,2026-01-01T00:00:00Z,100\n2,2026-01-02T00:00:00Z,200\n' }, bundle);
   try {
     assert.equal((await s.materialize('re')).rowsOut, 2);
+    assert.ok(fs.existsSync(path.join(s.dataDir, 'offline', 're')));
     assert.equal((await del(`${s.url}/api/v1/feature-views/re`)).status, 204);
+    assert.equal(fs.existsSync(path.join(s.dataDir, 'offline', 're')), false, 'its offline files are gone');
     assert.equal((await postJson(`${s.url}/api/v1/apply`, bundle)).status, 200);
     fs.writeFileSync(s.file('data/re.csv'), 'id,ts,x\n1,2026-01-01T00:00:00Z,5\n');
 
