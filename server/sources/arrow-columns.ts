@@ -1,5 +1,5 @@
 import { Precision, TimeUnit, Type } from 'apache-arrow';
-import type { Data, DataType, Dictionary, Float, Int, Timestamp, Vector } from 'apache-arrow';
+import type { Data, DataType, Decimal, Dictionary, Float, Int, Timestamp, Vector } from 'apache-arrow';
 import { KIND_BOOL, KIND_FLOAT64, KIND_INT64, KIND_STRING, KIND_TIMESTAMP } from './column-buffer.js';
 import type { Kind } from './column-buffer.js';
 
@@ -65,6 +65,10 @@ const PER_MS: Record<number, bigint> = { [TimeUnit.MICROSECOND]: 1000n, [TimeUni
  */
 export function rowValues(vector: Vector): ArrayLike<unknown> {
   const type = vector.type as DataType;
+  if (type.typeId === Type.Decimal) {
+    const scale = (type as Decimal).scale;
+    return Array.from(vector as Iterable<unknown>, (v) => (v === null ? null : decimalToNumber(String(v), scale)));
+  }
   if (type.typeId !== Type.Timestamp) return Array.from(vector as Iterable<unknown>);
   const unit = (type as Timestamp).unit;
   const out: (number | null)[] = [];
@@ -83,4 +87,18 @@ export function rowValues(vector: Vector): ArrayLike<unknown> {
     }
   }
   return out;
+}
+
+/**
+ * A DECIMAL's unscaled digits (Arrow hands them over as an integer: 1250 for 12.50 at scale 2) as the
+ * nearest number. The point goes into the text first, so the one rounding is the parse's.
+ */
+export function decimalToNumber(unscaled: string, scale: number): number {
+  const negative = unscaled.startsWith('-');
+  let digits = negative ? unscaled.slice(1) : unscaled;
+  if (scale > 0) {
+    digits = digits.padStart(scale + 1, '0');
+    digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  } else if (scale < 0) digits += '0'.repeat(-scale);
+  return Number(negative ? `-${digits}` : digits);
 }

@@ -6,6 +6,7 @@ import { Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parqu
 import { TesseraError } from '../../server/errors.js';
 import { parquetReader } from '../../server/sources/parquet.js';
 import type { ParquetSource } from '../../server/sources/parquet.js';
+import { duckRows } from '../support/duckdb.js';
 import { col, readAll, rejectSummary, request, tempDir } from './helpers.js';
 
 const fixture = tempDir();
@@ -77,6 +78,20 @@ describe('parquet source', () => {
     assert.deepEqual(rejects.map(rejectSummary), [{ reason: 'invalid_int64', column: 'count', location: 'loose.parquet row 2', value: '2.5' }]);
     // -1500 us is 1.5 ms before the epoch: floored to -2 ms, like a truncated fraction in text.
     assert.equal(rejects[0].raw.ts, -2);
+  });
+
+  it('reads DECIMAL columns as the numbers they write, at any scale', async () => {
+    // Written by DuckDB, as a warehouse export would be: Arrow hands decimals over unscaled (1250 for 12.50).
+    const file = `${fixture.dir}/decimal.parquet`;
+    await duckRows(`COPY (SELECT * FROM (VALUES (1, TIMESTAMP '2026-01-01 00:00:00', 12.50::DECIMAL(10,2), 7::DECIMAL(10,0)), (2, TIMESTAMP '2026-01-01 00:00:01', (-3.25)::DECIMAL(18,3), NULL), (3, TIMESTAMP '2026-01-01 00:00:02', 0.05::DECIMAL(10,2), 12345678901234::DECIMAL(38,0))) t(id, ts, fare, n)) TO '${file}' (FORMAT parquet)`);
+    const cols = [col('id', 'int64', true), col('ts', 'timestamp', true), col('fare', 'float64'), col('n', 'int64')];
+    const { rows, rejects } = await readAll(parquet('decimal.parquet'), request(cols));
+    assert.deepEqual(rejects, []);
+    assert.deepEqual(rows, [
+      { id: 1, ts: T, fare: 12.5, n: 7 },
+      { id: 2, ts: T + 1000, fare: -3.25, n: null },
+      { id: 3, ts: T + 2000, fare: 0.05, n: 12345678901234 },
+    ]);
   });
 
   it('rejects nulls in required columns and int64 beyond 2^53, and reads a glob with fieldMapping', async () => {
