@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { KeyType } from '../domain/value-type.js';
 import { describeValue, type FieldError, validationError } from '../errors.js';
 import { inputError, queryRows } from './duckdb-query.js';
-import { ENTITY_TIMESTAMP, entityPath } from './entity-input.js';
+import { ENTITY_TIMESTAMP, columnNameErrors, entityPath } from './entity-input.js';
 import { describeBadTimestamp } from './entity-json.js';
 import { PARSED_TS, parseTextTimestamps } from './entity-timestamps.js';
 import type { Scratch } from './scratch.js';
@@ -53,11 +53,9 @@ export async function entityRelation(connection: DuckDBConnection, file: string,
     throw inputError(e, 'the entity rows cannot be read', scratch.dir);
   }
   const errors: FieldError[] = [];
-  for (const c of columns) {
-    if (RESERVED.test(c.name)) errors.push({ path: entityPath(c.name), message: `'${c.name}' is a reserved column name; rename the column` });
-    // A NUL would cut the SQL naming the column short; other control characters hide what it is.
-    else if (/[\u0000-\u001f]/.test(c.name)) errors.push({ path: entityPath(c.name), message: 'a column name may not hold control characters' });
-  }
+  for (const c of columns) if (RESERVED.test(c.name)) errors.push({ path: entityPath(c.name), message: `'${c.name}' is a reserved column name; rename the column` });
+  // Parquet uploads reach DuckDB unchecked: their names get the rules every other input's got.
+  errors.push(...columnNameErrors(columns.map((c) => c.name), (i) => entityPath(columns[i].name)));
   const byName = new Map(columns.map((c) => [c.name, c]));
   const ts = byName.get(ENTITY_TIMESTAMP);
   if (!ts) errors.push({ path: entityPath(ENTITY_TIMESTAMP), message: `the entity timestamp column '${ENTITY_TIMESTAMP}' is missing` });

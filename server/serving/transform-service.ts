@@ -2,7 +2,7 @@ import { type Column, numericColumnFrom, stringColumnFrom, valueAt } from '../co
 import type { FeatureInput } from '../domain/feature-view.js';
 import type { FeatureType } from '../domain/value-type.js';
 import { conflict, describeValue, type FieldError, notFound, TesseraError, validationError } from '../errors.js';
-import { orderByEntity } from '../pipelines/entity-order.js';
+import { noRowContext, orderByEntity } from '../pipelines/entity-order.js';
 import { inputOf, transformBatch } from '../pipelines/output-batch.js';
 import type { RowBatch } from '../pipelines/row-batch.js';
 import type { RunStore } from '../pipelines/run-store.js';
@@ -83,7 +83,7 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
     for (let i = 0; i < rows.length; i++) back[position[i]] = i;
     output = { ...output, columns: output.columns.map((c) => ({ ...c, column: reorder(c.column, back) })) };
   } else {
-    output = namingRow(features, (row) => row, () => transformBatch(batch, features, states, { entityIds: new Int32Array(0), entityKeys: [] }, {}));
+    output = namingRow(features, (row) => row, () => transformBatch(batch, features, states, noRowContext(), {}));
   }
   const columns = output.columns;
   return {

@@ -1,17 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** A seeded generator (mulberry32): the same seed gives the same data on every machine. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../support/seeded.js';
 
 export const PIPELINE_COLUMNS = 'driver_id,event_timestamp,created,f1,f2,f3,f4,f5,trips,car';
 const CARS = Array.from({ length: 20 }, (_, i) => `model_${String.fromCharCode(97 + i)}`);

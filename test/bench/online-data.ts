@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runChild } from './child.js';
-import { pipelineBundle, seeded } from './data.js';
+import { seeded } from '../support/seeded.js';
+import { pipelineBundle } from './data.js';
 
 /** The online scenarios read this view: one row per driver id 1..rows, 50 float features f1..f50. */
 export const ONLINE_VIEW = 'bench_online';

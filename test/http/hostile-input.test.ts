@@ -107,11 +107,16 @@ test('deleting names the field: an unknown name, or one still used', async () =>
 });
 
 test('refit while a run of the view is queued is a 409, and makes no version', async () => {
-  const queued = await s.pipelines.service.materialize('drv', { trigger: 'manual' });
-  const versions = (await getJson(`${s.url}/api/v1/feature-views/drv`)).body.versions.length;
-  assertProblem(await postJson(`${s.url}/api/v1/feature-views/drv/refit`, {}), 409, 'name');
-  assert.equal((await getJson(`${s.url}/api/v1/feature-views/drv`)).body.versions.length, versions);
-  await s.pipelines.service.waitFor(queued.id, { timeoutMs: 20_000 });
+  // No scheduler: the queued run stays queued for as long as the test looks.
+  const quiet = await pipelineServer({ 'data/d.csv': CSV }, bundle, { scheduler: false });
+  try {
+    await quiet.pipelines.service.materialize('drv', { trigger: 'manual' });
+    const versions = (await getJson(`${quiet.url}/api/v1/feature-views/drv`)).body.versions.length;
+    assertProblem(await postJson(`${quiet.url}/api/v1/feature-views/drv/refit`, {}), 409, 'name');
+    assert.equal((await getJson(`${quiet.url}/api/v1/feature-views/drv`)).body.versions.length, versions);
+  } finally {
+    await quiet.close();
+  }
 });
 
 test('entity column names that are empty or differ only in case are refused, not renamed', async () => {

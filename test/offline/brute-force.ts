@@ -48,15 +48,3 @@ export function inRange(rows: StoredRow[], start: number, end: number, rules: Vi
   }
   return [...kept.values()].sort((a, b) => a.ts - b.ts || a.key - b.key || (a.created ?? -Infinity) - (b.created ?? -Infinity));
 }
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { formatTimestamp } from '../../server/domain/time.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
-import { type StoredRow, type ViewRules, inRange, pointInTime, random } from './brute-force.js';
+import { seeded as random } from '../support/seeded.js';
+import { type StoredRow, type ViewRules, inRange, pointInTime } from './brute-force.js';
 import { retrieve, retrieveRange } from './fixture.js';
 
 const SEED = Number(process.env.TESSERA_TEST_SEED ?? 20261129);

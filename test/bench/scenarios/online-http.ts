@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { seeded } from '../data.js';
+import { seeded } from '../../support/seeded.js';
 import { LoadGenerator, type LoadResult, writeBodies } from '../load/load.js';
 import { type OnlineData, featureRefs, prepareOnlineData } from '../online-data.js';
 import { type BenchFigure, type BenchOptions, type BenchScenario, median } from '../scenario.js';

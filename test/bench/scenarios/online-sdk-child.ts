@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openFeatureStore } from '../../../server/sdk/index.js';
-import { seeded } from '../data.js';
+import { seeded } from '../../support/seeded.js';
 import { ONLINE_TABLE, featureRefs } from '../online-data.js';
 
 const [dataDir, rowsArg, readsArg, roundsArg] = process.argv.slice(2);

@@ -11,6 +11,7 @@ import { toParquet } from '../../../server/offline/parquet-file.js';
 import { PartitionedWriter } from '../../../server/offline/partitioned-writer.js';
 import type { OutputBatch } from '../../../server/pipelines/output-batch.js';
 import { openServices } from '../../../server/services.js';
+import { seeded } from '../../support/seeded.js';
 
 /** Sizes of the training scenario. */
 export interface TrainingSize {
@@ -53,18 +54,6 @@ export function trainingBundle(views: number): BundleInput {
     entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
     sources: [{ name: 'unused', type: 'parquet', path: 'unused/*.parquet', timestampField: 'event_timestamp' }],
     featureViews: Array.from({ length: views }, (_, v) => ({ name: `view_${v + 1}`, entities: ['driver'], source: 'unused', ...(v === 0 ? { ttl: '30d' } : {}), features: features[v % features.length] })),
-  };
-}
-
-/** mulberry32: seeded, so every run measures the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -117,7 +106,7 @@ export async function generateTrainingData(dataDir: string, size: TrainingSize, 
   let files = 0;
   try {
     await services.applyService.apply(parseBundle(trainingBundle(size.views)), { dryRun: false, actor: 'bench' });
-    const rand = random(seed);
+    const rand = seeded(seed);
     const span = Math.ceil(YEAR_MS / size.snapshots);
     for (let v = 0; v < size.views; v++) {
       const view = `view_${v + 1}`;
