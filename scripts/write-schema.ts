@@ -4,4 +4,4 @@ import path from 'node:path';
 import { bundleJsonSchema } from '../server/domain/bundle.js';
 import { packageRoot } from '../server/paths.js';
 
-fs.writeFileSync(path.join(packageRoot(), 'docs', 'bundle.schema.json'), JSON.stringify(bundleJsonSchema(), null, 2) + '\n');
+fs.writeFileSync(path.join(packageRoot(), 'docs', 'bundle.schema.json'), `${JSON.stringify(bundleJsonSchema(), null, 2)}\n`);

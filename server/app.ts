@@ -42,7 +42,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(catalogRoutes(deps));
   for (const router of deps.routers ?? []) app.use(router);
   app.use((req, res) => {
-    sendProblem(res, problemFor(new TesseraError('not_found', `no route for ${req.method} ${req.path}`, [{ path: '(url)', message: `${req.method} ${req.path} is not an endpoint` }]), req.originalUrl));
+    sendProblem(
+      res,
+      problemFor(new TesseraError('not_found', `no route for ${req.method} ${req.path}`, [{ path: '(url)', message: `${req.method} ${req.path} is not an endpoint` }]), req.originalUrl),
+    );
   });
   app.use(errorHandler(deps.logger));
   return app;

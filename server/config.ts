@@ -45,7 +45,10 @@ export const configSchema = z.object({
   /** DuckDB threads for historical retrieval (0 = one per core). */
   duckdbThreads: intFromEnv(0, 256).default(0),
   /** DuckDB memory limit (DuckDB syntax); bigger retrievals spill under `<dataDir>/tmp/duckdb`. */
-  duckdbMemoryLimit: z.string().regex(/^\d+(?:\.\d+)?\s*(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 1GB or 512MB').default('1GB'),
+  duckdbMemoryLimit: z
+    .string()
+    .regex(/^\d+(?:\.\d+)?\s*(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 1GB or 512MB')
+    .default('1GB'),
   /** On SIGTERM, how long in-flight requests (a `?wait=true` materialize) may take before connections are cut. */
   shutdownGraceMs: intFromEnv(0, 3_600_000).default(30_000),
   /** How often a non-leader looks for catalog changes and queued runs. */
@@ -82,7 +85,10 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>>, env: N
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    throw validationError('invalid configuration', result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+    throw validationError(
+      'invalid configuration',
+      result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
   }
   const config = result.data;
   return { ...config, dataDir: path.resolve(config.dataDir), definitions: path.resolve(config.definitions) };

@@ -23,7 +23,13 @@ export function fitTree(x: number[][], y: number[], options: { maxDepth?: number
     const right = rows.filter((i) => x[i][best.feature] > best.threshold);
     return { leaf: false, feature: best.feature, threshold: best.threshold, left: grow(left, depth + 1), right: grow(right, depth + 1) };
   };
-  return { kind: 'decision_tree', root: grow(x.map((_, i) => i), 0) };
+  return {
+    kind: 'decision_tree',
+    root: grow(
+      x.map((_, i) => i),
+      0,
+    ),
+  };
 }
 
 export function predictTree(model: TreeModel, row: number[]): number {

@@ -25,10 +25,11 @@ export function auc(y: number[], p: number[]): number {
     let j = i;
     while (j < order.length && order[j].score === order[i].score) j++;
     const rank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (order[k].label) {
-      rankSumPositives += rank;
-      positives++;
-    }
+    for (let k = i; k < j; k++)
+      if (order[k].label) {
+        rankSumPositives += rank;
+        positives++;
+      }
     i = j;
   }
   const negatives = order.length - positives;

@@ -36,7 +36,15 @@ export async function predictRain(tessera: Tessera, options: { modelPath: string
     const missing = names.filter((_, k) => answer.results[k + 1].statuses[i] === 'NOT_FOUND' || answer.results[k + 1].statuses[i] === 'NULL_VALUE');
     const error = mismatch ?? (missing.length ? `no value for ${missing.length === names.length ? `location '${location}' (unknown)` : missing.join(', ')}` : null);
     if (error) return { location, status: 'failed', probability: null, features, error };
-    return { location, status: 'ok', probability: predict(artifact, names.map((n) => Number(features[n]))), features };
+    return {
+      location,
+      status: 'ok',
+      probability: predict(
+        artifact,
+        names.map((n) => Number(features[n])),
+      ),
+      features,
+    };
   });
   await tessera.call('POST', '/api/v1/prediction-logs', {
     model: artifact.id,
@@ -67,7 +75,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     const locations = (flag(args, 'location') ?? 'Seattle,New York').split(',');
     const outcomes = await predictRain(tessera, { modelPath: flag(args, 'model') ?? path.join(packageRoot(), 'models', 'rain-model.json'), locations, log: (line) => console.log(line) });
-    const logged = await tessera.call<{ predictions: unknown[] }>('GET', `/api/v1/prediction-logs?model=${JSON.parse(fs.readFileSync(flag(args, 'model') ?? path.join(packageRoot(), 'models', 'rain-model.json'), 'utf8')).id}`);
+    const logged = await tessera.call<{ predictions: unknown[] }>(
+      'GET',
+      `/api/v1/prediction-logs?model=${JSON.parse(fs.readFileSync(flag(args, 'model') ?? path.join(packageRoot(), 'models', 'rain-model.json'), 'utf8')).id}`,
+    );
     console.log(`prediction log now holds ${logged.predictions.length} predictions of this model`);
     process.exitCode = outcomes.every((o) => o.status === 'ok') ? 0 : 1;
   } finally {

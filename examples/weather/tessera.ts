@@ -26,7 +26,10 @@ export async function openTessera(options: { url?: string; dataDir?: string; log
   let url = options.url;
   let stop = async () => {};
   if (!url) {
-    const config = loadConfig({ dataDir: options.dataDir ?? path.join(packageRoot(), '.data-example'), definitions: path.join(packageRoot(), 'feature-definitions'), port: 0, logLevel: options.logLevel ?? 'warn' }, {});
+    const config = loadConfig(
+      { dataDir: options.dataDir ?? path.join(packageRoot(), '.data-example'), definitions: path.join(packageRoot(), 'feature-definitions'), port: 0, logLevel: options.logLevel ?? 'warn' },
+      {},
+    );
     const services = await openServices(config, createLogger(config.logLevel, process.stderr), systemClock);
     const loaded = loadDefinitions(config.definitions);
     await services.applyService.apply(loaded.bundle, { dryRun: false, actor: 'example', origin: loaded.origin });

@@ -57,7 +57,7 @@ export async function trainRainModel(tessera: Tessera, options: { modelPath: str
 
   const columns = table.schema.fields.map((f) => f.name).filter((n) => !['location', 'event_timestamp', 'rain_tomorrow'].includes(n));
   const matrix = columns.map((c) => table.getChild(c)!.toArray() as ArrayLike<number | bigint | null>);
-  const dates = (table.getChild('event_timestamp')!.toArray() as ArrayLike<number | bigint>);
+  const dates = table.getChild('event_timestamp')!.toArray() as ArrayLike<number | bigint>;
   const label = table.getChild('rain_tomorrow')!.toArray() as ArrayLike<number | bigint>;
   const split = Date.parse(`${SPLIT_DATE}T00:00:00Z`);
   const train = { x: [] as number[][], y: [] as number[] };
@@ -90,13 +90,19 @@ export async function trainRainModel(tessera: Tessera, options: { modelPath: str
   const candidates = [artifactOf(logistic, 'rain_logistic'), artifactOf(tree, 'rain_tree')];
   const metrics: ModelArtifact['metrics'] = {
     // The baseline predicts the majority class, with the training share of rain as its probability.
-    majority_baseline: { ...score(test.y.map(() => (majority ? positiveShare : positiveShare))), accuracy: accuracy(test.y, test.y.map(() => majority)) },
+    majority_baseline: {
+      ...score(test.y.map(() => (majority ? positiveShare : positiveShare))),
+      accuracy: accuracy(
+        test.y,
+        test.y.map(() => majority),
+      ),
+    },
   };
   for (const c of candidates) metrics[c.id] = score(test.x.map((row) => predict(c, row)));
   const best = candidates.reduce((a, b) => (metrics[b.id].logLoss < metrics[a.id].logLoss ? b : a));
   const artifact = { ...best, metrics };
   fs.mkdirSync(path.dirname(options.modelPath), { recursive: true });
-  fs.writeFileSync(options.modelPath, JSON.stringify(artifact, null, 2) + '\n');
+  fs.writeFileSync(options.modelPath, `${JSON.stringify(artifact, null, 2)}\n`);
   log(`train ${train.y.length} rows (rain share ${positiveShare.toFixed(3)}), hold-out ${test.y.length} rows (${SPLIT_DATE} on)`);
   log(formatMetrics(metrics));
   log(`chose ${artifact.id} (lowest log loss), written to ${options.modelPath}`);

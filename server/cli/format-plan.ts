@@ -22,5 +22,5 @@ export function formatPlan(result: ApplyResult): string {
       ? `Plan: ${result.created.length} to create, ${result.updated.length} to update, ${versions}, ${unchanged}.`
       : `Applied: ${result.created.length} created, ${result.updated.length} updated, ${versions}, ${unchanged}.`,
   );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

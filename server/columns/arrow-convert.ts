@@ -123,8 +123,15 @@ export function arrowFromColumn(column: Column, type: FeatureType | 'timestamp',
       else nulls++;
     }
     const dictionary = arrow.vectorFromArray(column.dictionary as string[], new arrow.Utf8());
-    const codes = nulls === 0 ? column.codes : column.codes.map((c) => (c < 0 ? 0 : c));
-    return arrow.makeData({ type: dictionaryType ?? (arrowType('string') as arrow.Dictionary<arrow.Utf8, arrow.Int32>), length: n, nullCount: nulls, nullBitmap: nulls ? bitmap : undefined, data: codes, dictionary });
+    const codes = nulls === 0 ? column.codes : column.codes.map((c) => Math.max(c, 0));
+    return arrow.makeData({
+      type: dictionaryType ?? (arrowType('string') as arrow.Dictionary<arrow.Utf8, arrow.Int32>),
+      length: n,
+      nullCount: nulls,
+      nullBitmap: nulls ? bitmap : undefined,
+      data: codes,
+      dictionary,
+    });
   }
   const values = column.values;
   const n = values.length;

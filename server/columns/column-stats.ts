@@ -72,7 +72,10 @@ export class StatsAccumulator {
     for (let i = 0; i < values.length; i++) ones += values[i];
     const n = values.length;
     if (n === 0) return;
-    if (ones !== (ones | 0) || ones < 0 || ones > n) return this.addNumeric(values);
+    if (ones !== (ones | 0) || ones < 0 || ones > n) {
+      this.addNumeric(values);
+      return;
+    }
     const counts = this.numericCounts!;
     counts.direct[0] += n - ones;
     counts.direct[1] += ones;

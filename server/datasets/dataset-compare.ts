@@ -15,7 +15,8 @@ export interface Comparison {
 /** Compares two result files row by row and value by value (NULL equals NULL). */
 export async function compareResults(engine: DuckDbEngine, expected: string, actual: string): Promise<Comparison> {
   return engine.withConnection(async (connection) => {
-    const describe = async (file: string) => (await queryRows(connection, `DESCRIBE SELECT * FROM read_parquet(${literal(file)})`)).map((c) => ({ name: String(c.column_name), type: String(c.column_type) }));
+    const describe = async (file: string) =>
+      (await queryRows(connection, `DESCRIBE SELECT * FROM read_parquet(${literal(file)})`)).map((c) => ({ name: String(c.column_name), type: String(c.column_type) }));
     const [a, b] = [await describe(expected), await describe(actual)];
     const columnsMatch = a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
     const count = async (file: string) => Number((await queryRows(connection, `SELECT count(*) AS n FROM read_parquet(${literal(file)})`))[0].n);

@@ -3,9 +3,7 @@ import { z } from 'zod';
 /** Every name in a bundle: lower-case, starts with a letter, at most 63 characters. */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 
-export const nameSchema = z
-  .string()
-  .regex(NAME_PATTERN, 'must match ^[a-z][a-z0-9_]{0,62}$ (lower-case letters, digits and _, starting with a letter)');
+export const nameSchema = z.string().regex(NAME_PATTERN, 'must match ^[a-z][a-z0-9_]{0,62}$ (lower-case letters, digits and _, starting with a letter)');
 
 /**
  * View and feature names may not contain `__`: it separates a view from a feature in full feature

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { descriptionSchema, nameSchema, tagsSchema } from './names.js';
 
-const columnName = z.string().min(1).max(200).refine((c) => !c.includes('\u0000'), 'a column name cannot hold a NUL character');
+const columnName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((c) => !c.includes('\u0000'), 'a column name cannot hold a NUL character');
 
 const common = {
   name: nameSchema,
@@ -19,7 +23,11 @@ const common = {
 };
 
 /** A path or glob of local files, relative to the definitions folder. */
-const filePath = z.string().min(1).max(4096).refine((p) => !p.includes('\u0000'), 'a path cannot hold a NUL character');
+const filePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\u0000'), 'a path cannot hold a NUL character');
 
 export const sourceSchema = z.discriminatedUnion('type', [
   z.strictObject({

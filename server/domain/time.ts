@@ -41,7 +41,7 @@ export function parseTimestampString(text: string): number | null {
             second = sec;
             i = 19;
             const dot = i < n ? s.charCodeAt(i) : 0;
-            if ((dot === 46 /* . */ || dot === 44 /* , */) && i + 1 < n && isDigit(s.charCodeAt(i + 1))) {
+            if ((dot === 46 /* . */ || dot === 44) /* , */ && i + 1 < n && isDigit(s.charCodeAt(i + 1))) {
               i++;
               const first = i;
               while (i < n && isDigit(s.charCodeAt(i))) {
@@ -61,9 +61,9 @@ export function parseTimestampString(text: string): number | null {
   let offset = 0;
   if (i < n) {
     const z = s.charCodeAt(i);
-    if ((z === 90 /* Z */ || z === 122 /* z */) && i + 1 === n) {
+    if ((z === 90 /* Z */ || z === 122) /* z */ && i + 1 === n) {
       // UTC
-    } else if ((z === 43 /* + */ || z === 45 /* - */) && (i + 6 === n || i + 5 === n)) {
+    } else if ((z === 43 /* + */ || z === 45) /* - */ && (i + 6 === n || i + 5 === n)) {
       const oh = digits2(s, i + 1);
       const colon = i + 6 === n;
       if (colon && s.charCodeAt(i + 3) !== 58) return null;
@@ -97,7 +97,9 @@ function isDigit(c: number): boolean {
 
 // Whitespace as String.prototype.trim sees it, cheaply: ASCII controls/space, then the rare Unicode ones.
 function isSpace(c: number): boolean {
-  return c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff);
+  return c <= 32
+    ? c === 32 || (c >= 9 && c <= 13)
+    : c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff);
 }
 
 function digits2(s: string, i: number): number {

@@ -47,10 +47,7 @@ export type EncodeSpec = z.output<typeof encodeSpecSchema>;
 export type TransformStep = z.output<typeof transformStepSchema>;
 
 /** A step with its kind made explicit, as the transform engine consumes it. */
-export type TransformStepSpec =
-  | { kind: 'impute'; spec: ImputeSpec }
-  | { kind: 'scale'; spec: ScaleSpec }
-  | { kind: 'encode'; spec: EncodeSpec };
+export type TransformStepSpec = { kind: 'impute'; spec: ImputeSpec } | { kind: 'scale'; spec: ScaleSpec } | { kind: 'encode'; spec: EncodeSpec };
 
 export function stepSpec(step: TransformStep): TransformStepSpec {
   if (step.impute) return { kind: 'impute', spec: step.impute };

@@ -5,10 +5,7 @@ export type EntityFormat = 'csv' | 'parquet' | 'arrow';
  * Entity rows as a caller hands them over: JSON columns, the bytes of an upload, or a local file (the
  * CLI, the SDK, a saved dataset's copy). Every kind becomes one Parquet file that DuckDB reads.
  */
-export type EntityInput =
-  | { kind: 'columns'; columns: Record<string, unknown[]> }
-  | { kind: 'bytes'; format: EntityFormat; bytes: Uint8Array }
-  | { kind: 'file'; format: EntityFormat; path: string };
+export type EntityInput = { kind: 'columns'; columns: Record<string, unknown[]> } | { kind: 'bytes'; format: EntityFormat; bytes: Uint8Array } | { kind: 'file'; format: EntityFormat; path: string };
 
 /** The entity timestamp column, in every input format. */
 export const ENTITY_TIMESTAMP = 'event_timestamp';
@@ -37,6 +34,7 @@ export function columnNameErrors(names: readonly string[], pathOf: (index: numbe
   const seen = new Map<string, string>();
   names.forEach((name, i) => {
     if (name === '') errors.push({ path: pathOf(i), message: 'a column without a name' });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
     else if (/[\u0000-\u001f]/.test(name)) errors.push({ path: pathOf(i), message: 'a column name may not hold control characters' });
     const folded = name.toLowerCase();
     const other = seen.get(folded);

@@ -25,7 +25,8 @@ export function entityTableFromColumns(columns: Record<string, unknown[]>): arro
   const expected = valid.includes(ENTITY_TIMESTAMP) ? columns[ENTITY_TIMESTAMP].length : valid.length ? columns[valid[0]].length : 0;
   const reference = valid.includes(ENTITY_TIMESTAMP) ? ENTITY_TIMESTAMP : valid[0];
   for (const n of valid) {
-    if (columns[n].length !== expected) errors.push({ path: entityPath(n), message: `has ${columns[n].length} values but '${reference}' has ${expected}: every column needs one value per entity row` });
+    if (columns[n].length !== expected)
+      errors.push({ path: entityPath(n), message: `has ${columns[n].length} values but '${reference}' has ${expected}: every column needs one value per entity row` });
   }
   if (errors.length) throw validationError(summary(errors), errors);
   const fields: arrow.Field[] = [];

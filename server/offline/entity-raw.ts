@@ -68,7 +68,10 @@ function readArrow(bytes: Uint8Array): arrow.Table {
     throw validationError(`the upload is not an Arrow IPC stream or file: ${errorMessage(e)}`, [{ path: '(body)', message: 'not Arrow IPC' }]);
   }
   if (table.schema.fields.length === 0) throw validationError('the Arrow upload has no columns', [{ path: '(body)', message: 'no columns' }]);
-  const errors = columnNameErrors(table.schema.fields.map((f) => f.name), (i) => `(body) schema.fields[${i}]`);
+  const errors = columnNameErrors(
+    table.schema.fields.map((f) => f.name),
+    (i) => `(body) schema.fields[${i}]`,
+  );
   if (errors.length) throw validationError(`the Arrow upload's column names are not usable: ${errors.map((e) => e.message).join('; ')}`, errors);
   return table;
 }
@@ -89,7 +92,8 @@ async function csvToParquet(csv: string, scratch: Scratch, connection: DuckDBCon
     const text = new Set([ENTITY_TIMESTAMP, ...keyNames]);
     const typed = names.filter((n) => !text.has(n));
     // TRY_CAST('1.5' AS BIGINT) rounds to 2: integers must look like integers.
-    const cast = (n: string, type: string) => (type === 'BIGINT' ? `CASE WHEN regexp_full_match(trim(${ident(n)}), '[-+]?[0-9]+') THEN TRY_CAST(trim(${ident(n)}) AS BIGINT) END` : `TRY_CAST(${ident(n)} AS ${type})`);
+    const cast = (n: string, type: string) =>
+      type === 'BIGINT' ? `CASE WHEN regexp_full_match(trim(${ident(n)}), '[-+]?[0-9]+') THEN TRY_CAST(trim(${ident(n)}) AS BIGINT) END` : `TRY_CAST(${ident(n)} AS ${type})`;
     const fits = (type: string) => typed.map((n, i) => `bool_and(${ident(n)} IS NULL OR ${cast(n, type)} IS NOT NULL) AS ${type.toLowerCase()}_${i}`);
     const [found] = typed.length ? await queryRows(connection, `SELECT ${[...fits('BIGINT'), ...fits('DOUBLE'), ...fits('BOOLEAN')].join(', ')} FROM ${source}`) : [{}];
     const select = names.map((n) => {
@@ -111,7 +115,10 @@ async function csvHeader(csv: string): Promise<string[]> {
   try {
     const buffer = Buffer.alloc(1 << 20);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    head = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
   } finally {
     await handle.close();
   }

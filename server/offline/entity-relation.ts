@@ -55,7 +55,12 @@ export async function entityRelation(connection: DuckDBConnection, file: string,
   const errors: FieldError[] = [];
   for (const c of columns) if (RESERVED.test(c.name)) errors.push({ path: entityPath(c.name), message: `'${c.name}' is a reserved column name; rename the column` });
   // Parquet uploads reach DuckDB unchecked: their names get the rules every other input's got.
-  errors.push(...columnNameErrors(columns.map((c) => c.name), (i) => entityPath(columns[i].name)));
+  errors.push(
+    ...columnNameErrors(
+      columns.map((c) => c.name),
+      (i) => entityPath(columns[i].name),
+    ),
+  );
   const byName = new Map(columns.map((c) => [c.name, c]));
   const ts = byName.get(ENTITY_TIMESTAMP);
   if (!ts) errors.push({ path: entityPath(ENTITY_TIMESTAMP), message: `the entity timestamp column '${ENTITY_TIMESTAMP}' is missing` });
@@ -82,7 +87,8 @@ export async function entityRelation(connection: DuckDBConnection, file: string,
   if (summary.bad_ts !== null) bad.push({ column: ts!, row: summary.bad_ts as bigint, message: (raw) => describeBadTimestamp(raw) });
   keys.forEach((k, i) => {
     const row = summary[`bad_${i}`];
-    if (row !== null) bad.push({ column: byName.get(k.name)!, row: row as bigint, message: (raw) => `${describeValue(raw)} is not ${k.type === 'int64' ? 'an integer (int64) join key' : 'a string join key'}` });
+    if (row !== null)
+      bad.push({ column: byName.get(k.name)!, row: row as bigint, message: (raw) => `${describeValue(raw)} is not ${k.type === 'int64' ? 'an integer (int64) join key' : 'a string join key'}` });
   });
   if (bad.length) {
     for (const b of bad) {
@@ -96,12 +102,7 @@ export async function entityRelation(connection: DuckDBConnection, file: string,
 
   const keyNames = new Set(keys.map((k) => k.name));
   const extras = columns.filter((c) => c.name !== ENTITY_TIMESTAMP && !keyNames.has(c.name));
-  const select = [
-    `r.file_row_number AS ${ROW}`,
-    ...keys.map((k, i) => `${keyExprs[i]} AS ${ident(k.name)}`),
-    `${timestamp} AS ${ident(ENTITY_TIMESTAMP)}`,
-    ...extras.map((c) => `r.${ident(c.name)}`),
-  ];
+  const select = [`r.file_row_number AS ${ROW}`, ...keys.map((k, i) => `${keyExprs[i]} AS ${ident(k.name)}`), `${timestamp} AS ${ident(ENTITY_TIMESTAMP)}`, ...extras.map((c) => `r.${ident(c.name)}`)];
   const n = Number(summary.n);
   return {
     sql: `(SELECT ${select.join(', ')} FROM ${source})`,
@@ -140,7 +141,5 @@ function keyExpr(column: EntityColumn, type: KeyType): string {
 }
 
 function typeError(column: EntityColumn, expected: string) {
-  return validationError(`entity column '${column.name}' has type ${column.type}; expected ${expected}`, [
-    { path: entityPath(column.name), message: `has type ${column.type}; expected ${expected}` },
-  ]);
+  return validationError(`entity column '${column.name}' has type ${column.type}; expected ${expected}`, [{ path: entityPath(column.name), message: `has type ${column.type}; expected ${expected}` }]);
 }

@@ -39,7 +39,14 @@ export async function parseTextTimestamps(connection: DuckDBConnection, rawFile:
     }
     parts.push(out);
   }
-  if (errors.length) throw validationError(`invalid entity timestamps: ${errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+  if (errors.length)
+    throw validationError(
+      `invalid entity timestamps: ${errors
+        .slice(0, 3)
+        .map((e) => `${e.path}: ${e.message}`)
+        .join('; ')}`,
+      errors,
+    );
   const values = new BigInt64Array(row);
   let at = 0;
   for (const part of parts) for (let i = 0; i < part.length; i++) values[at++] = BigInt(part[i]);
@@ -48,4 +55,3 @@ export async function parseTextTimestamps(connection: DuckDBConnection, rawFile:
   await fs.promises.writeFile(target, toParquet(table));
   return target;
 }
-

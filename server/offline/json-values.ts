@@ -3,8 +3,6 @@ import * as arrow from 'apache-arrow';
 
 const TWO_32 = 4294967296;
 const DAY_MS = 86_400_000;
-const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
 /**
  * The JSON text of one Arrow chunk's values, comma-separated. The hot types are written without a

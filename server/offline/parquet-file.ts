@@ -6,7 +6,10 @@ import { Compression, Table as WasmTable, WriterPropertiesBuilder, readParquet, 
  * makes files ~27% larger, NOTES.md), statistics on, timestamps as TIMESTAMP(MILLIS, UTC).
  */
 export function toParquet(table: arrow.Table): Uint8Array {
-  let props = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).setDictionaryEnabled(false).setMaxRowGroupSize(256 * 1024);
+  let props = new WriterPropertiesBuilder()
+    .setCompression(Compression.SNAPPY)
+    .setDictionaryEnabled(false)
+    .setMaxRowGroupSize(256 * 1024);
   for (const field of table.schema.fields) {
     if (arrow.DataType.isDictionary(field.type) || arrow.DataType.isUtf8(field.type)) props = props.setColumnDictionaryEnabled(field.name, true);
   }

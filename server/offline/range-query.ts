@@ -14,7 +14,11 @@ export function rangeSql(plan: RetrievalPlan, selection: FileSelection, start: n
   const times = [ident(ENTITY_TIMESTAMP), ...(view.hasCreated ? ['created_timestamp'] : [])];
   const features = plan.features.map((c) => `${ident(c.column)} AS ${ident(c.outputName)}`);
   if (selection.files.length === 0) {
-    const empty = [...view.keys.map((k) => `CAST(NULL AS ${sqlType(k.type)}) AS ${ident(k.name)}`), ...times.map((t) => `CAST(NULL AS TIMESTAMPTZ) AS ${t}`), ...plan.features.map((c) => `CAST(NULL AS ${sqlType(c.type)}) AS ${ident(c.outputName)}`)];
+    const empty = [
+      ...view.keys.map((k) => `CAST(NULL AS ${sqlType(k.type)}) AS ${ident(k.name)}`),
+      ...times.map((t) => `CAST(NULL AS TIMESTAMPTZ) AS ${t}`),
+      ...plan.features.map((c) => `CAST(NULL AS ${sqlType(c.type)}) AS ${ident(c.outputName)}`),
+    ];
     return `SELECT ${empty.join(', ')} WHERE false`;
   }
   return [

@@ -30,7 +30,11 @@ export function resultColumns(plan: RetrievalPlan, extras: EntityColumn[], extra
   for (const f of plan.features) {
     const clash = taken.get(f.outputName);
     if (clash?.role === 'entity') errors.push({ path: entityPath(clash.name), message: `clashes with the feature column '${f.outputName}'; rename the entity column or ask with full_feature_names` });
-    else if (clash) errors.push({ path: 'features', message: `feature column '${f.outputName}' clashes with the ${clash.role === 'key' ? 'join key' : 'timestamp'} column of that name; ask with full_feature_names` });
+    else if (clash)
+      errors.push({
+        path: 'features',
+        message: `feature column '${f.outputName}' clashes with the ${clash.role === 'key' ? 'join key' : 'timestamp'} column of that name; ask with full_feature_names`,
+      });
     else {
       const column = { name: f.outputName, role: 'feature' as const };
       columns.push(column);

@@ -59,7 +59,12 @@ export async function pinAgain(deps: OfflineDeps, plan: RetrievalPlan): Promise<
 export async function historicalToParquet(deps: OfflineDeps, pinned: PinnedPlan, entities: EntityInput, scratch: Scratch, options: RetrievalOptions = {}): Promise<RetrievalResult> {
   const { plan } = pinned;
   return deps.engine.withConnection(async (connection) => {
-    const raw = await rawEntityFile(entities, scratch, connection, plan.keys.map((k) => k.name));
+    const raw = await rawEntityFile(
+      entities,
+      scratch,
+      connection,
+      plan.keys.map((k) => k.name),
+    );
     const entity = await entityRelation(connection, raw, plan.keys, scratch);
     const names = resultColumns(plan, entity.extras);
     const selections = pinned.snapshots.map(({ view, snapshots }) => {
@@ -82,7 +87,9 @@ export async function historicalToParquet(deps: OfflineDeps, pinned: PinnedPlan,
 export async function rangeToParquet(deps: OfflineDeps, pinned: PinnedPlan, start: number, end: number, scratch: Scratch, options: RetrievalOptions = {}): Promise<RetrievalResult> {
   const { plan } = pinned;
   if (plan.views.length !== 1) {
-    throw validationError('a retrieval without entity rows reads one feature view; these features come from several', [{ path: 'features', message: `from ${plan.views.map((v) => `'${v.view}'`).join(', ')}: ask for one view` }]);
+    throw validationError('a retrieval without entity rows reads one feature view; these features come from several', [
+      { path: 'features', message: `from ${plan.views.map((v) => `'${v.view}'`).join(', ')}: ask for one view` },
+    ]);
   }
   if (!(start < end)) throw validationError('start must be before end', [{ path: 'start', message: 'must be before end' }]);
   const view = plan.views[0];

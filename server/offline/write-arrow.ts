@@ -22,4 +22,3 @@ export async function writeArrow(file: string, sink: Sink): Promise<void> {
     await pump;
   }
 }
-

@@ -17,7 +17,11 @@ export async function writeResult(engine: DuckDbEngine, file: string, columns: R
     case 'csv':
       return writeCsv(engine, file, columns, scratch, sink);
     case 'json':
-      return writeJson(file, columns.map((c) => c.name), sink);
+      return writeJson(
+        file,
+        columns.map((c) => c.name),
+        sink,
+      );
     case 'arrow':
       return writeArrow(file, sink);
   }

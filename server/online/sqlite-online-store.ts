@@ -67,7 +67,10 @@ export class SqliteOnlineStore implements OnlineStore {
     const name = q(onlineTableName(table.view, table.version));
     const names = [...table.keys.map((k) => k.name), '_event_ts', '_created_ts', ...table.columns.map((c) => c.name)];
     const keyList = table.keys.map((k) => q(k.name)).join(', ');
-    const updates = names.slice(table.keys.length).map((n) => `${q(n)} = excluded.${q(n)}`).join(', ');
+    const updates = names
+      .slice(table.keys.length)
+      .map((n) => `${q(n)} = excluded.${q(n)}`)
+      .join(', ');
     const tuple = `(${names.map(() => '?').join(', ')})`;
     // A stored row is replaced only by a newer one: greater event time, or equal event time and a
     // created time that is not older (null created loses; a full tie goes to the write).

@@ -71,8 +71,7 @@ export class LatestRows {
 
   rows(hasCreated: boolean): OnlineRows {
     const n = this.size;
-    const column = (numeric: Float64Array | null, strings: (string | null)[] | null): Column =>
-      numeric ? numericColumn(numeric.slice(0, n)) : stringColumnFrom(strings!.slice(0, n));
+    const column = (numeric: Float64Array | null, strings: (string | null)[] | null): Column => (numeric ? numericColumn(numeric.slice(0, n)) : stringColumnFrom(strings!.slice(0, n)));
     return {
       length: n,
       keys: this.keyNumeric.map((k, i) => column(k, this.keyStrings[i])),

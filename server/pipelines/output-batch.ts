@@ -67,7 +67,7 @@ export function transformBatch(
 ): OutputBatch {
   const columns: OutputColumnData[] = [];
   for (const f of features) {
-    let outputs;
+    let outputs: ReturnType<typeof applyChain>;
     try {
       outputs = applyChain(f.name, f.type, f.transforms.map(stepSpec), states[f.name] ?? [], batch.inputs.get(inputOf(f))!, contextFor(f, rows, carry));
     } catch (e) {

@@ -24,7 +24,10 @@ export class PipelineHost {
   private readonly scheduler: Scheduler;
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly services: Services, logger: Logger = services.logger) {
+  constructor(
+    private readonly services: Services,
+    logger: Logger = services.logger,
+  ) {
     const { config, clock } = services;
     this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, materializeDeps(services)));
     this.runner = new Runner(services.runs, this.executor, this.holder, clock, logger, config.pollMs);

@@ -15,7 +15,10 @@ export async function recoverInterrupted(runs: RunStore, files: FileStore, holde
     const written = (await files.list(`offline/${run.featureView}/v${run.version}`)).filter((f) => new RegExp(`/${run.id}-\\d+\\.parquet(\\.[0-9a-f]+\\.tmp)?$`).test(f));
     for (const file of written) if (!committed.has(file)) await files.remove(file);
     await files.remove(`tmp/run-${run.id}`);
-    logger.warn({ runId: run.id, featureView: run.featureView, removedFiles: written.filter((f) => !committed.has(f)).length }, 'run interrupted by a crash: marked failed, its uncommitted files removed');
+    logger.warn(
+      { runId: run.id, featureView: run.featureView, removedFiles: written.filter((f) => !committed.has(f)).length },
+      'run interrupted by a crash: marked failed, its uncommitted files removed',
+    );
   }
   for (const file of await files.list('offline')) if (file.endsWith('.tmp')) await files.remove(file);
   return interrupted.map((r) => r.id);

@@ -27,7 +27,7 @@ export class RejectsWriter {
     let text = '';
     for (const r of rejects) {
       this.byReason[r.reason] = (this.byReason[r.reason] ?? 0) + 1;
-      text += JSON.stringify(r, jsonSafe) + '\n';
+      text += `${JSON.stringify(r, jsonSafe)}\n`;
     }
     this.count += rejects.length;
     this.stream.write(text);

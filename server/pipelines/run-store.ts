@@ -118,7 +118,13 @@ export interface RunStore {
   list(filter: { featureView?: string; status?: RunStatus; limit: number; beforeId?: number }): Promise<RunRecord[]>;
   /** Puts a failed attempt back in the queue, due at `notBefore`. */
   requeue(id: number, notBefore: number, error: string): Promise<void>;
-  fail(id: number, reason: string, error: string, now: number, partial?: Partial<Pick<RunRecord, 'steps' | 'rowsIn' | 'rowsRejected' | 'rejectsByReason' | 'rejectsFile' | 'snapshotId'>>): Promise<void>;
+  fail(
+    id: number,
+    reason: string,
+    error: string,
+    now: number,
+    partial?: Partial<Pick<RunRecord, 'steps' | 'rowsIn' | 'rowsRejected' | 'rejectsByReason' | 'rejectsFile' | 'snapshotId'>>,
+  ): Promise<void>;
   succeed(id: number, now: number, steps: RunStep[]): Promise<void>;
   commitSnapshot(commit: SnapshotCommit, now: number): Promise<number>;
   markOnlineSynced(snapshotIds: number[]): Promise<void>;

@@ -30,13 +30,22 @@ export class PredictionLogStore {
     const table = new arrow.Table({
       model: text(column(() => batch.model)),
       model_version: text(column(() => batch.modelVersion)),
-      logged_at: arrow.vectorFromArray(column(() => loggedAt), new arrow.TimestampMillisecond('UTC')),
-      predicted_at: arrow.vectorFromArray(column((r) => r.predictedAt), new arrow.TimestampMillisecond('UTC')),
+      logged_at: arrow.vectorFromArray(
+        column(() => loggedAt),
+        new arrow.TimestampMillisecond('UTC'),
+      ),
+      predicted_at: arrow.vectorFromArray(
+        column((r) => r.predictedAt),
+        new arrow.TimestampMillisecond('UTC'),
+      ),
       entity: text(column((r) => JSON.stringify(r.entity))),
       features: text(column((r) => JSON.stringify(r.features))),
       feature_versions: text(column((r) => JSON.stringify(r.featureVersions))),
       prediction: text(column((r) => JSON.stringify(r.prediction))),
-      probability: arrow.vectorFromArray(column((r) => r.probability ?? null), new arrow.Float64()),
+      probability: arrow.vectorFromArray(
+        column((r) => r.probability ?? null),
+        new arrow.Float64(),
+      ),
       status: text(column((r) => r.status)),
       error: text(column((r) => r.error ?? null)),
     });

@@ -31,7 +31,10 @@ export class ApplyService {
       const errors = validateBundle(bundle, catalog);
       if (errors.length > 0) {
         const origin = options.origin ?? ((p: string) => p);
-        throw validationError(`the bundle is invalid: ${errors.length} problem${errors.length === 1 ? '' : 's'}`, errors.map((e) => ({ ...e, path: origin(e.path) })));
+        throw validationError(
+          `the bundle is invalid: ${errors.length} problem${errors.length === 1 ? '' : 's'}`,
+          errors.map((e) => ({ ...e, path: origin(e.path) })),
+        );
       }
       const plan = planApply(catalog, bundle);
       if (options.dryRun || plan.writes.length === 0) return { ...plan.summary, dryRun: options.dryRun };

@@ -11,7 +11,10 @@ export class SqliteRunStore implements RunStore {
     return this.db
       .transaction(() => {
         const active = this.db.prepare("SELECT id, status FROM runs WHERE view = ? AND status IN ('queued', 'running')").get(run.featureView) as { id: number; status: string } | undefined;
-        if (active) throw conflict(`feature view '${run.featureView}' already has a ${active.status} run (${active.id}); a view never runs twice at once`, [{ path: 'name', message: `run ${active.id} is ${active.status}` }]);
+        if (active)
+          throw conflict(`feature view '${run.featureView}' already has a ${active.status} run (${active.id}); a view never runs twice at once`, [
+            { path: 'name', message: `run ${active.id} is ${active.status}` },
+          ]);
         const id = this.db
           .prepare('INSERT INTO runs (view, version, status, trigger, requested_start, requested_end, max_attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
           .run(run.featureView, run.version, 'queued', run.trigger, run.start, run.end, run.maxAttempts, now).lastInsertRowid;
@@ -112,9 +115,7 @@ export class SqliteRunStore implements RunStore {
           if (fitted.changes !== 1) throw conflict(`feature view '${c.featureView}' version ${c.version} was fitted by another run`);
           this.db.prepare('UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1').run();
         }
-        const upsertCarry = this.db.prepare(
-          'INSERT INTO ffill_carry (view, version, feature, entity_key, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
-        );
+        const upsertCarry = this.db.prepare('INSERT INTO ffill_carry (view, version, feature, entity_key, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value');
         for (const [feature, values] of Object.entries(c.carry)) {
           for (const [key, value] of values) upsertCarry.run(c.featureView, c.version, feature, key, value);
         }
@@ -123,7 +124,18 @@ export class SqliteRunStore implements RunStore {
             `UPDATE runs SET window_start = ?, window_end = ?, rows_in = ?, rows_out = ?, rows_rejected = ?, rejects_by_reason = ?,
              rejects_file = ?, snapshot_id = ?, steps = ? WHERE id = ?`,
           )
-          .run(c.windowStart, c.windowEnd, c.counts.rowsIn, c.counts.rowsOut, c.counts.rowsRejected, JSON.stringify(c.counts.rejectsByReason), c.counts.rejectsFile, id, JSON.stringify(c.steps), c.runId);
+          .run(
+            c.windowStart,
+            c.windowEnd,
+            c.counts.rowsIn,
+            c.counts.rowsOut,
+            c.counts.rowsRejected,
+            JSON.stringify(c.counts.rejectsByReason),
+            c.counts.rejectsFile,
+            id,
+            JSON.stringify(c.steps),
+            c.runId,
+          );
         return id;
       })
       .immediate();
@@ -161,7 +173,11 @@ export class SqliteRunStore implements RunStore {
 
   async carry(featureView: string, version: number): Promise<Record<string, Map<string, number | string>>> {
     const out: Record<string, Map<string, number | string>> = {};
-    const rows = this.db.prepare('SELECT feature, entity_key, value FROM ffill_carry WHERE view = ? AND version = ?').iterate(featureView, version) as IterableIterator<{ feature: string; entity_key: string; value: number | string }>;
+    const rows = this.db.prepare('SELECT feature, entity_key, value FROM ffill_carry WHERE view = ? AND version = ?').iterate(featureView, version) as IterableIterator<{
+      feature: string;
+      entity_key: string;
+      value: number | string;
+    }>;
     for (const r of rows) (out[r.feature] ??= new Map()).set(r.entity_key, r.value);
     return out;
   }

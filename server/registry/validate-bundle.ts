@@ -90,8 +90,10 @@ export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
         if (inBundle) return add(service.at(k), `feature view '${ref.view}' has no feature '${ref.feature}'`);
         // A stored service would break: blame the view in the bundle that drops the feature.
         const viewIndex = bundle.featureViews.findIndex((v) => v.name === ref.view);
-        add(viewIndex >= 0 ? `featureViews[${viewIndex}].features` : `featureServices(${name})`,
-          `feature '${ref.feature}' is used by feature service '${name}' ('${text}'); update or delete the service first`);
+        add(
+          viewIndex >= 0 ? `featureViews[${viewIndex}].features` : `featureServices(${name})`,
+          `feature '${ref.feature}' is used by feature service '${name}' ('${text}'); update or delete the service first`,
+        );
       }
     });
   }

@@ -27,7 +27,11 @@ function entityInput(entities: HistoricalRequest['entities']): EntityInput {
  * answered as an Arrow table (join keys, `event_timestamp`, the entity's other columns, then the
  * features; timestamps are UTC microsecond Arrow timestamps at millisecond precision).
  */
-export async function getHistoricalFeatures(services: Pick<Services, 'duckdb' | 'catalog' | 'runs' | 'files'>, request: HistoricalRequest, options: { signal?: AbortSignal } = {}): Promise<arrow.Table> {
+export async function getHistoricalFeatures(
+  services: Pick<Services, 'duckdb' | 'catalog' | 'runs' | 'files'>,
+  request: HistoricalRequest,
+  options: { signal?: AbortSignal } = {},
+): Promise<arrow.Table> {
   const offline = offlineDeps(services);
   const scratch = await services.duckdb.scratch();
   try {

@@ -79,7 +79,9 @@ export function resolveFeatures(catalog: Catalog, request: FeatureRequest): Reso
     const columns = columnsFor(ref.feature, version, schema);
     if (typeof columns === 'string') return errors.push({ path: pathOf(i), message: columns });
     if (columns === null) {
-      throw conflict(`feature '${text}' is one-hot encoded and version ${version.version} of '${view.name}' has not been materialized yet, so its columns are not known`, [{ path: pathOf(i), message: 'not materialized yet' }]);
+      throw conflict(`feature '${text}' is one-hot encoded and version ${version.version} of '${view.name}' has not been materialized yet, so its columns are not known`, [
+        { path: pathOf(i), message: 'not materialized yet' },
+      ]);
     }
     let index = views.findIndex((v) => v.view.name === view.name && v.version.version === version.version);
     if (index < 0) {
@@ -108,11 +110,7 @@ export function resolveFeatures(catalog: Catalog, request: FeatureRequest): Reso
   return { views, order, keys };
 }
 
-function columnsFor(
-  feature: string,
-  version: FeatureViewVersion,
-  schema: { name: string; type: FeatureType; feature: string }[] | null,
-): { name: string; type: FeatureType }[] | string | null {
+function columnsFor(feature: string, version: FeatureViewVersion, schema: { name: string; type: FeatureType; feature: string }[] | null): { name: string; type: FeatureType }[] | string | null {
   const features = version.definition.features;
   if (feature === '*') return schema;
   const base = features.find((f) => f.name === feature);

@@ -72,18 +72,26 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
 
   const batch: RowBatch = { length: rows.length, keys: keyColumns, eventTs: new Float64Array(rows.length), createdTs: null, inputs };
   const states = version.fittedState.features;
-  let output;
+  let output: ReturnType<typeof transformBatch>;
   if (hasFfill) {
     // Rows of one entity in the order given, each seeded with that entity's value from the latest run.
     const ordered = orderByEntity({ ...batch, eventTs: Float64Array.from({ length: rows.length }, (_, i) => i) });
     const carry = await runs.carry(view.name, version.version);
     const position = ordered.batch.eventTs;
-    output = namingRow(features, (row) => position[row], () => transformBatch(ordered.batch, features, states, ordered.rows, carry));
+    output = namingRow(
+      features,
+      (row) => position[row],
+      () => transformBatch(ordered.batch, features, states, ordered.rows, carry),
+    );
     const back = new Int32Array(rows.length);
     for (let i = 0; i < rows.length; i++) back[position[i]] = i;
     output = { ...output, columns: output.columns.map((c) => ({ ...c, column: reorder(c.column, back) })) };
   } else {
-    output = namingRow(features, (row) => row, () => transformBatch(batch, features, states, noRowContext(), {}));
+    output = namingRow(
+      features,
+      (row) => row,
+      () => transformBatch(batch, features, states, noRowContext(), {}),
+    );
   }
   const columns = output.columns;
   return {

@@ -41,7 +41,10 @@ async function* readCsv(source: CsvSource, ctx: SourceContext, request: ReadRequ
 }
 
 async function* readFile(source: CsvSource, file: MatchedFile, request: ReadRequest, builder: BatchBuilder): AsyncGenerator<SourceBatch> {
-  const wanted = sourceColumnNames(source, request.columns.map((c) => c.name));
+  const wanted = sourceColumnNames(
+    source,
+    request.columns.map((c) => c.name),
+  );
   const state = new CsvFileState(source, file, wanted, builder);
   const stream = createReadStream(file.path, { highWaterMark: READ_BYTES });
   const decoder = new StringDecoder('utf8');
@@ -183,7 +186,7 @@ class CsvFileState implements RowOrigin {
       if (!position.has(name)) position.set(name, i);
     });
     const keys = this.wanted.map((name) => (name === null ? undefined : position.get(name)));
-    const missing = keys.findIndex((k) => k === undefined);
+    const missing = keys.indexOf(undefined);
     if (missing >= 0) {
       const column = describeColumn(this.builder.schema.fields[missing].name, this.wanted[missing]);
       throw new TesseraError('source_error', `source '${this.source.name}': column ${column} is missing from the header of '${this.file.name}'`);

@@ -74,5 +74,5 @@ function segmentRegex(segment: string): RegExp {
     else if (ch === '?') re += '[^/]';
     else re += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
   }
-  return new RegExp(re + '$');
+  return new RegExp(`${re}$`);
 }

@@ -14,7 +14,10 @@ export class JsonRows {
 
   constructor(source: Pick<Source, 'fieldMapping'>, columns: readonly ColumnRequest[]) {
     // -1 is a key no JSON record has: a column renamed away by fieldMapping reads as null.
-    this.keys = sourceColumnNames(source, columns.map((c) => c.name)).map((name) => name ?? -1);
+    this.keys = sourceColumnNames(
+      source,
+      columns.map((c) => c.name),
+    ).map((name) => name ?? -1);
     this.nullPrototype = needsNullPrototype(this.keys.filter((k): k is string => typeof k === 'string'));
   }
 

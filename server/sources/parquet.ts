@@ -35,8 +35,7 @@ async function* readParquet(source: ParquetSource, ctx: SourceContext, request: 
 }
 
 async function* readFile(source: ParquetSource, file: MatchedFile, request: ReadRequest, builder: BatchBuilder): AsyncGenerator<SourceBatch> {
-  const fail = (what: string, e: unknown): TesseraError =>
-    new TesseraError('source_error', `source '${source.name}': ${what} '${file.name}': ${errorMessage(e)}`, [], { cause: e });
+  const fail = (what: string, e: unknown): TesseraError => new TesseraError('source_error', `source '${source.name}': ${what} '${file.name}': ${errorMessage(e)}`, [], { cause: e });
   let parquet: ParquetFile;
   try {
     parquet = await ParquetFile.fromFile(await openAsBlob(file.path));
@@ -44,7 +43,10 @@ async function* readFile(source: ParquetSource, file: MatchedFile, request: Read
     throw fail('cannot open Parquet file', e);
   }
   try {
-    const names = sourceColumnNames(source, request.columns.map((c) => c.name));
+    const names = sourceColumnNames(
+      source,
+      request.columns.map((c) => c.name),
+    );
     const fields = new Set(tableFromIPC(parquet.schema().intoIPCStream()).schema.fields.map((f) => f.name));
     const missing = names.findIndex((n) => n === null || !fields.has(n));
     if (missing >= 0) {
@@ -65,7 +67,11 @@ async function* readFile(source: ParquetSource, file: MatchedFile, request: Read
       } catch (e) {
         throw fail(`cannot read row group ${group} of`, e);
       }
-      for (const batch of batches) yield* reader.convert(columns.map((n) => batch.getChild(n) as Vector), batch.numRows);
+      for (const batch of batches)
+        yield* reader.convert(
+          columns.map((n) => batch.getChild(n) as Vector),
+          batch.numRows,
+        );
     }
   } finally {
     parquet.free();

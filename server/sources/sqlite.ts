@@ -44,8 +44,7 @@ export function sqliteReader(source: SqliteSource, ctx: SourceContext): SourceRe
 
 async function* readSqlite(source: SqliteSource, ctx: SourceContext, request: ReadRequest): AsyncGenerator<SourceBatch> {
   const file = path.resolve(ctx.baseDir, source.database);
-  const fail = (what: string, e: unknown): TesseraError =>
-    new TesseraError('source_error', `source '${source.name}': ${what} (database '${source.database}'): ${errorMessage(e)}`, [], { cause: e });
+  const fail = (what: string, e: unknown): TesseraError => new TesseraError('source_error', `source '${source.name}': ${what} (database '${source.database}'): ${errorMessage(e)}`, [], { cause: e });
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
@@ -62,7 +61,10 @@ async function* readSqlite(source: SqliteSource, ctx: SourceContext, request: Re
     if (!statement.reader) throw fail('invalid query', new Error('the query returns no rows (it must be a SELECT)'));
     const header = statement.columns().map((c) => c.name);
     const builder = new BatchBuilder(request);
-    const names = sourceColumnNames(source, request.columns.map((c) => c.name));
+    const names = sourceColumnNames(
+      source,
+      request.columns.map((c) => c.name),
+    );
     const keys = names.map((name) => (name === null ? -1 : header.indexOf(name)));
     const missing = keys.indexOf(-1);
     if (missing >= 0) {

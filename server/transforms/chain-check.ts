@@ -88,10 +88,13 @@ function stepProblem(step: TransformStepSpec, type: FeatureType, name: string): 
 
 function constantProblem(value: number | string | boolean, type: FeatureType, atThisStep: string): string | null {
   const fits =
-    type === 'float64' ? typeof value === 'number' && Number.isFinite(value)
-    : type === 'int64' ? typeof value === 'number' && Number.isSafeInteger(value)
-    : type === 'string' ? typeof value === 'string'
-    : typeof value === 'boolean';
+    type === 'float64'
+      ? typeof value === 'number' && Number.isFinite(value)
+      : type === 'int64'
+        ? typeof value === 'number' && Number.isSafeInteger(value)
+        : type === 'string'
+          ? typeof value === 'string'
+          : typeof value === 'boolean';
   if (fits) return null;
   const expected = type === 'float64' ? 'a number' : type === 'int64' ? 'an integer' : type === 'string' ? 'a string' : 'true or false';
   return `impute constant value ${describeValue(value)} must be ${expected}, because ${atThisStep}`;

@@ -30,13 +30,7 @@ export interface FittedChain {
   outputs: OutputColumn[];
 }
 
-export function fitChain(
-  feature: string,
-  type: FeatureType,
-  steps: readonly TransformStepSpec[],
-  input: Column,
-  rows: RowContext,
-): FittedChain {
+export function fitChain(feature: string, type: FeatureType, steps: readonly TransformStepSpec[], input: Column, rows: RowContext): FittedChain {
   assertChain(feature, type, steps, input);
   const states: unknown[] = [];
   let column = input;
@@ -75,14 +69,7 @@ export function fitStates(feature: string, type: FeatureType, steps: readonly Tr
   return states;
 }
 
-export function applyChain(
-  feature: string,
-  type: FeatureType,
-  steps: readonly TransformStepSpec[],
-  states: readonly unknown[],
-  input: Column,
-  rows: RowContext,
-): OutputColumn[] {
+export function applyChain(feature: string, type: FeatureType, steps: readonly TransformStepSpec[], states: readonly unknown[], input: Column, rows: RowContext): OutputColumn[] {
   assertChain(feature, type, steps, input);
   if (states.length !== steps.length) {
     throw new TesseraError('internal', `feature '${feature}' has ${steps.length} transform steps but ${states.length} fitted states`);
@@ -102,12 +89,7 @@ export function applyChain(
  * The chain's output columns: `feature` itself, or `feature__<suffix>` for each one-hot column. null
  * when the chain ends in a one-hot encoding that has no fitted state yet (its columns depend on data).
  */
-export function chainOutputs(
-  feature: string,
-  type: FeatureType,
-  steps: readonly TransformStepSpec[],
-  states: readonly unknown[] | null,
-): { name: string; type: FeatureType }[] | null {
+export function chainOutputs(feature: string, type: FeatureType, steps: readonly TransformStepSpec[], states: readonly unknown[] | null): { name: string; type: FeatureType }[] | null {
   const check = checkChain(type, steps, feature);
   if (!check.ok) throw invalidChain(feature, check.step, check.message);
   if (check.output !== 'onehot') return [{ name: feature, type: check.output }];
@@ -149,14 +131,7 @@ function fitStep(step: TransformStepSpec, type: FeatureType, column: Column, fea
   }
 }
 
-function applyStep(
-  step: TransformStepSpec,
-  type: FeatureType,
-  column: Column,
-  state: unknown,
-  rows: RowContext,
-  feature: string,
-): Column | OutputColumn[] {
+function applyStep(step: TransformStepSpec, type: FeatureType, column: Column, state: unknown, rows: RowContext, feature: string): Column | OutputColumn[] {
   switch (step.kind) {
     case 'impute':
       return applyImpute(step.spec, column, state, rows, feature);

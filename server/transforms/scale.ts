@@ -19,12 +19,7 @@ import { extent, moments, nonNull, positiveZero, quantiles } from './stats.js';
  * scale to 0. A result that is not finite (infinite input, overflow) is a transform_error: no output
  * is ever NaN or Infinity.
  */
-export type ScaleState =
-  | { mean: number; std: number }
-  | { min: number; max: number }
-  | { median: number; iqr: number }
-  | { maxAbs: number }
-  | Record<string, never>;
+export type ScaleState = { mean: number; std: number } | { min: number; max: number } | { median: number; iqr: number } | { maxAbs: number } | Record<string, never>;
 
 export function fitScale(spec: ScaleSpec, column: Column, feature: string): ScaleState {
   const values = numeric(column).values;

@@ -16,12 +16,18 @@ test('npm run bench -- --quick: every scenario produces finite figures', { timeo
   const out = path.join(dir, 'report.md');
   try {
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
-      execFile(process.execPath, ['--import', TSX, path.join(BENCH_DIR, 'run.ts'), '--quick', '--runs', '1', '--json', json, '--out', out], { env: childEnv(), timeout: 580_000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`the harness failed: ${error.message}\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`)) : resolve({ stdout }),
+      execFile(
+        process.execPath,
+        ['--import', TSX, path.join(BENCH_DIR, 'run.ts'), '--quick', '--runs', '1', '--json', json, '--out', out],
+        { env: childEnv(), timeout: 580_000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 },
+        (error, stdout, stderr) => (error ? reject(new Error(`the harness failed: ${error.message}\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`)) : resolve({ stdout })),
       );
     });
     const { results } = JSON.parse(fs.readFileSync(json, 'utf8')) as { results: ScenarioResult[] };
-    assert.deepEqual(results.map((r) => r.scenario), scenarios.map((s) => s.name));
+    assert.deepEqual(
+      results.map((r) => r.scenario),
+      scenarios.map((s) => s.name),
+    );
     for (const r of results) {
       assert.equal(r.error, undefined, `${r.scenario} failed: ${r.error}`);
       assert.ok(r.figures.length > 0, `${r.scenario} gave no figures`);

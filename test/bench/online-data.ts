@@ -48,10 +48,7 @@ export function onlineBundle(onlineCsv: string, load?: { csv: string; views: num
   const pipeline = load ? pipelineBundle(load.csv) : null;
   return {
     entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' as const }],
-    sources: [
-      { name: 'online_source', type: 'csv' as const, path: onlineCsv, timestampField: 'event_timestamp' },
-      ...(pipeline ? pipeline.sources : []),
-    ],
+    sources: [{ name: 'online_source', type: 'csv' as const, path: onlineCsv, timestampField: 'event_timestamp' }, ...(pipeline ? pipeline.sources : [])],
     featureViews: [
       {
         name: ONLINE_VIEW,

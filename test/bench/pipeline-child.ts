@@ -24,12 +24,12 @@ const outcome = await executeRun(claimed, materializeDeps(services));
 const seconds = (performance.now() - started) / 1000;
 await services.close();
 process.stdout.write(
-  JSON.stringify({
+  `${JSON.stringify({
     status: outcome.run.status,
     error: outcome.run.error,
     rows: outcome.run.rowsOut,
     seconds,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     steps: outcome.run.steps,
-  }) + '\n',
+  })}\n`,
 );

@@ -50,7 +50,10 @@ function targetsSection(results: ScenarioResult[]): string[] {
     const result = results.find((r) => r.scenario === t.scenario);
     const figure = result?.figures.find((f) => t.figure.test(f.name));
     if (figure) lines.push(`| ${t.issue} | ${cell(t.text)} | ${measuredText(figure)} (${figure.runs} run${figure.runs === 1 ? '' : 's'}) | ${isMet(figure) ? 'met' : '**not met**'} |`);
-    else lines.push(`| ${t.issue} | ${cell(t.text)} | ${result?.error ? `the scenario failed: ${cell(result.error.split('\n')[0].slice(0, 200))}` : result ? 'no such figure' : 'scenario not run'} | not measured |`);
+    else
+      lines.push(
+        `| ${t.issue} | ${cell(t.text)} | ${result?.error ? `the scenario failed: ${cell(result.error.split('\n')[0].slice(0, 200))}` : result ? 'no such figure' : 'scenario not run'} | not measured |`,
+      );
   }
   return lines;
 }

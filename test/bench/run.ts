@@ -41,7 +41,8 @@ if (values.quick && out === path.join(REPO, 'BENCHMARKS.md')) throw new Error('-
 const cpuProfDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined;
 
 const args = process.argv.slice(2);
-const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}` : `node --import tsx test/bench/run.ts${args.length ? ` ${args.join(' ')}` : ''}`;
+const command =
+  process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}` : `node --import tsx test/bench/run.ts${args.length ? ` ${args.join(' ')}` : ''}`;
 const machine = describeMachine();
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
 const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
@@ -57,7 +58,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-log(`${command}: ${chosen.map((s) => s.name).join(', ')}; ${runs} run(s); ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.loadAtStart.join(', ')}; scratch ${workDir}`);
+log(
+  `${command}: ${chosen.map((s) => s.name).join(', ')}; ${runs} run(s); ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.loadAtStart.join(', ')}; scratch ${workDir}`,
+);
 const results: ScenarioResult[] = [];
 try {
   for (const scenario of chosen) {

@@ -16,7 +16,12 @@ export const ISSUE_TARGETS: IssueTarget[] = [
   { issue: 4, scenario: 'online-sdk', text: 'in-process SDK, single-key reads of 10 features: >= 80% of a bare better-sqlite3 prepared statement (sync API)', figure: /: sync SDK \/ bare statement$/ },
   { issue: 4, scenario: 'online-sdk', text: 'the same, Promise API', figure: /: Promise SDK \/ bare statement$/ },
   { issue: 4, scenario: 'online-http', text: 'HTTP, 1 entity x 50 features, load from a second process: p99 <= 2 ms at 1,000 req/s', figure: /^HTTP 1 entity x 50 features: p99 at 1,000 req\/s$/ },
-  { issue: 4, scenario: 'online-http', text: 'HTTP, 1 entity x 50 features: maximum throughput >= 90% of a minimal express handler', figure: /^HTTP 1 entity x 50 features: max throughput, Tessera \/ minimal express$/ },
+  {
+    issue: 4,
+    scenario: 'online-http',
+    text: 'HTTP, 1 entity x 50 features: maximum throughput >= 90% of a minimal express handler',
+    figure: /^HTTP 1 entity x 50 features: max throughput, Tessera \/ minimal express$/,
+  },
   { issue: 4, scenario: 'online-under-load', text: 'p99 at 1,000 req/s under 5 ms while a 1M-row materialization runs', figure: /materialization: p99 at 1,000 req\/s$/ },
   { issue: 5, scenario: 'training', text: '1M entity rows x 3 views of 5M rows to Parquet: at most 1.3x a bare DuckDB ASOF JOIN', figure: /: Tessera \/ bare ASOF$/ },
   { issue: 5, scenario: 'training', text: 'the same, peak RSS under 2 GB', figure: /: peak RSS, Tessera to Parquet$/ },

@@ -33,7 +33,6 @@ function tessera(args: string[], cwd: string): Promise<{ code: number | null; st
   });
 }
 
-
 let server: Awaited<ReturnType<typeof testServer>>;
 before(async () => {
   server = await testServer();

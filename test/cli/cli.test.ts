@@ -13,10 +13,13 @@ const TSX = import.meta.resolve('tsx');
 
 /** Runs the CLI from source, as `tessera <args>`, in `cwd`. */
 function tessera(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'server/cli/bin.ts'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' } });
+  const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'server/cli/bin.ts'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-
 
 test('tessera apply, then list; plan then apply a change makes version 2 and keeps 1', () => {
   const dir = tempDir();
@@ -39,7 +42,10 @@ test('tessera apply, then list; plan then apply a change makes version 2 and kee
   assert.equal(tessera(['apply', 'defs', '--data-dir', 'data'], dir).code, 0);
   assert.match(tessera(['list', 'feature-views', '--data-dir', 'data'], dir).stdout, /versions: 1, 2 \(latest 2\)/);
   const described = JSON.parse(tessera(['describe', 'feature-view', 'driver_stats', '--data-dir', 'data'], dir).stdout);
-  assert.deepEqual(described.versions.map((v: { version: number }) => v.version), [1, 2]);
+  assert.deepEqual(
+    described.versions.map((v: { version: number }) => v.version),
+    [1, 2],
+  );
 });
 
 test('invalid definitions: exit 1, the file and field named, nothing written', () => {

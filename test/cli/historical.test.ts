@@ -51,7 +51,10 @@ test('tessera get-historical-features: local data dir to Parquet, a server (--ur
     ],
   );
 
-  const remote = await tessera(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate,rider_stats:tier', '--full-feature-names', '--out', 'out.csv', '--url', s.url], dir);
+  const remote = await tessera(
+    ['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate,rider_stats:tier', '--full-feature-names', '--out', 'out.csv', '--url', s.url],
+    dir,
+  );
   assert.equal(remote.code, 0, remote.stderr);
   const csv = csvRows(fs.readFileSync(path.join(dir, 'out.csv')));
   assert.deepEqual(csv.columns, ['driver_id', 'rider_id', 'event_timestamp', 'label', 'driver_stats__rate', 'rider_stats__tier']);

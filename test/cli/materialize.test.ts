@@ -66,7 +66,10 @@ featureViews:
   const all = cli('materialize', '--json');
   assert.equal(all.code, 0, all.stderr);
   const runs = JSON.parse(all.stdout) as { featureView: string; status: string; rowsOut: number }[];
-  assert.deepEqual(runs.map((r) => [r.featureView, r.status, r.rowsOut]).sort(), [['counts', 'succeeded', 1], ['rates', 'succeeded', 2]]);
+  assert.deepEqual(runs.map((r) => [r.featureView, r.status, r.rowsOut]).sort(), [
+    ['counts', 'succeeded', 1],
+    ['rates', 'succeeded', 2],
+  ]);
   const again = cli('materialize', 'rates', 'counts');
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /of rates v1: succeeded; rows in 0/);

@@ -15,7 +15,7 @@ function csv(): string {
   const base = Date.parse('2026-11-01T00:00:00Z');
   const lines = ['id,ts,a,c'];
   for (let i = 0; i < ROWS; i++) lines.push(`${i % 1000},${new Date(base + i * 1000).toISOString()},${(i % 97) / 7},k${i % 5}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 const definitions = {
@@ -78,15 +78,27 @@ test('SIGTERM during a waiting materialize: the request completes with the succe
     let finished = false;
     const inFlight = postAndWait(`${url}/api/v1/feature-views/things/materialize?wait=true`).finally(() => (finished = true));
     // Signal only once the run is really running (not merely queued).
-    await waitFor('the run to start', 30_000, async () => {
-      const runs = (await requestJson(`${url}/api/v1/runs?featureView=things`)).body.runs as any[];
-      assert.ok(!runs.some((r) => r.status === 'succeeded'), 'the run finished before the signal: make it bigger');
-      return runs.length === 1 && runs[0].status === 'running' ? true : undefined;
-    }, exitedWith(server), 10);
+    await waitFor(
+      'the run to start',
+      30_000,
+      async () => {
+        const runs = (await requestJson(`${url}/api/v1/runs?featureView=things`)).body.runs as any[];
+        assert.ok(!runs.some((r) => r.status === 'succeeded'), 'the run finished before the signal: make it bigger');
+        return runs.length === 1 && runs[0].status === 'running' ? true : undefined;
+      },
+      exitedWith(server),
+      10,
+    );
     server.kill('SIGTERM');
 
     // The listener closes at once: fresh connections are refused while the run is still going.
-    await waitFor('new connections to be refused', 10_000, async () => ((await tryConnect(port)) === 'ECONNREFUSED' ? true : undefined), () => null, 10);
+    await waitFor(
+      'new connections to be refused',
+      10_000,
+      async () => ((await tryConnect(port)) === 'ECONNREFUSED' ? true : undefined),
+      () => null,
+      10,
+    );
     assert.equal(finished, false, 'the waiting request had already finished: the refusal proves nothing (make the run bigger)');
     assert.equal(server.exitCode, null, 'the server exited before its in-flight request finished');
 

@@ -12,14 +12,19 @@ test('serve --workers 2: two processes share the port, one runs the scheduler, a
   const server = spawnServe(['--workers', '2', '--port', String(port), '--data-dir', dataDir, '--definitions', path.join(packageRoot(), 'feature-definitions')], { TESSERA_LEASE_MS: '600' });
   try {
     // Both workers answer, on fresh connections; exactly one holds the scheduler lease.
-    const seen = await waitFor('two workers answering', 30_000, async () => {
-      const pids = new Map<number, string>();
-      for (let i = 0; i < 20; i++) {
-        const h = await requestJson(`${url}/health`);
-        pids.set(h.body.pid, h.body.scheduler);
-      }
-      return pids.size === 2 && [...pids.values()].filter((s) => s === 'this process').length === 1 ? pids : undefined;
-    }, exitedWith(server));
+    const seen = await waitFor(
+      'two workers answering',
+      30_000,
+      async () => {
+        const pids = new Map<number, string>();
+        for (let i = 0; i < 20; i++) {
+          const h = await requestJson(`${url}/health`);
+          pids.set(h.body.pid, h.body.scheduler);
+        }
+        return pids.size === 2 && [...pids.values()].filter((s) => s === 'this process').length === 1 ? pids : undefined;
+      },
+      exitedWith(server),
+    );
     const leader = [...seen].find(([, s]) => s === 'this process')![0];
     const materialized = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {});
     assert.equal(materialized.body.status, 'succeeded', JSON.stringify(materialized.body));

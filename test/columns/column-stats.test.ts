@@ -18,7 +18,12 @@ test('numeric statistics by hand, merged across batches', () => {
   close(s.mean, 3.75);
   close(s.std, Math.sqrt(28.75 / 4));
   assert.equal(s.distinct, 4);
-  assert.deepEqual(s.top, [{ value: 1, count: 1 }, { value: 2, count: 1 }, { value: 4, count: 1 }, { value: 8, count: 1 }]);
+  assert.deepEqual(s.top, [
+    { value: 1, count: 1 },
+    { value: 2, count: 1 },
+    { value: 4, count: 1 },
+    { value: 8, count: 1 },
+  ]);
   // 20 bins over [1, 8], width 0.35: 1 -> bin 0, 2 -> bin 2, 4 -> bin 8, 8 -> the last bin.
   const expected = new Array(20).fill(0);
   expected[0] = expected[2] = expected[8] = expected[19] = 1;
@@ -30,7 +35,10 @@ test('one-hot style columns are counted exactly; degenerate columns stay finite'
   acc.add(numericColumnFrom(Array.from({ length: 10_000 }, (_, i) => (i % 4 === 0 ? 1 : 0))));
   const s = acc.result();
   assert.equal(s.distinct, 2);
-  assert.deepEqual(s.top, [{ value: 0, count: 7500 }, { value: 1, count: 2500 }]);
+  assert.deepEqual(s.top, [
+    { value: 0, count: 7500 },
+    { value: 1, count: 2500 },
+  ]);
   assert.equal(s.histogram!.counts[0], 7500);
   assert.equal(s.histogram!.counts[19], 2500);
   close(s.std, Math.sqrt(0.25 * 0.75));
@@ -57,7 +65,7 @@ test('many distinct values: an estimate within 5%, a scaled histogram, exact mom
   const total = s.histogram!.counts.reduce((a, c) => a + c, 0);
   assert.ok(Math.abs(total - n) <= 20, `histogram total ${total}`);
   // Uniform data: each bin holds about n/20.
-  for (const c of s.histogram!.counts) assert.ok(Math.abs(c - n / 20) < n / 20 * 0.15, `bin ${c}`);
+  for (const c of s.histogram!.counts) assert.ok(Math.abs(c - n / 20) < (n / 20) * 0.15, `bin ${c}`);
   assert.deepEqual(s.top, []);
 });
 
@@ -69,13 +77,21 @@ test('string statistics: counts, nulls, distinct and top categories', () => {
   assert.equal(s.count, 8);
   assert.equal(s.nulls, 2);
   assert.equal(s.distinct, 3);
-  assert.deepEqual(s.top, [{ value: 'a', count: 3 }, { value: 'b', count: 2 }, { value: 'c', count: 1 }]);
+  assert.deepEqual(s.top, [
+    { value: 'a', count: 3 },
+    { value: 'b', count: 2 },
+    { value: 'c', count: 1 },
+  ]);
   assert.equal(s.mean, null);
   assert.equal(s.histogram, null);
 });
 
 test('binary columns (one-hot) give the same statistics from their count of ones', () => {
-  const batches = [[1, 0, 0, 1, 0], [0, 0, 0], [1, 1]];
+  const batches = [
+    [1, 0, 0, 1, 0],
+    [0, 0, 0],
+    [1, 1],
+  ];
   const fast = new StatsAccumulator('numeric', { binary: true });
   const slow = new StatsAccumulator('numeric');
   for (const b of batches) {

@@ -43,17 +43,32 @@ test('a saved dataset: stored as Parquet with its metadata, listed, shown, expor
   const m = created.json();
   assert.equal(m.name, 'train_v1');
   assert.equal(m.rows, 4);
-  assert.deepEqual(m.columns.map((c: { name: string }) => c.name), Object.keys(EXPECTED));
+  assert.deepEqual(
+    m.columns.map((c: { name: string }) => c.name),
+    Object.keys(EXPECTED),
+  );
   const snapshots = await s.services.runs.snapshots('driver_stats', 1);
-  assert.deepEqual(m.featureViews.map((v: { featureView: string; version: number; ttl: number }) => [v.featureView, v.version, v.ttl]), [['driver_stats', 1, 3600], ['rider_stats', 1, 0]]);
-  assert.deepEqual(m.featureViews[0].snapshotIds, snapshots.map((x) => x.id));
+  assert.deepEqual(
+    m.featureViews.map((v: { featureView: string; version: number; ttl: number }) => [v.featureView, v.version, v.ttl]),
+    [
+      ['driver_stats', 1, 3600],
+      ['rider_stats', 1, 0],
+    ],
+  );
+  assert.deepEqual(
+    m.featureViews[0].snapshotIds,
+    snapshots.map((x) => x.id),
+  );
   // Statistics, by hand: rate is [0.3, 5, null, null].
   assert.equal(m.statistics.rate.count, 4);
   assert.equal(m.statistics.rate.nulls, 2);
   assert.equal(m.statistics.rate.min, 0.3);
   assert.equal(m.statistics.rate.max, 5);
   assert.ok(Math.abs(m.statistics.rate.mean - 2.65) < 1e-12);
-  assert.deepEqual(m.statistics.tier.top, [{ value: 'silver', count: 2 }, { value: 'bronze', count: 1 }]);
+  assert.deepEqual(m.statistics.tier.top, [
+    { value: 'silver', count: 2 },
+    { value: 'bronze', count: 1 },
+  ]);
   // The files are where the metadata says, with the recorded hashes; the entity copy holds the validated rows.
   const data = path.join(s.dataDir, m.data.file);
   const entities = path.join(s.dataDir, m.entities.file);
@@ -63,11 +78,17 @@ test('a saved dataset: stored as Parquet with its metadata, listed, shown, expor
   assert.ok(fs.existsSync(path.join(s.dataDir, 'datasets/train_v1/metadata.json')));
   const copy = parquetRows(fs.readFileSync(entities));
   assert.deepEqual(copy.columns, ['driver_id', 'rider_id', 'event_timestamp', 'label']);
-  assert.deepEqual(copy.rows.map((r) => r.event_timestamp), EXPECTED.event_timestamp.map(ms));
+  assert.deepEqual(
+    copy.rows.map((r) => r.event_timestamp),
+    EXPECTED.event_timestamp.map(ms),
+  );
   assert.equal(m.input.format, 'json');
 
   const list = (await getJson(api)).body.trainingDatasets;
-  assert.deepEqual(list.map((d: { name: string; status: string; rows: number }) => [d.name, d.status, d.rows]), [['train_v1', 'ready', 4]]);
+  assert.deepEqual(
+    list.map((d: { name: string; status: string; rows: number }) => [d.name, d.status, d.rows]),
+    [['train_v1', 'ready', 4]],
+  );
   assert.deepEqual((await getJson(`${api}/train_v1`)).body, m);
 
   assert.deepEqual((await get(`${api}/train_v1/data`)).json(), EXPECTED);
@@ -89,7 +110,7 @@ test('a saved dataset: stored as Parquet with its metadata, listed, shown, expor
 
 test('rebuilding from the metadata gives the same rows after later runs changed the offline store', async () => {
   // The source gains a fresher row for driver 1 and corrects driver 2; a backfill commits a new snapshot.
-  fs.writeFileSync(s.file('data/drivers.csv'), HAND_FILES['data/drivers.csv'].replace('2,2026-11-01T09:00:00Z,,5,50', '2,2026-11-01T09:00:00Z,,6,60') + '1,2026-11-01T12:00:00Z,,0.9,9\n');
+  fs.writeFileSync(s.file('data/drivers.csv'), `${HAND_FILES['data/drivers.csv'].replace('2,2026-11-01T09:00:00Z,,5,50', '2,2026-11-01T09:00:00Z,,6,60')}1,2026-11-01T12:00:00Z,,0.9,9\n`);
   const run = await s.materialize('driver_stats', { start: '2026-11-01T00:00:00Z', end: '2026-11-02T00:00:00Z' });
   assert.equal(run.status, 'succeeded', run.error);
   // A fresh retrieval sees the new snapshot: driver 2 reads 6 (the later snapshot), driver 1 at 12:00:00.001 reads 0.9.
@@ -107,7 +128,11 @@ test('rebuilding from the metadata gives the same rows after later runs changed 
 test('a rebuild notices a dataset whose stored rows no longer match', async () => {
   const created = await postJsonTo(api, { name: 'tampered', features: ['driver_stats:rate'], entities: { driver_id: [1, 2], event_timestamp: ['2026-11-01T11:00:00Z', '2026-11-01T10:00:00Z'] } });
   assert.equal(created.status, 201);
-  const other = await postJsonTo(`${s.url}/get-historical-features`, { features: ['driver_stats:rate'], entities: { driver_id: [2, 2], event_timestamp: ['2026-11-01T11:00:00Z', '2026-11-01T10:00:00Z'] } }, PARQUET);
+  const other = await postJsonTo(
+    `${s.url}/get-historical-features`,
+    { features: ['driver_stats:rate'], entities: { driver_id: [2, 2], event_timestamp: ['2026-11-01T11:00:00Z', '2026-11-01T10:00:00Z'] } },
+    PARQUET,
+  );
   fs.writeFileSync(path.join(s.dataDir, created.json().data.file), other.bytes);
   const report = (await postJsonTo(`${api}/tampered/rebuild`, {})).json();
   assert.equal(report.matches, false);
@@ -120,7 +145,13 @@ test('a CSV upload with ?name= saves a dataset; the upload bytes are hashed', as
   const res = await post(`${api}?name=from_csv&features=driver_stats:rate,rider_stats:tier&full_feature_names=true`, csv, 'text/csv');
   assert.equal(res.status, 201, Buffer.from(res.bytes).toString());
   assert.deepEqual(res.json().input, { format: 'csv', sha256: createHash('sha256').update(csv).digest('hex') });
-  assert.deepEqual((await get(`${api}/from_csv/data`)).json(), { driver_id: [1], rider_id: ['r1'], event_timestamp: ['2026-11-01T11:00:00.000Z'], driver_stats__rate: [0.3], rider_stats__tier: ['silver'] });
+  assert.deepEqual((await get(`${api}/from_csv/data`)).json(), {
+    driver_id: [1],
+    rider_id: ['r1'],
+    event_timestamp: ['2026-11-01T11:00:00.000Z'],
+    driver_stats__rate: [0.3],
+    rider_stats__tier: ['silver'],
+  });
 });
 
 test('names: taken is a 409, invalid a 400; a failed build leaves the name free; delete removes files', async () => {
@@ -128,7 +159,10 @@ test('names: taken is a 409, invalid a 400; a failed build leaves the name free;
   assert.equal((await postJsonTo(api, { name: 'train_v1', ...body })).status, 409);
   const bad = await postJsonTo(api, { name: 'Bad-Name', ...body });
   assert.equal(bad.status, 400);
-  assert.deepEqual(bad.json().errors.map((e: { path: string }) => e.path), ['name']);
+  assert.deepEqual(
+    bad.json().errors.map((e: { path: string }) => e.path),
+    ['name'],
+  );
   assert.equal((await postJsonTo(api, body)).status, 400);
   const failed = await postJsonTo(api, { name: 'retry_me', features: ['driver_stats:nope'], entities: body.entities });
   assert.equal(failed.status, 404);

@@ -34,7 +34,7 @@ test('the fast formatter writes exactly what toISOString writes', async () => {
   const { TimestampFormatter } = await import('../../server/domain/timestamp-formatter.js');
   const f = new TimestampFormatter();
   let seed = 1;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const cases = [0, -1, 1, 86_399_999, 86_400_000, -86_400_001, Date.UTC(2026, 10, 29, 10, 0, 0, 7), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10000, 0, 1), -62_198_755_200_000];
   for (let i = 0; i < 20_000; i++) cases.push(Math.floor((rand() - 0.3) * 4e12));
   // Each twice in a row: the second answer comes from the kept last one.

@@ -25,7 +25,12 @@ test('logistic regression recovers a separating direction', () => {
   }
   const model = fitLogistic(x, y);
   assert.ok(model.weights[0] > 0 && model.weights[0] > model.weights[1], JSON.stringify(model));
-  assert.ok(accuracy(y, x.map((r) => predictLogistic(model, r))) >= 0.95);
+  assert.ok(
+    accuracy(
+      y,
+      x.map((r) => predictLogistic(model, r)),
+    ) >= 0.95,
+  );
 });
 
 test('the tree finds the split by hand and stops at pure leaves', () => {

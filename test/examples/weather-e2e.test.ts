@@ -76,10 +76,9 @@ test('inference reads online features equal to the transform of the latest raw r
   }
   assert.equal(outcomes[2].status, 'failed');
   assert.match(outcomes[2].error!, /unknown/);
-  const logged = await tessera.call<{ predictions: { entity: { location: string }; status: string; probability: number | null; features: Record<string, number>; featureVersions: Record<string, number> }[] }>(
-    'GET',
-    `/api/v1/prediction-logs?model=${trained.artifact.id}`,
-  );
+  const logged = await tessera.call<{
+    predictions: { entity: { location: string }; status: string; probability: number | null; features: Record<string, number>; featureVersions: Record<string, number> }[];
+  }>('GET', `/api/v1/prediction-logs?model=${trained.artifact.id}`);
   assert.deepEqual(
     logged.predictions.map((p) => [p.entity.location, p.status, p.probability]),
     outcomes.map((o) => [o.location, o.status, o.probability]),
@@ -114,7 +113,10 @@ test('a model that does not match the feature service, or a missing feature, is 
   assert.equal(missing[0].status, 'failed');
   assert.match(missing[0].error!, new RegExp(`no value for ${trained.artifact.columns[1]}`));
   const logged = await tessera.call<{ predictions: { status: string }[] }>('GET', `/api/v1/prediction-logs?model=rain_wrong_columns`);
-  assert.deepEqual(logged.predictions.map((p) => p.status), ['failed']);
+  assert.deepEqual(
+    logged.predictions.map((p) => p.status),
+    ['failed'],
+  );
   const ok = await tessera.call<{ predictions: { status: string }[] }>('GET', `/api/v1/prediction-logs?model=${trained.artifact.id}&status=ok`);
   assert.ok(ok.predictions.every((p) => p.status === 'ok'));
 });

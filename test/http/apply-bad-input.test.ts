@@ -28,10 +28,22 @@ before(async () => {
   stored = await registryState();
   // Guards against a vacuous comparison: the state holds the applied objects and one history entry.
   const [entities, sources, views, services, history] = stored as any[];
-  assert.deepEqual(entities.entities.map((e: any) => e.name), ['driver']);
-  assert.deepEqual(sources.sources.map((s: any) => s.name), ['driver_stats']);
-  assert.deepEqual(views.featureViews.map((v: any) => [v.name, v.latestVersion]), [['driver_hourly_stats', 1]]);
-  assert.deepEqual(services.featureServices.map((s: any) => s.name), ['driver_model']);
+  assert.deepEqual(
+    entities.entities.map((e: any) => e.name),
+    ['driver'],
+  );
+  assert.deepEqual(
+    sources.sources.map((s: any) => s.name),
+    ['driver_stats'],
+  );
+  assert.deepEqual(
+    views.featureViews.map((v: any) => [v.name, v.latestVersion]),
+    [['driver_hourly_stats', 1]],
+  );
+  assert.deepEqual(
+    services.featureServices.map((s: any) => s.name),
+    ['driver_model'],
+  );
   assert.equal(history.applies.length, 1);
 });
 after(() => server.close());
@@ -84,14 +96,7 @@ test('duplicate names in the bundle and within a view', async () => {
   b.featureServices.push(clone(b.featureServices[0]));
   // Bundle-level duplicates are checked list by list, then each view's features: the copied view
   // carries the duplicated feature too.
-  const errors = await refused(b, [
-    'entities[1].name',
-    'sources[1].name',
-    'featureViews[1].name',
-    'featureServices[1].name',
-    'featureViews[0].features[2].name',
-    'featureViews[1].features[2].name',
-  ]);
+  const errors = await refused(b, ['entities[1].name', 'sources[1].name', 'featureViews[1].name', 'featureServices[1].name', 'featureViews[0].features[2].name', 'featureViews[1].features[2].name']);
   assert.match(errors[0].message, /'driver' is defined twice/);
   assert.match(errors[4].message, /'conv_rate' is defined twice in view 'driver_hourly_stats'/);
 });
@@ -208,7 +213,10 @@ test('a YAML bundle is refused with the same paths', async () => {
   assert.match(res.headers.get('content-type')!, /^application\/problem\+json/);
   const body = (await res.json()) as { type: string; errors: { path: string }[] };
   assert.equal(body.type, '/problems/validation');
-  assert.deepEqual(body.errors.map((e) => e.path), ['featureViews[0].source']);
+  assert.deepEqual(
+    body.errors.map((e) => e.path),
+    ['featureViews[0].source'],
+  );
   assert.deepEqual(await registryState(), stored);
 });
 

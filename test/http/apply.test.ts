@@ -19,7 +19,11 @@ function assertProblem(res: { status: number; type: string; body: any }, status:
   assert.equal(res.body.status, status);
   assert.equal(typeof res.body.title, 'string');
   assert.equal(typeof res.body.detail, 'string');
-  if (paths) assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path), paths);
+  if (paths)
+    assert.deepEqual(
+      res.body.errors.map((e: { path: string }) => e.path),
+      paths,
+    );
 }
 
 async function revision(): Promise<number> {

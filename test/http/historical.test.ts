@@ -128,7 +128,14 @@ test('full_feature_names and feature_service work in the query string of an uplo
   const csv = `driver_id,rider_id,event_timestamp\n1,r1,2026-11-01T11:00:00Z\n`;
   const res = await post(`${url}?feature_service=driver_model&full_feature_names=true`, csv, 'text/csv');
   assert.equal(res.status, 200, Buffer.from(res.bytes).toString());
-  assert.deepEqual(res.json(), { driver_id: [1], rider_id: ['r1'], event_timestamp: ['2026-11-01T11:00:00.000Z'], driver_stats__rate: [0.3], rider_stats__score: [2.5], rider_stats__tier: ['silver'] });
+  assert.deepEqual(res.json(), {
+    driver_id: [1],
+    rider_id: ['r1'],
+    event_timestamp: ['2026-11-01T11:00:00.000Z'],
+    driver_stats__rate: [0.3],
+    rider_stats__score: [2.5],
+    rider_stats__tier: ['silver'],
+  });
 });
 
 test('an empty entity set is an empty answer with the right columns, in every format', async () => {

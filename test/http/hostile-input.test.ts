@@ -25,7 +25,10 @@ after(() => s.close());
 function assertProblem(res: { status: number; type: string; body: { errors: { path: string }[] } }, status: number, path: string): void {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.match(res.type, /^application\/problem\+json/);
-  assert.ok(res.body.errors.some((e) => e.path === path), JSON.stringify(res.body));
+  assert.ok(
+    res.body.errors.some((e) => e.path === path),
+    JSON.stringify(res.body),
+  );
 }
 
 /** A raw request: bytes as given, any method and headers. */

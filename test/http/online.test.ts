@@ -91,7 +91,10 @@ test('one-hot base names expand; full feature names; composite keys; feature ser
   assert.deepEqual(res.body.results[4].statuses, ['PRESENT', 'NOT_FOUND']);
   const service = await online({ feature_service: 'model', entities: { driver_id: [1], city: ['Paris'] } });
   assert.deepEqual(service.body.metadata.feature_names, ['driver_id', 'city', 'rate', 'n']);
-  assert.deepEqual(service.body.results.map((r: { values: unknown[] }) => r.values[0]), [1, 'Paris', 0.5, 10]);
+  assert.deepEqual(
+    service.body.results.map((r: { values: unknown[] }) => r.values[0]),
+    [1, 'Paris', 0.5, 10],
+  );
   const single = await online({ features: ['drv:kind__b'], entities: { driver_id: [2] } });
   assert.deepEqual(single.body.metadata.feature_names, ['driver_id', 'kind__b']);
 });
@@ -146,7 +149,10 @@ test('bad input: 4xx problem documents naming the field', async () => {
     const res = await online(body);
     assert.equal(res.status, status, `${JSON.stringify(body).slice(0, 80)} -> ${JSON.stringify(res.body)}`);
     assert.match(res.type, /application\/problem\+json/);
-    assert.ok(res.body.errors.some((e: { path: string }) => e.path === path), `${JSON.stringify(body).slice(0, 80)}: expected ${path}, got ${JSON.stringify(res.body.errors)}`);
+    assert.ok(
+      res.body.errors.some((e: { path: string }) => e.path === path),
+      `${JSON.stringify(body).slice(0, 80)}: expected ${path}, got ${JSON.stringify(res.body.errors)}`,
+    );
   }
   const wrongType = await postJson(`${s.url}/get-online-features`, 'x', { 'content-type': 'text/plain' });
   assert.equal(wrongType.status, 415);

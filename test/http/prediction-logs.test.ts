@@ -22,7 +22,10 @@ test('prediction logs: append batches, read them back in order, filter by status
     await postJson(`${s.url}/api/v1/prediction-logs`, { model: 'other', predictions: [{ entity: { id: 1 }, features: {}, prediction: 1 }] });
 
     const all = (await getJson(`${s.url}/api/v1/prediction-logs?model=churn`)).body.predictions;
-    assert.deepEqual(all.map((p: { entity: { customer_id: string } }) => p.entity.customer_id), ['c1', 'c9', 'c2']);
+    assert.deepEqual(
+      all.map((p: { entity: { customer_id: string } }) => p.entity.customer_id),
+      ['c1', 'c9', 'c2'],
+    );
     assert.deepEqual(all[0], {
       model: 'churn',
       modelVersion: '3',
@@ -39,11 +42,17 @@ test('prediction logs: append batches, read them back in order, filter by status
     assert.equal(all[1].predictedAt, '2026-11-29T10:00:00.000Z');
     assert.equal(all[2].modelVersion, '1');
     const failed = (await getJson(`${s.url}/api/v1/prediction-logs?model=churn&status=failed`)).body.predictions;
-    assert.deepEqual(failed.map((p: { error: string }) => p.error), ['no features for c9']);
+    assert.deepEqual(
+      failed.map((p: { error: string }) => p.error),
+      ['no features for c9'],
+    );
     assert.equal((await getJson(`${s.url}/api/v1/prediction-logs?model=churn&limit=1`)).body.predictions[0].entity.customer_id, 'c2');
     // The files are plain Hive-partitioned Parquet: any engine reads them.
     const rows = await duckRows(`SELECT model, count(*) AS n FROM read_parquet('${s.services.config.dataDir}/logs/predictions/*/*/*.parquet') GROUP BY model ORDER BY model`);
-    assert.deepEqual(rows, [{ model: 'churn', n: 3n }, { model: 'other', n: 1n }]);
+    assert.deepEqual(rows, [
+      { model: 'churn', n: 3n },
+      { model: 'other', n: 1n },
+    ]);
 
     const bad: [unknown, string][] = [
       [{ model: 'Churn!', predictions: [{ entity: {}, features: {}, prediction: 1 }] }, 'model'],
@@ -55,7 +64,10 @@ test('prediction logs: append batches, read them back in order, filter by status
     for (const [body, path] of bad) {
       const res = await postJson(`${s.url}/api/v1/prediction-logs`, body);
       assert.equal(res.status, 400, JSON.stringify(res.body));
-      assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path), [path]);
+      assert.deepEqual(
+        res.body.errors.map((e: { path: string }) => e.path),
+        [path],
+      );
     }
     assert.equal((await getJson(`${s.url}/api/v1/prediction-logs`)).status, 400);
     assert.equal((await getJson(`${s.url}/api/v1/prediction-logs?model=churn`)).body.predictions.length, 3, 'rejected batches wrote nothing');

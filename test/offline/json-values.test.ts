@@ -11,7 +11,13 @@ test('timestamps: RFC 3339 with Z and ms in every unit, before 1970 and beyond y
   const values = [...instants, null, Date.parse('+010000-01-01T00:00:00Z')];
   assert.equal(format(arrow.vectorFromArray(values, new arrow.TimestampMillisecond('UTC'))), expected);
   const micros = arrow.makeVector(
-    arrow.makeData({ type: new arrow.TimestampMicrosecond('UTC'), length: values.length, nullCount: 1, nullBitmap: new Uint8Array([0b101111]), data: BigInt64Array.from(values, (v) => BigInt(v ?? 0) * 1000n) }),
+    arrow.makeData({
+      type: new arrow.TimestampMicrosecond('UTC'),
+      length: values.length,
+      nullCount: 1,
+      nullBitmap: new Uint8Array([0b101111]),
+      data: BigInt64Array.from(values, (v) => BigInt(v ?? 0) * 1000n),
+    }),
   );
   assert.equal(format(micros), expected);
 });

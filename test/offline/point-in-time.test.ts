@@ -85,11 +85,19 @@ test('instants outside the packed sort-key range (before 1830, after 2109) still
     kind: 'columns',
     columns: { rider_id: ['r1', 'r1', 'r1'], event_timestamp: ['2150-01-01T00:00:00Z', '1800-01-01T00:00:00Z', '2026-11-01T10:29:59.999Z'] },
   });
-  assert.deepEqual(rows.map((r) => r.tier), ['silver', null, 'gold']);
+  assert.deepEqual(
+    rows.map((r) => r.tier),
+    ['silver', null, 'gold'],
+  );
 });
 
 test('full feature names prefix the view with its name', async () => {
-  const { columns, rows } = await retrieve(s.services, ['driver_stats:rate', 'rider_stats:score'], { kind: 'columns', columns: { driver_id: [1], rider_id: ['r1'], event_timestamp: ['2026-11-01T11:00:00Z'] } }, true);
+  const { columns, rows } = await retrieve(
+    s.services,
+    ['driver_stats:rate', 'rider_stats:score'],
+    { kind: 'columns', columns: { driver_id: [1], rider_id: ['r1'], event_timestamp: ['2026-11-01T11:00:00Z'] } },
+    true,
+  );
   assert.deepEqual(columns, ['driver_id', 'rider_id', 'event_timestamp', 'driver_stats__rate', 'rider_stats__score']);
   assert.deepEqual([rows[0].driver_stats__rate, rows[0].rider_stats__score], [0.3, 2.5]);
 });

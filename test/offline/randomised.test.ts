@@ -35,7 +35,13 @@ function bundle(): BundleInput {
       { name: 'a', type: 'csv', path: 'data/a.csv', timestampField: 'ts', createdTimestampField: 'created' },
       { name: 'b', type: 'csv', path: 'data/b.csv', timestampField: 'ts' },
     ],
-    featureViews: Object.entries(VIEWS).map(([name, v]) => ({ name, entities: ['driver'], source: v.hasCreated ? 'a' : 'b', ...(v.ttl ? { ttl: v.ttl } : {}), features: [{ name: 'rate', type: 'float64' as const }] })),
+    featureViews: Object.entries(VIEWS).map(([name, v]) => ({
+      name,
+      entities: ['driver'],
+      source: v.hasCreated ? 'a' : 'b',
+      ...(v.ttl ? { ttl: v.ttl } : {}),
+      features: [{ name: 'rate', type: 'float64' as const }],
+    })),
   };
 }
 
@@ -107,7 +113,12 @@ test(`randomised point-in-time and range reads match a brute-force join (seed ${
     const n = 400;
     const keys = Array.from({ length: n }, () => Math.floor(rand() * 8));
     const times = Array.from({ length: n }, () => BASE - STEP + Math.floor(rand() * (SLOTS + 8) * 3) * (STEP / 3) + (rand() < 0.1 ? 1 : 0));
-    const { rows } = await retrieve(s.services, Object.keys(VIEWS).map((v) => `${v}:rate`), { kind: 'columns', columns: { driver_id: keys, event_timestamp: times.map(formatTimestamp) } }, true);
+    const { rows } = await retrieve(
+      s.services,
+      Object.keys(VIEWS).map((v) => `${v}:rate`),
+      { kind: 'columns', columns: { driver_id: keys, event_timestamp: times.map(formatTimestamp) } },
+      true,
+    );
     assert.equal(rows.length, n);
     let matched = 0;
     rows.forEach((row, i) => {

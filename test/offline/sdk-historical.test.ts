@@ -29,7 +29,10 @@ test('getHistoricalFeatures in-process and over HTTP, from JSON columns or an Ar
   });
   for (const entities of [columns, table]) {
     const local = await getHistoricalFeatures(s.services, { features: ['driver_stats:rate'], entities });
-    assert.deepEqual(local.schema.fields.map((f) => f.name), ['driver_id', 'event_timestamp', 'rate']);
+    assert.deepEqual(
+      local.schema.fields.map((f) => f.name),
+      ['driver_id', 'event_timestamp', 'rate'],
+    );
     assert.deepEqual(rowsOf(local), expected);
     const remote = await getHistoricalFeaturesRemote(s.url, { features: ['driver_stats:rate'], entities });
     assert.deepEqual(rowsOf(remote), expected);

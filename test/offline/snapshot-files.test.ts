@@ -9,7 +9,22 @@ import type { SnapshotRecord } from '../../server/pipelines/run-store.js';
 const ms = (s: string) => Date.parse(s);
 
 function snapshot(id: number, from: string, to: string, files: string[]): SnapshotRecord {
-  return { id, featureView: 'v', version: 1, runId: id, rows: 10, windowStart: null, windowEnd: 0, watermark: null, minEventTs: ms(from), maxEventTs: ms(to), files, stats: {}, onlineSynced: true, committedAt: 0 };
+  return {
+    id,
+    featureView: 'v',
+    version: 1,
+    runId: id,
+    rows: 10,
+    windowStart: null,
+    windowEnd: 0,
+    watermark: null,
+    minEventTs: ms(from),
+    maxEventTs: ms(to),
+    files,
+    stats: {},
+    onlineSynced: true,
+    committedAt: 0,
+  };
 }
 
 const day = (d: string, run: number) => `offline/v/v1/date=${d}/${run}-0.parquet`;
@@ -21,7 +36,10 @@ const snapshots = [
 
 test('files are pruned by snapshot range and date partition, in snapshot order', () => {
   const all = selectFiles(snapshots, (f) => `/data/${f}`, null, null);
-  assert.deepEqual(all.files, [...snapshots.flatMap((s) => s.files)].map((f) => `/data/${f}`));
+  assert.deepEqual(
+    all.files,
+    [...snapshots.flatMap((s) => s.files)].map((f) => `/data/${f}`),
+  );
   assert.deepEqual([all.minTs, all.maxTs], [ms('2026-11-01T00:00:00Z'), ms('2026-11-04T23:00:00Z')]);
   // [11-02 00:00, 11-02 23:59:59.999]: 11-01 ends before, 11-03 starts after; snapshot 2 is out by its range.
   const one = selectFiles(snapshots, (f) => f, ms('2026-11-02T00:00:00Z'), ms('2026-11-02T23:59:59.999Z'));

@@ -96,7 +96,11 @@ for (const view of VIEWS) {
         [2n, ms('2026-11-02T11:00:00Z'), 4],
       ],
     );
-    if (created) assert.deepEqual(rows.map((r) => r.created_timestamp), [ms('2026-11-02T10:00:01Z'), null, null]);
+    if (created)
+      assert.deepEqual(
+        rows.map((r) => r.created_timestamp),
+        [ms('2026-11-02T10:00:01Z'), null, null],
+      );
   });
 }
 
@@ -104,5 +108,8 @@ test('the answer pins the snapshots it read', async () => {
   const { result } = await retrieve(s.services, ['plain:rate'], { kind: 'columns', columns: { driver_id: [1], event_timestamp: ['2026-11-02T10:00:00Z'] } });
   const snapshots = await s.services.runs.snapshots('plain', 1);
   assert.equal(snapshots.length, 2);
-  assert.deepEqual(result.plan.views[0].snapshotIds, snapshots.map((x) => x.id));
+  assert.deepEqual(
+    result.plan.views[0].snapshotIds,
+    snapshots.map((x) => x.id),
+  );
 });

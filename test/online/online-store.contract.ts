@@ -24,7 +24,12 @@ export function onlineStoreContract(name: string, open: () => Promise<OnlineStor
     keys: [numericColumnFrom(r.map((x) => x.id))],
     eventTs: Float64Array.from(r, (x) => x.ts),
     createdTs: Float64Array.from(r, (x) => x.created ?? NaN),
-    columns: [numericColumnFrom(r.map((x) => x.rate)), numericColumnFrom(r.map((x) => x.trips ?? null)), numericColumnFrom(r.map((x) => x.active ?? null)), stringColumnFrom(r.map((x) => x.city ?? null))],
+    columns: [
+      numericColumnFrom(r.map((x) => x.rate)),
+      numericColumnFrom(r.map((x) => x.trips ?? null)),
+      numericColumnFrom(r.map((x) => x.active ?? null)),
+      stringColumnFrom(r.map((x) => x.city ?? null)),
+    ],
   });
   const run = (title: string, fn: (store: OnlineStore) => Promise<void>) =>
     test(`${name}: ${title}`, async () => {
@@ -45,10 +50,13 @@ export function onlineStoreContract(name: string, open: () => Promise<OnlineStor
 
   run('one result per key, in the order asked, values in the order of the features', async (store) => {
     await store.createTable(table);
-    await store.write(table, rows([
-      { id: 1, ts: 100, rate: 0.5, trips: 3, active: true, city: 'Paris' },
-      { id: 2, ts: 100, rate: null, trips: 4, active: false, city: null },
-    ]));
+    await store.write(
+      table,
+      rows([
+        { id: 1, ts: 100, rate: 0.5, trips: 3, active: true, city: 'Paris' },
+        { id: 2, ts: 100, rate: null, trips: 4, active: false, city: null },
+      ]),
+    );
     const found = await store.read(table, [[2], [9], [1], [2]], ['city', 'rate', 'active', 'trips']);
     assert.deepEqual(found, [
       { eventTs: 100, createdTs: null, values: [null, null, false, 4] },
@@ -77,17 +85,31 @@ export function onlineStoreContract(name: string, open: () => Promise<OnlineStor
 
   run('within one write, rows in any order end with the latest per key', async (store) => {
     await store.createTable(table);
-    const result = await store.write(table, rows([
-      { id: 3, ts: 300, rate: 3 },
-      { id: 1, ts: 100, rate: 1 },
-      { id: 3, ts: 100, rate: 99 },
-    ]));
+    const result = await store.write(
+      table,
+      rows([
+        { id: 3, ts: 300, rate: 3 },
+        { id: 1, ts: 100, rate: 1 },
+        { id: 3, ts: 100, rate: 99 },
+      ]),
+    );
     assert.ok(result.written >= 2);
-    assert.deepEqual((await store.read(table, [[1], [3]], ['rate'])).map((r) => r!.values[0]), [1, 3]);
+    assert.deepEqual(
+      (await store.read(table, [[1], [3]], ['rate'])).map((r) => r!.values[0]),
+      [1, 3],
+    );
   });
 
   run('composite string + int keys', async (store) => {
-    const composite: OnlineTable = { view: 'trips', version: 2, keys: [{ name: 'city', type: 'string' }, { name: 'driver_id', type: 'int64' }], columns: [{ name: 'n', type: 'int64' }] };
+    const composite: OnlineTable = {
+      view: 'trips',
+      version: 2,
+      keys: [
+        { name: 'city', type: 'string' },
+        { name: 'driver_id', type: 'int64' },
+      ],
+      columns: [{ name: 'n', type: 'int64' }],
+    };
     await store.createTable(composite);
     await store.write(composite, {
       length: 3,
@@ -96,8 +118,20 @@ export function onlineStoreContract(name: string, open: () => Promise<OnlineStor
       createdTs: null,
       columns: [numericColumnFrom([10, 20, 30])],
     });
-    const found = await store.read(composite, [['Lyon', 1], ['Paris', 2], ['Lyon', 2], ['Paris', 1]], ['n']);
-    assert.deepEqual(found.map((r) => r?.values[0] ?? null), [30, 20, null, 10]);
+    const found = await store.read(
+      composite,
+      [
+        ['Lyon', 1],
+        ['Paris', 2],
+        ['Lyon', 2],
+        ['Paris', 1],
+      ],
+      ['n'],
+    );
+    assert.deepEqual(
+      found.map((r) => r?.values[0] ?? null),
+      [30, 20, null, 10],
+    );
   });
 
   run('versions are separate tables; dropTable removes one', async (store) => {

@@ -11,7 +11,15 @@ onlineStoreContract('sqlite', async () => new SqliteOnlineStore(path.join(tempDi
 
 test('sqlite: reading while another process writes never fails and never sees half a row', async () => {
   const file = path.join(tempDir(), 'online.db');
-  const table = { view: 'v', version: 1, keys: [{ name: 'id', type: 'int64' as const }], columns: [{ name: 'a', type: 'float64' as const }, { name: 'b', type: 'float64' as const }] };
+  const table = {
+    view: 'v',
+    version: 1,
+    keys: [{ name: 'id', type: 'int64' as const }],
+    columns: [
+      { name: 'a', type: 'float64' as const },
+      { name: 'b', type: 'float64' as const },
+    ],
+  };
   const reader = new SqliteOnlineStore(file);
   await reader.createTable(table);
   // The writer rewrites every row each round with a = b = round, in another process.
@@ -45,6 +53,15 @@ test('sqlite: reading while another process writes never fails and never sees ha
   }
   assert.equal(await exited, 0);
   assert.ok(rounds.size > 1, `the reads overlapped the writes (saw rounds ${[...rounds].join(', ')})`);
-  assert.deepEqual(reader.prepareRead(table, ['a', 'b']).readSync([[0], [19999]]).map((r) => r!.values), [[40, 40], [40, 40]]);
+  assert.deepEqual(
+    reader
+      .prepareRead(table, ['a', 'b'])
+      .readSync([[0], [19999]])
+      .map((r) => r!.values),
+    [
+      [40, 40],
+      [40, 40],
+    ],
+  );
   await reader.close();
 });

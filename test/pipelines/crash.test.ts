@@ -11,14 +11,14 @@ const ROWS = 600_000;
 
 function csv(): string {
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const base = Date.parse('2026-11-01T00:00:00Z');
   const lines = ['id,ts,a,b,c'];
   for (let i = 0; i < ROWS; i++) {
     const a = rand() < 0.05 ? '' : (rand() * 100).toFixed(3);
     lines.push(`${i % 1000},${new Date(base + Math.floor((i / ROWS) * 10 * 86_400_000)).toISOString()},${a},${(rand() * 10).toFixed(2)},k${Math.floor(rand() * 5)}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 const definitions = {
@@ -62,13 +62,19 @@ async function crashDuring(defs: string, dataDir: string, moment: 'reading' | 'w
   const { server, url } = await start(defs, dataDir);
   const queued = await requestJson(`${url}/api/v1/feature-views/things/materialize`, 'POST', {});
   assert.equal(queued.status, 202, JSON.stringify(queued.body));
-  await waitFor(`the run ${moment}`, 30_000, async () => {
-    const run = (await requestJson(`${url}/api/v1/runs/${queued.body.runId}`)).body;
-    assert.notEqual(run.status, 'succeeded', 'the run finished before it could be killed: make it bigger');
-    if (run.status !== 'running') return undefined;
-    const written = offlineFiles(dataDir).length;
-    return moment === 'reading' ? (written === 0 ? true : undefined) : written >= 3 ? true : undefined;
-  }, () => null, 10);
+  await waitFor(
+    `the run ${moment}`,
+    30_000,
+    async () => {
+      const run = (await requestJson(`${url}/api/v1/runs/${queued.body.runId}`)).body;
+      assert.notEqual(run.status, 'succeeded', 'the run finished before it could be killed: make it bigger');
+      if (run.status !== 'running') return undefined;
+      const written = offlineFiles(dataDir).length;
+      return moment === 'reading' ? (written === 0 ? true : undefined) : written >= 3 ? true : undefined;
+    },
+    () => null,
+    10,
+  );
   server.kill('SIGKILL');
   await new Promise((resolve) => server.once('exit', resolve));
   return queued.body.runId as number;

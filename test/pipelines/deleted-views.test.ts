@@ -29,7 +29,10 @@ test('a view created again after a delete reads its source from the start and se
     assert.equal(run.status, 'succeeded', run.error);
     assert.equal(run.rowsIn, 1, 'no watermark is inherited: the whole source is read');
     const detail = (await getJson(`${s.url}/api/v1/feature-views/re/versions/1`)).body;
-    assert.deepEqual(detail.snapshots.map((sn: { runId: number }) => sn.runId), [run.id]);
+    assert.deepEqual(
+      detail.snapshots.map((sn: { runId: number }) => sn.runId),
+      [run.id],
+    );
     const historical = await postJson(`${s.url}/get-historical-features`, { features: ['re:x'], entities: { id: [1, 2], event_timestamp: ['2026-01-05T00:00:00Z', '2026-01-05T00:00:00Z'] } });
     assert.deepEqual(historical.body.x, [5, null]);
     const online = await postJson(`${s.url}/get-online-features`, { features: ['re:x'], entities: { id: [1, 2] } });

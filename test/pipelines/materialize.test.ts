@@ -80,7 +80,10 @@ test('a run writes exactly the transformed rows, read back by DuckDB', async () 
     const version = (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body;
     assert.deepEqual(version.fittedState.features.rate, [{ value: 3 }, { mean: 2.75, std }]);
     assert.deepEqual(version.fittedState.features.kind[0].categories, ['a', 'b']);
-    assert.deepEqual(version.outputSchema.map((c: { name: string }) => c.name), ['rate', 'trips', 'kind__a', 'kind__b', 'kind__other', 'rate_raw']);
+    assert.deepEqual(
+      version.outputSchema.map((c: { name: string }) => c.name),
+      ['rate', 'trips', 'kind__a', 'kind__b', 'kind__other', 'rate_raw'],
+    );
     assert.equal(version.snapshots.length, 1);
     assert.equal(version.snapshots[0].rows, 4);
     const stats = version.snapshots[0].statistics;
@@ -89,8 +92,14 @@ test('a run writes exactly the transformed rows, read back by DuckDB', async () 
     assert.equal(stats.trips.max, 30);
     assert.equal(stats.rate_raw.nulls, 1);
     assert.equal(stats.rate_raw.count, 4);
-    assert.deepEqual(stats.kind__a.top, [{ value: 0, count: 2 }, { value: 1, count: 2 }]);
-    assert.equal(stats.rate.histogram.counts.reduce((a: number, b: number) => a + b, 0), 4);
+    assert.deepEqual(stats.kind__a.top, [
+      { value: 0, count: 2 },
+      { value: 1, count: 2 },
+    ]);
+    assert.equal(
+      stats.rate.histogram.counts.reduce((a: number, b: number) => a + b, 0),
+      4,
+    );
   } finally {
     await s.close();
   }
@@ -197,7 +206,10 @@ test('a transform that fails on real data fails the run, names the source, colum
     assert.equal(run.status, 'failed');
     assert.equal(run.reason, 'transform_error');
     assert.equal(run.error, "source 'stats', column 'rate', the row with driver_id=1 at 2026-11-01T00:00:00.000Z: feature 'rate': log1p needs values greater than -1, but found -3");
-    assert.deepEqual(fs.readdirSync(path.join(s.dataDir)).filter((f) => f === 'offline'), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(s.dataDir)).filter((f) => f === 'offline'),
+      [],
+    );
   } finally {
     await s.close();
   }
@@ -243,7 +255,10 @@ test('materialize input errors are 4xx naming the field', async () => {
   try {
     const bad = await postJson(`${s.url}/api/v1/feature-views/stats_view/materialize`, { start: 'last tuesday' });
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.body.errors.map((e: { path: string }) => e.path), ['start']);
+    assert.deepEqual(
+      bad.body.errors.map((e: { path: string }) => e.path),
+      ['start'],
+    );
     const order = await postJson(`${s.url}/api/v1/feature-views/stats_view/materialize`, { start: '2026-11-02', end: '2026-11-01' });
     assert.equal(order.status, 400);
     assert.equal((await postJson(`${s.url}/api/v1/feature-views/nope/materialize`, {})).status, 404);
@@ -268,7 +283,13 @@ test('refit makes a new version fitted on the current rows; the old version keep
     const done = run.status === 'succeeded' ? run : await s.pipelines.service.waitFor(refit.body.runId, { timeoutMs: 10_000 });
     assert.equal(done.status, 'succeeded');
     const view = (await getJson(`${s.url}/api/v1/feature-views/stats_view`)).body;
-    assert.deepEqual(view.versions.map((v: { version: number; reason: string }) => [v.version, v.reason]), [[1, 'apply'], [2, 'refit']]);
+    assert.deepEqual(
+      view.versions.map((v: { version: number; reason: string }) => [v.version, v.reason]),
+      [
+        [1, 'apply'],
+        [2, 'refit'],
+      ],
+    );
     const v1 = (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body.fittedState.features.rate[0];
     const v2 = (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/2`)).body.fittedState.features.rate[0];
     assert.deepEqual(v1, { value: 3 });
@@ -292,7 +313,10 @@ test('a schedule enqueues runs by itself', async () => {
       if (runs.some((r) => r.status === 'succeeded')) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    assert.ok(runs.some((r) => r.trigger === 'schedule' && r.status === 'succeeded'), JSON.stringify(runs));
+    assert.ok(
+      runs.some((r) => r.trigger === 'schedule' && r.status === 'succeeded'),
+      JSON.stringify(runs),
+    );
     // Dropping the schedule stops its task.
     const unscheduled = bundle();
     await postJson(`${s.url}/api/v1/apply`, unscheduled);
@@ -317,7 +341,7 @@ test('runs execute in a worker thread, off the HTTP event loop', async () => {
 test('a first run that spills to disk writes exactly what an in-memory one does', async () => {
   const rows = ['driver_id,ts,created,rate,trips,kind'];
   for (let i = 0; i < 500; i++) rows.push(`${i % 37},2026-11-0${1 + (i % 5)}T0${i % 10}:00:00Z,,${i % 11 === 0 ? '' : (i * 0.37) % 13},${i % 7},${['a', 'b', 'c', ''][i % 4]}`);
-  const files = { 'data/stats.csv': rows.join('\n') + '\n' };
+  const files = { 'data/stats.csv': `${rows.join('\n')}\n` };
   // A raw string column too: each batch has its own dictionary, several batches share a file.
   const b = bundle();
   b.featureViews![0].features.push({ name: 'kind_raw', type: 'string', from: 'kind' });
@@ -342,7 +366,7 @@ test('a first run that spills to disk writes exactly what an in-memory one does'
   }
 });
 
-test('fit.window fits on the rows within the window before the run\'s last event time', async () => {
+test("fit.window fits on the rows within the window before the run's last event time", async () => {
   const b = bundle();
   b.featureViews![0].fit = { window: '1d' };
   b.featureViews![0].features = [{ name: 'rate', type: 'float64', transforms: [{ impute: { strategy: 'median' } }] }];
@@ -432,8 +456,15 @@ test('rejected rows of a Parquet source with BIGINT columns are counted and writ
     assert.equal(run.rowsOut, 1);
     assert.equal(run.rowsRejected, 2);
     assert.deepEqual(run.rejectsByReason, { invalid_float64: 1, invalid_int64: 1 });
-    const rejects = fs.readFileSync(path.join(s.dataDir, run.rejectsFile), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(rejects.map((r) => [r.reason, r.raw.id, r.raw.x]).sort(), [['invalid_float64', 2, 'abc'], ['invalid_int64', '9007199254740993', '2.5']]);
+    const rejects = fs
+      .readFileSync(path.join(s.dataDir, run.rejectsFile), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(rejects.map((r) => [r.reason, r.raw.id, r.raw.x]).sort(), [
+      ['invalid_float64', 2, 'abc'],
+      ['invalid_int64', '9007199254740993', '2.5'],
+    ]);
   } finally {
     await s.close();
   }

@@ -40,16 +40,28 @@ const at = (iso: string) => new Date(iso);
 
 /** Waits until a view has no queued or running run; returns its runs, newest first. */
 async function settled(url: string, view: string): Promise<any[]> {
-  return waitFor(`the runs of ${view} to finish`, 20_000, async () => {
-    const runs = (await getJson(`${url}/api/v1/runs?featureView=${view}`)).body.runs as any[];
-    return runs.length > 0 && runs.every((r) => r.status === 'succeeded' || r.status === 'failed') ? runs : undefined;
-  }, () => null, 20);
+  return waitFor(
+    `the runs of ${view} to finish`,
+    20_000,
+    async () => {
+      const runs = (await getJson(`${url}/api/v1/runs?featureView=${view}`)).body.runs as any[];
+      return runs.length > 0 && runs.every((r) => r.status === 'succeeded' || r.status === 'failed') ? runs : undefined;
+    },
+    () => null,
+    20,
+  );
 }
 
 test("a view's schedule timezone reaches node-cron, follows in-place updates, and goes with the server", async () => {
   // Kolkata is UTC+05:30 all year: 09:00 there is 03:30Z. New York is UTC-5 in winter, UTC-4 in summer.
   // No single local time zone can match both views at these instants: only their own zones do.
-  const s = await pipelineServer({ 'stats.csv': CSV }, bundle([{ name: 'kolkata', timezone: 'Asia/Kolkata' }, { name: 'new_york', timezone: 'America/New_York' }]));
+  const s = await pipelineServer(
+    { 'stats.csv': CSV },
+    bundle([
+      { name: 'kolkata', timezone: 'Asia/Kolkata' },
+      { name: 'new_york', timezone: 'America/New_York' },
+    ]),
+  );
   try {
     const kolkata = taskOf('kolkata');
     const newYork = taskOf('new_york');
@@ -95,5 +107,8 @@ test("a view's schedule timezone reaches node-cron, follows in-place updates, an
     await s.close();
   }
   // Stopping the server destroys its tasks: none is left to fire (or to keep the process alive).
-  assert.deepEqual([...cron.getTasks().values()].map((t) => t.name).filter((n) => n?.startsWith('materialize:')), []);
+  assert.deepEqual(
+    [...cron.getTasks().values()].map((t) => t.name).filter((n) => n?.startsWith('materialize:')),
+    [],
+  );
 });

@@ -11,8 +11,14 @@ test('migrations apply in order, are recorded, and reopen as a no-op', () => {
   const dir = tempDir();
   const db = openRegistryDb(dir);
   const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number; name: string }[];
-  const files = fs.readdirSync(migrationsDir()).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
-  assert.deepEqual(applied.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}.sql`), files);
+  const files = fs
+    .readdirSync(migrationsDir())
+    .filter((f) => /^\d{4}_.*\.sql$/.test(f))
+    .sort();
+  assert.deepEqual(
+    applied.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}.sql`),
+    files,
+  );
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   db.close();
   const again = openRegistryDb(dir);

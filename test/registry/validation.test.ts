@@ -89,13 +89,7 @@ test('schema errors name the deepest field', async () => {
   b.featureViews[0].timezone = 'Mars/Olympus';
   b.sources[0].type = 'excel';
   const errors = await rejects(b);
-  assert.deepEqual(paths(errors).sort(), [
-    'featureViews[0].features[1].transforms[0].scale.method',
-    'featureViews[0].schedule',
-    'featureViews[0].timezone',
-    'featureViews[0].ttl',
-    'sources[0].type',
-  ]);
+  assert.deepEqual(paths(errors).sort(), ['featureViews[0].features[1].transforms[0].scale.method', 'featureViews[0].schedule', 'featureViews[0].timezone', 'featureViews[0].ttl', 'sources[0].type']);
 });
 
 test('unknown keys, wrong types and a bundle that is not an object', async () => {

@@ -49,7 +49,10 @@ test('a transform change makes version N+1 and keeps N', async () => {
   const result = await apply(changed);
   assert.deepEqual(result.newVersions, [{ featureView: 'driver_hourly_stats', version: 2, reasons: ['features[0].transforms[0].impute.strategy'] }]);
   const view = (await s.catalog.get()).featureViews.get('driver_hourly_stats')!;
-  assert.deepEqual(view.versions.map((v) => v.version), [1, 2]);
+  assert.deepEqual(
+    view.versions.map((v) => v.version),
+    [1, 2],
+  );
   assert.deepEqual(view.versions[0].definition.features[0].transforms[0], { impute: { strategy: 'median' } });
   assert.deepEqual(latestVersion(view).definition.features[0].transforms[0], { impute: { strategy: 'mean' } });
   // Applying the new definition again is a no-op.
@@ -92,13 +95,22 @@ test('a source or entity change versions the views that read it; source metadata
   // The bundle names only the source: the stored view still gets a new version.
   const onlySource: BundleInput = { sources: [{ name: 'driver_stats', type: 'csv', path: 'data/other.csv', timestampField: 'event_timestamp' }] };
   const r1 = await apply(onlySource);
-  assert.deepEqual(r1.newVersions.map((v) => [v.featureView, v.version, v.reasons]), [['driver_hourly_stats', 2, ['source.path']]]);
+  assert.deepEqual(
+    r1.newVersions.map((v) => [v.featureView, v.version, v.reasons]),
+    [['driver_hourly_stats', 2, ['source.path']]],
+  );
   const described: BundleInput = { sources: [{ ...clone(onlySource.sources![0]), description: 'words only' }] };
   const r2 = await apply(described);
   assert.deepEqual(r2.newVersions, []);
-  assert.deepEqual(r2.updated.map((i) => i.name), ['driver_stats']);
+  assert.deepEqual(
+    r2.updated.map((i) => i.name),
+    ['driver_stats'],
+  );
   const r3 = await apply({ entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'string' }] });
-  assert.deepEqual(r3.newVersions.map((v) => v.version), [3]);
+  assert.deepEqual(
+    r3.newVersions.map((v) => v.version),
+    [3],
+  );
   assert.deepEqual(r3.newVersions[0].reasons, ['entities[0].joinKeys[0].type']);
   await s.close();
 });
@@ -107,7 +119,10 @@ test('a bundle is a change set: what it leaves out stays', async () => {
   const { s, apply } = await setup();
   await apply(sampleBundle());
   const result = await apply({ featureServices: [{ name: 'other_model', features: ['driver_hourly_stats:*'] }] });
-  assert.deepEqual(result.created.map((i) => i.name), ['other_model']);
+  assert.deepEqual(
+    result.created.map((i) => i.name),
+    ['other_model'],
+  );
   const catalog = await s.catalog.get();
   assert.deepEqual([...catalog.featureServices.keys()].sort(), ['driver_model', 'other_model']);
   assert.equal(catalog.featureViews.size, 1);

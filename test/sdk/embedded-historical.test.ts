@@ -78,7 +78,10 @@ test('openFeatureStore on a data dir whose server has stopped: point-in-time row
   try {
     const table = await store.getHistoricalFeatures({ features: ['drv:rate', 'drv:trips'], entities: ENTITIES });
     assert.ok(table instanceof arrow.Table);
-    assert.deepEqual(table.schema.fields.map((f) => f.name), ['driver_id', 'event_timestamp', 'label', 'rate', 'trips']);
+    assert.deepEqual(
+      table.schema.fields.map((f) => f.name),
+      ['driver_id', 'event_timestamp', 'label', 'rate', 'trips'],
+    );
     assert.ok(arrow.DataType.isTimestamp(table.schema.fields[1].type), 'event_timestamp is an Arrow timestamp');
     assert.equal((table.schema.fields[1].type as arrow.Timestamp).timezone, 'UTC');
     assert.ok(arrow.DataType.isInt(table.schema.fields[0].type), 'driver_id keeps its int64 type');
@@ -87,13 +90,22 @@ test('openFeatureStore on a data dir whose server has stopped: point-in-time row
     // The same rows from an Arrow table of entities, and with full feature names through a service.
     const entities = new arrow.Table({
       driver_id: arrow.vectorFromArray(ENTITIES.driver_id.map(BigInt), new arrow.Int64()),
-      event_timestamp: arrow.vectorFromArray(EXPECTED.map((r) => r.event_timestamp), new arrow.TimestampMillisecond('UTC')),
+      event_timestamp: arrow.vectorFromArray(
+        EXPECTED.map((r) => r.event_timestamp),
+        new arrow.TimestampMillisecond('UTC'),
+      ),
       label: arrow.vectorFromArray(ENTITIES.label, new arrow.Utf8()),
     });
     assert.deepEqual(rowsOf(await store.getHistoricalFeatures({ features: ['drv:rate', 'drv:trips'], entities })), EXPECTED);
     const viaService = await store.getHistoricalFeatures({ featureService: 'drv_model', fullFeatureNames: true, entities: ENTITIES });
-    assert.deepEqual(viaService.schema.fields.map((f) => f.name), ['driver_id', 'event_timestamp', 'label', 'drv__trips']);
-    assert.deepEqual([...viaService.getChild('drv__trips')!], EXPECTED.map((r) => r.trips));
+    assert.deepEqual(
+      viaService.schema.fields.map((f) => f.name),
+      ['driver_id', 'event_timestamp', 'label', 'drv__trips'],
+    );
+    assert.deepEqual(
+      [...viaService.getChild('drv__trips')!],
+      EXPECTED.map((r) => r.trips),
+    );
   } finally {
     await store.close();
   }

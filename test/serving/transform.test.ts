@@ -55,7 +55,7 @@ test('/transform returns exactly what the next pipeline run writes for the same 
   const answer = await postJson(`${s.url}/api/v1/feature-views/kinds/transform`, { rows: NEXT });
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   assert.equal(answer.body.version, 1);
-  const csv = NEXT.map((r) => [r.id, r.ts, r.x, r.n, r.c, r.flag, r.y].map((v) => (v === null ? '' : String(v))).join(',')).join('\n') + '\n';
+  const csv = `${NEXT.map((r) => [r.id, r.ts, r.x, r.n, r.c, r.flag, r.y].map((v) => (v === null ? '' : String(v))).join(',')).join('\n')}\n`;
   fs.appendFileSync(s.file('raw.csv'), csv);
   const run = await s.materialize('kinds', { start: '2026-11-02T12:00:00Z', end: '2026-11-04T00:00:00Z' });
   assert.equal(run.status, 'succeeded', run.error);
@@ -70,22 +70,44 @@ test('/transform returns exactly what the next pipeline run writes for the same 
   });
   // Spot checks by hand: ffill carries each entity's last value of the first run (id 1: 10 on
   // 2026-11-01; id 2: 50), and an entity never seen falls back to the fitted median of [10, 30, 50].
-  assert.deepEqual(answer.body.rows.map((r: Record<string, unknown>) => r.y_ffill), [10, 50, 70, 30]);
+  assert.deepEqual(
+    answer.body.rows.map((r: Record<string, unknown>) => r.y_ffill),
+    [10, 50, 70, 30],
+  );
   // Unseen 'purple' and the null of row 3 land in neither one-hot column; 'purple' lights `other`.
-  assert.deepEqual(answer.body.rows.map((r: Record<string, unknown>) => [r.c_onehot__red, r.c_onehot__blue, r.c_onehot__other]), [[0, 0, 1], [0, 1, 0], [0, 0, 0], [1, 0, 0]]);
-  assert.deepEqual(answer.body.rows.map((r: Record<string, unknown>) => r.c_ordinal), [-1, 1, null, 0]);
+  assert.deepEqual(
+    answer.body.rows.map((r: Record<string, unknown>) => [r.c_onehot__red, r.c_onehot__blue, r.c_onehot__other]),
+    [
+      [0, 0, 1],
+      [0, 1, 0],
+      [0, 0, 0],
+      [1, 0, 0],
+    ],
+  );
+  assert.deepEqual(
+    answer.body.rows.map((r: Record<string, unknown>) => r.c_ordinal),
+    [-1, 1, null, 0],
+  );
   // flag's fit rows hold two true and two false: the mode tie goes to the smaller value, false.
-  assert.deepEqual(answer.body.rows.map((r: Record<string, unknown>) => r.flag), [false, true, false, true]);
+  assert.deepEqual(
+    answer.body.rows.map((r: Record<string, unknown>) => r.flag),
+    [false, true, false, true],
+  );
 });
 
 test('/transform of the fit rows equals the first run, column by column (except ffill, which depends on run order)', async () => {
-  const raw = FIRST.trim().split('\n').slice(1).map((line) => {
-    const [id, ts, x, n, c, flag, y] = line.split(',');
-    return { id: Number(id), ts, x, n, c, flag, y };
-  });
+  const raw = FIRST.trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const [id, ts, x, n, c, flag, y] = line.split(',');
+      return { id: Number(id), ts, x, n, c, flag, y };
+    });
   const answer = await postJson(`${s.url}/api/v1/feature-views/kinds/transform`, { rows: raw, version: 1 });
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
-  const written = await duckRows(`SELECT * EXCLUDE (id, event_timestamp) FROM read_parquet('${s.dataDir}/offline/kinds/v1/date=2026-11-0[12]/*.parquet', hive_partitioning = false) ORDER BY event_timestamp, id`);
+  const written = await duckRows(
+    `SELECT * EXCLUDE (id, event_timestamp) FROM read_parquet('${s.dataDir}/offline/kinds/v1/date=2026-11-0[12]/*.parquet', hive_partitioning = false) ORDER BY event_timestamp, id`,
+  );
   const order = raw.map((r, i) => [r.ts, r.id, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
   order.forEach(([, , i], k) => {
     for (const [name, value] of Object.entries(written[k])) {
@@ -108,10 +130,19 @@ test('/transform bad input: 4xx naming the field', async () => {
   for (const [view, body, status, path] of cases) {
     const res = await postJson(`${s.url}/api/v1/feature-views/${view}/transform`, body);
     assert.equal(res.status, status, JSON.stringify(res.body));
-    assert.ok(res.body.errors.some((e: { path: string }) => e.path === path), `${JSON.stringify(body)}: ${JSON.stringify(res.body.errors)}`);
+    assert.ok(
+      res.body.errors.some((e: { path: string }) => e.path === path),
+      `${JSON.stringify(body)}: ${JSON.stringify(res.body.errors)}`,
+    );
   }
   // Ids 2, 1, 2: rows of one entity are grouped for ffill, and the error still names the row as sent.
-  const log = await postJson(`${s.url}/api/v1/feature-views/kinds/transform`, { rows: [{ id: 2, n: 1 }, { id: 1, n: 2 }, { id: 2, n: -5 }] });
+  const log = await postJson(`${s.url}/api/v1/feature-views/kinds/transform`, {
+    rows: [
+      { id: 2, n: 1 },
+      { id: 1, n: 2 },
+      { id: 2, n: -5 },
+    ],
+  });
   assert.equal(log.status, 422, 'log1p of -5 is a transform error');
   assert.match(log.body.detail, /n_log/);
   assert.deepEqual(log.body.errors, [{ path: 'rows[2].n', message: 'log1p needs values greater than -1, but found -5' }]);

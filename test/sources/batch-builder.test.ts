@@ -40,7 +40,13 @@ describe('BatchBuilder', () => {
     ]);
     assert.deepEqual(
       out.batch.schema.fields.map((f) => [f.name, String(f.type), f.nullable]),
-      [['id', 'Int64', false], ['ts', 'Timestamp<MILLISECOND, UTC>', false], ['x', 'Float64', true], ['flag', 'Bool', true], ['name', 'Dictionary<Int32, Utf8>', true]],
+      [
+        ['id', 'Int64', false],
+        ['ts', 'Timestamp<MILLISECOND, UTC>', false],
+        ['x', 'Float64', true],
+        ['flag', 'Bool', true],
+        ['name', 'Dictionary<Int32, Utf8>', true],
+      ],
     );
     assert.deepEqual(batchRows(out.batch), [
       { id: 1, ts: T0, x: 1.25, flag: true, name: 'a' },
@@ -58,9 +64,18 @@ describe('BatchBuilder', () => {
   it('never exceeds batchSize and keeps source order', () => {
     const rows = Array.from({ length: 25 }, (_, i) => ({ id: i, ts: T0 + i, x: i / 2, flag: i % 2 === 0, name: `n${i % 3}` }));
     const out = feed(builder({ batchSize: 10 }), rows);
-    assert.deepEqual(out.map((b) => b.batch.numRows), [10, 10, 5]);
-    assert.deepEqual(out.flatMap((b) => batchRows(b.batch).map((r) => r.id)), rows.map((r) => r.id));
-    assert.deepEqual(out.flatMap((b) => batchRows(b.batch).map((r) => r.name)), rows.map((r) => r.name));
+    assert.deepEqual(
+      out.map((b) => b.batch.numRows),
+      [10, 10, 5],
+    );
+    assert.deepEqual(
+      out.flatMap((b) => batchRows(b.batch).map((r) => r.id)),
+      rows.map((r) => r.id),
+    );
+    assert.deepEqual(
+      out.flatMap((b) => batchRows(b.batch).map((r) => r.name)),
+      rows.map((r) => r.name),
+    );
   });
 
   it('keeps start < ts <= end and skips other rows silently, even when they hold bad values', () => {
@@ -68,10 +83,25 @@ describe('BatchBuilder', () => {
     rows[2].x = '2';
     rows[3].x = '3';
     const out = feed(builder({ range: { start: T0, end: T0 + 10 } }), rows);
-    assert.deepEqual(out.flatMap((b) => batchRows(b.batch).map((r) => [r.id, r.ts])), [[2, T0 + 1], [3, T0 + 10]]);
-    assert.deepEqual(out.flatMap((b) => b.rejects), []);
-    const open = feed(builder({ range: { start: null, end: T0 } }), rows.map((r) => ({ ...r, x: null })));
-    assert.deepEqual(open.flatMap((b) => batchRows(b.batch).map((r) => r.id)), [0, 1]);
+    assert.deepEqual(
+      out.flatMap((b) => batchRows(b.batch).map((r) => [r.id, r.ts])),
+      [
+        [2, T0 + 1],
+        [3, T0 + 10],
+      ],
+    );
+    assert.deepEqual(
+      out.flatMap((b) => b.rejects),
+      [],
+    );
+    const open = feed(
+      builder({ range: { start: null, end: T0 } }),
+      rows.map((r) => ({ ...r, x: null })),
+    );
+    assert.deepEqual(
+      open.flatMap((b) => batchRows(b.batch).map((r) => r.id)),
+      [0, 1],
+    );
   });
 
   it('rejects rows with uncoercible values or missing required ones, naming the first bad column', () => {
@@ -86,7 +116,10 @@ describe('BatchBuilder', () => {
       { id: 8, ts: T0, x: '8' },
     ];
     const out = feed(builder(), rows);
-    assert.deepEqual(out.flatMap((b) => batchRows(b.batch).map((r) => r.id)), [8]);
+    assert.deepEqual(
+      out.flatMap((b) => batchRows(b.batch).map((r) => r.id)),
+      [8],
+    );
     assert.deepEqual(out.flatMap((b) => b.rejects).map(rejectSummary), [
       { reason: 'invalid_int64', column: 'id', location: 'row 1', value: '1.5' },
       { reason: 'invalid_timestamp', column: 'ts', location: 'row 2', value: 'soon' },
@@ -105,12 +138,25 @@ describe('BatchBuilder', () => {
     assert.equal(b.add({ ts: null }, 1), null);
     const out = b.flush();
     assert.equal(out?.batch.numRows, 0);
-    assert.deepEqual(out?.rejects.map((r) => r.reason), ['missing_value']);
+    assert.deepEqual(
+      out?.rejects.map((r) => r.reason),
+      ['missing_value'],
+    );
   });
 
   it('hands rejects over once batchSize of them are held, so bad sources stay bounded', () => {
-    const out = feed(builder({ batchSize: 3 }), Array.from({ length: 7 }, (_, i) => ({ id: 'x', ts: T0 + i })));
-    assert.deepEqual(out.map((b) => [b.batch.numRows, b.rejects.length]), [[0, 3], [0, 3], [0, 1]]);
+    const out = feed(
+      builder({ batchSize: 3 }),
+      Array.from({ length: 7 }, (_, i) => ({ id: 'x', ts: T0 + i })),
+    );
+    assert.deepEqual(
+      out.map((b) => [b.batch.numRows, b.rejects.length]),
+      [
+        [0, 3],
+        [0, 3],
+        [0, 1],
+      ],
+    );
   });
 
   it('an empty input gives no batch', () => {
@@ -126,8 +172,14 @@ describe('BatchBuilder', () => {
   it('grows past its initial capacity without losing values', () => {
     const rows = Array.from({ length: 5000 }, (_, i) => ({ id: i - 2500, ts: T0 + i, x: i % 7 === 0 ? null : i * 0.5, flag: i % 3 === 0, name: `c${i % 50}` }));
     const out = feed(builder({ batchSize: 4096 }), rows);
-    assert.deepEqual(out.map((b) => b.batch.numRows), [4096, 904]);
+    assert.deepEqual(
+      out.map((b) => b.batch.numRows),
+      [4096, 904],
+    );
     const read = out.flatMap((b) => batchRows(b.batch));
-    assert.deepEqual(read, rows.map((r) => ({ ...r })));
+    assert.deepEqual(
+      read,
+      rows.map((r) => ({ ...r })),
+    );
   });
 });

@@ -11,36 +11,108 @@ const cases = <T>(fn: (v: unknown) => T, table: [unknown, T][]): void => {
 describe('coercion', () => {
   it('float64 from numbers and numeric text', () => {
     cases(toFloat64, [
-      [1.5, 1.5], ['1.5', 1.5], ['-0.25', -0.25], ['+3', 3], ['.5', 0.5], ['5.', 5], ['1e3', 1000], ['1.5E-3', 0.0015],
-      [' 7 ', 7], ['0.1', 0.1], ['123456789012345678', 123456789012345678], ['0.30000000000000004', 0.30000000000000004],
-      [10n, 10], ['', null], [null, null], [undefined, null], [NaN, null], ['nan', null], ['NaN', null], ['NAN', null],
-      [Infinity, undefined], ['Infinity', undefined], ['-inf', undefined], ['abc', undefined], ['1,5', undefined], ['  ', undefined],
-      ['0x10', undefined], ['0b1', undefined], [true, undefined], [{}, undefined],
+      [1.5, 1.5],
+      ['1.5', 1.5],
+      ['-0.25', -0.25],
+      ['+3', 3],
+      ['.5', 0.5],
+      ['5.', 5],
+      ['1e3', 1000],
+      ['1.5E-3', 0.0015],
+      [' 7 ', 7],
+      ['0.1', 0.1],
+      // biome-ignore lint/correctness/noPrecisionLoss: the literal is the double the text parses to
+      ['123456789012345678', 123456789012345678],
+      ['0.30000000000000004', 0.30000000000000004],
+      [10n, 10],
+      ['', null],
+      [null, null],
+      [undefined, null],
+      [NaN, null],
+      ['nan', null],
+      ['NaN', null],
+      ['NAN', null],
+      [Infinity, undefined],
+      ['Infinity', undefined],
+      ['-inf', undefined],
+      ['abc', undefined],
+      ['1,5', undefined],
+      ['  ', undefined],
+      ['0x10', undefined],
+      ['0b1', undefined],
+      [true, undefined],
+      [{}, undefined],
     ]);
     assert.ok(Object.is(toFloat64('-0'), -0));
   });
 
   it('int64 from integers and integer text, within 2^53', () => {
     cases(toInt64, [
-      [42, 42], ['42', 42], ['-7', -7], ['1.0', 1], ['1e3', 1000], [9007199254740991, 9007199254740991], ['-9007199254740991', -9007199254740991],
-      [5n, 5], ['', null], [null, null], [NaN, null], ['nan', null],
-      [1.5, undefined], ['1.5', undefined], ['9007199254740992', undefined], [9007199254740992, undefined], [2n ** 60n, undefined],
-      ['x', undefined], [true, undefined], [Infinity, undefined],
+      [42, 42],
+      ['42', 42],
+      ['-7', -7],
+      ['1.0', 1],
+      ['1e3', 1000],
+      [9007199254740991, 9007199254740991],
+      ['-9007199254740991', -9007199254740991],
+      [5n, 5],
+      ['', null],
+      [null, null],
+      [NaN, null],
+      ['nan', null],
+      [1.5, undefined],
+      ['1.5', undefined],
+      ['9007199254740992', undefined],
+      [9007199254740992, undefined],
+      [2n ** 60n, undefined],
+      ['x', undefined],
+      [true, undefined],
+      [Infinity, undefined],
     ]);
   });
 
   it('bool from the usual spellings, in any case', () => {
     cases(toBool, [
-      [true, true], [false, false], ['true', true], ['TRUE', true], ['False', false], ['t', true], ['F', false], ['yes', true], ['No', false],
-      ['1', true], ['0', false], [1, true], [0, false], [1n, true], ['', null], [null, null],
-      ['2', undefined], [2, undefined], ['y', undefined], ['on', undefined], ['truthy', undefined], [{}, undefined],
+      [true, true],
+      [false, false],
+      ['true', true],
+      ['TRUE', true],
+      ['False', false],
+      ['t', true],
+      ['F', false],
+      ['yes', true],
+      ['No', false],
+      ['1', true],
+      ['0', false],
+      [1, true],
+      [0, false],
+      [1n, true],
+      ['', null],
+      [null, null],
+      ['2', undefined],
+      [2, undefined],
+      ['y', undefined],
+      ['on', undefined],
+      ['truthy', undefined],
+      [{}, undefined],
     ]);
   });
 
   it('string from text, numbers and booleans', () => {
     cases(toStringValue, [
-      ['abc', 'abc'], [' padded ', ' padded '], [12, '12'], [1.5, '1.5'], [true, 'true'], [false, 'false'], [7n, '7'],
-      ['', null], [null, null], [undefined, null], [NaN, null], [{ a: 1 }, undefined], [[1], undefined],
+      ['abc', 'abc'],
+      [' padded ', ' padded '],
+      [12, '12'],
+      [1.5, '1.5'],
+      [true, 'true'],
+      [false, 'false'],
+      [7n, '7'],
+      ['', null],
+      [null, null],
+      [undefined, null],
+      [NaN, null],
+      [{ a: 1 }, undefined],
+      [[1], undefined],
     ]);
   });
 
@@ -49,9 +121,19 @@ describe('coercion', () => {
       ['2026-11-29T10:00:00Z', Date.UTC(2026, 10, 29, 10)],
       ['2026-11-29T10:00:00+02:00', Date.UTC(2026, 10, 29, 8)],
       ['2026-11-29 10:00:00.123', Date.UTC(2026, 10, 29, 10, 0, 0, 123)],
-      [1764410400000, 1764410400000], ['1764410400000', 1764410400000], [1.9, 1], [1764410400000n, 1764410400000],
-      [new Date(5), 5], ['', null], [null, null], [NaN, null],
-      ['2026-02-30', undefined], ['yesterday', undefined], [8.64e15 + 1, undefined], ['99999999999999999', undefined], [true, undefined],
+      [1764410400000, 1764410400000],
+      ['1764410400000', 1764410400000],
+      [1.9, 1],
+      [1764410400000n, 1764410400000],
+      [new Date(5), 5],
+      ['', null],
+      [null, null],
+      [NaN, null],
+      ['2026-02-30', undefined],
+      ['yesterday', undefined],
+      [8.64e15 + 1, undefined],
+      ['99999999999999999', undefined],
+      [true, undefined],
     ]);
   });
 });
@@ -84,9 +166,30 @@ describe('parseTimestampString', () => {
   });
 
   it('returns null for anything else', () => {
-    for (const text of ['', ' ', '2026-1-02', '2026-01-02T3:04', '2026-13-01', '2026-00-10', '2023-02-29', '2026-04-31', '2026-01-02T24:00',
-      '2026-01-02T10:60', '2026-01-02T10:00:61', '2026-01-02T10:00:00.Z', '2026-01-02T10:00:00+24:00', '2026-01-02T10:00:00+05:60',
-      '2026-01-02T10:00:00+5:30', '2026-01-02T10:00:00 UTC', '2026-01-02T', '2026-01-02  10:00', 'yesterday', '12.5', '1e3', '--5']) {
+    for (const text of [
+      '',
+      ' ',
+      '2026-1-02',
+      '2026-01-02T3:04',
+      '2026-13-01',
+      '2026-00-10',
+      '2023-02-29',
+      '2026-04-31',
+      '2026-01-02T24:00',
+      '2026-01-02T10:60',
+      '2026-01-02T10:00:61',
+      '2026-01-02T10:00:00.Z',
+      '2026-01-02T10:00:00+24:00',
+      '2026-01-02T10:00:00+05:60',
+      '2026-01-02T10:00:00+5:30',
+      '2026-01-02T10:00:00 UTC',
+      '2026-01-02T',
+      '2026-01-02  10:00',
+      'yesterday',
+      '12.5',
+      '1e3',
+      '--5',
+    ]) {
       assert.equal(parseTimestampString(text), null, JSON.stringify(text));
     }
   });

@@ -32,9 +32,7 @@ describe('file globs', () => {
   });
 
   it('matches ** across zero or more folders', async () => {
-    assert.deepEqual(await names('data/**/*.csv'), [
-      'data/2026/01/x.csv', 'data/2026/02/y.csv', 'data/2026/notes.csv', 'data/a.csv', 'data/a1.csv', 'data/ab.csv', 'data/b.csv',
-    ]);
+    assert.deepEqual(await names('data/**/*.csv'), ['data/2026/01/x.csv', 'data/2026/02/y.csv', 'data/2026/notes.csv', 'data/a.csv', 'data/a1.csv', 'data/ab.csv', 'data/b.csv']);
     assert.deepEqual(await names('data/2026/**'), ['data/2026/01/x.csv', 'data/2026/02/y.csv', 'data/2026/notes.csv']);
   });
 

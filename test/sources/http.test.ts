@@ -18,10 +18,12 @@ const hits = new Map<string, number>();
 const queries: URLSearchParams[] = [];
 
 type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
-const json = (body: unknown, status = 200): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-};
+const json =
+  (body: unknown, status = 200): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
 const routes: Record<string, Handler> = {
   '/records': json(records(3)),
   '/many': json(records(25)),
@@ -99,7 +101,10 @@ const req = (overrides = {}) => request(columns, { timestampColumn: 'at', ...ove
 describe('http source', () => {
   it('GETs a JSON array, with the range in the URL as RFC 3339', async () => {
     const { rows } = await readAll(http('/records?from={start}&to={end}'), req({ range: { start: T, end: T + 2000 } }));
-    assert.deepEqual(rows, [{ id: 1, at: T + 1000, v: 0.5 }, { id: 2, at: T + 2000, v: 1 }]);
+    assert.deepEqual(rows, [
+      { id: 1, at: T + 1000, v: 0.5 },
+      { id: 2, at: T + 2000, v: 1 },
+    ]);
     assert.equal(queries[0].get('from'), '2026-01-01T00:00:00.000Z');
     assert.equal(queries[0].get('to'), '2026-01-01T00:00:02.000Z');
     assert.equal(expandUrl('http://x/?s={start}&e={end}', { start: null, end: T }), 'http://x/?s=&e=2026-01-01T00%3A00%3A00.000Z');
@@ -107,40 +112,65 @@ describe('http source', () => {
 
   it('finds records at a nested recordsPath and sends the configured headers', async () => {
     const { rows } = await readAll(http('/nested', { recordsPath: 'data.items' }), req());
-    assert.deepEqual(rows.map((r) => r.id), [0, 1]);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      [0, 1],
+    );
     const withKey = await readAll(http('/headers', { headers: { 'x-api-key': 'k1' } }), req());
-    assert.deepEqual(withKey.rows.map((r) => r.id), [0]);
+    assert.deepEqual(
+      withKey.rows.map((r) => r.id),
+      [0],
+    );
   });
 
   it('reads JSONL answers, rejecting bad lines with the URL and record number', async () => {
-    const { rows, rejects } = await readAll(http('/lines', { format: 'jsonl', fieldMapping: { v: 'value' } }), request([col('id', 'int64', true), col('at', 'timestamp', true), col('value', 'float64')], { timestampColumn: 'at' }));
-    assert.deepEqual(rows, [{ id: 0, at: T, value: 0 }, { id: 1, at: T + 1000, value: 0.5 }]);
+    const { rows, rejects } = await readAll(
+      http('/lines', { format: 'jsonl', fieldMapping: { v: 'value' } }),
+      request([col('id', 'int64', true), col('at', 'timestamp', true), col('value', 'float64')], { timestampColumn: 'at' }),
+    );
+    assert.deepEqual(rows, [
+      { id: 0, at: T, value: 0 },
+      { id: 1, at: T + 1000, value: 0.5 },
+    ]);
     assert.deepEqual(rejects.map(rejectSummary), [{ reason: 'invalid_json', column: '', location: `GET ${base}/lines record 3`, value: 'not json' }]);
   });
 
   it('cuts one answer into batches of batchSize', async () => {
     const { batches, rows } = await readAll(http('/many'), req({ batchSize: 10 }));
-    assert.deepEqual(batches.map((b) => b.numRows), [10, 10, 5]);
-    assert.deepEqual(rows.map((r) => r.id), records(25).map((_, i) => i));
+    assert.deepEqual(
+      batches.map((b) => b.numRows),
+      [10, 10, 5],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      records(25).map((_, i) => i),
+    );
   });
 
   it('retries a 5xx with backoff, then succeeds', async () => {
     const { rows } = await readAll(http('/flaky'), req());
-    assert.deepEqual(rows.map((r) => r.id), [0]);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      [0],
+    );
     assert.equal(hits.get('/flaky'), 2);
     assert.deepEqual(sleeps, [200]);
   });
 
   it('gives up after the last retry, naming URL, attempts and cause', async () => {
-    await assert.rejects(readAll(http('/down', { retries: 2 }), req()), (e: unknown) =>
-      e instanceof TesseraError && e.code === 'source_error' && e.message.includes(`GET ${base}/down failed after 3 attempts`) && e.message.includes('HTTP 500'));
+    await assert.rejects(
+      readAll(http('/down', { retries: 2 }), req()),
+      (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes(`GET ${base}/down failed after 3 attempts`) && e.message.includes('HTTP 500'),
+    );
     assert.equal(hits.get('/down'), 3);
     assert.deepEqual(sleeps, [200, 400]);
   });
 
   it('does not retry a 4xx', async () => {
-    await assert.rejects(readAll(http('/missing'), req()), (e: unknown) =>
-      e instanceof TesseraError && e.code === 'source_error' && e.message.includes(`${base}/missing`) && e.message.includes('404'));
+    await assert.rejects(
+      readAll(http('/missing'), req()),
+      (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes(`${base}/missing`) && e.message.includes('404'),
+    );
     assert.equal(hits.get('/missing'), 1);
     assert.deepEqual(sleeps, []);
   });
@@ -164,7 +194,10 @@ describe('http source', () => {
   });
 
   it('streams: rows come out before the answer ends, for JSON at a recordsPath and for JSON Lines', { timeout: 10_000 }, async () => {
-    for (const [path, extra] of [['/half-json', { recordsPath: 'data.rows' }], ['/half-lines', { format: 'jsonl' as const }]] as const) {
+    for (const [path, extra] of [
+      ['/half-json', { recordsPath: 'data.rows' }],
+      ['/half-lines', { format: 'jsonl' as const }],
+    ] as const) {
       release = deferred();
       const ids: number[] = [];
       for await (const { batch } of http(path, extra).read(req({ batchSize: 2 }))) {

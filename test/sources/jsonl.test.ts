@@ -16,9 +16,12 @@ const columns = [col('user', 'string', true), col('ts', 'timestamp', true), col(
 
 describe('jsonl source', () => {
   it('reads one object per line; absent keys are nulls; blank lines, CRLF and a BOM are fine', async () => {
-    fixture.write('a.jsonl', '\ufeff{"user":"u1","ts":"2026-01-01T00:00:00Z","amount":1.5,"n":3,"ok":true}\r\n\r\n' +
-      '{"user":"u2","ts":1767225601000,"amount":"2.5","ok":"no","extra":{"deep":1}}\n   \n' +
-      '{"user":"u3","ts":"2026-01-01T01:00:02+01:00","amount":null,"n":"7"}');
+    fixture.write(
+      'a.jsonl',
+      '\ufeff{"user":"u1","ts":"2026-01-01T00:00:00Z","amount":1.5,"n":3,"ok":true}\r\n\r\n' +
+        '{"user":"u2","ts":1767225601000,"amount":"2.5","ok":"no","extra":{"deep":1}}\n   \n' +
+        '{"user":"u3","ts":"2026-01-01T01:00:02+01:00","amount":null,"n":"7"}',
+    );
     const { rows, rejects, types } = await readAll(jsonl('a.jsonl'), request(columns));
     assert.deepEqual(types, ['Dictionary<Int32, Utf8>', 'Timestamp<MILLISECOND, UTC>', 'Float64', 'Int64', 'Bool']);
     assert.deepEqual(rows, [
@@ -30,16 +33,22 @@ describe('jsonl source', () => {
   });
 
   it('rejects lines that are not JSON objects and values that do not coerce, by file and line', async () => {
-    fixture.write('bad.jsonl', [
-      '{"user":"u1","ts":"2026-01-01T00:00:00Z"}',
-      '{"user":"u2","ts":',
-      '[1,2]',
-      '{"user":"u4","ts":"2026-01-01T00:00:00Z","n":1.5}',
-      '{"ts":"2026-01-01T00:00:00Z"}',
-      '{"user":"u6","ts":"2026-01-01T00:00:00Z","amount":[1]}',
-    ].join('\n'));
+    fixture.write(
+      'bad.jsonl',
+      [
+        '{"user":"u1","ts":"2026-01-01T00:00:00Z"}',
+        '{"user":"u2","ts":',
+        '[1,2]',
+        '{"user":"u4","ts":"2026-01-01T00:00:00Z","n":1.5}',
+        '{"ts":"2026-01-01T00:00:00Z"}',
+        '{"user":"u6","ts":"2026-01-01T00:00:00Z","amount":[1]}',
+      ].join('\n'),
+    );
     const { rows, rejects } = await readAll(jsonl('bad.jsonl'), request(columns));
-    assert.deepEqual(rows.map((r) => r.user), ['u1']);
+    assert.deepEqual(
+      rows.map((r) => r.user),
+      ['u1'],
+    );
     assert.deepEqual(rejects.map(rejectSummary), [
       { reason: 'invalid_json', column: '', location: 'bad.jsonl:2', value: '{"user":"u2","ts":' },
       { reason: 'invalid_json', column: '', location: 'bad.jsonl:3', value: 'expected an object, got an array' },
@@ -55,10 +64,19 @@ describe('jsonl source', () => {
     fixture.write('days/a.jsonl', '{"who":"u1","at":"2026-01-01T00:00:00Z"}\n{"who":"u2","at":"2026-01-02T00:00:00Z"}\n');
     const source = jsonl('days/*.jsonl', { fieldMapping: { who: 'user', at: 'ts' } });
     const all = await readAll(source, request(columns, { batchSize: 3 }));
-    assert.deepEqual(all.rows.map((r) => r.user), ['u1', 'u2', 'u3', 'u4']);
-    assert.deepEqual(all.batches.map((b) => b.numRows), [3, 1]);
+    assert.deepEqual(
+      all.rows.map((r) => r.user),
+      ['u1', 'u2', 'u3', 'u4'],
+    );
+    assert.deepEqual(
+      all.batches.map((b) => b.numRows),
+      [3, 1],
+    );
     const window = await readAll(source, request(columns, { range: { start: ms('2026-01-01T00:00:00Z'), end: ms('2026-01-03T00:00:00Z') } }));
-    assert.deepEqual(window.rows.map((r) => r.user), ['u2', 'u3']);
+    assert.deepEqual(
+      window.rows.map((r) => r.user),
+      ['u2', 'u3'],
+    );
   });
 
   it('does not mistake Object.prototype members for columns', async () => {
@@ -66,7 +84,13 @@ describe('jsonl source', () => {
     const cols = [col('ts', 'timestamp', true), col('constructor', 'string'), col('toString', 'float64')];
     const { rows, rejects } = await readAll(jsonl('proto.jsonl'), request(cols));
     assert.deepEqual(rejects, []);
-    assert.deepEqual(rows.map((r) => [r.constructor, r.toString]), [[null, null], ['c', 2]]);
+    assert.deepEqual(
+      rows.map((r) => [r.constructor, r.toString]),
+      [
+        [null, null],
+        ['c', 2],
+      ],
+    );
   });
 
   it('a missing file is a source error', async () => {

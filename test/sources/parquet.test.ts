@@ -28,20 +28,27 @@ function parquet(path: string, extra: Partial<ParquetSource> = {}): ReturnType<t
 const T = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 const typed = [col('id', 'int64', true), col('ts', 'timestamp', true), col('fare', 'float64'), col('kind', 'string'), col('paid', 'bool')];
 
-writeParquetFile('typed.parquet', {
-  id: int64s([1n, 2n, 3n, 4n, 5n]),
-  ts: tsMillis([T, T + 1, T + 2, T + 3, T + 4]),
-  fare: vectorFromArray([1.5, null, 3.25, 4, 5], new Float64()),
-  kind: vectorFromArray(['cab', 'cab', null, 'bus', 'cab'], new Dictionary(new Utf8(), new Int32())),
-  paid: vectorFromArray([true, false, null, true, true], new Bool()),
-  unused: vectorFromArray(['x', 'x', 'x', 'x', 'x'], new Utf8()),
-}, 2);
+writeParquetFile(
+  'typed.parquet',
+  {
+    id: int64s([1n, 2n, 3n, 4n, 5n]),
+    ts: tsMillis([T, T + 1, T + 2, T + 3, T + 4]),
+    fare: vectorFromArray([1.5, null, 3.25, 4, 5], new Float64()),
+    kind: vectorFromArray(['cab', 'cab', null, 'bus', 'cab'], new Dictionary(new Utf8(), new Int32())),
+    paid: vectorFromArray([true, false, null, true, true], new Bool()),
+    unused: vectorFromArray(['x', 'x', 'x', 'x', 'x'], new Utf8()),
+  },
+  2,
+);
 
 describe('parquet source', () => {
   it('reads row group by row group; columns of the emitted types pass through with exact values', async () => {
     const { rows, rejects, types, batches } = await readAll(parquet('typed.parquet'), request(typed, { batchSize: 2 }));
     assert.deepEqual(types, ['Int64', 'Timestamp<MILLISECOND, UTC>', 'Float64', 'Dictionary<Int32, Utf8>', 'Bool']);
-    assert.deepEqual(batches.map((b) => b.numRows), [2, 2, 1]);
+    assert.deepEqual(
+      batches.map((b) => b.numRows),
+      [2, 2, 1],
+    );
     assert.deepEqual(rows, [
       { id: 1, ts: T, fare: 1.5, kind: 'cab', paid: true },
       { id: 2, ts: T + 1, fare: null, kind: 'cab', paid: false },
@@ -55,7 +62,10 @@ describe('parquet source', () => {
   it('filters start < ts <= end in whole and in partly covered row groups, keeping order', async () => {
     // Row groups: [T, T+1] [T+2, T+3] [T+4]. The first is cut (row by row), the second passes whole.
     const { rows } = await readAll(parquet('typed.parquet'), request(typed, { range: { start: T, end: T + 3 } }));
-    assert.deepEqual(rows.map((r) => r.id), [2, 3, 4]);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      [2, 3, 4],
+    );
     const none = await readAll(parquet('typed.parquet'), request(typed, { range: { start: T + 4, end: T + 100 } }));
     assert.equal(none.batches.length, 0);
   });
@@ -83,7 +93,9 @@ describe('parquet source', () => {
   it('reads DECIMAL columns as the numbers they write, at any scale', async () => {
     // Written by DuckDB, as a warehouse export would be: Arrow hands decimals over unscaled (1250 for 12.50).
     const file = `${fixture.dir}/decimal.parquet`;
-    await duckRows(`COPY (SELECT * FROM (VALUES (1, TIMESTAMP '2026-01-01 00:00:00', 12.50::DECIMAL(10,2), 7::DECIMAL(10,0)), (2, TIMESTAMP '2026-01-01 00:00:01', (-3.25)::DECIMAL(18,3), NULL), (3, TIMESTAMP '2026-01-01 00:00:02', 0.05::DECIMAL(10,2), 12345678901234::DECIMAL(38,0))) t(id, ts, fare, n)) TO '${file}' (FORMAT parquet)`);
+    await duckRows(
+      `COPY (SELECT * FROM (VALUES (1, TIMESTAMP '2026-01-01 00:00:00', 12.50::DECIMAL(10,2), 7::DECIMAL(10,0)), (2, TIMESTAMP '2026-01-01 00:00:01', (-3.25)::DECIMAL(18,3), NULL), (3, TIMESTAMP '2026-01-01 00:00:02', 0.05::DECIMAL(10,2), 12345678901234::DECIMAL(38,0))) t(id, ts, fare, n)) TO '${file}' (FORMAT parquet)`,
+    );
     const cols = [col('id', 'int64', true), col('ts', 'timestamp', true), col('fare', 'float64'), col('n', 'int64')];
     const { rows, rejects } = await readAll(parquet('decimal.parquet'), request(cols));
     assert.deepEqual(rejects, []);
@@ -99,16 +111,25 @@ describe('parquet source', () => {
     writeParquetFile('parts/a.parquet', { trip: int64s([1n, 2n]), at: tsMillis([T + 1, T + 2]) });
     const source = parquet('parts/*.parquet', { fieldMapping: { trip: 'id', at: 'ts' } });
     const { rows, rejects } = await readAll(source, request([col('id', 'int64', true), col('ts', 'timestamp', true)]));
-    assert.deepEqual(rows, [{ id: 1, ts: T + 1 }, { id: 2, ts: T + 2 }, { id: 3, ts: T + 3 }]);
-    assert.deepEqual(rejects.map((r) => [r.reason, r.column, r.location]), [
-      ['missing_value', 'id', 'parts/b.parquet row 2'],
-      ['invalid_int64', 'id', 'parts/b.parquet row 3'],
+    assert.deepEqual(rows, [
+      { id: 1, ts: T + 1 },
+      { id: 2, ts: T + 2 },
+      { id: 3, ts: T + 3 },
     ]);
+    assert.deepEqual(
+      rejects.map((r) => [r.reason, r.column, r.location]),
+      [
+        ['missing_value', 'id', 'parts/b.parquet row 2'],
+        ['invalid_int64', 'id', 'parts/b.parquet row 3'],
+      ],
+    );
   });
 
   it('names the source, file and column when a column is missing; a non-Parquet file is a source error', async () => {
-    await assert.rejects(readAll(parquet('typed.parquet'), request([...typed, col('tip', 'float64')])), (e: unknown) =>
-      e instanceof TesseraError && e.code === 'source_error' && /source 'trips': column 'tip' is missing from 'typed\.parquet'/.test(e.message));
+    await assert.rejects(
+      readAll(parquet('typed.parquet'), request([...typed, col('tip', 'float64')])),
+      (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && /source 'trips': column 'tip' is missing from 'typed\.parquet'/.test(e.message),
+    );
     fixture.write('fake.parquet', 'not parquet at all');
     await assert.rejects(readAll(parquet('fake.parquet'), request(typed)), (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes('fake.parquet'));
     await assert.rejects(readAll(parquet('absent.parquet'), request(typed)), /absent\.parquet/);

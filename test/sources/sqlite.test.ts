@@ -65,26 +65,40 @@ describe('sqlite source', () => {
 
   it('applies the range even when the query ignores it (start exclusive, end inclusive)', async () => {
     const { rows } = await readAll(sqlite('SELECT * FROM orders'), request(columns, { timestampColumn: 'placed_ms', range: { start: T, end: T + 2000 } }));
-    assert.deepEqual(rows.map((r) => r.order_id), [2, 3]);
+    assert.deepEqual(
+      rows.map((r) => r.order_id),
+      [2, 3],
+    );
   });
 
   it('rejects rows by query row number; int64 beyond 2^53 is not rounded', async () => {
     const source = sqlite('SELECT order_id, placed_ms, big, status FROM orders ORDER BY order_id', { fieldMapping: { big: 'amount' } });
-    const { rows, rejects, batches } = await readAll(source, request([col('order_id', 'int64', true), col('placed_ms', 'timestamp', true), col('amount', 'int64'), col('status', 'bool')], { timestampColumn: 'placed_ms', batchSize: 2 }));
+    const { rows, rejects, batches } = await readAll(
+      source,
+      request([col('order_id', 'int64', true), col('placed_ms', 'timestamp', true), col('amount', 'int64'), col('status', 'bool')], { timestampColumn: 'placed_ms', batchSize: 2 }),
+    );
     assert.deepEqual(rows, []);
     assert.equal(batches.length, 3);
     assert.deepEqual(rejects.map(rejectSummary).slice(0, 1), [{ reason: 'invalid_bool', column: 'status', location: 'query row 1', value: 'done' }]);
     const onlyAmount = await readAll(source, request([col('order_id', 'int64', true), col('placed_ms', 'timestamp', true), col('amount', 'int64')], { timestampColumn: 'placed_ms' }));
-    assert.deepEqual(onlyAmount.rows.map((r) => r.amount), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      onlyAmount.rows.map((r) => r.amount),
+      [0, 1, 2, 3, 4],
+    );
     assert.deepEqual(onlyAmount.rejects.map(rejectSummary), [{ reason: 'invalid_int64', column: 'amount', location: 'query row 6', value: '1152921504606846976' }]);
   });
 
   it('fails clearly on a missing database, a bad query or a missing column, and closes the database', async () => {
     const missingDb = sqliteReader({ name: 'orders', type: 'sqlite', database: 'nope.db', query: 'SELECT 1', timestampField: 'ts' }, { baseDir: fixture.dir });
-    await assert.rejects(readAll(missingDb, request(columns, { timestampColumn: 'placed_ms' })), (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes('nope.db'));
+    await assert.rejects(
+      readAll(missingDb, request(columns, { timestampColumn: 'placed_ms' })),
+      (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes('nope.db'),
+    );
     await assert.rejects(readAll(sqlite('SELEC nonsense'), request(columns, { timestampColumn: 'placed_ms' })), /source 'orders': invalid query/);
-    await assert.rejects(readAll(sqlite('SELECT order_id, placed_ms FROM orders'), request(columns, { timestampColumn: 'placed_ms' })),
-      (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes("column 'total'"));
+    await assert.rejects(
+      readAll(sqlite('SELECT order_id, placed_ms FROM orders'), request(columns, { timestampColumn: 'placed_ms' })),
+      (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes("column 'total'"),
+    );
     assert.equal(openHandles(), 0);
   });
 
@@ -99,7 +113,10 @@ describe('sqlite source', () => {
   });
 
   it('opens read-only', async () => {
-    await assert.rejects(readAll(sqlite('DELETE FROM orders RETURNING order_id, placed_ms, total, status'), request(columns, { timestampColumn: 'placed_ms' })), (e: unknown) => e instanceof TesseraError && e.code === 'source_error');
+    await assert.rejects(
+      readAll(sqlite('DELETE FROM orders RETURNING order_id, placed_ms, total, status'), request(columns, { timestampColumn: 'placed_ms' })),
+      (e: unknown) => e instanceof TesseraError && e.code === 'source_error',
+    );
     const db = new Database(path.join(fixture.dir, 'shop.db'), { readonly: true });
     assert.equal((db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n, 6);
     db.close();

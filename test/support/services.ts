@@ -19,7 +19,9 @@ export async function testServices(overrides: Partial<Record<keyof Config, unkno
 }
 
 /** A server on an ephemeral port of 127.0.0.1 over test services. Call `close()` at the end. */
-export async function testServer(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<{ services: Awaited<ReturnType<typeof testServices>>; pipelines: PipelineHost; http: RunningServer; url: string; close(): Promise<void> }> {
+export async function testServer(
+  overrides: Partial<Record<keyof Config, unknown>> = {},
+): Promise<{ services: Awaited<ReturnType<typeof testServices>>; pipelines: PipelineHost; http: RunningServer; url: string; close(): Promise<void> }> {
   const services = await testServices({ pipelineThread: false, pollMs: 20, retryDelayMs: 10, ...overrides });
   const pipelines = new PipelineHost(services);
   await pipelines.start();

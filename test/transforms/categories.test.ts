@@ -46,7 +46,10 @@ describe('categoryView', () => {
 
   it('writes bool values as "true" / "false"', () => {
     const view = categoryView(num([true, false, null, true]), 'bool');
-    assert.deepEqual([...view.codes].map((c) => (c < 0 ? null : view.dictionary[c])), ['true', 'false', null, 'true']);
+    assert.deepEqual(
+      [...view.codes].map((c) => (c < 0 ? null : view.dictionary[c])),
+      ['true', 'false', null, 'true'],
+    );
   });
 
   it('has no categories for an all-null int64 column', () => {

@@ -36,10 +36,27 @@ const candidates: TransformStepSpec[] = [
 function randomColumn(type: FeatureType, n: number, rnd: () => number): Column {
   const shape = Math.floor(rnd() * 4); // 0: all null, 1: one value, 2: few values, 3: many
   const pick = (): number | null => (shape === 0 || rnd() < 0.3 ? null : shape === 1 ? 1 : Math.floor(rnd() * (shape === 2 ? 3 : 50)));
-  if (type === 'string') return str(Array.from({ length: n }, () => { const v = pick(); return v === null ? null : ['a', 'B', 'b!', '', 'é'][v % 5] + (v >= 5 ? v : ''); }));
-  if (type === 'bool') return num(Array.from({ length: n }, () => { const v = pick(); return v === null ? null : v % 2 === 0; }));
+  if (type === 'string')
+    return str(
+      Array.from({ length: n }, () => {
+        const v = pick();
+        return v === null ? null : ['a', 'B', 'b!', '', 'é'][v % 5] + (v >= 5 ? v : '');
+      }),
+    );
+  if (type === 'bool')
+    return num(
+      Array.from({ length: n }, () => {
+        const v = pick();
+        return v === null ? null : v % 2 === 0;
+      }),
+    );
   if (type === 'int64') return num(Array.from({ length: n }, pick));
-  return num(Array.from({ length: n }, () => { const v = pick(); return v === null ? null : v / 4; }));
+  return num(
+    Array.from({ length: n }, () => {
+      const v = pick();
+      return v === null ? null : v / 4;
+    }),
+  );
 }
 
 describe('chains over random data', () => {
@@ -55,7 +72,7 @@ describe('chains over random data', () => {
       const n = 1 + Math.floor(rnd() * 12);
       const column = randomColumn(type, n, rnd);
       const entities = Array.from({ length: n }, (_, i) => `e${Math.floor(i / 3)}`);
-      let fitted;
+      let fitted: ReturnType<typeof fitChain>;
       try {
         fitted = fitChain('f', type, steps, column, rowsOf(entities, new Map()));
       } catch (e) {
@@ -67,7 +84,11 @@ describe('chains over random data', () => {
       const label = `${type} ${JSON.stringify(steps)} ${JSON.stringify(fitted.states)}`;
       assert.deepEqual(states, fitted.states, label);
       assert.deepEqual(applyChain('f', type, steps, states, column, rowsOf(entities, new Map())), fitted.outputs, label);
-      assert.deepEqual(chainOutputs('f', type, steps, states)?.map((o) => o.name), fitted.outputs.map((o) => (o.suffix === '' ? 'f' : `f__${o.suffix}`)), label);
+      assert.deepEqual(
+        chainOutputs('f', type, steps, states)?.map((o) => o.name),
+        fitted.outputs.map((o) => (o.suffix === '' ? 'f' : `f__${o.suffix}`)),
+        label,
+      );
       for (const o of fitted.outputs) {
         if (o.column.kind === 'numeric') for (const v of o.column.values) assert.ok(!(v === Infinity || v === -Infinity), label);
       }

@@ -111,10 +111,43 @@ describe('fitChain', () => {
 });
 
 const chains: { name: string; type: FeatureType; steps: TransformStepSpec[]; column: () => Column; entities: string[] }[] = [
-  { name: 'median + robust', type: 'float64', steps: [{ kind: 'impute', spec: { strategy: 'median' } }, { kind: 'scale', spec: { method: 'robust' } }], column: () => num([0.1, null, 0.7, 3, -2, null]), entities: ['a', 'a', 'b', 'b', 'c', 'c'] },
-  { name: 'ffill + minmax', type: 'int64', steps: [{ kind: 'impute', spec: { strategy: 'ffill', fallback: 'median' } }, { kind: 'scale', spec: { method: 'minmax' } }], column: () => num([null, 4, null, 9, null, 1]), entities: ['a', 'a', 'a', 'b', 'b', 'c'] },
-  { name: 'string ffill + frequency', type: 'string', steps: [{ kind: 'impute', spec: { strategy: 'ffill', fallback: 'none' } }, { kind: 'encode', spec: { method: 'frequency' } }], column: () => str(['x', null, 'y', null, 'x', null]), entities: ['a', 'a', 'b', 'b', 'c', 'c'] },
-  { name: 'mode + onehot', type: 'string', steps: [{ kind: 'impute', spec: { strategy: 'mode' } }, onehot('other')], column: () => str(['Red', 'red', null, 'blue', 'Red', '']), entities: ['a', 'b', 'c', 'd', 'e', 'f'] },
+  {
+    name: 'median + robust',
+    type: 'float64',
+    steps: [
+      { kind: 'impute', spec: { strategy: 'median' } },
+      { kind: 'scale', spec: { method: 'robust' } },
+    ],
+    column: () => num([0.1, null, 0.7, 3, -2, null]),
+    entities: ['a', 'a', 'b', 'b', 'c', 'c'],
+  },
+  {
+    name: 'ffill + minmax',
+    type: 'int64',
+    steps: [
+      { kind: 'impute', spec: { strategy: 'ffill', fallback: 'median' } },
+      { kind: 'scale', spec: { method: 'minmax' } },
+    ],
+    column: () => num([null, 4, null, 9, null, 1]),
+    entities: ['a', 'a', 'a', 'b', 'b', 'c'],
+  },
+  {
+    name: 'string ffill + frequency',
+    type: 'string',
+    steps: [
+      { kind: 'impute', spec: { strategy: 'ffill', fallback: 'none' } },
+      { kind: 'encode', spec: { method: 'frequency' } },
+    ],
+    column: () => str(['x', null, 'y', null, 'x', null]),
+    entities: ['a', 'a', 'b', 'b', 'c', 'c'],
+  },
+  {
+    name: 'mode + onehot',
+    type: 'string',
+    steps: [{ kind: 'impute', spec: { strategy: 'mode' } }, onehot('other')],
+    column: () => str(['Red', 'red', null, 'blue', 'Red', '']),
+    entities: ['a', 'b', 'c', 'd', 'e', 'f'],
+  },
   { name: 'ordinal + maxabs', type: 'int64', steps: [ordinal, { kind: 'scale', spec: { method: 'maxabs' } }], column: () => num([7, 7, null, 3, 12, 3]), entities: ['a', 'b', 'c', 'd', 'e', 'f'] },
   { name: 'hash', type: 'bool', steps: [{ kind: 'encode', spec: { method: 'hash', buckets: 5 } }], column: () => num([true, null, false]), entities: ['a', 'b', 'c'] },
   { name: 'log1p', type: 'float64', steps: [{ kind: 'scale', spec: { method: 'log1p' } }], column: () => num([0, null, 9]), entities: ['a', 'b', 'c'] },
@@ -164,7 +197,11 @@ describe('chainOutputs', () => {
       { name: 'car_type__suv_2', type: 'int64' },
       { name: 'car_type__other', type: 'int64' },
     ]);
-    assert.deepEqual(names?.map((n) => n.name), outputs.map((o) => `car_type__${o.suffix}`), 'the same columns as the outputs');
+    assert.deepEqual(
+      names?.map((n) => n.name),
+      outputs.map((o) => `car_type__${o.suffix}`),
+      'the same columns as the outputs',
+    );
   });
 
   it('refuses an invalid chain', () => {
@@ -175,10 +212,16 @@ describe('chainOutputs', () => {
 it('fitStates gives exactly the states fitChain gives', async () => {
   const { fitStates } = await import('../../server/transforms/chain.js');
   const input = num([1, null, 4, 9, null, 2]);
-  const steps = [{ kind: 'impute', spec: { strategy: 'median' } }, { kind: 'scale', spec: { method: 'robust' } }] as const;
+  const steps = [
+    { kind: 'impute', spec: { strategy: 'median' } },
+    { kind: 'scale', spec: { method: 'robust' } },
+  ] as const;
   const rows = { entityIds: new Int32Array(0), entityKeys: [] };
   assert.deepEqual(fitStates('x', 'float64', steps, input, rows), fitChain('x', 'float64', steps, input, rows).states);
   const strings = str(['a', null, 'b', 'a']);
-  const encode = [{ kind: 'impute', spec: { strategy: 'constant', value: 'z' } }, { kind: 'encode', spec: { method: 'onehot', maxCategories: 5, unknown: 'zeros' } }] as const;
+  const encode = [
+    { kind: 'impute', spec: { strategy: 'constant', value: 'z' } },
+    { kind: 'encode', spec: { method: 'onehot', maxCategories: 5, unknown: 'zeros' } },
+  ] as const;
   assert.deepEqual(fitStates('c', 'string', encode, strings, rows), fitChain('c', 'string', encode, strings, rows).states);
 });

@@ -36,13 +36,19 @@ describe('impute ffill', () => {
   });
 
   it('seeds each entity from the carry and writes back the last observed value', () => {
-    const carry = new Map<string, number | string>([['a', 9], ['c', 4]]);
+    const carry = new Map<string, number | string>([
+      ['a', 9],
+      ['c', 4],
+    ]);
     const column = num([null, 2, null, null, null]);
     const out = applyImpute(median, column, { median: 100 }, rowsOf(['a', 'a', 'a', 'b', 'b'], carry), 'f');
     // a starts from the carried 9; b has no carry and no value -> the fallback median
     assert.deepEqual(valuesOf(out), [9, 2, 2, 100, 100]);
     // a's last observed value is 2; b has none (the fallback is not carried); c is untouched
-    assert.deepEqual([...carry].sort(), [['a', 2], ['c', 4]]);
+    assert.deepEqual([...carry].sort(), [
+      ['a', 2],
+      ['c', 4],
+    ]);
   });
 
   it('keeps a carried value that this batch does not replace', () => {
@@ -57,7 +63,10 @@ describe('impute ffill', () => {
     const first = valuesOf(applyImpute(none, num(values.slice(0, 3)), {}, rowsOf(entities.slice(0, 3), carry), 'f'));
     const second = valuesOf(applyImpute(none, num(values.slice(3)), {}, rowsOf(entities.slice(3), carry), 'f'));
     assert.deepEqual([...first, ...second], whole);
-    assert.deepEqual([...carry].sort(), [['a', 3], ['b', 5]]);
+    assert.deepEqual([...carry].sort(), [
+      ['a', 3],
+      ['b', 5],
+    ]);
   });
 
   it('fills strings, and appends a carried string missing from the dictionary', () => {
@@ -65,7 +74,10 @@ describe('impute ffill', () => {
     const column = str(['x', null, null, 'y', null]);
     const out = applyImpute(none, column, {}, rowsOf(['a', 'a', 'b', 'b', 'b'], carry), 'f');
     assert.deepEqual(valuesOf(out), ['x', 'x', 'zed', 'y', 'y']);
-    assert.deepEqual([...carry].sort(), [['a', 'x'], ['b', 'y']]);
+    assert.deepEqual([...carry].sort(), [
+      ['a', 'x'],
+      ['b', 'y'],
+    ]);
     assert.deepEqual(column.dictionary, ['x', 'y'], 'the input dictionary is untouched');
   });
 
@@ -76,7 +88,10 @@ describe('impute ffill', () => {
   it('writes the carry of the last entity in the batch', () => {
     const carry = new Map<string, number | string>();
     applyImpute(none, str(['p', null, 'q']), {}, rowsOf(['a', 'b', 'b'], carry), 'f');
-    assert.deepEqual([...carry].sort(), [['a', 'p'], ['b', 'q']]);
+    assert.deepEqual([...carry].sort(), [
+      ['a', 'p'],
+      ['b', 'q'],
+    ]);
   });
 
   it('refuses a row context of another length', () => {

@@ -93,7 +93,10 @@ describe('scale, degenerate and invalid input', () => {
   it('fits 0 for every state value of an all-null column, and outputs stay null', () => {
     for (const method of ['standard', 'minmax', 'robust', 'maxabs'] as const) {
       const { state, out } = scale(method, num([null, null]));
-      assert.ok(Object.values(state as object).every((v) => v === 0), method);
+      assert.ok(
+        Object.values(state as object).every((v) => v === 0),
+        method,
+      );
       assert.deepEqual(out, [null, null], method);
     }
   });

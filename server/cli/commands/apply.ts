@@ -19,7 +19,7 @@ function applyCommand(dryRun: boolean): Command {
     const target = await openTarget({ url: values.url, dataDir: values['data-dir'] }, io.env);
     try {
       const result = await target.apply(loaded.bundle, dryRun, loaded.origin);
-      io.stdout(values.json ? JSON.stringify(result, null, 2) + '\n' : formatPlan(result));
+      io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatPlan(result));
       return 0;
     } finally {
       await target.close();

@@ -16,7 +16,7 @@ export const datasets: Command = async (args, io) => {
     if (action === 'list') {
       const items = await client.listDatasets();
       if (values.json) {
-        io.stdout(JSON.stringify(items, null, 2) + '\n');
+        io.stdout(`${JSON.stringify(items, null, 2)}\n`);
         return 0;
       }
       const rows = items.map((d) => [String(d.name), String(d.status), String(d.rows ?? ''), String(d.createdAt), ((d.featureViews as string[] | undefined) ?? []).join(', ')]);
@@ -26,7 +26,7 @@ export const datasets: Command = async (args, io) => {
       return 0;
     }
     if (action === 'show') {
-      io.stdout(JSON.stringify(await client.showDataset(name), null, 2) + '\n');
+      io.stdout(`${JSON.stringify(await client.showDataset(name), null, 2)}\n`);
       return 0;
     }
     const rows = await client.exportDataset(name, values.out!);

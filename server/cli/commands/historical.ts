@@ -3,7 +3,8 @@ import type { Command } from '../io.js';
 import { usageError } from '../io.js';
 import { openOfflineClient } from './historical-client.js';
 
-const USAGE = 'usage: tessera get-historical-features --entities <file.csv|.parquet|.arrow|.json> (--features v:a,v:b | --feature-service <name>) --out <file.parquet|.csv|.json|.arrow> [--full-feature-names] [--data-dir | --url]';
+const USAGE =
+  'usage: tessera get-historical-features --entities <file.csv|.parquet|.arrow|.json> (--features v:a,v:b | --feature-service <name>) --out <file.parquet|.csv|.json|.arrow> [--full-feature-names] [--data-dir | --url]';
 
 /** `tessera get-historical-features`: a point-in-time dataset from an entity file, into a file. */
 export const getHistoricalFeatures: Command = async (args, io) => {
@@ -20,7 +21,10 @@ export const getHistoricalFeatures: Command = async (args, io) => {
     },
   });
   if (!values.entities || !values.out || (!values.features && !values['feature-service'])) throw usageError(USAGE);
-  const features = values.features?.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const features = values.features
+    ?.split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
   const client = await openOfflineClient({ url: values.url, dataDir: values['data-dir'] }, io.env);
   try {
     const started = Date.now();

@@ -13,7 +13,7 @@ export const list: Command = async (args, io) => {
   try {
     const items = await target.list(kind);
     if (values.json) {
-      io.stdout(JSON.stringify(items, null, 2) + '\n');
+      io.stdout(`${JSON.stringify(items, null, 2)}\n`);
       return 0;
     }
     const rows = items.map((o) => [String(o.name), summary(kind, o)]);
@@ -48,7 +48,7 @@ export const describe: Command = async (args, io) => {
   if (!positionals[1]) throw usageError('usage: tessera describe <kind> <name>');
   const target = await openTarget({ url: values.url, dataDir: values['data-dir'] }, io.env);
   try {
-    io.stdout(JSON.stringify(await target.describe(kind, positionals[1]), null, 2) + '\n');
+    io.stdout(`${JSON.stringify(await target.describe(kind, positionals[1]), null, 2)}\n`);
     return 0;
   } finally {
     await target.close();

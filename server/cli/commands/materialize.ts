@@ -58,12 +58,18 @@ export const materialize: Command = async (args, io) => {
   if (values.json) io.stdout(`${JSON.stringify(positionals.length === 1 ? runs[0] : runs, null, 2)}\n`);
   else {
     if (runs.length === 0) io.stdout('no feature views to materialize\n');
-    for (const r of runs) io.stdout(`run ${r.id} of ${r.featureView} v${r.version}: ${r.status}${r.error ? ` (${r.reason}: ${r.error})` : ''}; rows in ${r.rowsIn}, out ${r.rowsOut}, rejected ${r.rowsRejected}\n`);
+    for (const r of runs)
+      io.stdout(`run ${r.id} of ${r.featureView} v${r.version}: ${r.status}${r.error ? ` (${r.reason}: ${r.error})` : ''}; rows in ${r.rowsIn}, out ${r.rowsOut}, rejected ${r.rowsRejected}\n`);
   }
   return runs.every((r) => r.status === 'succeeded') ? 0 : 1;
 };
 
-async function runLocally(named: string[], request: { start?: number; end?: number; version?: number }, paths: { dataDir?: string; definitions?: string }, env: NodeJS.ProcessEnv): Promise<RunRecord[]> {
+async function runLocally(
+  named: string[],
+  request: { start?: number; end?: number; version?: number },
+  paths: { dataDir?: string; definitions?: string },
+  env: NodeJS.ProcessEnv,
+): Promise<RunRecord[]> {
   const config = loadConfig({ ...paths, pipelineThread: false }, env);
   const logger = createLogger('warn', process.stderr);
   const services = await openServices(config, logger, systemClock);

@@ -65,7 +65,8 @@ export function catalogRoutes(deps: CatalogRouteDeps): Router {
   router.get('/api/v1/feature-views/:name/versions/:version', async (req, res) => {
     const view = (await deps.catalog.get()).featureViews.get(req.params.name);
     if (!view) throw notFound('feature view', req.params.name, 'name');
-    if (!/^[1-9][0-9]{0,8}$/.test(req.params.version)) throw validationError('the version must be a positive integer', [{ path: 'version', message: `'${req.params.version}' is not a positive integer` }]);
+    if (!/^[1-9][0-9]{0,8}$/.test(req.params.version))
+      throw validationError('the version must be a positive integer', [{ path: 'version', message: `'${req.params.version}' is not a positive integer` }]);
     const version = view.versions.find((v) => v.version === Number(req.params.version));
     if (!version) throw notFound(`version of feature view '${view.name}'`, req.params.version, 'version');
     res.json(presentVersion(version, deps.versionDetail ? await deps.versionDetail(view.name, version.version) : {}));

@@ -61,4 +61,3 @@ export function datasetRoutes(deps: DatasetRouteDeps): Router {
   });
   return router;
 }
-

@@ -33,10 +33,15 @@ export function entityBody(limits: { bodyLimit: number; uploadLimit: number }): 
     if (JSON_TYPE.test(type)) return json(req, res, next);
     if (type in UPLOAD_TYPES) return upload(req, res, next);
     const accepted = ['application/json', ...Object.keys(UPLOAD_TYPES)].join(', ');
-    next(new TesseraError('unsupported_media_type', `Content-Type '${type || '(none)'}' is not accepted here; send one of ${accepted}`, [{ path: '(header) content-type', message: `expected one of ${accepted}` }]));
+    next(
+      new TesseraError('unsupported_media_type', `Content-Type '${type || '(none)'}' is not accepted here; send one of ${accepted}`, [
+        { path: '(header) content-type', message: `expected one of ${accepted}` },
+      ]),
+    );
   };
   const check = (req: Request, _res: Response, next: NextFunction) => {
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0) return next(validationError('the request body is empty', [{ path: '(body)', message: 'entity rows (JSON, CSV, Parquet or Arrow) are required' }]));
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0)
+      return next(validationError('the request body is empty', [{ path: '(body)', message: 'entity rows (JSON, CSV, Parquet or Arrow) are required' }]));
     next();
   };
   return [read, check];
@@ -65,14 +70,24 @@ export function historicalInput(req: Request, options: { range: boolean; extra?:
   if (JSON_TYPE.test(type)) return jsonInput(body, options);
   const known = new Set(['features', 'feature_service', 'full_feature_names', ...Object.keys(options.extra ?? {})]);
   const unknown = Object.keys(req.query).filter((k) => !known.has(k));
-  if (unknown.length) throw validationError(`unknown query parameters: ${unknown.join(', ')}`, unknown.map((k) => ({ path: `(query) ${k}`, message: `not a parameter here; expected ${[...known].join(', ')}` })));
+  if (unknown.length)
+    throw validationError(
+      `unknown query parameters: ${unknown.join(', ')}`,
+      unknown.map((k) => ({ path: `(query) ${k}`, message: `not a parameter here; expected ${[...known].join(', ')}` })),
+    );
   const query = parseInput(
     z.object({ features: z.union([z.string(), z.array(z.string())]).optional(), feature_service: z.string().optional(), full_feature_names: z.string().optional(), ...(options.extra ?? {}) }),
     req.query,
     '(query) ',
   );
   const { features, feature_service, full_feature_names, ...extra } = query;
-  const list = features === undefined ? undefined : (Array.isArray(features) ? features : [features]).flatMap((f) => f.split(',')).map((f) => f.trim()).filter((f) => f !== '');
+  const list =
+    features === undefined
+      ? undefined
+      : (Array.isArray(features) ? features : [features])
+          .flatMap((f) => f.split(','))
+          .map((f) => f.trim())
+          .filter((f) => f !== '');
   return {
     selection: { features: list, featureService: feature_service, fullFeatureNames: parseBool(full_feature_names, 'full_feature_names') },
     entities: { kind: 'bytes', format: UPLOAD_TYPES[type], bytes: new Uint8Array(body.buffer, body.byteOffset, body.length) },

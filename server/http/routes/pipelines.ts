@@ -72,7 +72,11 @@ export function pipelineRoutes(deps: { pipelines: PipelineService; runs: RunStor
     const wait = parseBool(req.query.wait, 'wait');
     const body = parseInput(materializeBody, req.body);
     const run = await deps.pipelines.materialize(String(req.params.name), { ...body, trigger: 'manual' });
-    if (!wait) return void res.status(202).location(`/api/v1/runs/${run.id}`).json({ runId: run.id, run: presentRun(run) });
+    if (!wait)
+      return void res
+        .status(202)
+        .location(`/api/v1/runs/${run.id}`)
+        .json({ runId: run.id, run: presentRun(run) });
     res.json(presentRun(await deps.pipelines.waitFor(run.id, { timeoutMs: deps.waitTimeoutMs ?? 3_600_000 })));
   });
   router.post('/api/v1/feature-views/:name/refit', async (req, res) => {

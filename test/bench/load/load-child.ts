@@ -63,9 +63,7 @@ lines.on('line', (line) => {
   const command = JSON.parse(line) as { run?: LoadSpec; stop?: boolean };
   if (command.stop) return void current?.stop();
   // One measurement at a time: a second one would load the server (and this process) twice.
-  queue = queue
-    .then(() => run(command.run!))
-    .catch((e: unknown) => void process.stdout.write(`${JSON.stringify({ event: 'error', message: String(e) })}\n`));
+  queue = queue.then(() => run(command.run!)).catch((e: unknown) => void process.stdout.write(`${JSON.stringify({ event: 'error', message: String(e) })}\n`));
 });
 // autocannon's timers can outlive the last measurement: leave once stdin is closed and the work is done.
 lines.on('close', () => void queue.then(() => process.exit(0)));

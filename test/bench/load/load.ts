@@ -112,11 +112,20 @@ export class LoadGenerator {
     const message = JSON.parse(line) as { event: 'started' | 'result' | 'error'; result?: LoadResult; message?: string };
     const pending = this.pending;
     if (!pending) return;
-    if (message.event === 'started') return pending.onStarted();
-    if (message.event === 'error') return pending.reject(new Error(`the load generator failed: ${message.message}`));
+    if (message.event === 'started') {
+      pending.onStarted();
+      return;
+    }
+    if (message.event === 'error') {
+      pending.reject(new Error(`the load generator failed: ${message.message}`));
+      return;
+    }
     const r = message.result!;
     const where = `${pending.spec.url}${pending.spec.path}`;
-    if (r.failed > 0 || r.requests === 0) return pending.reject(new Error(`${r.failed} failed requests and ${r.requests} answers from ${where}: not a valid measurement`));
+    if (r.failed > 0 || r.requests === 0) {
+      pending.reject(new Error(`${r.failed} failed requests and ${r.requests} answers from ${where}: not a valid measurement`));
+      return;
+    }
     pending.resolve(r);
   }
 }

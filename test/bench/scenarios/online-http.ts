@@ -111,13 +111,59 @@ async function measure(options: BenchOptions, data: OnlineData, servers: Servers
   const each = (values: number[], digits: number) => `per run: ${values.map((v) => v.toFixed(digits)).join(', ')}`;
   const figures: BenchFigure[] = [
     { name: `${main}: p50 at 1,000 req/s`, value: median(lat.tessera.map((x) => x.p50)), unit: 'ms', runs: n, note: achieved(lat.tessera) },
-    { name: `${main}: p99 at 1,000 req/s`, value: median(lat.tessera.map((x) => x.p99)), unit: 'ms', runs: n, target: { op: '<=', value: 2 }, anchor: `${ANCHORS[0].text}; ${ANCHORS[1].text}`, note: `${each(lat.tessera.map((x) => x.p99), 2)}; ${achieved(lat.tessera)}` },
-    { name: `${main}: p99 at 1,000 req/s, minimal express`, value: median(lat.express.map((x) => x.p99)), unit: 'ms', runs: n, note: `${each(lat.express.map((x) => x.p99), 2)}; p50 ${median(lat.express.map((x) => x.p50)).toFixed(3)} ms` },
-    { name: `${main}: p99 at 1,000 req/s, bare node:http`, value: median(lat.node.map((x) => x.p99)), unit: 'ms', runs: n, note: `${each(lat.node.map((x) => x.p99), 2)}; p50 ${median(lat.node.map((x) => x.p50)).toFixed(3)} ms` },
-    { name: `${main}: max throughput, Tessera`, value: median(max.tessera.map((x) => x.rps)), unit: 'req/s', runs: n, anchor: ANCHORS[1].text, note: `${THROUGHPUT_CONNECTIONS} connections, ${times.throughput} s; p99 ${median(max.tessera.map((x) => x.p99)).toFixed(2)} ms` },
+    {
+      name: `${main}: p99 at 1,000 req/s`,
+      value: median(lat.tessera.map((x) => x.p99)),
+      unit: 'ms',
+      runs: n,
+      target: { op: '<=', value: 2 },
+      anchor: `${ANCHORS[0].text}; ${ANCHORS[1].text}`,
+      note: `${each(
+        lat.tessera.map((x) => x.p99),
+        2,
+      )}; ${achieved(lat.tessera)}`,
+    },
+    {
+      name: `${main}: p99 at 1,000 req/s, minimal express`,
+      value: median(lat.express.map((x) => x.p99)),
+      unit: 'ms',
+      runs: n,
+      note: `${each(
+        lat.express.map((x) => x.p99),
+        2,
+      )}; p50 ${median(lat.express.map((x) => x.p50)).toFixed(3)} ms`,
+    },
+    {
+      name: `${main}: p99 at 1,000 req/s, bare node:http`,
+      value: median(lat.node.map((x) => x.p99)),
+      unit: 'ms',
+      runs: n,
+      note: `${each(
+        lat.node.map((x) => x.p99),
+        2,
+      )}; p50 ${median(lat.node.map((x) => x.p50)).toFixed(3)} ms`,
+    },
+    {
+      name: `${main}: max throughput, Tessera`,
+      value: median(max.tessera.map((x) => x.rps)),
+      unit: 'req/s',
+      runs: n,
+      anchor: ANCHORS[1].text,
+      note: `${THROUGHPUT_CONNECTIONS} connections, ${times.throughput} s; p99 ${median(max.tessera.map((x) => x.p99)).toFixed(2)} ms`,
+    },
     { name: `${main}: max throughput, minimal express`, value: median(max.express.map((x) => x.rps)), unit: 'req/s', runs: n },
     { name: `${main}: max throughput, bare node:http`, value: median(max.node.map((x) => x.rps)), unit: 'req/s', runs: n },
-    { name: `${main}: max throughput, Tessera / minimal express`, value: ratio(max.tessera, max.express), unit: 'x', runs: n, target: { op: '>=', value: 0.9 }, note: `median of per-run ratios; ${each(max.tessera.map((x, i) => x.rps / max.express[i].rps), 3)}` },
+    {
+      name: `${main}: max throughput, Tessera / minimal express`,
+      value: ratio(max.tessera, max.express),
+      unit: 'x',
+      runs: n,
+      target: { op: '>=', value: 0.9 },
+      note: `median of per-run ratios; ${each(
+        max.tessera.map((x, i) => x.rps / max.express[i].rps),
+        3,
+      )}`,
+    },
     { name: `${main}: max throughput, Tessera / bare node:http`, value: ratio(max.tessera, max.node), unit: 'x', runs: n, note: 'median of per-run ratios' },
   ];
   if (cpu.tessera.length === n && cpu.express.length === n && cpu.node.length === n) {
@@ -127,14 +173,24 @@ async function measure(options: BenchOptions, data: OnlineData, servers: Servers
       { name: `${main}: server CPU per request, Tessera`, value: median(cpu.tessera), unit: 'us', runs: n, note: 'user + system time of the server process over its throughput runs, per answer' },
       { name: `${main}: server CPU per request, minimal express`, value: median(cpu.express), unit: 'us', runs: n },
       { name: `${main}: server CPU per request, bare node:http`, value: median(cpu.node), unit: 'us', runs: n },
-      { name: `${main}: CPU efficiency, Tessera / minimal express`, value: per(cpu.tessera, cpu.express), unit: 'x', runs: n, note: "express's CPU per request / Tessera's: the throughput ratio if both had a core to themselves" },
+      {
+        name: `${main}: CPU efficiency, Tessera / minimal express`,
+        value: per(cpu.tessera, cpu.express),
+        unit: 'x',
+        runs: n,
+        note: "express's CPU per request / Tessera's: the throughput ratio if both had a core to themselves",
+      },
     );
   }
 
   for (const shape of SHAPES.filter((s) => s !== MAIN)) {
     const label = shapeLabel(shape);
     const l = await latency(servers.tessera, shape);
-    const m: Record<(typeof names)[number], LoadResult> = { tessera: await throughput(servers.tessera, shape), express: await throughput(servers.express, shape), node: await throughput(servers.node, shape) };
+    const m: Record<(typeof names)[number], LoadResult> = {
+      tessera: await throughput(servers.tessera, shape),
+      express: await throughput(servers.express, shape),
+      node: await throughput(servers.node, shape),
+    };
     options.log(`online-http ${label}: 1,000 req/s -> ${show(l)}; max: ${names.map((x) => `${x} ${Math.round(m[x].rps)}`).join(', ')} req/s`);
     figures.push(
       { name: `${label}: p50 at 1,000 req/s`, value: l.p50, unit: 'ms', runs: 1, note: `achieved ${Math.round(l.rps)} req/s on one connection` },
@@ -151,6 +207,12 @@ async function measure(options: BenchOptions, data: OnlineData, servers: Servers
   started.push(workers);
   const scaled = await throughput(workers, MAIN);
   options.log(`online-http ${main}, tessera --workers 2: max ${Math.round(scaled.rps)} req/s`);
-  figures.push({ name: `${main}: max throughput, Tessera --workers 2`, value: scaled.rps, unit: 'req/s', runs: 1, note: `${THROUGHPUT_CONNECTIONS} connections; the load generator uses the same 2 cores` });
+  figures.push({
+    name: `${main}: max throughput, Tessera --workers 2`,
+    value: scaled.rps,
+    unit: 'req/s',
+    runs: 1,
+    note: `${THROUGHPUT_CONNECTIONS} connections; the load generator uses the same 2 cores`,
+  });
   return figures;
 }

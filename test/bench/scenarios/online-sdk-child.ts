@@ -49,7 +49,10 @@ const methods: Record<string, () => Promise<void> | void> = {
 for (let i = 0; i < Math.min(200, keys.length); i++) {
   const answer = store.getOnlineFeaturesSync({ features: refs, entities: { driver_id: [keys[i]] } });
   const row = bare.get(keys[i]) as unknown[];
-  assert.deepEqual(answer.results.slice(1).map((r) => r.values[0]), row.slice(2));
+  assert.deepEqual(
+    answer.results.slice(1).map((r) => r.values[0]),
+    row.slice(2),
+  );
 }
 
 const names = Object.keys(methods);

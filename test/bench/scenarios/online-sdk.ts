@@ -37,7 +37,14 @@ export const onlineSdk: BenchScenario = {
       { name: `${what}: getOnlineFeatures (Promise)`, value: median(promise), unit: 'reads/s', runs: n, note: 'awaited one at a time' },
       { name: `${what}: bare better-sqlite3 statement`, value: median(bare), unit: 'reads/s', runs: n, note: "same SQL, pragmas and .raw() rows as the online store's" },
       { name: `${what}: plain better-sqlite3 statement`, value: median(plain), unit: 'reads/s', runs: n, note: 'default connection, rows as objects' },
-      { name: `${what}: sync SDK / bare statement`, value: ratio(sync, bare), unit: 'x', runs: n, target: { op: '>=', value: 0.8 }, note: `median of per-round ratios; per run: ${sync.map((v, i) => (v / bare[i]).toFixed(3)).join(', ')}` },
+      {
+        name: `${what}: sync SDK / bare statement`,
+        value: ratio(sync, bare),
+        unit: 'x',
+        runs: n,
+        target: { op: '>=', value: 0.8 },
+        note: `median of per-round ratios; per run: ${sync.map((v, i) => (v / bare[i]).toFixed(3)).join(', ')}`,
+      },
       { name: `${what}: Promise SDK / bare statement`, value: ratio(promise, bare), unit: 'x', runs: n, target: { op: '>=', value: 0.8 }, note: 'median of per-round ratios' },
       { name: `${what}: sync SDK / plain statement`, value: ratio(sync, plain), unit: 'x', runs: n },
     ];

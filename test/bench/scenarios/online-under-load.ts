@@ -44,7 +44,9 @@ export const onlineUnderLoad: BenchScenario = {
         loaded.push(await load.result);
         if (run.status !== 'succeeded' || run.rowsOut !== size.rows) throw new Error(`the materialization ${run.status} with ${run.rowsOut} rows: ${run.error ?? ''}`);
         const last = loaded[r];
-        options.log(`online-under-load run ${r + 1}: quiet p99 ${quiet[r].p99.toFixed(3)} ms; during ${runSeconds[r].toFixed(1)} s of materialization: ${Math.round(last.rps)} req/s, p50 ${last.p50.toFixed(3)} ms, p99 ${last.p99.toFixed(3)} ms, max ${last.max.toFixed(1)} ms`);
+        options.log(
+          `online-under-load run ${r + 1}: quiet p99 ${quiet[r].p99.toFixed(3)} ms; during ${runSeconds[r].toFixed(1)} s of materialization: ${Math.round(last.rps)} req/s, p50 ${last.p50.toFixed(3)} ms, p99 ${last.p99.toFixed(3)} ms, max ${last.max.toFixed(1)} ms`,
+        );
       }
     } finally {
       await generator.close();
@@ -53,7 +55,14 @@ export const onlineUnderLoad: BenchScenario = {
     const n = options.runs;
     const label = `${shapeLabel(SHAPE)}, during a ${size.rows >= 1e6 ? `${size.rows / 1e6}M` : `${size.rows / 1000}k`}-row materialization`;
     const figures: BenchFigure[] = [
-      { name: `${label}: p99 at 1,000 req/s`, value: median(loaded.map((x) => x.p99)), unit: 'ms', runs: n, target: { op: '<=', value: 5 }, note: `per run: ${loaded.map((x) => x.p99.toFixed(2)).join(', ')}; achieved ${Math.round(median(loaded.map((x) => x.rps)))} req/s on one connection; worst answer ${median(loaded.map((x) => x.max)).toFixed(1)} ms (median over runs)` },
+      {
+        name: `${label}: p99 at 1,000 req/s`,
+        value: median(loaded.map((x) => x.p99)),
+        unit: 'ms',
+        runs: n,
+        target: { op: '<=', value: 5 },
+        note: `per run: ${loaded.map((x) => x.p99.toFixed(2)).join(', ')}; achieved ${Math.round(median(loaded.map((x) => x.rps)))} req/s on one connection; worst answer ${median(loaded.map((x) => x.max)).toFixed(1)} ms (median over runs)`,
+      },
       { name: `${label}: p50 at 1,000 req/s`, value: median(loaded.map((x) => x.p50)), unit: 'ms', runs: n },
       { name: `${label}: materialization seconds`, value: median(runSeconds), unit: 's', runs: n, note: 'POST .../materialize?wait=true, under the read load' },
       { name: `${shapeLabel(SHAPE)}, same server, no run going: p99 at 1,000 req/s`, value: median(quiet.map((x) => x.p99)), unit: 'ms', runs: n },

@@ -59,7 +59,9 @@ export const pipeline: BenchScenario = {
       for (const kind of kinds) {
         const run = await runOnce(options, csv, `run-${r + 1}-${kind.online ? 'online' : 'offline'}`, kind.online);
         runs[String(kind.online)].push(run);
-        options.log(`pipeline run ${r + 1} ${kind.title}: ${run.seconds.toFixed(2)} s, ${Math.round(run.rows / run.seconds).toLocaleString('en-US')} rows/s, peak RSS ${Math.round(run.maxRssMB)} MB; ${run.steps.map((s) => `${s.name} ${Math.round(s.ms)}`).join(', ')} ms`);
+        options.log(
+          `pipeline run ${r + 1} ${kind.title}: ${run.seconds.toFixed(2)} s, ${Math.round(run.rows / run.seconds).toLocaleString('en-US')} rows/s, peak RSS ${Math.round(run.maxRssMB)} MB; ${run.steps.map((s) => `${s.name} ${Math.round(s.ms)}`).join(', ')} ms`,
+        );
       }
     }
     const rows = size.rows;
@@ -72,7 +74,14 @@ export const pipeline: BenchScenario = {
         .map((step) => `${step} ${Math.round(median(mine.map((r) => stepMs(r, step))))}`)
         .join(', ');
       figures.push(
-        { name: `${name}: rows/s`, value: median(mine.map((r) => rows / r.seconds)), unit: 'rows/s', runs: n, target: kind.target, note: `per run: ${mine.map((r) => Math.round(rows / r.seconds).toLocaleString('en-US')).join(', ')}; median seconds ${median(mine.map((r) => r.seconds)).toFixed(2)}; median ms per step: ${stepNote}` },
+        {
+          name: `${name}: rows/s`,
+          value: median(mine.map((r) => rows / r.seconds)),
+          unit: 'rows/s',
+          runs: n,
+          target: kind.target,
+          note: `per run: ${mine.map((r) => Math.round(rows / r.seconds).toLocaleString('en-US')).join(', ')}; median seconds ${median(mine.map((r) => r.seconds)).toFixed(2)}; median ms per step: ${stepNote}`,
+        },
         { name: `${name}: peak RSS`, value: Math.max(...mine.map((r) => r.maxRssMB)), unit: 'MB', runs: n, target: { op: '<=', value: 1024 }, note: 'the largest of the runs' },
       );
     }

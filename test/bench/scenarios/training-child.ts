@@ -87,7 +87,14 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
     await scratch.dispose();
     const done = performance.now();
-    report({ seconds: (done - started) / 1000, cpuSeconds: cpuSince(cpu), retrieveSeconds: (retrieved - started) / 1000, writeSeconds: (done - retrieved) / 1000, rows: result.rows, bytes: fs.statSync(out).size });
+    report({
+      seconds: (done - started) / 1000,
+      cpuSeconds: cpuSince(cpu),
+      retrieveSeconds: (retrieved - started) / 1000,
+      writeSeconds: (done - retrieved) / 1000,
+      rows: result.rows,
+      bytes: fs.statSync(out).size,
+    });
   } finally {
     await s.close();
   }

@@ -53,7 +53,13 @@ export function trainingBundle(views: number): BundleInput {
   return {
     entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
     sources: [{ name: 'unused', type: 'parquet', path: 'unused/*.parquet', timestampField: 'event_timestamp' }],
-    featureViews: Array.from({ length: views }, (_, v) => ({ name: `view_${v + 1}`, entities: ['driver'], source: 'unused', ...(v === 0 ? { ttl: '30d' } : {}), features: features[v % features.length] })),
+    featureViews: Array.from({ length: views }, (_, v) => ({
+      name: `view_${v + 1}`,
+      entities: ['driver'],
+      source: 'unused',
+      ...(v === 0 ? { ttl: '30d' } : {}),
+      features: features[v % features.length],
+    })),
   };
 }
 
@@ -70,7 +76,11 @@ function batchFor(view: number, rows: number, from: number, span: number, ids: n
     return numericColumn(out);
   };
   const ints = () => numericColumn(Float64Array.from({ length: rows }, () => Math.floor(rand() * 500)));
-  const strings = () => stringColumn(Int32Array.from({ length: rows }, () => Math.floor(rand() * CATEGORIES.length)), CATEGORIES);
+  const strings = () =>
+    stringColumn(
+      Int32Array.from({ length: rows }, () => Math.floor(rand() * CATEGORIES.length)),
+      CATEGORIES,
+    );
   const kind = view % 3;
   const columns =
     kind === 0

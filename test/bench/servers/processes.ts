@@ -97,7 +97,22 @@ async function start(name: string, nodeArgs: string[], port: number): Promise<Se
 export async function startTessera(options: { dataDir: string; workers?: number; cpuProfDir?: string }): Promise<ServerProcess> {
   const port = await freePort();
   const bin = path.resolve(BENCH_DIR, '../../server/cli/bin.ts');
-  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', options.dataDir, '--definitions', path.join(options.dataDir, 'no-definitions'), '--no-apply', '--log-level', 'warn', '--workers', String(options.workers ?? 1)];
+  const args = [
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--data-dir',
+    options.dataDir,
+    '--definitions',
+    path.join(options.dataDir, 'no-definitions'),
+    '--no-apply',
+    '--log-level',
+    'warn',
+    '--workers',
+    String(options.workers ?? 1),
+  ];
   return start(options.workers && options.workers > 1 ? `tessera --workers ${options.workers}` : 'tessera', [...profileFlags(options.cpuProfDir), '--import', TSX, bin, ...args], port);
 }
 
