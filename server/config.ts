@@ -32,8 +32,15 @@ export const configSchema = z.object({
   pipelineThread: z.boolean().default(true),
   /** Rows per source batch. */
   batchSize: intFromEnv(1, 10_000_000).default(65_536),
-  /** Rows a run buffers before writing Parquet files. */
-  flushRows: intFromEnv(1, 100_000_000).default(262_144),
+  /** Rows per offline Parquet file at most: a snapshot of N rows has ceil(N / rowsPerFile) files. */
+  rowsPerFile: intFromEnv(1, 100_000_000).default(1_000_000),
+  /** Rows per Parquet row group in offline files (the unit readers skip by its min/max statistics). */
+  rowGroupRows: intFromEnv(1, 10_000_000).default(100_000),
+  /** DuckDB memory limit of the pipeline writer (stages, deduplicates and sorts a run; spills beyond). */
+  pipelineMemoryLimit: z
+    .string()
+    .regex(/^\d+(?:\.\d+)?\s*(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 1GB or 512MB')
+    .default('512MB'),
   /** A first run holds up to this many rows in memory while fitting; beyond, it spills to disk. */
   spillRows: intFromEnv(0, 100_000_000).default(1_048_576),
   /** Attempts per run when the source fails (timeouts, 5xx, missing files). */
@@ -68,7 +75,9 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_WORKERS: 'workers',
   TESSERA_LOG_LEVEL: 'logLevel',
   TESSERA_BATCH_SIZE: 'batchSize',
-  TESSERA_FLUSH_ROWS: 'flushRows',
+  TESSERA_ROWS_PER_FILE: 'rowsPerFile',
+  TESSERA_ROW_GROUP_ROWS: 'rowGroupRows',
+  TESSERA_PIPELINE_MEMORY_LIMIT: 'pipelineMemoryLimit',
   TESSERA_RUN_ATTEMPTS: 'runAttempts',
   TESSERA_SPILL_ROWS: 'spillRows',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',

@@ -32,6 +32,8 @@ export interface Services {
   online: SqliteOnlineStore & OnlineStore;
   /** The offline query engine (historical retrieval); its DuckDB instance starts on first use. */
   duckdb: DuckDbEngine;
+  /** The DuckDB that writes pipeline runs' Parquet files (own memory limit); started on first use. */
+  pipelineDuckdb: DuckDbEngine;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
   await catalog.refresh();
   const online = new SqliteOnlineStore(path.join(config.dataDir, 'online.db'));
   const duckdb = new DuckDbEngine(duckDbOptions(config));
+  const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
   return {
     config,
     logger,
@@ -55,8 +58,10 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
     files: new LocalFileStore(config.dataDir),
     online,
     duckdb,
+    pipelineDuckdb,
     async close() {
       await duckdb.close();
+      await pipelineDuckdb.close();
       await online.close();
       registryDb.close();
     },
@@ -69,13 +74,14 @@ export function materializeDeps(services: Services): MaterializeDeps {
     catalog: services.catalog,
     runs: services.runs,
     files: services.files,
+    engine: services.pipelineDuckdb,
+    fileOptions: { rowsPerFile: services.config.rowsPerFile, rowGroupRows: services.config.rowGroupRows },
     online: services.online,
     sourceContext: { baseDir: services.config.definitions },
     dataDir: services.config.dataDir,
     clock: services.clock,
     logger: services.logger,
     batchSize: services.config.batchSize,
-    flushRows: services.config.flushRows,
     spillRows: services.config.spillRows,
     retryDelayMs: services.config.retryDelayMs,
   };
