@@ -4,6 +4,7 @@ import { conflict, notFound } from '../../errors.js';
 import type { NewRun, RunRecord, RunStatus, RunStep } from '../../domain/run.js';
 import type { RunStore } from '../run-store.js';
 import type { SnapshotCommit, SnapshotRecord } from '../../domain/snapshot.js';
+import { refuseCommit } from '../commit-rules.js';
 import { type RunRow, type SnapshotRow, toRun, toSnapshot } from './sqlite-run-rows.js';
 
 /**
@@ -97,11 +98,8 @@ export class SqliteRunStore implements RunStore {
     return this.db
       .transaction(() => {
         // A run whose view was deleted meanwhile (and maybe created again) commits nothing.
-        const run = this.db.prepare('SELECT status, reason FROM runs WHERE id = ?').get(c.runId) as { status: string; reason: string | null } | undefined;
-        if (run?.status !== 'running') {
-          const why = run?.reason === 'deleted' ? `feature view '${c.featureView}' was deleted during the run` : `run ${c.runId} is no longer running`;
-          throw conflict(`${why}: its snapshot is not committed`);
-        }
+        const run = this.db.prepare('SELECT status, reason, snapshot_id FROM runs WHERE id = ?').get(c.runId) as { status: string; reason: string | null; snapshot_id: number | null } | undefined;
+        refuseCommit(c, run && { status: run.status, reason: run.reason, snapshotId: run.snapshot_id });
         const id = Number(
           this.db
             .prepare(
