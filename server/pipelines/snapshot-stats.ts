@@ -1,6 +1,6 @@
 import { StatsAccumulator } from '../columns/column-stats.js';
 import type { OutputBatch } from './output-batch.js';
-import type { ColumnStatistics } from './run-store.js';
+import type { ColumnStatistics } from '../domain/snapshot.js';
 
 /** Statistics of every output column over a snapshot's batches; one-hot columns counted from their codes. */
 export class SnapshotStats {

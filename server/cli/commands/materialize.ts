@@ -11,7 +11,7 @@ import { SCHEDULER_LEASE } from '../../pipelines/leadership.js';
 import { executeRun } from '../../pipelines/materialize.js';
 import { PipelineService } from '../../pipelines/pipeline-service.js';
 import { recoverInterrupted } from '../../pipelines/recovery.js';
-import type { RunRecord } from '../../pipelines/run-store.js';
+import type { RunRecord } from '../../domain/run.js';
 import { materializeDeps, openServices } from '../../services.js';
 import type { Command } from '../io.js';
 import { usageError } from '../io.js';
@@ -82,13 +82,13 @@ async function runLocally(
     for (const view of views) if (!catalog.featureViews.has(view)) throw notFound('feature view', view);
     const queued: RunRecord[] = [];
     for (const view of views) queued.push(await pipelines.materialize(view, { ...request, trigger: 'cli' }));
-    if (!(await services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs, systemClock.now()))) {
+    if (!(await services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs))) {
       logger.warn('a running server holds the scheduler lease: the runs are queued for it');
       return await Promise.all(queued.map((q) => pipelines.waitFor(q.id)));
     }
     // Holding the lease, this process is the only one running pipelines: runs left running are orphans.
     await recoverInterrupted(services.runs, services.files, holder, systemClock, logger);
-    const renew = setInterval(() => void services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs, systemClock.now()), Math.floor(config.leaseMs / 3));
+    const renew = setInterval(() => void services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs), Math.floor(config.leaseMs / 3));
     try {
       const done: RunRecord[] = [];
       for (const q of queued) {

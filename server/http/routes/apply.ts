@@ -3,7 +3,7 @@ import { validationError } from '../../errors.js';
 import { parseBundle } from '../../definitions/parse-bundle.js';
 import { bundleJsonSchema } from '../../domain/bundle.js';
 import type { ApplyService } from '../../registry/apply-service.js';
-import type { CatalogStore } from '../../registry/registry.js';
+import type { CatalogStore } from '../../registry/catalog-store.js';
 import { parsedBody } from '../body.js';
 import { formatTimestamp } from '../../domain/time.js';
 

@@ -2,7 +2,6 @@ import { Router } from 'express';
 import { notFound, validationError } from '../../errors.js';
 import type { Catalog, ObjectKind } from '../../registry/catalog.js';
 import type { CatalogCache } from '../../registry/catalog-cache.js';
-import type { CatalogStore } from '../../registry/registry.js';
 import { presentEntity, presentFeatureView, presentService, presentSource, presentVersion } from '../present.js';
 
 interface KindRoute {
@@ -35,11 +34,10 @@ function maybe<T, R>(value: T | undefined, present: (v: T) => R): R | undefined 
 
 export interface CatalogRouteDeps {
   catalog: CatalogCache;
-  catalogStore: CatalogStore;
+  /** Deletes an object and what belongs to it in every store. */
+  deleteService: { delete(kind: ObjectKind, name: string): Promise<void> };
   /** Extra fields for a version's detail (its snapshots), added by the pipelines layer. */
   versionDetail?: (view: string, version: number) => Promise<Record<string, unknown>>;
-  /** Called after a delete, so stores can drop what belonged to the object (online tables). */
-  afterDelete?: (kind: ObjectKind, name: string, before: Catalog) => Promise<void>;
 }
 
 /** `GET` lists and details of every kind, one version of a view, and `DELETE` of one object. */
@@ -55,10 +53,7 @@ export function catalogRoutes(deps: CatalogRouteDeps): Router {
       res.json(found);
     });
     router.delete(`/api/v1/${segment}/:name`, async (req, res) => {
-      const before = await deps.catalog.refresh();
-      await deps.catalogStore.deleteObject(route.kind, req.params.name);
-      await deps.catalog.refresh();
-      await deps.afterDelete?.(route.kind, req.params.name, before);
+      await deps.deleteService.delete(route.kind, req.params.name);
       res.status(204).end();
     });
   }

@@ -2,17 +2,14 @@ import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import { descriptionSchema, nameSchema } from '../../domain/names.js';
-import { DatasetService } from '../../datasets/dataset-service.js';
+import type { DatasetService } from '../../datasets/dataset-service.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
-import { SqliteDatasetStore } from '../../datasets/sqlite-dataset-store.js';
-import { offlineDeps } from '../../offline/offline-deps.js';
-import type { Services } from '../../services.js';
 import { mediaType } from '../body.js';
 import { entityBody, historicalInput, UPLOAD_TYPES } from './historical-input.js';
 import { abortOnClose, negotiate, sendResult } from './historical-output.js';
 
 export interface DatasetRouteDeps {
-  services: Pick<Services, 'duckdb' | 'catalog' | 'runs' | 'files' | 'registryDb' | 'clock'>;
+  datasets: DatasetService;
   bodyLimit: number;
   uploadLimit: number;
 }
@@ -21,8 +18,7 @@ const extra = { name: nameSchema, description: descriptionSchema.optional() };
 
 /** Saved training datasets: create, list, show, export in any answer format, rebuild and compare, delete. */
 export function datasetRoutes(deps: DatasetRouteDeps): Router {
-  const { services } = deps;
-  const datasets = new DatasetService({ offline: offlineDeps(services), store: new SqliteDatasetStore(services.registryDb), files: services.files, clock: services.clock });
+  const { datasets } = deps;
   const router = Router();
   router.post('/api/v1/training-datasets', ...entityBody(deps), async (req, res) => {
     const input = historicalInput(req, { range: false, extra });
@@ -45,12 +41,7 @@ export function datasetRoutes(deps: DatasetRouteDeps): Router {
   router.get('/api/v1/training-datasets/:name/data', async (req, res) => {
     const format = negotiate(req);
     const data = await datasets.data(req.params.name);
-    const scratch = await services.duckdb.scratch();
-    try {
-      await sendResult(res, services.duckdb, data, format, scratch);
-    } finally {
-      await scratch.dispose();
-    }
+    await sendResult(res, data.rows, format, (sink) => datasets.write(data, format, sink));
   });
   router.post('/api/v1/training-datasets/:name/rebuild', async (req, res) => {
     res.json(await datasets.rebuild(req.params.name, abortOnClose(res)));

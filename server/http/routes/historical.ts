@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import { type OfflineDeps, historicalToParquet, pinFeatures, rangeToParquet } from '../../offline/retrieve.js';
-import { entityBody, historicalInput } from './historical-input.js';
+import type { HistoricalService } from '../../offline/historical-service.js';
 import type { ResultFormat } from '../../offline/result-format.js';
+import { entityBody, historicalInput } from './historical-input.js';
 import { abortOnClose, acceptable, sendResult } from './historical-output.js';
 
 export interface HistoricalRouteDeps {
-  offline: OfflineDeps;
+  historical: HistoricalService;
   bodyLimit: number;
   uploadLimit: number;
 }
@@ -20,17 +20,8 @@ export function historicalRoutes(deps: HistoricalRouteDeps): Router {
   router.post('/get-historical-features', acceptable, ...entityBody(deps), async (req, res) => {
     const format = res.locals.format as ResultFormat;
     const input = historicalInput(req, { range: true });
-    const signal = abortOnClose(res);
-    const scratch = await deps.offline.engine.scratch();
-    try {
-      const pinned = await pinFeatures(deps.offline, input.selection);
-      const result = input.range
-        ? await rangeToParquet(deps.offline, pinned, input.range.start, input.range.end, scratch, { signal })
-        : await historicalToParquet(deps.offline, pinned, input.entities!, scratch, { signal });
-      await sendResult(res, deps.offline.engine, result, format, scratch);
-    } finally {
-      await scratch.dispose();
-    }
+    const query = input.range ? { selection: input.selection, range: input.range } : { selection: input.selection, entities: input.entities! };
+    await deps.historical.retrieve(query, (result) => sendResult(res, result.rows, format, (sink) => result.write(format, sink)), { signal: abortOnClose(res) });
   });
   return router;
 }
