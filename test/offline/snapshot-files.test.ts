@@ -24,6 +24,7 @@ function snapshot(id: number, from: string, to: string, files: string[]): Snapsh
     stats: {},
     onlineSynced: true,
     committedAt: 0,
+    replacedBy: null,
   };
 }
 
