@@ -38,6 +38,16 @@ export const configSchema = z.object({
   rowsPerFile: intFromEnv(1, 100_000_000).default(1_000_000),
   /** Rows per Parquet row group in offline files (the unit readers skip by its min/max statistics). */
   rowGroupRows: intFromEnv(1, 10_000_000).default(100_000),
+  /** How often the lease holder looks for snapshots to compact (0 = never). */
+  compactionIntervalMs: intFromEnv(0, 86_400_000).default(60_000),
+  /** Compact a view version once it has more than this many small snapshots. */
+  compactionMinSnapshots: intFromEnv(1, 1_000_000).default(16),
+  /** A snapshot with fewer rows than this is small. */
+  compactionSmallRows: intFromEnv(1, 1_000_000_000).default(1_000_000),
+  /** Rows per compacted snapshot at most. */
+  compactionTargetRows: intFromEnv(1, 1_000_000_000).default(10_000_000),
+  /** Files of compacted-away snapshots stay at least this long (reads that pinned them may be running). */
+  compactionRetainMs: intFromEnv(0, 30 * 86_400_000).default(3_600_000),
   /** DuckDB memory limit of the pipeline writer (stages, deduplicates and sorts a run; spills beyond). */
   pipelineMemoryLimit: z
     .string()
@@ -81,6 +91,11 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_ROWS_PER_FILE: 'rowsPerFile',
   TESSERA_ROW_GROUP_ROWS: 'rowGroupRows',
   TESSERA_PIPELINE_MEMORY_LIMIT: 'pipelineMemoryLimit',
+  TESSERA_COMPACTION_INTERVAL_MS: 'compactionIntervalMs',
+  TESSERA_COMPACTION_MIN_SNAPSHOTS: 'compactionMinSnapshots',
+  TESSERA_COMPACTION_SMALL_ROWS: 'compactionSmallRows',
+  TESSERA_COMPACTION_TARGET_ROWS: 'compactionTargetRows',
+  TESSERA_COMPACTION_RETAIN_MS: 'compactionRetainMs',
   TESSERA_RUN_ATTEMPTS: 'runAttempts',
   TESSERA_SPILL_ROWS: 'spillRows',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',

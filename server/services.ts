@@ -8,6 +8,7 @@ import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
+import { Compactor } from './pipelines/compaction/compactor.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
@@ -85,6 +86,24 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
       await registry.close();
     },
   };
+}
+
+/** The compactor of a process that holds the scheduler lease as `holder`. */
+export function compactor(services: Services, holder: string): Compactor {
+  const { config } = services;
+  return new Compactor({
+    catalog: services.catalog,
+    runs: services.runs,
+    datasets: services.registry.datasets,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    holder,
+    clock: services.clock,
+    logger: services.logger,
+    settings: { minSnapshots: config.compactionMinSnapshots, smallRows: config.compactionSmallRows, targetRows: config.compactionTargetRows },
+    fileOptions: { rowsPerFile: config.rowsPerFile, rowGroupRows: config.rowGroupRows },
+    retainMs: config.compactionRetainMs,
+  });
 }
 
 /** What a pipeline run needs, from a process's services. */

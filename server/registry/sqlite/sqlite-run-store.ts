@@ -21,7 +21,9 @@ export class SqliteRunStore implements RunStore {
   async enqueue(run: NewRun, now: number): Promise<RunRecord> {
     return this.db
       .transaction(() => {
-        const active = this.db.prepare("SELECT id, status FROM runs WHERE view = ? AND status IN ('queued', 'running') AND trigger <> 'compaction'").get(run.featureView) as { id: number; status: string } | undefined;
+        const active = this.db.prepare("SELECT id, status FROM runs WHERE view = ? AND status IN ('queued', 'running') AND trigger <> 'compaction'").get(run.featureView) as
+          | { id: number; status: string }
+          | undefined;
         if (active)
           throw conflict(`feature view '${run.featureView}' already has a ${active.status} run (${active.id}); a view never runs twice at once`, [
             { path: 'name', message: `run ${active.id} is ${active.status}` },
@@ -190,7 +192,9 @@ export class SqliteRunStore implements RunStore {
         const contiguous = at >= 0 && r.replaced.length >= 1 && r.replaced.every((id, i) => live[at + i]?.id === id);
         if (!contiguous) throw conflict(`snapshots ${r.replaced.join(', ')} of '${r.featureView}' version ${r.version} are not live and contiguous: not replaced`);
         const position = live[at + r.replaced.length - 1].position;
-        const synced = this.db.prepare(`SELECT min(online_synced) AS s, min(window_start) AS ws, max(window_end) AS we FROM snapshots WHERE id IN (${r.replaced.map(() => '?').join(', ')})`).get(...r.replaced) as {
+        const synced = this.db
+          .prepare(`SELECT min(online_synced) AS s, min(window_start) AS ws, max(window_end) AS we FROM snapshots WHERE id IN (${r.replaced.map(() => '?').join(', ')})`)
+          .get(...r.replaced) as {
           s: number;
           ws: number | null;
           we: number;
@@ -201,7 +205,8 @@ export class SqliteRunStore implements RunStore {
               `INSERT INTO snapshots (view, version, run_id, rows, window_start, window_end, watermark, min_event_ts, max_event_ts, files, stats, online_synced, committed_at, position)
                VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
             )
-            .run(r.featureView, r.version, r.runId, r.rows, synced.ws, synced.we, r.minEventTs, r.maxEventTs, JSON.stringify(r.files), JSON.stringify(r.stats), synced.s, now, position).lastInsertRowid,
+            .run(r.featureView, r.version, r.runId, r.rows, synced.ws, synced.we, r.minEventTs, r.maxEventTs, JSON.stringify(r.files), JSON.stringify(r.stats), synced.s, now, position)
+            .lastInsertRowid,
         );
         const retire = this.db.prepare('UPDATE snapshots SET replaced_by = ?, retired_at = ? WHERE id = ?');
         for (const old of r.replaced) retire.run(id, now, old);
