@@ -16,6 +16,12 @@ import { FULL, QUICK, generateLayoutData, openLayoutServices } from './offline-l
 
 const [mode, dataDir, view, entities, out] = process.argv.slice(2);
 
+/** CPU seconds of every thread (DuckDB's too) since `from`: steadier than wall time on a shared machine. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+}
+
 function report(values: Record<string, number | string>): void {
   process.stdout.write(`${JSON.stringify({ ...values, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
 }
@@ -41,6 +47,7 @@ async function main(): Promise<void> {
     if (mode === 'baseline') {
       const options = duckDbOptions(s.config);
       fs.mkdirSync(path.dirname(options.tempDirectory), { recursive: true });
+      const cpu = process.cpuUsage();
       const started = performance.now();
       const instance = await DuckDBInstance.create(':memory:', { memory_limit: options.memoryLimit, temp_directory: options.tempDirectory, threads: String(options.threads) });
       const connection = await instance.connect();
@@ -51,10 +58,11 @@ async function main(): Promise<void> {
       const rows = Number(result.rowsChanged);
       connection.closeSync();
       instance.closeSync();
-      report({ seconds: (performance.now() - started) / 1000, rows, files: files.length });
+      report({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSince(cpu), rows, files: files.length });
       fs.rmSync(options.tempDirectory, { recursive: true, force: true });
       return;
     }
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const rows = await s.historical.retrieve(
       { selection: { features: features.map((f) => `${view}:${f}`), fullFeatureNames: false }, entities: { kind: 'file', format: 'parquet', path: entities } },
@@ -65,7 +73,7 @@ async function main(): Promise<void> {
         return result.rows;
       },
     );
-    report({ seconds: (performance.now() - started) / 1000, rows, files: files.length });
+    report({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSince(cpu), rows, files: files.length });
   } finally {
     await s.close();
   }
