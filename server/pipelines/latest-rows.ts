@@ -90,6 +90,7 @@ export class LatestRows {
       keys: this.keyNumeric.map((k, i) => column(k, this.keyStrings[i])),
       eventTs: this.eventTs.slice(0, n),
       createdTs: hasCreated ? this.createdTs.slice(0, n) : null,
+      onehot: this.groups.length ? { groups: this.groups.map((g) => g.slice(0, n)), columns: this.onehot } : undefined,
       columns: this.numeric.map((c, k) => {
         const place = this.onehot[k];
         if (place === null) return column(c, this.strings[k]);
