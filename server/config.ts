@@ -88,6 +88,9 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_WORKERS: 'workers',
   TESSERA_LOG_LEVEL: 'logLevel',
   TESSERA_BATCH_SIZE: 'batchSize',
+  // The first layout's name for rows buffered before files were written: the same knob now
+  // (TESSERA_ROWS_PER_FILE, after it, wins when both are set).
+  TESSERA_FLUSH_ROWS: 'rowsPerFile',
   TESSERA_ROWS_PER_FILE: 'rowsPerFile',
   TESSERA_ROW_GROUP_ROWS: 'rowGroupRows',
   TESSERA_PIPELINE_MEMORY_LIMIT: 'pipelineMemoryLimit',

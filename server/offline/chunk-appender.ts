@@ -47,6 +47,11 @@ export class ChunkAppender {
     }
   }
 
+  /** Makes every row appended so far visible to queries on the table. */
+  flush(): void {
+    this.appender.flushSync();
+  }
+
   close(): void {
     this.appender.flushSync();
     this.appender.closeSync();

@@ -62,14 +62,30 @@ export class SnapshotWriter {
     private readonly options: SnapshotFileOptions = DEFAULT_FILE_OPTIONS,
   ) {}
 
-  /** Stages a batch. `seq`: each row's position in read order (the dedupe tie-break); default consecutive. */
+  /**
+   * Stages a batch. `seq`: each row's position in read order (the dedupe tie-break); default
+   * consecutive. While rows keep arriving in order, each full file is written as soon as its rows are
+   * staged (DuckDB writes it while the run reads on); rows out of order undo that (below).
+   */
   async add(batch: OutputBatch, seq?: Float64Array): Promise<void> {
     if (batch.length === 0) return;
     if (this.plan === null) await this.start(batch);
     const order = seq ?? consecutive(this.staged, batch.length);
+    const wasOrdered = this.ordered;
     this.track(batch);
     this.appender!.append(this.plan!.data(batch, order), batch.length);
     this.staged += batch.length;
+    if (wasOrdered && !this.ordered && this.written.length > 0) {
+      // Files written early hold sorted, unique rows of the stage; with rows out of order the whole
+      // stage must be sorted and deduplicated together: they are written again at the end.
+      for (const file of this.written.splice(0)) await this.store.remove(file);
+    }
+    if (this.ordered) {
+      while ((this.written.length + 1) * this.options.rowsPerFile <= this.staged) {
+        this.appender!.flush();
+        await this.copyPart(this.written.length);
+      }
+    }
   }
 
   /** Deduplicates, sorts and writes the staged rows. */
@@ -94,18 +110,21 @@ export class SnapshotWriter {
       this.source = 'sorted';
     }
     const rows = this.staged - duplicates;
-    const { rowsPerFile, rowGroupRows } = this.options;
-    for (let part = 0; part * rowsPerFile < rows; part++) {
-      const file = `${this.layout.folder}/part-${part}.parquet`;
-      const staged = await this.store.stagingPath(file);
-      this.written.push(file);
-      await db.run(
-        `COPY (SELECT ${this.plan.outputs.join(', ')} FROM ${this.source} WHERE rowid >= ${part * rowsPerFile} AND rowid < ${(part + 1) * rowsPerFile})
-         TO ${literal(staged)} (FORMAT parquet, ROW_GROUP_SIZE ${rowGroupRows})`,
-      );
-      await this.store.publish(staged, file);
-    }
+    for (let part = this.written.length; part * this.options.rowsPerFile < rows; part++) await this.copyPart(part);
     return { files: [...this.written], rows, duplicates };
+  }
+
+  /** Writes file `part`: rows [part, part + 1) x rowsPerFile of the source table, in its order. */
+  private async copyPart(part: number): Promise<void> {
+    const { rowsPerFile, rowGroupRows } = this.options;
+    const file = `${this.layout.folder}/part-${part}.parquet`;
+    const staged = await this.store.stagingPath(file);
+    this.written.push(file);
+    await this.handle!.connection.run(
+      `COPY (SELECT ${this.plan!.outputs.join(', ')} FROM ${this.source} WHERE rowid >= ${part * rowsPerFile} AND rowid < ${(part + 1) * rowsPerFile})
+       TO ${literal(staged)} (FORMAT parquet, ROW_GROUP_SIZE ${rowGroupRows})`,
+    );
+    await this.store.publish(staged, file);
   }
 
   /** The written rows' staging columns, in file order (for statistics after duplicates were dropped). */
@@ -113,10 +132,10 @@ export class SnapshotWriter {
     return { connection: this.handle!.connection, sql: `SELECT * EXCLUDE (s) FROM ${this.source} ORDER BY rowid`, plan: this.plan! };
   }
 
-  /** Removes the files written so far (a failed run leaves nothing behind) and releases DuckDB. */
+  /** Removes the snapshot's folder, files and staging files alike (a failed run leaves nothing behind), and releases DuckDB. */
   async abort(): Promise<void> {
     this.close();
-    for (const file of this.written) await this.store.remove(file);
+    await this.store.remove(this.layout.folder);
   }
 
   /** Releases the staging tables. */
