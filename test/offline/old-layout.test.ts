@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as arrow from 'apache-arrow';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { toParquet } from '../../server/offline/parquet-file.js';
+import { compactor } from '../../server/services.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { postJson } from '../support/services.js';
 import { ms, retrieve, retrieveRange } from './fixture.js';
@@ -107,6 +108,26 @@ test('a data dir written with the old date=YYYY-MM-DD layout reads as before, be
     );
     const online = await postJson(`${s.url}/get-online-features`, { features: ['legacy:rate'], entities: { driver_id: [1, 2] } });
     assert.deepEqual(online.body.results[1].values, [3, 30]);
+
+    // Compaction merges an old-layout snapshot with a new one into the new layout; the answers stay.
+    const merged = await compactor(s.services, 'test').compact('legacy', 1, snapshots);
+    assert.ok(merged !== null);
+    const [only] = await runs.snapshots('legacy', 1);
+    assert.equal(only.id, merged);
+    assert.match(only.files[0], /^offline\/legacy\/v1\/run=\d+\/part-0\.parquet$/);
+    assert.equal(only.rows, 5, 'the created-time tie kept in the old file is resolved');
+    const again = await retrieve(s.services, ['legacy:rate'], {
+      kind: 'columns',
+      columns: {
+        driver_id: [1, 1, 2, 1, 2, 1],
+        event_timestamp: ['2026-10-31T12:00:00Z', '2026-11-01T10:00:00Z', '2026-11-02T00:00:00Z', '2026-11-03T10:00:00Z', '2026-11-04T00:00:00Z', '2026-10-30T00:00:00Z'],
+      },
+    });
+    assert.deepEqual(
+      again.rows.map((r) => r.rate),
+      [0.5, 2, 20, 3, 30, null],
+    );
+    assert.deepEqual((await retrieveRange(s.services, ['legacy:rate'], ms('2026-10-01T00:00:00Z'), ms('2026-12-01T00:00:00Z'))).rows, range.rows);
   } finally {
     await s.close();
   }
