@@ -20,8 +20,9 @@ export function formatProgress(state: ProgressState, elapsedMs: number): string 
   const count = state.unit === 'bytes' ? formatBytes(state.done) : `${state.done.toLocaleString('en-US')} ${state.unit}`;
   if (state.total !== undefined && state.total > 0) {
     const fraction = Math.min(1, state.done / state.total);
-    const of = state.unit === 'bytes' ? formatBytes(state.total) : state.total.toLocaleString('en-US');
-    parts.push(`${count} of ${of} (${(fraction * 100).toFixed(1)}%)`);
+    const ofTotal =
+      state.unit === 'bytes' ? `${formatBytes(state.done)} of ${formatBytes(state.total)}` : `${state.done.toLocaleString('en-US')} of ${state.total.toLocaleString('en-US')} ${state.unit}`;
+    parts.push(`${ofTotal} (${(fraction * 100).toFixed(1)}%)`);
     parts.push(`elapsed ${formatSeconds(elapsedMs)}`);
     // An ETA from the rate so far, once there is a rate to speak of.
     if (fraction > 0 && fraction < 1 && elapsedMs >= 500) parts.push(`ETA ${formatSeconds((elapsedMs / fraction) * (1 - fraction))}`);

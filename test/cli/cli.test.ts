@@ -58,10 +58,10 @@ test('invalid definitions: exit 1, the file and field named, nothing written', (
   assert.ok(!fs.existsSync(path.join(dir, 'data', 'registry.db')));
 });
 
-test('unknown commands and kinds are usage errors', () => {
+test('unknown commands and kinds are usage errors: exit 2', () => {
   const dir = tempDir();
-  assert.equal(tessera(['frobnicate'], dir).code, 1);
+  assert.equal(tessera(['frobnicate'], dir).code, 2);
   const r = tessera(['list', 'widgets', '--data-dir', 'data'], dir);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown kind 'widgets'/);
 });
