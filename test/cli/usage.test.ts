@@ -77,7 +77,7 @@ test('usage mistakes: one line on stderr naming the mistake, exit 2, no stack, n
 });
 
 test('errors that are not mistakes of usage: exit 1 with the message; an unreachable server: exit 3', async () => {
-  const missing = await run(['plan', tempDir() + '/nowhere']);
+  const missing = await run(['plan', `${tempDir()}/nowhere`]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^error: definitions folder '.*nowhere' does not exist$/m);
   const unreachable = await run(['list', 'entities', '--url', 'http://127.0.0.1:1']);
