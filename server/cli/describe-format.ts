@@ -98,7 +98,7 @@ export function describeFeatureView(o: Json, latest: Json, runs: Json[]): string
   out.push(...section('features', features));
   const versions = (o.versions as Json[]).map((v) => {
     const fitted = v.fitted ? `fitted on ${String(v.fitRows)} rows at ${String(v.fittedAt)}` : 'not fitted yet (its first run fits it)';
-    return `v${String(v.version)}  created ${String(v.createdAt)}  ${String(v.reason)}; ${fitted}; ${(v.outputSchema as unknown[]).length} output columns`;
+    return `v${String(v.version)}  created ${String(v.createdAt)} by ${String(v.reason)}; ${fitted}; ${(v.outputSchema as unknown[]).length} output columns`;
   });
   out.push(...section('versions', versions));
 

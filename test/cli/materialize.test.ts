@@ -74,5 +74,5 @@ featureViews:
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /of rates v1: succeeded; rows in 0/);
   assert.match(again.stdout, /of counts v1: succeeded; rows in 0/);
-  assert.equal(cli('materialize', 'rates', 'counts', '--version', '1').code, 1, '--version needs exactly one view');
+  assert.equal(cli('materialize', 'rates', 'counts', '--version', '1').code, 2, '--version needs exactly one view: a usage error');
 });
