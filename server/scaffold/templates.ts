@@ -58,7 +58,8 @@ const README = (name: string) => `# ${name}
 
 A Tessera feature repository: definitions in \`feature-definitions/\`, sample data in
 \`feature-definitions/data/\` (generated, ending at the time it was written), data in \`.data/\`.
-Run these from this folder:
+Run these from this folder (\`npx tessera\` where Tessera is installed in this project or a folder
+above it; \`tessera\` where it is installed globally):
 
 \`\`\`sh
 npx tessera plan          # what apply would change: + entity driver, + source driver_stats, + featureView ...
