@@ -11,8 +11,8 @@ import { openApiRoutes } from './http/routes/openapi.js';
 import type { Logger } from './logger.js';
 import type { ApplyService } from './registry/apply-service.js';
 import type { CatalogCache } from './registry/catalog-cache.js';
-import type { Catalog, ObjectKind } from './registry/catalog.js';
-import type { CatalogStore } from './registry/registry.js';
+import type { DeleteService } from './registry/delete-service.js';
+import type { CatalogStore } from './registry/catalog-store.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -20,11 +20,11 @@ export interface AppDeps {
   catalog: CatalogCache;
   catalogStore: CatalogStore;
   applyService: ApplyService;
+  deleteService: DeleteService;
   healthChecks: Record<string, HealthCheck>;
   /** Facts about this process for `/health` (pid, whether it runs the scheduler). */
   healthInfo?: () => Record<string, unknown>;
   versionDetail?: (view: string, version: number) => Promise<Record<string, unknown>>;
-  afterDelete?: (kind: ObjectKind, name: string, before: Catalog) => Promise<void>;
   /** The hot path (online serving): mounted first, so its requests are not matched against every route. */
   hot?: Router[];
   /** Routers of the other layers (pipelines, offline serving), mounted after the catalog's. */

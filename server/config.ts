@@ -23,6 +23,8 @@ export const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('.data'),
   definitions: z.string().min(1).default('feature-definitions'),
+  /** The online store behind a URL; unset = `<dataDir>/online.db`. */
+  onlineUrl: z.string().min(1).optional(),
   /** Largest JSON body, except entity uploads. */
   bodyLimit: byteSize.default(1024 * 1024),
   /** Largest entity upload (`/get-historical-features`, `/api/v1/training-datasets`). */
@@ -69,6 +71,7 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_HOST: 'host',
   TESSERA_DATA_DIR: 'dataDir',
   TESSERA_DEFINITIONS: 'definitions',
+  TESSERA_ONLINE_URL: 'onlineUrl',
   TESSERA_BODY_LIMIT: 'bodyLimit',
   TESSERA_UPLOAD_LIMIT: 'uploadLimit',
   TESSERA_MAX_ONLINE_ROWS: 'maxOnlineRows',

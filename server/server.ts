@@ -9,7 +9,6 @@ import { historicalRoutes } from './http/routes/historical.js';
 import { pipelineRoutes, presentSnapshot } from './http/routes/pipelines.js';
 import { predictionLogRoutes } from './http/routes/prediction-logs.js';
 import { PredictionLogStore } from './prediction-logs/prediction-log-store.js';
-import { offlineDeps } from './offline/offline-deps.js';
 import { transformRoutes } from './http/routes/transform.js';
 import { OnlineService } from './serving/online-service.js';
 import type { PipelineHost } from './pipelines/pipeline-host.js';
@@ -34,25 +33,20 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     catalog: services.catalog,
     catalogStore: services.catalogStore,
     applyService: services.applyService,
+    deleteService: services.deleteService,
     healthChecks: {
-      registry: async () => void (await services.catalogStore.revision()),
-      onlineStore: async () => void (await services.online.read({ view: 'health', version: 0, keys: [{ name: 'k', type: 'int64' }], columns: [] }, [[0]], [])),
+      registry: () => services.registry.ping(),
+      onlineStore: () => services.online.ping(),
     },
     healthInfo: () => ({ pid: process.pid, scheduler: pipelines.isLeader ? 'this process' : 'another process' }),
     versionDetail: async (view, version) => ({ snapshots: (await services.runs.snapshots(view, version)).map(presentSnapshot) }),
-    afterDelete: async (kind, name, before) => {
-      if (kind !== 'featureView') return;
-      for (const v of before.featureViews.get(name)?.versions ?? []) await services.online.dropTable(name, v.version);
-      // The registry no longer lists these files (saved datasets hold copies of what they read).
-      await services.files.remove(`offline/${name}`);
-    },
     hot: [onlineRoutes({ online, bodyLimit: config.bodyLimit })],
     routers: [
       pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit }),
       predictionLogRoutes({ logs: new PredictionLogStore(services.files, () => services.clock.now()), bodyLimit: config.bodyLimit }),
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
-      historicalRoutes({ offline: offlineDeps(services), bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
-      datasetRoutes({ services, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
+      historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
+      datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
     ],
   });
   // The online endpoint first, on node:http itself; everything else through express.

@@ -1,64 +1,82 @@
-import path from 'node:path';
-import type Database from 'better-sqlite3';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { DatasetService } from './datasets/dataset-service.js';
 import type { Logger } from './logger.js';
-import { DuckDbEngine } from './offline/duckdb-engine.js';
 import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
+import { HistoricalService } from './offline/historical-service.js';
+import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
-import { SqliteOnlineStore } from './online/sqlite-online-store.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
-import type { RunStore } from './pipelines/run-store.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
-import { openRegistryDb } from './registry/open-registry-db.js';
-import { SqliteCatalogStore } from './registry/sqlite-catalog-store.js';
-import { type LeaseStore, SqliteLeaseStore } from './registry/sqlite-lease-store.js';
-import { SqliteRunStore } from './registry/sqlite-run-store.js';
+import type { CatalogStore } from './registry/catalog-store.js';
+import { DeleteService } from './registry/delete-service.js';
+import type { LeaseStore } from './registry/lease-store.js';
+import { openRegistry } from './registry/open-registry.js';
+import type { RegistryBackend } from './registry/registry-backend.js';
+import type { RunStore } from './registry/run-store.js';
 
 /** Everything a process needs, built once from the config and closed once at shutdown. */
 export interface Services {
   config: Config;
   logger: Logger;
   clock: Clock;
-  registryDb: Database.Database;
-  catalogStore: SqliteCatalogStore;
-  catalog: CatalogCache;
-  applyService: ApplyService;
+  /** The registry database, whichever backend the config chose. */
+  registry: RegistryBackend;
+  /** The registry's parts, for short: `registry.catalog`, `registry.runs`, `registry.leases`. */
+  catalogStore: CatalogStore;
   runs: RunStore;
   leases: LeaseStore;
+  catalog: CatalogCache;
+  applyService: ApplyService;
+  deleteService: DeleteService;
   files: FileStore;
-  online: SqliteOnlineStore & OnlineStore;
-  /** The offline query engine (historical retrieval); its DuckDB instance starts on first use. */
-  duckdb: DuckDbEngine;
+  online: OnlineStore;
+  /** Point-in-time retrieval over the offline store; its DuckDB instance starts on first use. */
+  historical: HistoricalService;
+  datasets: DatasetService;
   close(): Promise<void>;
 }
 
 export async function openServices(config: Config, logger: Logger, clock: Clock): Promise<Services> {
-  const registryDb = openRegistryDb(config.dataDir);
-  const catalogStore = new SqliteCatalogStore(registryDb, () => clock.now());
-  const catalog = new CatalogCache(catalogStore);
-  await catalog.refresh();
-  const online = new SqliteOnlineStore(path.join(config.dataDir, 'online.db'));
-  const duckdb = new DuckDbEngine(duckDbOptions(config));
+  const registry = await openRegistry({ dataDir: config.dataDir, clock });
+  let online: OnlineStore;
+  try {
+    online = await openOnlineStore({ dataDir: config.dataDir, onlineUrl: config.onlineUrl });
+  } catch (e) {
+    await registry.close();
+    throw e;
+  }
+  const catalog = new CatalogCache(registry.catalog);
+  try {
+    await catalog.refresh();
+  } catch (e) {
+    await online.close();
+    await registry.close();
+    throw e;
+  }
+  const files = new LocalFileStore(config.dataDir);
+  const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   return {
     config,
     logger,
     clock,
-    registryDb,
-    catalogStore,
+    registry,
+    catalogStore: registry.catalog,
+    runs: registry.runs,
+    leases: registry.leases,
     catalog,
-    applyService: new ApplyService(catalogStore, catalog),
-    runs: new SqliteRunStore(registryDb),
-    leases: new SqliteLeaseStore(registryDb),
-    files: new LocalFileStore(config.dataDir),
+    applyService: new ApplyService(registry.catalog, catalog),
+    deleteService: new DeleteService({ catalog, store: registry.catalog, online, files }),
+    files,
     online,
-    duckdb,
+    historical,
+    datasets: new DatasetService({ historical, store: registry.datasets, files, clock }),
     async close() {
-      await duckdb.close();
+      await historical.close();
       await online.close();
-      registryDb.close();
+      await registry.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ColumnStatistics } from '../pipelines/run-store.js';
+import type { ColumnStatistics } from '../domain/snapshot.js';
 import type { Column } from './column.js';
 import { HyperLogLog, hashNumber, hashString } from './hyperloglog.js';
 import { SmallCounts } from './small-counts.js';

@@ -1,7 +1,7 @@
 import type { EntityFormat } from '../offline/entity-input.js';
 import type { ResultColumn } from '../offline/result-columns.js';
 import type { RetrievalPlan } from '../offline/retrieval-plan.js';
-import type { ColumnStatistics } from '../pipelines/run-store.js';
+import type { ColumnStatistics } from '../domain/snapshot.js';
 
 /** A file of a saved dataset: where it lies (relative to the data dir), its size and content hash. */
 export interface DatasetFile {

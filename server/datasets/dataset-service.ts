@@ -2,17 +2,19 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Clock } from '../clock.js';
 import { TesseraError, notFound } from '../errors.js';
+import type { Comparison } from '../offline/compare-results.js';
 import type { EntityFormat, EntityInput } from '../offline/entity-input.js';
 import type { FileStore } from '../offline/file-store.js';
-import { type OfflineDeps, type RetrievalResult, historicalToParquet, pinAgain, pinFeatures } from '../offline/retrieve.js';
+import type { HistoricalService, ResultFile, Retrieved } from '../offline/historical-service.js';
+import type { ResultFormat } from '../offline/result-format.js';
+import type { Sink } from '../offline/result-sink.js';
 import type { FeatureRequest } from '../serving/resolve-features.js';
-import { type Comparison, compareResults } from './dataset-compare.js';
 import { type DatasetFile, type DatasetMetadata, type DatasetRecord, datasetDir } from './dataset-metadata.js';
 import { datasetStatistics } from './dataset-stats.js';
 import type { DatasetStore } from './dataset-store.js';
 
 export interface DatasetDeps {
-  offline: OfflineDeps;
+  historical: HistoricalService;
   store: DatasetStore;
   files: FileStore;
   clock: Clock;
@@ -43,36 +45,36 @@ export class DatasetService {
   constructor(private readonly deps: DatasetDeps) {}
 
   async create(request: NewDataset, signal?: AbortSignal): Promise<DatasetMetadata> {
-    const { store, clock, offline } = this.deps;
+    const { store, clock, historical } = this.deps;
     await store.reserve(request.name, clock.now());
-    const scratch = await offline.engine.scratch();
     const dir = datasetDir(request.name);
     try {
-      const pinned = await pinFeatures(offline, request.selection);
-      const entityCopy = scratch.file('entities.parquet');
-      const result = await historicalToParquet(offline, pinned, request.entities, scratch, { signal, entityCopy });
-      const metadata: DatasetMetadata = {
-        name: request.name,
-        description: request.description ?? null,
-        request: { features: request.selection.features ?? null, featureService: request.selection.featureService ?? null, fullFeatureNames: request.selection.fullFeatureNames },
-        plan: result.plan,
-        input: request.input,
-        entities: await this.keep(`${dir}/entities.parquet`, entityCopy, result.rows),
-        data: await this.keep(`${dir}/data.parquet`, result.file, result.rows),
-        columns: result.columns,
-        statistics: await datasetStatistics(result.file, result.columns),
-        createdAt: clock.now(),
-      };
-      await this.deps.files.writeAtomic(`${dir}/metadata.json`, Buffer.from(JSON.stringify(metadata, null, 2)));
-      await store.complete(request.name, metadata, clock.now());
-      return metadata;
+      return await historical.retrieve({ selection: request.selection, entities: request.entities }, (result) => this.save(request, dir, result), { signal, keepEntities: true });
     } catch (e) {
       await this.deps.files.remove(dir).catch(() => undefined);
       await store.release(request.name);
       throw e;
-    } finally {
-      await scratch.dispose();
     }
+  }
+
+  /** Keeps a retrieval's answer and entity rows in the dataset's folder, then makes the dataset visible. */
+  private async save(request: NewDataset, dir: string, result: Retrieved): Promise<DatasetMetadata> {
+    const { store, clock } = this.deps;
+    const metadata: DatasetMetadata = {
+      name: request.name,
+      description: request.description ?? null,
+      request: { features: request.selection.features ?? null, featureService: request.selection.featureService ?? null, fullFeatureNames: request.selection.fullFeatureNames },
+      plan: result.plan,
+      input: request.input,
+      entities: await this.keep(`${dir}/entities.parquet`, result.entities!, result.rows),
+      data: await this.keep(`${dir}/data.parquet`, result.file, result.rows),
+      columns: result.columns,
+      statistics: await datasetStatistics(result.file, result.columns),
+      createdAt: clock.now(),
+    };
+    await this.deps.files.writeAtomic(`${dir}/metadata.json`, Buffer.from(JSON.stringify(metadata, null, 2)));
+    await store.complete(request.name, metadata, clock.now());
+    return metadata;
   }
 
   async list(): Promise<DatasetRecord[]> {
@@ -88,7 +90,7 @@ export class DatasetService {
   }
 
   /** The dataset's answer file, where DuckDB and the writers can read it. */
-  async data(name: string): Promise<{ file: string; rows: number; columns: DatasetMetadata['columns'] }> {
+  async data(name: string): Promise<ResultFile & { rows: number }> {
     const metadata = await this.get(name);
     return { file: this.deps.files.locate(metadata.data.file), rows: metadata.data.rows, columns: metadata.columns };
   }
@@ -99,20 +101,22 @@ export class DatasetService {
    */
   async rebuild(name: string, signal?: AbortSignal): Promise<RebuildReport> {
     const metadata = await this.get(name);
-    const { offline, files } = this.deps;
+    const { historical, files } = this.deps;
     const entities = files.locate(metadata.entities.file);
     if (sha256(await fs.promises.readFile(entities)) !== metadata.entities.sha256) {
       throw new TesseraError('conflict', `the stored entity rows of '${name}' do not match their recorded hash`, [{ path: 'name', message: 'entity copy changed' }]);
     }
-    const scratch = await offline.engine.scratch();
-    try {
-      const pinned = await pinAgain(offline, metadata.plan);
-      const result: RetrievalResult = await historicalToParquet(offline, pinned, { kind: 'file', format: 'parquet', path: entities }, scratch, { signal });
-      const comparison = await compareResults(offline.engine, files.locate(metadata.data.file), result.file);
-      return { name, ...comparison, snapshotIds: Object.fromEntries(metadata.plan.views.map((v) => [`${v.view}@${v.version}`, v.snapshotIds])) };
-    } finally {
-      await scratch.dispose();
-    }
+    const comparison = await historical.retrieve(
+      { plan: metadata.plan, entities: { kind: 'file', format: 'parquet', path: entities } },
+      (result) => historical.compare(files.locate(metadata.data.file), result.file),
+      { signal },
+    );
+    return { name, ...comparison, snapshotIds: Object.fromEntries(metadata.plan.views.map((v) => [`${v.view}@${v.version}`, v.snapshotIds])) };
+  }
+
+  /** Writes a dataset's answer (from `data`) in `format`. */
+  write(data: ResultFile, format: ResultFormat, sink: Sink): Promise<void> {
+    return this.deps.historical.export(data, format, sink);
   }
 
   async remove(name: string): Promise<void> {

@@ -3,7 +3,7 @@ import { StatsAccumulator } from '../columns/column-stats.js';
 import type { Column } from '../columns/column.js';
 import type { ResultColumn } from '../offline/result-columns.js';
 import { resultBatches } from '../offline/result-batches.js';
-import type { ColumnStatistics } from '../pipelines/run-store.js';
+import type { ColumnStatistics } from '../domain/snapshot.js';
 
 /**
  * Statistics of every column of a result file (as snapshots have for their features), streamed a row

@@ -1,7 +1,8 @@
 import type { DatasetMetadata, DatasetRecord } from './dataset-metadata.js';
 
 /**
- * Saved datasets' records. Implementation: SQLite in registry.db (`sqlite-dataset-store.ts`). Contract:
+ * Saved datasets' records, one part of a `RegistryBackend`. Contract, proved for every backend by
+ * `test/registry/dataset-store.contract.ts`:
  * - `reserve` claims a name atomically: a second reservation of one name is a `conflict` (409).
  * - `complete` makes a reserved dataset visible with its metadata; `release` drops a reservation.
  */

@@ -1,6 +1,7 @@
 import { formatDuration } from '../domain/duration.js';
 import { formatTimestamp } from '../domain/time.js';
-import type { EntityRecord, FeatureServiceRecord, FeatureViewRecord, FeatureViewVersion, SourceRecord } from '../registry/catalog.js';
+import type { FeatureViewVersion } from '../domain/feature-view-version.js';
+import type { EntityRecord, FeatureServiceRecord, FeatureViewRecord, SourceRecord } from '../registry/catalog.js';
 import { outputSchema } from '../registry/output-schema.js';
 
 /** JSON shapes of catalog objects in the API: specs as applied, times in RFC 3339. */

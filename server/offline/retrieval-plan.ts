@@ -1,6 +1,7 @@
 import type { FeatureType, KeyType } from '../domain/value-type.js';
 import { TesseraError } from '../errors.js';
-import type { RunStore, SnapshotRecord } from '../pipelines/run-store.js';
+import type { RunStore } from '../registry/run-store.js';
+import type { SnapshotRecord } from '../domain/snapshot.js';
 import type { ResolvedFeatures } from '../serving/resolve-features.js';
 
 /** One view version a retrieval reads, pinned to the snapshots it saw: enough to read it again identically. */

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { validationError } from '../errors.js';
-import type { RunStore } from '../pipelines/run-store.js';
+import type { RunStore } from '../registry/run-store.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
 import { type FeatureRequest, resolveFeatures } from '../serving/resolve-features.js';
 import type { DuckDbEngine } from './duckdb-engine.js';

@@ -1,4 +1,4 @@
-import type { SnapshotRecord } from '../pipelines/run-store.js';
+import type { SnapshotRecord } from '../domain/snapshot.js';
 
 const DAY_MS = 86_400_000;
 const DATE_PARTITION = /(?:^|\/)date=(\d{4})-(\d{2})-(\d{2})\//;

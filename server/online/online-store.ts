@@ -28,9 +28,11 @@ export interface OnlineRecord {
 export type KeyValue = number | string;
 
 /**
- * The online store: the latest row per key of each view version. Implementations: SQLite
- * (`sqlite-online-store.ts`); Redis later. Contract (tested by `test/online/online-store.contract.ts`):
- * - `createTable` is idempotent; `dropTable` of a missing table is a no-op.
+ * The online store: the latest row per key of each view version. Built in one place,
+ * `openOnlineStore`; nothing outside server/online/ knows which store it is. Implementations: SQLite
+ * (`sqlite-online-store.ts`). Contract (tested for every store by `test/online/online-store.contract.ts`):
+ * - `createTable` is idempotent; `dropTable` of a missing table is a no-op; a table dropped and created
+ *   again is empty, and reads prepared before the drop find nothing (never the old rows).
  * - `write` never replaces a stored row with an older one: the row with the greater event time wins,
  *   then the greater created time (null loses); on a full tie the write wins. A write is atomic:
  *   readers see all of it or none of it.
@@ -47,6 +49,8 @@ export interface OnlineStore {
    * read does no statement lookup or string work. Same contract as `read`.
    */
   prepareRead(table: OnlineTable, features: string[]): PreparedRead;
+  /** Resolves when the store answers; rejects (code `unavailable`) when it does not (`/health`). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

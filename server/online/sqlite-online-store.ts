@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Column } from '../columns/column.js';
 import type { FeatureType } from '../domain/value-type.js';
+import { TesseraError, errorMessage } from '../errors.js';
 import type { KeyValue, OnlineRecord, OnlineRows, OnlineStore, OnlineTable, PreparedRead } from './online-store.js';
 
 const SQL_TYPE: Record<FeatureType | 'int64key' | 'stringkey', string> = {
@@ -121,6 +122,14 @@ export class SqliteOnlineStore implements OnlineStore {
       this.readers.set(cacheKey, reader);
     }
     return reader;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.db.prepare('SELECT 1').get();
+    } catch (e) {
+      throw new TesseraError('unavailable', `the online store (${this.db.name}) does not answer: ${errorMessage(e)}`, [], { cause: e });
+    }
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,5 @@
-import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { LeaseStore } from '../registry/sqlite-lease-store.js';
+import type { LeaseStore } from '../registry/lease-store.js';
 
 export const SCHEDULER_LEASE = 'scheduler';
 
@@ -18,7 +17,6 @@ export class Leadership {
     private readonly leases: LeaseStore,
     readonly holder: string,
     private readonly ttlMs: number,
-    private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly events: { gained: () => Promise<void>; lost: () => Promise<void> },
   ) {}
@@ -48,7 +46,7 @@ export class Leadership {
   private async tick(): Promise<void> {
     let held: boolean;
     try {
-      held = await this.leases.tryAcquire(SCHEDULER_LEASE, this.holder, this.ttlMs, this.clock.now());
+      held = await this.leases.tryAcquire(SCHEDULER_LEASE, this.holder, this.ttlMs);
     } catch (e) {
       this.logger.warn({ err: e }, 'scheduler lease renewal failed');
       held = false;

@@ -3,7 +3,7 @@ import { fromParquet } from '../offline/parquet-file.js';
 import { LatestRows } from './latest-rows.js';
 import type { MaterializeDeps } from './materialize.js';
 import { onlineTableOf } from './run-plan.js';
-import type { RunRecord } from './run-store.js';
+import type { RunRecord } from '../domain/run.js';
 
 /**
  * Writes a committed snapshot's latest rows to the online store, after first re-writing any earlier

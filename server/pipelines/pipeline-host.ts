@@ -42,7 +42,7 @@ export class PipelineHost {
       wake: () => this.runner.wake(),
     });
     this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger);
-    this.leadership = new Leadership(services.leases, this.holder, config.leaseMs, clock, logger, {
+    this.leadership = new Leadership(services.leases, this.holder, config.leaseMs, logger, {
       gained: async () => {
         await recoverInterrupted(services.runs, services.files, this.holder, clock, logger);
         this.scheduler.sync(await services.catalog.get());

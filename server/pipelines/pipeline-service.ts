@@ -2,8 +2,9 @@ import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../domain/time.js';
 import { conflict, notFound, validationError } from '../errors.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
-import type { CatalogStore } from '../registry/registry.js';
-import type { RunRecord, RunStore, RunTrigger } from './run-store.js';
+import type { CatalogStore } from '../registry/catalog-store.js';
+import type { RunRecord, RunTrigger } from '../domain/run.js';
+import type { RunStore } from '../registry/run-store.js';
 
 export interface MaterializeRequest {
   start?: number | null;

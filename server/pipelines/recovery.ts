@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
-import type { RunStore } from './run-store.js';
+import type { RunStore } from '../registry/run-store.js';
 
 /**
  * After a crash: runs left `running` by a process that is gone become `failed` (reason

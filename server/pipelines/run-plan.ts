@@ -1,14 +1,15 @@
 import type { FeatureInput } from '../domain/feature-view.js';
 import type { FeatureType } from '../domain/value-type.js';
 import { notFound } from '../errors.js';
-import type { Catalog, FeatureViewRecord, FeatureViewVersion } from '../registry/catalog.js';
+import type { FeatureViewVersion } from '../domain/feature-view-version.js';
+import type { Catalog, FeatureViewRecord } from '../registry/catalog.js';
 import type { OnlineTable } from '../online/online-store.js';
 import { outputSchema } from '../registry/output-schema.js';
 import { joinKeysOf } from '../registry/view-definition.js';
 import type { ColumnRequest, TimeRange } from '../sources/source.js';
 import { inputOf } from './output-batch.js';
 import type { BatchLayout } from './row-batch.js';
-import type { RunRecord } from './run-store.js';
+import type { RunRecord } from '../domain/run.js';
 
 /** What a run reads and writes, resolved from the catalog before any row moves. */
 export interface RunPlan {

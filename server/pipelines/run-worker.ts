@@ -5,7 +5,7 @@ import { errorMessage } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { materializeDeps, openServices } from '../services.js';
 import { executeRun } from './materialize.js';
-import type { RunRecord } from './run-store.js';
+import type { RunRecord } from '../domain/run.js';
 
 /**
  * A pipeline worker thread: opens its own connections to the data dir and executes the runs the

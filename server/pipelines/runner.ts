@@ -2,7 +2,8 @@ import type { Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RunOutcome } from './materialize.js';
-import type { RunRecord, RunStore } from './run-store.js';
+import type { RunRecord } from '../domain/run.js';
+import type { RunStore } from '../registry/run-store.js';
 
 /** Executes a claimed run somewhere: in this thread (tests, the CLI) or in a worker thread (serve). */
 export interface RunExecutor {

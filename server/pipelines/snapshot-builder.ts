@@ -5,7 +5,7 @@ import type { RowContext } from '../transforms/transform.js';
 import { LatestRows } from './latest-rows.js';
 import { type RowOrigin, transformBatch } from './output-batch.js';
 import type { RowBatch } from './row-batch.js';
-import type { ColumnStatistics } from './run-store.js';
+import type { ColumnStatistics } from '../domain/snapshot.js';
 import type { Stopwatch } from './stopwatch.js';
 
 export interface BuiltSnapshot {

@@ -1,4 +1,4 @@
-import type { RunStep } from './run-store.js';
+import type { RunStep } from '../domain/run.js';
 
 /** Accumulates time per named step; a step timed several times (per batch) adds up. */
 export class Stopwatch {

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RunOutcome } from './materialize.js';
-import type { RunRecord } from './run-store.js';
+import type { RunRecord } from '../domain/run.js';
 import type { RunExecutor } from './runner.js';
 
 interface Pending {

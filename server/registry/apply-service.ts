@@ -2,7 +2,7 @@ import type { Bundle } from '../domain/bundle.js';
 import { TesseraError, validationError } from '../errors.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { type ApplySummary, planApply } from './plan.js';
-import type { CatalogStore } from './registry.js';
+import type { CatalogStore } from './catalog-store.js';
 import { validateBundle } from './validate-bundle.js';
 
 export interface ApplyOptions {

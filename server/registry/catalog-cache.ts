@@ -1,5 +1,5 @@
 import type { Catalog } from './catalog.js';
-import type { CatalogStore } from './registry.js';
+import type { CatalogStore } from './catalog-store.js';
 
 /**
  * Keeps the catalog in memory so hot paths (online reads) never query the registry. Writers in this

@@ -1,46 +1,8 @@
 import type { Entity, EntityInput } from '../domain/entity.js';
 import type { FeatureService } from '../domain/feature-service.js';
-import type { FeatureInput, FeatureViewInput, FeatureViewMetadata } from '../domain/feature-view.js';
+import type { FeatureViewInput, FeatureViewMetadata } from '../domain/feature-view.js';
 import type { Source } from '../domain/source.js';
-import type { FeatureType } from '../domain/value-type.js';
-
-/** What a version of a view means; frozen when the version is created. */
-export interface FeatureViewDefinition {
-  entities: Entity[];
-  /** The source as it was when the version was made, without its metadata (description, tags). */
-  source: Source;
-  features: FeatureInput[];
-  /** Fit window in seconds; absent = the first successful run's rows. */
-  fitWindow?: number;
-}
-
-/** Fitted transform state of a version: one state per step, per feature. JSON. */
-export interface FittedState {
-  /** The rows the state was fitted on. */
-  rows: number;
-  /** Event-time range of the fit rows (epoch ms; null when there were none). */
-  from: number | null;
-  to: number | null;
-  features: Record<string, unknown[]>;
-}
-
-export interface OutputColumnSchema {
-  name: string;
-  type: FeatureType;
-  /** The feature the column comes from (one-hot features have several columns). */
-  feature: string;
-}
-
-export interface FeatureViewVersion {
-  view: string;
-  version: number;
-  definition: FeatureViewDefinition;
-  fingerprint: string;
-  reason: 'apply' | 'refit';
-  fittedState: FittedState | null;
-  fittedAt: number | null;
-  createdAt: number;
-}
+import type { FeatureViewVersion } from '../domain/feature-view-version.js';
 
 export interface EntityRecord {
   name: string;

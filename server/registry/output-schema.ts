@@ -1,6 +1,6 @@
 import { stepSpec } from '../domain/transform-spec.js';
 import { chainOutputs } from '../transforms/chain.js';
-import type { FeatureViewDefinition, FittedState, OutputColumnSchema } from './catalog.js';
+import type { FeatureViewDefinition, FittedState, OutputColumnSchema } from '../domain/feature-view-version.js';
 
 /**
  * The columns a version writes for its features, in feature order. A one-hot feature's columns are

@@ -4,7 +4,8 @@ import { resolveEntity, type Entity, type EntityInput } from '../domain/entity.j
 import type { FeatureService } from '../domain/feature-service.js';
 import { type FeatureViewInput, viewMetadata } from '../domain/feature-view.js';
 import type { Source } from '../domain/source.js';
-import { type Catalog, type FeatureViewDefinition, type ObjectKind, latestVersion } from './catalog.js';
+import type { FeatureViewDefinition } from '../domain/feature-view-version.js';
+import { type Catalog, type ObjectKind, latestVersion } from './catalog.js';
 import { diffPaths, fingerprint, resolveDefinition } from './view-definition.js';
 
 export interface PlanItem {

@@ -2,7 +2,7 @@ import { canonicalJson, sha256 } from '../domain/canonical-json.js';
 import type { Entity } from '../domain/entity.js';
 import type { FeatureViewInput } from '../domain/feature-view.js';
 import type { Source } from '../domain/source.js';
-import type { FeatureViewDefinition } from './catalog.js';
+import type { FeatureViewDefinition } from '../domain/feature-view-version.js';
 
 /** Resolves what a view version means: its features plus the entities and source it reads, frozen. */
 export function resolveDefinition(view: FeatureViewInput, entities: ReadonlyMap<string, Entity>, sources: ReadonlyMap<string, Source>): FeatureViewDefinition {

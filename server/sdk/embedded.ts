@@ -28,9 +28,9 @@ export interface EmbeddedFeatureStore extends FeatureStore {
 }
 
 /**
- * Opens a data dir in this process: online reads go straight to online.db (SQLite, WAL, safe beside a
- * running server), definitions come from registry.db and are refreshed when another process changes
- * them. No HTTP, no server needed.
+ * Opens a data dir in this process: online reads go straight to the online store (the embedded one:
+ * online.db, safe beside a running server), definitions come from the registry and are refreshed when
+ * another process changes them. No HTTP, no server needed.
  */
 export async function openFeatureStore(options: EmbeddedOptions): Promise<EmbeddedFeatureStore> {
   const config = loadConfig({ dataDir: path.resolve(options.dataDir), maxOnlineRows: options.maxRows, logLevel: 'warn' }, {});
@@ -49,7 +49,7 @@ export async function openFeatureStore(options: EmbeddedOptions): Promise<Embedd
       }
     },
     getOnlineFeaturesSync: (request) => online.getSync(request),
-    getHistoricalFeatures: (request) => getHistoricalFeatures(services, request),
+    getHistoricalFeatures: (request) => getHistoricalFeatures(services.historical, request),
     transform: async (view, rows, opts = {}) => transformRows(await services.catalog.get(), services.runs, view, { rows, version: opts.version }, config.maxOnlineRows),
     async close() {
       stopWatch();

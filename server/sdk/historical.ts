@@ -1,11 +1,8 @@
 import * as arrow from 'apache-arrow';
 import { createHttpClient, type HttpAnswer, type HttpClient, problemError } from '../client/http-client.js';
 import type { EntityInput } from '../offline/entity-input.js';
-import { offlineDeps } from '../offline/offline-deps.js';
+import type { HistoricalService } from '../offline/historical-service.js';
 import { MEDIA_TYPES } from '../offline/result-format.js';
-import { resultTable } from '../offline/result-batches.js';
-import { historicalToParquet, pinFeatures } from '../offline/retrieve.js';
-import type { Services } from '../services.js';
 
 /** A point-in-time request: feature references or a service, and entity rows (JSON-like columns or an Arrow table). */
 export interface HistoricalRequest {
@@ -26,20 +23,9 @@ function entityInput(entities: HistoricalRequest['entities']): EntityInput {
  * answered as an Arrow table (join keys, `event_timestamp`, the entity's other columns, then the
  * features; timestamps are UTC microsecond Arrow timestamps at millisecond precision).
  */
-export async function getHistoricalFeatures(
-  services: Pick<Services, 'duckdb' | 'catalog' | 'runs' | 'files'>,
-  request: HistoricalRequest,
-  options: { signal?: AbortSignal } = {},
-): Promise<arrow.Table> {
-  const offline = offlineDeps(services);
-  const scratch = await services.duckdb.scratch();
-  try {
-    const pinned = await pinFeatures(offline, { features: request.features, featureService: request.featureService, fullFeatureNames: request.fullFeatureNames ?? false });
-    const result = await historicalToParquet(offline, pinned, entityInput(request.entities), scratch, { signal: options.signal });
-    return await resultTable(result.file);
-  } finally {
-    await scratch.dispose();
-  }
+export function getHistoricalFeatures(historical: HistoricalService, request: HistoricalRequest, options: { signal?: AbortSignal } = {}): Promise<arrow.Table> {
+  const selection = { features: request.features, featureService: request.featureService, fullFeatureNames: request.fullFeatureNames ?? false };
+  return historical.table({ selection, entities: entityInput(request.entities) }, options);
 }
 
 /**

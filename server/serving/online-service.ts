@@ -71,7 +71,7 @@ export class OnlineService {
     return this.answer(request, plan, found);
   }
 
-  /** `get` without a Promise, for stores that read synchronously (SQLite, in process). */
+  /** `get` without a Promise, for stores that read synchronously (the embedded one, in process). */
   getSync(body: unknown): OnlineResponse {
     const request = parseOnlineRequest(body, this.deps.maxRows);
     const plan = this.plan(request);

@@ -1,7 +1,8 @@
 import { parseFeatureRef } from '../domain/feature-ref.js';
 import type { FeatureType, KeyType } from '../domain/value-type.js';
 import { TesseraError, type FieldError, conflict, validationError } from '../errors.js';
-import type { Catalog, FeatureViewRecord, FeatureViewVersion } from '../registry/catalog.js';
+import type { FeatureViewVersion } from '../domain/feature-view-version.js';
+import type { Catalog, FeatureViewRecord } from '../registry/catalog.js';
 import { outputSchema } from '../registry/output-schema.js';
 import { joinKeysOf } from '../registry/view-definition.js';
 

@@ -5,7 +5,7 @@ import { conflict, describeValue, type FieldError, notFound, TesseraError, valid
 import { noRowContext, orderByEntity } from '../pipelines/entity-order.js';
 import { inputOf, transformBatch } from '../pipelines/output-batch.js';
 import type { RowBatch } from '../pipelines/row-batch.js';
-import type { RunStore } from '../pipelines/run-store.js';
+import type { RunStore } from '../registry/run-store.js';
 import type { Catalog } from '../registry/catalog.js';
 import { joinKeysOf } from '../registry/view-definition.js';
 import { toBool, toFloat64, toInt64, toStringValue } from '../sources/coerce.js';

@@ -18,6 +18,7 @@ async function appWith(healthChecks: Record<string, HealthCheck>, healthInfo?: (
     catalog: services.catalog,
     catalogStore: services.catalogStore,
     applyService: services.applyService,
+    deleteService: services.deleteService,
     healthChecks,
     healthInfo,
   });
@@ -107,17 +108,17 @@ test('no checks at all is healthy', async () => {
 
 test('the server as startHttp builds it: 503 while its registry does not answer', async () => {
   const s = await testServer();
-  const store = s.services.catalogStore;
-  const revision = store.revision;
+  const registry = s.services.registry;
+  const ping = registry.ping;
   try {
     const ok = await getJson(`${s.url}/health`);
     assert.equal(ok.status, 200);
     assert.deepEqual(ok.body.checks, { registry: 'ok', onlineStore: 'ok' });
     assert.equal(ok.body.pid, process.pid);
 
-    // The registry check asks the catalog store for its revision: make that fail, as a locked or
-    // vanished database would. (Closing the database instead would also break the test's cleanup.)
-    store.revision = async () => {
+    // The registry check pings the registry: make that fail, as a locked or vanished database would.
+    // (Closing the database instead would also break the test's cleanup.)
+    (registry as { ping: () => Promise<void> }).ping = async () => {
       throw new Error('SQLITE_BUSY: database is locked');
     };
     const failing = await getJson(`${s.url}/health`);
@@ -125,7 +126,7 @@ test('the server as startHttp builds it: 503 while its registry does not answer'
     assert.equal(failing.body.status, 'unavailable');
     assert.deepEqual(failing.body.checks, { registry: 'SQLITE_BUSY: database is locked', onlineStore: 'ok' });
   } finally {
-    store.revision = revision;
+    (registry as { ping: () => Promise<void> }).ping = ping;
     await s.close();
   }
 });

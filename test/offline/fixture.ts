@@ -3,7 +3,7 @@ import * as arrow from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import type { EntityInput } from '../../server/offline/entity-input.js';
-import { type OfflineDeps, type RetrievalResult, historicalToParquet, pinFeatures, rangeToParquet } from '../../server/offline/retrieve.js';
+import type { RetrievalResult } from '../../server/offline/retrieve.js';
 import type { Services } from '../../server/services.js';
 
 /**
@@ -75,10 +75,6 @@ export function handBundle(): BundleInput {
 
 export const HAND_FILES = { 'data/drivers.csv': DRIVERS_CSV, 'data/riders.csv': RIDERS_CSV, 'data/zones.csv': ZONES_CSV };
 
-export function offlineDeps(services: Services): OfflineDeps {
-  return { engine: services.duckdb, catalog: services.catalog, runs: services.runs, files: services.files };
-}
-
 export type Row = Record<string, unknown>;
 
 /** Reads a result Parquet file independently of the engine (parquet-wasm): timestamps as epoch ms, int64 as bigint. */
@@ -89,27 +85,12 @@ export function readRows(file: string): { columns: string[]; rows: Row[] } {
 
 /** Runs a point-in-time retrieval in-process and reads the answer back. */
 export async function retrieve(services: Services, features: string[], entities: EntityInput, fullFeatureNames = false): Promise<{ columns: string[]; rows: Row[]; result: RetrievalResult }> {
-  const deps = offlineDeps(services);
-  const scratch = await services.duckdb.scratch();
-  try {
-    const pinned = await pinFeatures(deps, { features, fullFeatureNames });
-    const result = await historicalToParquet(deps, pinned, entities, scratch);
-    return { ...readRows(result.file), result };
-  } finally {
-    await scratch.dispose();
-  }
+  return services.historical.retrieve({ selection: { features, fullFeatureNames }, entities }, async (result) => ({ ...readRows(result.file), result }));
 }
 
 /** Runs a {start, end} retrieval in-process and reads the answer back. */
 export async function retrieveRange(services: Services, features: string[], start: number, end: number): Promise<{ columns: string[]; rows: Row[] }> {
-  const deps = offlineDeps(services);
-  const scratch = await services.duckdb.scratch();
-  try {
-    const result = await rangeToParquet(deps, await pinFeatures(deps, { features, fullFeatureNames: false }), start, end, scratch);
-    return readRows(result.file);
-  } finally {
-    await scratch.dispose();
-  }
+  return services.historical.retrieve({ selection: { features, fullFeatureNames: false }, range: { start, end } }, async (result) => readRows(result.file));
 }
 
 export const ms = (s: string) => Date.parse(s);

@@ -28,7 +28,7 @@ test('getHistoricalFeatures in-process and over HTTP, from JSON columns or an Ar
     event_timestamp: arrow.vectorFromArray([ms('2026-11-01T11:00:00Z'), ms('2026-11-01T10:00:00.001Z')], new arrow.TimestampMillisecond('UTC')),
   });
   for (const entities of [columns, table]) {
-    const local = await getHistoricalFeatures(s.services, { features: ['driver_stats:rate'], entities });
+    const local = await getHistoricalFeatures(s.services.historical, { features: ['driver_stats:rate'], entities });
     assert.deepEqual(
       local.schema.fields.map((f) => f.name),
       ['driver_id', 'event_timestamp', 'rate'],
@@ -41,7 +41,7 @@ test('getHistoricalFeatures in-process and over HTTP, from JSON columns or an Ar
 
 test('errors come back as TesseraErrors naming the field, in-process and remote', async () => {
   const bad = { features: ['driver_stats:rate'], entities: { driver_id: [1], event_timestamp: ['whenever'] } };
-  for (const call of [() => getHistoricalFeatures(s.services, bad), () => getHistoricalFeaturesRemote(s.url, bad)]) {
+  for (const call of [() => getHistoricalFeatures(s.services.historical, bad), () => getHistoricalFeaturesRemote(s.url, bad)]) {
     await assert.rejects(call(), (e: unknown) => e instanceof TesseraError && e.code === 'validation' && e.errors[0].path === 'entities.event_timestamp[0]');
   }
 });

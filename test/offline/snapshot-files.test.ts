@@ -4,7 +4,7 @@ import type { EntityRelation } from '../../server/offline/entity-relation.js';
 import { keyMode } from '../../server/offline/pit-query.js';
 import type { PinnedView } from '../../server/offline/retrieval-plan.js';
 import { partitionDay, selectFiles } from '../../server/offline/snapshot-files.js';
-import type { SnapshotRecord } from '../../server/pipelines/run-store.js';
+import type { SnapshotRecord } from '../../server/domain/snapshot.js';
 
 const ms = (s: string) => Date.parse(s);
 

@@ -5,9 +5,6 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { SqliteOnlineStore } from '../../server/online/sqlite-online-store.js';
 import { tempDir } from '../support/temp-dir.js';
-import { onlineStoreContract } from './online-store.contract.js';
-
-onlineStoreContract('sqlite', async () => new SqliteOnlineStore(path.join(tempDir(), 'online.db')));
 
 test('sqlite: reading while another process writes never fails and never sees half a row', async () => {
   const file = path.join(tempDir(), 'online.db');

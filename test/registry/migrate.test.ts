@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { openRegistryDb } from '../../server/registry/open-registry-db.js';
+import { openSqliteDb } from '../../server/registry/sqlite/open-sqlite-db.js';
 import { migrationsDir } from '../../server/paths.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 
 test('migrations apply in order, are recorded, and reopen as a no-op', () => {
   const dir = tempDir();
-  const db = openRegistryDb(dir);
+  const db = openSqliteDb(dir);
   const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number; name: string }[];
   const files = fs
     .readdirSync(migrationsDir())
@@ -21,18 +21,18 @@ test('migrations apply in order, are recorded, and reopen as a no-op', () => {
   );
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   db.close();
-  const again = openRegistryDb(dir);
+  const again = openSqliteDb(dir);
   assert.equal((again.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n, files.length);
   again.close();
 });
 
 test('a database newer than the code is refused with a clear message and left untouched', () => {
   const dir = tempDir();
-  openRegistryDb(dir).close();
+  openSqliteDb(dir).close();
   const raw = new Database(path.join(dir, 'registry.db'));
   raw.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, ?, ?, ?)').run('from_the_future', 'x', 0);
   raw.close();
-  assert.throws(() => openRegistryDb(dir), /schema version 9999.*newer than this Tessera knows/);
+  assert.throws(() => openSqliteDb(dir), /schema version 9999.*newer than this Tessera knows/);
   const check = new Database(path.join(dir, 'registry.db'));
   assert.equal((check.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v, 9999);
   check.close();
@@ -42,20 +42,20 @@ test('a custom migrations folder: new files apply on the next start; an edited o
   const dir = tempDir();
   const migrations = path.join(dir, 'migrations');
   writeFiles(migrations, { '0001_a.sql': 'CREATE TABLE a (x INTEGER);' });
-  openRegistryDb(path.join(dir, 'data'), { migrations }).close();
+  openSqliteDb(path.join(dir, 'data'), { migrations }).close();
   writeFiles(migrations, { '0002_b.sql': 'CREATE TABLE b (y INTEGER);' });
-  const db = openRegistryDb(path.join(dir, 'data'), { migrations });
+  const db = openSqliteDb(path.join(dir, 'data'), { migrations });
   assert.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get());
   db.close();
   writeFiles(migrations, { '0001_a.sql': 'CREATE TABLE a (x INTEGER, z TEXT);' });
-  assert.throws(() => openRegistryDb(path.join(dir, 'data'), { migrations }), /changed after it was applied/);
+  assert.throws(() => openSqliteDb(path.join(dir, 'data'), { migrations }), /changed after it was applied/);
 });
 
 test('a failing migration applies nothing: the pending ones run in one transaction', () => {
   const dir = tempDir();
   const migrations = path.join(dir, 'migrations');
   writeFiles(migrations, { '0001_a.sql': 'CREATE TABLE a (x INTEGER);', '0002_bad.sql': 'CREATE TABLE c (x INTEGER); THIS IS NOT SQL;' });
-  assert.throws(() => openRegistryDb(path.join(dir, 'data'), { migrations }));
+  assert.throws(() => openSqliteDb(path.join(dir, 'data'), { migrations }));
   const raw = new Database(path.join(dir, 'data', 'registry.db'));
   assert.equal(raw.prepare("SELECT name FROM sqlite_master WHERE name IN ('a', 'c')").all().length, 0);
   raw.close();

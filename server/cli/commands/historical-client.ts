@@ -3,17 +3,12 @@ import fs from 'node:fs';
 import { createHttpClient, type HttpAnswer, problemError, type RequestOptions } from '../../client/http-client.js';
 import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
-import { DatasetService } from '../../datasets/dataset-service.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
-import { SqliteDatasetStore } from '../../datasets/sqlite-dataset-store.js';
 import { validationError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
 import { type EntityInput, formatOfPath } from '../../offline/entity-input.js';
-import { offlineDeps } from '../../offline/offline-deps.js';
 import { MEDIA_TYPES, type ResultFormat, resultFormatOfPath } from '../../offline/result-format.js';
-import { writableSink } from '../../offline/result-sink.js';
-import { historicalToParquet, pinFeatures } from '../../offline/retrieve.js';
-import { writeResult } from '../../offline/write-result.js';
+import { type Sink, writableSink } from '../../offline/result-sink.js';
 import type { FeatureRequest } from '../../serving/resolve-features.js';
 import { openServices } from '../../services.js';
 import type { Progress } from '../progress.js';
@@ -71,37 +66,25 @@ export async function openOfflineClient(options: { url?: string; dataDir?: strin
   if (options.url) return remoteClient(options.url, progress);
   const config = loadConfig({ dataDir: options.dataDir }, env);
   const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
-  const offline = offlineDeps(services);
-  const datasets = new DatasetService({ offline, store: new SqliteDatasetStore(services.registryDb), files: services.files, clock: services.clock });
-  const toFile = async (file: string, columns: Parameters<typeof writeResult>[2], out: string) => {
-    const scratch = await services.duckdb.scratch();
-    try {
-      await atomically(out, (stream) => writeResult(services.duckdb, file, columns, outputFormat(out), scratch, writableSink(stream)));
-    } finally {
-      await scratch.dispose();
-    }
-  };
+  const { historical, datasets } = services;
+  const toFile = (out: string, write: (sink: Sink) => Promise<void>) => atomically(out, (stream) => write(writableSink(stream)));
   return {
     async historical(selection, entities, out) {
-      outputFormat(out);
-      const scratch = await services.duckdb.scratch();
-      try {
-        progress.update({ phase: 'point-in-time join' });
-        const result = await historicalToParquet(offline, await pinFeatures(offline, selection), entityInput(entities), scratch);
+      const format = outputFormat(out);
+      progress.update({ phase: 'point-in-time join' });
+      return historical.retrieve({ selection, entities: entityInput(entities) }, async (result) => {
         progress.update({ phase: `writing ${result.rows.toLocaleString('en-US')} rows to ${out}` });
-        await toFile(result.file, result.columns, out);
+        await toFile(out, (sink) => result.write(format, sink));
         return result.rows;
-      } finally {
-        await scratch.dispose();
-      }
+      });
     },
     listDatasets: async () => (await datasets.list()).map(presentSummary),
     showDataset: async (name) => presentDataset(await datasets.get(name)),
     async exportDataset(name, out) {
-      outputFormat(out);
+      const format = outputFormat(out);
       const data = await datasets.data(name);
       progress.update({ phase: `writing ${data.rows.toLocaleString('en-US')} rows to ${out}` });
-      await toFile(data.file, data.columns, out);
+      await toFile(out, (sink) => datasets.write(data, format, sink));
       return data.rows;
     },
     close: () => services.close(),

@@ -11,7 +11,7 @@ import { SCHEDULER_LEASE } from '../../pipelines/leadership.js';
 import { executeRun } from '../../pipelines/materialize.js';
 import { PipelineService } from '../../pipelines/pipeline-service.js';
 import { recoverInterrupted } from '../../pipelines/recovery.js';
-import type { RunRecord } from '../../pipelines/run-store.js';
+import type { RunRecord } from '../../domain/run.js';
 import { materializeDeps, openServices } from '../../services.js';
 import { defineCommand, optionValue, UsageError } from '../command.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -119,7 +119,7 @@ async function runLocally(named: string[], request: Request, paths: { dataDir?: 
         progress.done();
       }
     };
-    if (!(await services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs, systemClock.now()))) {
+    if (!(await services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs))) {
       logger.warn('a running server holds the scheduler lease: the runs are queued for it');
       const done: RunRecord[] = [];
       for (const [i, q] of queued.entries()) {
@@ -133,7 +133,7 @@ async function runLocally(named: string[], request: Request, paths: { dataDir?: 
     }
     // Holding the lease, this process is the only one running pipelines: runs left running are orphans.
     await recoverInterrupted(services.runs, services.files, holder, systemClock, logger);
-    const renew = setInterval(() => void services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs, systemClock.now()), Math.floor(config.leaseMs / 3));
+    const renew = setInterval(() => void services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs), Math.floor(config.leaseMs / 3));
     try {
       const done: RunRecord[] = [];
       for (const [i, q] of queued.entries()) {

@@ -23,7 +23,7 @@ const options = {
 /**
  * `tessera serve`: applies the definitions folder, then serves HTTP and runs pipelines. With
  * `--workers N`, a primary process applies the definitions once and forks N workers sharing the port
- * (node:cluster); each worker serves requests, and the one holding the scheduler lease in registry.db
+ * (node:cluster); each worker serves requests, and the one holding the scheduler lease in the registry
  * runs the schedules and pipelines.
  */
 export const serve = defineCommand({

@@ -4,7 +4,7 @@ import { parseBundle } from '../../definitions/parse-bundle.js';
 import { bundleJsonSchema, bundleSchema } from '../../domain/bundle.js';
 import { formatTimestamp } from '../../domain/time.js';
 import type { ApplyService } from '../../registry/apply-service.js';
-import type { CatalogStore } from '../../registry/registry.js';
+import type { CatalogStore } from '../../registry/catalog-store.js';
 import { parsedBody } from '../body.js';
 import { applyAnswer, applyHistoryAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { notFound } from '../../errors.js';
 import type { Catalog, ObjectKind } from '../../registry/catalog.js';
 import type { CatalogCache } from '../../registry/catalog-cache.js';
-import type { CatalogStore } from '../../registry/registry.js';
 import { entityAnswer, featureViewAnswer, serviceAnswer, sourceAnswer, versionAnswer } from '../openapi/answers.js';
 import { defineRoutes, type RouteDoc } from '../openapi/route-doc.js';
 import { parseInput } from '../validate.js';
@@ -98,11 +97,10 @@ export const CATALOG_ROUTES = defineRoutes({
 
 export interface CatalogRouteDeps {
   catalog: CatalogCache;
-  catalogStore: CatalogStore;
+  /** Deletes an object and what belongs to it in every store. */
+  deleteService: { delete(kind: ObjectKind, name: string): Promise<void> };
   /** Extra fields for a version's detail (its snapshots), added by the pipelines layer. */
   versionDetail?: (view: string, version: number) => Promise<Record<string, unknown>>;
-  /** Called after a delete, so stores can drop what belonged to the object (online tables). */
-  afterDelete?: (kind: ObjectKind, name: string, before: Catalog) => Promise<void>;
 }
 
 /** `GET` lists and details of every kind, one version of a view, and `DELETE` of one object. */
@@ -120,10 +118,7 @@ export function catalogRoutes(deps: CatalogRouteDeps): Router {
     });
     router.delete(`/api/v1/${segment}/:name`, async (req, res) => {
       const { name } = parseInput(nameParam, req.params);
-      const before = await deps.catalog.refresh();
-      await deps.catalogStore.deleteObject(route.kind, name);
-      await deps.catalog.refresh();
-      await deps.afterDelete?.(route.kind, name, before);
+      await deps.deleteService.delete(route.kind, name);
       res.status(204).end();
     });
   }

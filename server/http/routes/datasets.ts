@@ -2,11 +2,8 @@ import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import { descriptionSchema, nameSchema } from '../../domain/names.js';
-import { DatasetService } from '../../datasets/dataset-service.js';
+import type { DatasetService } from '../../datasets/dataset-service.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
-import { SqliteDatasetStore } from '../../datasets/sqlite-dataset-store.js';
-import { offlineDeps } from '../../offline/offline-deps.js';
-import type { Services } from '../../services.js';
 import { mediaType } from '../body.js';
 import { parseInput } from '../validate.js';
 import { z } from 'zod';
@@ -17,7 +14,7 @@ import { RESULT_MEDIA_TYPES } from './historical.js';
 import { abortOnClose, negotiate, sendResult } from './historical-output.js';
 
 export interface DatasetRouteDeps {
-  services: Pick<Services, 'duckdb' | 'catalog' | 'runs' | 'files' | 'registryDb' | 'clock'>;
+  datasets: DatasetService;
   bodyLimit: number;
   uploadLimit: number;
 }
@@ -89,8 +86,7 @@ export const DATASET_ROUTES = defineRoutes({
 
 /** Saved training datasets: create, list, show, export in any answer format, rebuild and compare, delete. */
 export function datasetRoutes(deps: DatasetRouteDeps): Router {
-  const { services } = deps;
-  const datasets = new DatasetService({ offline: offlineDeps(services), store: new SqliteDatasetStore(services.registryDb), files: services.files, clock: services.clock });
+  const { datasets } = deps;
   const router = Router();
   router.post(DATASET_ROUTES.create.path, ...entityBody(deps), async (req, res) => {
     const input = historicalInput(req, schemas);
@@ -113,12 +109,7 @@ export function datasetRoutes(deps: DatasetRouteDeps): Router {
   router.get(DATASET_ROUTES.data.path, async (req, res) => {
     const format = negotiate(req);
     const data = await datasets.data(parseInput(nameParam, req.params).name);
-    const scratch = await services.duckdb.scratch();
-    try {
-      await sendResult(res, services.duckdb, data, format, scratch);
-    } finally {
-      await scratch.dispose();
-    }
+    await sendResult(res, data.rows, format, (sink) => datasets.write(data, format, sink));
   });
   router.post(DATASET_ROUTES.rebuild.path, async (req, res) => {
     res.json(await datasets.rebuild(parseInput(nameParam, req.params).name, abortOnClose(res)));

@@ -1,11 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { TesseraError } from '../../errors.js';
-import type { DuckDbEngine } from '../../offline/duckdb-engine.js';
-import type { ResultColumn } from '../../offline/result-columns.js';
 import { MEDIA_TYPES, type ResultFormat, contentType } from '../../offline/result-format.js';
-import { writableSink } from '../../offline/result-sink.js';
-import type { Scratch } from '../../offline/scratch.js';
-import { writeResult } from '../../offline/write-result.js';
+import { type Sink, writableSink } from '../../offline/result-sink.js';
 
 const FORMATS = Object.entries(MEDIA_TYPES) as [ResultFormat, string][];
 
@@ -30,12 +26,12 @@ export function acceptable(req: Request, res: Response, next: NextFunction): voi
   }
 }
 
-/** Streams a result file to the client in `format`. */
-export async function sendResult(res: Response, engine: DuckDbEngine, result: { file: string; rows: number; columns: ResultColumn[] }, format: ResultFormat, scratch: Scratch): Promise<void> {
+/** Streams an answer of `rows` rows to the client in `format`; `write` writes it to a sink. */
+export async function sendResult(res: Response, rows: number, format: ResultFormat, write: (sink: Sink) => Promise<void>): Promise<void> {
   res.status(200);
   res.setHeader('content-type', contentType(format));
-  res.setHeader('x-tessera-rows', String(result.rows));
-  await writeResult(engine, result.file, result.columns, format, scratch, writableSink(res));
+  res.setHeader('x-tessera-rows', String(rows));
+  await write(writableSink(res));
   res.end();
 }
 

@@ -1,13 +1,13 @@
 import { Router } from 'express';
+import type { HistoricalService } from '../../offline/historical-service.js';
 import { MEDIA_TYPES, type ResultFormat } from '../../offline/result-format.js';
-import { type OfflineDeps, historicalToParquet, pinFeatures, rangeToParquet } from '../../offline/retrieve.js';
 import { columnsAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';
 import { entityBody, historicalInput, historicalSchemas, UPLOAD_TYPES } from './historical-input.js';
 import { abortOnClose, acceptable, sendResult } from './historical-output.js';
 
 export interface HistoricalRouteDeps {
-  offline: OfflineDeps;
+  historical: HistoricalService;
   bodyLimit: number;
   uploadLimit: number;
 }
@@ -41,17 +41,8 @@ export function historicalRoutes(deps: HistoricalRouteDeps): Router {
   router.post(HISTORICAL_ROUTES.historical.path, acceptable, ...entityBody(deps), async (req, res) => {
     const format = res.locals.format as ResultFormat;
     const input = historicalInput(req, schemas);
-    const signal = abortOnClose(res);
-    const scratch = await deps.offline.engine.scratch();
-    try {
-      const pinned = await pinFeatures(deps.offline, input.selection);
-      const result = input.range
-        ? await rangeToParquet(deps.offline, pinned, input.range.start, input.range.end, scratch, { signal })
-        : await historicalToParquet(deps.offline, pinned, input.entities!, scratch, { signal });
-      await sendResult(res, deps.offline.engine, result, format, scratch);
-    } finally {
-      await scratch.dispose();
-    }
+    const query = input.range ? { selection: input.selection, range: input.range } : { selection: input.selection, entities: input.entities! };
+    await deps.historical.retrieve(query, (result) => sendResult(res, result.rows, format, (sink) => result.write(format, sink)), { signal: abortOnClose(res) });
   });
   return router;
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { RunStore } from '../../pipelines/run-store.js';
+import type { RunStore } from '../../registry/run-store.js';
 import type { CatalogCache } from '../../registry/catalog-cache.js';
 import { transformRows } from '../../serving/transform-service.js';
 import { parsedBody } from '../body.js';

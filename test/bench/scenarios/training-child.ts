@@ -12,12 +12,9 @@ import { fixedClock } from '../../../server/clock.js';
 import { loadConfig } from '../../../server/config.js';
 import { createLogger } from '../../../server/logger.js';
 import { duckDbOptions } from '../../../server/offline/duckdb-options.js';
-import { offlineDeps } from '../../../server/offline/offline-deps.js';
 import type { ResultFormat } from '../../../server/offline/result-format.js';
 import { writableSink } from '../../../server/offline/result-sink.js';
-import { historicalToParquet, pinFeatures } from '../../../server/offline/retrieve.js';
 import { fileList } from '../../../server/offline/sql.js';
-import { writeResult } from '../../../server/offline/write-result.js';
 import { openServices } from '../../../server/services.js';
 import { FULL, QUICK, generateTrainingData, trainingBundle } from './training-data.js';
 
@@ -77,22 +74,21 @@ async function main(): Promise<void> {
     }
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const offline = offlineDeps(s);
-    const scratch = await s.duckdb.scratch();
-    const pinned = await pinFeatures(offline, { features: features(), fullFeatureNames: false });
-    const result = await historicalToParquet(offline, pinned, { kind: 'file', format: 'parquet', path: entities }, scratch);
-    const retrieved = performance.now();
-    const stream = fs.createWriteStream(out);
-    await writeResult(s.duckdb, result.file, result.columns, format as ResultFormat, scratch, writableSink(stream));
-    await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    await scratch.dispose();
+    let retrieved = 0;
+    const rows = await s.historical.retrieve({ selection: { features: features(), fullFeatureNames: false }, entities: { kind: 'file', format: 'parquet', path: entities } }, async (result) => {
+      retrieved = performance.now();
+      const stream = fs.createWriteStream(out);
+      await result.write(format as ResultFormat, writableSink(stream));
+      await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      return result.rows;
+    });
     const done = performance.now();
     report({
       seconds: (done - started) / 1000,
       cpuSeconds: cpuSince(cpu),
       retrieveSeconds: (retrieved - started) / 1000,
       writeSeconds: (done - retrieved) / 1000,
-      rows: result.rows,
+      rows,
       bytes: fs.statSync(out).size,
     });
   } finally {

@@ -1,11 +1,22 @@
 import type Database from 'better-sqlite3';
-import { conflict, notFound } from '../errors.js';
-import type { NewRun, RunRecord, RunStatus, RunStep, RunStore, SnapshotCommit, SnapshotRecord } from '../pipelines/run-store.js';
+import type { FittedState } from '../../domain/feature-view-version.js';
+import { conflict, notFound } from '../../errors.js';
+import type { NewRun, RunRecord, RunStatus, RunStep } from '../../domain/run.js';
+import type { RunStore } from '../run-store.js';
+import type { SnapshotCommit, SnapshotRecord } from '../../domain/snapshot.js';
+import { refuseCommit } from '../commit-rules.js';
 import { type RunRow, type SnapshotRow, toRun, toSnapshot } from './sqlite-run-rows.js';
 
-/** Runs, snapshots and watermarks in registry.db. */
+/**
+ * Runs, snapshots, watermarks and ffill carry in registry.db. It writes its own tables only: a commit
+ * that fits its version calls the `fitVersion` it is given (the catalog's), inside the commit's
+ * transaction.
+ */
 export class SqliteRunStore implements RunStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly fitVersion: (view: string, version: number, state: FittedState, at: number) => boolean,
+  ) {}
 
   async enqueue(run: NewRun, now: number): Promise<RunRecord> {
     return this.db
@@ -87,11 +98,8 @@ export class SqliteRunStore implements RunStore {
     return this.db
       .transaction(() => {
         // A run whose view was deleted meanwhile (and maybe created again) commits nothing.
-        const run = this.db.prepare('SELECT status, reason FROM runs WHERE id = ?').get(c.runId) as { status: string; reason: string | null } | undefined;
-        if (run?.status !== 'running') {
-          const why = run?.reason === 'deleted' ? `feature view '${c.featureView}' was deleted during the run` : `run ${c.runId} is no longer running`;
-          throw conflict(`${why}: its snapshot is not committed`);
-        }
+        const run = this.db.prepare('SELECT status, reason, snapshot_id FROM runs WHERE id = ?').get(c.runId) as { status: string; reason: string | null; snapshot_id: number | null } | undefined;
+        refuseCommit(c, run && { status: run.status, reason: run.reason, snapshotId: run.snapshot_id });
         const id = Number(
           this.db
             .prepare(
@@ -108,12 +116,8 @@ export class SqliteRunStore implements RunStore {
             )
             .run(c.featureView, c.version, c.watermark, now);
         }
-        if (c.fittedState) {
-          const fitted = this.db
-            .prepare('UPDATE feature_view_versions SET fitted_state = ?, fitted_at = ? WHERE view = ? AND version = ? AND fitted_state IS NULL')
-            .run(JSON.stringify(c.fittedState), now, c.featureView, c.version);
-          if (fitted.changes !== 1) throw conflict(`feature view '${c.featureView}' version ${c.version} was fitted by another run`);
-          this.db.prepare('UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1').run();
+        if (c.fittedState && !this.fitVersion(c.featureView, c.version, c.fittedState, now)) {
+          throw conflict(`feature view '${c.featureView}' version ${c.version} was fitted by another run`);
         }
         const upsertCarry = this.db.prepare('INSERT INTO ffill_carry (view, version, feature, entity_key, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value');
         for (const [feature, values] of Object.entries(c.carry)) {
@@ -180,6 +184,19 @@ export class SqliteRunStore implements RunStore {
     }>;
     for (const r of rows) (out[r.feature] ??= new Map()).set(r.entity_key, r.value);
     return out;
+  }
+
+  /**
+   * What a deleted view leaves behind in these tables, removed inside the deletion's transaction: no
+   * snapshots or watermarks (a view created later under its name starts from the whole history), no
+   * ffill carry, and no active run (one still executing is refused at its commit, which checks that it
+   * is still running).
+   */
+  forgetView(name: string, now: number): void {
+    for (const table of ['snapshots', 'watermarks', 'ffill_carry']) this.db.prepare(`DELETE FROM ${table} WHERE view = ?`).run(name);
+    this.db
+      .prepare(`UPDATE runs SET status = 'failed', reason = 'deleted', error = 'the feature view was deleted', finished_at = ?, holder = NULL WHERE view = ? AND status IN ('queued', 'running')`)
+      .run(now, name);
   }
 
   private getSync(id: number): RunRecord | null {

@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3';
-import { resolveEntity, type EntityInput } from '../domain/entity.js';
-import type { FeatureService } from '../domain/feature-service.js';
-import { type FeatureViewInput, viewMetadata } from '../domain/feature-view.js';
-import type { Source } from '../domain/source.js';
-import { conflict, notFound } from '../errors.js';
-import type { Catalog, FeatureViewDefinition, FeatureViewVersion, FittedState, ObjectKind } from './catalog.js';
-import { latestVersion } from './catalog.js';
-import type { ApplyPlan } from './plan.js';
-import type { ApplyRecord, CatalogStore } from './registry.js';
+import type { Clock } from '../../clock.js';
+import { resolveEntity, type EntityInput } from '../../domain/entity.js';
+import type { FeatureService } from '../../domain/feature-service.js';
+import type { FeatureViewDefinition, FeatureViewVersion, FittedState } from '../../domain/feature-view-version.js';
+import { type FeatureViewInput, viewMetadata } from '../../domain/feature-view.js';
+import type { Source } from '../../domain/source.js';
+import { conflict, notFound } from '../../errors.js';
+import { type Catalog, type ObjectKind, latestVersion } from '../catalog.js';
+import type { ApplyRecord, CatalogStore } from '../catalog-store.js';
+import type { ApplyPlan } from '../plan.js';
+import { assertDeletable } from '../references.js';
 
 interface SpecRow {
   name: string;
@@ -34,19 +36,21 @@ const TABLE: Record<ObjectKind, string> = {
   featureService: 'feature_services',
 };
 
-const KIND_LABEL: Record<ObjectKind, string> = {
-  entity: 'entity',
-  source: 'source',
-  featureView: 'feature view',
-  featureService: 'feature service',
-};
-
-/** The catalog over registry.db (better-sqlite3 is synchronous; the Promises are the interface's). */
+/**
+ * The catalog tables of registry.db (better-sqlite3 is synchronous; the Promises are the interface's).
+ * It writes its own tables only: what a view's deletion means elsewhere in the registry is the
+ * `forgetView` it is given, run inside the deletion's transaction.
+ */
 export class SqliteCatalogStore implements CatalogStore {
   constructor(
     private readonly db: Database.Database,
-    private readonly now: () => number,
+    private readonly clock: Clock,
+    private readonly forgetView: (view: string, now: number) => void,
   ) {}
+
+  private now(): number {
+    return this.clock.now();
+  }
 
   async loadCatalog(): Promise<Catalog> {
     return this.db.transaction(() => this.readCatalog())();
@@ -83,28 +87,12 @@ export class SqliteCatalogStore implements CatalogStore {
   async deleteObject(kind: ObjectKind, name: string): Promise<void> {
     this.db
       .transaction(() => {
-        const catalog = this.readCatalog();
-        const exists = { entity: catalog.entities, source: catalog.sources, featureView: catalog.featureViews, featureService: catalog.featureServices }[kind].has(name);
-        if (!exists) throw notFound(KIND_LABEL[kind], name, 'name');
-        const users = referencesTo(catalog, kind, name);
-        if (users.length > 0) throw conflict(`${KIND_LABEL[kind]} '${name}' is used by ${users.join(', ')}; delete or change those first`, [{ path: 'name', message: `used by ${users.join(', ')}` }]);
+        assertDeletable(this.readCatalog(), kind, name);
         this.db.prepare(`DELETE FROM ${TABLE[kind]} WHERE name = ?`).run(name);
-        if (kind === 'featureView') this.forgetView(name);
+        if (kind === 'featureView') this.forgetView(name, this.now());
         this.bumpRevision();
       })
       .immediate();
-  }
-
-  /**
-   * A deleted view leaves nothing a view created later under its name would inherit: no snapshots or
-   * watermarks (its new version 1 starts from the whole history), no ffill carry, and no active run
-   * (one still executing is refused at its commit, which checks that it is still running).
-   */
-  private forgetView(name: string): void {
-    for (const table of ['snapshots', 'watermarks', 'ffill_carry']) this.db.prepare(`DELETE FROM ${table} WHERE view = ?`).run(name);
-    this.db
-      .prepare(`UPDATE runs SET status = 'failed', reason = 'deleted', error = 'the feature view was deleted', finished_at = ?, holder = NULL WHERE view = ? AND status IN ('queued', 'running')`)
-      .run(this.now(), name);
   }
 
   async addRefitVersion(view: string): Promise<number> {
@@ -125,13 +113,22 @@ export class SqliteCatalogStore implements CatalogStore {
   async setFittedState(view: string, version: number, state: FittedState): Promise<void> {
     this.db
       .transaction(() => {
-        const result = this.db
-          .prepare('UPDATE feature_view_versions SET fitted_state = ?, fitted_at = ? WHERE view = ? AND version = ? AND fitted_state IS NULL')
-          .run(JSON.stringify(state), this.now(), view, version);
-        if (result.changes !== 1) throw conflict(`feature view '${view}' version ${version} is already fitted, or does not exist`);
-        this.bumpRevision();
+        if (!this.fitVersion(view, version, state, this.now())) throw conflict(`feature view '${view}' version ${version} is already fitted, or does not exist`);
       })
       .immediate();
+  }
+
+  /**
+   * Sets a version's fitted state and bumps the revision, inside the caller's transaction (a snapshot
+   * commit fits the version it commits). False, and nothing written, when the version is fitted already.
+   */
+  fitVersion(view: string, version: number, state: FittedState, at: number): boolean {
+    const result = this.db
+      .prepare('UPDATE feature_view_versions SET fitted_state = ?, fitted_at = ? WHERE view = ? AND version = ? AND fitted_state IS NULL')
+      .run(JSON.stringify(state), at, view, version);
+    if (result.changes !== 1) return false;
+    this.bumpRevision();
+    return true;
   }
 
   async applyHistory(limit: number): Promise<ApplyRecord[]> {
@@ -190,21 +187,4 @@ export class SqliteCatalogStore implements CatalogStore {
   private bumpRevision(): void {
     this.db.prepare('UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1').run();
   }
-}
-
-/** Who refers to an object: views to entities and sources, services to views. */
-function referencesTo(catalog: Catalog, kind: ObjectKind, name: string): string[] {
-  const users: string[] = [];
-  if (kind === 'entity' || kind === 'source') {
-    for (const view of catalog.featureViews.values()) {
-      const uses = kind === 'entity' ? view.spec.entities.includes(name) : view.spec.source === name;
-      if (uses) users.push(`feature view '${view.name}'`);
-    }
-  }
-  if (kind === 'featureView') {
-    for (const service of catalog.featureServices.values()) {
-      if (service.spec.features.some((f) => f.split(/[@:]/)[0] === name)) users.push(`feature service '${service.name}'`);
-    }
-  }
-  return users;
 }

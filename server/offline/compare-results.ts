@@ -1,6 +1,6 @@
-import type { DuckDbEngine } from '../offline/duckdb-engine.js';
-import { queryRows } from '../offline/duckdb-query.js';
-import { ident, literal } from '../offline/sql.js';
+import type { DuckDbEngine } from './duckdb-engine.js';
+import { queryRows } from './duckdb-query.js';
+import { ident, literal } from './sql.js';
 
 export interface Comparison {
   /** Same columns, same rows in the same order, same values. */

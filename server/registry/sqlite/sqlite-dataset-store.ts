@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { conflict } from '../errors.js';
-import type { DatasetMetadata, DatasetRecord, DatasetStatus } from './dataset-metadata.js';
-import type { DatasetStore } from './dataset-store.js';
+import { conflict } from '../../errors.js';
+import type { DatasetMetadata, DatasetRecord, DatasetStatus } from '../../datasets/dataset-metadata.js';
+import type { DatasetStore } from '../../datasets/dataset-store.js';
 
 interface Row {
   name: string;

@@ -1,20 +1,16 @@
 import type Database from 'better-sqlite3';
+import type { Clock } from '../../clock.js';
+import type { LeaseStore } from '../lease-store.js';
 
-/**
- * A named lease with expiry: the holder renews it well before it expires; when the holder dies,
- * another process takes it over once it has expired. Used to run exactly one scheduler per data dir.
- */
-export interface LeaseStore {
-  /** Takes or renews the lease; true when `holder` holds it until `now + ttlMs`. */
-  tryAcquire(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
-  release(name: string, holder: string): Promise<void>;
-  holderOf(name: string, now: number): Promise<string | null>;
-}
-
+/** Leases in registry.db. Every process sharing the file runs on one machine: its clock is the registry's. */
 export class SqliteLeaseStore implements LeaseStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly clock: Clock,
+  ) {}
 
-  async tryAcquire(name: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
+  async tryAcquire(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.clock.now();
     return this.db
       .transaction(() => {
         const row = this.db.prepare('SELECT holder, expires_at FROM leases WHERE name = ?').get(name) as { holder: string; expires_at: number } | undefined;
@@ -35,8 +31,8 @@ export class SqliteLeaseStore implements LeaseStore {
     this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
   }
 
-  async holderOf(name: string, now: number): Promise<string | null> {
-    const row = this.db.prepare('SELECT holder FROM leases WHERE name = ? AND expires_at > ?').get(name, now) as { holder: string } | undefined;
+  async holderOf(name: string): Promise<string | null> {
+    const row = this.db.prepare('SELECT holder FROM leases WHERE name = ? AND expires_at > ?').get(name, this.clock.now()) as { holder: string } | undefined;
     return row?.holder ?? null;
   }
 }

@@ -1,4 +1,5 @@
-import type { RunRecord, RunStatus, RunStep, SnapshotRecord } from '../pipelines/run-store.js';
+import type { RunRecord, RunStatus, RunStep } from '../../domain/run.js';
+import type { SnapshotRecord } from '../../domain/snapshot.js';
 
 /** The rows of the runs and snapshots tables (migrations/0002), and the records they stand for. */
 export interface RunRow {

@@ -1,0 +1,48 @@
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'refit';
+
+export interface RunStep {
+  name: string;
+  ms: number;
+}
+
+/** A pipeline run: queued, claimed by a worker, then succeeded or failed (DESIGN.md section 4). */
+export interface RunRecord {
+  id: number;
+  featureView: string;
+  version: number;
+  status: RunStatus;
+  trigger: RunTrigger;
+  /** Failure reason code: interrupted, source_error, transform_error, online_store_error, internal. */
+  reason: string | null;
+  error: string | null;
+  /** The backfill window asked for (epoch ms), or null for an incremental run. */
+  start: number | null;
+  end: number | null;
+  /** The window read: windowStart < ts <= windowEnd (windowStart null = from the beginning). */
+  windowStart: number | null;
+  windowEnd: number | null;
+  attempt: number;
+  maxAttempts: number;
+  notBefore: number;
+  holder: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  rowsIn: number;
+  rowsOut: number;
+  rowsRejected: number;
+  rejectsByReason: Record<string, number>;
+  rejectsFile: string | null;
+  snapshotId: number | null;
+  steps: RunStep[];
+}
+
+export interface NewRun {
+  featureView: string;
+  version: number;
+  trigger: RunTrigger;
+  start: number | null;
+  end: number | null;
+  maxAttempts: number;
+}

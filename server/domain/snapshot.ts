@@ -1,0 +1,56 @@
+import type { FittedState } from './feature-view-version.js';
+import type { RunStep } from './run.js';
+
+/** Statistics of one output column over a snapshot's rows. */
+export interface ColumnStatistics {
+  count: number;
+  nulls: number;
+  min: number | string | null;
+  max: number | string | null;
+  mean: number | null;
+  std: number | null;
+  distinct: number;
+  top: { value: string | number; count: number }[];
+  histogram: { min: number; max: number; counts: number[]; estimated: boolean } | null;
+}
+
+/** A committed snapshot: the unit of visibility of a view version's offline rows. */
+export interface SnapshotRecord {
+  id: number;
+  featureView: string;
+  version: number;
+  runId: number;
+  rows: number;
+  windowStart: number | null;
+  windowEnd: number;
+  watermark: number | null;
+  minEventTs: number | null;
+  maxEventTs: number | null;
+  /** Paths relative to the data dir. */
+  files: string[];
+  stats: Record<string, ColumnStatistics>;
+  onlineSynced: boolean;
+  committedAt: number;
+}
+
+/** Everything a successful run commits at once. */
+export interface SnapshotCommit {
+  runId: number;
+  featureView: string;
+  version: number;
+  rows: number;
+  windowStart: number | null;
+  windowEnd: number;
+  minEventTs: number | null;
+  maxEventTs: number | null;
+  files: string[];
+  stats: Record<string, ColumnStatistics>;
+  /** Move the watermark to this value (only ever forward), or leave it. */
+  watermark: number | null;
+  /** The version's fitted state, when this run fitted it. */
+  fittedState: FittedState | null;
+  /** ffill carry per feature: entity key -> last value. */
+  carry: Record<string, Map<string, number | string>>;
+  counts: { rowsIn: number; rowsOut: number; rowsRejected: number; rejectsByReason: Record<string, number>; rejectsFile: string | null };
+  steps: RunStep[];
+}

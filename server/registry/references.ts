@@ -1,0 +1,34 @@
+import { conflict, notFound } from '../errors.js';
+import type { Catalog, ObjectKind } from './catalog.js';
+
+/** Who refers to an object: views to entities and sources, services to views. */
+export function referencesTo(catalog: Catalog, kind: ObjectKind, name: string): string[] {
+  const users: string[] = [];
+  if (kind === 'entity' || kind === 'source') {
+    for (const view of catalog.featureViews.values()) {
+      const uses = kind === 'entity' ? view.spec.entities.includes(name) : view.spec.source === name;
+      if (uses) users.push(`feature view '${view.name}'`);
+    }
+  }
+  if (kind === 'featureView') {
+    for (const service of catalog.featureServices.values()) {
+      if (service.spec.features.some((f) => f.split(/[@:]/)[0] === name)) users.push(`feature service '${service.name}'`);
+    }
+  }
+  return users;
+}
+
+const KIND_LABEL: Record<ObjectKind, string> = {
+  entity: 'entity',
+  source: 'source',
+  featureView: 'feature view',
+  featureService: 'feature service',
+};
+
+/** Refuses to delete an object that does not exist (404) or that another object uses (409). */
+export function assertDeletable(catalog: Catalog, kind: ObjectKind, name: string): void {
+  const exists = { entity: catalog.entities, source: catalog.sources, featureView: catalog.featureViews, featureService: catalog.featureServices }[kind].has(name);
+  if (!exists) throw notFound(KIND_LABEL[kind], name, 'name');
+  const users = referencesTo(catalog, kind, name);
+  if (users.length > 0) throw conflict(`${KIND_LABEL[kind]} '${name}' is used by ${users.join(', ')}; delete or change those first`, [{ path: 'name', message: `used by ${users.join(', ')}` }]);
+}

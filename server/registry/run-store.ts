@@ -1,0 +1,42 @@
+import type { NewRun, RunRecord, RunStatus, RunStep } from '../domain/run.js';
+import type { SnapshotCommit, SnapshotRecord } from '../domain/snapshot.js';
+
+/**
+ * The durable run queue, run history, snapshots, watermarks and ffill carry: one part of a
+ * `RegistryBackend`. Contract, proved for every backend by `test/registry/run-store.contract.ts`:
+ * - At most one queued-or-running run per view: `enqueue` of a second is a `conflict`, whichever
+ *   processes race.
+ * - `claim` moves one due queued run to running for a holder, atomically: two claimers (in any
+ *   processes) never get the same run.
+ * - `commitSnapshot` writes the snapshot, the watermark (only ever forward), the version's fitted
+ *   state (bumping the catalog revision), the carry and the run's counters in one transaction: readers
+ *   see all of it or none of it. It commits only for a run still running (a run whose view was deleted
+ *   commits nothing), so a run's snapshot is committed at most once.
+ * - `interruptOrphans` marks running runs whose holder is gone as failed (`interrupted`).
+ */
+export interface RunStore {
+  enqueue(run: NewRun, now: number): Promise<RunRecord>;
+  claim(holder: string, now: number, runId?: number): Promise<RunRecord | null>;
+  get(id: number): Promise<RunRecord | null>;
+  list(filter: { featureView?: string; status?: RunStatus; limit: number; beforeId?: number }): Promise<RunRecord[]>;
+  /** Puts a failed attempt back in the queue, due at `notBefore`. */
+  requeue(id: number, notBefore: number, error: string): Promise<void>;
+  fail(
+    id: number,
+    reason: string,
+    error: string,
+    now: number,
+    partial?: Partial<Pick<RunRecord, 'steps' | 'rowsIn' | 'rowsRejected' | 'rejectsByReason' | 'rejectsFile' | 'snapshotId'>>,
+  ): Promise<void>;
+  /** Only a running run succeeds: one failed meanwhile (its view deleted) stays failed. */
+  succeed(id: number, now: number, steps: RunStep[]): Promise<void>;
+  commitSnapshot(commit: SnapshotCommit, now: number): Promise<number>;
+  markOnlineSynced(snapshotIds: number[]): Promise<void>;
+  /** Marks running runs not held by any of `liveHolders` as failed/interrupted; returns them. */
+  interruptOrphans(liveHolders: string[], now: number): Promise<RunRecord[]>;
+  /** A version's committed snapshots, oldest first. */
+  snapshots(featureView: string, version: number): Promise<SnapshotRecord[]>;
+  snapshot(id: number): Promise<SnapshotRecord | null>;
+  watermark(featureView: string, version: number): Promise<number | null>;
+  carry(featureView: string, version: number): Promise<Record<string, Map<string, number | string>>>;
+}

@@ -1,0 +1,4 @@
+import { onlineStoreContract } from './online-store.contract.js';
+import { ONLINE_STORES } from './online-stores.js';
+
+for (const store of ONLINE_STORES) onlineStoreContract(store.name, store.open, store.skip);

@@ -1,0 +1,17 @@
+import path from 'node:path';
+import { openOnlineStore } from '../../server/online/open-online-store.js';
+import type { OnlineStore } from '../../server/online/online-store.js';
+import { tempDir } from '../support/temp-dir.js';
+
+export interface OnlineStoreUnderTest {
+  name: string;
+  /** Why the store's suite is skipped on this machine, or null when it runs. */
+  skip: string | null;
+  /** A fresh, empty store. */
+  open(): Promise<OnlineStore>;
+}
+
+const sqlite: OnlineStoreUnderTest = { name: 'sqlite', skip: null, open: () => openOnlineStore({ dataDir: path.join(tempDir(), 'data') }) };
+
+/** Every online store; the contract suite runs against each. Adding a store is one line here. */
+export const ONLINE_STORES: OnlineStoreUnderTest[] = [sqlite];

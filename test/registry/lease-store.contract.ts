@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { waitFor } from '../support/spawn-server.js';
+import { registryTest } from './registry-backends.js';
+
+const MINUTE = 60_000;
+
+/** The lease store contract (server/registry/lease-store.ts), run against every registry backend. */
+export function leaseStoreContract(): void {
+  const suite = 'lease store';
+
+  registryTest(suite, 'a free lease is taken; another holder is refused while it runs; renewal and release', async ({ registry, another }) => {
+    const a = registry.leases;
+    const b = (await another()).leases;
+    assert.equal(await a.holderOf('scheduler'), null);
+    assert.equal(await a.tryAcquire('scheduler', 'A', MINUTE), true);
+    assert.equal(await b.holderOf('scheduler'), 'A');
+    assert.equal(await b.tryAcquire('scheduler', 'B', MINUTE), false);
+    assert.equal(await a.tryAcquire('scheduler', 'A', MINUTE), true, 'the holder renews');
+    assert.equal(await b.tryAcquire('other', 'B', MINUTE), true, 'leases are per name');
+    await b.release('scheduler', 'B');
+    assert.equal(await a.holderOf('scheduler'), 'A', 'releasing a lease one does not hold does nothing');
+    await a.release('scheduler', 'A');
+    assert.equal(await b.holderOf('scheduler'), null);
+    assert.equal(await b.tryAcquire('scheduler', 'B', MINUTE), true);
+    assert.equal(await a.tryAcquire('scheduler', 'A', MINUTE), false);
+  });
+
+  registryTest(suite, 'a lease its holder stops renewing expires on the registry clock and another takes it over', async ({ registry, another }) => {
+    const a = registry.leases;
+    const b = (await another()).leases;
+    assert.equal(await a.tryAcquire('scheduler', 'A', 300), true);
+    const took = await waitFor(
+      'the lease to expire',
+      20_000,
+      async () => ((await b.tryAcquire('scheduler', 'B', MINUTE)) ? true : undefined),
+      () => null,
+      50,
+    );
+    assert.equal(took, true);
+    assert.equal(await a.holderOf('scheduler'), 'B');
+    assert.equal(await a.tryAcquire('scheduler', 'A', MINUTE), false, 'the old holder cannot renew what it lost');
+  });
+
+  registryTest(suite, 'processes racing for a free lease: exactly one gets it', async ({ registry, another }) => {
+    const others = [registry, await another(), await another()];
+    const results = await Promise.all(others.flatMap((r, i) => [r.leases.tryAcquire('race', `H${i}a`, MINUTE), r.leases.tryAcquire('race', `H${i}b`, MINUTE)]));
+    assert.equal(results.filter(Boolean).length, 1);
+    const holder = await registry.leases.holderOf('race');
+    assert.equal(results.indexOf(true), ['H0a', 'H0b', 'H1a', 'H1b', 'H2a', 'H2b'].indexOf(holder!));
+  });
+}

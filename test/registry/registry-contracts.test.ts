@@ -1,0 +1,10 @@
+import { catalogStoreContract } from './catalog-store.contract.js';
+import { datasetStoreContract } from './dataset-store.contract.js';
+import { leaseStoreContract } from './lease-store.contract.js';
+import { runStoreContract } from './run-store.contract.js';
+
+// Every suite runs once per backend in REGISTRY_BACKENDS (registry-backends.ts).
+catalogStoreContract();
+runStoreContract();
+leaseStoreContract();
+datasetStoreContract();

@@ -1,0 +1,282 @@
+import assert from 'node:assert/strict';
+import type { NewRun, RunRecord } from '../../server/domain/run.js';
+import type { SnapshotCommit } from '../../server/domain/snapshot.js';
+import { TesseraError } from '../../server/errors.js';
+import type { RegistryBackend } from '../../server/registry/registry-backend.js';
+import { clone, sampleBundle } from '../support/bundles.js';
+import { applyBundle } from './catalog-store.contract.js';
+import { registryTest } from './registry-backends.js';
+
+const T = 1_800_000_000_000;
+const VIEW = 'driver_hourly_stats';
+const isConflict = (e: unknown) => e instanceof TesseraError && e.code === 'conflict';
+
+const newRun = (over: Partial<NewRun> = {}): NewRun => ({ featureView: VIEW, version: 1, trigger: 'manual', start: null, end: null, maxAttempts: 3, ...over });
+
+function commitOf(run: RunRecord, over: Partial<SnapshotCommit> = {}): SnapshotCommit {
+  return {
+    runId: run.id,
+    featureView: run.featureView,
+    version: run.version,
+    rows: 4,
+    windowStart: null,
+    windowEnd: T,
+    minEventTs: T - 100,
+    maxEventTs: T - 1,
+    files: [`offline/${run.featureView}/v${run.version}/date=2027-01-15/${run.id}-0.parquet`],
+    stats: { conv_rate: { count: 4, nulls: 1, min: 0.1, max: 0.9, mean: 0.5, std: 0.2, distinct: 3, top: [], histogram: null } },
+    watermark: T,
+    fittedState: null,
+    carry: {},
+    counts: { rowsIn: 5, rowsOut: 4, rowsRejected: 1, rejectsByReason: { not_a_number: 1 }, rejectsFile: 'rejects/x.jsonl' },
+    steps: [{ name: 'read', ms: 3 }],
+    ...over,
+  };
+}
+
+/** The catalog with the sample view and nine more views (view_1 .. view_9) of the same shape. */
+async function withViews(registry: RegistryBackend): Promise<void> {
+  const bundle = clone(sampleBundle());
+  for (let i = 1; i <= 9; i++) bundle.featureViews!.push({ ...clone(bundle.featureViews![0]), name: `view_${i}` });
+  await applyBundle(registry.catalog, bundle);
+}
+
+/** The run store contract (server/registry/run-store.ts), run against every registry backend. */
+export function runStoreContract(): void {
+  const suite = 'run store';
+
+  registryTest(suite, 'enqueue records the run; a second active run of the view is a conflict until the first ends', async ({ registry }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const run = await runs.enqueue(newRun({ start: T - 1000, end: T - 10 }), T);
+    assert.deepEqual(run, {
+      id: run.id,
+      featureView: VIEW,
+      version: 1,
+      status: 'queued',
+      trigger: 'manual',
+      reason: null,
+      error: null,
+      start: T - 1000,
+      end: T - 10,
+      windowStart: null,
+      windowEnd: null,
+      attempt: 1,
+      maxAttempts: 3,
+      notBefore: 0,
+      holder: null,
+      createdAt: T,
+      startedAt: null,
+      finishedAt: null,
+      rowsIn: 0,
+      rowsOut: 0,
+      rowsRejected: 0,
+      rejectsByReason: {},
+      rejectsFile: null,
+      snapshotId: null,
+      steps: [],
+    });
+    assert.equal(typeof run.id, 'number');
+    assert.deepEqual(await runs.get(run.id), run);
+    await assert.rejects(runs.enqueue(newRun(), T + 1), (e: unknown) => isConflict(e) && (e as TesseraError).errors[0].path === 'name');
+    const other = await runs.enqueue(newRun({ featureView: 'view_1' }), T + 1);
+    assert.notEqual(other.id, run.id);
+    await runs.claim('w', T + 2, run.id);
+    await assert.rejects(runs.enqueue(newRun(), T + 3), isConflict, 'a running run blocks too');
+    await runs.succeed(run.id, T + 4, []);
+    const next = await runs.enqueue(newRun(), T + 5);
+    assert.ok(next.id > run.id);
+  });
+
+  registryTest(suite, 'two processes enqueueing one view at once: exactly one run is queued', async ({ registry, another }) => {
+    await withViews(registry);
+    const other = await another();
+    const results = await Promise.allSettled([registry.runs.enqueue(newRun(), T), other.runs.enqueue(newRun(), T), registry.runs.enqueue(newRun(), T), other.runs.enqueue(newRun(), T)]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results) if (r.status === 'rejected') assert.ok(isConflict(r.reason), String(r.reason));
+    assert.equal((await registry.runs.list({ featureView: VIEW, limit: 10 })).length, 1);
+  });
+
+  registryTest(suite, 'claim takes the due run first in (notBefore, id) order, or the one asked for; never one not yet due', async ({ registry }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const a = await runs.enqueue(newRun({ featureView: 'view_1' }), T);
+    const b = await runs.enqueue(newRun({ featureView: 'view_2' }), T);
+    const c = await runs.enqueue(newRun({ featureView: 'view_3' }), T);
+    // a failed attempt of a, due later than b and c
+    await runs.claim('w', T, a.id);
+    await runs.requeue(a.id, T + 500, 'source timed out');
+    const requeued = (await runs.get(a.id))!;
+    assert.deepEqual([requeued.status, requeued.attempt, requeued.notBefore, requeued.holder, requeued.error], ['queued', 2, T + 500, null, 'source timed out']);
+    const first = (await runs.claim('w1', T + 10))!;
+    assert.deepEqual([first.id, first.status, first.holder, first.startedAt], [b.id, 'running', 'w1', T + 10]);
+    assert.equal((await runs.claim('w2', T + 10, c.id))!.id, c.id);
+    assert.equal(await runs.claim('w1', T + 10), null, 'a is not due yet');
+    assert.equal(await runs.claim('w1', T + 10, b.id), null, 'b is running already');
+    assert.equal((await runs.claim('w1', T + 500))!.id, a.id);
+  });
+
+  registryTest(suite, 'claimers in two processes racing over twenty runs: each run is claimed exactly once', async ({ registry, another }) => {
+    await withViews(registry);
+    const other = await another();
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await registry.runs.enqueue(newRun({ featureView: i === 0 ? VIEW : `view_${i}` }), T)).id);
+    const drain = async (r: RegistryBackend, holder: string) => {
+      const got: number[] = [];
+      for (;;) {
+        const run = await r.runs.claim(holder, T);
+        if (!run) return got;
+        got.push(run.id);
+      }
+    };
+    const claimed = (await Promise.all([drain(registry, 'a'), drain(other, 'b'), drain(registry, 'c'), drain(other, 'd')])).flat();
+    assert.deepEqual(
+      claimed.sort((x, y) => x - y),
+      ids,
+    );
+  });
+
+  registryTest(suite, 'a commit writes snapshot, watermark, fitted state, carry and counters at once; the watermark only moves forward', async ({ registry }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const revision = await registry.catalog.revision();
+    const run = await runs.enqueue(newRun(), T);
+    await runs.claim('w', T, run.id);
+    const fittedState = { rows: 4, from: T - 100, to: T - 1, features: { conv_rate: [{ median: 0.5 }] } };
+    const carry = {
+      conv_rate: new Map<string, number | string>([
+        ['1', 0.25],
+        ['007', 'x'],
+      ]),
+      car_type: new Map<string, number | string>([['2', '7']]),
+    };
+    const commit = commitOf(run, { fittedState, carry });
+    const id = await runs.commitSnapshot(commit, T + 20);
+    assert.equal(typeof id, 'number');
+    assert.equal(await registry.catalog.revision(), revision + 1, 'the fit bumps the catalog revision');
+    assert.deepEqual((await registry.catalog.loadCatalog()).featureViews.get(VIEW)!.versions[0].fittedState, fittedState);
+    const snapshot = {
+      id,
+      featureView: VIEW,
+      version: 1,
+      runId: run.id,
+      rows: 4,
+      windowStart: null,
+      windowEnd: T,
+      watermark: T,
+      minEventTs: T - 100,
+      maxEventTs: T - 1,
+      files: commit.files,
+      stats: commit.stats,
+      onlineSynced: false,
+      committedAt: T + 20,
+    };
+    assert.deepEqual(await runs.snapshot(id), snapshot);
+    assert.deepEqual(await runs.snapshots(VIEW, 1), [snapshot]);
+    assert.equal(await runs.watermark(VIEW, 1), T);
+    const stored = await runs.carry(VIEW, 1);
+    assert.deepEqual(stored, carry, "carried values keep their types: '007' and '7' stay text, 0.25 a number");
+    const after = (await runs.get(run.id))!;
+    assert.deepEqual(
+      [after.snapshotId, after.rowsIn, after.rowsOut, after.rowsRejected, after.rejectsByReason, after.rejectsFile, after.steps, after.windowEnd],
+      [id, 5, 4, 1, { not_a_number: 1 }, 'rejects/x.jsonl', [{ name: 'read', ms: 3 }], T],
+    );
+    await runs.markOnlineSynced([id]);
+    assert.equal((await runs.snapshot(id))!.onlineSynced, true);
+    await runs.succeed(run.id, T + 30, [{ name: 'online', ms: 1 }]);
+    const done = (await runs.get(run.id))!;
+    assert.deepEqual([done.status, done.finishedAt, done.steps], ['succeeded', T + 30, [{ name: 'online', ms: 1 }]]);
+
+    // A backfill of an older window commits with an older watermark: the stored one stays.
+    const backfill = await runs.enqueue(newRun({ start: T - 5000, end: T - 4000 }), T + 40);
+    await runs.claim('w', T + 40, backfill.id);
+    const carry2 = { conv_rate: new Map<string, number | string>([['1', 0.75]]) };
+    const second = await runs.commitSnapshot(commitOf(backfill, { watermark: T - 4000, windowStart: T - 5000, windowEnd: T - 4000, carry: carry2 }), T + 50);
+    assert.equal(await runs.watermark(VIEW, 1), T);
+    assert.deepEqual(
+      (await runs.snapshots(VIEW, 1)).map((s) => s.id),
+      [id, second],
+    );
+    assert.deepEqual(
+      (await runs.carry(VIEW, 1)).conv_rate,
+      new Map<string, number | string>([
+        ['1', 0.75],
+        ['007', 'x'],
+      ]),
+      'carry is upserted per key',
+    );
+  });
+
+  registryTest(suite, 'a commit is refused, and writes nothing, for a run not running, a run that committed already, or a version fitted already', async ({ registry }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const queued = await runs.enqueue(newRun(), T);
+    await assert.rejects(runs.commitSnapshot(commitOf(queued), T), isConflict, 'a queued run commits nothing');
+    await runs.claim('w', T, queued.id);
+    const fitted = { rows: 1, from: 1, to: 1, features: {} };
+    await runs.commitSnapshot(commitOf(queued, { fittedState: fitted }), T + 1);
+    await assert.rejects(runs.commitSnapshot(commitOf(queued), T + 2), isConflict, 'a run commits one snapshot');
+    await runs.fail(queued.id, 'internal', 'x', T + 3);
+
+    const again = await runs.enqueue(newRun(), T + 4);
+    await runs.claim('w', T + 4, again.id);
+    const revision = await registry.catalog.revision();
+    await assert.rejects(runs.commitSnapshot(commitOf(again, { fittedState: fitted, watermark: T + 999, carry: { conv_rate: new Map([['9', 1]]) } }), T + 5), isConflict);
+    assert.equal((await runs.snapshots(VIEW, 1)).length, 1, 'no second snapshot');
+    assert.equal(await runs.watermark(VIEW, 1), T, 'the watermark did not move');
+    assert.deepEqual(await runs.carry(VIEW, 1), {}, 'no carry');
+    assert.equal((await runs.get(again.id))!.snapshotId, null);
+    assert.equal(await registry.catalog.revision(), revision);
+  });
+
+  registryTest(suite, 'fail keeps what the run did; succeed only ends a running run; list filters newest first', async ({ registry }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const a = await runs.enqueue(newRun({ featureView: 'view_1' }), T);
+    await runs.claim('w', T, a.id);
+    await runs.fail(a.id, 'source_error', 'file missing', T + 5, { rowsIn: 7, rowsRejected: 2, rejectsByReason: { bad: 2 }, rejectsFile: 'r.jsonl', steps: [{ name: 'read', ms: 1 }] });
+    const failed = (await runs.get(a.id))!;
+    assert.deepEqual(
+      [failed.status, failed.reason, failed.error, failed.finishedAt, failed.rowsIn, failed.rowsRejected, failed.rejectsByReason, failed.rejectsFile, failed.steps],
+      ['failed', 'source_error', 'file missing', T + 5, 7, 2, { bad: 2 }, 'r.jsonl', [{ name: 'read', ms: 1 }]],
+    );
+    await runs.succeed(a.id, T + 6, []);
+    assert.equal((await runs.get(a.id))!.status, 'failed', 'a failed run stays failed');
+    const b = await runs.enqueue(newRun({ featureView: 'view_1' }), T + 7);
+    const c = await runs.enqueue(newRun({ featureView: 'view_2' }), T + 8);
+    assert.deepEqual(
+      (await runs.list({ limit: 10 })).map((r) => r.id),
+      [c.id, b.id, a.id],
+    );
+    assert.deepEqual(
+      (await runs.list({ featureView: 'view_1', limit: 10 })).map((r) => r.id),
+      [b.id, a.id],
+    );
+    assert.deepEqual(
+      (await runs.list({ status: 'failed', limit: 10 })).map((r) => r.id),
+      [a.id],
+    );
+    assert.deepEqual(
+      (await runs.list({ limit: 1, beforeId: c.id })).map((r) => r.id),
+      [b.id],
+    );
+    assert.equal(await runs.get(999_999), null);
+  });
+
+  registryTest(suite, 'interruptOrphans fails the running runs of holders that are gone, and only those', async ({ registry }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const mine = await runs.enqueue(newRun({ featureView: 'view_1' }), T);
+    const theirs = await runs.enqueue(newRun({ featureView: 'view_2' }), T);
+    const waiting = await runs.enqueue(newRun({ featureView: 'view_3' }), T);
+    await runs.claim('me', T, mine.id);
+    await runs.claim('gone', T, theirs.id);
+    const interrupted = await runs.interruptOrphans(['me'], T + 9);
+    assert.deepEqual(
+      interrupted.map((r) => [r.id, r.status, r.reason, r.finishedAt]),
+      [[theirs.id, 'failed', 'interrupted', T + 9]],
+    );
+    assert.equal((await runs.get(mine.id))!.status, 'running');
+    assert.equal((await runs.get(waiting.id))!.status, 'queued');
+  });
+}
