@@ -3,9 +3,11 @@ import { TesseraError } from './errors.js';
 import { errorHandler } from './http/error-handler.js';
 import { problemFor, sendProblem } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
+import { tesseraOpenApi } from './http/openapi/tessera-openapi.js';
 import { applyRoutes } from './http/routes/apply.js';
 import { catalogRoutes } from './http/routes/catalog.js';
 import { type HealthCheck, healthRoutes } from './http/routes/health.js';
+import { openApiRoutes } from './http/routes/openapi.js';
 import type { Logger } from './logger.js';
 import type { ApplyService } from './registry/apply-service.js';
 import type { CatalogCache } from './registry/catalog-cache.js';
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps.healthChecks, deps.healthInfo));
   app.use(applyRoutes({ applyService: deps.applyService, catalogStore: deps.catalogStore, bodyLimit: deps.bodyLimit }));
   app.use(catalogRoutes(deps));
+  app.use(openApiRoutes(tesseraOpenApi));
   for (const router of deps.routers ?? []) app.use(router);
   app.use((req, res) => {
     sendProblem(

@@ -11,8 +11,15 @@ const byteSize = z.union([z.number().int().positive(), z.string().regex(/^\d+(?:
 
 const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/**
+ * The default HTTP port. Not Feast's 6566: the Fetch standard blocks that port, so browsers and
+ * Node's `fetch` refuse to connect to it (`--port 6566` still gives it to tools that assume it).
+ * 6567 is on no browser's block list.
+ */
+export const DEFAULT_PORT = 6567;
+
 export const configSchema = z.object({
-  port: intFromEnv(0, 65535).default(6566),
+  port: intFromEnv(0, 65535).default(DEFAULT_PORT),
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('.data'),
   definitions: z.string().min(1).default('feature-definitions'),

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { onlineFastPath } from './http/online-fast-path.js';
@@ -16,6 +17,8 @@ import type { Services } from './services.js';
 export interface RunningServer {
   url: string;
   server: http.Server;
+  /** The express app behind the online fast path (tests list its routes). */
+  app: Express;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then resolves. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -61,6 +64,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   return {
     url: `http://${host}:${address.port}`,
     server,
+    app,
     stop: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createHttpClient } from '../../server/client/http-client.js';
 import { systemClock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
 import { loadDefinitions } from '../../server/definitions/load-definitions.js';
@@ -44,17 +45,23 @@ export async function openTessera(options: { url?: string; dataDir?: string; log
     };
   }
   const base = url;
+  // node:http, not fetch: fetch refuses some ports (6566, Feast's, among them).
+  const client = createHttpClient(base);
   const store = connect(base);
   return {
     url: base,
     store,
     async call<T>(method: string, route: string, body?: unknown): Promise<T> {
-      const res = await fetch(new URL(route, base), { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${text}`);
+      const answer = await client.request(method, route, body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await answer.text();
+      if (answer.status < 200 || answer.status > 299) throw new Error(`${method} ${route} answered ${answer.status}: ${text}`);
       return JSON.parse(text) as T;
     },
-    close: stop,
+    async close() {
+      client.close();
+      await store.close();
+      await stop();
+    },
   };
 }
 

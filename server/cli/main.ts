@@ -1,46 +1,53 @@
+import { commandHelp, type CommandSpec, parseCommandArgs, UsageError, wantsHelp } from './command.js';
 import { apply, plan } from './commands/apply.js';
 import { datasets } from './commands/datasets.js';
 import { getHistoricalFeatures } from './commands/historical.js';
+import { init, sampleData } from './commands/init.js';
 import { describe, list } from './commands/list.js';
 import { materialize } from './commands/materialize.js';
 import { serve } from './commands/serve.js';
-import { type CliIo, type Command, printError, processIo } from './io.js';
+import { type CliIo, EXIT, printError, processIo } from './io.js';
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  serve: { run: serve, help: 'serve [--port --host --data-dir --definitions --workers]  start the server (applies the definitions first)' },
-  plan: { run: plan, help: 'plan [dir] [--data-dir | --url]          show what apply would change' },
-  apply: { run: apply, help: 'apply [dir] [--data-dir | --url]         apply the definitions in dir' },
-  list: { run: list, help: 'list <kind> [--data-dir | --url]         entities | sources | feature-views | feature-services' },
-  describe: { run: describe, help: 'describe <kind> <name>                   one object, as JSON' },
-  materialize: { run: materialize, help: 'materialize <view> [--start --end --version] [--data-dir | --url]  run a materialization and wait' },
-  'get-historical-features': {
-    run: getHistoricalFeatures,
-    help: 'get-historical-features --entities <file> --features v:a,v:b --out <file.parquet|.csv|.json|.arrow> [--full-feature-names] [--data-dir | --url]  a point-in-time dataset',
-  },
-  datasets: { run: datasets, help: 'datasets list | show <name> | export <name> --out <file> [--data-dir | --url]  saved training datasets' },
-};
+// Each command's own option types are checked where it is defined; here they are all alike.
+const COMMANDS = [init, serve, plan, apply, list, describe, materialize, getHistoricalFeatures, datasets, sampleData] as unknown as CommandSpec[];
 
 export function usage(): string {
-  return `usage: tessera <command> [options]\n\n${Object.values(COMMANDS)
-    .map((c) => `  ${c.help}`)
-    .join('\n')}\n\nEnvironment: TESSERA_PORT, TESSERA_HOST, TESSERA_DATA_DIR, TESSERA_DEFINITIONS, TESSERA_WORKERS, TESSERA_LOG_LEVEL\n`;
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: tessera <command> [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "'tessera <command> --help' shows a command's options and examples. Exit codes: 0 done, 1 failed, 2 usage error, 3 server unreachable (docs/cli.md).",
+    '',
+  ].join('\n');
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(usage());
-    return name ? 0 : 1;
+    const command = name === 'help' && args[0] ? COMMANDS.find((c) => c.name === args[0]) : undefined;
+    if (name === 'help' && args[0] && !command) return usageError(io, `unknown command '${args[0]}'`);
+    (name ? io.stdout : io.stderr)(command ? commandHelp(command) : usage());
+    return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.stderr(`unknown command '${name}'\n\n${usage()}`);
-    return 1;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) return usageError(io, `unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+  if (wantsHelp(args)) {
+    io.stdout(commandHelp(command));
+    return EXIT.ok;
   }
   try {
-    return await command.run(args, io);
+    return await command.run(parseCommandArgs(command, args), io);
   } catch (e) {
-    printError(io, e);
-    return 1;
+    if (e instanceof UsageError) return usageError(io, e.message, command.name);
+    return printError(io, e);
   }
+}
+
+/** One line, exit code 2. */
+function usageError(io: CliIo, message: string, command?: string): number {
+  io.stderr(`tessera${command ? ` ${command}` : ''}: ${message} (see 'tessera ${command ? `${command} ` : ''}--help')\n`);
+  return EXIT.usage;
 }

@@ -1,12 +1,14 @@
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import type { Bundle } from '../domain/bundle.js';
-import { notFound, validationError } from '../errors.js';
-import { presentEntity, presentFeatureView, presentService, presentSource } from '../http/present.js';
+import { notFound } from '../errors.js';
+import { presentEntity, presentFeatureView, presentService, presentSource, presentVersion } from '../http/present.js';
 import { createLogger } from '../logger.js';
 import type { ApplyResult } from '../registry/apply-service.js';
 import { openServices, type Services } from '../services.js';
-import { callServer } from './remote.js';
+import { UsageError } from './command.js';
+import { createHttpClient } from '../client/http-client.js';
+import { presentRun, presentSnapshot } from '../http/routes/pipelines.js';
 
 export const KIND_SEGMENTS = {
   entities: 'entities',
@@ -25,7 +27,7 @@ export type KindSegment = (typeof KIND_SEGMENTS)[keyof typeof KIND_SEGMENTS];
 
 export function kindSegment(kind: string | undefined): KindSegment {
   const segment = kind ? KIND_SEGMENTS[kind.toLowerCase() as keyof typeof KIND_SEGMENTS] : undefined;
-  if (!segment) throw validationError(`unknown kind '${kind ?? ''}'`, [{ path: 'kind', message: 'one of entities, sources, feature-views, feature-services' }]);
+  if (!segment) throw new UsageError(`unknown kind '${kind ?? ''}': one of entities, sources, feature-views, feature-services (or entity, source, feature-view, feature-service)`);
   return segment;
 }
 
@@ -33,7 +35,11 @@ export function kindSegment(kind: string | undefined): KindSegment {
 export interface Target {
   apply(bundle: Bundle, dryRun: boolean, origin: (path: string) => string): Promise<ApplyResult>;
   list(kind: KindSegment): Promise<Record<string, unknown>[]>;
-  describe(kind: KindSegment, name: string): Promise<unknown>;
+  describe(kind: KindSegment, name: string): Promise<Record<string, unknown>>;
+  /** One version of a view, with its fitted state and snapshots (`GET .../versions/{n}`). */
+  version(view: string, version: number): Promise<Record<string, unknown>>;
+  /** The latest runs of a view, newest first. */
+  runs(view: string, limit: number): Promise<ReturnType<typeof presentRun>[]>;
   services?: Services;
   close(): Promise<void>;
 }
@@ -60,16 +66,24 @@ export async function openTarget(options: { url?: string; dataDir?: string }, en
       if (!found) throw notFound(kind.replace(/s$/, '').replace('-', ' '), name);
       return found;
     },
+    async version(view, n) {
+      const found = (await services.catalog.get()).featureViews.get(view)?.versions.find((v) => v.version === n);
+      if (!found) throw notFound(`version of feature view '${view}'`, n);
+      return presentVersion(found, { snapshots: (await services.runs.snapshots(view, n)).map(presentSnapshot) });
+    },
+    runs: async (view, limit) => (await services.runs.list({ featureView: view, limit })).map(presentRun),
     close: () => services.close(),
   };
   return target;
 }
 
 function remoteTarget(url: string): Target {
+  const client = createHttpClient(url);
+  const name = (n: string) => encodeURIComponent(n);
   return {
     async apply(bundle, dryRun, origin) {
       try {
-        return await callServer<ApplyResult>(url, 'POST', `/api/v1/apply${dryRun ? '?dry_run=true' : ''}`, bundle);
+        return await client.json<ApplyResult>('POST', `/api/v1/apply${dryRun ? '?dry_run=true' : ''}`, bundle);
       } catch (e) {
         // The server saw one merged bundle: point its paths back at the files.
         if (e instanceof Error && 'errors' in e) (e as { errors: { path: string }[] }).errors.forEach((f) => (f.path = origin(f.path)));
@@ -78,9 +92,11 @@ function remoteTarget(url: string): Target {
     },
     async list(kind) {
       const key = kind.replace(/-(.)/g, (_, ch: string) => ch.toUpperCase());
-      return (await callServer<Record<string, Record<string, unknown>[]>>(url, 'GET', `/api/v1/${kind}`))[key];
+      return (await client.json<Record<string, Record<string, unknown>[]>>('GET', `/api/v1/${kind}`))[key];
     },
-    describe: (kind, name) => callServer(url, 'GET', `/api/v1/${kind}/${encodeURIComponent(name)}`),
-    close: async () => {},
+    describe: (kind, n) => client.json('GET', `/api/v1/${kind}/${name(n)}`),
+    version: (view, n) => client.json('GET', `/api/v1/feature-views/${name(view)}/versions/${n}`),
+    runs: async (view, limit) => (await client.json<{ runs: ReturnType<typeof presentRun>[] }>('GET', `/api/v1/runs?featureView=${name(view)}&limit=${limit}`)).runs,
+    close: async () => client.close(),
   };
 }

@@ -7,8 +7,13 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
   if (result.success) return result.data;
   const errors: { path: string; message: string }[] = [];
   for (const issue of result.error.issues) {
-    const path = `${prefix}${formatPath(issue.path) || (prefix ? '' : '(body)')}`.trim();
-    if (!errors.some((e) => e.path === path)) errors.push({ path, message: issue.message });
+    // An unknown field is named on its own: `(query) colour`, not the object that holds it.
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    for (const p of paths) {
+      const path = `${prefix}${formatPath(p) || (prefix ? '' : '(body)')}`.trim();
+      const message = issue.code === 'unrecognized_keys' ? `unknown field '${String(p.at(-1))}'` : issue.message;
+      if (!errors.some((e) => e.path === path)) errors.push({ path, message });
+    }
   }
   throw validationError(`invalid request: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
 }
@@ -20,3 +25,10 @@ export const queryInt = (min: number, max: number) =>
     .regex(/^\d{1,15}$/, 'expected a whole number in decimal digits')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
+
+/** A boolean flag in a query string: absent = false; true/false/1/0 (and a bare `?flag`) accepted. */
+export const queryBool = z
+  .enum(['true', 'false', '1', '0', ''], { error: (issue) => `'${String(issue.input)}' is not true or false` })
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === '')
+  .describe('true or false (default false)');

@@ -43,6 +43,8 @@ export interface MaterializeDeps {
   spillRows: number;
   /** First retry delay after a source error; doubles per attempt. */
   retryDelayMs: number;
+  /** Told the rows read so far after each source batch (the CLI draws progress with it). */
+  onRowsRead?: (rowsIn: number) => void;
 }
 
 export type RunOutcome = { status: 'succeeded' | 'failed' | 'requeued'; run: RunRecord };
@@ -72,6 +74,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       const request = { range: plan.range, timestampColumn: plan.layout.timestampColumn, columns: plan.columns, batchSize: deps.batchSize };
       for await (const next of watch.iterate('read', source.read(request))) {
         rowsIn += next.batch.numRows + next.rejects.length;
+        deps.onRowsRead?.(rowsIn);
         rejects.add(next.rejects);
         if (next.batch.numRows > 0) yield next.batch;
       }

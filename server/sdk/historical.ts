@@ -1,6 +1,5 @@
 import * as arrow from 'apache-arrow';
-import { type FieldError, TesseraError } from '../errors.js';
-import { isErrorCode } from '../http/problem.js';
+import { createHttpClient, type HttpAnswer, type HttpClient, problemError } from '../client/http-client.js';
 import type { EntityInput } from '../offline/entity-input.js';
 import type { HistoricalService } from '../offline/historical-service.js';
 import { MEDIA_TYPES } from '../offline/result-format.js';
@@ -32,37 +31,28 @@ export function getHistoricalFeatures(historical: HistoricalService, request: Hi
 /**
  * The same over HTTP against a running server: JSON columns are sent as JSON, an Arrow table as an
  * Arrow IPC upload; the answer comes back as Arrow IPC. A problem document becomes the TesseraError
- * it was on the server.
+ * it was on the server. `server` is a URL or a client (whose connections are reused).
  */
-export async function getHistoricalFeaturesRemote(baseUrl: string, request: HistoricalRequest, options: { signal?: AbortSignal; fetch?: typeof fetch } = {}): Promise<arrow.Table> {
-  const send = options.fetch ?? fetch;
+export async function getHistoricalFeaturesRemote(server: string | HttpClient, request: HistoricalRequest, options: { signal?: AbortSignal } = {}): Promise<arrow.Table> {
+  const client = typeof server === 'string' ? createHttpClient(server) : server;
   const headers = { accept: MEDIA_TYPES.arrow };
-  let res: Response;
   try {
+    let answer: HttpAnswer;
     if (request.entities instanceof arrow.Table) {
       const query = new URLSearchParams();
       if (request.features) query.set('features', request.features.join(','));
       if (request.featureService) query.set('feature_service', request.featureService);
       if (request.fullFeatureNames) query.set('full_feature_names', 'true');
       const body = arrow.tableToIPC(request.entities, 'stream');
-      res = await send(new URL(`/get-historical-features?${query}`, baseUrl), { method: 'POST', headers: { ...headers, 'content-type': MEDIA_TYPES.arrow }, body, signal: options.signal });
+      answer = await client.request('POST', `/get-historical-features?${query}`, { headers: { ...headers, 'content-type': MEDIA_TYPES.arrow }, body, signal: options.signal });
     } else {
       const body = JSON.stringify({ features: request.features, feature_service: request.featureService, full_feature_names: request.fullFeatureNames ?? false, entities: request.entities });
-      res = await send(new URL('/get-historical-features', baseUrl), { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body, signal: options.signal });
+      answer = await client.request('POST', '/get-historical-features', { headers: { ...headers, 'content-type': 'application/json' }, body, signal: options.signal });
     }
-  } catch (e) {
-    throw new TesseraError('unavailable', `cannot reach ${baseUrl}: ${String((e as Error).cause ?? (e as Error).message)}`);
+    const bytes = await answer.bytes();
+    if (answer.status !== 200) throw problemError(answer.status, bytes.toString('utf8'), 'the server');
+    return arrow.tableFromIPC(bytes);
+  } finally {
+    if (typeof server === 'string') client.close();
   }
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  if (!res.ok) {
-    let problem: { detail?: string; type?: string; errors?: FieldError[] } = {};
-    try {
-      problem = JSON.parse(Buffer.from(bytes).toString('utf8')) as typeof problem;
-    } catch {
-      // not a problem document: report the status
-    }
-    const code = problem.type?.replace('/problems/', '') ?? '';
-    throw new TesseraError(isErrorCode(code) ? code : 'internal', problem.detail ?? `the server answered ${res.status}`, problem.errors ?? []);
-  }
-  return arrow.tableFromIPC(bytes);
 }

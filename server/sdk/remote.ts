@@ -1,13 +1,18 @@
-import { callServer } from '../cli/remote.js';
+import { createHttpClient } from '../client/http-client.js';
 import type { FeatureStore } from './feature-store.js';
 import { getHistoricalFeaturesRemote } from './historical.js';
 
-/** The same FeatureStore over HTTP, against a running Tessera server. */
+/**
+ * The same FeatureStore over HTTP, against a running Tessera server, on any port (6566 included: the
+ * client is node:http, which applies no port block list). Connections are kept alive and reused;
+ * `close()` ends them.
+ */
 export function connect(url: string): FeatureStore {
+  const client = createHttpClient(url);
   return {
-    getOnlineFeatures: (request) => callServer(url, 'POST', '/get-online-features', request),
-    getHistoricalFeatures: (request) => getHistoricalFeaturesRemote(url, request),
-    transform: (view, rows, options = {}) => callServer(url, 'POST', `/api/v1/feature-views/${encodeURIComponent(view)}/transform`, { rows, ...options }),
-    close: async () => {},
+    getOnlineFeatures: (request) => client.json('POST', '/get-online-features', request),
+    getHistoricalFeatures: (request) => getHistoricalFeaturesRemote(client, request),
+    transform: (view, rows, options = {}) => client.json('POST', `/api/v1/feature-views/${encodeURIComponent(view)}/transform`, { rows, ...options }),
+    close: async () => client.close(),
   };
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { KeyType } from '../domain/value-type.js';
 import { describeValue, type FieldError, TesseraError, validationError } from '../errors.js';
 import type { KeyValue } from '../online/online-store.js';
@@ -18,6 +19,26 @@ export interface ParsedOnlineRequest {
   entities: { name: string; values: unknown[] }[];
   rows: number;
 }
+
+/**
+ * The request's shape as a schema, for the OpenAPI document. `parseOnlineRequest` checks the same
+ * shape by hand (the hot path); test/serving/online-request-schema.test.ts holds the two to the same
+ * verdict on every request it generates. The row limit is configuration, checked by hand only.
+ */
+export const onlineRequestSchema = z
+  .strictObject({
+    features: z.array(z.string()).optional().describe('feature references: view:feature, view@N:feature, view:*'),
+    feature_service: z.string().optional(),
+    entities: z
+      .record(z.string(), z.array(z.unknown()))
+      .refine((columns) => {
+        const lengths = Object.values(columns).map((c) => c.length);
+        return lengths.length > 0 && lengths[0] > 0 && lengths.every((n) => n === lengths[0]);
+      }, 'at least one entity row, and as many values in every column')
+      .describe('entity keys as columns: {"driver_id": [1001, 1002]}'),
+    full_feature_names: z.boolean().optional(),
+  })
+  .meta({ id: 'OnlineFeaturesRequest', description: "Feast's get-online-features request." });
 
 /**
  * Checks the shape of a request by hand (it is the hot path: this is several times cheaper than a

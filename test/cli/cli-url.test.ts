@@ -121,13 +121,13 @@ featureViews:
   assert.equal((await getJson(`${server.url}/api/v1/entities/rider`)).status, 404, 'the valid part of a refused bundle is not applied');
 });
 
-test('apply --url with no server listening: exit 1, saying it cannot reach it', async () => {
+test('apply --url with no server listening: exit 3, saying it cannot reach it', async () => {
   const dir = tempDir();
   writeFiles(dir, { 'defs/drivers.yaml': driverStatsYaml('standard') });
   // A port that was free a moment ago: nothing listens there.
   const url = `http://127.0.0.1:${await freePort()}`;
   const r = await tessera(['apply', 'defs', '--url', url], dir);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.match(r.stderr, new RegExp(`cannot reach ${url.replace(/[.]/g, '\\.')}`));
   assert.deepEqual(fs.readdirSync(dir), ['defs']);
 });

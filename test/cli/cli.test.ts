@@ -41,11 +41,19 @@ test('tessera apply, then list; plan then apply a change makes version 2 and kee
 
   assert.equal(tessera(['apply', 'defs', '--data-dir', 'data'], dir).code, 0);
   assert.match(tessera(['list', 'feature-views', '--data-dir', 'data'], dir).stdout, /versions: 1, 2 \(latest 2\)/);
-  const described = JSON.parse(tessera(['describe', 'feature-view', 'driver_stats', '--data-dir', 'data'], dir).stdout);
+  const described = JSON.parse(tessera(['describe', 'feature-view', 'driver_stats', '--data-dir', 'data', '--json'], dir).stdout);
   assert.deepEqual(
     described.versions.map((v: { version: number }) => v.version),
     [1, 2],
   );
+  // For people: both versions in words, the latest not fitted yet (no run).
+  const readable = tessera(['describe', 'feature-view', 'driver_stats', '--data-dir', 'data'], dir);
+  assert.equal(readable.code, 0, readable.stderr);
+  assert.match(readable.stdout, /^feature view driver_stats\n/);
+  assert.match(readable.stdout, /^ {2}v1 {2}created \S+ by apply; not fitted yet \(its first run fits it\); 1 output columns$/m);
+  assert.match(readable.stdout, /^ {2}v2 {2}created \S+ by apply; not fitted yet/m);
+  assert.match(readable.stdout, /^fitted state of v2: none yet; the version's first run with rows fits it$/m);
+  assert.match(readable.stdout, /\nsnapshots of v2:\n {2}none yet\n\nlast runs:\n {2}none yet\n$/);
 });
 
 test('invalid definitions: exit 1, the file and field named, nothing written', () => {
@@ -58,10 +66,10 @@ test('invalid definitions: exit 1, the file and field named, nothing written', (
   assert.ok(!fs.existsSync(path.join(dir, 'data', 'registry.db')));
 });
 
-test('unknown commands and kinds are usage errors', () => {
+test('unknown commands and kinds are usage errors: exit 2', () => {
   const dir = tempDir();
-  assert.equal(tessera(['frobnicate'], dir).code, 1);
+  assert.equal(tessera(['frobnicate'], dir).code, 2);
   const r = tessera(['list', 'widgets', '--data-dir', 'data'], dir);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown kind 'widgets'/);
 });

@@ -61,12 +61,12 @@ test('tessera get-historical-features: local data dir to Parquet, a server (--ur
   assert.deepEqual(csv.rows[2], ['99', 'x', '2026-11-01T10:30:00.000Z', '1', '', '']);
 });
 
-test('tessera get-historical-features: bad input exits 1 naming the problem, and writes no file', async () => {
+test('tessera get-historical-features: bad input exits 1 naming the problem (2 for a bad option value), and writes no file', async () => {
   const unknown = await tessera(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:nope', '--out', 'bad.json', '--data-dir', s.dataDir], dir);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /features\[0\]: feature view 'driver_stats' \(version 1\) has no feature 'nope'/);
   const format = await tessera(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate', '--out', 'bad.xlsx', '--url', s.url], dir);
-  assert.equal(format.code, 1);
+  assert.equal(format.code, 2);
   assert.match(format.stderr, /use \.parquet, \.csv, \.json or \.arrow/);
   assert.ok(!fs.readdirSync(dir).some((f) => f.startsWith('bad.')));
 });

@@ -35,7 +35,7 @@ featureViews:
   const missing = tessera(['materialize', 'nope', '--data-dir', 'data', '--definitions', 'defs'], dir);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /feature view 'nope' does not exist/);
-  assert.equal(tessera(['materialize', 'rates', '--start', 'soon', '--data-dir', 'data'], dir).code, 1);
+  assert.equal(tessera(['materialize', 'rates', '--start', 'soon', '--data-dir', 'data'], dir).code, 2);
 });
 
 test('tessera materialize with no view runs every view; with several, each; an unknown one runs none', () => {
@@ -74,5 +74,5 @@ featureViews:
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /of rates v1: succeeded; rows in 0/);
   assert.match(again.stdout, /of counts v1: succeeded; rows in 0/);
-  assert.equal(cli('materialize', 'rates', 'counts', '--version', '1').code, 1, '--version needs exactly one view');
+  assert.equal(cli('materialize', 'rates', 'counts', '--version', '1').code, 2, '--version needs exactly one view: a usage error');
 });

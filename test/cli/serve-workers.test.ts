@@ -1,15 +1,23 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { packageRoot } from '../../server/paths.js';
+import { writeSampleData } from '../../server/sample-data/write-sample-data.js';
 import { exitedWith, freePort, requestJson, spawnServe, waitFor } from '../support/spawn-server.js';
 import { tempDir } from '../support/temp-dir.js';
 
 test('serve --workers 2: two processes share the port, one runs the scheduler, and a survivor takes over when it dies', async () => {
   const port = await freePort();
-  const dataDir = path.join(tempDir(), 'data');
+  const dir = tempDir();
+  const dataDir = path.join(dir, 'data');
+  // The example definitions, with their sample data generated beside them (the repository ignores it).
+  const definitions = path.join(dir, 'definitions');
+  fs.mkdirSync(definitions);
+  for (const file of ['customers.yaml', 'drivers.yaml', 'services.yaml']) fs.copyFileSync(path.join(packageRoot(), 'feature-definitions', file), path.join(definitions, file));
+  writeSampleData(definitions, Date.now());
   const url = `http://127.0.0.1:${port}`;
-  const server = spawnServe(['--workers', '2', '--port', String(port), '--data-dir', dataDir, '--definitions', path.join(packageRoot(), 'feature-definitions')], { TESSERA_LEASE_MS: '600' });
+  const server = spawnServe(['--workers', '2', '--port', String(port), '--data-dir', dataDir, '--definitions', definitions], { TESSERA_LEASE_MS: '600' });
   try {
     // Both workers answer, on fresh connections; exactly one holds the scheduler lease.
     const seen = await waitFor(

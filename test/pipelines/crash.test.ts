@@ -106,7 +106,8 @@ test('kill -9 mid-run, restart: the run is failed/interrupted, nothing partial i
     assert.deepEqual(offlineFiles(dataDir), [], 'uncommitted files are removed');
     assert.ok(!fs.existsSync(path.join(dataDir, 'tmp', `run-${late}`)), 'the spill of the interrupted run is removed');
 
-    const done = await requestJson(`${url}/api/v1/feature-views/things/materialize?wait=true`, 'POST', {});
+    // 600,000 rows: on a busy shared machine this takes well over the default 5 s.
+    const done = await requestJson(`${url}/api/v1/feature-views/things/materialize?wait=true`, 'POST', {}, 300_000);
     assert.equal(done.body.status, 'succeeded', JSON.stringify(done.body));
     assert.equal(done.body.rowsOut, ROWS);
   } finally {
@@ -118,7 +119,7 @@ test('kill -9 mid-run, restart: the run is failed/interrupted, nothing partial i
   const cleanDir = path.join(tempDir(), 'clean');
   const clean = await start(defs, cleanDir);
   try {
-    const run = await requestJson(`${clean.url}/api/v1/feature-views/things/materialize?wait=true`, 'POST', {});
+    const run = await requestJson(`${clean.url}/api/v1/feature-views/things/materialize?wait=true`, 'POST', {}, 300_000);
     assert.equal(run.body.status, 'succeeded');
   } finally {
     clean.server.kill('SIGTERM');

@@ -32,8 +32,12 @@ export function spawnServe(args: string[], env: Record<string, string> = {}): Ch
   return Object.assign(child, { output: () => output });
 }
 
-/** One request on a fresh connection (so cluster workers take turns), JSON answer. */
-export function requestJson(url: string, method = 'GET', body?: unknown): Promise<{ status: number; body: any }> {
+/**
+ * One request on a fresh connection (so cluster workers take turns), JSON answer. `timeoutMs` bounds
+ * a request that can hang (a connection handed to a dying worker); a `?wait=true` materialization of
+ * many rows on a busy machine needs a larger one.
+ */
+export function requestJson(url: string, method = 'GET', body?: unknown, timeoutMs = 5000): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, agent: false, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
       let text = '';
@@ -47,7 +51,7 @@ export function requestJson(url: string, method = 'GET', body?: unknown): Promis
       });
     });
     // A connection handed to a worker as it is killed never answers: give up and let callers retry.
-    req.setTimeout(5000, () => req.destroy(new Error(`no answer from ${url} within 5 s`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs / 1000} s`)));
     req.on('error', reject);
     if (body !== undefined) req.write(JSON.stringify(body));
     req.end();

@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createHttpClient, type HttpAnswer, problemError, type RequestOptions } from '../../client/http-client.js';
 import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
-import { type FieldError, TesseraError, validationError } from '../../errors.js';
-import { isErrorCode } from '../../http/problem.js';
+import { validationError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
 import { type EntityInput, formatOfPath } from '../../offline/entity-input.js';
 import { MEDIA_TYPES, type ResultFormat, resultFormatOfPath } from '../../offline/result-format.js';
 import { type Sink, writableSink } from '../../offline/result-sink.js';
 import type { FeatureRequest } from '../../serving/resolve-features.js';
 import { openServices } from '../../services.js';
+import type { Progress } from '../progress.js';
+
+const silentProgress: Progress = { update: () => {}, done: () => {} };
 
 /** What the offline CLI commands do, against a data dir or a running server (`--url`). */
 export interface OfflineClient {
@@ -47,18 +48,22 @@ async function atomically(out: string, write: (stream: fs.WriteStream) => Promis
 }
 
 function entityInput(file: string): EntityInput {
+  if (!fs.existsSync(file)) throw validationError(`'${file}' does not exist`, [{ path: '--entities', message: 'no such file' }]);
   if (file.toLowerCase().endsWith('.json')) {
-    const columns = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown[]>;
-    return { kind: 'columns', columns };
+    try {
+      return { kind: 'columns', columns: JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown[]> };
+    } catch (e) {
+      throw validationError(`'${file}' is not valid JSON`, [{ path: '--entities', message: (e as Error).message }]);
+    }
   }
   const format = formatOfPath(file);
   if (!format) throw validationError(`cannot tell the format of '${file}': use .csv, .parquet, .arrow or .json (an object of columns)`, [{ path: '--entities', message: 'unknown extension' }]);
-  if (!fs.existsSync(file)) throw validationError(`'${file}' does not exist`, [{ path: '--entities', message: 'no such file' }]);
   return { kind: 'file', format, path: file };
 }
 
-export async function openOfflineClient(options: { url?: string; dataDir?: string }, env: NodeJS.ProcessEnv): Promise<OfflineClient> {
-  if (options.url) return remoteClient(options.url);
+/** `progress` hears what a long retrieval is doing (the CLI draws it on a terminal). */
+export async function openOfflineClient(options: { url?: string; dataDir?: string }, env: NodeJS.ProcessEnv, progress: Progress = silentProgress): Promise<OfflineClient> {
+  if (options.url) return remoteClient(options.url, progress);
   const config = loadConfig({ dataDir: options.dataDir }, env);
   const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
   const { historical, datasets } = services;
@@ -66,7 +71,9 @@ export async function openOfflineClient(options: { url?: string; dataDir?: strin
   return {
     async historical(selection, entities, out) {
       const format = outputFormat(out);
+      progress.update({ phase: 'point-in-time join' });
       return historical.retrieve({ selection, entities: entityInput(entities) }, async (result) => {
+        progress.update({ phase: `writing ${result.rows.toLocaleString('en-US')} rows to ${out}` });
         await toFile(out, (sink) => result.write(format, sink));
         return result.rows;
       });
@@ -76,6 +83,7 @@ export async function openOfflineClient(options: { url?: string; dataDir?: strin
     async exportDataset(name, out) {
       const format = outputFormat(out);
       const data = await datasets.data(name);
+      progress.update({ phase: `writing ${data.rows.toLocaleString('en-US')} rows to ${out}` });
       await toFile(out, (sink) => datasets.write(data, format, sink));
       return data.rows;
     },
@@ -83,55 +91,45 @@ export async function openOfflineClient(options: { url?: string; dataDir?: strin
   };
 }
 
-function remoteClient(url: string): OfflineClient {
-  const call = async (path: string, init: RequestInit = {}): Promise<Response> => {
-    let res: Response;
-    try {
-      res = await fetch(new URL(path, url), init);
-    } catch (e) {
-      throw new TesseraError('unavailable', `cannot reach ${url}: ${String((e as Error).cause ?? (e as Error).message)}`);
-    }
-    if (!res.ok) throw await problemError(res, path);
-    return res;
+function remoteClient(url: string, progress: Progress): OfflineClient {
+  const client = createHttpClient(url);
+  const call = async (path: string, options: RequestOptions & { method?: string } = {}): Promise<HttpAnswer> => {
+    const answer = await client.request(options.method ?? 'GET', path, options);
+    if (answer.status !== 200) throw problemError(answer.status, await answer.text(), path);
+    return answer;
   };
-  const download = async (res: Response, out: string): Promise<number> => {
+  const download = async (answer: HttpAnswer, out: string): Promise<number> => {
+    const rows = Number(answer.headers['x-tessera-rows'] ?? Number.NaN);
+    progress.update({ phase: `receiving ${Number.isNaN(rows) ? '' : `${rows.toLocaleString('en-US')} rows `}into ${out}`, done: 0, total: undefined, unit: 'bytes' });
+    let received = 0;
     await atomically(out, async (stream) => {
-      for await (const chunk of Readable.fromWeb(res.body as WebReadableStream<Uint8Array>)) {
+      for await (const chunk of answer.stream as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        progress.update({ done: received });
         if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
       }
     });
-    return Number(res.headers.get('x-tessera-rows') ?? NaN);
+    return rows;
   };
+  const upload = { onUpload: (sent: number, total: number) => progress.update({ phase: sent < total ? 'sending entity rows' : 'waiting for the server', done: sent, total, unit: 'bytes' }) };
   return {
     async historical(selection, entities, out) {
       const accept = MEDIA_TYPES[outputFormat(out)];
       const input = entityInput(entities);
       if (input.kind === 'columns') {
         const body = JSON.stringify({ features: selection.features, feature_service: selection.featureService, full_feature_names: selection.fullFeatureNames, entities: input.columns });
-        return download(await call('/get-historical-features', { method: 'POST', headers: { 'content-type': 'application/json', accept }, body }), out);
+        return download(await call('/get-historical-features', { method: 'POST', headers: { 'content-type': 'application/json', accept }, body, ...upload }), out);
       }
       const query = new URLSearchParams();
       if (selection.features) query.set('features', selection.features.join(','));
       if (selection.featureService) query.set('feature_service', selection.featureService);
       if (selection.fullFeatureNames) query.set('full_feature_names', 'true');
       const bytes = await fs.promises.readFile((input as { path: string }).path);
-      return download(await call(`/get-historical-features?${query}`, { method: 'POST', headers: { 'content-type': MEDIA_TYPES[input.format], accept }, body: bytes }), out);
+      return download(await call(`/get-historical-features?${query}`, { method: 'POST', headers: { 'content-type': MEDIA_TYPES[input.format], accept }, body: bytes, ...upload }), out);
     },
-    listDatasets: async () => ((await (await call('/api/v1/training-datasets')).json()) as { trainingDatasets: Record<string, unknown>[] }).trainingDatasets,
-    showDataset: async (name) => (await (await call(`/api/v1/training-datasets/${encodeURIComponent(name)}`)).json()) as Record<string, unknown>,
+    listDatasets: async () => (await client.json<{ trainingDatasets: Record<string, unknown>[] }>('GET', '/api/v1/training-datasets')).trainingDatasets,
+    showDataset: (name) => client.json<Record<string, unknown>>('GET', `/api/v1/training-datasets/${encodeURIComponent(name)}`),
     exportDataset: async (name, out) => download(await call(`/api/v1/training-datasets/${encodeURIComponent(name)}/data`, { headers: { accept: MEDIA_TYPES[outputFormat(out)] } }), out),
-    close: async () => {},
+    close: async () => client.close(),
   };
-}
-
-/** A problem document back as the TesseraError it was on the server. */
-async function problemError(res: Response, path: string): Promise<TesseraError> {
-  let problem: { detail?: string; type?: string; errors?: FieldError[] } = {};
-  try {
-    problem = (await res.json()) as typeof problem;
-  } catch {
-    // not a problem document: report the status
-  }
-  const code = problem.type?.replace('/problems/', '') ?? '';
-  return new TesseraError(isErrorCode(code) ? code : 'internal', problem.detail ?? `${path} answered ${res.status}`, problem.errors ?? []);
 }

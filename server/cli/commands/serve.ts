@@ -1,13 +1,24 @@
 import cluster from 'node:cluster';
-import { parseArgs } from 'node:util';
 import { systemClock } from '../../clock.js';
-import { type Config, loadConfig } from '../../config.js';
+import { type Config, DEFAULT_PORT, loadConfig } from '../../config.js';
 import { loadDefinitions } from '../../definitions/load-definitions.js';
 import { type Logger, createLogger } from '../../logger.js';
 import { PipelineHost } from '../../pipelines/pipeline-host.js';
 import { startHttp } from '../../server.js';
 import { openServices } from '../../services.js';
-import type { Command } from '../io.js';
+import { TesseraError } from '../../errors.js';
+import { defineCommand, type OptionSpec, UsageError } from '../command.js';
+
+/** serve's options: each sets the configuration key it names (flags win over TESSERA_* variables). */
+const options = {
+  port: { type: 'string', value: '<n>', config: 'port', description: `HTTP port (default ${DEFAULT_PORT}; 6566 is Feast's, which browsers and fetch refuse; env TESSERA_PORT)` },
+  host: { type: 'string', value: '<addr>', config: 'host', description: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface; env TESSERA_HOST)' },
+  'data-dir': { type: 'string', value: '<dir>', config: 'dataDir', description: 'the data directory (default .data, env TESSERA_DATA_DIR)' },
+  definitions: { type: 'string', value: '<dir>', config: 'definitions', description: 'the definitions folder applied at start (default feature-definitions, env TESSERA_DEFINITIONS)' },
+  workers: { type: 'string', value: '<n>', config: 'workers', description: 'HTTP processes sharing the port (default 1, env TESSERA_WORKERS)' },
+  'log-level': { type: 'string', value: '<level>', config: 'logLevel', description: 'fatal, error, warn, info, debug, trace or silent (default info, env TESSERA_LOG_LEVEL)' },
+  'no-apply': { type: 'boolean', config: 'applyOnStart', description: 'serve what the registry holds, without applying the definitions folder' },
+} as const satisfies Record<string, OptionSpec & { config: keyof Config }>;
 
 /**
  * `tessera serve`: applies the definitions folder, then serves HTTP and runs pipelines. With
@@ -15,36 +26,38 @@ import type { Command } from '../io.js';
  * (node:cluster); each worker serves requests, and the one holding the scheduler lease in the registry
  * runs the schedules and pipelines.
  */
-export const serve: Command = async (args, io) => {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      definitions: { type: 'string' },
-      workers: { type: 'string' },
-      'log-level': { type: 'string' },
-      'no-apply': { type: 'boolean' },
-    },
-  });
-  const config = loadConfig(
-    {
-      port: values.port,
-      host: values.host,
-      dataDir: values['data-dir'],
-      definitions: values.definitions,
-      workers: values.workers,
-      logLevel: values['log-level'],
-      applyOnStart: values['no-apply'] || cluster.isWorker ? false : undefined,
-    },
-    io.env,
-  );
-  const logger = createLogger(config.logLevel);
-  if (config.applyOnStart) await applyDefinitions(config, logger);
-  if (config.workers > 1 && cluster.isPrimary) return supervise(config, logger);
-  return serveHere(config, logger);
-};
+export const serve = defineCommand({
+  name: 'serve',
+  summary: 'start the server: apply the definitions, serve HTTP, run the scheduled pipelines',
+  usage: '[options]',
+  description: `Serves the HTTP API on http://127.0.0.1:${DEFAULT_PORT} by default. Flags win over the TESSERA_* environment variables (docs/operations.md lists them all). SIGTERM or SIGINT stops it gracefully.`,
+  args: { min: 0, max: 0 },
+  options,
+  examples: ['tessera serve', "tessera serve --port 6566            # Feast's port, for tools that assume it", 'tessera serve --host 0.0.0.0 --workers 2 --data-dir /var/lib/tessera'],
+  async run({ values }, io) {
+    const flags: Partial<Record<keyof Config, unknown>> = {};
+    for (const [name, option] of Object.entries(options)) flags[option.config] = values[name as keyof typeof options];
+    // --no-apply turns applying off; a cluster worker never applies (its primary did).
+    flags.applyOnStart = values['no-apply'] || cluster.isWorker ? false : undefined;
+    const config = configFromFlags(flags, io.env);
+    const logger = createLogger(config.logLevel);
+    if (config.applyOnStart) await applyDefinitions(config, logger);
+    if (config.workers > 1 && cluster.isPrimary) return supervise(config, logger);
+    return serveHere(config, logger);
+  },
+});
+
+/** A flag with a bad value is a usage error naming the flag; a bad TESSERA_* variable stays a configuration error. */
+function configFromFlags(flags: Partial<Record<keyof Config, unknown>>, env: NodeJS.ProcessEnv): Config {
+  try {
+    return loadConfig(flags, env);
+  } catch (e) {
+    if (!(e instanceof TesseraError)) throw e;
+    const flag = Object.entries(options).find(([, o]) => flags[o.config] !== undefined && e.errors.some((f) => f.path === o.config));
+    if (flag) throw new UsageError(`option '--${flag[0]}': '${String(flags[flag[1].config])}' is not valid: ${e.errors.find((f) => f.path === flag[1].config)!.message}`);
+    throw e;
+  }
+}
 
 async function applyDefinitions(config: Config, logger: Logger): Promise<void> {
   const services = await openServices(config, logger, systemClock);

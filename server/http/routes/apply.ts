@@ -1,11 +1,14 @@
 import { Router } from 'express';
-import { validationError } from '../../errors.js';
+import { z } from 'zod';
 import { parseBundle } from '../../definitions/parse-bundle.js';
-import { bundleJsonSchema } from '../../domain/bundle.js';
+import { bundleJsonSchema, bundleSchema } from '../../domain/bundle.js';
+import { formatTimestamp } from '../../domain/time.js';
 import type { ApplyService } from '../../registry/apply-service.js';
 import type { CatalogStore } from '../../registry/catalog-store.js';
 import { parsedBody } from '../body.js';
-import { formatTimestamp } from '../../domain/time.js';
+import { applyAnswer, applyHistoryAnswer } from '../openapi/answers.js';
+import { defineRoutes } from '../openapi/route-doc.js';
+import { parseInput, queryBool } from '../validate.js';
 
 export interface ApplyRouteDeps {
   applyService: ApplyService;
@@ -13,30 +16,52 @@ export interface ApplyRouteDeps {
   bodyLimit: number;
 }
 
+export const APPLY_ROUTES = defineRoutes({
+  apply: {
+    method: 'post',
+    path: '/api/v1/apply',
+    tag: 'definitions',
+    summary: 'Apply a bundle of definitions (or plan it with dry_run)',
+    description: 'A change set: what the bundle names is created or updated, what it leaves out is untouched. A changed source, entity, feature, type or transform makes a new version of a view.',
+    query: z.strictObject({ dry_run: queryBool }),
+    body: { required: true, description: 'a bundle: entities, sources, featureViews, featureServices (JSON or YAML)', schema: bundleSchema, sameShape: ['application/yaml'] },
+    responses: { 200: { description: 'what was (or would be) created, updated and versioned', schema: applyAnswer } },
+    problems: [400, 409, 413, 415],
+  },
+  history: {
+    method: 'get',
+    path: '/api/v1/apply-history',
+    tag: 'definitions',
+    summary: 'The last 100 applies with their changes',
+    responses: { 200: { description: 'the applies, newest first', schema: applyHistoryAnswer } },
+    problems: [],
+  },
+  schema: {
+    method: 'get',
+    path: '/api/v1/schema',
+    tag: 'definitions',
+    summary: "The bundle's JSON Schema, for editors",
+    responses: { 200: { description: 'JSON Schema 2020-12', mediaTypes: ['application/schema+json'] } },
+    problems: [],
+  },
+});
+
 /** `POST /api/v1/apply` (JSON or YAML; `?dry_run=true` plans only), the apply history, the JSON Schema. */
 export function applyRoutes(deps: ApplyRouteDeps): Router {
   const router = Router();
-  router.post('/api/v1/apply', ...parsedBody(deps.bodyLimit, { allowYaml: true }), async (req, res) => {
-    const dryRun = parseBool(req.query.dry_run, 'dry_run');
+  router.post(APPLY_ROUTES.apply.path, ...parsedBody(deps.bodyLimit, { allowYaml: true }), async (req, res) => {
+    const { dry_run: dryRun } = parseInput(APPLY_ROUTES.apply.query, req.query, '(query) ');
     const bundle = parseBundle(req.body);
     const result = await deps.applyService.apply(bundle, { dryRun, actor: `http ${req.id}` });
     res.json(result);
   });
-  router.get('/api/v1/apply-history', async (_req, res) => {
+  router.get(APPLY_ROUTES.history.path, async (_req, res) => {
     const history = await deps.catalogStore.applyHistory(100);
     res.json({ applies: history.map((h) => ({ ...h, appliedAt: formatTimestamp(h.appliedAt) })) });
   });
   const schema = bundleJsonSchema();
-  router.get('/api/v1/schema', (_req, res) => {
+  router.get(APPLY_ROUTES.schema.path, (_req, res) => {
     res.type('application/schema+json').send(JSON.stringify(schema));
   });
   return router;
-}
-
-/** Reads a boolean query flag: absent = false; true/false/1/0 accepted. */
-export function parseBool(value: unknown, name: string): boolean {
-  if (value === undefined) return false;
-  if (value === 'true' || value === '1' || value === '') return true;
-  if (value === 'false' || value === '0') return false;
-  throw validationError(`query parameter ${name} must be true or false`, [{ path: `(query) ${name}`, message: `'${String(value)}' is not true or false` }]);
 }

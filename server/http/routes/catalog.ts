@@ -1,7 +1,11 @@
 import { Router } from 'express';
-import { notFound, validationError } from '../../errors.js';
+import { z } from 'zod';
+import { notFound } from '../../errors.js';
 import type { Catalog, ObjectKind } from '../../registry/catalog.js';
 import type { CatalogCache } from '../../registry/catalog-cache.js';
+import { entityAnswer, featureViewAnswer, serviceAnswer, sourceAnswer, versionAnswer } from '../openapi/answers.js';
+import { defineRoutes, type RouteDoc } from '../openapi/route-doc.js';
+import { parseInput } from '../validate.js';
 import { presentEntity, presentFeatureView, presentService, presentSource, presentVersion } from '../present.js';
 
 interface KindRoute {
@@ -32,6 +36,65 @@ function maybe<T, R>(value: T | undefined, present: (v: T) => R): R | undefined 
   return value === undefined ? undefined : present(value);
 }
 
+const nameParam = z.object({ name: z.string() });
+const ANSWERS = { entities: entityAnswer, sources: sourceAnswer, 'feature-views': featureViewAnswer, 'feature-services': serviceAnswer };
+
+/** Three routes per kind: the list, one object, and its removal. */
+function kindRoutes(segment: keyof typeof KINDS & keyof typeof ANSWERS) {
+  const label = KINDS[segment].label;
+  const key = segment.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+  return {
+    [`list_${segment}`]: {
+      method: 'get',
+      path: `/api/v1/${segment}`,
+      tag: 'definitions',
+      summary: `Every ${label}`,
+      responses: { 200: { description: `{${key}: [...]}`, schema: z.object({ [key]: z.array(ANSWERS[segment]) }) } },
+      problems: [],
+    },
+    [`get_${segment}`]: {
+      method: 'get',
+      path: `/api/v1/${segment}/:name`,
+      tag: 'definitions',
+      summary: `One ${label}`,
+      params: nameParam,
+      responses: { 200: { description: `the ${label}`, schema: ANSWERS[segment] } },
+      problems: [404],
+    },
+    [`delete_${segment}`]: {
+      method: 'delete',
+      path: `/api/v1/${segment}/:name`,
+      tag: 'definitions',
+      summary: `Remove a ${label} (refused while something references it)`,
+      params: nameParam,
+      responses: { 204: { description: 'removed' } },
+      problems: [404, 409],
+    },
+  } satisfies Record<string, RouteDoc>;
+}
+
+export const CATALOG_ROUTES = defineRoutes({
+  ...kindRoutes('entities'),
+  ...kindRoutes('sources'),
+  ...kindRoutes('feature-views'),
+  ...kindRoutes('feature-services'),
+  version: {
+    method: 'get',
+    path: '/api/v1/feature-views/:name/versions/:version',
+    tag: 'definitions',
+    summary: 'One version of a feature view: definition, fitted state, output schema, snapshots',
+    params: z.object({
+      name: z.string(),
+      version: z
+        .string()
+        .regex(/^[1-9][0-9]{0,8}$/, 'the version must be a positive integer')
+        .describe('1, 2, ...'),
+    }),
+    responses: { 200: { description: 'the version', schema: versionAnswer } },
+    problems: [400, 404],
+  },
+});
+
 export interface CatalogRouteDeps {
   catalog: CatalogCache;
   /** Deletes an object and what belongs to it in every store. */
@@ -48,22 +111,24 @@ export function catalogRoutes(deps: CatalogRouteDeps): Router {
       res.json({ [segment.replace(/-(.)/g, (_, c: string) => c.toUpperCase())]: route.list(await deps.catalog.get()) });
     });
     router.get(`/api/v1/${segment}/:name`, async (req, res) => {
-      const found = route.one(await deps.catalog.get(), req.params.name);
-      if (found === undefined) throw notFound(route.label, req.params.name, 'name');
+      const { name } = parseInput(nameParam, req.params);
+      const found = route.one(await deps.catalog.get(), name);
+      if (found === undefined) throw notFound(route.label, name, 'name');
       res.json(found);
     });
     router.delete(`/api/v1/${segment}/:name`, async (req, res) => {
-      await deps.deleteService.delete(route.kind, req.params.name);
+      const { name } = parseInput(nameParam, req.params);
+      await deps.deleteService.delete(route.kind, name);
       res.status(204).end();
     });
   }
-  router.get('/api/v1/feature-views/:name/versions/:version', async (req, res) => {
-    const view = (await deps.catalog.get()).featureViews.get(req.params.name);
-    if (!view) throw notFound('feature view', req.params.name, 'name');
-    if (!/^[1-9][0-9]{0,8}$/.test(req.params.version))
-      throw validationError('the version must be a positive integer', [{ path: 'version', message: `'${req.params.version}' is not a positive integer` }]);
-    const version = view.versions.find((v) => v.version === Number(req.params.version));
-    if (!version) throw notFound(`version of feature view '${view.name}'`, req.params.version, 'version');
+  router.get(CATALOG_ROUTES.version.path, async (req, res) => {
+    const name = String(req.params.name);
+    const view = (await deps.catalog.get()).featureViews.get(name);
+    if (!view) throw notFound('feature view', name, 'name');
+    const params = parseInput(CATALOG_ROUTES.version.params, req.params);
+    const version = view.versions.find((v) => v.version === Number(params.version));
+    if (!version) throw notFound(`version of feature view '${view.name}'`, params.version, 'version');
     res.json(presentVersion(version, deps.versionDetail ? await deps.versionDetail(view.name, version.version) : {}));
   });
   return router;

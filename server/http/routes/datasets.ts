@@ -5,7 +5,12 @@ import { descriptionSchema, nameSchema } from '../../domain/names.js';
 import type { DatasetService } from '../../datasets/dataset-service.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
 import { mediaType } from '../body.js';
-import { entityBody, historicalInput, UPLOAD_TYPES } from './historical-input.js';
+import { parseInput } from '../validate.js';
+import { z } from 'zod';
+import { columnsAnswer, datasetAnswer, datasetSummaryAnswer } from '../openapi/answers.js';
+import { defineRoutes } from '../openapi/route-doc.js';
+import { entityBody, historicalInput, historicalSchemas, UPLOAD_TYPES } from './historical-input.js';
+import { RESULT_MEDIA_TYPES } from './historical.js';
 import { abortOnClose, negotiate, sendResult } from './historical-output.js';
 
 export interface DatasetRouteDeps {
@@ -14,14 +19,77 @@ export interface DatasetRouteDeps {
   uploadLimit: number;
 }
 
-const extra = { name: nameSchema, description: descriptionSchema.optional() };
+const schemas = historicalSchemas({ range: false, extra: { name: nameSchema, description: descriptionSchema.optional() } });
+const nameParam = z.object({ name: z.string() });
+
+export const DATASET_ROUTES = defineRoutes({
+  create: {
+    method: 'post',
+    path: '/api/v1/training-datasets',
+    tag: 'offline',
+    summary: 'Save a training dataset: point-in-time rows, pinned to the versions and snapshots read',
+    query: schemas.query,
+    body: { required: true, description: 'name, selection and entity rows (JSON), or an upload with them in the query string', schema: schemas.json, mediaTypes: Object.keys(UPLOAD_TYPES) },
+    responses: { 201: { description: 'the saved dataset', schema: datasetAnswer } },
+    problems: [400, 404, 409, 413, 415],
+  },
+  list: {
+    method: 'get',
+    path: '/api/v1/training-datasets',
+    tag: 'offline',
+    summary: 'Saved training datasets',
+    responses: { 200: { description: 'the datasets', schema: z.object({ trainingDatasets: z.array(datasetSummaryAnswer) }) } },
+    problems: [],
+  },
+  get: {
+    method: 'get',
+    path: '/api/v1/training-datasets/:name',
+    tag: 'offline',
+    summary: 'One dataset: what it holds and what it was built from',
+    params: nameParam,
+    responses: { 200: { description: 'the dataset', schema: datasetAnswer } },
+    problems: [404],
+  },
+  data: {
+    method: 'get',
+    path: '/api/v1/training-datasets/:name/data',
+    tag: 'offline',
+    summary: "A dataset's rows, in the format Accept asks for",
+    params: nameParam,
+    responses: { 200: { description: 'the rows', schema: columnsAnswer, mediaTypes: RESULT_MEDIA_TYPES } },
+    problems: [404, 406],
+  },
+  rebuild: {
+    method: 'post',
+    path: '/api/v1/training-datasets/:name/rebuild',
+    tag: 'offline',
+    summary: 'Rebuild a dataset from its metadata and compare it with the stored rows',
+    params: nameParam,
+    responses: {
+      200: {
+        description: 'the comparison',
+        schema: z.looseObject({ name: z.string(), matches: z.boolean(), columnsMatch: z.boolean(), rows: z.number().int(), expectedRows: z.number().int(), differingRows: z.number().int() }),
+      },
+    },
+    problems: [404],
+  },
+  remove: {
+    method: 'delete',
+    path: '/api/v1/training-datasets/:name',
+    tag: 'offline',
+    summary: 'Delete a dataset',
+    params: nameParam,
+    responses: { 204: { description: 'deleted' } },
+    problems: [404],
+  },
+});
 
 /** Saved training datasets: create, list, show, export in any answer format, rebuild and compare, delete. */
 export function datasetRoutes(deps: DatasetRouteDeps): Router {
   const { datasets } = deps;
   const router = Router();
-  router.post('/api/v1/training-datasets', ...entityBody(deps), async (req, res) => {
-    const input = historicalInput(req, { range: false, extra });
+  router.post(DATASET_ROUTES.create.path, ...entityBody(deps), async (req, res) => {
+    const input = historicalInput(req, schemas);
     const { name, description } = input.extra as { name: string; description?: string };
     const body = req.body as Buffer;
     const upload = UPLOAD_TYPES[mediaType(req)];
@@ -32,22 +100,22 @@ export function datasetRoutes(deps: DatasetRouteDeps): Router {
     );
     res.status(201).location(`/api/v1/training-datasets/${name}`).json(presentDataset(metadata));
   });
-  router.get('/api/v1/training-datasets', async (_req, res) => {
+  router.get(DATASET_ROUTES.list.path, async (_req, res) => {
     res.json({ trainingDatasets: (await datasets.list()).map(presentSummary) });
   });
-  router.get('/api/v1/training-datasets/:name', async (req, res) => {
-    res.json(presentDataset(await datasets.get(req.params.name)));
+  router.get(DATASET_ROUTES.get.path, async (req, res) => {
+    res.json(presentDataset(await datasets.get(parseInput(nameParam, req.params).name)));
   });
-  router.get('/api/v1/training-datasets/:name/data', async (req, res) => {
+  router.get(DATASET_ROUTES.data.path, async (req, res) => {
     const format = negotiate(req);
-    const data = await datasets.data(req.params.name);
+    const data = await datasets.data(parseInput(nameParam, req.params).name);
     await sendResult(res, data.rows, format, (sink) => datasets.write(data, format, sink));
   });
-  router.post('/api/v1/training-datasets/:name/rebuild', async (req, res) => {
-    res.json(await datasets.rebuild(req.params.name, abortOnClose(res)));
+  router.post(DATASET_ROUTES.rebuild.path, async (req, res) => {
+    res.json(await datasets.rebuild(parseInput(nameParam, req.params).name, abortOnClose(res)));
   });
-  router.delete('/api/v1/training-datasets/:name', async (req, res) => {
-    await datasets.remove(req.params.name);
+  router.delete(DATASET_ROUTES.remove.path, async (req, res) => {
+    await datasets.remove(parseInput(nameParam, req.params).name);
     res.status(204).end();
   });
   return router;

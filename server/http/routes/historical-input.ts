@@ -6,8 +6,7 @@ import { TesseraError, errorMessage, validationError } from '../../errors.js';
 import type { EntityFormat, EntityInput } from '../../offline/entity-input.js';
 import type { FeatureRequest } from '../../serving/resolve-features.js';
 import { mediaType } from '../body.js';
-import { parseInput } from '../validate.js';
-import { parseBool } from './apply.js';
+import { parseInput, queryBool } from '../validate.js';
 
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
 
@@ -58,28 +57,56 @@ export interface HistoricalInput {
 }
 
 const featureFields = {
-  features: z.array(z.string()).optional(),
+  features: z.array(z.string()).optional().describe('feature references: view:feature, view@N:feature, view:*'),
   feature_service: z.string().optional(),
   full_feature_names: z.boolean().default(false),
 };
 
-/** `extra` names the other fields a route allows (a dataset's `name`, `description`). */
-export function historicalInput(req: Request, options: { range: boolean; extra?: z.ZodRawShape }): HistoricalInput {
+/**
+ * The request shapes of a historical route: a JSON body (`range` adds `start`/`end`, a read without
+ * entities), or an upload whose selection rides in the query string. `extra` names the other fields
+ * a route takes (a dataset's `name`, `description`). The routes validate with these and the OpenAPI
+ * document describes them.
+ */
+export function historicalSchemas<E extends z.ZodRawShape = Record<never, never>>(options: { range: boolean; extra?: E }) {
+  const extra = (options.extra ?? {}) as E;
+  return {
+    json: z.strictObject({
+      ...featureFields,
+      entities: z.record(z.string(), z.array(z.unknown())).optional().describe('entity rows as columns: join keys, event_timestamp, and any labels'),
+      ...(options.range ? { start: timestampSchema.optional().describe('with end and no entities: every row of the view in (start, end]'), end: timestampSchema.optional() } : {}),
+      ...extra,
+    }),
+    query: z.strictObject({
+      features: z
+        .union([z.string(), z.array(z.string())])
+        .optional()
+        .describe('comma-separated feature references (for uploads)'),
+      feature_service: z.string().optional(),
+      full_feature_names: queryBool,
+      ...extra,
+    }),
+  };
+}
+
+/** What the readers below need of a route's schemas (each route keeps its own literal types for the document). */
+export interface HistoricalSchemas {
+  json: z.ZodObject;
+  query: z.ZodObject;
+}
+
+interface SelectionFields {
+  features?: string[] | string;
+  feature_service?: string;
+  full_feature_names: boolean;
+}
+
+/** Reads a historical request in either form, with the route's schemas. */
+export function historicalInput(req: Request, schemas: HistoricalSchemas): HistoricalInput {
   const type = mediaType(req);
   const body = req.body as Buffer;
-  if (JSON_TYPE.test(type)) return jsonInput(body, options);
-  const known = new Set(['features', 'feature_service', 'full_feature_names', ...Object.keys(options.extra ?? {})]);
-  const unknown = Object.keys(req.query).filter((k) => !known.has(k));
-  if (unknown.length)
-    throw validationError(
-      `unknown query parameters: ${unknown.join(', ')}`,
-      unknown.map((k) => ({ path: `(query) ${k}`, message: `not a parameter here; expected ${[...known].join(', ')}` })),
-    );
-  const query = parseInput(
-    z.object({ features: z.union([z.string(), z.array(z.string())]).optional(), feature_service: z.string().optional(), full_feature_names: z.string().optional(), ...(options.extra ?? {}) }),
-    req.query,
-    '(query) ',
-  );
+  if (JSON_TYPE.test(type)) return jsonInput(body, schemas);
+  const query = parseInput(schemas.query, req.query, '(query) ') as SelectionFields & Record<string, unknown>;
   const { features, feature_service, full_feature_names, ...extra } = query;
   const list =
     features === undefined
@@ -89,27 +116,27 @@ export function historicalInput(req: Request, options: { range: boolean; extra?:
           .map((f) => f.trim())
           .filter((f) => f !== '');
   return {
-    selection: { features: list, featureService: feature_service, fullFeatureNames: parseBool(full_feature_names, 'full_feature_names') },
+    selection: { features: list, featureService: feature_service, fullFeatureNames: full_feature_names },
     entities: { kind: 'bytes', format: UPLOAD_TYPES[type], bytes: new Uint8Array(body.buffer, body.byteOffset, body.length) },
     range: null,
     extra,
   };
 }
 
-function jsonInput(body: Buffer, options: { range: boolean; extra?: z.ZodRawShape }): HistoricalInput {
+function jsonInput(body: Buffer, schemas: HistoricalSchemas): HistoricalInput {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch (e) {
     throw validationError('the request body is not valid JSON', [{ path: '(body)', message: errorMessage(e) }]);
   }
-  const schema = z.strictObject({
-    ...featureFields,
-    entities: z.record(z.string(), z.array(z.unknown())).optional(),
-    ...(options.range ? { start: timestampSchema.optional(), end: timestampSchema.optional() } : {}),
-    ...(options.extra ?? {}),
-  });
-  const { features, feature_service, full_feature_names, entities, start, end, ...extra } = parseInput(schema, parsed) as z.output<typeof schema> & { start?: number; end?: number };
+  const ranges = 'start' in schemas.json.shape;
+  const { features, feature_service, full_feature_names, entities, start, end, ...extra } = parseInput(schemas.json, parsed) as SelectionFields & {
+    features?: string[];
+    entities?: Record<string, unknown[]>;
+    start?: number;
+    end?: number;
+  } & Record<string, unknown>;
   const selection = { features, featureService: feature_service, fullFeatureNames: full_feature_names };
   const ranged = start !== undefined || end !== undefined;
   if (entities && ranged) throw validationError('give entities, or start and end, not both', [{ path: 'start', message: 'not allowed together with entities' }]);
@@ -118,7 +145,7 @@ function jsonInput(body: Buffer, options: { range: boolean; extra?: z.ZodRawShap
     return { selection, entities: null, range: { start, end }, extra };
   }
   if (!entities) {
-    const message = options.range ? 'entity rows are required (or start and end, to read a view without them)' : 'entity rows are required';
+    const message = ranges ? 'entity rows are required (or start and end, to read a view without them)' : 'entity rows are required';
     throw validationError(message, [{ path: 'entities', message: 'required' }]);
   }
   return { selection, entities: { kind: 'columns', columns: entities }, range: null, extra };

@@ -1,0 +1,11 @@
+import type { OptionTable } from './command.js';
+
+/** Where a command acts: a data directory, or a running server. */
+export const targetOptions = {
+  'data-dir': { type: 'string', value: '<dir>', description: 'the data directory to act on (default .data, env TESSERA_DATA_DIR)' },
+  url: { type: 'string', value: '<url>', description: 'a running server to act on instead, e.g. http://127.0.0.1:6567' },
+} as const satisfies OptionTable;
+
+export const jsonOption = {
+  json: { type: 'boolean', description: 'print JSON, for scripts' },
+} as const satisfies OptionTable;

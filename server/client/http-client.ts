@@ -1,0 +1,113 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import { type FieldError, TesseraError } from '../errors.js';
+import { isErrorCode } from '../http/problem.js';
+
+/** An answer whose body has not been read yet: read it once, as text, bytes or a stream. */
+export interface HttpAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The body as it arrives. */
+  stream: Readable;
+  bytes(): Promise<Buffer>;
+  text(): Promise<string>;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal;
+  /** Called as the request body goes out: bytes written so far, of `total`. */
+  onUpload?: (sent: number, total: number) => void;
+}
+
+/**
+ * Tessera's HTTP client, for the CLI, the SDK's `connect` and the examples. It is node:http with a
+ * keep-alive agent, not `fetch`: `fetch` refuses the ports on the Fetch standard's block list (6566,
+ * Feast's port, among them), and one connection reused across the SDK's many small requests costs
+ * less than a new one each.
+ */
+export interface HttpClient {
+  readonly baseUrl: string;
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer>;
+  /** Sends JSON (when `body` is given) and parses the JSON answer; a problem document throws the TesseraError it was. */
+  json<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Closes the pooled connections. */
+  close(): void;
+}
+
+const UPLOAD_CHUNK = 1 << 20;
+
+export function createHttpClient(baseUrl: string): HttpClient {
+  let base: URL;
+  try {
+    base = new URL(baseUrl);
+  } catch {
+    throw new TesseraError('validation', `'${baseUrl}' is not a URL`, [{ path: 'url', message: 'expected http://host:port' }]);
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new TesseraError('validation', `'${baseUrl}' is not an http or https URL`, [{ path: 'url', message: 'expected http://host:port' }]);
+  const transport = base.protocol === 'https:' ? https : http;
+  // Idle pooled sockets are unref'd by node's agent: a CLI that is done exits without close().
+  const agent = new transport.Agent({ keepAlive: true, maxSockets: 64 });
+  const unreachable = (e: unknown) => new TesseraError('unavailable', `cannot reach ${baseUrl}: ${(e as Error).message}`, [], { cause: e });
+
+  const request: HttpClient['request'] = (method, path, options = {}) =>
+    new Promise<HttpAnswer>((resolve, reject) => {
+      const url = new URL(path, base);
+      const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body;
+      const headers: Record<string, string | number> = { ...options.headers };
+      if (body !== undefined) headers['content-length'] = body.length;
+      const req = transport.request(url, { method, agent, headers, signal: options.signal }, (res) => {
+        const collect = () =>
+          new Promise<Buffer>((done, fail) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.once('end', () => done(Buffer.concat(chunks)));
+            res.once('error', fail);
+          });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res, bytes: collect, text: async () => (await collect()).toString('utf8') });
+      });
+      req.once('error', (e) => reject(options.signal?.aborted ? e : unreachable(e)));
+      if (body === undefined) return void req.end();
+      if (!options.onUpload) return void req.end(body);
+      // In chunks, so a large upload can report how far it got.
+      let sent = 0;
+      const next = () => {
+        while (sent < body.length) {
+          const chunk = body.subarray(sent, sent + UPLOAD_CHUNK);
+          sent += chunk.length;
+          options.onUpload?.(sent, body.length);
+          if (!req.write(chunk)) return void req.once('drain', next);
+        }
+        req.end();
+      };
+      next();
+    });
+
+  return {
+    baseUrl,
+    request,
+    async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const answer = await request(method, path, body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await answer.text();
+      if (answer.status < 200 || answer.status > 299) throw problemError(answer.status, text, `${method} ${path}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+/** A problem document (RFC 9457) back as the TesseraError it was on the server. */
+export function problemError(status: number, text: string, what: string): TesseraError {
+  let problem: { detail?: string; type?: string; errors?: FieldError[] } = {};
+  try {
+    problem = JSON.parse(text) as typeof problem;
+  } catch {
+    // not a problem document: report the status
+  }
+  const code = typeof problem.type === 'string' ? problem.type.replace('/problems/', '') : '';
+  const detail = typeof problem.detail === 'string' ? problem.detail : `${what} answered ${status}`;
+  return new TesseraError(isErrorCode(code) ? code : 'internal', detail, Array.isArray(problem.errors) ? problem.errors : []);
+}

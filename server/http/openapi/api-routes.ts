@@ -1,0 +1,29 @@
+import { APPLY_ROUTES } from '../routes/apply.js';
+import { CATALOG_ROUTES } from '../routes/catalog.js';
+import { DATASET_ROUTES } from '../routes/datasets.js';
+import { HEALTH_ROUTES } from '../routes/health.js';
+import { HISTORICAL_ROUTES } from '../routes/historical.js';
+import { ONLINE_ROUTES } from '../routes/online.js';
+import { OPENAPI_ROUTES } from '../routes/openapi.js';
+import { PIPELINE_ROUTES } from '../routes/pipelines.js';
+import { PREDICTION_LOG_ROUTES } from '../routes/prediction-logs.js';
+import { TRANSFORM_ROUTES } from '../routes/transform.js';
+import type { RouteDoc } from './route-doc.js';
+
+/**
+ * Every route of the HTTP API, from each router file's table. A new router file adds its table here;
+ * a new route in an existing file is one entry in that file's table. A test checks that every route
+ * the app serves is in this list.
+ */
+export const API_ROUTES: RouteDoc[] = [
+  HEALTH_ROUTES,
+  APPLY_ROUTES,
+  CATALOG_ROUTES,
+  PIPELINE_ROUTES,
+  ONLINE_ROUTES,
+  TRANSFORM_ROUTES,
+  HISTORICAL_ROUTES,
+  DATASET_ROUTES,
+  PREDICTION_LOG_ROUTES,
+  OPENAPI_ROUTES,
+].flatMap((table) => Object.values(table) as RouteDoc[]);

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CliIo } from '../../server/cli/io.js';
+import { main } from '../../server/cli/main.js';
+import { tempDir } from '../support/temp-dir.js';
+
+/** Runs `tessera <args>` in this process, collecting what it writes. */
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: { TESSERA_DATA_DIR: tempDir() } };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+const COMMANDS = ['init', 'serve', 'plan', 'apply', 'list', 'describe', 'materialize', 'get-historical-features', 'datasets', 'sample-data'];
+
+test('every command has --help (and -h): usage, options, examples; exit 0', async () => {
+  for (const command of COMMANDS) {
+    for (const flag of ['--help', '-h']) {
+      const r = await run([command, flag]);
+      assert.equal(r.code, 0, `${command} ${flag}: ${r.stderr}`);
+      assert.equal(r.stderr, '');
+      assert.match(r.stdout, new RegExp(`^tessera ${command}: .+\\n\\nusage: tessera ${command} `), command);
+      assert.match(r.stdout, /\noptions:\n(?: {2}.+\n)+/);
+      assert.match(r.stdout, new RegExp(`\\nexamples:\\n {2}tessera ${command}`), command);
+    }
+  }
+  // --help wins over everything else on the line, even mistakes.
+  assert.equal((await run(['materialize', 'x', '--nope', '--help'])).code, 0);
+  assert.equal((await run(['help', 'describe'])).stdout, (await run(['describe', '--help'])).stdout);
+  const top = await run(['--help']);
+  assert.equal(top.code, 0);
+  for (const command of COMMANDS) assert.match(top.stdout, new RegExp(`^ {2}${command} +\\S`, 'm'));
+});
+
+test('usage mistakes: one line on stderr naming the mistake, exit 2, no stack, nothing on stdout', async () => {
+  const cases: [string[], RegExp][] = [
+    [['frobnicate'], /^tessera: unknown command 'frobnicate' \(commands: init, serve/],
+    [['materialize', '--help-me'], /^tessera materialize: unknown option '--help-me' \(see 'tessera materialize --help'\)\n$/],
+    [['materialize', '-x'], /^tessera materialize: unknown option '-x'/],
+    [['materialize', 'v', '--start'], /^tessera materialize: option '--start' needs a value/],
+    [['materialize', 'v', '--start', '--end', '2026-01-01'], /^tessera materialize: option '--start' needs a value/],
+    [['materialize', 'v', '--start', 'soon'], /^tessera materialize: option '--start': 'soon' is not a timestamp/],
+    [['materialize', 'v', '--version', '0'], /^tessera materialize: option '--version': '0' is not a version number/],
+    [['materialize', 'a', 'b', '--version', '2'], /^tessera materialize: --version names a version of one view/],
+    [['list', '--json=yes', 'entities'], /^tessera list: option '--json' takes no value/],
+    [['list'], /^tessera list: missing argument: tessera list <kind>/],
+    [['list', 'widgets'], /^tessera list: unknown kind 'widgets'/],
+    [['list', 'entities', 'extra'], /^tessera list: unexpected argument 'extra'/],
+    [['describe', 'entity'], /^tessera describe: missing arguments: tessera describe <kind> <name>/],
+    [['plan', 'a', 'b'], /^tessera plan: unexpected argument 'b'/],
+    [['get-historical-features', '--features', 'v:a', '--out', 'x.csv'], /^tessera get-historical-features: missing option '--entities <file>'/],
+    [['get-historical-features', '--entities', 'e.csv', '--features', 'v:a', '--out', 'x.xlsx'], /^tessera get-historical-features: option '--out': cannot tell the format of 'x\.xlsx'/],
+    [['get-historical-features', '--entities', 'e.csv', '--out', 'x.csv'], /^tessera get-historical-features: missing option: give '--features <refs>' or '--feature-service <name>'/],
+    [['datasets'], /^tessera datasets: missing argument/],
+    [['datasets', 'drop', 'x'], /^tessera datasets: unknown action 'drop'/],
+    [['datasets', 'export', 'x'], /^tessera datasets: missing option '--out <file>'/],
+    [['serve', '--port', 'abc'], /^tessera serve: option '--port': 'abc' is not valid/],
+    [['serve', '--port', '70000'], /^tessera serve: option '--port': '70000' is not valid/],
+    [['serve', '--workers', '0'], /^tessera serve: option '--workers': '0' is not valid/],
+    [['serve', 'now'], /^tessera serve: unexpected argument 'now'/],
+    [['help', 'nope'], /^tessera: unknown command 'nope'/],
+  ];
+  for (const [args, expected] of cases) {
+    const r = await run(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '', args.join(' '));
+    assert.match(r.stderr, expected, args.join(' '));
+    assert.equal(r.stderr.split('\n').length, 2, `one line: ${JSON.stringify(r.stderr)}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at |Error:|ERR_/);
+  }
+  // No command at all: the overview, on stderr, as a usage error.
+  const none = await run([]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^usage: tessera <command>/);
+});
+
+test('errors that are not mistakes of usage: exit 1 with the message; an unreachable server: exit 3', async () => {
+  const missing = await run(['plan', `${tempDir()}/nowhere`]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^error: definitions folder '.*nowhere' does not exist$/m);
+  const unreachable = await run(['list', 'entities', '--url', 'http://127.0.0.1:1']);
+  assert.equal(unreachable.code, 3);
+  assert.match(unreachable.stderr, /^error: cannot reach http:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/);
+  const notUrl = await run(['list', 'entities', '--url', 'localhost']);
+  assert.equal(notUrl.code, 1);
+  assert.match(notUrl.stderr, /'localhost' is not an http or https URL|'localhost' is not a URL/);
+});
