@@ -41,8 +41,25 @@ export const configSchema = z.object({
   pipelineThread: z.boolean().default(true),
   /** Rows per source batch. */
   batchSize: intFromEnv(1, 10_000_000).default(65_536),
-  /** Rows a run buffers before writing Parquet files. */
-  flushRows: intFromEnv(1, 100_000_000).default(262_144),
+  /** Rows per offline Parquet file at most: a snapshot of N rows has ceil(N / rowsPerFile) files. */
+  rowsPerFile: intFromEnv(1, 100_000_000).default(1_000_000),
+  /** Rows per Parquet row group in offline files (the unit readers skip by its min/max statistics). */
+  rowGroupRows: intFromEnv(1, 10_000_000).default(100_000),
+  /** How often the lease holder looks for snapshots to compact (0 = never). */
+  compactionIntervalMs: intFromEnv(0, 86_400_000).default(60_000),
+  /** Compact a view version once it has more than this many small snapshots. */
+  compactionMinSnapshots: intFromEnv(1, 1_000_000).default(16),
+  /** A snapshot with fewer rows than this is small. */
+  compactionSmallRows: intFromEnv(1, 1_000_000_000).default(1_000_000),
+  /** Rows per compacted snapshot at most. */
+  compactionTargetRows: intFromEnv(1, 1_000_000_000).default(10_000_000),
+  /** Files of compacted-away snapshots stay at least this long (reads that pinned them may be running). */
+  compactionRetainMs: intFromEnv(0, 30 * 86_400_000).default(3_600_000),
+  /** DuckDB memory limit of the pipeline writer (stages, deduplicates and sorts a run; spills beyond). */
+  pipelineMemoryLimit: z
+    .string()
+    .regex(/^\d+(?:\.\d+)?\s*(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 1GB or 512MB')
+    .default('512MB'),
   /** A first run holds up to this many rows in memory while fitting; beyond, it spills to disk. */
   spillRows: intFromEnv(0, 100_000_000).default(1_048_576),
   /** Attempts per run when the source fails (timeouts, 5xx, missing files). */
@@ -78,7 +95,17 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_WORKERS: 'workers',
   TESSERA_LOG_LEVEL: 'logLevel',
   TESSERA_BATCH_SIZE: 'batchSize',
-  TESSERA_FLUSH_ROWS: 'flushRows',
+  // The first layout's name for rows buffered before files were written: the same knob now
+  // (TESSERA_ROWS_PER_FILE, after it, wins when both are set).
+  TESSERA_FLUSH_ROWS: 'rowsPerFile',
+  TESSERA_ROWS_PER_FILE: 'rowsPerFile',
+  TESSERA_ROW_GROUP_ROWS: 'rowGroupRows',
+  TESSERA_PIPELINE_MEMORY_LIMIT: 'pipelineMemoryLimit',
+  TESSERA_COMPACTION_INTERVAL_MS: 'compactionIntervalMs',
+  TESSERA_COMPACTION_MIN_SNAPSHOTS: 'compactionMinSnapshots',
+  TESSERA_COMPACTION_SMALL_ROWS: 'compactionSmallRows',
+  TESSERA_COMPACTION_TARGET_ROWS: 'compactionTargetRows',
+  TESSERA_COMPACTION_RETAIN_MS: 'compactionRetainMs',
   TESSERA_RUN_ATTEMPTS: 'runAttempts',
   TESSERA_SPILL_ROWS: 'spillRows',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',

@@ -2,11 +2,13 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
 import type { Logger } from './logger.js';
+import { DuckDbEngine } from './offline/duckdb-engine.js';
 import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
+import { Compactor } from './pipelines/compaction/compactor.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
@@ -36,6 +38,8 @@ export interface Services {
   /** Point-in-time retrieval over the offline store; its DuckDB instance starts on first use. */
   historical: HistoricalService;
   datasets: DatasetService;
+  /** The DuckDB that writes pipeline runs' Parquet files (own memory limit); started on first use. */
+  pipelineDuckdb: DuckDbEngine;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
   }
   const files = new LocalFileStore(config.dataDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
+  const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
   return {
     config,
     logger,
@@ -73,12 +78,32 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
     online,
     historical,
     datasets: new DatasetService({ historical, store: registry.datasets, files, clock }),
+    pipelineDuckdb,
     async close() {
       await historical.close();
+      await pipelineDuckdb.close();
       await online.close();
       await registry.close();
     },
   };
+}
+
+/** The compactor of a process that holds the scheduler lease as `holder`. */
+export function compactor(services: Services, holder: string): Compactor {
+  const { config } = services;
+  return new Compactor({
+    catalog: services.catalog,
+    runs: services.runs,
+    datasets: services.registry.datasets,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    holder,
+    clock: services.clock,
+    logger: services.logger,
+    settings: { minSnapshots: config.compactionMinSnapshots, smallRows: config.compactionSmallRows, targetRows: config.compactionTargetRows },
+    fileOptions: { rowsPerFile: config.rowsPerFile, rowGroupRows: config.rowGroupRows },
+    retainMs: config.compactionRetainMs,
+  });
 }
 
 /** What a pipeline run needs, from a process's services. */
@@ -87,13 +112,14 @@ export function materializeDeps(services: Services): MaterializeDeps {
     catalog: services.catalog,
     runs: services.runs,
     files: services.files,
+    engine: services.pipelineDuckdb,
+    fileOptions: { rowsPerFile: services.config.rowsPerFile, rowGroupRows: services.config.rowGroupRows },
     online: services.online,
     sourceContext: { baseDir: services.config.definitions },
     dataDir: services.config.dataDir,
     clock: services.clock,
     logger: services.logger,
     batchSize: services.config.batchSize,
-    flushRows: services.config.flushRows,
     spillRows: services.config.spillRows,
     retryDelayMs: services.config.retryDelayMs,
   };

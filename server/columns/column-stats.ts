@@ -76,6 +76,12 @@ export class StatsAccumulator {
       this.addNumeric(values);
       return;
     }
+    this.addOnes(n, ones);
+  }
+
+  /** A batch of `n` values of a binary column, `ones` of them 1 and the rest 0 (a compact one-hot column). */
+  addOnes(n: number, ones: number): void {
+    if (n === 0) return;
     const counts = this.numericCounts!;
     counts.direct[0] += n - ones;
     counts.direct[1] += ones;

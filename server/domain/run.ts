@@ -1,5 +1,6 @@
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'refit';
+/** `compaction`: a background merge of small snapshots (never a view's active run). */
+export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'refit' | 'compaction';
 
 export interface RunStep {
   name: string;

@@ -31,6 +31,23 @@ export interface SnapshotRecord {
   stats: Record<string, ColumnStatistics>;
   onlineSynced: boolean;
   committedAt: number;
+  /** The compacted snapshot that took this one's place, or null while it is live. */
+  replacedBy: number | null;
+}
+
+/** What a compaction commits: one snapshot taking the place of `replaced` (live, contiguous in order). */
+export interface SnapshotReplacement {
+  /** The compaction's run (trigger `compaction`), still running. */
+  runId: number;
+  featureView: string;
+  version: number;
+  replaced: number[];
+  rows: number;
+  minEventTs: number | null;
+  maxEventTs: number | null;
+  files: string[];
+  stats: Record<string, ColumnStatistics>;
+  steps: RunStep[];
 }
 
 /** Everything a successful run commits at once. */

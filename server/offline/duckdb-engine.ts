@@ -43,6 +43,23 @@ export class DuckDbEngine {
     }
   }
 
+  /**
+   * A connection kept across many calls (a pipeline run's writer stages rows in its temporary tables);
+   * `close` releases it and drops them.
+   */
+  async connect(): Promise<{ connection: DuckDBConnection; close(): void }> {
+    const instance = await this.open();
+    const connection = await instance.connect();
+    this.active.add(connection);
+    return {
+      connection,
+      close: () => {
+        if (!this.active.delete(connection)) return;
+        connection.closeSync();
+      },
+    };
+  }
+
   private discard(instance: DuckDBInstance): void {
     const current = this.instance;
     this.instance = null;

@@ -15,15 +15,20 @@ export interface FileStore {
   /** Every file under a folder, relative paths, sorted. */
   list(relDir: string): Promise<string[]>;
   locate(relPath: string): string;
+  /**
+   * A local path where another writer (DuckDB) may write the content of `relPath`; nothing there is
+   * visible until `publish`. Recovery removes what is left behind (the name ends in `.tmp`).
+   */
+  stagingPath(relPath: string): Promise<string>;
+  /** Makes the file written at `staged` appear as `relPath`, whole and durable, like `writeAtomic`. */
+  publish(staged: string, relPath: string): Promise<void>;
 }
 
 export class LocalFileStore implements FileStore {
   constructor(private readonly root: string) {}
 
   async writeAtomic(relPath: string, data: Uint8Array): Promise<void> {
-    const target = this.locate(relPath);
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+    const temp = await this.stagingPath(relPath);
     const handle = await fs.promises.open(temp, 'w');
     try {
       await handle.writeFile(data);
@@ -31,6 +36,27 @@ export class LocalFileStore implements FileStore {
     } finally {
       await handle.close();
     }
+    await this.rename(temp, relPath);
+  }
+
+  async stagingPath(relPath: string): Promise<string> {
+    const target = this.locate(relPath);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    return `${target}.${randomBytes(4).toString('hex')}.tmp`;
+  }
+
+  async publish(staged: string, relPath: string): Promise<void> {
+    const handle = await fs.promises.open(staged, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await this.rename(staged, relPath);
+  }
+
+  private async rename(temp: string, relPath: string): Promise<void> {
+    const target = this.locate(relPath);
     await fs.promises.rename(temp, target);
     // The rename is durable only once the folder's entry is on disk.
     const dir = await fs.promises.open(path.dirname(target), 'r');

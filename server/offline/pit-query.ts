@@ -15,20 +15,23 @@ const MIN_BIGINT = '(-9223372036854775807)';
  * How a view's rows are ordered for the ASOF JOIN, which takes one inequality, so every tie-break
  * of DESIGN.md section 4 must live in one sort key (no dedupe pass, which would cost a sort of all
  * feature rows):
- * - `plain`: the event timestamp alone, exactly a bare ASOF JOIN. Enough without a created column
- *   when no two snapshots read overlap in event time: a key and instant are then in one snapshot,
- *   where duplicates are identical.
+ * - `plain`: the event timestamp alone, exactly a bare ASOF JOIN. Enough when no two snapshots read
+ *   overlap in event time, so a key and instant are in one snapshot, and that snapshot holds one row
+ *   for it: the writer deduplicated it (greatest created time, then the row read last), or, in the
+ *   old `date=` layout of a view without a created column, its duplicates are equally valid.
  * - `packed`: one BIGINT, event ms * 2^20 + the file's index in snapshot order, so a later snapshot
  *   wins a tie (a backfill's rows). As cheap as `plain` (measured), but needs |ms| < 2^42 (years
  *   1830-2109) and fewer than 2^20 files.
- * - `struct`: (event ms, created ms or -inf, file index) in a STRUCT: views with a created timestamp
- *   (the greatest wins, null loses) and instants outside the packed range. ~50% more per view.
+ * - `struct`: (event ms, created ms or -inf, file index) in a STRUCT: overlapping snapshots of a view
+ *   with a created timestamp (the greatest wins, null loses), old-layout snapshots of such a view,
+ *   and instants outside the packed range. ~50% more per view. Compaction merges overlapping
+ *   snapshots into one deduplicated snapshot, which brings a view back to `plain`.
  */
 export type KeyMode = 'plain' | 'packed' | 'struct';
 
 export function keyMode(view: PinnedView, files: FileSelection, entity: EntityRelation): KeyMode {
+  if (!files.overlapping && (!view.hasCreated || files.deduplicated)) return 'plain';
   if (view.hasCreated) return 'struct';
-  if (!files.overlapping) return 'plain';
   const within = (ms: number | null) => ms === null || Math.abs(ms) < LIMIT_MS;
   const fits = files.files.length < SHIFT && view.ttl * 1000 < LIMIT_MS && [files.minTs, files.maxTs, entity.minTs, entity.maxTs].every(within);
   return fits ? 'packed' : 'struct';

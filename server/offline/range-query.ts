@@ -4,9 +4,10 @@ import type { FileSelection } from './snapshot-files.js';
 import { fileList, ident, int, sqlType } from './sql.js';
 
 /**
- * Every feature row of one view with event time in (start, end], without entity rows. A re-run
- * writes a window's rows again in a later snapshot: rows equal in keys, event time and created time
- * are one row, the later snapshot's. Ordered by event time, then keys (then created time).
+ * Every feature row of one view with event time in (start, end], without entity rows: one row per
+ * key and event time, the one a point-in-time read at that instant returns (the greatest created
+ * time, null losing; then the later snapshot, as after a backfill; then the row read last). Ordered
+ * by event time, then keys.
  */
 export function rangeSql(plan: RetrievalPlan, selection: FileSelection, start: number, end: number): string {
   const view = plan.views[0];
@@ -23,9 +24,9 @@ export function rangeSql(plan: RetrievalPlan, selection: FileSelection, start: n
   }
   return [
     `SELECT ${[...keys, ...times, ...features].join(', ')}`,
-    `FROM read_parquet(${fileList(selection.files)}, hive_partitioning = false)`,
+    `FROM read_parquet(${fileList(selection.files)}, hive_partitioning = false, file_row_number = true)`,
     `WHERE epoch_ms(${ident(ENTITY_TIMESTAMP)}) > ${int(start)} AND epoch_ms(${ident(ENTITY_TIMESTAMP)}) <= ${int(end)}`,
-    `QUALIFY row_number() OVER (PARTITION BY ${[...keys, ...times].join(', ')} ORDER BY file_index DESC) = 1`,
-    `ORDER BY ${[times[0], ...keys, ...times.slice(1)].map((c) => `${c} NULLS FIRST`).join(', ')}`,
+    `QUALIFY row_number() OVER (PARTITION BY ${[...keys, ident(ENTITY_TIMESTAMP)].join(', ')} ORDER BY ${view.hasCreated ? 'created_timestamp DESC NULLS LAST, ' : ''}file_index DESC, file_row_number DESC) = 1`,
+    `ORDER BY ${[ident(ENTITY_TIMESTAMP), ...keys].join(', ')}`,
   ].join('\n');
 }

@@ -68,7 +68,8 @@ export async function planRetrieval(resolved: ResolvedFeatures, runs: RunStore):
 export async function pinnedSnapshots(plan: RetrievalPlan, runs: RunStore): Promise<ViewSnapshots[]> {
   const out: ViewSnapshots[] = [];
   for (const view of plan.views) {
-    const byId = new Map((await runs.snapshots(view.view, view.version)).map((s) => [s.id, s]));
+    // Retired snapshots too: a dataset pinned before a compaction reads the snapshots it pinned.
+    const byId = new Map((await runs.snapshots(view.view, view.version, { retired: true })).map((s) => [s.id, s]));
     const missing = view.snapshotIds.filter((id) => !byId.has(id));
     if (missing.length) {
       throw new TesseraError('conflict', `snapshots ${missing.join(', ')} of '${view.view}' version ${view.version} no longer exist, so the dataset cannot be rebuilt`);

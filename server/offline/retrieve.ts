@@ -70,7 +70,7 @@ export async function historicalToParquet(deps: OfflineDeps, pinned: PinnedPlan,
     const selections = pinned.snapshots.map(({ view, snapshots }) => {
       // No entity rows: no feature row can match, read nothing. Rows after the last entity time never
       // match; with a ttl, neither do rows before the first entity time - ttl.
-      if (entity.maxTs === null) return { files: [], minTs: null, maxTs: null, overlapping: false };
+      if (entity.maxTs === null) return { files: [], minTs: null, maxTs: null, overlapping: false, deduplicated: true };
       const from = view.ttl > 0 && entity.minTs !== null ? entity.minTs - view.ttl * 1000 : null;
       return selectFiles(snapshots, (f) => deps.files.locate(f), from, entity.maxTs);
     });

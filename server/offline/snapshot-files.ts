@@ -15,6 +15,11 @@ export interface FileSelection {
    * time occur in one snapshot only.
    */
   overlapping: boolean;
+  /**
+   * Every snapshot read was deduplicated on write (the `run=` layout): within one, a key and event
+   * time occur once, the row DESIGN.md's tie-breaks pick. The older `date=` layout kept duplicates.
+   */
+  deduplicated: boolean;
 }
 
 /**
@@ -27,6 +32,7 @@ export function selectFiles(snapshots: SnapshotRecord[], locate: (relPath: strin
   const ranges: [number, number][] = [];
   let minTs: number | null = null;
   let maxTs: number | null = null;
+  let deduplicated = true;
   for (const s of snapshots) {
     if (s.minEventTs === null || s.maxEventTs === null) continue;
     if ((to !== null && s.minEventTs > to) || (from !== null && s.maxEventTs < from)) continue;
@@ -38,6 +44,7 @@ export function selectFiles(snapshots: SnapshotRecord[], locate: (relPath: strin
       kept++;
     }
     if (kept === 0) continue;
+    if (!isDeduplicated(s)) deduplicated = false;
     ranges.push([s.minEventTs, s.maxEventTs]);
     minTs = minTs === null ? s.minEventTs : Math.min(minTs, s.minEventTs);
     maxTs = maxTs === null ? s.maxEventTs : Math.max(maxTs, s.maxEventTs);
@@ -49,8 +56,15 @@ export function selectFiles(snapshots: SnapshotRecord[], locate: (relPath: strin
     if (from <= reach) overlapping = true;
     reach = Math.max(reach, to);
   }
-  return { files, minTs, maxTs, overlapping };
+  return { files, minTs, maxTs, overlapping, deduplicated };
 }
+
+/** Snapshots in the `run=<id>/part-<k>.parquet` layout were deduplicated by the writer that made them. */
+export function isDeduplicated(snapshot: SnapshotRecord): boolean {
+  return snapshot.files.every((f) => RUN_FOLDER.test(f));
+}
+
+const RUN_FOLDER = /(?:^|\/)run=[^/]+\/part-\d+\.parquet$/;
 
 /** Epoch ms of the start of a file's `date=YYYY-MM-DD` partition, or null without one. */
 export function partitionDay(file: string): number | null {

@@ -16,6 +16,12 @@ export interface OnlineRows {
   eventTs: Float64Array;
   createdTs: Float64Array | null;
   columns: Column[];
+  /**
+   * Optional, for stores that can use it: one-hot columns in compact form. `columns[k]` is 1 where
+   * `groups[g][i] === index` for `onehot.columns[k] = {group: g, index}` (null: a plain column).
+   * `columns` holds the same values either way.
+   */
+  onehot?: { groups: Int32Array[]; columns: ({ group: number; index: number } | null)[] };
 }
 
 /** What a read finds for one key. Values come in the order the features were asked. */

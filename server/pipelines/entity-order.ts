@@ -3,9 +3,10 @@ import { entityKeyAt, type RowBatch, takeRows } from './row-batch.js';
 
 /**
  * Sorts rows by entity, then event time, then created time (null first), and returns them with the
- * RowContext ffill needs: dense entity ids (contiguous per entity) and each id's key text.
+ * RowContext ffill needs: dense entity ids (contiguous per entity) and each id's key text; `order`
+ * gives each sorted row's index in the input.
  */
-export function orderByEntity(batch: RowBatch): { batch: RowBatch; rows: RowContext } {
+export function orderByEntity(batch: RowBatch): { batch: RowBatch; rows: RowContext; order: Int32Array } {
   const n = batch.length;
   const ids = new Int32Array(n);
   const index = new Map<string, number>();
@@ -47,7 +48,7 @@ export function orderByEntity(batch: RowBatch): { batch: RowBatch; rows: RowCont
     entityIds[i] = r;
     entityKeys[r] = keys[ids[order[i]]];
   }
-  return { batch: sorted, rows: { entityIds, entityKeys } };
+  return { batch: sorted, rows: { entityIds, entityKeys }, order };
 }
 
 /** A RowContext for chains without ffill: no step reads it. */

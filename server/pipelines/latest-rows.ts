@@ -20,6 +20,10 @@ export class LatestRows {
   private strings: ((string | null)[] | null)[] = [];
   private keyNumeric: (Float64Array | null)[] = [];
   private keyStrings: ((string | null)[] | null)[] = [];
+  /** One-hot features kept as one code per row (the index of the 1), as the batches carry them. */
+  private groups: Int32Array[] = [];
+  /** Per output column: its one-hot group and index, or null for a plain column. */
+  private onehot: ({ group: number; index: number } | null)[] = [];
   private initialised = false;
 
   add(batch: OutputBatch): void {
@@ -57,12 +61,21 @@ export class LatestRows {
       target[i] = slot;
     }
     this.copy(batch.keys, this.keyNumeric, this.keyStrings, target);
-    this.copy(
-      batch.columns.map((col) => col.column),
-      this.numeric,
-      this.strings,
-      target,
-    );
+    let group = -1;
+    const plain: Column[] = [];
+    batch.columns.forEach((col, k) => {
+      const place = this.onehot[k];
+      if (place === null) {
+        plain[k] = col.column;
+        return;
+      }
+      if (place.group === group) return;
+      group = place.group;
+      const dst = this.groups[group];
+      const src = col.onehot!.codes;
+      for (let i = 0; i < target.length; i++) if (target[i] >= 0) dst[target[i]] = src[i];
+    });
+    this.copy(plain, this.numeric, this.strings, target);
   }
 
   get length(): number {
@@ -77,7 +90,15 @@ export class LatestRows {
       keys: this.keyNumeric.map((k, i) => column(k, this.keyStrings[i])),
       eventTs: this.eventTs.slice(0, n),
       createdTs: hasCreated ? this.createdTs.slice(0, n) : null,
-      columns: this.numeric.map((c, i) => column(c, this.strings[i])),
+      onehot: this.groups.length ? { groups: this.groups.map((g) => g.slice(0, n)), columns: this.onehot } : undefined,
+      columns: this.numeric.map((c, k) => {
+        const place = this.onehot[k];
+        if (place === null) return column(c, this.strings[k]);
+        const codes = this.groups[place.group];
+        const values = new Float64Array(n);
+        for (let i = 0; i < n; i++) if (codes[i] === place.index) values[i] = 1;
+        return numericColumn(values);
+      }),
     };
   }
 
@@ -87,7 +108,20 @@ export class LatestRows {
       this.keyNumeric.push(k.kind === 'numeric' ? new Float64Array(this.capacity) : null);
       this.keyStrings.push(k.kind === 'string' ? [] : null);
     }
+    let codes: Int32Array | null = null;
     for (const c of batch.columns) {
+      if (c.onehot) {
+        if (c.onehot.codes !== codes) {
+          codes = c.onehot.codes;
+          this.groups.push(new Int32Array(this.capacity));
+        }
+        this.onehot.push({ group: this.groups.length - 1, index: c.onehot.index });
+        this.numeric.push(null);
+        this.strings.push(null);
+        continue;
+      }
+      codes = null;
+      this.onehot.push(null);
       this.numeric.push(c.column.kind === 'numeric' ? new Float64Array(this.capacity) : null);
       this.strings.push(c.column.kind === 'string' ? [] : null);
     }
@@ -96,6 +130,7 @@ export class LatestRows {
   private copy(columns: Column[], numeric: (Float64Array | null)[], strings: ((string | null)[] | null)[], target: Int32Array): void {
     for (let k = 0; k < columns.length; k++) {
       const col = columns[k];
+      if (col === undefined) continue;
       if (col.kind === 'numeric') {
         const dst = numeric[k]!;
         const src = col.values;
@@ -118,5 +153,10 @@ export class LatestRows {
     this.createdTs = widen(this.createdTs);
     this.numeric = this.numeric.map((a) => (a ? widen(a) : null));
     this.keyNumeric = this.keyNumeric.map((a) => (a ? widen(a) : null));
+    this.groups = this.groups.map((a) => {
+      const b = new Int32Array(this.capacity);
+      b.set(a);
+      return b;
+    });
   }
 }

@@ -4,7 +4,8 @@ import type { Clock } from '../clock.js';
 import { TesseraError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
-import { PartitionedWriter } from '../offline/partitioned-writer.js';
+import type { DuckDbEngine } from '../offline/duckdb-engine.js';
+import { type SnapshotFileOptions, SnapshotWriter } from '../offline/snapshot-writer.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
 import type { FittedState } from '../domain/feature-view-version.js';
@@ -27,6 +28,10 @@ export interface MaterializeDeps {
   catalog: CatalogCache;
   runs: RunStore;
   files: FileStore;
+  /** The DuckDB that stages, sorts and writes a run's Parquet files. */
+  engine: DuckDbEngine;
+  /** Rows per file and per row group of the offline files. */
+  fileOptions: SnapshotFileOptions;
   online: OnlineStore | null;
   sourceContext: SourceContext;
   dataDir: string;
@@ -34,8 +39,6 @@ export interface MaterializeDeps {
   logger: Logger;
   /** Rows per source batch. */
   batchSize: number;
-  /** Rows buffered before Parquet files are written. */
-  flushRows: number;
   /** A first run holds up to this many rows in memory while it fits; beyond, it parks them on disk. */
   spillRows: number;
   /** First retry delay after a source error; doubles per attempt. */
@@ -82,7 +85,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     let states = plan.version.fittedState?.features ?? null;
     let fitted: FittedState | null = null;
     const online = deps.online !== null && plan.view.metadata.online;
-    builder = new SnapshotBuilder(new PartitionedWriter(deps.files, writerLayout(plan, run.id), deps.flushRows), plan.features, watch, online, rowOrigin(plan));
+    builder = new SnapshotBuilder(new SnapshotWriter(deps.engine, deps.files, writerLayout(plan, run.id), deps.fileOptions), plan.features, watch, online, rowOrigin(plan));
 
     if (plan.hasFfill) {
       // ffill needs each entity's rows in event-time order across the whole run: hold them, sort once.
@@ -91,7 +94,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       if (all.length) {
         const ordered = watch.time('sort', () => orderByEntity(concatBatches(all)));
         if (!states) ({ states, fitted } = fitInMemory(plan, ordered.batch, watch));
-        await builder.add(ordered.batch, states, ordered.rows, carry);
+        await builder.add(ordered.batch, states, ordered.rows, carry, Float64Array.from(ordered.order));
       }
     } else if (!states) {
       // The fit must see every fit row before any row is transformed. Up to `spillRows` rows wait in
@@ -175,7 +178,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
 }
 
 function writerLayout(plan: RunPlan, runId: number) {
-  return { dir: plan.offlineDir, runId, keys: plan.version.definition.entities.flatMap((e) => e.joinKeys), hasCreated: plan.layout.createdColumn !== null };
+  return { folder: `${plan.offlineDir}/run=${runId}`, keys: plan.version.definition.entities.flatMap((e) => e.joinKeys), hasCreated: plan.layout.createdColumn !== null };
 }
 
 /**

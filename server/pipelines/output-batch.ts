@@ -1,13 +1,13 @@
-import { type Column, valueAt } from '../columns/column.js';
+import { type Column, numericColumn, valueAt } from '../columns/column.js';
 import type { FeatureInput } from '../domain/feature-view.js';
 import { stepSpec } from '../domain/transform-spec.js';
 import { formatTimestamp } from '../domain/time.js';
 import type { FeatureType } from '../domain/value-type.js';
 import { TesseraError } from '../errors.js';
-import { applyChain, fitStates } from '../transforms/chain.js';
+import { type CompactOutput, applyChainCompact, fitStates } from '../transforms/chain.js';
 import { TransformRowError } from '../transforms/state.js';
 import type { RowContext } from '../transforms/transform.js';
-import { concatColumns, type RowBatch, takeColumn } from './row-batch.js';
+import type { RowBatch } from './row-batch.js';
 
 export interface OutputColumnData {
   name: string;
@@ -15,6 +15,38 @@ export interface OutputColumnData {
   column: Column;
   /** A one-hot column: only 0 and 1, never null. */
   binary?: boolean;
+  /**
+   * A one-hot column in compact form: 1 where `codes[i] === index`, else 0. The columns of one
+   * encoded feature share one `codes` array; `column` is built from it only when someone reads it.
+   */
+  onehot?: { codes: Int32Array; index: number };
+}
+
+/** The one-hot output column `index` of an encoded feature whose rows hold `codes`. */
+export function onehotColumn(name: string, codes: Int32Array, index: number): OutputColumnData {
+  return new OnehotColumnData(name, { codes, index });
+}
+
+/** A one-hot output column whose 0/1 values are made on first read (most consumers use the codes). */
+class OnehotColumnData implements OutputColumnData {
+  readonly type = 'int64' as const;
+  readonly binary = true;
+  private values: Column | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly onehot: { codes: Int32Array; index: number },
+  ) {}
+
+  get column(): Column {
+    if (this.values === null) {
+      const { codes, index } = this.onehot;
+      const out = new Float64Array(codes.length);
+      for (let i = 0; i < codes.length; i++) if (codes[i] === index) out[i] = 1;
+      this.values = numericColumn(out);
+    }
+    return this.values;
+  }
 }
 
 /** Rows as the offline and online stores receive them: keys, times, and transformed feature columns. */
@@ -67,14 +99,19 @@ export function transformBatch(
 ): OutputBatch {
   const columns: OutputColumnData[] = [];
   for (const f of features) {
-    let outputs: ReturnType<typeof applyChain>;
+    let outputs: CompactOutput;
     try {
-      outputs = applyChain(f.name, f.type, f.transforms.map(stepSpec), states[f.name] ?? [], batch.inputs.get(inputOf(f))!, contextFor(f, rows, carry));
+      outputs = applyChainCompact(f.name, f.type, f.transforms.map(stepSpec), states[f.name] ?? [], batch.inputs.get(inputOf(f))!, contextFor(f, rows, carry));
     } catch (e) {
       if (e instanceof TransformRowError && origin) throw rowError(e, batch, inputOf(f), origin);
       throw e;
     }
-    for (const o of outputs) columns.push({ name: o.suffix ? `${f.name}__${o.suffix}` : f.name, type: o.type, column: o.column, binary: o.suffix !== '' });
+    if ('onehot' in outputs) {
+      const { codes, suffixes } = outputs.onehot;
+      suffixes.forEach((suffix, index) => columns.push(new OnehotColumnData(`${f.name}__${suffix}`, { codes, index })));
+    } else {
+      for (const o of outputs.columns) columns.push({ name: o.suffix ? `${f.name}__${o.suffix}` : f.name, type: o.type, column: o.column, binary: o.suffix !== '' });
+    }
   }
   return { length: batch.length, keys: batch.keys, eventTs: batch.eventTs, createdTs: batch.createdTs, columns };
 }
@@ -96,28 +133,4 @@ function rowError(e: TransformRowError, batch: RowBatch, column: string, origin:
     row = `the row with ${keys} at ${formatTimestamp(batch.eventTs[e.row])}`;
   }
   return new TesseraError('transform_error', `source '${origin.source}', column '${column}', ${row}: feature '${e.feature}': ${e.reason}`, [], { cause: e });
-}
-
-export function takeOutput(batch: OutputBatch, indices: Int32Array): OutputBatch {
-  const floats = (v: Float64Array) => (takeColumn({ kind: 'numeric', values: v }, indices) as { values: Float64Array }).values;
-  return {
-    length: indices.length,
-    keys: batch.keys.map((c) => takeColumn(c, indices)),
-    eventTs: floats(batch.eventTs),
-    createdTs: batch.createdTs ? floats(batch.createdTs) : null,
-    columns: batch.columns.map((c) => ({ ...c, column: takeColumn(c.column, indices) })),
-  };
-}
-
-export function concatOutputs(batches: OutputBatch[]): OutputBatch {
-  if (batches.length === 1) return batches[0];
-  const first = batches[0];
-  const floats = (pick: (b: OutputBatch) => Float64Array) => (concatColumns(batches.map((b) => ({ kind: 'numeric', values: pick(b) }))) as { values: Float64Array }).values;
-  return {
-    length: batches.reduce((n, b) => n + b.length, 0),
-    keys: first.keys.map((_, k) => concatColumns(batches.map((b) => b.keys[k]))),
-    eventTs: floats((b) => b.eventTs),
-    createdTs: first.createdTs ? floats((b) => b.createdTs!) : null,
-    columns: first.columns.map((c, k) => ({ ...c, column: concatColumns(batches.map((b) => b.columns[k].column)) })),
-  };
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
-import { materializeDeps } from '../services.js';
+import { compactor, materializeDeps } from '../services.js';
+import { CompactionLoop } from './compaction/compaction-loop.js';
 import { Leadership } from './leadership.js';
 import { executeRun } from './materialize.js';
 import { PipelineService } from './pipeline-service.js';
@@ -22,6 +23,7 @@ export class PipelineHost {
   private readonly executor: RunExecutor;
   private readonly runner: Runner;
   private readonly scheduler: Scheduler;
+  private readonly compaction: CompactionLoop;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -41,6 +43,7 @@ export class PipelineHost {
       maxAttempts: config.runAttempts,
       wake: () => this.runner.wake(),
     });
+    this.compaction = new CompactionLoop(compactor(services, this.holder), config.compactionIntervalMs, logger);
     this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger);
     this.leadership = new Leadership(services.leases, this.holder, config.leaseMs, logger, {
       gained: async () => {
@@ -52,10 +55,12 @@ export class PipelineHost {
           void this.catchUp(logger).catch((e: unknown) => logger.warn({ err: e }, 'catch-up runs failed to queue'));
         });
         this.runner.start();
+        this.compaction.start();
       },
       lost: async () => {
         this.unsubscribe?.();
         this.scheduler.stop();
+        await this.compaction.stop();
         await this.runner.stop();
       },
     });

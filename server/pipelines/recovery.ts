@@ -12,7 +12,9 @@ export async function recoverInterrupted(runs: RunStore, files: FileStore, holde
   const interrupted = await runs.interruptOrphans([holder], clock.now());
   for (const run of interrupted) {
     const committed = new Set(run.snapshotId === null ? [] : ((await runs.snapshot(run.snapshotId))?.files ?? []));
-    const written = (await files.list(`offline/${run.featureView}/v${run.version}`)).filter((f) => new RegExp(`/${run.id}-\\d+\\.parquet(\\.[0-9a-f]+\\.tmp)?$`).test(f));
+    // Files of the old layout (`date=.../<runId>-<part>.parquet`) and of the current one (`run=<runId>/part-<k>.parquet`).
+    const mine = new RegExp(`(/${run.id}-\\d+|/run=${run.id}/part-\\d+)\\.parquet(\\.[0-9a-f]+\\.tmp)?$`);
+    const written = (await files.list(`offline/${run.featureView}/v${run.version}`)).filter((f) => mine.test(f));
     for (const file of written) if (!committed.has(file)) await files.remove(file);
     await files.remove(`tmp/run-${run.id}`);
     logger.warn(

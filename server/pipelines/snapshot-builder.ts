@@ -1,11 +1,12 @@
-import { StatsAccumulator } from '../columns/column-stats.js';
 import type { FeatureInput } from '../domain/feature-view.js';
-import type { PartitionedWriter } from '../offline/partitioned-writer.js';
+import type { SnapshotWriter } from '../offline/snapshot-writer.js';
+import { readStaged } from '../offline/stage-reader.js';
 import type { RowContext } from '../transforms/transform.js';
 import { LatestRows } from './latest-rows.js';
 import { type RowOrigin, transformBatch } from './output-batch.js';
 import type { RowBatch } from './row-batch.js';
 import type { ColumnStatistics } from '../domain/snapshot.js';
+import { SnapshotStats } from './snapshot-stats.js';
 import type { Stopwatch } from './stopwatch.js';
 
 export interface BuiltSnapshot {
@@ -18,31 +19,27 @@ export interface BuiltSnapshot {
   latest: LatestRows;
 }
 
-/** Transforms a run's batches and feeds the Parquet writer, the statistics and the latest-row index. */
+/** Transforms a run's batches and feeds the snapshot writer, the statistics and the latest-row index. */
 export class SnapshotBuilder {
   private readonly latest = new LatestRows();
-  private readonly stats = new Map<string, StatsAccumulator>();
-  private rows = 0;
+  private stats = new SnapshotStats();
   private minTs = Infinity;
   private maxTs = -Infinity;
 
   /** `online`: keep the latest row per key for the online store (skipped for offline-only views). */
   constructor(
-    private readonly writer: PartitionedWriter,
+    private readonly writer: SnapshotWriter,
     private readonly features: FeatureInput[],
     private readonly watch: Stopwatch,
     private readonly online: boolean,
     private readonly origin?: RowOrigin,
   ) {}
 
-  async add(batch: RowBatch, states: Record<string, unknown[]>, rows: RowContext, carry: Record<string, Map<string, number | string>>): Promise<void> {
+  /** `seq`: each row's position in read order, when `batch` is not in read order (ffill sorts by entity). */
+  async add(batch: RowBatch, states: Record<string, unknown[]>, rows: RowContext, carry: Record<string, Map<string, number | string>>, seq?: Float64Array): Promise<void> {
     const out = this.watch.time('transform', () => transformBatch(batch, this.features, states, rows, carry, this.origin));
     this.watch.time('stats', () => {
-      for (const c of out.columns) {
-        let acc = this.stats.get(c.name);
-        if (!acc) this.stats.set(c.name, (acc = new StatsAccumulator(c.column.kind, { binary: c.binary })));
-        acc.add(c.column);
-      }
+      this.stats.add(out);
       for (let i = 0; i < out.length; i++) {
         const t = out.eventTs[i];
         if (t < this.minTs) this.minTs = t;
@@ -50,23 +47,36 @@ export class SnapshotBuilder {
       }
     });
     if (this.online) this.watch.time('latest', () => this.latest.add(out));
-    await this.watch.timeAsync('write', () => this.writer.add(out));
-    this.rows += out.length;
+    await this.watch.timeAsync('write', () => this.writer.add(out, seq));
   }
 
   async finish(): Promise<BuiltSnapshot> {
-    const files = await this.watch.timeAsync('write', () => this.writer.finish());
+    const written = await this.watch.timeAsync('write', () => this.writer.finish());
+    // Dropped duplicates were counted: describe the rows that were written instead.
+    if (written.duplicates > 0) await this.watch.timeAsync('stats', () => this.restat());
+    this.writer.close();
     return {
-      rows: this.rows,
-      files,
-      stats: Object.fromEntries([...this.stats].map(([name, acc]) => [name, acc.result()])),
-      minEventTs: this.rows ? this.minTs : null,
-      maxEventTs: this.rows ? this.maxTs : null,
+      rows: written.rows,
+      files: written.files,
+      stats: this.stats.result(),
+      minEventTs: written.rows ? this.minTs : null,
+      maxEventTs: written.rows ? this.maxTs : null,
       latest: this.latest,
     };
   }
 
   abort(): Promise<void> {
     return this.writer.abort();
+  }
+
+  private async restat(): Promise<void> {
+    const { connection, sql, plan } = await this.writer.readBack();
+    this.stats = new SnapshotStats();
+    for await (const chunk of readStaged(
+      connection,
+      sql,
+      plan.columns.slice(1).map((c) => c.kind),
+    ))
+      this.stats.add(plan.batch(chunk.values, chunk.length));
   }
 }

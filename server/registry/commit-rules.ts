@@ -6,7 +6,7 @@ import { conflict } from '../errors.js';
  * must still be running (a run of a deleted view, or one failed meanwhile, commits nothing) and must
  * not have committed already (a run commits one snapshot, once).
  */
-export function refuseCommit(c: SnapshotCommit, run: { status: string; reason: string | null; snapshotId: number | null } | undefined): void {
+export function refuseCommit(c: Pick<SnapshotCommit, 'runId' | 'featureView'>, run: { status: string; reason: string | null; snapshotId: number | null } | undefined): void {
   if (run?.status !== 'running') {
     const why = run?.reason === 'deleted' ? `feature view '${c.featureView}' was deleted during the run` : `run ${c.runId} is no longer running`;
     throw conflict(`${why}: its snapshot is not committed`);

@@ -1,5 +1,5 @@
 import type { NewRun, RunRecord, RunStatus, RunStep } from '../domain/run.js';
-import type { SnapshotCommit, SnapshotRecord } from '../domain/snapshot.js';
+import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../domain/snapshot.js';
 
 /**
  * The durable run queue, run history, snapshots, watermarks and ffill carry: one part of a
@@ -13,6 +13,13 @@ import type { SnapshotCommit, SnapshotRecord } from '../domain/snapshot.js';
  *   see all of it or none of it. It commits only for a run still running (a run whose view was deleted
  *   commits nothing), so a run's snapshot is committed at most once.
  * - `interruptOrphans` marks running runs whose holder is gone as failed (`interrupted`).
+ * - `replaceSnapshots` (compaction) commits one snapshot in place of several, in one transaction:
+ *   the replaced ones must all be live snapshots of the version, contiguous in its snapshot order,
+ *   and the compaction run still running; the new one takes their place in the order (later
+ *   snapshots still come after it), they become retired (`replacedBy`), and readers see either all
+ *   of them or the new one, never both. A second replacement of any of them is a `conflict`.
+ * - `snapshots` lists a version's live snapshots in order; with `retired`, the replaced ones too
+ *   (what a dataset pinned before a compaction reads).
  */
 export interface RunStore {
   enqueue(run: NewRun, now: number): Promise<RunRecord>;
@@ -34,8 +41,16 @@ export interface RunStore {
   markOnlineSynced(snapshotIds: number[]): Promise<void>;
   /** Marks running runs not held by any of `liveHolders` as failed/interrupted; returns them. */
   interruptOrphans(liveHolders: string[], now: number): Promise<RunRecord[]>;
-  /** A version's committed snapshots, oldest first. */
-  snapshots(featureView: string, version: number): Promise<SnapshotRecord[]>;
+  /** A version's live snapshots in snapshot order (oldest first); `retired` adds the replaced ones. */
+  snapshots(featureView: string, version: number, options?: { retired?: boolean }): Promise<SnapshotRecord[]>;
+  /** Records a compaction of a view version as a running run of `holder` (never the view's active run). */
+  beginCompaction(featureView: string, version: number, holder: string, now: number): Promise<RunRecord>;
+  /** Commits a compaction: returns the new snapshot's id. */
+  replaceSnapshots(replacement: SnapshotReplacement, now: number): Promise<number>;
+  /** Replaced snapshots whose files are still on disk, retired at or before `before`. */
+  retiredSnapshots(before: number): Promise<SnapshotRecord[]>;
+  /** Records that a retired snapshot's files were removed. */
+  markFilesRemoved(snapshotIds: number[]): Promise<void>;
   snapshot(id: number): Promise<SnapshotRecord | null>;
   watermark(featureView: string, version: number): Promise<number | null>;
   carry(featureView: string, version: number): Promise<Record<string, Map<string, number | string>>>;

@@ -5,7 +5,7 @@ import { TesseraError } from '../errors.js';
 import { checkChain, stepOutputType } from './chain-check.js';
 import { applyFrequency, fitFrequency } from './encode-frequency.js';
 import { applyHash, fitHash } from './encode-hash.js';
-import { applyOnehot, fitOnehot, onehotSuffixes } from './encode-onehot.js';
+import { applyOnehot, fitOnehot, onehotCodes, onehotSuffixes } from './encode-onehot.js';
 import { applyOrdinal, fitOrdinal } from './encode-ordinal.js';
 import { applyImpute, fitImpute } from './impute.js';
 import { applyScale, fitScale } from './scale.js';
@@ -83,6 +83,32 @@ export function applyChain(feature: string, type: FeatureType, steps: readonly T
     current = stepOutputType(steps[i], current) as FeatureType;
   }
   return [{ suffix: '', type: current, column }];
+}
+
+/** A chain's output with a final one-hot step in compact form (`onehotCodes`): one code per row. */
+export type CompactOutput = { columns: OutputColumn[] } | { onehot: { codes: Int32Array; suffixes: string[] } };
+
+/**
+ * `applyChain` for pipelines: the same steps and arithmetic, but a chain ending in a one-hot encoding
+ * returns the index of each row's 1 instead of one 0/1 column per category (`applyOnehot` expands
+ * exactly these codes).
+ */
+export function applyChainCompact(feature: string, type: FeatureType, steps: readonly TransformStepSpec[], states: readonly unknown[], input: Column, rows: RowContext): CompactOutput {
+  const last = steps[steps.length - 1];
+  if (last?.kind !== 'encode' || last.spec.method !== 'onehot') return { columns: applyChain(feature, type, steps, states, input, rows) };
+  assertChain(feature, type, steps, input);
+  if (states.length !== steps.length) {
+    throw new TesseraError('internal', `feature '${feature}' has ${steps.length} transform steps but ${states.length} fitted states`);
+  }
+  let column = input;
+  let current = type;
+  for (let i = 0; i < steps.length - 1; i++) {
+    const out = applyStep(steps[i], current, column, states[i], rows, feature);
+    if (Array.isArray(out)) throw new TesseraError('internal', `feature '${feature}': only the last step may encode one-hot`);
+    column = out;
+    current = stepOutputType(steps[i], current) as FeatureType;
+  }
+  return { onehot: onehotCodes(last.spec, current, column, states[steps.length - 1]) };
 }
 
 /**

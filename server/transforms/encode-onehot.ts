@@ -61,6 +61,22 @@ export function onehotSuffixes(spec: OnehotSpec, state: unknown): string[] {
 }
 
 export function applyOnehot(spec: OnehotSpec, type: FeatureType, column: Column, state: unknown): OutputColumn[] {
+  const { codes, suffixes } = onehotCodes(spec, type, column, state);
+  const n = codes.length;
+  const outputs = suffixes.map(() => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const k = codes[i];
+    if (k >= 0) outputs[k][i] = 1;
+  }
+  return outputs.map((values, k) => ({ suffix: suffixes[k], type: 'int64', column: numericColumn(values) }));
+}
+
+/**
+ * The one-hot encoding in compact form: for each row, the index of the output column that holds its
+ * 1 (-1: all zeros). `applyOnehot` expands exactly this; the pipeline keeps the compact form, which
+ * is one array instead of one per category.
+ */
+export function onehotCodes(spec: OnehotSpec, type: FeatureType, column: Column, state: unknown): { codes: Int32Array; suffixes: string[] } {
   const categories = stateStrings(state, 'categories', 'encode onehot');
   const suffixes = onehotSuffixes(spec, state);
   const other = spec.unknown === 'other';
@@ -69,16 +85,14 @@ export function applyOnehot(spec: OnehotSpec, type: FeatureType, column: Column,
   }
   const view = categoryView(column, type);
   const n = view.codes.length;
-  const outputs = suffixes.map(() => new Float64Array(n));
   // Unseen codes point at the `other` column when there is one; -1 writes nowhere.
   const target = positionsOf(view.dictionary, categories);
   if (other) for (let c = 0; c < target.length; c++) if (target[c] < 0) target[c] = categories.length;
-  const codes = view.codes;
+  const source = view.codes;
+  const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const c = codes[i];
-    if (c < 0) continue;
-    const k = target[c];
-    if (k >= 0) outputs[k][i] = 1;
+    const c = source[i];
+    codes[i] = c < 0 ? -1 : target[c];
   }
-  return outputs.map((values, k) => ({ suffix: suffixes[k], type: 'int64', column: numericColumn(values) }));
+  return { codes, suffixes };
 }

@@ -37,7 +37,7 @@ test('npm run bench -- --quick: every scenario produces finite figures', { timeo
       }
     }
     const report = fs.readFileSync(out, 'utf8');
-    assert.match(report, /## Targets \(issues 3, 4 and 5\)/);
+    assert.match(report, /## Targets \(issues 3, 4, 5 and 12\)/);
     assert.match(report, /Smoke size/);
     assert.match(stdout, /report: /);
   } finally {

@@ -22,6 +22,7 @@ const claimed = (await services.runs.claim('bench', systemClock.now(), queued.id
 const started = performance.now();
 const outcome = await executeRun(claimed, materializeDeps(services));
 const seconds = (performance.now() - started) / 1000;
+const snapshot = outcome.run.snapshotId === null ? null : await services.runs.snapshot(outcome.run.snapshotId);
 await services.close();
 process.stdout.write(
   `${JSON.stringify({
@@ -31,5 +32,6 @@ process.stdout.write(
     seconds,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     steps: outcome.run.steps,
+    files: snapshot?.files.length ?? 0,
   })}\n`,
 );

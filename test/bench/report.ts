@@ -90,7 +90,7 @@ export function markdownReport(input: ReportInput): string {
     '',
     `Runs per measurement: ${input.runs} (medians reported; the \`runs\` column says when a figure had fewer).`,
     '',
-    '## Targets (issues 3, 4 and 5)',
+    '## Targets (issues 3, 4, 5 and 12)',
     '',
     ...targetsSection(input.results),
     '',

@@ -9,6 +9,8 @@ export interface StoredRow {
   value: number;
   /** Commit order of the snapshot holding the row. */
   snapshot: number;
+  /** Read order within its snapshot's run (the row's position in the source). */
+  seq: number;
 }
 
 export interface ViewRules {
@@ -16,7 +18,10 @@ export interface ViewRules {
   hasCreated: boolean;
 }
 
-/** Greater = fresher: event time, then created time (null loses; ignored without a created column), then snapshot. */
+/**
+ * Greater = fresher: event time, then created time (null loses; ignored without a created column),
+ * then the later snapshot, then the row read later within one run.
+ */
 function fresher(a: StoredRow, b: StoredRow, rules: ViewRules): boolean {
   if (a.ts !== b.ts) return a.ts > b.ts;
   if (rules.hasCreated) {
@@ -24,7 +29,8 @@ function fresher(a: StoredRow, b: StoredRow, rules: ViewRules): boolean {
     const cb = b.created ?? -Infinity;
     if (ca !== cb) return ca > cb;
   }
-  return a.snapshot > b.snapshot;
+  if (a.snapshot !== b.snapshot) return a.snapshot > b.snapshot;
+  return a.seq > b.seq;
 }
 
 export function pointInTime(rows: StoredRow[], key: number, at: number, rules: ViewRules): number | null {
@@ -37,14 +43,14 @@ export function pointInTime(rows: StoredRow[], key: number, at: number, rules: V
   return best === null ? null : best.value;
 }
 
-/** Rows with start < ts <= end; of rows equal in key, ts and created, the later snapshot's; by ts, key, created. */
+/** Rows with start < ts <= end, one per key and event time (the freshest), by ts then key. */
 export function inRange(rows: StoredRow[], start: number, end: number, rules: ViewRules): StoredRow[] {
   const kept = new Map<string, StoredRow>();
   for (const r of rows) {
     if (r.ts <= start || r.ts > end) continue;
-    const id = `${r.key}|${r.ts}|${rules.hasCreated ? r.created : ''}`;
+    const id = `${r.key}|${r.ts}`;
     const seen = kept.get(id);
-    if (!seen || r.snapshot > seen.snapshot) kept.set(id, r);
+    if (!seen || fresher(r, seen, rules)) kept.set(id, r);
   }
-  return [...kept.values()].sort((a, b) => a.ts - b.ts || a.key - b.key || (a.created ?? -Infinity) - (b.created ?? -Infinity));
+  return [...kept.values()].sort((a, b) => a.ts - b.ts || a.key - b.key);
 }

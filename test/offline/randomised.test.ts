@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { formatTimestamp } from '../../server/domain/time.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
+import { postJson } from '../support/services.js';
 import { seeded as random } from '../support/seeded.js';
 import { type StoredRow, type ViewRules, inRange, pointInTime } from './brute-force.js';
 import { retrieve, retrieveRange } from './fixture.js';
@@ -26,7 +27,10 @@ const VIEWS: Record<string, ViewRules & { file: string; ttl?: string }> = {
   plain: { ttlMs: 0, hasCreated: false, file: 'b.csv' },
   // Committed as four disjoint windows, as incremental runs are: the plain (timestamp-only) sort key.
   windows: { ttlMs: 45 * 60_000, hasCreated: false, file: 'b.csv', ttl: '45m' },
+  // The same with a created column: deduplicated on write, so a bare ASOF JOIN answers it too.
+  windows_created: { ttlMs: 90 * 60_000, hasCreated: true, file: 'a.csv', ttl: '90m' },
 };
+const WINDOWED = ['windows', 'windows_created'];
 
 function bundle(): BundleInput {
   return {
@@ -46,18 +50,16 @@ function bundle(): BundleInput {
 }
 
 /**
- * Source rows on a 15-minute grid over 6 keys, so ties and ttl boundaries happen often. With a
- * created column, one (key, ts) may repeat with distinct created times (at most one null); without,
- * (key, ts) is unique, as the contract requires of one snapshot.
+ * Source rows on a 15-minute grid over 6 keys, so ties and ttl boundaries happen often. One (key, ts)
+ * may repeat within one source: with distinct created times, with equal ones (a full tie, which the
+ * row read last wins), or, without a created column, with nothing to tell them apart but read order.
  */
 function generate(rand: () => number, withCreated: boolean, previous: SourceRow[]): SourceRow[] {
   const rows: SourceRow[] = [];
-  const seen = new Set<string>();
   const add = (r: SourceRow) => {
-    const id = withCreated ? `${r.key}|${r.ts}|${r.created}` : `${r.key}|${r.ts}`;
-    if (seen.has(id)) return;
-    seen.add(id);
     rows.push(r);
+    // Now and then the same key and time again, read later, with another value.
+    if (rand() < 0.15) rows.push({ ...r, value: Math.floor(rand() * 1000), created: withCreated && rand() < 0.5 ? createdFor(rand, r.ts) : r.created });
   };
   // Keep most earlier rows, some with a corrected value or created time; drop a few; add new ones.
   for (const r of previous) {
@@ -92,11 +94,15 @@ test(`randomised point-in-time and range reads match a brute-force join (seed ${
     const commit = async (view: string, rows: SourceRow[], window: { start: number; end: number } | null) => {
       const run = await s.materialize(view, window ? { start: formatTimestamp(window.start), end: formatTimestamp(window.end) } : {});
       assert.equal(run.status, 'succeeded', run.error);
-      for (const r of rows) if (!window || (r.ts > window.start && r.ts <= window.end)) stored[view].push({ ...r, created: VIEWS[view].hasCreated ? r.created : null, snapshot: run.snapshotId });
+      rows.forEach((r, seq) => {
+        if (!window || (r.ts > window.start && r.ts <= window.end)) stored[view].push({ ...r, created: VIEWS[view].hasCreated ? r.created : null, snapshot: run.snapshotId, seq });
+      });
     };
-    const overlapping = Object.keys(VIEWS).filter((v) => v !== 'windows');
+    const overlapping = Object.keys(VIEWS).filter((v) => !WINDOWED.includes(v));
     for (const view of overlapping) await commit(view, VIEWS[view].hasCreated ? a : b, null);
-    for (let w = 0; w < 4; w++) await commit('windows', b, { start: BASE - STEP + w * 12 * STEP, end: BASE - STEP + (w + 1) * 12 * STEP });
+    for (const view of WINDOWED) {
+      for (let w = 0; w < 4; w++) await commit(view, VIEWS[view].hasCreated ? a : b, { start: BASE - STEP + w * 12 * STEP, end: BASE - STEP + (w + 1) * 12 * STEP });
+    }
     // Backfills over random, overlapping windows, each after the source changed.
     for (let round = 0; round < 3; round++) {
       a = generate(rand, true, a);
@@ -131,17 +137,31 @@ test(`randomised point-in-time and range reads match a brute-force join (seed ${
     });
     assert.ok(matched > n / 2, `the data should make most rows match (${matched})`);
 
+    // The online store holds, per key, the row a point-in-time read at the end of time returns.
+    const keysSeen = [1, 2, 3, 4, 5, 6];
+    for (const [view, rules] of Object.entries(VIEWS)) {
+      const online = await postJson(`${s.url}/get-online-features`, { features: [`${view}:rate`], entities: { driver_id: keysSeen } });
+      assert.equal(online.status, 200, JSON.stringify(online.body));
+      const expected = keysSeen.map((k) => pointInTime(stored[view], k, Number.MAX_SAFE_INTEGER, { ...rules, ttlMs: 0 }));
+      assert.deepEqual(online.body.results[1].values, expected, `online ${view}`);
+    }
+
     for (const [view, rules] of Object.entries(VIEWS)) {
       const start = BASE + Math.floor(rand() * 10) * STEP;
       const end = start + (10 + Math.floor(rand() * 20)) * STEP;
       const got = await retrieveRange(s.services, [`${view}:rate`], start, end);
       const expected = inRange(stored[view], start, end, rules);
-      assert.ok(expected.length > 10);
+      assert.ok(expected.length > 5, `range of ${view}: ${expected.length} rows`);
       assert.deepEqual(
         got.rows.map((r) => [Number(r.driver_id), r.event_timestamp, rules.hasCreated ? r.created_timestamp : null, r.rate]),
         expected.map((r) => [r.key, r.ts, r.created, r.value]),
         `range of ${view}`,
       );
+    }
+    // The data did hold ties on key and event time, inside one run and across runs.
+    for (const view of Object.keys(VIEWS)) {
+      const ids = stored[view].map((r) => `${r.snapshot}|${r.key}|${r.ts}`);
+      assert.ok(new Set(ids).size < ids.length, `${view}: ties within a run`);
     }
   } finally {
     await s.close();

@@ -24,6 +24,7 @@ function snapshot(id: number, from: string, to: string, files: string[]): Snapsh
     stats: {},
     onlineSynced: true,
     committedAt: 0,
+    replacedBy: null,
   };
 }
 
@@ -64,7 +65,18 @@ test('overlap is detected across non-adjacent snapshots, and picks the sort key'
   const overlapping = selectFiles(snapshots, (f) => f, null, null);
   assert.equal(keyMode(view(false), disjoint, now), 'plain');
   assert.equal(keyMode(view(false), overlapping, now), 'packed');
+  // The old date= layout kept duplicates: a created column needs the struct key...
+  assert.equal(disjoint.deduplicated, false);
   assert.equal(keyMode(view(true), disjoint, now), 'struct');
+  // ...while snapshots written deduplicated (run=<id>/part-<k>.parquet) join on the event time alone.
+  const run = (id: number, from: string, to: string) => snapshot(id, from, to, [`offline/v/v1/run=${id}/part-0.parquet`, `offline/v/v1/run=${id}/part-1.parquet`]);
+  const deduplicated = selectFiles([run(1, '2026-11-01', '2026-11-02'), run(2, '2026-11-03', '2026-11-04')], (f) => f, null, null);
+  assert.deepEqual([deduplicated.deduplicated, deduplicated.overlapping], [true, false]);
+  assert.equal(keyMode(view(true), deduplicated, now), 'plain');
+  // Overlapping deduplicated snapshots of a created view still need the created time across them.
+  const backfilled = selectFiles([run(1, '2026-11-01', '2026-11-03'), run(2, '2026-11-02', '2026-11-04')], (f) => f, null, null);
+  assert.equal(keyMode(view(true), backfilled, now), 'struct');
+  assert.equal(keyMode(view(false), backfilled, now), 'packed');
   assert.equal(keyMode(view(false), overlapping, entity(ms('1800-01-01'), ms('2026-11-02'))), 'struct');
   assert.equal(keyMode(view(false), overlapping, entity(ms('2026-11-01'), ms('2150-01-01'))), 'struct');
 });

@@ -56,8 +56,9 @@ before(async () => {
       ...(view === 'with_created' ? { created_timestamp: arrow.vectorFromArray([ms('2026-11-05T00:00:00Z'), ms('2026-11-05T00:00:00Z')], new arrow.TimestampMillisecond('UTC')) } : {}),
       rate: arrow.vectorFromArray([666, 666], new arrow.Float64()),
     });
-    const dir = path.join(s.dataDir, 'offline', view, 'v1', 'date=2026-11-02');
-    fs.writeFileSync(path.join(dir, '999-0.parquet'), toParquet(table));
+    const dir = path.join(s.dataDir, 'offline', view, 'v1', 'run=999');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'part-0.parquet'), toParquet(table));
   }
 });
 after(() => s.close());

@@ -69,10 +69,10 @@ test('a run writes exactly the transformed rows, read back by DuckDB', async () 
         else assert.equal(row[k], v, `row ${i} ${k}`);
       }
     });
-    // Hive partitions by event date, UTC.
-    const files = fs.readdirSync(path.join(s.dataDir, 'offline/stats_view/v1')).sort();
-    assert.deepEqual(files, ['date=2026-11-01', 'date=2026-11-02']);
-    // Parquet timestamps are TIMESTAMP WITH TIME ZONE (UTC-adjusted millis).
+    // One folder per run, one file for its rows whatever days they span (docs/offline-layout.md).
+    assert.deepEqual(fs.readdirSync(path.join(s.dataDir, 'offline/stats_view/v1')), [`run=${run.id}`]);
+    assert.deepEqual(fs.readdirSync(path.join(s.dataDir, `offline/stats_view/v1/run=${run.id}`)), ['part-0.parquet']);
+    // Parquet timestamps are TIMESTAMP WITH TIME ZONE (UTC-adjusted).
     const types = await duckRows(`DESCRIBE SELECT * FROM read_parquet('${s.dataDir}/offline/stats_view/v1/*/*.parquet')`);
     assert.equal(types.find((t) => t.column_name === 'event_timestamp')!.column_type, 'TIMESTAMP WITH TIME ZONE');
 
@@ -340,13 +340,14 @@ test('runs execute in a worker thread, off the HTTP event loop', async () => {
 
 test('a first run that spills to disk writes exactly what an in-memory one does', async () => {
   const rows = ['driver_id,ts,created,rate,trips,kind'];
-  for (let i = 0; i < 500; i++) rows.push(`${i % 37},2026-11-0${1 + (i % 5)}T0${i % 10}:00:00Z,,${i % 11 === 0 ? '' : (i * 0.37) % 13},${i % 7},${['a', 'b', 'c', ''][i % 4]}`);
+  // Keys and times never repeat together (a repeat would be deduplicated): the period of (i % 37, i % 5, i % 10, i % 3) is 1,110.
+  for (let i = 0; i < 500; i++) rows.push(`${i % 37},2026-11-0${1 + (i % 5)}T0${i % 10}:0${i % 3}:00Z,,${i % 11 === 0 ? '' : (i * 0.37) % 13},${i % 7},${['a', 'b', 'c', ''][i % 4]}`);
   const files = { 'data/stats.csv': `${rows.join('\n')}\n` };
   // A raw string column too: each batch has its own dictionary, several batches share a file.
   const b = bundle();
   b.featureViews![0].features.push({ name: 'kind_raw', type: 'string', from: 'kind' });
   const inMemory = await pipelineServer(files, b);
-  const spilled = await pipelineServer(files, b, { spillRows: 30, batchSize: 16, flushRows: 100 });
+  const spilled = await pipelineServer(files, b, { spillRows: 30, batchSize: 16, rowsPerFile: 100 });
   try {
     for (const s of [inMemory, spilled]) assert.equal((await s.materialize('stats_view')).status, 'succeeded');
     const read = (s: typeof inMemory) =>
@@ -358,8 +359,9 @@ test('a first run that spills to disk writes exactly what an in-memory one does'
     assert.equal(c.filter((r) => r.kind_raw === 'c').length, 125);
     const state = async (s: typeof inMemory) => (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body.fittedState;
     assert.deepEqual(await state(spilled), await state(inMemory));
-    // The spilled run wrote several files per day (one per flush).
-    assert.ok(fs.readdirSync(path.join(spilled.dataDir, 'offline/stats_view/v1/date=2026-11-01')).length > 1);
+    // 100 rows per file: five files.
+    const [folder] = fs.readdirSync(path.join(spilled.dataDir, 'offline/stats_view/v1'));
+    assert.equal(fs.readdirSync(path.join(spilled.dataDir, 'offline/stats_view/v1', folder)).length, 5);
   } finally {
     await inMemory.close();
     await spilled.close();

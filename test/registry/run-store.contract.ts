@@ -170,6 +170,7 @@ export function runStoreContract(): void {
       stats: commit.stats,
       onlineSynced: false,
       committedAt: T + 20,
+      replacedBy: null,
     };
     assert.deepEqual(await runs.snapshot(id), snapshot);
     assert.deepEqual(await runs.snapshots(VIEW, 1), [snapshot]);
@@ -278,5 +279,90 @@ export function runStoreContract(): void {
     );
     assert.equal((await runs.get(mine.id))!.status, 'running');
     assert.equal((await runs.get(waiting.id))!.status, 'queued');
+  });
+
+  registryTest(suite, 'replaceSnapshots puts one snapshot in place of contiguous live ones, atomically, and never twice', async ({ registry, another }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    // Five snapshots of a version: four incremental runs, then one more.
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const run = await runs.enqueue(newRun(), T + i);
+      await runs.claim('w', T + i, run.id);
+      ids.push(await runs.commitSnapshot(commitOf(run, { rows: 10 + i, minEventTs: T + i * 10, maxEventTs: T + i * 10 + 9, windowEnd: T + i * 10 + 9, watermark: T + i * 10 + 9 }), T + i));
+      await runs.succeed(run.id, T + i, []);
+    }
+    await runs.markOnlineSynced(ids);
+    // A compaction never counts as the view's active run: a materialization may start beside it.
+    const compaction = await runs.beginCompaction(VIEW, 1, 'leader', T + 100);
+    assert.deepEqual([compaction.status, compaction.trigger, compaction.holder], ['running', 'compaction', 'leader']);
+    const beside = await runs.enqueue(newRun(), T + 101);
+    assert.equal(beside.status, 'queued');
+    const merged = {
+      runId: compaction.id,
+      featureView: VIEW,
+      version: 1,
+      replaced: ids.slice(1, 4),
+      rows: 36,
+      minEventTs: T + 10,
+      maxEventTs: T + 39,
+      files: [`offline/${VIEW}/v1/run=${compaction.id}/part-0.parquet`],
+      stats: {},
+      steps: [{ name: 'merge', ms: 5 }],
+    };
+    // Not contiguous (skips one), unknown, or of another version: refused, nothing changes.
+    for (const replaced of [[ids[1], ids[3]], [ids[4], ids[3]], [999_999]]) {
+      await assert.rejects(runs.replaceSnapshots({ ...merged, replaced }, T + 102), isConflict);
+    }
+    await assert.rejects(runs.replaceSnapshots({ ...merged, version: 2 }, T + 102), isConflict);
+    assert.deepEqual(
+      (await runs.snapshots(VIEW, 1)).map((x) => x.id),
+      ids,
+    );
+    const id = await runs.replaceSnapshots(merged, T + 103);
+    // In the version's order, the new snapshot stands where the replaced ones stood; readers in any process see it.
+    for (const r of [registry, await another()]) {
+      const live = await r.runs.snapshots(VIEW, 1);
+      assert.deepEqual(
+        live.map((x) => x.id),
+        [ids[0], id, ids[4]],
+      );
+      assert.deepEqual(
+        [live[1].rows, live[1].files, live[1].minEventTs, live[1].maxEventTs, live[1].onlineSynced, live[1].watermark, live[1].replacedBy, live[1].runId],
+        [36, merged.files, T + 10, T + 39, true, null, null, compaction.id],
+      );
+    }
+    const all = await runs.snapshots(VIEW, 1, { retired: true });
+    assert.deepEqual(
+      all.map((x) => [x.id, x.replacedBy]),
+      [
+        [ids[0], null],
+        [ids[1], id],
+        [ids[2], id],
+        [ids[3], id],
+        [id, null],
+        [ids[4], null],
+      ],
+    );
+    assert.equal((await runs.snapshot(ids[2]))!.replacedBy, id);
+    assert.deepEqual([(await runs.get(compaction.id))!.snapshotId, (await runs.get(compaction.id))!.rowsOut], [id, 36]);
+    // Never twice: not by the same compaction, not by another over a retired snapshot.
+    await assert.rejects(runs.replaceSnapshots(merged, T + 104), isConflict);
+    const second = await runs.beginCompaction(VIEW, 1, 'leader', T + 105);
+    await assert.rejects(runs.replaceSnapshots({ ...merged, runId: second.id, replaced: [ids[3], ids[4]] }, T + 106), isConflict);
+    // A compaction interrupted by a crash cannot commit afterwards.
+    await runs.interruptOrphans([], T + 107);
+    await assert.rejects(runs.replaceSnapshots({ ...merged, runId: second.id, replaced: [id, ids[4]] }, T + 108), isConflict);
+    // Retired snapshots are listed for file removal once retired long enough, until marked.
+    assert.deepEqual(await runs.retiredSnapshots(T + 102), []);
+    assert.deepEqual(
+      (await runs.retiredSnapshots(T + 103)).map((x) => x.id),
+      ids.slice(1, 4),
+    );
+    await runs.markFilesRemoved([ids[1], ids[2]]);
+    assert.deepEqual(
+      (await runs.retiredSnapshots(T + 200)).map((x) => x.id),
+      [ids[3]],
+    );
   });
 }

@@ -45,6 +45,7 @@ export interface SnapshotRow {
   stats: string;
   online_synced: number;
   committed_at: number;
+  replaced_by: number | null;
 }
 
 export function toRun(r: RunRow): RunRecord {
@@ -93,5 +94,6 @@ export function toSnapshot(r: SnapshotRow): SnapshotRecord {
     stats: JSON.parse(r.stats) as SnapshotRecord['stats'],
     onlineSynced: r.online_synced === 1,
     committedAt: r.committed_at,
+    replacedBy: r.replaced_by,
   };
 }

@@ -3,7 +3,7 @@ import type { FittedState } from '../../domain/feature-view-version.js';
 import { conflict, notFound } from '../../errors.js';
 import type { NewRun, RunRecord, RunStatus, RunStep } from '../../domain/run.js';
 import type { RunStore } from '../run-store.js';
-import type { SnapshotCommit, SnapshotRecord } from '../../domain/snapshot.js';
+import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
 import { refuseCommit } from '../commit-rules.js';
 import { type RunRow, type SnapshotRow, toRun, toSnapshot } from './sqlite-run-rows.js';
 
@@ -21,7 +21,9 @@ export class SqliteRunStore implements RunStore {
   async enqueue(run: NewRun, now: number): Promise<RunRecord> {
     return this.db
       .transaction(() => {
-        const active = this.db.prepare("SELECT id, status FROM runs WHERE view = ? AND status IN ('queued', 'running')").get(run.featureView) as { id: number; status: string } | undefined;
+        const active = this.db.prepare("SELECT id, status FROM runs WHERE view = ? AND status IN ('queued', 'running') AND trigger <> 'compaction'").get(run.featureView) as
+          | { id: number; status: string }
+          | undefined;
         if (active)
           throw conflict(`feature view '${run.featureView}' already has a ${active.status} run (${active.id}); a view never runs twice at once`, [
             { path: 'name', message: `run ${active.id} is ${active.status}` },
@@ -108,6 +110,7 @@ export class SqliteRunStore implements RunStore {
             )
             .run(c.featureView, c.version, c.runId, c.rows, c.windowStart, c.windowEnd, c.watermark, c.minEventTs, c.maxEventTs, JSON.stringify(c.files), JSON.stringify(c.stats), now).lastInsertRowid,
         );
+        this.db.prepare('UPDATE snapshots SET position = id WHERE id = ?').run(id);
         if (c.watermark !== null) {
           this.db
             .prepare(
@@ -161,8 +164,65 @@ export class SqliteRunStore implements RunStore {
       .immediate();
   }
 
-  async snapshots(featureView: string, version: number): Promise<SnapshotRecord[]> {
-    return (this.db.prepare('SELECT * FROM snapshots WHERE view = ? AND version = ? ORDER BY id').all(featureView, version) as SnapshotRow[]).map(toSnapshot);
+  async snapshots(featureView: string, version: number, options: { retired?: boolean } = {}): Promise<SnapshotRecord[]> {
+    const live = options.retired ? '' : 'AND replaced_by IS NULL';
+    return (this.db.prepare(`SELECT * FROM snapshots WHERE view = ? AND version = ? ${live} ORDER BY position, id`).all(featureView, version) as SnapshotRow[]).map(toSnapshot);
+  }
+
+  async beginCompaction(featureView: string, version: number, holder: string, now: number): Promise<RunRecord> {
+    const id = this.db
+      .prepare("INSERT INTO runs (view, version, status, trigger, holder, max_attempts, created_at, started_at) VALUES (?, ?, 'running', 'compaction', ?, 1, ?, ?)")
+      .run(featureView, version, holder, now, now).lastInsertRowid;
+    return this.getSync(Number(id))!;
+  }
+
+  async replaceSnapshots(r: SnapshotReplacement, now: number): Promise<number> {
+    return this.db
+      .transaction(() => {
+        const run = this.db.prepare('SELECT status, reason, snapshot_id, trigger FROM runs WHERE id = ?').get(r.runId) as
+          | { status: string; reason: string | null; snapshot_id: number | null; trigger: string }
+          | undefined;
+        if (run && run.trigger !== 'compaction') throw conflict(`run ${r.runId} is not a compaction`);
+        refuseCommit(r, run && { status: run.status, reason: run.reason, snapshotId: run.snapshot_id });
+        const live = this.db.prepare('SELECT id, position FROM snapshots WHERE view = ? AND version = ? AND replaced_by IS NULL ORDER BY position, id').all(r.featureView, r.version) as {
+          id: number;
+          position: number;
+        }[];
+        const at = live.findIndex((s) => s.id === r.replaced[0]);
+        const contiguous = at >= 0 && r.replaced.length >= 1 && r.replaced.every((id, i) => live[at + i]?.id === id);
+        if (!contiguous) throw conflict(`snapshots ${r.replaced.join(', ')} of '${r.featureView}' version ${r.version} are not live and contiguous: not replaced`);
+        const position = live[at + r.replaced.length - 1].position;
+        const synced = this.db
+          .prepare(`SELECT min(online_synced) AS s, min(window_start) AS ws, max(window_end) AS we FROM snapshots WHERE id IN (${r.replaced.map(() => '?').join(', ')})`)
+          .get(...r.replaced) as {
+          s: number;
+          ws: number | null;
+          we: number;
+        };
+        const id = Number(
+          this.db
+            .prepare(
+              `INSERT INTO snapshots (view, version, run_id, rows, window_start, window_end, watermark, min_event_ts, max_event_ts, files, stats, online_synced, committed_at, position)
+               VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(r.featureView, r.version, r.runId, r.rows, synced.ws, synced.we, r.minEventTs, r.maxEventTs, JSON.stringify(r.files), JSON.stringify(r.stats), synced.s, now, position)
+            .lastInsertRowid,
+        );
+        const retire = this.db.prepare('UPDATE snapshots SET replaced_by = ?, retired_at = ? WHERE id = ?');
+        for (const old of r.replaced) retire.run(id, now, old);
+        this.db.prepare('UPDATE runs SET rows_out = ?, snapshot_id = ?, steps = ? WHERE id = ?').run(r.rows, id, JSON.stringify(r.steps), r.runId);
+        return id;
+      })
+      .immediate();
+  }
+
+  async retiredSnapshots(before: number): Promise<SnapshotRecord[]> {
+    return (this.db.prepare('SELECT * FROM snapshots WHERE replaced_by IS NOT NULL AND files_removed = 0 AND retired_at <= ? ORDER BY id').all(before) as SnapshotRow[]).map(toSnapshot);
+  }
+
+  async markFilesRemoved(snapshotIds: number[]): Promise<void> {
+    const mark = this.db.prepare('UPDATE snapshots SET files_removed = 1 WHERE id = ?');
+    this.db.transaction(() => snapshotIds.forEach((id) => mark.run(id)))();
   }
 
   async snapshot(id: number): Promise<SnapshotRecord | null> {

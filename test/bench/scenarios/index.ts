@@ -1,4 +1,5 @@
 import type { BenchScenario } from '../scenario.js';
+import { offlineLayout } from './offline-layout.js';
 import { onlineHttp } from './online-http.js';
 import { onlineSdk } from './online-sdk.js';
 import { onlineUnderLoad } from './online-under-load.js';
@@ -6,4 +7,4 @@ import { pipeline } from './pipeline.js';
 import { training } from './training.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, training];
+export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, training, offlineLayout];

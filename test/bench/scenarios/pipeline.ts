@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runChild } from '../child.js';
-import { pipelineBundle, pipelineCsv } from '../data.js';
+import { EVENT_SPANS, type EventSpan, pipelineBundle, pipelineCsv, wideBundle, wideCsv } from '../data.js';
 import { type BenchFigure, type BenchOptions, type BenchScenario, median } from '../scenario.js';
 
 interface PipelineRun {
@@ -11,6 +11,7 @@ interface PipelineRun {
   seconds: number;
   maxRssMB: number;
   steps: { name: string; ms: number }[];
+  files: number;
 }
 
 const SIZES = { full: { rows: 1_000_000, large: 10_000_000 }, quick: { rows: 20_000, large: 50_000 } };
@@ -20,11 +21,11 @@ function label(rows: number): string {
 }
 
 /** One run of the benchmark view over `csv` in a fresh process and a fresh data dir (removed after). */
-async function runOnce(options: BenchOptions, csv: string, name: string, online: boolean): Promise<PipelineRun> {
+async function runOnce(options: BenchOptions, csv: string, name: string, online: boolean, bundle: (csv: string, options: { online: boolean }) => unknown = pipelineBundle): Promise<PipelineRun> {
   const dir = path.join(options.workDir, 'pipeline', name);
   fs.mkdirSync(dir, { recursive: true });
   const bundleFile = path.join(dir, 'bundle.json');
-  fs.writeFileSync(bundleFile, JSON.stringify(pipelineBundle(csv, { online })));
+  fs.writeFileSync(bundleFile, JSON.stringify(bundle(csv, { online })));
   try {
     const run = await runChild<PipelineRun>('pipeline-child.ts', [path.join(dir, 'data'), bundleFile, 'bench_view'], { timeoutMs: 600_000, cpuProfDir: options.cpuProfDir });
     if (run.status !== 'succeeded') throw new Error(`the pipeline run ${run.status}: ${run.error}`);
@@ -36,6 +37,85 @@ async function runOnce(options: BenchOptions, csv: string, name: string, online:
 
 const stepMs = (run: PipelineRun, name: string) => run.steps.find((s) => s.name === name)?.ms ?? 0;
 
+/** DuckDB's own `COPY (SELECT * FROM read_csv(...)) TO 'x.parquet'` of `csv`, in a fresh process. */
+async function duckdbCopy(options: BenchOptions, csv: string): Promise<{ seconds: number; rows: number }> {
+  const out = path.join(options.workDir, 'pipeline', 'duckdb-copy.parquet');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  try {
+    return await runChild<{ seconds: number; rows: number }>('duckdb-copy-child.ts', [csv, out], { timeoutMs: 600_000 });
+  } finally {
+    fs.rmSync(out, { force: true });
+  }
+}
+
+const SPAN_TITLE: Record<EventSpan, string> = { days: 'events over 3 days', years: 'events over 4 years' };
+
+/**
+ * Issue 12's shape: 1M rows x 10 columns (100k keys, 5% nulls; impute + scale on six floats, one-hot
+ * on two strings of 12 and 40 categories, online on), with its events over a few days and over four
+ * years, each run beside DuckDB's own CSV-to-Parquet COPY of the same file (alternating, in fresh
+ * processes), and the files each snapshot wrote.
+ */
+async function wideFigures(options: BenchOptions, rows: number): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
+  const fileLimit = Math.ceil(rows / 1_000_000) + 1;
+  for (const span of Object.keys(EVENT_SPANS) as EventSpan[]) {
+    const csv = wideCsv(options.workDir, rows, span);
+    const mine: PipelineRun[] = [];
+    const copies: { seconds: number; rows: number }[] = [];
+    const ratios: number[] = [];
+    for (let r = 0; r < options.runs; r++) {
+      const copy = await duckdbCopy(options, csv);
+      const run = await runOnce(options, csv, `wide-${span}-${r + 1}`, true, wideBundle);
+      if (copy.rows !== rows || run.rows !== rows) throw new Error(`expected ${rows} rows, DuckDB copied ${copy.rows} and Tessera wrote ${run.rows}`);
+      copies.push(copy);
+      mine.push(run);
+      ratios.push(copy.seconds / run.seconds);
+      options.log(
+        `pipeline ${SPAN_TITLE[span]}: DuckDB COPY ${copy.seconds.toFixed(2)} s; Tessera ${run.seconds.toFixed(2)} s (${ratios[r].toFixed(3)}x), ${run.files} file(s), peak RSS ${Math.round(run.maxRssMB)} MB; ${run.steps.map((s) => `${s.name} ${Math.round(s.ms)}`).join(', ')} ms`,
+      );
+    }
+    const name = `pipeline ${label(rows)} rows x 10 columns, ${SPAN_TITLE[span]}, to Parquet and the online store`;
+    const stepNote = Array.from(new Set(mine.flatMap((r) => r.steps.map((s) => s.name))))
+      .map((step) => `${step} ${Math.round(median(mine.map((r) => stepMs(r, step))))}`)
+      .join(', ');
+    figures.push(
+      {
+        name: `${name}: rows/s`,
+        value: median(mine.map((r) => rows / r.seconds)),
+        unit: 'rows/s',
+        runs: options.runs,
+        note: `per run: ${mine.map((r) => Math.round(rows / r.seconds).toLocaleString('en-US')).join(', ')}; median ms per step: ${stepNote}`,
+      },
+      {
+        name: `${name}: DuckDB COPY rows/s`,
+        value: median(copies.map((c) => rows / c.seconds)),
+        unit: 'rows/s',
+        runs: options.runs,
+        note: "COPY (SELECT * FROM read_csv(...)) TO 'x.parquet', DuckDB's defaults",
+      },
+      {
+        name: `${name}: Tessera / DuckDB COPY`,
+        value: median(ratios),
+        unit: 'x',
+        runs: options.runs,
+        target: { op: '>=', value: 0.35 },
+        note: `rows/s ratio within each run; per run: ${ratios.map((x) => x.toFixed(3)).join(', ')}`,
+      },
+      {
+        name: `${name}: files per snapshot`,
+        value: Math.max(...mine.map((r) => r.files)),
+        unit: 'files',
+        runs: options.runs,
+        target: { op: '<=', value: fileLimit },
+        note: `at most ceil(N / 1M) + 1 = ${fileLimit}`,
+      },
+      { name: `${name}: peak RSS`, value: Math.max(...mine.map((r) => r.maxRssMB)), unit: 'MB', runs: options.runs },
+    );
+  }
+  return figures;
+}
+
 /**
  * Issue 3's pipeline target: a CSV of 1M rows x 10 columns (5% nulls) through impute + scale + one-hot
  * to Parquet (an offline-only view); issue 6 asks for the same to Parquet and the online store (the
@@ -44,7 +124,8 @@ const stepMs = (run: PipelineRun, name: string) => run.steps.find((s) => s.name 
  */
 export const pipeline: BenchScenario = {
   name: 'pipeline',
-  description: 'CSV -> impute + scale + one-hot -> Parquet (and the online store): rows/s and peak RSS (1M rows), peak RSS (10M rows)',
+  description:
+    "CSV -> impute + scale + one-hot -> Parquet (and the online store): rows/s and peak RSS (1M rows), issue 12's 1M x 10 shape on two event spans against DuckDB's COPY, peak RSS (10M rows)",
   async run(options) {
     const size = options.quick ? SIZES.quick : SIZES.full;
     const started = performance.now();
@@ -85,6 +166,8 @@ export const pipeline: BenchScenario = {
         { name: `${name}: peak RSS`, value: Math.max(...mine.map((r) => r.maxRssMB)), unit: 'MB', runs: n, target: { op: '<=', value: 1024 }, note: 'the largest of the runs' },
       );
     }
+
+    figures.push(...(await wideFigures(options, rows)));
 
     const largeStarted = performance.now();
     const largeCsv = pipelineCsv(options.workDir, size.large);

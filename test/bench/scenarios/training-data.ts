@@ -8,7 +8,7 @@ import { parseBundle } from '../../../server/definitions/parse-bundle.js';
 import type { BundleInput } from '../../../server/domain/bundle.js';
 import { createLogger } from '../../../server/logger.js';
 import { toParquet } from '../../../server/offline/parquet-file.js';
-import { PartitionedWriter } from '../../../server/offline/partitioned-writer.js';
+import { SnapshotWriter } from '../../../server/offline/snapshot-writer.js';
 import type { OutputBatch } from '../../../server/pipelines/output-batch.js';
 import { openServices } from '../../../server/services.js';
 import { seeded } from '../../support/seeded.js';
@@ -103,7 +103,7 @@ function batchFor(view: number, rows: number, from: number, span: number, ids: n
 
 /**
  * Writes the scenario's data under `dataDir` through Tessera's own offline layout: each view's year
- * goes through `PartitionedWriter` (Hive date partitions, Tessera's Parquet settings) as `snapshots`
+ * goes through `SnapshotWriter` (Tessera's offline layout and Parquet settings) as `snapshots`
  * runs, each committed through the registry's run store exactly as a pipeline run commits. This skips
  * the source read and transforms of a real run (15M rows through CSV parsing would measure the
  * pipeline, not retrieval), not the files or the registry records retrieval reads.
@@ -125,10 +125,15 @@ export async function generateTrainingData(dataDir: string, size: TrainingSize, 
         const rows = Math.round(size.rowsPerView / size.snapshots);
         const run = await services.runs.enqueue({ featureView: view, version: 1, trigger: 'manual', start: from - 1, end: from + span - 1, maxAttempts: 1 }, clock.now());
         await services.runs.claim('bench', clock.now(), run.id);
-        const writer = new PartitionedWriter(services.files, { dir: `offline/${view}/v1`, runId: run.id, keys: [{ name: 'driver_id', type: 'int64' }], hasCreated: false }, rows + 1);
+        const writer = new SnapshotWriter(services.pipelineDuckdb, services.files, {
+          folder: `offline/${view}/v1/run=${run.id}`,
+          keys: [{ name: 'driver_id', type: 'int64' }],
+          hasCreated: false,
+        });
         const batch = batchFor(v, rows, from, span, size.ids, rand);
         await writer.add(batch);
-        const written = await writer.finish();
+        const { files: written } = await writer.finish();
+        writer.close();
         files += written.length;
         let min = Infinity;
         let max = -Infinity;

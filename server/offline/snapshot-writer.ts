@@ -1,0 +1,203 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { KeyType } from '../domain/value-type.js';
+import type { OutputBatch } from '../pipelines/output-batch.js';
+import { ChunkAppender } from './chunk-appender.js';
+import type { DuckDbEngine } from './duckdb-engine.js';
+import type { FileStore } from './file-store.js';
+import { type StagePlan, stagePlan } from './stage-plan.js';
+import { literal } from './sql.js';
+
+/** Where a snapshot's files go and what identifies a row. */
+export interface SnapshotLayout {
+  /** The snapshot's folder, `offline/<view>/v<N>/run=<runId>`: files are `<folder>/part-<k>.parquet`. */
+  folder: string;
+  keys: { name: string; type: KeyType }[];
+  hasCreated: boolean;
+}
+
+export interface SnapshotFileOptions {
+  /** Rows per file at most (the last file of a snapshot holds the rest). */
+  rowsPerFile: number;
+  /** Rows per Parquet row group: the unit whose min/max statistics let readers skip. */
+  rowGroupRows: number;
+}
+
+export const DEFAULT_FILE_OPTIONS: SnapshotFileOptions = { rowsPerFile: 1_000_000, rowGroupRows: 100_000 };
+
+export interface WrittenFiles {
+  files: string[];
+  /** Rows written: every row staged, less the duplicates dropped. */
+  rows: number;
+  /** Rows dropped because a later-read or greater-created row had the same keys and event time. */
+  duplicates: number;
+}
+
+/**
+ * Writes one snapshot's rows as a few large Parquet files, whatever their event-time span: rows are
+ * staged in a DuckDB temporary table (bounded by DuckDB's memory limit: beyond it DuckDB spills to
+ * disk), deduplicated, sorted by event time then keys, and cut into files of `rowsPerFile` rows with
+ * row groups of `rowGroupRows` (so a snapshot of N rows has ceil(N / rowsPerFile) files).
+ *
+ * Deduplication: of rows equal in keys and event time, the one with the greatest created time wins
+ * (null created loses), then the one read last (`seq`): the same row the online store keeps. Files
+ * are written next to their final names and renamed into place (`FileStore.publish`); none is
+ * visible to readers until the registry commits the snapshot that lists it.
+ */
+export class SnapshotWriter {
+  private handle: { connection: DuckDBConnection; close(): void } | null = null;
+  private plan: StagePlan | null = null;
+  private appender: ChunkAppender | null = null;
+  private staged = 0;
+  /** Rows so far came in strictly increasing (event time, key) order: no sort or dedupe needed. */
+  private ordered = true;
+  private lastTs = -Infinity;
+  private lastKey = -Infinity;
+  private readonly written: string[] = [];
+  private source = 'stage';
+
+  constructor(
+    private readonly engine: DuckDbEngine,
+    private readonly store: FileStore,
+    private readonly layout: SnapshotLayout,
+    private readonly options: SnapshotFileOptions = DEFAULT_FILE_OPTIONS,
+  ) {}
+
+  /**
+   * Stages a batch. `seq`: each row's position in read order (the dedupe tie-break); default
+   * consecutive. While rows keep arriving in order, each full file is written as soon as its rows are
+   * staged (DuckDB writes it while the run reads on); rows out of order undo that (below).
+   */
+  async add(batch: OutputBatch, seq?: Float64Array): Promise<void> {
+    if (batch.length === 0) return;
+    if (this.plan === null) await this.start(batch);
+    const order = seq ?? consecutive(this.staged, batch.length);
+    const wasOrdered = this.ordered;
+    this.track(batch);
+    this.appender!.append(this.plan!.data(batch, order), batch.length);
+    this.staged += batch.length;
+    if (wasOrdered && !this.ordered && this.written.length > 0) {
+      // Files written early hold sorted, unique rows of the stage; with rows out of order the whole
+      // stage must be sorted and deduplicated together: they are written again at the end.
+      for (const file of this.written.splice(0)) await this.store.remove(file);
+    }
+    if (this.ordered) {
+      while ((this.written.length + 1) * this.options.rowsPerFile <= this.staged) {
+        this.appender!.flush();
+        await this.copyPart(this.written.length);
+      }
+    }
+  }
+
+  /** Deduplicates, sorts and writes the staged rows. */
+  async finish(): Promise<WrittenFiles> {
+    if (this.plan === null) return { files: [], rows: 0, duplicates: 0 };
+    this.appender!.close();
+    this.appender = null;
+    const db = this.handle!.connection;
+    const identity = this.plan.identity.join(', ');
+    let duplicates = 0;
+    if (!this.ordered) {
+      const repeated = await scalar(db, `SELECT count(*) FROM (SELECT 1 FROM stage GROUP BY ${identity} HAVING count(*) > 1)`);
+      let keep = 'stage';
+      if (repeated > 0) {
+        const created = this.layout.hasCreated ? "nullif(c, 'nan'::DOUBLE) DESC NULLS LAST, " : '';
+        await db.run(`CREATE TEMP TABLE losers AS SELECT s FROM (SELECT s, row_number() OVER (PARTITION BY ${identity} ORDER BY ${created}s DESC) AS r FROM stage) WHERE r > 1`);
+        duplicates = await scalar(db, 'SELECT count(*) FROM losers');
+        keep = 'stage ANTI JOIN losers USING (s)';
+      }
+      await db.run(`CREATE TEMP TABLE sorted AS SELECT stage.* FROM ${keep} ORDER BY t, ${this.plan.identity.filter((c) => c !== 't').join(', ') || 't'}`);
+      await db.run('DROP TABLE stage');
+      this.source = 'sorted';
+    }
+    const rows = this.staged - duplicates;
+    for (let part = this.written.length; part * this.options.rowsPerFile < rows; part++) await this.copyPart(part);
+    return { files: [...this.written], rows, duplicates };
+  }
+
+  /** Writes file `part`: rows [part, part + 1) x rowsPerFile of the source table, in its order. */
+  private async copyPart(part: number): Promise<void> {
+    const { rowsPerFile, rowGroupRows } = this.options;
+    const file = `${this.layout.folder}/part-${part}.parquet`;
+    const staged = await this.store.stagingPath(file);
+    this.written.push(file);
+    await this.handle!.connection.run(
+      `COPY (SELECT ${this.plan!.outputs.join(', ')} FROM ${this.source} WHERE rowid >= ${part * rowsPerFile} AND rowid < ${(part + 1) * rowsPerFile})
+       TO ${literal(staged)} (FORMAT parquet, ROW_GROUP_SIZE ${rowGroupRows})`,
+    );
+    await this.store.publish(staged, file);
+  }
+
+  /** The written rows' staging columns, in file order (for statistics after duplicates were dropped). */
+  async readBack(): Promise<{ connection: DuckDBConnection; sql: string; plan: StagePlan }> {
+    return { connection: this.handle!.connection, sql: `SELECT * EXCLUDE (s) FROM ${this.source} ORDER BY rowid`, plan: this.plan! };
+  }
+
+  /** Removes the snapshot's folder, files and staging files alike (a failed run leaves nothing behind), and releases DuckDB. */
+  async abort(): Promise<void> {
+    this.close();
+    await this.store.remove(this.layout.folder);
+  }
+
+  /** Releases the staging tables. */
+  close(): void {
+    try {
+      this.appender?.close();
+    } catch {
+      // the connection is going away anyway
+    }
+    this.appender = null;
+    this.handle?.close();
+    this.handle = null;
+  }
+
+  private async start(first: OutputBatch): Promise<void> {
+    this.plan = stagePlan(first, this.layout);
+    this.handle = await this.engine.connect();
+    const db = this.handle.connection;
+    const kinds = { double: 'DOUBLE', integer: 'INTEGER', varchar: 'VARCHAR' } as const;
+    await db.run(`CREATE TEMP TABLE stage (${this.plan.columns.map((c) => `${c.name} ${kinds[c.kind]}`).join(', ')})`);
+    this.appender = new ChunkAppender(
+      await db.createAppender('stage', 'main', 'temp'),
+      this.plan.columns.map((c) => c.kind),
+    );
+  }
+
+  /**
+   * Keeps `ordered` while rows come in strictly increasing (event time, key) order, as a time-ordered
+   * source with one numeric key does: such rows are already sorted and cannot repeat a (key, time).
+   */
+  private track(batch: OutputBatch): void {
+    if (!this.ordered) return;
+    const key = batch.keys.length === 1 && batch.keys[0].kind === 'numeric' ? batch.keys[0].values : null;
+    if (key === null) {
+      this.ordered = false;
+      return;
+    }
+    const ts = batch.eventTs;
+    let lastTs = this.lastTs;
+    let lastKey = this.lastKey;
+    for (let i = 0; i < batch.length; i++) {
+      const t = ts[i];
+      const k = key[i];
+      if (t < lastTs || (t === lastTs && !(k > lastKey))) {
+        this.ordered = false;
+        return;
+      }
+      lastTs = t;
+      lastKey = k;
+    }
+    this.lastTs = lastTs;
+    this.lastKey = lastKey;
+  }
+}
+
+function consecutive(from: number, length: number): Float64Array {
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = from + i;
+  return out;
+}
+
+async function scalar(db: DuckDBConnection, sql: string): Promise<number> {
+  const reader = await db.runAndReadAll(sql);
+  return Number(reader.getRowsJS()[0][0]);
+}
