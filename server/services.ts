@@ -16,6 +16,9 @@ import type { LeaseStore } from './registry/lease-store.js';
 import { openRegistry } from './registry/open-registry.js';
 import type { RegistryBackend } from './registry/registry-backend.js';
 import type { RunStore } from './registry/run-store.js';
+import { checkSources } from './sources/check-sources.js';
+import type { SourceContext } from './sources/source.js';
+import { type SourceOverrides, sourceContext } from './sources/source-context.js';
 
 /** Everything a process needs, built once from the config and closed once at shutdown. */
 export interface Services {
@@ -36,10 +39,18 @@ export interface Services {
   /** Point-in-time retrieval over the offline store; its DuckDB instance starts on first use. */
   historical: HistoricalService;
   datasets: DatasetService;
+  /** What sources may reach (file roots, HTTP allow list, secrets' environment): apply checks it, runs use it. */
+  sources: SourceContext;
   close(): Promise<void>;
 }
 
-export async function openServices(config: Config, logger: Logger, clock: Clock): Promise<Services> {
+export interface ServiceOptions {
+  /** Tests only: a resolver, connector or environment for sources. */
+  sources?: SourceOverrides;
+}
+
+export async function openServices(config: Config, logger: Logger, clock: Clock, options: ServiceOptions = {}): Promise<Services> {
+  const sources = sourceContext(config, options.sources);
   const registry = await openRegistry({ dataDir: config.dataDir, clock });
   let online: OnlineStore;
   try {
@@ -67,12 +78,13 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
     runs: registry.runs,
     leases: registry.leases,
     catalog,
-    applyService: new ApplyService(registry.catalog, catalog),
+    applyService: new ApplyService(registry.catalog, catalog, (list) => checkSources(list, sources)),
     deleteService: new DeleteService({ catalog, store: registry.catalog, online, files }),
     files,
     online,
     historical,
     datasets: new DatasetService({ historical, store: registry.datasets, files, clock }),
+    sources,
     async close() {
       await historical.close();
       await online.close();
@@ -88,7 +100,7 @@ export function materializeDeps(services: Services): MaterializeDeps {
     runs: services.runs,
     files: services.files,
     online: services.online,
-    sourceContext: { baseDir: services.config.definitions },
+    sourceContext: services.sources,
     dataDir: services.config.dataDir,
     clock: services.clock,
     logger: services.logger,
