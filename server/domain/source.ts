@@ -47,18 +47,21 @@ const headerValue = z
  * Headers sent with every request: text, or `{env: NAME}` for a secret. A header whose name says it
  * carries a credential (Authorization, Cookie, X-Api-Key...) must be a reference (docs/security.md).
  */
-const headersSchema = z.record(headerName, z.union([headerValue, secretRefSchema])).superRefine((headers, ctx) => {
-  for (const [name, value] of Object.entries(headers)) {
-    if (typeof value === 'string' && isCredentialHeader(name)) {
-      // The message never repeats the value: it is a secret.
-      ctx.addIssue({
-        code: 'custom',
-        path: [name],
-        message: `'${name}' carries a credential: write it as a reference to an environment variable of the server, {env: NAME}, not as text (definitions are stored and shown as written)`,
-      });
+const headersSchema = z
+  .record(headerName, z.union([headerValue, secretRefSchema]))
+  .describe('headers sent with every request: text, or {env: NAME} for a secret; Authorization, Cookie, X-Api-Key and other credential headers must be {env: NAME}')
+  .superRefine((headers, ctx) => {
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === 'string' && isCredentialHeader(name)) {
+        // The message never repeats the value: it is a secret.
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `'${name}' carries a credential: write it as a reference to an environment variable of the server, {env: NAME}, not as text (definitions are stored and shown as written)`,
+        });
+      }
     }
-  }
-});
+  });
 
 export const sourceSchema = z.discriminatedUnion('type', [
   z.strictObject({

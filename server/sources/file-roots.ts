@@ -10,11 +10,9 @@ export interface FileRoots {
 
 export const ROOTS_HINT = 'file sources read only inside the definitions folder and the folders in TESSERA_SOURCE_ROOTS (docs/security.md)';
 
-/** The real paths of the roots that exist (a missing root holds nothing to read). */
-export async function realRoots(where: FileRoots): Promise<string[]> {
-  const all = [where.baseDir, ...(where.roots ?? [])];
-  const real = await Promise.all(all.map((root) => realpath(path.resolve(root)).catch(() => null)));
-  return real.filter((r): r is string => r !== null);
+/** The real paths of the roots (of a root not created yet: where it will be, `realPathSoFar`). */
+export function realRoots(where: FileRoots): Promise<string[]> {
+  return Promise.all([where.baseDir, ...(where.roots ?? [])].map((root) => realPathSoFar(path.resolve(root))));
 }
 
 /** True when `file` is `root` or below it (both absolute and normalized). */
