@@ -39,17 +39,23 @@ function route(req: IncomingMessage, res: ServerResponse, origin: 'main' | 'othe
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ id: 666, at: '2026-01-01T00:00:00Z' }]));
       return;
     case '/public/to-secret':
-      return redirect(`${base}/secret`);
+      redirect(`${base}/secret`);
+      return;
     case '/public/to-relative':
-      return redirect('records');
+      redirect('records');
+      return;
     case '/public/loop':
-      return redirect('/public/loop');
+      redirect('/public/loop');
+      return;
     case '/public/to-other':
-      return redirect(`${otherBase}/records`);
+      redirect(`${otherBase}/records`);
+      return;
     case '/public/to-file':
-      return redirect('file:///etc/passwd');
+      redirect('file:///etc/passwd');
+      return;
     case '/public/to-metadata':
-      return redirect('http://169.254.169.254/latest/meta-data/');
+      redirect('http://169.254.169.254/latest/meta-data/');
+      return;
     case '/public/big':
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ id: i, at: '2026-01-01T00:00:00Z' }))));
       return;
