@@ -9,7 +9,7 @@ import { exitedWith, freePort, requestJson, spawnServe, waitFor } from '../suppo
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 
 /**
- * A secret given by reference reaches the source it is for and nothing else: `tessera serve` (its
+ * Through a definitions folder applied by `tessera serve`. A secret given by reference reaches the source it is for and nothing else: `tessera serve` (its
  * pipelines in a worker thread, logging at trace) runs views whose HTTP sources send it, then every
  * API answer, every line the server logged and the registry's files are scanned for its text.
  */
@@ -29,6 +29,8 @@ before(async () => {
     received.push(`${path} ${req.headers.authorization ?? '-'} ${req.headers['x-api-key'] ?? '-'}`);
     const authorized = req.headers.authorization === SECRET && req.headers['x-api-key'] === API_KEY;
     if (path === '/observations' && authorized) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ station: 'sea', date: TS, rain: 1.5 }]));
+    // To loopback on a port the allow list does not name: refused before anything is asked there.
+    else if (path === '/to-loopback') res.writeHead(302, { location: 'http://127.0.0.1:1/secret' }).end();
     else if (path === '/denied') res.writeHead(403, { 'content-type': 'application/json' }).end('{"error": "no"}');
     else res.writeHead(401).end();
   });
@@ -53,8 +55,8 @@ before(async () => {
   writeFiles(dir, {
     'defs/weather.yaml': `entities:
   - {name: station, joinKeys: [station], valueType: string}
-sources:${source('weather_api', '/observations', 'TESSERA_TEST_TOKEN')}${source('denied_api', '/denied', 'TESSERA_TEST_TOKEN')}${source('unset_api', '/observations', 'TESSERA_TEST_UNSET')}
-featureViews:${view('rain', 'weather_api')}${view('denied', 'denied_api')}${view('unset', 'unset_api')}
+sources:${source('weather_api', '/observations', 'TESSERA_TEST_TOKEN')}${source('denied_api', '/denied', 'TESSERA_TEST_TOKEN')}${source('unset_api', '/observations', 'TESSERA_TEST_UNSET')}${source('redirected_api', '/to-loopback', 'TESSERA_TEST_TOKEN')}
+featureViews:${view('rain', 'weather_api')}${view('denied', 'denied_api')}${view('unset', 'unset_api')}${view('redirected', 'redirected_api')}
 `,
   });
   const port = await freePort();
@@ -79,7 +81,7 @@ const leaks = (text: string) => [SECRET, SECRET.slice(7), API_KEY].filter((s) =>
 
 test('a secret by reference is sent to its source, and appears in no answer, no log line and no registry file', { timeout: 120_000 }, async () => {
   const runs: Record<string, { status: string; reason?: string; error?: string }> = {};
-  for (const view of ['rain', 'denied', 'unset']) {
+  for (const view of ['rain', 'denied', 'unset', 'redirected']) {
     const res = await requestJson(`${url}/api/v1/feature-views/${view}/materialize?wait=true`, 'POST', {}, 60_000);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     runs[view] = res.body;
@@ -94,6 +96,11 @@ test('a secret by reference is sent to its source, and appears in no answer, no 
   assert.equal(runs.unset.reason, 'source_refused');
   assert.match(runs.unset.error ?? '', /header 'Authorization' refers to the environment variable TESSERA_TEST_UNSET, which is not set/);
   assert.equal(received.filter((r) => r.startsWith('/observations')).length, 1);
+  // A redirect from the allowed source to loopback elsewhere fails the run (in the pipeline thread of a
+  // server whose definitions folder defined it).
+  assert.equal(runs.redirected.status, 'failed');
+  assert.equal(runs.redirected.reason, 'source_refused');
+  assert.match(runs.redirected.error ?? '', /redirected to http:\/\/127\.0\.0\.1:1\/secret, which: 127\.0\.0\.1 is a loopback address/);
 
   const online = await requestJson(`${url}/get-online-features`, 'POST', { features: ['rain:rain'], entities: { station: ['sea'] } });
   assert.deepEqual(online.body.results[1].values, [1.5]);
