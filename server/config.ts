@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { formatPath, validationError } from './errors.js';
+import { parseAllowEntry } from './sources/http-allow.js';
 
 const byteSize = z.union([z.number().int().positive(), z.string().regex(/^\d+(?:\.\d+)?\s*(?:b|kb|mb|gb)?$/i, 'a size such as 1mb or 262144')]).transform((v) => {
   if (typeof v === 'number') return v;
@@ -10,6 +11,13 @@ const byteSize = z.union([z.number().int().positive(), z.string().regex(/^\d+(?:
 });
 
 const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** A list from a variable (split on `separator`, blanks dropped) or from code (an array). */
+const listOf = (separator: string | RegExp) =>
+  z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? v.split(separator) : v).map((s) => s.trim()).filter((s) => s !== ''));
+
+/** `true`/`false` (also 1/0, yes/no) from a variable; `z.coerce.boolean` would read "false" as true. */
+const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
 /**
  * The default HTTP port. Not Feast's 6566: the Fetch standard blocks that port, so browsers and
@@ -23,6 +31,24 @@ export const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('.data'),
   definitions: z.string().min(1).default('feature-definitions'),
+  /** Folders besides `definitions` that file sources may read (TESSERA_SOURCE_ROOTS, `path.delimiter`-separated). */
+  sourceRoots: listOf(path.delimiter).default([]),
+  /**
+   * Hosts, addresses (CIDR) and URL prefixes HTTP sources may reach even when they are loopback,
+   * private or link-local (TESSERA_HTTP_SOURCE_ALLOW, comma-separated). docs/security.md has the rules.
+   */
+  httpSourceAllow: listOf(/[,\s]+/)
+    .default([])
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const parsed = parseAllowEntry(entry);
+        if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: `'${entry}': ${parsed}` });
+      }
+    }),
+  /** Largest answer an HTTP source may send (after decompression); a run reading more fails. */
+  httpSourceMaxBytes: byteSize.default(256 * 1024 * 1024),
+  /** Listen on a non-loopback address without authentication (`--insecure-no-auth`). */
+  insecureNoAuth: flag.default(false),
   /** The online store behind a URL; unset = `<dataDir>/online.db`. */
   onlineUrl: z.string().min(1).optional(),
   /** Largest JSON body, except entity uploads. */
@@ -89,6 +115,10 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_DATA_DIR: 'dataDir',
   TESSERA_DEFINITIONS: 'definitions',
   TESSERA_ONLINE_URL: 'onlineUrl',
+  TESSERA_SOURCE_ROOTS: 'sourceRoots',
+  TESSERA_HTTP_SOURCE_ALLOW: 'httpSourceAllow',
+  TESSERA_HTTP_SOURCE_MAX_BYTES: 'httpSourceMaxBytes',
+  TESSERA_INSECURE_NO_AUTH: 'insecureNoAuth',
   TESSERA_BODY_LIMIT: 'bodyLimit',
   TESSERA_UPLOAD_LIMIT: 'uploadLimit',
   TESSERA_MAX_ONLINE_ROWS: 'maxOnlineRows',
@@ -128,5 +158,10 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>>, env: N
     );
   }
   const config = result.data;
-  return { ...config, dataDir: path.resolve(config.dataDir), definitions: path.resolve(config.definitions) };
+  return {
+    ...config,
+    dataDir: path.resolve(config.dataDir),
+    definitions: path.resolve(config.definitions),
+    sourceRoots: config.sourceRoots.map((root) => path.resolve(root)),
+  };
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { checkBind } from './auth/bind-guard.js';
 import { onlineFastPath } from './http/online-fast-path.js';
 import { onlineRoutes } from './http/routes/online.js';
 import { datasetRoutes } from './http/routes/datasets.js';
@@ -26,6 +27,8 @@ export interface RunningServer {
 /** Builds the HTTP app over a process's services and pipelines, and listens. */
 export async function startHttp(services: Services, pipelines: PipelineHost): Promise<RunningServer> {
   const { config, logger } = services;
+  const insecure = checkBind(config);
+  if (insecure !== null) logger.warn(insecure);
   const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock: services.clock, maxRows: config.maxOnlineRows });
   const app = createApp({
     logger,

@@ -18,6 +18,9 @@ import type { LeaseStore } from './registry/lease-store.js';
 import { openRegistry } from './registry/open-registry.js';
 import type { RegistryBackend } from './registry/registry-backend.js';
 import type { RunStore } from './registry/run-store.js';
+import { checkSources } from './sources/check-sources.js';
+import type { SourceContext } from './sources/source.js';
+import { type SourceOverrides, sourceContext } from './sources/source-context.js';
 
 /** Everything a process needs, built once from the config and closed once at shutdown. */
 export interface Services {
@@ -40,10 +43,18 @@ export interface Services {
   datasets: DatasetService;
   /** The DuckDB that writes pipeline runs' Parquet files (own memory limit); started on first use. */
   pipelineDuckdb: DuckDbEngine;
+  /** What sources may reach (file roots, HTTP allow list, secrets' environment): apply checks it, runs use it. */
+  sources: SourceContext;
   close(): Promise<void>;
 }
 
-export async function openServices(config: Config, logger: Logger, clock: Clock): Promise<Services> {
+export interface ServiceOptions {
+  /** Tests only: a resolver, connector or environment for sources. */
+  sources?: SourceOverrides;
+}
+
+export async function openServices(config: Config, logger: Logger, clock: Clock, options: ServiceOptions = {}): Promise<Services> {
+  const sources = sourceContext(config, options.sources);
   const registry = await openRegistry({ dataDir: config.dataDir, clock });
   let online: OnlineStore;
   try {
@@ -72,13 +83,14 @@ export async function openServices(config: Config, logger: Logger, clock: Clock)
     runs: registry.runs,
     leases: registry.leases,
     catalog,
-    applyService: new ApplyService(registry.catalog, catalog),
+    applyService: new ApplyService(registry.catalog, catalog, (list) => checkSources(list, sources)),
     deleteService: new DeleteService({ catalog, store: registry.catalog, online, files }),
     files,
     online,
     historical,
     datasets: new DatasetService({ historical, store: registry.datasets, files, clock }),
     pipelineDuckdb,
+    sources,
     async close() {
       await historical.close();
       await pipelineDuckdb.close();
@@ -115,7 +127,7 @@ export function materializeDeps(services: Services): MaterializeDeps {
     engine: services.pipelineDuckdb,
     fileOptions: { rowsPerFile: services.config.rowsPerFile, rowGroupRows: services.config.rowGroupRows },
     online: services.online,
-    sourceContext: { baseDir: services.config.definitions },
+    sourceContext: services.sources,
     dataDir: services.config.dataDir,
     clock: services.clock,
     logger: services.logger,

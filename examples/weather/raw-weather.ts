@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../../server/paths.js';
 
-/** One row of vega-datasets' weather.csv. */
+/** One row of vega-datasets' weather.csv (copied into the definitions folder, where sources may read it). */
 export interface WeatherRow {
   location: string;
   date: string;
@@ -14,7 +14,7 @@ export interface WeatherRow {
 }
 
 export function weatherCsvPath(): string {
-  return path.join(packageRoot(), 'node_modules', 'vega-datasets', 'data', 'weather.csv');
+  return path.join(packageRoot(), 'feature-definitions', 'weather', 'weather.csv');
 }
 
 /** The raw observations, as the source file has them (no quoting in this file: a split is exact). */

@@ -44,9 +44,10 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export async function openTarget(options: { url?: string; dataDir?: string }, env: NodeJS.ProcessEnv): Promise<Target> {
+/** `definitions`: the folder a local apply checks source paths against (a server checks against its own). */
+export async function openTarget(options: { url?: string; dataDir?: string; definitions?: string }, env: NodeJS.ProcessEnv): Promise<Target> {
   if (options.url) return remoteTarget(options.url);
-  const config = loadConfig({ dataDir: options.dataDir }, env);
+  const config = loadConfig({ dataDir: options.dataDir, definitions: options.definitions }, env);
   const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
   const target: Target = {
     services,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { descriptionSchema, nameSchema, tagsSchema } from './names.js';
+import { isCredentialHeader, secretRefSchema } from './secret-ref.js';
 
 const columnName = z
   .string()
@@ -29,6 +30,39 @@ const filePath = z
   .max(4096)
   .refine((p) => !p.includes('\u0000'), 'a path cannot hold a NUL character');
 
+/** HTTP header names are tokens (RFC 9110); values are one line of visible text. */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,200}$/, 'an HTTP header name');
+const headerValue = z
+  .string()
+  .max(8192)
+  .refine((v) => {
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if ((c < 0x20 && c !== 0x09) || c === 0x7f) return false;
+    }
+    return true;
+  }, 'a header value is one line of text');
+
+/**
+ * Headers sent with every request: text, or `{env: NAME}` for a secret. A header whose name says it
+ * carries a credential (Authorization, Cookie, X-Api-Key...) must be a reference (docs/security.md).
+ */
+const headersSchema = z
+  .record(headerName, z.union([headerValue, secretRefSchema]))
+  .describe('headers sent with every request: text, or {env: NAME} for a secret; Authorization, Cookie, X-Api-Key and other credential headers must be {env: NAME}')
+  .superRefine((headers, ctx) => {
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === 'string' && isCredentialHeader(name)) {
+        // The message never repeats the value: it is a secret.
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `'${name}' carries a credential: write it as a reference to an environment variable of the server, {env: NAME}, not as text (definitions are stored and shown as written)`,
+        });
+      }
+    }
+  });
+
 export const sourceSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...common,
@@ -55,7 +89,7 @@ export const sourceSchema = z.discriminatedUnion('type', [
     recordsPath: z.string().min(1).max(500).optional(),
     timeoutMs: z.number().int().min(1).max(600_000).default(30_000),
     retries: z.number().int().min(0).max(10).default(3),
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: headersSchema.optional(),
   }),
 ]);
 

@@ -1,4 +1,6 @@
 import { formatDuration } from '../domain/duration.js';
+import { isCredentialHeader } from '../domain/secret-ref.js';
+import type { Source } from '../domain/source.js';
 import { formatTimestamp } from '../domain/time.js';
 import type { FeatureViewVersion } from '../domain/feature-view-version.js';
 import type { EntityRecord, FeatureServiceRecord, FeatureViewRecord, SourceRecord } from '../registry/catalog.js';
@@ -13,8 +15,20 @@ export function presentEntity(r: EntityRecord) {
 }
 
 export function presentSource(r: SourceRecord) {
-  return { ...r.spec, ...times(r) };
+  return { ...redactSource(r.spec), ...times(r) };
 }
+
+/**
+ * A source as the API shows it. Credential headers are `{env: NAME}` references since they were
+ * refused in clear; one stored in clear before that (an older registry) is not shown.
+ */
+export function redactSource(source: Source): Source {
+  if (source.type !== 'http' || !source.headers) return source;
+  const headers = Object.fromEntries(Object.entries(source.headers).map(([name, value]) => [name, typeof value === 'string' && isCredentialHeader(name) ? REDACTED : value]));
+  return { ...source, headers };
+}
+
+const REDACTED = '(hidden: a credential in clear, applied before credentials had to be {env: NAME} references)';
 
 export function presentService(r: FeatureServiceRecord) {
   return { ...r.spec, ...times(r) };
@@ -37,7 +51,7 @@ export function presentVersion(v: FeatureViewVersion, extra: Record<string, unkn
   return {
     featureView: v.view,
     ...presentVersionSummary(v),
-    definition: v.definition,
+    definition: { ...v.definition, source: redactSource(v.definition.source) },
     fittedState: v.fittedState,
     ...extra,
   };

@@ -11,6 +11,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   not_acceptable: { status: 406, title: 'Not acceptable' },
   transform_error: { status: 422, title: 'Transform cannot be applied' },
   source_error: { status: 502, title: 'Source error' },
+  source_refused: { status: 403, title: 'Source access refused' },
   unavailable: { status: 503, title: 'Service unavailable' },
   schema_too_new: { status: 500, title: 'Registry schema too new' },
   internal: { status: 500, title: 'Internal error' },

@@ -1,5 +1,6 @@
 import type { Bundle } from '../domain/bundle.js';
-import { TesseraError, validationError } from '../errors.js';
+import type { Source } from '../domain/source.js';
+import { type FieldError, TesseraError, validationError } from '../errors.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { type ApplySummary, planApply } from './plan.js';
 import type { CatalogStore } from './catalog-store.js';
@@ -17,18 +18,27 @@ export interface ApplyResult extends ApplySummary {
   dryRun: boolean;
 }
 
+/**
+ * What the bundle's sources may reach (files inside the allowed roots, allowed HTTP destinations,
+ * read-only queries): problems with their paths (`sources[0].path`). It reads the file system and DNS,
+ * so it is passed in, and the plan and validation stay pure.
+ */
+export type SourceCheck = (sources: readonly Source[]) => Promise<FieldError[]>;
+
 /** Validates, plans and (unless dry) applies a bundle in one transaction. */
 export class ApplyService {
   constructor(
     private readonly store: CatalogStore,
     private readonly cache: CatalogCache,
+    private readonly checkSources: SourceCheck,
   ) {}
 
   async apply(bundle: Bundle, options: ApplyOptions): Promise<ApplyResult> {
+    const sourceErrors = await this.checkSources(bundle.sources);
     // A concurrent apply moves the revision under us; plan again over the new catalog, a few times.
     for (let attempt = 0; ; attempt++) {
       const catalog = await this.cache.refresh();
-      const errors = validateBundle(bundle, catalog);
+      const errors = [...validateBundle(bundle, catalog), ...sourceErrors];
       if (errors.length > 0) {
         const origin = options.origin ?? ((p: string) => p);
         throw validationError(

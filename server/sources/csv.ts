@@ -34,7 +34,7 @@ export function csvReader(source: CsvSource, ctx: SourceContext): SourceReader {
 
 async function* readCsv(source: CsvSource, ctx: SourceContext, request: ReadRequest): AsyncGenerator<SourceBatch> {
   const builder = new BatchBuilder(request);
-  const files = await matchFiles(source.path, ctx.baseDir, source.name);
+  const files = await matchFiles(source.path, ctx, source.name);
   for (const file of files) yield* readFile(source, file, request, builder);
   const last = builder.flush();
   if (last !== null) yield last;

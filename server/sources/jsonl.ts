@@ -18,7 +18,7 @@ export function jsonlReader(source: JsonlSource, ctx: SourceContext): SourceRead
 async function* readJsonl(source: JsonlSource, ctx: SourceContext, request: ReadRequest): AsyncGenerator<SourceBatch> {
   const builder = new BatchBuilder(request);
   const rows = new JsonRows(source, request.columns);
-  const files = await matchFiles(source.path, ctx.baseDir, source.name);
+  const files = await matchFiles(source.path, ctx, source.name);
   for (const file of files) yield* readFile(source, file, request, builder, rows);
   const last = builder.flush();
   if (last !== null) yield last;

@@ -1,5 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { FeatureType } from '../domain/value-type.js';
+import type { HttpAccess } from './http-access.js';
 
 /** A half-open range of event time in epoch ms: `start < ts <= end`. `start: null` reads from the beginning. */
 export interface TimeRange {
@@ -62,10 +63,14 @@ export interface SourceReader {
 }
 
 export interface SourceContext {
-  /** Relative paths in source definitions resolve against this folder (the definitions folder). */
+  /** The definitions folder: relative paths in source definitions resolve here, and files in it may be read. */
   baseDir: string;
-  /** Injectable for tests: the HTTP connector calls it instead of the global fetch. */
-  fetch?: typeof fetch;
+  /** Other folders file sources may read (TESSERA_SOURCE_ROOTS). Nothing outside these and `baseDir` is read. */
+  roots?: readonly string[];
+  /** What HTTP sources may reach and read; absent: `httpAccess()`'s defaults (no allow list, the system resolver). */
+  http?: HttpAccess;
+  /** Where `{env: NAME}` secret references are read when a run starts; absent: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Injectable for tests: waits between HTTP retries. */
   sleep?: (ms: number) => Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Source } from '../domain/source.js';
@@ -6,7 +7,9 @@ import { TesseraError, errorMessage } from '../errors.js';
 import { BatchBuilder } from './batch-builder.js';
 import type { RawRow } from './batch-builder.js';
 import { describeColumn, sourceColumnNames } from './field-mapping.js';
+import { isInside, outsideRoots, realRoots } from './file-roots.js';
 import type { ReadRequest, SourceBatch, SourceContext, SourceReader, TimeRange } from './source.js';
+import { sqliteQueryProblem } from './sqlite-query.js';
 
 export type SqliteSource = Extract<Source, { type: 'sqlite' }>;
 
@@ -43,21 +46,33 @@ export function sqliteReader(source: SqliteSource, ctx: SourceContext): SourceRe
 }
 
 async function* readSqlite(source: SqliteSource, ctx: SourceContext, request: ReadRequest): AsyncGenerator<SourceBatch> {
-  const file = path.resolve(ctx.baseDir, source.database);
+  const refuse = (what: string) => new TesseraError('source_refused', `source '${source.name}': ${what}`);
+  const problem = sqliteQueryProblem(source.query);
+  if (problem !== null) throw refuse(problem);
+  const file = await databaseFile(source, ctx);
   const fail = (what: string, e: unknown): TesseraError => new TesseraError('source_error', `source '${source.name}': ${what} (database '${source.database}'): ${errorMessage(e)}`, [], { cause: e });
   let db: Database.Database;
   try {
+    // Read-only at the file level: no write, no journal change, whatever the query says.
     db = new Database(file, { readonly: true, fileMustExist: true });
   } catch (e) {
     throw fail('cannot open the database', e);
   }
   try {
+    // SQLite already answers "not authorized" to the SQL function; this says why, in the run's error.
+    const noExtensions = () => {
+      throw new Error('load_extension is not allowed in a source query');
+    };
+    db.function('load_extension', { directOnly: true }, (_file: unknown) => noExtensions());
+    db.function('load_extension', { directOnly: true }, (_file: unknown, _entry: unknown) => noExtensions());
     let statement: Database.Statement;
     try {
       statement = db.prepare(source.query);
     } catch (e) {
       throw fail('invalid query', e);
     }
+    // SQLite's verdict: a statement that writes (VACUUM INTO, CREATE TEMP, a pragma) is not a source.
+    if (!statement.readonly) throw refuse('the query must be read-only; SQLite says this statement writes');
     if (!statement.reader) throw fail('invalid query', new Error('the query returns no rows (it must be a SELECT)'));
     const header = statement.columns().map((c) => c.name);
     const builder = new BatchBuilder(request);
@@ -99,4 +114,17 @@ async function* readSqlite(source: SqliteSource, ctx: SourceContext, request: Re
   } finally {
     db.close();
   }
+}
+
+/** The database's real path, inside the allowed roots (checked now, as the run opens it). */
+async function databaseFile(source: SqliteSource, ctx: SourceContext): Promise<string> {
+  const absolute = path.resolve(ctx.baseDir, source.database);
+  const roots = await realRoots(ctx);
+  const outside = await outsideRoots(absolute, ctx, roots);
+  if (outside !== null) throw new TesseraError('source_refused', `source '${source.name}': database '${source.database}' ${outside}`);
+  const info = await stat(absolute).catch(() => null);
+  if (info === null || !info.isFile()) throw new TesseraError('source_error', `source '${source.name}': cannot open the database (database '${source.database}'): no such file`);
+  const real = await realpath(absolute);
+  if (!roots.some((root) => isInside(real, root))) throw new TesseraError('source_refused', `source '${source.name}': database '${source.database}' leads outside the allowed folders`);
+  return real;
 }

@@ -85,7 +85,11 @@ export async function prepareOnlineData(dir: string, rows: number, load?: { csv:
   writeOnlineCsv(csv, rows);
   const bundleFile = path.join(dir, 'bundle.json');
   fs.writeFileSync(bundleFile, JSON.stringify(onlineBundle(csv, load)));
-  const run = await runChild<{ status: string; error: string | null; rows: number }>('pipeline-child.ts', [dataDir, bundleFile, ONLINE_VIEW], { timeoutMs: 300_000 });
+  const run = await runChild<{ status: string; error: string | null; rows: number }>('pipeline-child.ts', [dataDir, bundleFile, ONLINE_VIEW], {
+    timeoutMs: 300_000,
+    // The load views read the pipeline benchmark's CSV, outside this folder: a source root, as on a server.
+    env: load ? { TESSERA_SOURCE_ROOTS: path.dirname(load.csv) } : {},
+  });
   if (run.status !== 'succeeded' || run.rows !== rows) throw new Error(`materializing the online view: ${run.status}, ${run.rows} rows, ${run.error ?? ''}`);
   fs.writeFileSync(path.join(dir, 'ready'), '');
   return data;

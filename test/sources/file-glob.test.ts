@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TesseraError } from '../../server/errors.js';
@@ -21,7 +22,7 @@ const fixture = tempDir({
 });
 after(() => fixture.cleanup());
 
-const names = async (pattern: string): Promise<string[]> => (await matchFiles(pattern, fixture.dir, 's')).map((f) => f.name);
+const names = async (pattern: string): Promise<string[]> => (await matchFiles(pattern, { baseDir: fixture.dir }, 's')).map((f) => f.name);
 
 describe('file globs', () => {
   it('matches * and ? within a folder, sorted, skipping dotfiles', async () => {
@@ -36,16 +37,17 @@ describe('file globs', () => {
     assert.deepEqual(await names('data/2026/**'), ['data/2026/01/x.csv', 'data/2026/02/y.csv', 'data/2026/notes.csv']);
   });
 
-  it('takes plain paths literally, relative or absolute', async () => {
+  it('takes plain paths literally, relative or absolute (inside another root)', async () => {
     assert.deepEqual(await names('other/[weird].csv'), ['other/[weird].csv']);
-    const files = await matchFiles(path.join(fixture.dir, 'data/a.csv'), '/nowhere', 's');
-    assert.equal(files[0].path, path.join(fixture.dir, 'data/a.csv'));
+    const absolute = path.join(fixture.dir, 'data/a.csv');
+    const files = await matchFiles(absolute, { baseDir: '/nowhere', roots: [fixture.dir] }, 's');
+    assert.deepEqual(files, [{ path: realpathSync(absolute), name: absolute }]);
   });
 
   it('fails on a missing file or an empty match, naming the source', async () => {
-    await assert.rejects(matchFiles('data/zzz.csv', fixture.dir, 'src'), (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes("source 'src'"));
-    await assert.rejects(matchFiles('data/*.parquet', fixture.dir, 'src'), /no file matches/);
-    await assert.rejects(matchFiles('data', fixture.dir, 'src'), /does not exist/); // a folder is not a file
+    await assert.rejects(matchFiles('data/zzz.csv', { baseDir: fixture.dir }, 'src'), (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes("source 'src'"));
+    await assert.rejects(matchFiles('data/*.parquet', { baseDir: fixture.dir }, 'src'), /no file matches/);
+    await assert.rejects(matchFiles('data', { baseDir: fixture.dir }, 'src'), /does not exist/); // a folder is not a file
   });
 });
 

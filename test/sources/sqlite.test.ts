@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -94,7 +94,7 @@ describe('sqlite source', () => {
       readAll(missingDb, request(columns, { timestampColumn: 'placed_ms' })),
       (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes('nope.db'),
     );
-    await assert.rejects(readAll(sqlite('SELEC nonsense'), request(columns, { timestampColumn: 'placed_ms' })), /source 'orders': invalid query/);
+    await assert.rejects(readAll(sqlite('SELECT nonsense FROM nowhere'), request(columns, { timestampColumn: 'placed_ms' })), /source 'orders': invalid query/);
     await assert.rejects(
       readAll(sqlite('SELECT order_id, placed_ms FROM orders'), request(columns, { timestampColumn: 'placed_ms' })),
       (e: unknown) => e instanceof TesseraError && e.code === 'source_error' && e.message.includes("column 'total'"),
@@ -112,13 +112,72 @@ describe('sqlite source', () => {
     assert.equal(openHandles(), 0);
   });
 
-  it('opens read-only', async () => {
-    await assert.rejects(
-      readAll(sqlite('DELETE FROM orders RETURNING order_id, placed_ms, total, status'), request(columns, { timestampColumn: 'placed_ms' })),
-      (e: unknown) => e instanceof TesseraError && e.code === 'source_error',
-    );
+  it('refuses anything but one read-only statement, and changes nothing', async () => {
+    const attached = path.join(fixture.dir, 'attached.db');
+    const refused: [string, RegExp][] = [
+      ['DELETE FROM orders RETURNING order_id, placed_ms, total, status', /DELETE is not allowed/],
+      ['WITH doomed AS (SELECT 1) DELETE FROM orders', /DELETE is not allowed/],
+      ['INSERT INTO orders SELECT * FROM orders RETURNING order_id, placed_ms, total, status', /INSERT is not allowed/],
+      [`ATTACH '${attached}' AS other`, /ATTACH is not allowed/],
+      [`SELECT * FROM orders; ATTACH '${attached}' AS other`, /one statement/],
+      ['SELECT * FROM orders; DELETE FROM orders', /one statement/],
+      ["SELECT load_extension('/tmp/evil.so'), * FROM orders", /load_extension is not allowed/],
+      [`SELECT "load_extension"('/tmp/evil.so', 'init'), * FROM orders`, /load_extension is not allowed/],
+      ['PRAGMA user_version = 7', /PRAGMA is not allowed/],
+      ['PRAGMA journal_mode = WAL', /PRAGMA is not allowed/],
+      [`VACUUM INTO '${path.join(fixture.dir, 'copy.db')}'`, /VACUUM is not allowed/],
+      ['CREATE TEMP TABLE t AS SELECT * FROM orders', /CREATE is not allowed/],
+      ['/* a comment first */ -- and another\n UPDATE orders SET total = 0', /UPDATE is not allowed/],
+    ];
+    for (const [query, why] of refused) {
+      await assert.rejects(
+        readAll(sqlite(query), request(columns, { timestampColumn: 'placed_ms' })),
+        (e: unknown) => e instanceof TesseraError && e.code === 'source_refused' && why.test(e.message),
+        query,
+      );
+    }
+    assert.equal(openHandles(), 0);
     const db = new Database(path.join(fixture.dir, 'shop.db'), { readonly: true });
-    assert.equal((db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n, 6);
+    assert.deepEqual(db.prepare('SELECT count(*) AS n, sum(total = 0) AS zero FROM orders').get(), { n: 6, zero: 1 });
+    assert.equal((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 0);
     db.close();
+    for (const file of ['attached.db', 'copy.db']) assert.equal(existsSync(path.join(fixture.dir, file)), false, file);
+  });
+
+  it('still reads what is one read-only statement: WITH ... SELECT, comments, a trailing ;, quoted names', async () => {
+    const { rows } = await readAll(
+      sqlite(`-- recent orders\nWITH recent AS (SELECT * FROM orders WHERE order_id > 4) SELECT "order_id", placed_ms, total, status FROM recent; -- done`),
+      request(columns, { timestampColumn: 'placed_ms' }),
+    );
+    assert.deepEqual(
+      rows.map((r) => r.order_id),
+      [5, 6],
+    );
+  });
+
+  it('refuses a database outside the allowed folders, by real path, before opening it', async () => {
+    const outside = tempDir();
+    try {
+      const other = new Database(path.join(outside.dir, 'secret.db'));
+      other.exec("CREATE TABLE s (order_id INTEGER, placed_ms INTEGER, total REAL, status TEXT); INSERT INTO s VALUES (1, 1, 1.0, 'hunter2')");
+      other.close();
+      symlinkSync(path.join(outside.dir, 'secret.db'), path.join(fixture.dir, 'link.db'));
+      for (const database of [path.join(outside.dir, 'secret.db'), path.relative(fixture.dir, path.join(outside.dir, 'secret.db')), 'link.db']) {
+        await assert.rejects(
+          readAll(sqlite('SELECT * FROM s', { database }), request(columns, { timestampColumn: 'placed_ms' })),
+          // Where a link leads is not told.
+          (e: unknown) => e instanceof TesseraError && e.code === 'source_refused' && /outside the allowed folders/.test(e.message) && (database !== 'link.db' || !e.message.includes(outside.dir)),
+          database,
+        );
+      }
+      // The same database, once its folder is a root.
+      const { rows } = await readAll(
+        sqliteReader({ name: 'orders', type: 'sqlite', database: 'link.db', query: 'SELECT * FROM s', timestampField: 'placed_ms' }, { baseDir: fixture.dir, roots: [outside.dir] }),
+        request(columns, { timestampColumn: 'placed_ms' }),
+      );
+      assert.deepEqual(rows, [{ order_id: 1, placed_ms: 1, total: 1, status: 'hunter2' }]);
+    } finally {
+      outside.cleanup();
+    }
   });
 });

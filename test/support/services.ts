@@ -1,28 +1,32 @@
 import path from 'node:path';
 import { fixedClock } from '../../server/clock.js';
 import { loadConfig, type Config } from '../../server/config.js';
-import { createLogger } from '../../server/logger.js';
+import { type Logger, createLogger } from '../../server/logger.js';
 import { PipelineHost } from '../../server/pipelines/pipeline-host.js';
 import { startHttp, type RunningServer } from '../../server/server.js';
-import { openServices, type Services } from '../../server/services.js';
+import { openServices, type ServiceOptions, type Services } from '../../server/services.js';
 import { tempDir } from './temp-dir.js';
 
 export const T0 = Date.parse('2026-11-29T12:00:00.000Z');
 
 /** Services over a fresh data dir, with a fixed clock and silent logs. */
-export async function testServices(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<Services & { dir: string; clock: ReturnType<typeof fixedClock> }> {
+export async function testServices(
+  overrides: Partial<Record<keyof Config, unknown>> = {},
+  options: ServiceOptions & { logger?: Logger } = {},
+): Promise<Services & { dir: string; clock: ReturnType<typeof fixedClock> }> {
   const dir = tempDir();
   const config = loadConfig({ dataDir: path.join(dir, 'data'), definitions: path.join(dir, 'defs'), port: 0, logLevel: 'silent', ...overrides }, {});
   const clock = fixedClock(T0);
-  const services = await openServices(config, createLogger('silent'), clock);
+  const services = await openServices(config, options.logger ?? createLogger('silent'), clock, options);
   return Object.assign(services, { dir, clock });
 }
 
 /** A server on an ephemeral port of 127.0.0.1 over test services. Call `close()` at the end. */
 export async function testServer(
   overrides: Partial<Record<keyof Config, unknown>> = {},
+  options: ServiceOptions & { logger?: Logger } = {},
 ): Promise<{ services: Awaited<ReturnType<typeof testServices>>; pipelines: PipelineHost; http: RunningServer; url: string; close(): Promise<void> }> {
-  const services = await testServices({ pipelineThread: false, pollMs: 20, retryDelayMs: 10, ...overrides });
+  const services = await testServices({ pipelineThread: false, pollMs: 20, retryDelayMs: 10, ...overrides }, options);
   const pipelines = new PipelineHost(services);
   await pipelines.start();
   const http = await startHttp(services, pipelines);

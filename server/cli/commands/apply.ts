@@ -23,7 +23,8 @@ function applyCommand(dryRun: boolean): CommandSpec<typeof options> {
     async run({ values, positionals }, io) {
       const dir = positionals[0] ?? (io.env.TESSERA_DEFINITIONS || 'feature-definitions');
       const loaded = loadDefinitions(dir);
-      const target = await openTarget({ url: values.url, dataDir: values['data-dir'] }, io.env);
+      // Applied locally, the folder applied is the definitions folder its relative paths (and the file roots) mean.
+      const target = await openTarget({ url: values.url, dataDir: values['data-dir'], definitions: dir }, io.env);
       try {
         const result = await target.apply(loaded.bundle, dryRun, loaded.origin);
         io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatPlan(result));

@@ -7,17 +7,28 @@ import { PipelineHost } from '../../pipelines/pipeline-host.js';
 import { startHttp } from '../../server.js';
 import { openServices } from '../../services.js';
 import { TesseraError } from '../../errors.js';
+import { checkBind } from '../../auth/bind-guard.js';
 import { defineCommand, type OptionSpec, UsageError } from '../command.js';
 
 /** serve's options: each sets the configuration key it names (flags win over TESSERA_* variables). */
 const options = {
   port: { type: 'string', value: '<n>', config: 'port', description: `HTTP port (default ${DEFAULT_PORT}; 6566 is Feast's, which browsers and fetch refuse; env TESSERA_PORT)` },
-  host: { type: 'string', value: '<addr>', config: 'host', description: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface; env TESSERA_HOST)' },
+  host: {
+    type: 'string',
+    value: '<addr>',
+    config: 'host',
+    description: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface, which needs --insecure-no-auth until authentication is configured; env TESSERA_HOST)',
+  },
   'data-dir': { type: 'string', value: '<dir>', config: 'dataDir', description: 'the data directory (default .data, env TESSERA_DATA_DIR)' },
   definitions: { type: 'string', value: '<dir>', config: 'definitions', description: 'the definitions folder applied at start (default feature-definitions, env TESSERA_DEFINITIONS)' },
   workers: { type: 'string', value: '<n>', config: 'workers', description: 'HTTP processes sharing the port (default 1, env TESSERA_WORKERS)' },
   'log-level': { type: 'string', value: '<level>', config: 'logLevel', description: 'fatal, error, warn, info, debug, trace or silent (default info, env TESSERA_LOG_LEVEL)' },
   'no-apply': { type: 'boolean', config: 'applyOnStart', description: 'serve what the registry holds, without applying the definitions folder' },
+  'insecure-no-auth': {
+    type: 'boolean',
+    config: 'insecureNoAuth',
+    description: 'listen on a non-loopback --host although authentication is not configured: anyone who reaches it may do anything (env TESSERA_INSECURE_NO_AUTH=true)',
+  },
 } as const satisfies Record<string, OptionSpec & { config: keyof Config }>;
 
 /**
@@ -33,13 +44,19 @@ export const serve = defineCommand({
   description: `Serves the HTTP API on http://127.0.0.1:${DEFAULT_PORT} by default. Flags win over the TESSERA_* environment variables (docs/operations.md lists them all). SIGTERM or SIGINT stops it gracefully.`,
   args: { min: 0, max: 0 },
   options,
-  examples: ['tessera serve', "tessera serve --port 6566            # Feast's port, for tools that assume it", 'tessera serve --host 0.0.0.0 --workers 2 --data-dir /var/lib/tessera'],
+  examples: [
+    'tessera serve',
+    "tessera serve --port 6566            # Feast's port, for tools that assume it",
+    'tessera serve --host 0.0.0.0 --insecure-no-auth --workers 2 --data-dir /var/lib/tessera   # a trusted network only',
+  ],
   async run({ values }, io) {
     const flags: Partial<Record<keyof Config, unknown>> = {};
     for (const [name, option] of Object.entries(options)) flags[option.config] = values[name as keyof typeof options];
     // --no-apply turns applying off; a cluster worker never applies (its primary did).
     flags.applyOnStart = values['no-apply'] || cluster.isWorker ? false : undefined;
     const config = configFromFlags(flags, io.env);
+    // Before anything is applied or opened: a server that may not listen does nothing.
+    checkBind(config);
     const logger = createLogger(config.logLevel);
     if (config.applyOnStart) await applyDefinitions(config, logger);
     if (config.workers > 1 && cluster.isPrimary) return supervise(config, logger);

@@ -27,7 +27,12 @@ async function runOnce(options: BenchOptions, csv: string, name: string, online:
   const bundleFile = path.join(dir, 'bundle.json');
   fs.writeFileSync(bundleFile, JSON.stringify(bundle(csv, { online })));
   try {
-    const run = await runChild<PipelineRun>('pipeline-child.ts', [path.join(dir, 'data'), bundleFile, 'bench_view'], { timeoutMs: 600_000, cpuProfDir: options.cpuProfDir });
+    const run = await runChild<PipelineRun>('pipeline-child.ts', [path.join(dir, 'data'), bundleFile, 'bench_view'], {
+      timeoutMs: 600_000,
+      cpuProfDir: options.cpuProfDir,
+      // The shared CSV lives outside the run's folder: it is a source root, as on a server.
+      env: { TESSERA_SOURCE_ROOTS: path.dirname(csv) },
+    });
     if (run.status !== 'succeeded') throw new Error(`the pipeline run ${run.status}: ${run.error}`);
     return run;
   } finally {

@@ -57,8 +57,8 @@ function healthy(url: string): Promise<boolean> {
   });
 }
 
-async function start(name: string, nodeArgs: string[], port: number): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, nodeArgs, { env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+async function start(name: string, nodeArgs: string[], port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, { env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
@@ -94,7 +94,7 @@ async function start(name: string, nodeArgs: string[], port: number): Promise<Se
  * `tessera serve` over an existing data dir (definitions already applied), from source through tsx as
  * in development; logs at `warn` as a tuned production server would (at `info` it logs every request).
  */
-export async function startTessera(options: { dataDir: string; workers?: number; cpuProfDir?: string }): Promise<ServerProcess> {
+export async function startTessera(options: { dataDir: string; workers?: number; cpuProfDir?: string; sourceRoots?: string[] }): Promise<ServerProcess> {
   const port = await freePort();
   const bin = path.resolve(BENCH_DIR, '../../server/cli/bin.ts');
   const args = [
@@ -113,7 +113,10 @@ export async function startTessera(options: { dataDir: string; workers?: number;
     '--workers',
     String(options.workers ?? 1),
   ];
-  return start(options.workers && options.workers > 1 ? `tessera --workers ${options.workers}` : 'tessera', [...profileFlags(options.cpuProfDir), '--import', TSX, bin, ...args], port);
+  return start(options.workers && options.workers > 1 ? `tessera --workers ${options.workers}` : 'tessera', [...profileFlags(options.cpuProfDir), '--import', TSX, bin, ...args], port, {
+    // Source files outside the definitions folder must be in a source root, as on any server.
+    TESSERA_SOURCE_ROOTS: (options.sourceRoots ?? []).join(path.delimiter),
+  });
 }
 
 export type BaselineKind = 'express' | 'node:http';
