@@ -300,32 +300,7 @@ test('refit makes a new version fitted on the current rows; the old version keep
   }
 });
 
-test('a schedule enqueues runs by itself', async () => {
-  const b = bundle();
-  b.featureViews![0].schedule = '* * * * * *';
-  const s = await pipelineServer({ 'data/stats.csv': CSV }, b);
-  try {
-    assert.deepEqual(s.pipelines.scheduled(), ['stats_view']);
-    const deadline = Date.now() + 5000;
-    let runs: { trigger: string; status: string }[] = [];
-    while (Date.now() < deadline) {
-      runs = (await getJson(`${s.url}/api/v1/runs?featureView=stats_view`)).body.runs;
-      if (runs.some((r) => r.status === 'succeeded')) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(
-      runs.some((r) => r.trigger === 'schedule' && r.status === 'succeeded'),
-      JSON.stringify(runs),
-    );
-    // Dropping the schedule stops its task.
-    const unscheduled = bundle();
-    await postJson(`${s.url}/api/v1/apply`, unscheduled);
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(s.pipelines.scheduled(), []);
-  } finally {
-    await s.close();
-  }
-});
+// Schedules: test/pipelines/scheduler.test.ts drives the ticks by hand.
 
 test('runs execute in a worker thread, off the HTTP event loop', async () => {
   const s = await pipelineServer({ 'data/stats.csv': CSV }, bundle(), { pipelineThread: true });
