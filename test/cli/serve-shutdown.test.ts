@@ -8,19 +8,40 @@ import { stringify as toYaml } from 'yaml';
 import { exitedWith, freePort, requestJson, spawnServe, waitFor } from '../support/spawn-server.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 
-const ROWS = 300_000;
+const ROWS = 2000;
+const BASE = Date.parse('2026-11-01T00:00:00Z');
+const record = (i: number) => `${JSON.stringify({ id: i % 1000, ts: new Date(BASE + i * 1000).toISOString(), a: (i % 97) / 7, c: `k${i % 5}` })}\n`;
 
-/** Enough rows that a run lasts a few seconds: long enough to signal the server mid-run. */
-function csv(): string {
-  const base = Date.parse('2026-11-01T00:00:00Z');
-  const lines = ['id,ts,a,c'];
-  for (let i = 0; i < ROWS; i++) lines.push(`${i % 1000},${new Date(base + i * 1000).toISOString()},${(i % 97) / 7},k${i % 5}`);
-  return `${lines.join('\n')}\n`;
+/**
+ * The run's source: an HTTP answer that sends half its rows, then holds until the test releases it.
+ * The run cannot end before the release, whatever the machine's speed: it is mid-run by construction.
+ */
+async function heldSource(): Promise<{ port: number; requested: () => boolean; release: () => void; close: () => Promise<void> }> {
+  let requested = false;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const server = http.createServer((req, res) => {
+    requested = true;
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    for (let i = 0; i < ROWS / 2; i++) res.write(record(i));
+    void released.then(() => {
+      for (let i = ROWS / 2; i < ROWS; i++) res.write(record(i));
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    requested: () => requested,
+    release,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
-const definitions = {
+const definitions = (sourcePort: number) => ({
   entities: [{ name: 'thing', joinKeys: ['id'], valueType: 'int64' }],
-  sources: [{ name: 'raw', type: 'csv', path: 'raw.csv', timestampField: 'ts' }],
+  // A long per-chunk timeout and no retries: the held answer is slow on purpose, not broken.
+  sources: [{ name: 'raw', type: 'http', url: `http://127.0.0.1:${sourcePort}/rows`, format: 'jsonl', timestampField: 'ts', timeoutMs: 600_000, retries: 0 }],
   featureViews: [
     {
       name: 'things',
@@ -32,7 +53,7 @@ const definitions = {
       ],
     },
   ],
-};
+});
 
 /**
  * A POST on its own connection with no client-side timeout (requestJson gives up after 5 s of
@@ -64,27 +85,30 @@ function tryConnect(port: number): Promise<string> {
 }
 
 test('SIGTERM during a waiting materialize: the request completes with the succeeded run, new connections are refused, exit 0', async () => {
+  const source = await heldSource();
   const defs = path.join(tempDir(), 'defs');
-  writeFiles(defs, { 'raw.csv': csv(), 'things.yaml': toYaml(definitions) });
+  writeFiles(defs, { 'things.yaml': toYaml(definitions(source.port)) });
   const dataDir = path.join(tempDir(), 'data');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // Small batches and flushes: the run takes longer and reports progress through many steps.
-  const server = spawnServe(['--port', String(port), '--data-dir', dataDir, '--definitions', defs], { TESSERA_BATCH_SIZE: '5000', TESSERA_FLUSH_ROWS: '20000' });
+  const server = spawnServe(['--port', String(port), '--data-dir', dataDir, '--definitions', defs], {
+    TESSERA_HTTP_SOURCE_ALLOW: `127.0.0.1:${source.port}`,
+    // The in-flight request is answered once the test releases the source, however busy the machine is.
+    TESSERA_SHUTDOWN_GRACE_MS: '600000',
+  });
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
   try {
-    await waitFor('the server to lead', 30_000, async () => ((await requestJson(`${url}/health`)).body.scheduler === 'this process' ? true : undefined), exitedWith(server));
+    await waitFor('the server to lead', 60_000, async () => ((await requestJson(`${url}/health`)).body.scheduler === 'this process' ? true : undefined), exitedWith(server));
 
     let finished = false;
     const inFlight = postAndWait(`${url}/api/v1/feature-views/things/materialize?wait=true`).finally(() => (finished = true));
-    // Signal only once the run is really running (not merely queued).
+    // Signal only once the run is really running and reading its (held) source.
     await waitFor(
-      'the run to start',
-      30_000,
+      'the run to read its source',
+      60_000,
       async () => {
         const runs = (await requestJson(`${url}/api/v1/runs?featureView=things`)).body.runs as any[];
-        assert.ok(!runs.some((r) => r.status === 'succeeded'), 'the run finished before the signal: make it bigger');
-        return runs.length === 1 && runs[0].status === 'running' ? true : undefined;
+        return runs.length === 1 && runs[0].status === 'running' && source.requested() ? true : undefined;
       },
       exitedWith(server),
       10,
@@ -94,14 +118,15 @@ test('SIGTERM during a waiting materialize: the request completes with the succe
     // The listener closes at once: fresh connections are refused while the run is still going.
     await waitFor(
       'new connections to be refused',
-      10_000,
+      60_000,
       async () => ((await tryConnect(port)) === 'ECONNREFUSED' ? true : undefined),
       () => null,
       10,
     );
-    assert.equal(finished, false, 'the waiting request had already finished: the refusal proves nothing (make the run bigger)');
+    assert.equal(finished, false, 'the waiting request finished while its source was held');
     assert.equal(server.exitCode, null, 'the server exited before its in-flight request finished');
 
+    source.release();
     const answer = await inFlight;
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.status, 'succeeded', JSON.stringify(answer.body));
@@ -114,9 +139,11 @@ test('SIGTERM during a waiting materialize: the request completes with the succe
     assert.equal(await exited, 0, server.output().slice(-3000));
     assert.match(server.output(), /shutting down: finishing in-flight work/);
   } finally {
+    source.release();
     if (server.exitCode === null && server.signalCode === null) {
       server.kill('SIGKILL');
       await exited;
     }
+    await source.close();
   }
 });

@@ -35,7 +35,15 @@ test('the in-process SDK and the HTTP client answer exactly as the server does',
   try {
     await s.materialize('drv');
     const viaHttp = (await postJson(`${s.url}/get-online-features`, request)).body;
-    assert.deepEqual(viaHttp.results[1].values, [0.5, 0.5, null]);
+    // By hand, in Feast's answer shape: driver 2's missing rate takes the fitted mean of [0.5]; kind's
+    // categories a and b are one-hot columns; driver 3 has no row (NOT_FOUND, the epoch as its time).
+    const EPOCH = '1970-01-01T00:00:00.000Z';
+    const at = (t: string) => [`2026-11-29T${t}:00:00.000Z`];
+    const found = (values: (number | null)[]) => ({ values, statuses: ['PRESENT', 'PRESENT', 'NOT_FOUND'], event_timestamps: [...at('10'), ...at('11'), EPOCH] });
+    assert.deepEqual(viaHttp, {
+      metadata: { feature_names: ['driver_id', 'rate', 'kind__a', 'kind__b'] },
+      results: [{ values: [1, 2, 3], statuses: ['PRESENT', 'PRESENT', 'PRESENT'], event_timestamps: [EPOCH, EPOCH, EPOCH] }, found([0.5, 0.5, null]), found([1, 0, null]), found([0, 1, null])],
+    });
     // The SDK opened before the run: it sees the new fitted version once it refreshes.
     await embedded.services.catalog.refresh();
     assert.deepEqual(embedded.getOnlineFeaturesSync(request), viaHttp);

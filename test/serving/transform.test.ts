@@ -88,6 +88,31 @@ test('/transform returns exactly what the next pipeline run writes for the same 
     answer.body.rows.map((r: Record<string, unknown>) => r.c_ordinal),
     [-1, 1, null, 0],
   );
+  // The numeric steps, by hand from FIRST's fit rows and docs/transforms.md (population std, numpy's
+  // linear quantiles, frequency = count / non-null fit rows). NEXT's x is [null, 8, 0.25, 100], n [5, null, 11, 1].
+  // x_std: x imputed with the median of [-0.5, 1.5, 2.5, 4] = 2 -> [1.5, 2, 4, 2.5, -0.5]: mean 1.9, variance 10.7 / 5.
+  const sd = Math.sqrt(10.7 / 5);
+  const byHand: Record<string, (number | null)[]> = {
+    // mean of [1.5, 4, 2.5, -0.5] = 1.875
+    x_mean: [1.875, 8, 0.25, 100],
+    x_std: [(2 - 1.9) / sd, (8 - 1.9) / sd, (0.25 - 1.9) / sd, (100 - 1.9) / sd],
+    // n imputed with the mode of [3, 7, 3, 9] = 3: min 3, max 9.
+    n_minmax: [(5 - 3) / 6, 0, (11 - 3) / 6, (1 - 3) / 6],
+    // x imputed with 7 -> sorted [-0.5, 1.5, 2.5, 4, 7]: median 2.5, q25 1.5, q75 4, IQR 2.5.
+    x_robust: [(7 - 2.5) / 2.5, (8 - 2.5) / 2.5, (0.25 - 2.5) / 2.5, (100 - 2.5) / 2.5],
+    // max |x| of the fit rows = 4; null stays null.
+    x_maxabs: [null, 2, 0.0625, 25],
+    n_log: [Math.log1p(5), 0, Math.log1p(11), Math.log1p(1)],
+    // c imputed with 'none' -> [red, blue, red, green, none]: red 2/5, the others 1/5; 'purple' unseen: 0.
+    c_freq: [0, 0.2, 0.2, 0.4],
+  };
+  for (const [name, values] of Object.entries(byHand)) {
+    answer.body.rows.forEach((r: Record<string, number | null>, i: number) => {
+      const want = values[i];
+      if (want === null) assert.equal(r[name], null, `row ${i} ${name}`);
+      else assert.ok(typeof r[name] === 'number' && Math.abs(r[name] - want) <= 1e-12 * Math.max(1, Math.abs(want)), `row ${i} ${name}: ${r[name]}, by hand ${want}`);
+    });
+  }
   // flag's fit rows hold two true and two false: the mode tie goes to the smaller value, false.
   assert.deepEqual(
     answer.body.rows.map((r: Record<string, unknown>) => r.flag),

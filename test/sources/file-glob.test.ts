@@ -5,7 +5,6 @@ import { after, describe, it } from 'node:test';
 import { TesseraError } from '../../server/errors.js';
 import { sourceColumnNames } from '../../server/sources/field-mapping.js';
 import { matchFiles } from '../../server/sources/file-glob.js';
-import { openSource } from '../../server/sources/open-source.js';
 import { tempDir } from './helpers.js';
 
 const fixture = tempDir({
@@ -56,17 +55,5 @@ describe('fieldMapping', () => {
     assert.deepEqual(sourceColumnNames({ fieldMapping: { a: 'x', b: 'y' } }, ['x', 'y', 'c', 'a']), ['a', 'b', 'c', null]);
     assert.deepEqual(sourceColumnNames({}, ['x']), ['x']);
     assert.deepEqual(sourceColumnNames({ fieldMapping: { a: 'b', b: 'a' } }, ['a', 'b']), ['b', 'a']);
-  });
-});
-
-describe('openSource', () => {
-  it('dispatches on the source type', async () => {
-    for (const type of ['csv', 'jsonl', 'parquet'] as const) {
-      const reader = openSource({ name: 's', type, path: 'missing.file', delimiter: ',', timestampField: 'ts' } as never, { baseDir: fixture.dir });
-      const read = reader.read({ range: { start: null, end: 0 }, timestampColumn: 'ts', columns: [{ name: 'ts', type: 'timestamp', required: true }], batchSize: 1 });
-      await assert.rejects(read[Symbol.asyncIterator]().next(), /missing\.file/);
-    }
-    assert.equal(typeof openSource({ name: 's', type: 'sqlite', database: 'x.db', query: 'SELECT 1', timestampField: 'ts' }, { baseDir: '.' }).read, 'function');
-    assert.equal(typeof openSource({ name: 's', type: 'http', url: 'http://x', format: 'json', timeoutMs: 1, retries: 0, timestampField: 'ts' }, { baseDir: '.' }).read, 'function');
   });
 });

@@ -26,7 +26,7 @@ function measure(spec: LoadSpec, bodies: string[], seconds: number): Promise<{ l
         connections: spec.connections,
         duration: seconds,
         overallRate: spec.rate,
-        timeout: 10,
+        timeout: spec.timeoutSeconds ?? 10,
         // Otherwise a run ends on a whole second: half a second of quick-mode load would last one.
         sampleInt: 100,
         // The bodies differ in their keys: a server never answers the same key over and over from a cache.
@@ -39,7 +39,8 @@ function measure(spec: LoadSpec, bodies: string[], seconds: number): Promise<{ l
       },
     );
     // autocannon's own histogram keeps whole milliseconds and, at a fixed rate, adds synthetic
-    // samples for coordinated omission: the raw answer times give sub-millisecond percentiles.
+    // samples for coordinated omission: the raw answer times give sub-millisecond percentiles, and
+    // summarize() adds the same synthetic samples for the corrected p99 reported beside the raw one.
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       if (status >= 200 && status < 300) latencies.push(ms);
       else failed++;
@@ -53,7 +54,9 @@ async function run(spec: LoadSpec): Promise<void> {
   const warmup = spec.warmupSeconds > 0 ? await measure(spec, bodies, spec.warmupSeconds) : { latencies: [], failed: 0 };
   process.stdout.write(`${JSON.stringify({ event: 'started' })}\n`);
   const measured = await measure(spec, bodies, spec.seconds);
-  const result = summarize(measured.latencies, measured.failed + warmup.failed, measured.seconds, warmup.latencies.length);
+  // Each connection sends rate / connections requests a second: one due every connections / rate s.
+  const intervalMs = spec.rate ? (1000 * spec.connections) / spec.rate : undefined;
+  const result = summarize(measured.latencies, measured.failed + warmup.failed, measured.seconds, warmup.latencies.length, intervalMs);
   process.stdout.write(`${JSON.stringify({ event: 'result', result })}\n`);
 }
 

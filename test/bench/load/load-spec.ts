@@ -12,6 +12,8 @@ export interface LoadSpec {
   /** Load before measuring, discarded: JIT, SQLite page cache and connections are warm. */
   warmupSeconds: number;
   untilStopped?: boolean;
+  /** A request without an answer after this many seconds is a timeout, which invalidates the measurement. */
+  timeoutSeconds?: number;
 }
 
 export interface LoadResult {
@@ -28,6 +30,12 @@ export interface LoadResult {
   p50: number;
   p90: number;
   p99: number;
+  /**
+   * At a fixed rate: the p99 corrected for coordinated omission (requests that could not be sent on time
+   * behind a slow answer), as HdrHistogram corrects it and autocannon's own histogram does: an answer of
+   * L ms when one was due every I ms also counts L - I, L - 2I, ... down to I. NaN without a rate.
+   */
+  p99Corrected: number;
   max: number;
 }
 
@@ -37,8 +45,20 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-export function summarize(latencies: number[], failed: number, seconds: number, warmupRequests = 0): LoadResult {
+/** The answer times with HdrHistogram's synthetic samples for an expected interval (`recordValueWithExpectedInterval`). */
+export function correctedForOmission(latencies: number[], intervalMs: number): number[] {
+  const out: number[] = [];
+  for (const l of latencies) {
+    out.push(l);
+    for (let missing = l - intervalMs; missing >= intervalMs; missing -= intervalMs) out.push(missing);
+  }
+  return out;
+}
+
+/** `intervalMs`: the time between two requests of one connection at the fixed rate (none: as fast as answered). */
+export function summarize(latencies: number[], failed: number, seconds: number, warmupRequests = 0, intervalMs?: number): LoadResult {
   const sorted = Float64Array.from(latencies).sort();
+  const corrected = intervalMs === undefined ? null : Float64Array.from(correctedForOmission(latencies, intervalMs)).sort();
   return {
     requests: sorted.length,
     allRequests: sorted.length + warmupRequests,
@@ -48,6 +68,7 @@ export function summarize(latencies: number[], failed: number, seconds: number, 
     p50: percentile(sorted, 50),
     p90: percentile(sorted, 90),
     p99: percentile(sorted, 99),
+    p99Corrected: corrected ? percentile(corrected, 99) : NaN,
     max: sorted.length ? sorted[sorted.length - 1] : NaN,
   };
 }

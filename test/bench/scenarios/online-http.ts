@@ -52,7 +52,7 @@ export const onlineHttp: BenchScenario = {
     const rows = options.quick ? ONLINE_ROWS.quick : ONLINE_ROWS.full;
     const data = await prepareOnlineData(path.join(options.workDir, 'online'), rows);
     const started: ServerProcess[] = [];
-    const load = new LoadGenerator();
+    const load = new LoadGenerator({ quick: options.quick });
     try {
       const servers: Servers = {
         tessera: await startTessera({ dataDir: data.dataDir, cpuProfDir: options.cpuProfDir }),
@@ -122,6 +122,16 @@ async function measure(options: BenchOptions, data: OnlineData, servers: Servers
         lat.tessera.map((x) => x.p99),
         2,
       )}; ${achieved(lat.tessera)}`,
+    },
+    {
+      name: `${main}: p99 at 1,000 req/s, corrected for coordinated omission`,
+      value: median(lat.tessera.map((x) => x.p99Corrected)),
+      unit: 'ms',
+      runs: n,
+      note: `the raw p99 above counts only requests sent; this one also counts those a slow answer delayed (HdrHistogram's correction, 1 ms interval); ${each(
+        lat.tessera.map((x) => x.p99Corrected),
+        2,
+      )}`,
     },
     {
       name: `${main}: p99 at 1,000 req/s, minimal express`,

@@ -28,7 +28,7 @@ export const onlineUnderLoad: BenchScenario = {
     const bodiesFile = writeBodies(path.join(options.workDir, 'online-under-load', 'bodies.json'), shapeBodies(SHAPE, onlineRows));
     const spec = { path: '/get-online-features', bodiesFile, connections: 1, rate: 1000 };
     const server = await startTessera({ dataDir: data.dataDir, cpuProfDir: options.cpuProfDir, sourceRoots: [path.dirname(csv)] });
-    const generator = new LoadGenerator();
+    const generator = new LoadGenerator({ quick: options.quick });
     const quiet: LoadResult[] = [];
     const loaded: LoadResult[] = [];
     const runSeconds: number[] = [];
@@ -62,6 +62,13 @@ export const onlineUnderLoad: BenchScenario = {
         runs: n,
         target: { op: '<=', value: 5 },
         note: `per run: ${loaded.map((x) => x.p99.toFixed(2)).join(', ')}; achieved ${Math.round(median(loaded.map((x) => x.rps)))} req/s on one connection; worst answer ${median(loaded.map((x) => x.max)).toFixed(1)} ms (median over runs)`,
+      },
+      {
+        name: `${label}: p99 at 1,000 req/s, corrected for coordinated omission`,
+        value: median(loaded.map((x) => x.p99Corrected)),
+        unit: 'ms',
+        runs: n,
+        note: `also counts the requests a slow answer delayed (HdrHistogram's correction, 1 ms interval); per run: ${loaded.map((x) => x.p99Corrected.toFixed(2)).join(', ')}`,
       },
       { name: `${label}: p50 at 1,000 req/s`, value: median(loaded.map((x) => x.p50)), unit: 'ms', runs: n },
       { name: `${label}: materialization seconds`, value: median(runSeconds), unit: 's', runs: n, note: 'POST .../materialize?wait=true, under the read load' },

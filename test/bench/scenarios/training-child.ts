@@ -4,12 +4,14 @@
  *   generate <dataDir> <quick|full>
  *   baseline <dataDir> <out.parquet>          bare DuckDB ASOF JOIN over the same files, same settings
  *   tessera <dataDir> <out> <format>          Tessera's retrieval, written as parquet|json|csv|arrow
+ *   compare <dataDir> <a.parquet> <b.parquet>  rows in one answer and not the other (as multisets): {differing}
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { fixedClock } from '../../../server/clock.js';
 import { loadConfig } from '../../../server/config.js';
+import { parseDuration } from '../../../server/domain/duration.js';
 import { createLogger } from '../../../server/logger.js';
 import { duckDbOptions } from '../../../server/offline/duckdb-options.js';
 import type { ResultFormat } from '../../../server/offline/result-format.js';
@@ -48,6 +50,18 @@ async function main(): Promise<void> {
     report({ seconds: (performance.now() - started) / 1000, files });
     return;
   }
+  if (mode === 'compare') {
+    const [a, b] = [out, format];
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const only = (x: string, y: string) => `(SELECT * FROM read_parquet('${x}') EXCEPT ALL SELECT * FROM read_parquet('${y}'))`;
+    const reader = await connection.runAndReadAll(`SELECT (SELECT count(*) FROM ${only(a, b)}) + (SELECT count(*) FROM ${only(b, a)}) AS differing`);
+    const differing = Number(reader.getRows()[0][0]);
+    connection.closeSync();
+    instance.closeSync();
+    report({ seconds: 0, rows: 0, differing });
+    return;
+  }
   const s = await services();
   try {
     const entities = path.join(dataDir, 'entities.parquet');
@@ -62,7 +76,11 @@ async function main(): Promise<void> {
       const started = performance.now();
       const instance = await DuckDBInstance.create(':memory:', { memory_limit: options.memoryLimit, temp_directory: options.tempDirectory, threads: String(options.threads) });
       const connection = await instance.connect();
-      const select = views.flatMap((v, i) => v.features.map((f) => `f${i}.${f.name}`));
+      // The same query Tessera answers: a view's ttl nulls a match older than entity time - ttl (inclusive).
+      const ttlMs = (v: (typeof views)[number]) => (v.ttl ? (parseDuration(v.ttl) ?? 0) * 1000 : 0);
+      const select = views.flatMap((v, i) =>
+        v.features.map((f) => (ttlMs(v) > 0 ? `CASE WHEN epoch_ms(f${i}.event_timestamp) >= epoch_ms(e.event_timestamp) - ${ttlMs(v)} THEN f${i}.${f.name} END AS ${f.name}` : `f${i}.${f.name}`)),
+      );
       const joins = views.map((_, i) => `ASOF LEFT JOIN read_parquet(${fileList(files[i])}) f${i} ON e.driver_id = f${i}.driver_id AND e.event_timestamp >= f${i}.event_timestamp`);
       const result = await connection.run(`COPY (SELECT e.*, ${select.join(', ')} FROM read_parquet('${entities}') e ${joins.join(' ')}) TO '${out}' (FORMAT parquet)`);
       const rows = result.rowsChanged;
