@@ -5,7 +5,7 @@ import type { KeyValue, OnlineRecord, OnlineRows, OnlineStore, OnlineTable, Prep
 import { type RedisClient, unavailable } from './connect-redis.js';
 import { keySlot } from './key-slot.js';
 import { RedisRead } from './redis-read.js';
-import { columnField, rowKey, tablePattern, tablePrefix } from './redis-keys.js';
+import { rowKey, tablePattern, tablePrefix } from './redis-keys.js';
 import type { RedisLocation } from './redis-url.js';
 import { WRITE_SCRIPT } from './write-script.js';
 
@@ -66,7 +66,7 @@ export class RedisOnlineStore implements OnlineStore {
     const prefix = tablePrefix(this.location.prefix, table.view, table.version);
     const keyOf = entityKeys(rows.keys);
     const values = rows.columns.map(textReader);
-    const fields = table.columns.map((_, k) => columnField(k));
+    const fields = table.columns.map((c) => c.name);
     const created = rows.createdTs;
     const keys = new Array<string>(rows.length);
     for (let i = 0; i < rows.length; i++) keys[i] = rowKey(prefix, keyOf(i));

@@ -1,3 +1,5 @@
+import { CREATED_FIELD, EVENT_FIELD } from './redis-keys.js';
+
 /**
  * Upserts a batch of rows, each only when it is newer than the stored one: a later event time wins,
  * then a later created time (a missing created time loses); on a full tie the write wins. Run by Redis
@@ -16,7 +18,7 @@ for i = 1, #KEYS do
   local event = ARGV[a]
   local created = ARGV[a + 1]
   local n = tonumber(ARGV[a + 2])
-  local stored = redis.call('HMGET', key, 'e', 'c')
+  local stored = redis.call('HMGET', key, '${EVENT_FIELD}', '${CREATED_FIELD}')
   local newer = true
   if stored[1] then
     local e, se = tonumber(event), tonumber(stored[1])
@@ -28,9 +30,9 @@ for i = 1, #KEYS do
   end
   if newer then
     redis.call('DEL', key)
-    local fields = { 'e', event }
+    local fields = { '${EVENT_FIELD}', event }
     if created ~= '' then
-      fields[3] = 'c'
+      fields[3] = '${CREATED_FIELD}'
       fields[4] = created
     end
     local at = a + 3
