@@ -75,21 +75,20 @@ export class RedisOnlineStore implements OnlineStore {
     const inFlight = new Set<Promise<void>>();
     const send = async (batch: number[]) => {
       const batchKeys = new Array<string>(batch.length);
-      const args: string[] = [];
+      const args: string[] = [String(fields.length), ...fields];
+      const mask = new Array<string>(values.length);
       for (let b = 0; b < batch.length; b++) {
         const i = batch[b];
         batchKeys[b] = keys[i];
         const c = created === null ? Number.NaN : created[i];
         const at = args.length;
-        args.push(String(rows.eventTs[i]), c !== c ? '' : String(c), '0');
-        let n = 0;
+        args.push(String(rows.eventTs[i]), c !== c ? '' : String(c), '');
         for (let k = 0; k < values.length; k++) {
           const v = values[k](i);
-          if (v === null) continue;
-          args.push(fields[k], v);
-          n++;
+          mask[k] = v === null ? '0' : '1';
+          if (v !== null) args.push(v);
         }
-        args[at + 2] = String(n);
+        args[at + 2] = mask.join('');
       }
       const task = command.tesseraWrite(batchKeys.length, batchKeys, args).then((count) => {
         written += count;
