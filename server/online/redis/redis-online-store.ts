@@ -7,7 +7,7 @@ import { keySlot } from './key-slot.js';
 import { RedisRead } from './redis-read.js';
 import { rowKey, tablePattern, tablePrefix } from './redis-keys.js';
 import type { RedisLocation } from './redis-url.js';
-import { WRITE_SCRIPT } from './write-script.js';
+import { WRITE_COMMAND, WRITE_SCRIPT } from './write-script.js';
 
 /** Rows per script call: Redis runs one script at a time, so a call must stay short (about a millisecond). */
 const ROWS_PER_SCRIPT = 256;
@@ -34,7 +34,7 @@ export class RedisOnlineStore implements OnlineStore {
     private readonly client: RedisClient,
     private readonly location: RedisLocation,
   ) {
-    client.defineCommand('tesseraWrite', { lua: WRITE_SCRIPT });
+    client.defineCommand(WRITE_COMMAND, { lua: WRITE_SCRIPT });
     this.fail = (e) => {
       throw unavailable(location, e);
     };

@@ -12,6 +12,9 @@ import { CREATED_FIELD, EVENT_FIELD } from './redis-keys.js';
  * became null leaves no old field behind. Field names go once per call, not once per value: half the
  * arguments to encode. Returns how many rows were written.
  */
+/** The name the script is defined under on the client. */
+export const WRITE_COMMAND = 'tesseraWrite';
+
 export const WRITE_SCRIPT = `
 local c = tonumber(ARGV[1])
 local a = c + 2
