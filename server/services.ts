@@ -55,12 +55,13 @@ export interface ServiceOptions {
 
 export async function openServices(config: Config, logger: Logger, clock: Clock, options: ServiceOptions = {}): Promise<Services> {
   const sources = sourceContext(config, options.sources);
-  const registry = await openRegistry({ dataDir: config.dataDir, clock });
-  let online: OnlineStore;
+  // The online store first: a wrong or unreachable online URL fails the start before the registry writes anything.
+  const online = await openOnlineStore({ dataDir: config.dataDir, onlineUrl: config.onlineUrl });
+  let registry: RegistryBackend;
   try {
-    online = await openOnlineStore({ dataDir: config.dataDir, onlineUrl: config.onlineUrl });
+    registry = await openRegistry({ dataDir: config.dataDir, clock });
   } catch (e) {
-    await registry.close();
+    await online.close();
     throw e;
   }
   const catalog = new CatalogCache(registry.catalog);

@@ -84,6 +84,14 @@ export function onlineStoreContract(name: string, open: () => Promise<OnlineStor
     assert.deepEqual(await store.read(table, [[1]], ['rate']), [{ eventTs: 300, createdTs: null, values: [7] }], 'newer event time wins');
   });
 
+  run('reads through a table that lists only the asked columns, as serving builds it, find the same values', async (store) => {
+    await store.createTable(table);
+    await store.write(table, rows([{ id: 1, ts: 100, rate: 0.5, trips: 3, active: true, city: 'Paris' }]));
+    const asked = { ...table, columns: [table.columns[3], table.columns[2]] };
+    assert.deepEqual(await store.prepareRead(asked, ['city', 'active']).read([[1]]), [{ eventTs: 100, createdTs: null, values: ['Paris', true] }]);
+    assert.deepEqual(await store.read(asked, [[1]], ['active']), [{ eventTs: 100, createdTs: null, values: [true] }]);
+  });
+
   run('a newer row replaces every value: a value now null is null, not the old one', async (store) => {
     await store.createTable(table);
     await store.write(table, rows([{ id: 1, ts: 100, created: 1, rate: 0.5, trips: 3, active: true, city: 'Paris' }]));

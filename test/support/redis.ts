@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
 
@@ -45,4 +46,71 @@ export async function deleteKeysUnder(prefix: string, url = REDIS_TEST_URL ?? ''
   } finally {
     client.disconnect();
   }
+}
+
+/** A redis-server of the test's own on a free port (persisted only by `save`), to kill, freeze and restart. */
+export interface PrivateRedis {
+  port: number;
+  url: string;
+  /** SIGKILL: the server is gone at once, as on a crash. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port, with what `save` wrote, and waits until it answers. */
+  start(): Promise<void>;
+  /** SAVE: the next start loads the keys as they are now. */
+  save(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections stay open but nothing answers, as on a stalled host. */
+  freeze(): void;
+  thaw(): void;
+}
+
+export async function privateRedis(port: number, dir: string): Promise<PrivateRedis> {
+  let child: ChildProcess | null = null;
+  const url = `redis://127.0.0.1:${port}`;
+  const answers = async () => {
+    const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, enableOfflineQueue: false });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      client.disconnect();
+    }
+  };
+  // A test that fails half-way must not leave its redis-server behind.
+  process.once('exit', () => child?.kill('SIGKILL'));
+  const handle: PrivateRedis = {
+    port,
+    url,
+    async start() {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--dbfilename', 'dump.rdb'], { stdio: 'ignore' });
+      const deadline = Date.now() + 15_000;
+      while (!(await answers())) {
+        if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within 15 s`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async kill() {
+      const running = child;
+      child = null;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise((r) => running.once('exit', r));
+      running.kill('SIGKILL');
+      await exited;
+    },
+    async save() {
+      const client = new Redis(url, { lazyConnect: true });
+      await client.connect();
+      try {
+        await client.save();
+      } finally {
+        client.disconnect();
+      }
+    },
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
+  };
+  await handle.start();
+  return handle;
 }

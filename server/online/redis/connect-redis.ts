@@ -1,6 +1,7 @@
 import { Cluster, Redis } from 'ioredis';
 import { TesseraError, errorMessage } from '../../errors.js';
 import type { RedisLocation } from './redis-url.js';
+import { WRITE_COMMAND } from './write-script.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -30,8 +31,13 @@ export async function connectRedis(location: RedisLocation): Promise<RedisClient
   const client: RedisClient = location.cluster
     ? new Cluster(location.nodes, {
         lazyConnect: true,
-        enableOfflineQueue: false,
+        // The cluster client sends its own slot discovery through this queue: without it, connect never
+        // resolves. Each node's client keeps no queue, and every command sent has the timeout.
+        enableOfflineQueue: true,
         enableAutoPipelining: true,
+        // Auto-pipelining groups commands by their first argument's slot; the write script's first
+        // argument is its key count, so it is sent on its own (routed by its keys).
+        autoPipeliningIgnoredCommands: [WRITE_COMMAND],
         clusterRetryStrategy: retryStrategy,
         redisOptions: { ...common, lazyConnect: false, enableAutoPipelining: false },
       })

@@ -23,7 +23,10 @@ export function tablePattern(tableKeyPrefix: string): string {
   return `${tableKeyPrefix.replace(/[*?[\]\\]/g, '\\$&')}{*`;
 }
 
-/** Hash fields: the row's times, and each column by its index in the (immutable) version's columns. */
-export const EVENT_FIELD = 'e';
-export const CREATED_FIELD = 'c';
-export const columnField = (index: number) => String(index);
+/**
+ * Hash fields: each feature by its column name, and the row's times under names no column can have
+ * (column names start with a letter). Names, not positions: a read's table lists only the columns
+ * it asks for.
+ */
+export const EVENT_FIELD = '_e';
+export const CREATED_FIELD = '_c';

@@ -5,9 +5,9 @@ import type { KeyValue, OnlineRecord, OnlineRows, OnlineStore, OnlineTable, Prep
 import { type RedisClient, unavailable } from './connect-redis.js';
 import { keySlot } from './key-slot.js';
 import { RedisRead } from './redis-read.js';
-import { columnField, rowKey, tablePattern, tablePrefix } from './redis-keys.js';
+import { rowKey, tablePattern, tablePrefix } from './redis-keys.js';
 import type { RedisLocation } from './redis-url.js';
-import { WRITE_SCRIPT } from './write-script.js';
+import { WRITE_COMMAND, WRITE_SCRIPT } from './write-script.js';
 
 /** Rows per script call: Redis runs one script at a time, so a call must stay short (about a millisecond). */
 const ROWS_PER_SCRIPT = 256;
@@ -34,7 +34,7 @@ export class RedisOnlineStore implements OnlineStore {
     private readonly client: RedisClient,
     private readonly location: RedisLocation,
   ) {
-    client.defineCommand('tesseraWrite', { lua: WRITE_SCRIPT });
+    client.defineCommand(WRITE_COMMAND, { lua: WRITE_SCRIPT });
     this.fail = (e) => {
       throw unavailable(location, e);
     };
@@ -66,7 +66,7 @@ export class RedisOnlineStore implements OnlineStore {
     const prefix = tablePrefix(this.location.prefix, table.view, table.version);
     const keyOf = entityKeys(rows.keys);
     const values = rows.columns.map(textReader);
-    const fields = table.columns.map((_, k) => columnField(k));
+    const fields = table.columns.map((c) => c.name);
     const created = rows.createdTs;
     const keys = new Array<string>(rows.length);
     for (let i = 0; i < rows.length; i++) keys[i] = rowKey(prefix, keyOf(i));
@@ -75,21 +75,20 @@ export class RedisOnlineStore implements OnlineStore {
     const inFlight = new Set<Promise<void>>();
     const send = async (batch: number[]) => {
       const batchKeys = new Array<string>(batch.length);
-      const args: string[] = [];
+      const args: string[] = [String(fields.length), ...fields];
+      const mask = new Array<string>(values.length);
       for (let b = 0; b < batch.length; b++) {
         const i = batch[b];
         batchKeys[b] = keys[i];
         const c = created === null ? Number.NaN : created[i];
         const at = args.length;
-        args.push(String(rows.eventTs[i]), c !== c ? '' : String(c), '0');
-        let n = 0;
+        args.push(String(rows.eventTs[i]), c !== c ? '' : String(c), '');
         for (let k = 0; k < values.length; k++) {
           const v = values[k](i);
-          if (v === null) continue;
-          args.push(fields[k], v);
-          n++;
+          mask[k] = v === null ? '0' : '1';
+          if (v !== null) args.push(v);
         }
-        args[at + 2] = String(n);
+        args[at + 2] = mask.join('');
       }
       const task = command.tesseraWrite(batchKeys.length, batchKeys, args).then((count) => {
         written += count;

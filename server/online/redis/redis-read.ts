@@ -1,7 +1,7 @@
 import type { FeatureType } from '../../domain/value-type.js';
 import type { KeyValue, OnlineRecord, OnlineTable, PreparedRead } from '../online-store.js';
 import type { RedisClient } from './connect-redis.js';
-import { CREATED_FIELD, EVENT_FIELD, columnField, rowKey, tablePrefix } from './redis-keys.js';
+import { CREATED_FIELD, EVENT_FIELD, rowKey, tablePrefix } from './redis-keys.js';
 
 const NUMBER = 0;
 const BOOL = 1;
@@ -26,10 +26,9 @@ export class RedisRead implements PreparedRead {
     private readonly fail: (e: unknown) => never,
   ) {
     this.prefix = tablePrefix(keyPrefix, table.view, table.version);
-    const index = new Map(table.columns.map((c, i) => [c.name, i]));
-    // A feature the version does not have (never asked by serving) has no field: always null.
-    this.fields = [EVENT_FIELD, CREATED_FIELD, ...features.map((f) => (index.has(f) ? columnField(index.get(f)!) : '-'))];
-    this.decoders = Uint8Array.from(features, (f) => (index.has(f) ? DECODER[table.columns[index.get(f)!].type] : STRING));
+    const types = new Map(table.columns.map((c) => [c.name, c.type]));
+    this.fields = [EVENT_FIELD, CREATED_FIELD, ...features];
+    this.decoders = Uint8Array.from(features, (f) => DECODER[types.get(f) ?? 'string']);
   }
 
   read(keys: KeyValue[][]): Promise<(OnlineRecord | null)[]> {

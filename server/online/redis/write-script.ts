@@ -1,22 +1,31 @@
+import { CREATED_FIELD, EVENT_FIELD } from './redis-keys.js';
+
 /**
  * Upserts a batch of rows, each only when it is newer than the stored one: a later event time wins,
  * then a later created time (a missing created time loses); on a full tie the write wins. Run by Redis
  * as one script, so the compare and the replace are atomic (two writers racing cannot go back in time)
  * and readers see each batch whole.
  *
- * KEYS: one hash per row. ARGV, per row: event time, created time ('' = none), n, then n pairs of
- * (field, value); a null value has no field. A replaced row is deleted first, so a value that became
- * null leaves no old field behind. Returns how many rows were written.
+ * KEYS: one hash per row. ARGV: c, the c column names, then per row: event time, created time
+ * ('' = none), a mask of c characters ('1' = the column has a value, '0' = null), then the values of
+ * the columns marked '1'. A null value has no field; a replaced row is deleted first, so a value that
+ * became null leaves no old field behind. Field names go once per call, not once per value: half the
+ * arguments to encode. Returns how many rows were written.
  */
+/** The name the script is defined under on the client. */
+export const WRITE_COMMAND = 'tesseraWrite';
+
 export const WRITE_SCRIPT = `
-local a = 1
+local c = tonumber(ARGV[1])
+local a = c + 2
 local written = 0
 for i = 1, #KEYS do
   local key = KEYS[i]
   local event = ARGV[a]
   local created = ARGV[a + 1]
-  local n = tonumber(ARGV[a + 2])
-  local stored = redis.call('HMGET', key, 'e', 'c')
+  local mask = ARGV[a + 2]
+  a = a + 3
+  local stored = redis.call('HMGET', key, '${EVENT_FIELD}', '${CREATED_FIELD}')
   local newer = true
   if stored[1] then
     local e, se = tonumber(event), tonumber(stored[1])
@@ -26,27 +35,32 @@ for i = 1, #KEYS do
       newer = false
     end
   end
+  local fields = nil
   if newer then
     redis.call('DEL', key)
-    local fields = { 'e', event }
+    fields = { '${EVENT_FIELD}', event }
     if created ~= '' then
-      fields[3] = 'c'
+      fields[3] = '${CREATED_FIELD}'
       fields[4] = created
     end
-    local at = a + 3
-    for j = 1, n do
-      fields[#fields + 1] = ARGV[at]
-      fields[#fields + 1] = ARGV[at + 1]
-      at = at + 2
-      if #fields >= 1000 then
-        redis.call('HSET', key, unpack(fields))
-        fields = {}
+  end
+  for j = 1, c do
+    if string.byte(mask, j) == 49 then
+      if newer then
+        fields[#fields + 1] = ARGV[j + 1]
+        fields[#fields + 1] = ARGV[a]
+        if #fields >= 1000 then
+          redis.call('HSET', key, unpack(fields))
+          fields = {}
+        end
       end
+      a = a + 1
     end
+  end
+  if newer then
     if #fields > 0 then redis.call('HSET', key, unpack(fields)) end
     written = written + 1
   end
-  a = a + 3 + 2 * n
 end
 return written
 `;

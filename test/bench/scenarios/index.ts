@@ -1,10 +1,11 @@
 import type { BenchScenario } from '../scenario.js';
 import { offlineLayout } from './offline-layout.js';
 import { onlineHttp } from './online-http.js';
+import { onlineRedis } from './online-redis.js';
 import { onlineSdk } from './online-sdk.js';
 import { onlineUnderLoad } from './online-under-load.js';
 import { pipeline } from './pipeline.js';
 import { training } from './training.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, training, offlineLayout];
+export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, onlineRedis, training, offlineLayout];

@@ -94,7 +94,7 @@ async function start(name: string, nodeArgs: string[], port: number, env: Record
  * `tessera serve` over an existing data dir (definitions already applied), from source through tsx as
  * in development; logs at `warn` as a tuned production server would (at `info` it logs every request).
  */
-export async function startTessera(options: { dataDir: string; workers?: number; cpuProfDir?: string; sourceRoots?: string[] }): Promise<ServerProcess> {
+export async function startTessera(options: { dataDir: string; workers?: number; cpuProfDir?: string; sourceRoots?: string[]; env?: Record<string, string> }): Promise<ServerProcess> {
   const port = await freePort();
   const bin = path.resolve(BENCH_DIR, '../../server/cli/bin.ts');
   const args = [
@@ -116,10 +116,17 @@ export async function startTessera(options: { dataDir: string; workers?: number;
   return start(options.workers && options.workers > 1 ? `tessera --workers ${options.workers}` : 'tessera', [...profileFlags(options.cpuProfDir), '--import', TSX, bin, ...args], port, {
     // Source files outside the definitions folder must be in a source root, as on any server.
     TESSERA_SOURCE_ROOTS: (options.sourceRoots ?? []).join(path.delimiter),
+    ...options.env,
   });
 }
 
 export type BaselineKind = 'express' | 'node:http';
+
+/** The node:http baseline reading the online view from Redis (servers/node-http-redis-baseline.ts). */
+export async function startRedisBaseline(redisUrl: string, prefix: string): Promise<ServerProcess> {
+  const port = await freePort();
+  return start('minimal node:http + ioredis', ['--import', TSX, path.join(BENCH_DIR, 'servers', 'node-http-redis-baseline.ts'), redisUrl, prefix, String(port)], port);
+}
 
 /** A baseline server (servers/*-baseline.ts) reading `online.db` directly. */
 export async function startBaseline(kind: BaselineKind, onlineDb: string): Promise<ServerProcess> {
