@@ -49,6 +49,10 @@ export const configSchema = z.object({
   httpSourceMaxBytes: byteSize.default(256 * 1024 * 1024),
   /** Listen on a non-loopback address without authentication (`--insecure-no-auth`). */
   insecureNoAuth: flag.default(false),
+  /** The registry behind a URL (postgres://user@host:5432/db); unset = `<dataDir>/registry.db`. */
+  registryUrl: z.string().min(1).optional(),
+  /** How long a registry statement or connection may take before requests get 503 (PostgreSQL). */
+  registryTimeoutMs: intFromEnv(100, 600_000).default(5_000),
   /** The online store behind a URL; unset = `<dataDir>/online.db`. */
   onlineUrl: z.string().min(1).optional(),
   /** Largest JSON body, except entity uploads. */
@@ -115,6 +119,8 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_DATA_DIR: 'dataDir',
   TESSERA_DEFINITIONS: 'definitions',
   TESSERA_ONLINE_URL: 'onlineUrl',
+  TESSERA_REGISTRY_URL: 'registryUrl',
+  TESSERA_REGISTRY_TIMEOUT_MS: 'registryTimeoutMs',
   TESSERA_SOURCE_ROOTS: 'sourceRoots',
   TESSERA_HTTP_SOURCE_ALLOW: 'httpSourceAllow',
   TESSERA_HTTP_SOURCE_MAX_BYTES: 'httpSourceMaxBytes',

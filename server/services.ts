@@ -55,7 +55,7 @@ export interface ServiceOptions {
 
 export async function openServices(config: Config, logger: Logger, clock: Clock, options: ServiceOptions = {}): Promise<Services> {
   const sources = sourceContext(config, options.sources);
-  const registry = await openRegistry({ dataDir: config.dataDir, clock });
+  const registry = await openRegistry({ dataDir: config.dataDir, clock, registryUrl: config.registryUrl, timeoutMs: config.registryTimeoutMs });
   let online: OnlineStore;
   try {
     online = await openOnlineStore({ dataDir: config.dataDir, onlineUrl: config.onlineUrl });

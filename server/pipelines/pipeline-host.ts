@@ -25,6 +25,7 @@ export class PipelineHost {
   private readonly scheduler: Scheduler;
   private readonly compaction: CompactionLoop;
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeRuns: (() => void) | null = null;
 
   constructor(
     private readonly services: Services,
@@ -55,10 +56,13 @@ export class PipelineHost {
           void this.catchUp(logger).catch((e: unknown) => logger.warn({ err: e }, 'catch-up runs failed to queue'));
         });
         this.runner.start();
+        // A run queued by another process wakes the runner at once where the registry notifies.
+        this.unsubscribeRuns = services.registry.subscribe('runs', () => this.runner.wake());
         this.compaction.start();
       },
       lost: async () => {
         this.unsubscribe?.();
+        this.unsubscribeRuns?.();
         this.scheduler.stop();
         await this.compaction.stop();
         await this.runner.stop();

@@ -21,6 +21,12 @@ const options = {
   },
   'data-dir': { type: 'string', value: '<dir>', config: 'dataDir', description: 'the data directory (default .data, env TESSERA_DATA_DIR)' },
   definitions: { type: 'string', value: '<dir>', config: 'definitions', description: 'the definitions folder applied at start (default feature-definitions, env TESSERA_DEFINITIONS)' },
+  'registry-url': {
+    type: 'string',
+    value: '<url>',
+    config: 'registryUrl',
+    description: 'the registry on PostgreSQL (postgres://user@host:5432/db) shared by every process; default <data-dir>/registry.db (env TESSERA_REGISTRY_URL)',
+  },
   workers: { type: 'string', value: '<n>', config: 'workers', description: 'HTTP processes sharing the port (default 1, env TESSERA_WORKERS)' },
   'log-level': { type: 'string', value: '<level>', config: 'logLevel', description: 'fatal, error, warn, info, debug, trace or silent (default info, env TESSERA_LOG_LEVEL)' },
   'no-apply': { type: 'boolean', config: 'applyOnStart', description: 'serve what the registry holds, without applying the definitions folder' },
@@ -90,7 +96,14 @@ async function applyDefinitions(config: Config, logger: Logger): Promise<void> {
 /** One serving process: HTTP, the catalog watcher, and pipelines (when this process holds the lease). */
 async function serveHere(config: Config, logger: Logger): Promise<number> {
   const services = await openServices(config, logger, systemClock);
-  const stopWatch = services.catalog.watch(1000, (e) => logger.warn({ err: e }, 'catalog refresh failed'));
+  const refreshFailed = (e: unknown) => logger.warn({ err: e }, 'catalog refresh failed');
+  const stopPolling = services.catalog.watch(1000, refreshFailed);
+  // A registry that notifies (PostgreSQL) brings another process's change at once; polling stays the fallback.
+  const stopListening = services.registry.subscribe('catalog', () => void services.catalog.refresh().catch(refreshFailed));
+  const stopWatch = () => {
+    stopPolling();
+    stopListening();
+  };
   const pipelines = new PipelineHost(services);
   await pipelines.start();
   const http = await startHttp(services, pipelines);

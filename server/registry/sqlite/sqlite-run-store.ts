@@ -5,7 +5,7 @@ import type { NewRun, RunRecord, RunStatus, RunStep } from '../../domain/run.js'
 import type { RunStore } from '../run-store.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
 import { refuseCommit } from '../commit-rules.js';
-import { type RunRow, type SnapshotRow, toRun, toSnapshot } from './sqlite-run-rows.js';
+import { type RunRow, type SnapshotRow, toRun, toSnapshot } from '../run-rows.js';
 
 /**
  * Runs, snapshots, watermarks and ffill carry in registry.db. It writes its own tables only: a commit
