@@ -22,9 +22,8 @@ export async function openRegistry(options: RegistryOptions): Promise<RegistryBa
   if (url === undefined) return openSqliteRegistry(options.dataDir, options.clock);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme !== 'postgres' && scheme !== 'postgresql') {
-    throw new TesseraError('validation', `${SETTING}: no registry backend serves '${scheme ? `${scheme}://` : url}' URLs (use postgres://user@host:5432/db)`, [
-      { path: 'registryUrl', message: 'unsupported scheme' },
-    ]);
+    // One line: the message names the setting, so no field list follows it.
+    throw new TesseraError('validation', `${SETTING}: no registry backend serves '${scheme ? `${scheme}://` : url}' URLs (use postgres://user@host:5432/db)`);
   }
   try {
     return await openPostgresRegistry({ url, clock: options.clock, timeoutMs: options.timeoutMs });
