@@ -71,7 +71,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
-  const files = new LocalFileStore(config.dataDir);
+  const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
   return {

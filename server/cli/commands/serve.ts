@@ -27,6 +27,18 @@ const options = {
     config: 'registryUrl',
     description: 'the registry on PostgreSQL (postgres://user@host:5432/db) shared by every process; default <data-dir>/registry.db (env TESSERA_REGISTRY_URL)',
   },
+  role: {
+    type: 'string',
+    value: '<role>',
+    config: 'role',
+    description: 'all (default): HTTP and pipelines; api: HTTP only, never runs pipelines; worker: the scheduler and pipelines, HTTP for /health only (env TESSERA_ROLE)',
+  },
+  'offline-dir': {
+    type: 'string',
+    value: '<dir>',
+    config: 'offlineDir',
+    description: "the offline root (snapshots' Parquet files), shared by every process of a deployment; default <data-dir>/offline (env TESSERA_OFFLINE_DIR)",
+  },
   workers: { type: 'string', value: '<n>', config: 'workers', description: 'HTTP processes sharing the port (default 1, env TESSERA_WORKERS)' },
   'log-level': { type: 'string', value: '<level>', config: 'logLevel', description: 'fatal, error, warn, info, debug, trace or silent (default info, env TESSERA_LOG_LEVEL)' },
   'no-apply': { type: 'boolean', config: 'applyOnStart', description: 'serve what the registry holds, without applying the definitions folder' },

@@ -27,6 +27,11 @@ export class PgLeaseStore implements LeaseStore {
     await this.db.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
   }
 
+  async live(prefix: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ holder: string }>(`SELECT holder FROM leases WHERE left(name, length($1)) = $1 AND expires_at > ${DB_NOW} ORDER BY holder COLLATE "C"`, [prefix]);
+    return rows.map((r) => r.holder);
+  }
+
   async holderOf(name: string): Promise<string | null> {
     const { rows } = await this.db.query<{ holder: string }>(`SELECT holder FROM leases WHERE name = $1 AND expires_at > ${DB_NOW}`, [name]);
     return rows[0]?.holder ?? null;

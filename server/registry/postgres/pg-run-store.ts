@@ -145,14 +145,15 @@ export class PgRunStore implements RunStore {
     await this.db.query('UPDATE snapshots SET online_synced = 1 WHERE id = ANY($1::bigint[])', [snapshotIds]);
   }
 
-  async interruptOrphans(liveHolders: string[], now: number): Promise<RunRecord[]> {
-    const { rows } = await this.db.query<RunRow>(
-      `UPDATE runs SET status = 'failed', reason = 'interrupted',
-         error = 'the process running it (' || coalesce(holder, 'unknown') || ') stopped before the run finished', finished_at = $1
-       WHERE status = 'running' AND NOT (coalesce(holder, '') = ANY($2::text[])) RETURNING *`,
-      [now, liveHolders],
+  async adoptOrphans(liveHolders: string[], holder: string): Promise<RunRecord[]> {
+    // The row locks order two recovering processes: the second finds the runs held by the first.
+    const { rows } = await this.db.query<RunRow & { dead: string | null }>(
+      `UPDATE runs r SET holder = $1 FROM (
+         SELECT id, holder AS dead FROM runs WHERE status = 'running' AND coalesce(holder, '') <> $1 AND NOT (coalesce(holder, '') = ANY($2::text[])) FOR UPDATE
+       ) o WHERE r.id = o.id AND r.status = 'running' RETURNING r.*, o.dead`,
+      [holder, liveHolders],
     );
-    return rows.sort((a, b) => a.id - b.id).map(toRun);
+    return rows.sort((a, b) => a.id - b.id).map((r) => ({ ...toRun(r), holder: r.dead }));
   }
 
   async snapshots(featureView: string, version: number, options: { retired?: boolean } = {}): Promise<SnapshotRecord[]> {
