@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'transform_error' // a transform cannot be applied to the data (log1p of -1)
   | 'schema_too_new' // the registry database was written by newer code
   | 'unavailable' // a store does not answer
+  | 'unsupported' // valid, but not with this configuration (the sync SDK over a non-embedded online store)
   | 'internal';
 
 export interface FieldError {

@@ -10,7 +10,7 @@ import { PipelineService } from './pipeline-service.js';
 import { recoverInterrupted } from './recovery.js';
 import { Runner, type RunExecutor, inlineExecutor } from './runner.js';
 import { RUNNER_LEASE_PREFIX, RunnerLease } from './runner-lease.js';
-import { Scheduler } from './scheduler.js';
+import { type CronSchedule, Scheduler } from './scheduler.js';
 import { WorkerExecutor } from './worker-executor.js';
 
 /**
@@ -42,6 +42,7 @@ export class PipelineHost {
   constructor(
     private readonly services: Services,
     private readonly logger: Logger = services.logger,
+    options: { cron?: CronSchedule } = {},
   ) {
     const { config, clock } = services;
     this.drainsAlways = config.role === 'worker';
@@ -59,7 +60,7 @@ export class PipelineHost {
       wake: () => this.runner.wake(),
     });
     this.compaction = new CompactionLoop(compactor(services, this.holder), config.compactionIntervalMs, logger);
-    this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger);
+    this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger, options.cron);
     let unsubscribeCatalog: (() => void) | null = null;
     this.leadership = new Leadership(services.leases, this.holder, config.leaseMs, logger, {
       gained: async () => {
