@@ -40,9 +40,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLog(deps.logger));
+  if (deps.healthOnly) return withFallbacks(app.use(healthRoutes(deps.healthChecks, deps.healthInfo)), deps.logger);
   for (const router of deps.hot ?? []) app.use(router);
   app.use(healthRoutes(deps.healthChecks, deps.healthInfo));
-  if (deps.healthOnly) return withFallbacks(app, deps.logger);
   app.use(applyRoutes({ applyService: deps.applyService, catalogStore: deps.catalogStore, bodyLimit: deps.bodyLimit }));
   app.use(catalogRoutes(deps));
   app.use(openApiRoutes(tesseraOpenApi));
