@@ -62,8 +62,12 @@ export function registryTest(suite: string, title: string, fn: (t: RegistryTestC
       try {
         await fn({ registry: await open(), another: open });
       } finally {
-        for (const r of opened) await r.close();
-        await db.drop();
+        // The database goes even when a close fails: the server is shared.
+        try {
+          for (const r of opened) await r.close();
+        } finally {
+          await db.drop();
+        }
       }
     });
   }

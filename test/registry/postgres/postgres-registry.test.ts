@@ -26,8 +26,12 @@ async function withDatabase(fn: (db: TestDatabase, open: (clock?: typeof systemC
       return r;
     });
   } finally {
-    for (const r of opened) await r.close();
-    await db.drop();
+    // The database goes even when a close fails: the server is shared.
+    try {
+      for (const r of opened) await r.close();
+    } finally {
+      await db.drop();
+    }
   }
 }
 
