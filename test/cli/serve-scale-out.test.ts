@@ -13,12 +13,12 @@ const ROWS = 400_000;
 const IDS = 1000;
 const BASE = Date.parse('2026-11-01T00:00:00Z');
 const tsOf = (i: number) => BASE + i * 1000;
-const valueOf = (i: number) => ((i * 7919) % 10007) / 100;
+const aOf = (i: number) => ((i * 7919) % 10007) / 100;
 
 /** Rows in event-time order; id i % 1000, so each id's latest row is one of the last thousand. */
 function csv(): string {
   const lines = ['id,ts,a'];
-  for (let i = 0; i < ROWS; i++) lines.push(`${i % IDS},${new Date(tsOf(i)).toISOString()},${valueOf(i)}`);
+  for (let i = 0; i < ROWS; i++) lines.push(`${i % IDS},${new Date(tsOf(i)).toISOString()},${aOf(i)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -136,7 +136,7 @@ test('three tessera serve processes on one PostgreSQL, one Redis and one offline
     const latest = (id: number) => ROWS - IDS + id;
     assert.deepEqual(
       answers[0].results.map((r: { values: unknown[] }) => r.values),
-      [ids, ids.map((id) => valueOf(latest(id)))],
+      [ids, ids.map((id) => aOf(latest(id)))],
     );
     // Point in time, through every live process: the value as of a moment in the middle.
     const at = tsOf(ROWS / 2) + 500;
@@ -149,7 +149,7 @@ test('three tessera serve processes on one PostgreSQL, one Redis and one offline
     assert.deepEqual(pit[0].id, ids);
     assert.deepEqual(
       pit[0].a,
-      ids.map((id) => valueOf(before(id))),
+      ids.map((id) => aOf(before(id))),
     );
   } finally {
     for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
