@@ -29,6 +29,8 @@ export interface AppDeps {
   hot?: Router[];
   /** Routers of the other layers (pipelines, offline serving), mounted after the catalog's. */
   routers?: Router[];
+  /** A `worker` process answers `/health` (and the problem types) only. */
+  healthOnly?: boolean;
 }
 
 /** The HTTP application: everything it uses comes in through `deps`; it holds no state of its own. */
@@ -38,18 +40,24 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLog(deps.logger));
+  if (deps.healthOnly) return withFallbacks(app.use(healthRoutes(deps.healthChecks, deps.healthInfo)), deps.logger);
   for (const router of deps.hot ?? []) app.use(router);
   app.use(healthRoutes(deps.healthChecks, deps.healthInfo));
   app.use(applyRoutes({ applyService: deps.applyService, catalogStore: deps.catalogStore, bodyLimit: deps.bodyLimit }));
   app.use(catalogRoutes(deps));
   app.use(openApiRoutes(tesseraOpenApi));
   for (const router of deps.routers ?? []) app.use(router);
+  return withFallbacks(app, deps.logger);
+}
+
+/** A problem document for a path no route serves, and the one error handler. */
+function withFallbacks(app: Express, logger: Logger): Express {
   app.use((req, res) => {
     sendProblem(
       res,
       problemFor(new TesseraError('not_found', `no route for ${req.method} ${req.path}`, [{ path: '(url)', message: `${req.method} ${req.path} is not an endpoint` }]), req.originalUrl),
     );
   });
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(logger));
   return app;
 }

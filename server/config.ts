@@ -49,6 +49,14 @@ export const configSchema = z.object({
   httpSourceMaxBytes: byteSize.default(256 * 1024 * 1024),
   /** Listen on a non-loopback address without authentication (`--insecure-no-auth`). */
   insecureNoAuth: flag.default(false),
+  /** What this process does: `api` answers HTTP and never runs pipelines; `worker` runs the scheduler and pipelines (and `/health`); `all` both. */
+  role: z.enum(['all', 'api', 'worker']).default('all'),
+  /** The offline root (snapshots' Parquet files), shared by every process; unset = `<dataDir>/offline`. */
+  offlineDir: z.string().min(1).optional(),
+  /** The registry behind a URL (postgres://user@host:5432/db); unset = `<dataDir>/registry.db`. */
+  registryUrl: z.string().min(1).optional(),
+  /** How long a registry statement or connection may take before requests get 503 (PostgreSQL). */
+  registryTimeoutMs: intFromEnv(100, 600_000).default(5_000),
   /** The online store behind a URL; unset = `<dataDir>/online.db`. */
   onlineUrl: z.string().min(1).optional(),
   /** Largest JSON body, except entity uploads. */
@@ -115,6 +123,10 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_DATA_DIR: 'dataDir',
   TESSERA_DEFINITIONS: 'definitions',
   TESSERA_ONLINE_URL: 'onlineUrl',
+  TESSERA_REGISTRY_URL: 'registryUrl',
+  TESSERA_ROLE: 'role',
+  TESSERA_OFFLINE_DIR: 'offlineDir',
+  TESSERA_REGISTRY_TIMEOUT_MS: 'registryTimeoutMs',
   TESSERA_SOURCE_ROOTS: 'sourceRoots',
   TESSERA_HTTP_SOURCE_ALLOW: 'httpSourceAllow',
   TESSERA_HTTP_SOURCE_MAX_BYTES: 'httpSourceMaxBytes',
@@ -162,6 +174,7 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>>, env: N
     ...config,
     dataDir: path.resolve(config.dataDir),
     definitions: path.resolve(config.definitions),
+    offlineDir: config.offlineDir === undefined ? undefined : path.resolve(config.offlineDir),
     sourceRoots: config.sourceRoots.map((root) => path.resolve(root)),
   };
 }

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { checkBind } from './auth/bind-guard.js';
+import { TesseraError, errorMessage } from './errors.js';
 import { onlineFastPath } from './http/online-fast-path.js';
 import { onlineRoutes } from './http/routes/online.js';
 import { datasetRoutes } from './http/routes/datasets.js';
@@ -24,6 +27,20 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * The offline root answers when it is a folder this process can write (a shared file system that went
+ * away fails here). It may not exist before the first run: then its parent must be writable.
+ */
+async function checkOfflineRoot(dir: string): Promise<void> {
+  let at = dir;
+  while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  try {
+    await fs.promises.access(at, fs.constants.W_OK);
+  } catch (e) {
+    throw new TesseraError('unavailable', `the offline root (${dir}) is not writable: ${errorMessage(e)}`, [], { cause: e });
+  }
+}
+
 /** Builds the HTTP app over a process's services and pipelines, and listens. */
 export async function startHttp(services: Services, pipelines: PipelineHost): Promise<RunningServer> {
   const { config, logger } = services;
@@ -40,8 +57,10 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     healthChecks: {
       registry: () => services.registry.ping(),
       onlineStore: () => services.online.ping(),
+      offlineRoot: () => checkOfflineRoot(services.files.locate('offline')),
     },
-    healthInfo: () => ({ pid: process.pid, scheduler: pipelines.isLeader ? 'this process' : 'another process' }),
+    healthInfo: () => ({ pid: process.pid, role: config.role, scheduler: pipelines.isLeader ? 'this process' : 'another process' }),
+    healthOnly: config.role === 'worker',
     versionDetail: async (view, version) => ({ snapshots: (await services.runs.snapshots(view, version)).map(presentSnapshot) }),
     hot: [onlineRoutes({ online, bodyLimit: config.bodyLimit })],
     routers: [
@@ -55,7 +74,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   // The online endpoint first, on node:http itself; everything else through express.
   const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger });
   const server = http.createServer((req, res) => {
-    if (!fast(req, res)) app(req, res);
+    if (config.role === 'worker' || !fast(req, res)) app(req, res);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

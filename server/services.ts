@@ -59,7 +59,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   const online = await openOnlineStore({ dataDir: config.dataDir, onlineUrl: config.onlineUrl });
   let registry: RegistryBackend;
   try {
-    registry = await openRegistry({ dataDir: config.dataDir, clock });
+    registry = await openRegistry({ dataDir: config.dataDir, clock, registryUrl: config.registryUrl, timeoutMs: config.registryTimeoutMs });
   } catch (e) {
     await online.close();
     throw e;
@@ -72,7 +72,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
-  const files = new LocalFileStore(config.dataDir);
+  const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
   return {

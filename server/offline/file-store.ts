@@ -24,8 +24,20 @@ export interface FileStore {
   publish(staged: string, relPath: string): Promise<void>;
 }
 
+/**
+ * Files under a local folder (the data dir). `offline/` may live elsewhere (`TESSERA_OFFLINE_DIR`, a
+ * file system every process shares): paths stay `offline/<view>/...` in the registry whichever folder
+ * holds them, so processes with different data dirs name the same files alike.
+ */
 export class LocalFileStore implements FileStore {
-  constructor(private readonly root: string) {}
+  private readonly offline: string;
+
+  constructor(
+    private readonly root: string,
+    offlineDir?: string,
+  ) {
+    this.offline = offlineDir ?? path.join(root, 'offline');
+  }
 
   async writeAtomic(relPath: string, data: Uint8Array): Promise<void> {
     const temp = await this.stagingPath(relPath);
@@ -81,13 +93,21 @@ export class LocalFileStore implements FileStore {
     const entries = await fs.promises.readdir(base, { recursive: true, withFileTypes: true });
     return entries
       .filter((e) => e.isFile())
-      .map((e) => path.relative(this.root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .map((e) => this.relative(path.join(e.parentPath, e.name)))
       .sort();
   }
 
   locate(relPath: string): string {
-    const resolved = path.resolve(this.root, relPath);
-    if (resolved !== this.root && !resolved.startsWith(this.root + path.sep)) throw new Error(`path '${relPath}' leaves the data dir`);
+    const [first, ...rest] = relPath.split('/');
+    const [root, inner] = first === 'offline' ? [this.offline, rest.join('/')] : [this.root, relPath];
+    const resolved = path.resolve(root, inner);
+    if (resolved !== root && !resolved.startsWith(root + path.sep)) throw new Error(`path '${relPath}' leaves the data dir`);
     return resolved;
+  }
+
+  private relative(file: string): string {
+    const offline = path.relative(this.offline, file);
+    const inOffline = offline !== '' && !offline.startsWith('..') && !path.isAbsolute(offline);
+    return (inOffline ? `offline/${offline}` : path.relative(this.root, file)).split(path.sep).join('/');
   }
 }

@@ -9,12 +9,19 @@ import { executeRun } from './materialize.js';
 import { PipelineService } from './pipeline-service.js';
 import { recoverInterrupted } from './recovery.js';
 import { Runner, type RunExecutor, inlineExecutor } from './runner.js';
+import { RUNNER_LEASE_PREFIX, RunnerLease } from './runner-lease.js';
 import { type CronSchedule, Scheduler } from './scheduler.js';
 import { WorkerExecutor } from './worker-executor.js';
 
 /**
- * Pipelines in a serving process: every process can queue runs; the one holding the scheduler lease
- * also recovers interrupted runs, runs the schedules and drains the queue (in a worker thread).
+ * Pipelines in a serving process. Every process can queue runs. By role (`TESSERA_ROLE`):
+ * - `all` (the default, one machine): the process holding the scheduler lease recovers interrupted
+ *   runs, runs the schedules and compaction, and drains the queue (in a worker thread).
+ * - `worker`: every worker process drains the queue (runs are claimed with SKIP LOCKED on PostgreSQL,
+ *   so none runs twice) and holds a runner lease saying it is alive; the one holding the scheduler
+ *   lease also runs the schedules and compaction, and takes over the runs of workers whose runner
+ *   lease expired (they died): queued again, finished by whichever worker claims them.
+ * - `api`: queues runs, never executes one.
  */
 export class PipelineHost {
   readonly holder = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -22,18 +29,26 @@ export class PipelineHost {
   private readonly leadership: Leadership;
   private readonly executor: RunExecutor;
   private readonly runner: Runner;
+  private readonly runnerLease: RunnerLease;
   private readonly scheduler: Scheduler;
   private readonly compaction: CompactionLoop;
-  private unsubscribe: (() => void) | null = null;
+  /** Workers drain the queue whether or not they lead; `all` drains only while leading. */
+  private readonly drainsAlways: boolean;
+  private draining = false;
+  private recoveryTimer: NodeJS.Timeout | null = null;
+  private recovering: Promise<unknown> = Promise.resolve();
+  private readonly unsubscribes: (() => void)[] = [];
 
   constructor(
     private readonly services: Services,
-    logger: Logger = services.logger,
+    private readonly logger: Logger = services.logger,
     options: { cron?: CronSchedule } = {},
   ) {
     const { config, clock } = services;
+    this.drainsAlways = config.role === 'worker';
     this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, materializeDeps(services)));
     this.runner = new Runner(services.runs, this.executor, this.holder, clock, logger, config.pollMs);
+    this.runnerLease = new RunnerLease(services.leases, this.holder, config.leaseMs, logger);
     // A run in a worker thread may have fitted a version: this thread's catalog must show it now.
     this.runner.onFinished(() => void services.catalog.refresh().catch((e: unknown) => logger.warn({ err: e }, 'catalog refresh failed')));
     this.service = new PipelineService({
@@ -46,25 +61,66 @@ export class PipelineHost {
     });
     this.compaction = new CompactionLoop(compactor(services, this.holder), config.compactionIntervalMs, logger);
     this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger, options.cron);
+    let unsubscribeCatalog: (() => void) | null = null;
     this.leadership = new Leadership(services.leases, this.holder, config.leaseMs, logger, {
       gained: async () => {
-        await recoverInterrupted(services.runs, services.files, this.holder, clock, logger);
+        await this.recover(true);
         this.scheduler.sync(await services.catalog.get());
         await this.catchUp(logger);
-        this.unsubscribe = services.catalog.onChange((catalog) => {
+        unsubscribeCatalog = services.catalog.onChange((catalog) => {
           this.scheduler.sync(catalog);
           void this.catchUp(logger).catch((e: unknown) => logger.warn({ err: e }, 'catch-up runs failed to queue'));
         });
-        this.runner.start();
+        if (!this.drainsAlways) await this.startDraining();
         this.compaction.start();
+        // Workers may die while this process leads: look for their runs once per lease lifetime.
+        this.recoveryTimer = setInterval(() => void (this.recovering = this.recovering.then(() => this.recover(false))), config.leaseMs);
+        this.recoveryTimer.unref();
       },
       lost: async () => {
-        this.unsubscribe?.();
+        if (this.recoveryTimer) clearInterval(this.recoveryTimer);
+        this.recoveryTimer = null;
+        await this.recovering;
+        unsubscribeCatalog?.();
         this.scheduler.stop();
         await this.compaction.stop();
-        await this.runner.stop();
+        if (!this.drainsAlways) await this.stopDraining();
       },
     });
+  }
+
+  /**
+   * Takes over the runs of processes that died. At the start of leadership with no run being written
+   * anywhere, staged files are swept as well.
+   */
+  private async recover(starting: boolean): Promise<void> {
+    const { services } = this;
+    try {
+      const others = (await services.leases.live(RUNNER_LEASE_PREFIX)).filter((h) => h !== this.holder);
+      await recoverInterrupted(services.runs, services.files, this.holder, services.clock, this.logger, {
+        liveHolders: others,
+        sweepStaged: starting && others.length === 0 && !this.draining,
+      });
+    } catch (e) {
+      this.logger.warn({ err: e }, 'recovery of interrupted runs failed; tried again later');
+    }
+  }
+
+  private async startDraining(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    await this.runnerLease.start();
+    this.runner.start();
+    // A run queued by another process wakes the runner at once where the registry notifies.
+    this.unsubscribes.push(this.services.registry.subscribe('runs', () => this.runner.wake()));
+  }
+
+  private async stopDraining(): Promise<void> {
+    if (!this.draining) return;
+    this.draining = false;
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+    await this.runner.stop();
+    await this.runnerLease.stop();
   }
 
   /**
@@ -94,12 +150,17 @@ export class PipelineHost {
   }
 
   async start(): Promise<void> {
-    if (this.services.config.scheduler) await this.leadership.start();
+    const { config } = this.services;
+    if (!config.scheduler || config.role === 'api') return;
+    // Leadership first: its recovery sweeps staged files only while this process writes none.
+    await this.leadership.start();
+    if (this.drainsAlways) await this.startDraining();
   }
 
-  /** Stops scheduling and claiming; waits for the run in progress; releases the lease. */
+  /** Stops scheduling and claiming; waits for the run in progress; releases the leases. */
   async stop(): Promise<void> {
     await this.leadership.stop();
+    await this.stopDraining();
     await this.executor.close();
   }
 }

@@ -1,27 +1,50 @@
 import type { Clock } from '../clock.js';
+import type { RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
 import type { RunStore } from '../registry/run-store.js';
 
+export interface RecoveryOptions {
+  /** Holders of other processes known to be alive (their runner leases): their runs are not orphans. */
+  liveHolders?: string[];
+  /** Remove every staged `.tmp` file under offline/ (only when no run is being written anywhere). Default true. */
+  sweepStaged?: boolean;
+}
+
 /**
- * After a crash: runs left `running` by a process that is gone become `failed` (reason
- * `interrupted`), and the files they wrote but never committed are removed, with every `.tmp` file.
- * A run that committed its snapshot before dying keeps its files: readers already see them.
+ * After a crash: runs left `running` by a process that is gone (no live holder) are adopted by this
+ * one, the files they wrote but never committed are removed (with every `.tmp` file), and then each
+ * is taken over: queued again for any worker to finish when it has attempts left and committed
+ * nothing, else failed (reason `interrupted`). Files go before the run is queued, so the worker that
+ * takes it over never sees them. A run that committed its snapshot before dying keeps its files.
+ * Returns the runs taken over or failed.
  */
-export async function recoverInterrupted(runs: RunStore, files: FileStore, holder: string, clock: Clock, logger: Logger): Promise<number[]> {
-  const interrupted = await runs.interruptOrphans([holder], clock.now());
-  for (const run of interrupted) {
-    const committed = new Set(run.snapshotId === null ? [] : ((await runs.snapshot(run.snapshotId))?.files ?? []));
-    // Files of the old layout (`date=.../<runId>-<part>.parquet`) and of the current one (`run=<runId>/part-<k>.parquet`).
-    const mine = new RegExp(`(/${run.id}-\\d+|/run=${run.id}/part-\\d+)\\.parquet(\\.[0-9a-f]+\\.tmp)?$`);
-    const written = (await files.list(`offline/${run.featureView}/v${run.version}`)).filter((f) => mine.test(f));
-    for (const file of written) if (!committed.has(file)) await files.remove(file);
-    await files.remove(`tmp/run-${run.id}`);
+export async function recoverInterrupted(runs: RunStore, files: FileStore, holder: string, clock: Clock, logger: Logger, options: RecoveryOptions = {}): Promise<number[]> {
+  const liveHolders = options.liveHolders ?? [];
+  const orphans = await runs.adoptOrphans([holder, ...liveHolders], holder);
+  for (const run of orphans) {
+    const removed = await removeUncommitted(runs, files, run);
+    const cause = `the process running it (${run.holder ?? 'unknown'}) stopped before the run finished`;
+    const now = clock.now();
+    const retry = run.trigger !== 'compaction' && run.snapshotId === null && run.attempt < run.maxAttempts;
+    if (retry) await runs.requeue(run.id, now, `${cause}: taken over`);
+    else await runs.fail(run.id, 'interrupted', cause, now);
     logger.warn(
-      { runId: run.id, featureView: run.featureView, removedFiles: written.filter((f) => !committed.has(f)).length },
-      'run interrupted by a crash: marked failed, its uncommitted files removed',
+      { runId: run.id, featureView: run.featureView, deadHolder: run.holder, removedFiles: removed, attempt: run.attempt },
+      retry ? 'run of a process that died: its uncommitted files removed, queued again for another worker' : 'run interrupted by a crash: marked failed, its uncommitted files removed',
     );
   }
-  for (const file of await files.list('offline')) if (file.endsWith('.tmp')) await files.remove(file);
-  return interrupted.map((r) => r.id);
+  // Every staged file, when no run can be writing one (this process starting to lead, nothing running here).
+  if (options.sweepStaged ?? true) for (const file of await files.list('offline')) if (file.endsWith('.tmp')) await files.remove(file);
+  return orphans.map((r) => r.id);
+}
+
+async function removeUncommitted(runs: RunStore, files: FileStore, run: RunRecord): Promise<number> {
+  const committed = new Set(run.snapshotId === null ? [] : ((await runs.snapshot(run.snapshotId))?.files ?? []));
+  // Files of the old layout (`date=.../<runId>-<part>.parquet`) and of the current one (`run=<runId>/part-<k>.parquet`).
+  const mine = new RegExp(`(/${run.id}-\\d+|/run=${run.id}/part-\\d+)\\.parquet(\\.[0-9a-f]+\\.tmp)?$`);
+  const written = (await files.list(`offline/${run.featureView}/v${run.version}`)).filter((f) => mine.test(f) && !committed.has(f));
+  for (const file of written) await files.remove(file);
+  await files.remove(`tmp/run-${run.id}`);
+  return written.length;
 }

@@ -54,6 +54,15 @@ export class Runner {
     return () => this.finished.delete(listener);
   }
 
+  private async recordFailure(run: RunRecord, error: string): Promise<void> {
+    const recorded = await retryUntil(
+      () => this.running,
+      this.pollMs,
+      () => this.runs.fail(run.id, 'internal', error, this.clock.now()),
+    );
+    if (!recorded) this.logger.warn({ runId: run.id }, 'could not record the failure of a run: it is taken over once this process is gone');
+  }
+
   private async drain(): Promise<void> {
     while (this.running) {
       let run: RunRecord | null = null;
@@ -79,10 +88,27 @@ export class Runner {
       } catch (e) {
         // The executor itself broke (a worker thread died): the run cannot have committed.
         this.logger.error({ err: e, runId: run.id }, 'run executor failed');
-        await this.runs.fail(run.id, 'internal', `the pipeline worker failed: ${errorMessage(e)}`, this.clock.now()).catch(() => undefined);
-        result = (await this.runs.get(run.id)) ?? run;
+        await this.recordFailure(run, `the pipeline worker failed: ${errorMessage(e)}`);
+        result = (await this.runs.get(run.id).catch(() => null)) ?? run;
       }
       for (const listener of this.finished) listener(result);
+    }
+  }
+}
+
+/**
+ * Marks a run this runner holds as failed, trying again while the registry does not answer (a run left
+ * `running` by a live process would never be taken over). Gives up when the runner stops: the run is
+ * then taken over once this process's runner lease expires.
+ */
+async function retryUntil(running: () => boolean, pollMs: number, attempt: () => Promise<void>): Promise<boolean> {
+  for (;;) {
+    try {
+      await attempt();
+      return true;
+    } catch {
+      if (!running()) return false;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 }

@@ -12,4 +12,6 @@ export interface LeaseStore {
   tryAcquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
   release(name: string, holder: string): Promise<void>;
   holderOf(name: string): Promise<string | null>;
+  /** The holders of the leases whose name starts with `prefix` and that have not expired. */
+  live(prefix: string): Promise<string[]>;
 }

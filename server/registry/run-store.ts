@@ -12,7 +12,8 @@ import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../dom
  *   state (bumping the catalog revision), the carry and the run's counters in one transaction: readers
  *   see all of it or none of it. It commits only for a run still running (a run whose view was deleted
  *   commits nothing), so a run's snapshot is committed at most once.
- * - `interruptOrphans` marks running runs whose holder is gone as failed (`interrupted`).
+ * - `adoptOrphans` hands the running runs whose holder is gone to a new holder (recovery), atomically:
+ *   two recovering processes never adopt the same run; the caller then requeues or fails each one.
  * - `replaceSnapshots` (compaction) commits one snapshot in place of several, in one transaction:
  *   the replaced ones must all be live snapshots of the version, contiguous in its snapshot order,
  *   and the compaction run still running; the new one takes their place in the order (later
@@ -39,8 +40,11 @@ export interface RunStore {
   succeed(id: number, now: number, steps: RunStep[]): Promise<void>;
   commitSnapshot(commit: SnapshotCommit, now: number): Promise<number>;
   markOnlineSynced(snapshotIds: number[]): Promise<void>;
-  /** Marks running runs not held by any of `liveHolders` as failed/interrupted; returns them. */
-  interruptOrphans(liveHolders: string[], now: number): Promise<RunRecord[]>;
+  /**
+   * Makes `holder` the holder of the running runs not held by any of `liveHolders` (and not by
+   * `holder`); returns them as they were, with the holder that died.
+   */
+  adoptOrphans(liveHolders: string[], holder: string): Promise<RunRecord[]>;
   /** A version's live snapshots in snapshot order (oldest first); `retired` adds the replaced ones. */
   snapshots(featureView: string, version: number, options?: { retired?: boolean }): Promise<SnapshotRecord[]>;
   /** Records a compaction of a view version as a running run of `holder` (never the view's active run). */

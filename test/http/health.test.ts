@@ -113,8 +113,9 @@ test('the server as startHttp builds it: 503 while its registry does not answer'
   try {
     const ok = await getJson(`${s.url}/health`);
     assert.equal(ok.status, 200);
-    assert.deepEqual(ok.body.checks, { registry: 'ok', onlineStore: 'ok' });
+    assert.deepEqual(ok.body.checks, { registry: 'ok', onlineStore: 'ok', offlineRoot: 'ok' });
     assert.equal(ok.body.pid, process.pid);
+    assert.equal(ok.body.role, 'all');
 
     // The registry check pings the registry: make that fail, as a locked or vanished database would.
     // (Closing the database instead would also break the test's cleanup.)
@@ -124,7 +125,7 @@ test('the server as startHttp builds it: 503 while its registry does not answer'
     const failing = await getJson(`${s.url}/health`);
     assert.equal(failing.status, 503);
     assert.equal(failing.body.status, 'unavailable');
-    assert.deepEqual(failing.body.checks, { registry: 'SQLITE_BUSY: database is locked', onlineStore: 'ok' });
+    assert.deepEqual(failing.body.checks, { registry: 'SQLITE_BUSY: database is locked', onlineStore: 'ok', offlineRoot: 'ok' });
   } finally {
     (registry as { ping: () => Promise<void> }).ping = ping;
     await s.close();

@@ -41,6 +41,26 @@ export function leaseStoreContract(): void {
     assert.equal(await a.tryAcquire('scheduler', 'A', MINUTE), false, 'the old holder cannot renew what it lost');
   });
 
+  registryTest(suite, 'live lists the holders of unexpired leases under a prefix', async ({ registry, another }) => {
+    const b = (await another()).leases;
+    assert.equal(await registry.leases.tryAcquire('runner:A', 'A', MINUTE), true);
+    assert.equal(await b.tryAcquire('runner:B', 'B', MINUTE), true);
+    assert.equal(await b.tryAcquire('runner:C', 'C', 200), true);
+    assert.equal(await b.tryAcquire('scheduler', 'S', MINUTE), true);
+    assert.deepEqual(await registry.leases.live('runner:'), ['A', 'B', 'C']);
+    await waitFor(
+      'C to expire',
+      20_000,
+      async () => ((await b.live('runner:')).length === 2 ? true : undefined),
+      () => null,
+      50,
+    );
+    assert.deepEqual(await registry.leases.live('runner:'), ['A', 'B']);
+    await b.release('runner:B', 'B');
+    assert.deepEqual(await registry.leases.live('runner:'), ['A']);
+    assert.deepEqual(await registry.leases.live('sched'), ['S']);
+  });
+
   registryTest(suite, 'processes racing for a free lease: exactly one gets it', async ({ registry, another }) => {
     const others = [registry, await another(), await another()];
     const results = await Promise.all(others.flatMap((r, i) => [r.leases.tryAcquire('race', `H${i}a`, MINUTE), r.leases.tryAcquire('race', `H${i}b`, MINUTE)]));

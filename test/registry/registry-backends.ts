@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import { type Clock, systemClock } from '../../server/clock.js';
 import { openRegistry } from '../../server/registry/open-registry.js';
 import type { RegistryBackend } from '../../server/registry/registry-backend.js';
+import { POSTGRES_SKIP, createTestDatabase } from '../support/postgres.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /** A fresh, empty registry database: `open` connects to it as one more process would. */
@@ -26,8 +27,17 @@ const sqlite: RegistryBackendUnderTest = {
   },
 };
 
+const postgres: RegistryBackendUnderTest = {
+  name: 'postgres',
+  skip: POSTGRES_SKIP,
+  async create() {
+    const database = await createTestDatabase();
+    return { open: (clock = systemClock) => openRegistry({ dataDir: tempDir(), clock, registryUrl: database.url }), drop: () => database.drop() };
+  },
+};
+
 /** Every registry backend; each contract suite runs against each. Adding a backend is one line here. */
-export const REGISTRY_BACKENDS: RegistryBackendUnderTest[] = [sqlite];
+export const REGISTRY_BACKENDS: RegistryBackendUnderTest[] = [sqlite, postgres];
 
 export interface RegistryTestContext {
   registry: RegistryBackend;
@@ -52,8 +62,12 @@ export function registryTest(suite: string, title: string, fn: (t: RegistryTestC
       try {
         await fn({ registry: await open(), another: open });
       } finally {
-        for (const r of opened) await r.close();
-        await db.drop();
+        // The database goes even when a close fails: the server is shared.
+        try {
+          for (const r of opened) await r.close();
+        } finally {
+          await db.drop();
+        }
       }
     });
   }

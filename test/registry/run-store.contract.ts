@@ -264,21 +264,34 @@ export function runStoreContract(): void {
     assert.equal(await runs.get(999_999), null);
   });
 
-  registryTest(suite, 'interruptOrphans fails the running runs of holders that are gone, and only those', async ({ registry }) => {
+  registryTest(suite, 'adoptOrphans hands the running runs of holders that are gone, and only those, to the recovering holder, once', async ({ registry, another }) => {
     await withViews(registry);
     const runs = registry.runs;
     const mine = await runs.enqueue(newRun({ featureView: 'view_1' }), T);
     const theirs = await runs.enqueue(newRun({ featureView: 'view_2' }), T);
     const waiting = await runs.enqueue(newRun({ featureView: 'view_3' }), T);
+    const alive = await runs.enqueue(newRun({ featureView: 'view_4' }), T);
     await runs.claim('me', T, mine.id);
     await runs.claim('gone', T, theirs.id);
-    const interrupted = await runs.interruptOrphans(['me'], T + 9);
+    await runs.claim('other-worker', T, alive.id);
+    const adopted = await runs.adoptOrphans(['other-worker'], 'me');
     assert.deepEqual(
-      interrupted.map((r) => [r.id, r.status, r.reason, r.finishedAt]),
-      [[theirs.id, 'failed', 'interrupted', T + 9]],
+      adopted.map((r) => [r.id, r.status, r.holder]),
+      [[theirs.id, 'running', 'gone']],
     );
-    assert.equal((await runs.get(mine.id))!.status, 'running');
-    assert.equal((await runs.get(waiting.id))!.status, 'queued');
+    const now = await Promise.all([mine, theirs, waiting, alive].map(async (r) => [(await runs.get(r.id))!.status, (await runs.get(r.id))!.holder]));
+    assert.deepEqual(now, [
+      ['running', 'me'],
+      ['running', 'me'],
+      ['queued', null],
+      ['running', 'other-worker'],
+    ]);
+    // Adopted once: another recoverer finds nothing of the dead holder's left.
+    assert.deepEqual(await (await another()).runs.adoptOrphans(['me', 'other-worker'], 'someone-else'), []);
+    // Taken over: queued again, a new attempt, due now, for any worker to claim.
+    await runs.requeue(theirs.id, T + 9, 'taken over');
+    const retaken = await runs.claim('third', T + 9, theirs.id);
+    assert.deepEqual([retaken!.id, retaken!.attempt, retaken!.holder], [theirs.id, 2, 'third']);
   });
 
   registryTest(suite, 'replaceSnapshots puts one snapshot in place of contiguous live ones, atomically, and never twice', async ({ registry, another }) => {
@@ -351,7 +364,7 @@ export function runStoreContract(): void {
     const second = await runs.beginCompaction(VIEW, 1, 'leader', T + 105);
     await assert.rejects(runs.replaceSnapshots({ ...merged, runId: second.id, replaced: [ids[3], ids[4]] }, T + 106), isConflict);
     // A compaction interrupted by a crash cannot commit afterwards.
-    await runs.interruptOrphans([], T + 107);
+    for (const orphan of await runs.adoptOrphans([], 'next-leader')) await runs.fail(orphan.id, 'interrupted', 'its process died', T + 107);
     await assert.rejects(runs.replaceSnapshots({ ...merged, runId: second.id, replaced: [id, ids[4]] }, T + 108), isConflict);
     // Retired snapshots are listed for file removal once retired long enough, until marked.
     assert.deepEqual(await runs.retiredSnapshots(T + 102), []);

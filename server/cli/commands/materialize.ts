@@ -11,6 +11,7 @@ import { SCHEDULER_LEASE } from '../../pipelines/leadership.js';
 import { executeRun } from '../../pipelines/materialize.js';
 import { PipelineService } from '../../pipelines/pipeline-service.js';
 import { recoverInterrupted } from '../../pipelines/recovery.js';
+import { RUNNER_LEASE_PREFIX } from '../../pipelines/runner-lease.js';
 import type { RunRecord } from '../../domain/run.js';
 import { materializeDeps, openServices } from '../../services.js';
 import { defineCommand, optionValue, UsageError } from '../command.js';
@@ -132,7 +133,9 @@ async function runLocally(named: string[], request: Request, paths: { dataDir?: 
       return done;
     }
     // Holding the lease, this process is the only one running pipelines: runs left running are orphans.
-    await recoverInterrupted(services.runs, services.files, holder, systemClock, logger);
+    // Workers of a shared registry that are alive keep their runs (and their staged files).
+    const liveRunners = await services.leases.live(RUNNER_LEASE_PREFIX);
+    await recoverInterrupted(services.runs, services.files, holder, systemClock, logger, { liveHolders: liveRunners, sweepStaged: liveRunners.length === 0 });
     const renew = setInterval(() => void services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs), Math.floor(config.leaseMs / 3));
     try {
       const done: RunRecord[] = [];

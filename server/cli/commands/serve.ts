@@ -27,6 +27,24 @@ const options = {
     description: 'the online store: redis://host:6379/0 or redis+cluster://h1:6379,h2:6379 (default <data-dir>/online.db; env TESSERA_ONLINE_URL)',
   },
   definitions: { type: 'string', value: '<dir>', config: 'definitions', description: 'the definitions folder applied at start (default feature-definitions, env TESSERA_DEFINITIONS)' },
+  'registry-url': {
+    type: 'string',
+    value: '<url>',
+    config: 'registryUrl',
+    description: 'the registry on PostgreSQL (postgres://user@host:5432/db) shared by every process; default <data-dir>/registry.db (env TESSERA_REGISTRY_URL)',
+  },
+  role: {
+    type: 'string',
+    value: '<role>',
+    config: 'role',
+    description: 'all (default): HTTP and pipelines; api: HTTP only, never runs pipelines; worker: the scheduler and pipelines, HTTP for /health only (env TESSERA_ROLE)',
+  },
+  'offline-dir': {
+    type: 'string',
+    value: '<dir>',
+    config: 'offlineDir',
+    description: "the offline root (snapshots' Parquet files), shared by every process of a deployment; default <data-dir>/offline (env TESSERA_OFFLINE_DIR)",
+  },
   workers: { type: 'string', value: '<n>', config: 'workers', description: 'HTTP processes sharing the port (default 1, env TESSERA_WORKERS)' },
   'log-level': { type: 'string', value: '<level>', config: 'logLevel', description: 'fatal, error, warn, info, debug, trace or silent (default info, env TESSERA_LOG_LEVEL)' },
   'no-apply': { type: 'boolean', config: 'applyOnStart', description: 'serve what the registry holds, without applying the definitions folder' },
@@ -96,7 +114,14 @@ async function applyDefinitions(config: Config, logger: Logger): Promise<void> {
 /** One serving process: HTTP, the catalog watcher, and pipelines (when this process holds the lease). */
 async function serveHere(config: Config, logger: Logger): Promise<number> {
   const services = await openServices(config, logger, systemClock);
-  const stopWatch = services.catalog.watch(1000, (e) => logger.warn({ err: e }, 'catalog refresh failed'));
+  const refreshFailed = (e: unknown) => logger.warn({ err: e }, 'catalog refresh failed');
+  const stopPolling = services.catalog.watch(1000, refreshFailed);
+  // A registry that notifies (PostgreSQL) brings another process's change at once; polling stays the fallback.
+  const stopListening = services.registry.subscribe('catalog', () => void services.catalog.refresh().catch(refreshFailed));
+  const stopWatch = () => {
+    stopPolling();
+    stopListening();
+  };
   const pipelines = new PipelineHost(services);
   await pipelines.start();
   const http = await startHttp(services, pipelines);

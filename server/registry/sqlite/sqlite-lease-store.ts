@@ -31,6 +31,11 @@ export class SqliteLeaseStore implements LeaseStore {
     this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
   }
 
+  async live(prefix: string): Promise<string[]> {
+    const rows = this.db.prepare('SELECT holder FROM leases WHERE substr(name, 1, length(?)) = ? AND expires_at > ? ORDER BY holder').all(prefix, prefix, this.clock.now()) as { holder: string }[];
+    return rows.map((r) => r.holder);
+  }
+
   async holderOf(name: string): Promise<string | null> {
     const row = this.db.prepare('SELECT holder FROM leases WHERE name = ? AND expires_at > ?').get(name, this.clock.now()) as { holder: string } | undefined;
     return row?.holder ?? null;

@@ -5,7 +5,7 @@ import type { NewRun, RunRecord, RunStatus, RunStep } from '../../domain/run.js'
 import type { RunStore } from '../run-store.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
 import { refuseCommit } from '../commit-rules.js';
-import { type RunRow, type SnapshotRow, toRun, toSnapshot } from './sqlite-run-rows.js';
+import { type RunRow, type SnapshotRow, toRun, toSnapshot } from '../run-rows.js';
 
 /**
  * Runs, snapshots, watermarks and ffill carry in registry.db. It writes its own tables only: a commit
@@ -153,13 +153,13 @@ export class SqliteRunStore implements RunStore {
     this.db.transaction(() => snapshotIds.forEach((id) => mark.run(id)))();
   }
 
-  async interruptOrphans(liveHolders: string[], now: number): Promise<RunRecord[]> {
+  async adoptOrphans(liveHolders: string[], holder: string): Promise<RunRecord[]> {
     return this.db
       .transaction(() => {
-        const running = (this.db.prepare("SELECT * FROM runs WHERE status = 'running'").all() as RunRow[]).filter((r) => !liveHolders.includes(r.holder ?? ''));
-        const mark = this.db.prepare("UPDATE runs SET status = 'failed', reason = 'interrupted', error = ?, finished_at = ? WHERE id = ?");
-        for (const r of running) mark.run(`the process running it (${r.holder ?? 'unknown'}) stopped before the run finished`, now, r.id);
-        return running.map((r) => this.getSync(r.id)!);
+        const running = (this.db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY id").all() as RunRow[]).filter((r) => r.holder !== holder && !liveHolders.includes(r.holder ?? ''));
+        const adopt = this.db.prepare('UPDATE runs SET holder = ? WHERE id = ?');
+        for (const r of running) adopt.run(holder, r.id);
+        return running.map(toRun);
       })
       .immediate();
   }

@@ -1,7 +1,7 @@
-import type { RunRecord, RunStatus, RunStep } from '../../domain/run.js';
-import type { SnapshotRecord } from '../../domain/snapshot.js';
+import type { RunRecord, RunStatus, RunStep } from '../domain/run.js';
+import type { SnapshotRecord } from '../domain/snapshot.js';
 
-/** The rows of the runs and snapshots tables (migrations/0002), and the records they stand for. */
+/** The rows of the runs and snapshots tables (SQLite migrations 0002 and 0004, PostgreSQL 0001), and the records they stand for. */
 export interface RunRow {
   id: number;
   view: string;

@@ -1,0 +1,185 @@
+import type { Clock } from '../../clock.js';
+import { type EntityInput, resolveEntity } from '../../domain/entity.js';
+import type { FeatureService } from '../../domain/feature-service.js';
+import type { FeatureViewDefinition, FeatureViewVersion, FittedState } from '../../domain/feature-view-version.js';
+import { type FeatureViewInput, viewMetadata } from '../../domain/feature-view.js';
+import type { Source } from '../../domain/source.js';
+import { conflict, notFound } from '../../errors.js';
+import { type Catalog, type ObjectKind, latestVersion } from '../catalog.js';
+import type { ApplyRecord, CatalogStore } from '../catalog-store.js';
+import type { ApplyPlan } from '../plan.js';
+import { assertDeletable } from '../references.js';
+import type { PgDatabase, Queryable } from './pg-database.js';
+import { CHANNELS } from './pg-notifier.js';
+
+interface SpecRow {
+  name: string;
+  spec: string;
+  created_at: number;
+  updated_at: number;
+}
+
+interface VersionRow {
+  view: string;
+  version: number;
+  definition: string;
+  fingerprint: string;
+  reason: 'apply' | 'refit';
+  fitted_state: string | null;
+  fitted_at: number | null;
+  created_at: number;
+}
+
+const TABLE: Record<ObjectKind, string> = {
+  entity: 'entities',
+  source: 'sources',
+  featureView: 'feature_views',
+  featureService: 'feature_services',
+};
+
+/**
+ * The catalog tables on PostgreSQL. Every write locks the one `catalog_revision` row first, so catalog
+ * writes from any number of processes are ordered, and a plan computed from an old revision is refused.
+ * Committing bumps the revision and notifies `tessera_catalog`, so other processes reload at once.
+ */
+export class PgCatalogStore implements CatalogStore {
+  constructor(
+    private readonly db: PgDatabase,
+    private readonly clock: Clock,
+    private readonly forgetView: (q: Queryable, view: string, now: number) => Promise<void>,
+  ) {}
+
+  async loadCatalog(): Promise<Catalog> {
+    return this.db.transaction((q) => this.readCatalog(q), { snapshot: true });
+  }
+
+  async revision(): Promise<number> {
+    return (await this.db.query<{ revision: number }>('SELECT revision FROM catalog_revision WHERE id = 1')).rows[0].revision;
+  }
+
+  async applyPlan(plan: ApplyPlan, audit: { actor: string; bundle: unknown }): Promise<void> {
+    await this.db.transaction(async (q) => {
+      if ((await lockRevision(q)) !== plan.baseRevision) throw conflict('the catalog changed while this apply was being planned; apply again');
+      const at = this.clock.now();
+      for (const w of plan.writes) {
+        const table = TABLE[w.kind];
+        if (w.create) await q.query(`INSERT INTO ${table} (name, spec, created_at, updated_at) VALUES ($1, $2, $3, $3)`, [w.name, JSON.stringify(w.spec), at]);
+        else await q.query(`UPDATE ${table} SET spec = $1, updated_at = $2 WHERE name = $3`, [JSON.stringify(w.spec), at, w.name]);
+        if (w.kind === 'featureView' && w.newVersion) {
+          await insertVersion(q, w.name, w.newVersion.version, w.newVersion.definition, w.newVersion.fingerprint, 'apply', at);
+        }
+      }
+      await q.query('INSERT INTO apply_history (applied_at, actor, summary, bundle) VALUES ($1, $2, $3, $4)', [at, audit.actor, JSON.stringify(plan.summary), JSON.stringify(audit.bundle)]);
+      await bumpRevision(q);
+    });
+  }
+
+  async deleteObject(kind: ObjectKind, name: string): Promise<void> {
+    await this.db.transaction(async (q) => {
+      await lockRevision(q);
+      assertDeletable(await this.readCatalog(q), kind, name);
+      await q.query(`DELETE FROM ${TABLE[kind]} WHERE name = $1`, [name]);
+      if (kind === 'featureView') await this.forgetView(q, name, this.clock.now());
+      await bumpRevision(q);
+    });
+  }
+
+  async addRefitVersion(view: string): Promise<number> {
+    return this.db.transaction(async (q) => {
+      await lockRevision(q);
+      const record = (await this.readCatalog(q)).featureViews.get(view);
+      if (!record) throw notFound('feature view', view);
+      const latest = latestVersion(record);
+      const version = latest.version + 1;
+      await insertVersion(q, view, version, latest.definition, latest.fingerprint, 'refit', this.clock.now());
+      await bumpRevision(q);
+      return version;
+    });
+  }
+
+  async setFittedState(view: string, version: number, state: FittedState): Promise<void> {
+    await this.db.transaction(async (q) => {
+      await lockRevision(q);
+      if (!(await this.fitVersion(q, view, version, state, this.clock.now()))) throw conflict(`feature view '${view}' version ${version} is already fitted, or does not exist`);
+    });
+  }
+
+  /**
+   * Sets a version's fitted state and bumps the revision, inside the caller's transaction (which has
+   * locked the revision row). False, and nothing written, when the version is fitted already.
+   */
+  async fitVersion(q: Queryable, view: string, version: number, state: FittedState, at: number): Promise<boolean> {
+    const result = await q.query('UPDATE feature_view_versions SET fitted_state = $1, fitted_at = $2 WHERE view = $3 AND version = $4 AND fitted_state IS NULL', [
+      JSON.stringify(state),
+      at,
+      view,
+      version,
+    ]);
+    if (result.rowCount !== 1) return false;
+    await bumpRevision(q);
+    return true;
+  }
+
+  async applyHistory(limit: number): Promise<ApplyRecord[]> {
+    const { rows } = await this.db.query<{ id: number; applied_at: number; actor: string; summary: string }>('SELECT id, applied_at, actor, summary FROM apply_history ORDER BY id DESC LIMIT $1', [
+      limit,
+    ]);
+    return rows.map((r) => ({ id: r.id, appliedAt: r.applied_at, actor: r.actor, summary: JSON.parse(r.summary) }));
+  }
+
+  private async readCatalog(q: Queryable): Promise<Catalog> {
+    const rows = async (table: string) => (await q.query<SpecRow>(`SELECT name, spec, created_at, updated_at FROM ${table} ORDER BY name COLLATE "C"`)).rows;
+    const revision = (await q.query<{ revision: number }>('SELECT revision FROM catalog_revision WHERE id = 1')).rows[0].revision;
+    const catalog: Catalog = { revision, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map() };
+    for (const r of await rows('entities')) {
+      const spec = JSON.parse(r.spec) as EntityInput;
+      catalog.entities.set(r.name, { name: r.name, spec, entity: resolveEntity(spec), createdAt: r.created_at, updatedAt: r.updated_at });
+    }
+    for (const r of await rows('sources')) catalog.sources.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Source, createdAt: r.created_at, updatedAt: r.updated_at });
+    for (const r of await rows('feature_services')) {
+      catalog.featureServices.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as FeatureService, createdAt: r.created_at, updatedAt: r.updated_at });
+    }
+    const versions = new Map<string, FeatureViewVersion[]>();
+    for (const v of (await q.query<VersionRow>('SELECT * FROM feature_view_versions ORDER BY view COLLATE "C", version')).rows) {
+      const list = versions.get(v.view) ?? [];
+      list.push({
+        view: v.view,
+        version: v.version,
+        definition: JSON.parse(v.definition) as FeatureViewDefinition,
+        fingerprint: v.fingerprint,
+        reason: v.reason,
+        fittedState: v.fitted_state === null ? null : (JSON.parse(v.fitted_state) as FittedState),
+        fittedAt: v.fitted_at,
+        createdAt: v.created_at,
+      });
+      versions.set(v.view, list);
+    }
+    for (const r of await rows('feature_views')) {
+      const spec = JSON.parse(r.spec) as FeatureViewInput;
+      catalog.featureViews.set(r.name, { name: r.name, spec, metadata: viewMetadata(spec), versions: versions.get(r.name) ?? [], createdAt: r.created_at, updatedAt: r.updated_at });
+    }
+    return catalog;
+  }
+}
+
+/** Locks the revision row for the rest of the transaction; returns the revision. */
+export async function lockRevision(q: Queryable): Promise<number> {
+  return (await q.query<{ revision: number }>('SELECT revision FROM catalog_revision WHERE id = 1 FOR UPDATE')).rows[0].revision;
+}
+
+async function bumpRevision(q: Queryable): Promise<void> {
+  const { rows } = await q.query<{ revision: number }>('UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision');
+  // Delivered when the transaction commits, never for one rolled back.
+  await q.query('SELECT pg_notify($1, $2)', [CHANNELS.catalog, String(rows[0].revision)]);
+}
+
+async function insertVersion(q: Queryable, view: string, version: number, definition: FeatureViewDefinition, print: string, reason: 'apply' | 'refit', at: number): Promise<void> {
+  await q.query('INSERT INTO feature_view_versions (view, version, definition, fingerprint, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+    view,
+    version,
+    JSON.stringify(definition),
+    print,
+    reason,
+    at,
+  ]);
+}

@@ -1,0 +1,51 @@
+import type { DatasetMetadata, DatasetRecord, DatasetStatus } from '../../datasets/dataset-metadata.js';
+import type { DatasetStore } from '../../datasets/dataset-store.js';
+import { conflict } from '../../errors.js';
+import type { Queryable } from './pg-database.js';
+
+interface Row {
+  name: string;
+  status: DatasetStatus;
+  metadata: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function toRecord(r: Row): DatasetRecord {
+  return { name: r.name, status: r.status, metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as DatasetMetadata), createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+/** Saved datasets' records on PostgreSQL: a name is reserved by the insert that wins its primary key. */
+export class PgDatasetStore implements DatasetStore {
+  constructor(private readonly db: Queryable) {}
+
+  async reserve(name: string, now: number): Promise<void> {
+    const inserted = await this.db.query("INSERT INTO training_datasets (name, status, created_at, updated_at) VALUES ($1, 'building', $2, $2) ON CONFLICT (name) DO NOTHING", [name, now]);
+    if (inserted.rowCount === 0) {
+      const existing = (await this.db.query<{ status: DatasetStatus }>('SELECT status FROM training_datasets WHERE name = $1', [name])).rows[0]?.status;
+      const what = existing === 'building' ? 'is being built' : 'already exists';
+      throw conflict(`training dataset '${name}' ${what}; pick another name or delete it first`, [{ path: 'name', message: what }]);
+    }
+  }
+
+  async complete(name: string, metadata: DatasetMetadata, now: number): Promise<void> {
+    await this.db.query("UPDATE training_datasets SET status = 'ready', metadata = $1, updated_at = $2 WHERE name = $3 AND status = 'building'", [JSON.stringify(metadata), now, name]);
+  }
+
+  async release(name: string): Promise<void> {
+    await this.db.query("DELETE FROM training_datasets WHERE name = $1 AND status = 'building'", [name]);
+  }
+
+  async get(name: string): Promise<DatasetRecord | null> {
+    const { rows } = await this.db.query<Row>('SELECT * FROM training_datasets WHERE name = $1', [name]);
+    return rows.length ? toRecord(rows[0]) : null;
+  }
+
+  async list(): Promise<DatasetRecord[]> {
+    return (await this.db.query<Row>('SELECT * FROM training_datasets ORDER BY name COLLATE "C"')).rows.map(toRecord);
+  }
+
+  async remove(name: string): Promise<boolean> {
+    return ((await this.db.query('DELETE FROM training_datasets WHERE name = $1', [name])).rowCount ?? 0) > 0;
+  }
+}
