@@ -52,11 +52,11 @@ export const configSchema = z.object({
   /** The online store behind a URL; unset = `<dataDir>/online.db`. */
   onlineUrl: z.string().min(1).optional(),
   /** Largest JSON body, except entity uploads. */
-  bodyLimit: byteSize.default(1024 * 1024),
+  bodyLimit: byteSize.default(16 * 1024 * 1024),
   /** Largest entity upload (`/get-historical-features`, `/api/v1/training-datasets`). */
   uploadLimit: byteSize.default(256 * 1024 * 1024),
-  /** Most entity rows in one online request. */
-  maxOnlineRows: intFromEnv(1, 1_000_000).default(1000),
+  /** Most entity rows in one online request (Feast has no such limit: the default is the largest, the body limit binds first). */
+  maxOnlineRows: intFromEnv(1, 10_000_000).default(10_000_000),
   workers: intFromEnv(1, 64).default(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Apply the definitions folder at start-up. */

@@ -120,7 +120,13 @@ export const runAnswer = z
 
 export const onlineAnswer = z
   .object({
-    metadata: z.object({ feature_names: z.array(z.string()) }),
+    metadata: z.object({
+      feature_names: z.array(z.string()),
+      feature_view_metadata: z
+        .array(z.object({ name: z.string(), version: z.number().int() }))
+        .optional()
+        .describe('with include_feature_view_version_metadata: each view read and its version'),
+    }),
     results: z.array(
       z.object({
         values: z.array(z.unknown()),
