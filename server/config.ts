@@ -81,6 +81,8 @@ export const configSchema = z.object({
   compactionTargetRows: intFromEnv(1, 1_000_000_000).default(10_000_000),
   /** Files of compacted-away snapshots stay at least this long (reads that pinned them may be running). */
   compactionRetainMs: intFromEnv(0, 30 * 86_400_000).default(3_600_000),
+  /** Pushed offline rows: at most one snapshot commit per view version per this many ms (group commit). */
+  pushCommitMs: intFromEnv(0, 3_600_000).default(1_000),
   /** DuckDB memory limit of the pipeline writer (stages, deduplicates and sorts a run; spills beyond). */
   pipelineMemoryLimit: z
     .string()
@@ -136,6 +138,7 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_COMPACTION_SMALL_ROWS: 'compactionSmallRows',
   TESSERA_COMPACTION_TARGET_ROWS: 'compactionTargetRows',
   TESSERA_COMPACTION_RETAIN_MS: 'compactionRetainMs',
+  TESSERA_PUSH_COMMIT_MS: 'pushCommitMs',
   TESSERA_RUN_ATTEMPTS: 'runAttempts',
   TESSERA_SPILL_ROWS: 'spillRows',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',

@@ -154,6 +154,16 @@ test('real requests and answers of the running server match the document', async
     body: { rows: [{ driver_id: 1001, conv_rate: null, acc_rate: 0.5, avg_daily_trips: 3, car_type: 'suv' }] },
   });
   assert.equal(transformed.status, 200, JSON.stringify(transformed.body));
+  const pushBundle = {
+    sources: [{ name: 'driver_push', type: 'push', createdTimestampField: 'created' }],
+    featureViews: [{ name: 'driver_pushed', entities: ['driver'], source: 'driver_push', features: [{ name: 'conv_rate', type: 'float64' }] }],
+  };
+  assert.equal((await call('post', '/api/v1/apply', { body: pushBundle })).status, 200);
+  const df = { driver_id: [1001], event_timestamp: ['2026-11-29T10:00:00Z'], created: [null], conv_rate: [0.5] };
+  assert.equal((await call('post', '/push', { body: { push_source_name: 'driver_push', df, to: 'online_and_offline' } })).status, 200);
+  assert.equal((await call('post', '/push', { body: { push_source_name: 'nope', df } })).status, 422);
+  assert.equal((await call('post', '/write-to-online-store', { body: { feature_view_name: 'driver_pushed', df } })).status, 200);
+  assert.equal((await call('post', '/write-to-online-store', { body: { feature_view_name: 'driver_pushed', df: { driver_id: 1 } } })).status, 400);
 
   const entities = { driver_id: [1001, 1002], event_timestamp: ['2026-11-29T10:30:00Z', '2026-11-29T11:30:00Z'], label: [1, 0] };
   const historical = await call('post', '/get-historical-features', { body: { feature_service: 'driver_model', entities } });

@@ -7,6 +7,7 @@ import { ONLINE_ROUTES } from '../routes/online.js';
 import { OPENAPI_ROUTES } from '../routes/openapi.js';
 import { PIPELINE_ROUTES } from '../routes/pipelines.js';
 import { PREDICTION_LOG_ROUTES } from '../routes/prediction-logs.js';
+import { PUSH_ROUTES } from '../routes/push.js';
 import { TRANSFORM_ROUTES } from '../routes/transform.js';
 import type { RouteDoc } from './route-doc.js';
 
@@ -21,6 +22,7 @@ export const API_ROUTES: RouteDoc[] = [
   CATALOG_ROUTES,
   PIPELINE_ROUTES,
   ONLINE_ROUTES,
+  PUSH_ROUTES,
   TRANSFORM_ROUTES,
   HISTORICAL_ROUTES,
   DATASET_ROUTES,
