@@ -12,6 +12,7 @@ import { predictionLogRoutes } from './http/routes/prediction-logs.js';
 import { PredictionLogStore } from './prediction-logs/prediction-log-store.js';
 import { transformRoutes } from './http/routes/transform.js';
 import { pushRoutes } from './http/routes/push.js';
+import { feastMaterializeRoutes } from './http/routes/feast-materialize.js';
 import { OfflineBatcher } from './push/offline-batcher.js';
 import { PushService } from './push/push-service.js';
 import { OnlineService } from './serving/online-service.js';
@@ -61,6 +62,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     routers: [
       pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit }),
       pushRoutes({ push, bodyLimit: config.bodyLimit }),
+      feastMaterializeRoutes({ pipelines: pipelines.service, runs: services.runs, catalog: services.catalog, bodyLimit: config.bodyLimit }),
       predictionLogRoutes({ logs: new PredictionLogStore(services.files, () => services.clock.now()), bodyLimit: config.bodyLimit }),
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),

@@ -186,6 +186,13 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('post', '/api/v1/prediction-logs', { body: log })).status, 201);
   assert.equal((await call('get', '/api/v1/prediction-logs?model=m1')).body.predictions.length, 1);
 
+  // Feast's materialize bodies (docs/reference/feature-servers/python-feature-server.md), on the push view (its runs read nothing).
+  const feastRun = await call('post', '/materialize', { body: { start_ts: '2026-11-28T00:00:00', end_ts: '2026-11-29T00:00:00', feature_views: ['driver_pushed'] } });
+  assert.equal(feastRun.body.status, 'succeeded', JSON.stringify(feastRun.body));
+  assert.equal((await call('post', '/materialize', { body: { feature_views: ['driver_pushed'] } })).status, 400);
+  const incremental = await call('post', '/materialize-incremental?async=true', { body: { end_ts: '2026-11-29T06:00:00Z', feature_views: ['driver_pushed'] } });
+  assert.equal(incremental.status, 202);
+  await s.services.runs.get(incremental.body.runs[0].id);
   assert.equal((await call('post', '/api/v1/feature-views/driver_hourly_stats/refit')).status, 201);
   assert.equal((await call('delete', '/api/v1/feature-services/driver_model')).status, 204);
   assert.equal((await call('delete', '/api/v1/entities/driver')).status, 409);
