@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { type ErrorCode, type FieldError, TesseraError } from '../errors.js';
+import { feastErrorDetail } from './feast-error.js';
 
 /** The one table from error codes to HTTP statuses and problem titles. */
 export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
@@ -26,6 +27,10 @@ export interface Problem {
   detail: string;
   errors: FieldError[];
   instance?: string;
+  /** Extension members: the Feast exception this problem is (`feast-error.ts`). */
+  module: string;
+  class: string;
+  message: string;
 }
 
 export function problemFor(error: TesseraError, instance?: string): Problem {
@@ -37,6 +42,7 @@ export function problemFor(error: TesseraError, instance?: string): Problem {
     detail: error.message,
     errors: error.errors,
     ...(instance ? { instance } : {}),
+    ...feastErrorDetail(error),
   };
 }
 

@@ -184,3 +184,19 @@ test('fields neither Feast server defines still get a 400 naming them; wrong typ
     assert.equal(res.body.errors[0].path, path);
   }
 });
+
+test("problem documents carry Feast's error detail as extension members (sdk/python/feast/errors.py, FeastError.to_error_detail)", async () => {
+  const view = await post('/get-online-features', { features: ['ghost_view:conv_rate'], entities: { driver_id: [1001] } });
+  assert.equal(view.status, 404);
+  assert.equal(view.body.type, '/problems/not_found');
+  assert.equal(view.body.module, 'feast.errors');
+  assert.equal(view.body.class, 'FeatureViewNotFoundException');
+  assert.equal(view.body.message, view.body.detail);
+  const service = await post('/get-online-features', { feature_service: 'ghost', entities: { driver_id: [1001] } });
+  assert.equal(service.body.class, 'FeatureServiceNotFoundException');
+  const push = await post('/push', { push_source_name: 'ghost', df: { driver_id: [1] } });
+  assert.equal(push.status, 422);
+  assert.equal(push.body.class, 'PushSourceNotFoundException');
+  const bad = await post('/get-online-features', { features: 'x', entities: { driver_id: [1001] } });
+  assert.deepEqual([bad.body.module, bad.body.class], ['builtins', 'ValueError']);
+});

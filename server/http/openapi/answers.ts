@@ -17,6 +17,9 @@ export const problemAnswer = z
     detail: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })),
     instance: z.string().optional(),
+    module: z.string().describe("extension: the Python module of Feast's matching exception (feast.errors, builtins)"),
+    class: z.string().describe("extension: Feast's exception class (FeatureViewNotFoundException, PushSourceNotFoundException, ValueError...)"),
+    message: z.string().describe("extension: Feast's exception message (the detail)"),
   })
   .meta({ id: 'Problem' });
 
