@@ -139,3 +139,44 @@ test("/write-to-online-store with the remote online store's body (event_timestam
   assert.equal(missing.status, 404);
   assert.equal(missing.body.errors[0].path, 'feature_view_name');
 });
+
+test("README's push example on the drivers definitions of `tessera init`", async () => {
+  const { parse } = await import('yaml');
+  const { repositoryFiles } = await import('../../server/scaffold/templates.js');
+  const { driverStatsCsv, driverStatsRows } = await import('../../server/sample-data/driver-stats.js');
+  const { T0 } = await import('../support/services.js');
+  const drivers = parse(repositoryFiles('x')['feature-definitions/drivers.yaml']);
+  drivers.sources.push({ name: 'driver_stats_push', type: 'push', batchSource: 'driver_stats', timestampField: 'event_timestamp', createdTimestampField: 'created' });
+  drivers.featureViews[0].source = 'driver_stats_push';
+  const server = await pipelineServer({ 'data/driver_stats.csv': driverStatsCsv(driverStatsRows(T0)) }, drivers);
+  try {
+    assert.equal((await server.materialize('driver_hourly_stats')).status, 'succeeded');
+    // The sample data ends at the test clock: the pushed row is a minute after the latest one.
+    const before = (await postJson(`${server.url}/get-online-features`, { features: ['driver_hourly_stats:avg_daily_trips'], entities: { driver_id: [1001] } })).body;
+    const at = new Date(Date.parse(before.results[1].event_timestamps[0]) + 60_000).toISOString().replace('.000Z', 'Z');
+    const body = JSON.stringify({
+      push_source_name: 'driver_stats_push',
+      df: {
+        driver_id: [1001],
+        event_timestamp: [at.replace('T', ' ').replace('Z', '+00:00')],
+        created: [at.replace('T', ' ').replace('Z', '')],
+        conv_rate: [0.71],
+        acc_rate: [0.93],
+        avg_daily_trips: [812],
+        car_type: ['suv'],
+      },
+      to: 'online_and_offline',
+    });
+    // curl -d: a form content type.
+    const res = await fetch(`${server.url}/push`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    assert.equal(res.status, 200, await res.text());
+    const answer = (await postJson(`${server.url}/get-online-features`, { features: ['driver_hourly_stats:avg_daily_trips', 'driver_hourly_stats:car_type'], entities: { driver_id: [1001] } })).body;
+    assert.deepEqual(answer.results[1].values, [812]);
+    assert.deepEqual(answer.results[1].event_timestamps, [at]);
+    const suv = answer.metadata.feature_names.indexOf('car_type__suv');
+    assert.ok(suv > 0, JSON.stringify(answer.metadata.feature_names));
+    assert.deepEqual(answer.results[suv].values, [1]);
+  } finally {
+    await server.close();
+  }
+});
