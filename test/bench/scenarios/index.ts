@@ -4,7 +4,8 @@ import { onlineHttp } from './online-http.js';
 import { onlineSdk } from './online-sdk.js';
 import { onlineUnderLoad } from './online-under-load.js';
 import { pipeline } from './pipeline.js';
+import { pushScenario } from './push.js';
 import { training } from './training.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, training, offlineLayout];
+export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, training, offlineLayout, pushScenario];
