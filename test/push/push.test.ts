@@ -180,3 +180,31 @@ test("README's push example on the drivers definitions of `tessera init`", async
     await server.close();
   }
 });
+
+test('a refused push to online_and_offline adds no snapshot and changes no online value; answered offline pushes are committed and read point in time', async () => {
+  const snapshots = async () => ((await (await fetch(`${s.url}/api/v1/feature-views/plain/versions/1`)).json()) as { snapshots: unknown[] }).snapshots.length;
+  const before = await snapshots();
+  const bad = await postJson(`${s.url}/push`, {
+    push_source_name: 'raw_push',
+    df: { driver_id: [20, 21], event_timestamp: ['2026-11-29T07:00:00Z', 'yesterday'], score: [1, 2] },
+    to: 'online_and_offline',
+  });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.errors[0].path, 'df.event_timestamp[1]');
+  assert.equal(await snapshots(), before);
+  assert.deepEqual((await online(['plain:score'], [20])).results[1].statuses, ['NOT_FOUND']);
+  // Three pushes sent together: each answer names the committed snapshot holding its row (how many
+  // snapshots the group commit makes depends on arrival times, so it is not asserted).
+  const bodies = [30, 31, 32].map((id) => ({ push_source_name: 'raw_push', df: { driver_id: [id], event_timestamp: ['2026-11-29T07:00:00Z'], score: [id] }, to: 'offline' }));
+  const answers = await Promise.all(bodies.map((b) => postJson(`${s.url}/push`, b)));
+  for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body));
+  const ids = new Set(answers.map((a) => a.body.feature_views[0].snapshot_id));
+  assert.equal(await snapshots(), before + ids.size);
+  // to: offline writes nothing online.
+  assert.deepEqual((await online(['plain:score'], [30])).results[1].statuses, ['NOT_FOUND']);
+  const hist = await postJson(`${s.url}/get-historical-features`, {
+    features: ['plain:score'],
+    entities: { driver_id: [30, 31, 32], event_timestamp: ['2026-11-29T08:00:00Z', '2026-11-29T08:00:00Z', '2026-11-29T06:00:00Z'] },
+  });
+  assert.deepEqual(hist.body.score, [30, 31, null]);
+});
