@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'unknown_push_source' // a push names no push source (Feast answers 422: PushSourceNotFoundException)
   | 'schema_too_new' // the registry database was written by newer code
   | 'unavailable' // a store does not answer
+  | 'unsupported' // valid, but not with this configuration (the sync SDK over a non-embedded online store)
   | 'internal';
 
 export interface FieldError {

@@ -15,6 +15,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   source_error: { status: 502, title: 'Source error' },
   source_refused: { status: 403, title: 'Source access refused' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  unsupported: { status: 501, title: 'Not supported by this configuration' },
   schema_too_new: { status: 500, title: 'Registry schema too new' },
   internal: { status: 500, title: 'Internal error' },
 };

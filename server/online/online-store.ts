@@ -36,16 +36,22 @@ export type KeyValue = number | string;
 /**
  * The online store: the latest row per key of each view version. Built in one place,
  * `openOnlineStore`; nothing outside server/online/ knows which store it is. Implementations: SQLite
- * (`sqlite-online-store.ts`). Contract (tested for every store by `test/online/online-store.contract.ts`):
+ * (`sqlite-online-store.ts`), Redis (`redis/redis-online-store.ts`). Contract (tested for every store by `test/online/online-store.contract.ts`):
  * - `createTable` is idempotent; `dropTable` of a missing table is a no-op; a table dropped and created
  *   again is empty, and reads prepared before the drop find nothing (never the old rows).
  * - `write` never replaces a stored row with an older one: the row with the greater event time wins,
- *   then the greater created time (null loses); on a full tie the write wins. A write is atomic:
- *   readers see all of it or none of it.
+ *   then the greater created time (null loses); on a full tie the write wins. The store decides it
+ *   atomically, so two writers racing never go back in time.
+ * - Readers see every row of a write whole (its values and times together, never a mix of two rows).
+ *   The embedded store applies a whole write in one transaction (readers see all of it or none of
+ *   it); Redis applies it in batches of rows, each atomic, so a reader may see part of a large write
+ *   while it is being applied (docs/online-stores.md).
  * - `read` returns one result per key, in the same order, null where the key has no row; `values`
  *   follow `features`. Reading a table that does not exist returns all nulls.
  */
 export interface OnlineStore {
+  /** True when every prepared read has `readSync` (embedded stores): the in-process SDK's sync API needs it. */
+  readonly synchronousReads: boolean;
   createTable(table: OnlineTable): Promise<void>;
   dropTable(view: string, version: number): Promise<void>;
   write(table: OnlineTable, rows: OnlineRows): Promise<{ written: number }>;

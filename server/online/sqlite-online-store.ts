@@ -32,6 +32,7 @@ const q = (name: string) => `"${name}"`;
  * one transaction, so readers never see half of it.
  */
 export class SqliteOnlineStore implements OnlineStore {
+  readonly synchronousReads = true;
   private readonly db: Database.Database;
   private readonly readers = new Map<string, SqliteRead>();
 

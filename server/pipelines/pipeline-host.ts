@@ -9,7 +9,7 @@ import { executeRun } from './materialize.js';
 import { PipelineService } from './pipeline-service.js';
 import { recoverInterrupted } from './recovery.js';
 import { Runner, type RunExecutor, inlineExecutor } from './runner.js';
-import { Scheduler } from './scheduler.js';
+import { type CronSchedule, Scheduler } from './scheduler.js';
 import { WorkerExecutor } from './worker-executor.js';
 
 /**
@@ -29,6 +29,7 @@ export class PipelineHost {
   constructor(
     private readonly services: Services,
     logger: Logger = services.logger,
+    options: { cron?: CronSchedule } = {},
   ) {
     const { config, clock } = services;
     this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, materializeDeps(services)));
@@ -44,7 +45,7 @@ export class PipelineHost {
       wake: () => this.runner.wake(),
     });
     this.compaction = new CompactionLoop(compactor(services, this.holder), config.compactionIntervalMs, logger);
-    this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger);
+    this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger, options.cron);
     this.leadership = new Leadership(services.leases, this.holder, config.leaseMs, logger, {
       gained: async () => {
         await recoverInterrupted(services.runs, services.files, this.holder, clock, logger);

@@ -1,6 +1,14 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import cron from 'node-cron';
 import type { Logger } from '../logger.js';
 import type { Catalog } from '../registry/catalog.js';
+
+/**
+ * What the scheduler needs of a cron library: node-cron's `schedule` in a server, ticks driven by hand
+ * in a test (so a test proves that a tick queues a run without waiting for a clock).
+ */
+export type CronSchedule = (expression: string, tick: () => Promise<void>, options: { name: string; noOverlap: boolean; timezone?: string }) => { destroy(): unknown };
+
+const nodeCron: CronSchedule = (expression, tick, options) => cron.schedule(expression, tick, options);
 
 /**
  * One node-cron task per view with a `schedule`, kept in step with the catalog. A tick enqueues a run;
@@ -8,11 +16,12 @@ import type { Catalog } from '../registry/catalog.js';
  * guards one process, the registry's one-active-run rule guards every process).
  */
 export class Scheduler {
-  private readonly tasks = new Map<string, { key: string; task: ScheduledTask }>();
+  private readonly tasks = new Map<string, { key: string; task: { destroy(): unknown } }>();
 
   constructor(
     private readonly enqueue: (view: string) => Promise<void>,
     private readonly logger: Logger,
+    private readonly schedule: CronSchedule = nodeCron,
   ) {}
 
   /** Starts, stops and replaces tasks to match the catalog's schedules. */
@@ -30,7 +39,7 @@ export class Scheduler {
     }
     for (const [name, want] of wanted) {
       if (this.tasks.has(name)) continue;
-      const task = cron.schedule(
+      const task = this.schedule(
         want.schedule,
         async () => {
           try {

@@ -18,22 +18,28 @@ export interface EmbeddedOptions {
   /** How often to look for definition changes made by other processes (default 1000 ms). */
   refreshMs?: number;
   clock?: Clock;
+  /**
+   * The online store behind a URL (`redis://...`), as `TESSERA_ONLINE_URL` for a server; unset =
+   * `<dataDir>/online.db`. Over Redis `getOnlineFeatures` works; `getOnlineFeaturesSync` throws
+   * `unsupported` (it needs the embedded store).
+   */
+  onlineUrl?: string;
 }
 
 export interface EmbeddedFeatureStore extends FeatureStore {
-  /** `getOnlineFeatures` without the Promise: the fastest path, for hot loops. */
+  /** `getOnlineFeatures` without the Promise: the fastest path, for hot loops. Embedded online store only (else `unsupported`). */
   getOnlineFeaturesSync(request: OnlineRequest): OnlineResponse;
   /** The process's services, for advanced use (historical retrieval, runs). */
   readonly services: Services;
 }
 
 /**
- * Opens a data dir in this process: online reads go straight to the online store (the embedded one:
- * online.db, safe beside a running server), definitions come from the registry and are refreshed when
+ * Opens a data dir in this process: online reads go straight to the online store (the embedded one,
+ * online.db, safe beside a running server; or Redis with `onlineUrl`, asynchronously), definitions come from the registry and are refreshed when
  * another process changes them. No HTTP, no server needed.
  */
 export async function openFeatureStore(options: EmbeddedOptions): Promise<EmbeddedFeatureStore> {
-  const config = loadConfig({ dataDir: path.resolve(options.dataDir), maxOnlineRows: options.maxRows, logLevel: 'warn' }, {});
+  const config = loadConfig({ dataDir: path.resolve(options.dataDir), maxOnlineRows: options.maxRows, logLevel: 'warn', onlineUrl: options.onlineUrl }, {});
   const clock = options.clock ?? systemClock;
   const services = await openServices(config, createLogger('warn', process.stderr), clock);
   const stopWatch = services.catalog.watch(options.refreshMs ?? 1000, () => undefined);
@@ -42,6 +48,7 @@ export async function openFeatureStore(options: EmbeddedOptions): Promise<Embedd
     services,
     // Not an async function: a settled promise is cheaper than an async frame on this hot path.
     getOnlineFeatures: (request) => {
+      if (!services.online.synchronousReads) return online.get(request);
       try {
         return Promise.resolve(online.getSync(request));
       } catch (e) {

@@ -91,13 +91,15 @@ export class OnlineService {
 
   /** `get` without a Promise, for stores that read synchronously (the embedded one, in process). */
   getSync(body: unknown): OnlineResponse {
+    if (!this.deps.store.synchronousReads) {
+      throw new TesseraError('unsupported', 'getOnlineFeaturesSync needs the embedded online store (online.db); this online store answers asynchronously: use getOnlineFeatures');
+    }
     const request = parseOnlineRequest(body, this.deps.maxRows);
     const plan = this.plan(request);
     const found = new Array<(OnlineRecord | null)[]>(plan.reads.length);
     for (let v = 0; v < plan.reads.length; v++) {
       const read = plan.reads[v];
-      if (!read.readSync) throw new TesseraError('internal', 'this online store cannot be read synchronously');
-      found[v] = read.readSync(this.keys(request, plan, v));
+      found[v] = read.readSync!(this.keys(request, plan, v));
     }
     return this.answer(request, plan, found);
   }

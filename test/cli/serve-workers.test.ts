@@ -7,6 +7,9 @@ import { writeSampleData } from '../../server/sample-data/write-sample-data.js';
 import { exitedWith, freePort, requestJson, spawnServe, waitFor } from '../support/spawn-server.js';
 import { tempDir } from '../support/temp-dir.js';
 
+// A whole run answered on one request: on a busy machine it takes far longer than a health check.
+const LONG_MS = 300_000;
+
 test('serve --workers 2: two processes share the port, one runs the scheduler, and a survivor takes over when it dies', async () => {
   const port = await freePort();
   const dir = tempDir();
@@ -34,7 +37,7 @@ test('serve --workers 2: two processes share the port, one runs the scheduler, a
       exitedWith(server),
     );
     const leader = [...seen].find(([, s]) => s === 'this process')![0];
-    const materialized = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {});
+    const materialized = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {}, LONG_MS);
     assert.equal(materialized.body.status, 'succeeded', JSON.stringify(materialized.body));
 
     // Kill the lease holder outright: the primary replaces it, and some worker takes the lease over.
@@ -47,7 +50,7 @@ test('serve --workers 2: two processes share the port, one runs the scheduler, a
       return undefined;
     });
     assert.notEqual(next, leader);
-    const again = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {});
+    const again = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {}, LONG_MS);
     assert.equal(again.body.status, 'succeeded', JSON.stringify(again.body));
   } finally {
     const exited = new Promise((resolve) => server.once('exit', resolve));

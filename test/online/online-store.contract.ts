@@ -84,6 +84,13 @@ export function onlineStoreContract(name: string, open: () => Promise<OnlineStor
     assert.deepEqual(await store.read(table, [[1]], ['rate']), [{ eventTs: 300, createdTs: null, values: [7] }], 'newer event time wins');
   });
 
+  run('a newer row replaces every value: a value now null is null, not the old one', async (store) => {
+    await store.createTable(table);
+    await store.write(table, rows([{ id: 1, ts: 100, created: 1, rate: 0.5, trips: 3, active: true, city: 'Paris' }]));
+    await store.write(table, rows([{ id: 1, ts: 200, rate: null, trips: 4, active: null, city: null }]));
+    assert.deepEqual(await store.read(table, [[1]], ['rate', 'trips', 'active', 'city']), [{ eventTs: 200, createdTs: null, values: [null, 4, null, null] }]);
+  });
+
   run('within one write, rows in any order end with the latest per key', async (store) => {
     await store.createTable(table);
     const result = await store.write(

@@ -6,6 +6,7 @@ import type { BundleInput } from '../../server/domain/bundle.js';
 import { duckRows } from '../support/duckdb.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { getJson, postJson, testServer } from '../support/services.js';
+import { waitFor } from '../support/spawn-server.js';
 
 const CSV = `driver_id,ts,created,rate,trips,kind
 1,2026-11-01T00:00:00Z,2026-11-01T00:00:01Z,1,10,a
@@ -174,13 +175,20 @@ test('a missing source file fails the run after its retries, naming the file; no
   const s = await pipelineServer({}, bundle(), { runAttempts: 2, retryDelayMs: 60_000 });
   try {
     const queued = await postJson(`${s.url}/api/v1/feature-views/stats_view/materialize`, {});
-    // The retry waits a minute of the (test) clock: move the clock on until the run is over.
-    let run = queued.body.run;
-    for (let i = 0; i < 200 && run.status !== 'failed' && run.status !== 'succeeded'; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      if (run.status === 'queued' && run.attempt === 2) s.services.clock.set(s.services.clock.now() + 61_000);
-      run = (await getJson(`${s.url}/api/v1/runs/${queued.body.runId}`)).body;
-    }
+    const runOf = async () => (await getJson(`${s.url}/api/v1/runs/${queued.body.runId}`)).body;
+    // The first attempt fails and is queued again, due a minute later on the (test) clock.
+    const requeued = await waitFor('the second attempt to be queued', 60_000, async () => {
+      const r = await runOf();
+      assert.notEqual(r.status, 'failed', 'the run failed without its retry');
+      return r.status === 'queued' && r.attempt === 2 ? r : undefined;
+    });
+    assert.equal((await s.services.runs.get(requeued.id))?.notBefore, s.services.clock.now() + 60_000);
+    // Moving the clock past it lets the runner take the second attempt.
+    s.services.clock.set(s.services.clock.now() + 61_000);
+    const run = await waitFor('the run to end', 60_000, async () => {
+      const r = await runOf();
+      return r.status === 'failed' || r.status === 'succeeded' ? r : undefined;
+    });
     assert.equal(run.status, 'failed');
     assert.equal(run.reason, 'source_error');
     assert.equal(run.attempt, 2);
@@ -300,32 +308,7 @@ test('refit makes a new version fitted on the current rows; the old version keep
   }
 });
 
-test('a schedule enqueues runs by itself', async () => {
-  const b = bundle();
-  b.featureViews![0].schedule = '* * * * * *';
-  const s = await pipelineServer({ 'data/stats.csv': CSV }, b);
-  try {
-    assert.deepEqual(s.pipelines.scheduled(), ['stats_view']);
-    const deadline = Date.now() + 5000;
-    let runs: { trigger: string; status: string }[] = [];
-    while (Date.now() < deadline) {
-      runs = (await getJson(`${s.url}/api/v1/runs?featureView=stats_view`)).body.runs;
-      if (runs.some((r) => r.status === 'succeeded')) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(
-      runs.some((r) => r.trigger === 'schedule' && r.status === 'succeeded'),
-      JSON.stringify(runs),
-    );
-    // Dropping the schedule stops its task.
-    const unscheduled = bundle();
-    await postJson(`${s.url}/api/v1/apply`, unscheduled);
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(s.pipelines.scheduled(), []);
-  } finally {
-    await s.close();
-  }
-});
+// Schedules: test/pipelines/scheduler.test.ts drives the ticks by hand.
 
 test('runs execute in a worker thread, off the HTTP event loop', async () => {
   const s = await pipelineServer({ 'data/stats.csv': CSV }, bundle(), { pipelineThread: true });

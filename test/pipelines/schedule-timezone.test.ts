@@ -8,7 +8,8 @@ import { getJson, postJson } from '../support/services.js';
 import { waitFor } from '../support/spawn-server.js';
 
 /*
- * The scheduler calls node-cron's module-level `schedule` (no injected factory), and node-cron keeps
+ * The test server keeps the scheduler's default, node-cron's module-level `schedule` (the real one,
+ * whose time zones are under test here; scheduler.test.ts injects hand-driven ticks), and node-cron keeps
  * every task it creates in a process-wide registry (`getTasks()`). The test server runs its scheduler
  * in this process, so the registry shows the very tasks it made; `match(date)` asks a task whether it
  * fires at an instant, in the time zone it was given, without waiting for any clock.

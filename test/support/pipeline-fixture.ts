@@ -4,8 +4,8 @@ import { writeFiles } from './temp-dir.js';
 import { postJson, testServer } from './services.js';
 
 /** A server over a definitions folder holding `files`, with `bundle` applied. */
-export async function pipelineServer(files: Record<string, string>, bundle: BundleInput, overrides: Record<string, unknown> = {}) {
-  const server = await testServer(overrides);
+export async function pipelineServer(files: Record<string, string>, bundle: BundleInput, overrides: Record<string, unknown> = {}, options: Parameters<typeof testServer>[1] = {}) {
+  const server = await testServer(overrides, options);
   const defs = server.services.config.definitions;
   writeFiles(defs, files);
   const applied = await postJson(`${server.url}/api/v1/apply`, bundle);

@@ -3,6 +3,7 @@ import { fixedClock } from '../../server/clock.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { type Logger, createLogger } from '../../server/logger.js';
 import { PipelineHost } from '../../server/pipelines/pipeline-host.js';
+import type { CronSchedule } from '../../server/pipelines/scheduler.js';
 import { startHttp, type RunningServer } from '../../server/server.js';
 import { openServices, type ServiceOptions, type Services } from '../../server/services.js';
 import { tempDir } from './temp-dir.js';
@@ -21,13 +22,13 @@ export async function testServices(
   return Object.assign(services, { dir, clock });
 }
 
-/** A server on an ephemeral port of 127.0.0.1 over test services. Call `close()` at the end. */
+/** A server on an ephemeral port of 127.0.0.1 over test services (`cron`: its schedules' ticks). Call `close()` at the end. */
 export async function testServer(
   overrides: Partial<Record<keyof Config, unknown>> = {},
-  options: ServiceOptions & { logger?: Logger } = {},
+  options: ServiceOptions & { logger?: Logger; cron?: CronSchedule } = {},
 ): Promise<{ services: Awaited<ReturnType<typeof testServices>>; pipelines: PipelineHost; http: RunningServer; url: string; close(): Promise<void> }> {
   const services = await testServices({ pipelineThread: false, pollMs: 20, retryDelayMs: 10, ...overrides }, options);
-  const pipelines = new PipelineHost(services);
+  const pipelines = new PipelineHost(services, services.logger, { cron: options.cron });
   await pipelines.start();
   const http = await startHttp(services, pipelines);
   return {

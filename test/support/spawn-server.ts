@@ -1,4 +1,5 @@
 // `any`: response bodies are asserted field by field by the tests.
+import { AssertionError } from 'node:assert';
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
@@ -58,7 +59,10 @@ export function requestJson(url: string, method = 'GET', body?: unknown, timeout
   });
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `ms` (or when `alive` says the server died). */
+/**
+ * Polls until `check` returns a value (not undefined), or fails after `ms` (or when `alive` says the server died).
+ * Errors such as a refused connection mean "not yet"; a failed assertion inside `check` fails at once.
+ */
 export async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined>, alive: () => string | null = () => null, pollMs = 100): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
@@ -69,6 +73,8 @@ export async function waitFor<T>(what: string, ms: number, check: () => Promise<
       const value = await check();
       if (value !== undefined) return value;
     } catch (e) {
+      // A failed assertion is a verdict, not a server still starting: report it now, not at the deadline.
+      if (e instanceof AssertionError) throw e;
       last = e;
     }
     await new Promise((r) => setTimeout(r, pollMs));

@@ -20,6 +20,12 @@ const options = {
     description: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface, which needs --insecure-no-auth until authentication is configured; env TESSERA_HOST)',
   },
   'data-dir': { type: 'string', value: '<dir>', config: 'dataDir', description: 'the data directory (default .data, env TESSERA_DATA_DIR)' },
+  'online-url': {
+    type: 'string',
+    value: '<url>',
+    config: 'onlineUrl',
+    description: 'the online store: redis://host:6379/0 or redis+cluster://h1:6379,h2:6379 (default <data-dir>/online.db; env TESSERA_ONLINE_URL)',
+  },
   definitions: { type: 'string', value: '<dir>', config: 'definitions', description: 'the definitions folder applied at start (default feature-definitions, env TESSERA_DEFINITIONS)' },
   workers: { type: 'string', value: '<n>', config: 'workers', description: 'HTTP processes sharing the port (default 1, env TESSERA_WORKERS)' },
   'log-level': { type: 'string', value: '<level>', config: 'logLevel', description: 'fatal, error, warn, info, debug, trace or silent (default info, env TESSERA_LOG_LEVEL)' },

@@ -1,0 +1,26 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { packageRoot } from '../../server/paths.js';
+
+const CLI = path.join(packageRoot(), 'server/cli/bin.ts');
+// Absolute, so the child resolves tsx from this checkout whatever its working directory.
+const TSX = import.meta.resolve('tsx');
+
+/**
+ * Runs `tessera <args>` in `cwd`, asynchronously: a server under test may live in this process, and
+ * spawnSync would block the event loop that has to answer the CLI. No data dir or definitions come from
+ * the environment, so a CLI that wrote locally would do it in `cwd`, where a test can look.
+ */
+export function runCli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // Without NODE_TEST_CONTEXT: a child that inherits it talks to node:test instead of running normally.
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { ...env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
