@@ -60,11 +60,11 @@ export const configSchema = z.object({
   /** The online store behind a URL; unset = `<dataDir>/online.db`. */
   onlineUrl: z.string().min(1).optional(),
   /** Largest JSON body, except entity uploads. */
-  bodyLimit: byteSize.default(1024 * 1024),
+  bodyLimit: byteSize.default(16 * 1024 * 1024),
   /** Largest entity upload (`/get-historical-features`, `/api/v1/training-datasets`). */
   uploadLimit: byteSize.default(256 * 1024 * 1024),
-  /** Most entity rows in one online request. */
-  maxOnlineRows: intFromEnv(1, 1_000_000).default(1000),
+  /** Most entity rows in one online request (Feast has no such limit: the default is the largest, the body limit binds first). */
+  maxOnlineRows: intFromEnv(1, 10_000_000).default(10_000_000),
   workers: intFromEnv(1, 64).default(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Apply the definitions folder at start-up. */
@@ -89,6 +89,8 @@ export const configSchema = z.object({
   compactionTargetRows: intFromEnv(1, 1_000_000_000).default(10_000_000),
   /** Files of compacted-away snapshots stay at least this long (reads that pinned them may be running). */
   compactionRetainMs: intFromEnv(0, 30 * 86_400_000).default(3_600_000),
+  /** Pushed offline rows: at most one snapshot commit per view version per this many ms (group commit). */
+  pushCommitMs: intFromEnv(0, 3_600_000).default(1_000),
   /** DuckDB memory limit of the pipeline writer (stages, deduplicates and sorts a run; spills beyond). */
   pipelineMemoryLimit: z
     .string()
@@ -148,6 +150,7 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_COMPACTION_SMALL_ROWS: 'compactionSmallRows',
   TESSERA_COMPACTION_TARGET_ROWS: 'compactionTargetRows',
   TESSERA_COMPACTION_RETAIN_MS: 'compactionRetainMs',
+  TESSERA_PUSH_COMMIT_MS: 'pushCommitMs',
   TESSERA_RUN_ATTEMPTS: 'runAttempts',
   TESSERA_SPILL_ROWS: 'spillRows',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',

@@ -14,6 +14,10 @@ import { pipelineRoutes, presentSnapshot } from './http/routes/pipelines.js';
 import { predictionLogRoutes } from './http/routes/prediction-logs.js';
 import { PredictionLogStore } from './prediction-logs/prediction-log-store.js';
 import { transformRoutes } from './http/routes/transform.js';
+import { pushRoutes } from './http/routes/push.js';
+import { feastMaterializeRoutes } from './http/routes/feast-materialize.js';
+import { OfflineBatcher } from './push/offline-batcher.js';
+import { PushService } from './push/push-service.js';
 import { OnlineService } from './serving/online-service.js';
 import type { PipelineHost } from './pipelines/pipeline-host.js';
 import type { Services } from './services.js';
@@ -47,6 +51,17 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   const insecure = checkBind(config);
   if (insecure !== null) logger.warn(insecure);
   const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock: services.clock, maxRows: config.maxOnlineRows });
+  const offline = new OfflineBatcher({
+    runs: services.runs,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    fileOptions: { rowsPerFile: config.rowsPerFile, rowGroupRows: config.rowGroupRows },
+    clock: services.clock,
+    logger,
+    holder: pipelines.holder,
+    intervalMs: config.pushCommitMs,
+  });
+  const push = new PushService({ catalog: services.catalog, runs: services.runs, online: services.online, offline });
   const app = createApp({
     logger,
     bodyLimit: config.bodyLimit,
@@ -65,6 +80,8 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     hot: [onlineRoutes({ online, bodyLimit: config.bodyLimit })],
     routers: [
       pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit }),
+      pushRoutes({ push, bodyLimit: config.bodyLimit }),
+      feastMaterializeRoutes({ pipelines: pipelines.service, runs: services.runs, catalog: services.catalog, bodyLimit: config.bodyLimit }),
       predictionLogRoutes({ logs: new PredictionLogStore(services.files, () => services.clock.now()), bodyLimit: config.bodyLimit }),
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
@@ -93,7 +110,8 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
         force.unref();
         server.close(() => {
           clearTimeout(force);
-          resolve();
+          // Pushes already received are committed before the process goes on to stop.
+          offline.close().then(resolve, resolve);
         });
         server.closeIdleConnections();
       }),

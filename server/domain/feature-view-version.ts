@@ -8,6 +8,8 @@ export interface FeatureViewDefinition {
   entities: Entity[];
   /** The source as it was when the version was made, without its metadata (description, tags). */
   source: Source;
+  /** A push source's batch source as it was when the version was made (what its runs read). */
+  batchSource?: Source;
   features: FeatureInput[];
   /** Fit window in seconds; absent = the first successful run's rows. */
   fitWindow?: number;

@@ -91,6 +91,16 @@ export const sourceSchema = z.discriminatedUnion('type', [
     retries: z.number().int().min(0).max(10).default(3),
     headers: headersSchema.optional(),
   }),
+  /**
+   * Feast's `PushSource`: rows arrive through `POST /push` (the view's features are its schema).
+   * `batchSource` names the source a materialization of the view reads; without one a run reads nothing.
+   */
+  z.strictObject({
+    ...common,
+    timestampField: columnName.default('event_timestamp'),
+    type: z.literal('push'),
+    batchSource: nameSchema.optional().describe('the source materializations of its views read (any type but push)'),
+  }),
 ]);
 
 export type Source = z.output<typeof sourceSchema>;

@@ -15,7 +15,17 @@ export function mediaType(req: Request | IncomingMessage): string {
 export interface BodyOptions {
   allowYaml?: boolean;
   allowEmpty?: boolean;
+  /**
+   * Read a body without a content type, or with a form or text one, as JSON. Feast's endpoints do:
+   * FastAPI parses a body without Content-Type as JSON, the Go server ignores the header, and Feast's
+   * own docs send `requests.post(data=json.dumps(...))` and `curl -d` (a form content type).
+   */
+  jsonWithoutType?: boolean;
 }
+
+/** The body rules of Feast's endpoints (`/get-online-features`, `/push`, `/write-to-online-store`, `/materialize*`). */
+export const FEAST_BODY: BodyOptions = { jsonWithoutType: true };
+const LOOSE_JSON_TYPES = new Set(['', 'application/x-www-form-urlencoded', 'text/plain']);
 
 /**
  * Decodes a raw body of media type `type`: JSON, or YAML when `allowYaml`. An empty body is a 400
@@ -25,7 +35,7 @@ export function decodeBody(buffer: Buffer, type: string, options: BodyOptions = 
   if (buffer.length === 0 && options.allowEmpty) return {};
   if (buffer.length === 0) throw validationError('the request body is empty', [{ path: '(body)', message: 'a JSON body is required' }]);
   const isYaml = options.allowYaml === true && YAML_TYPES.test(type);
-  if (!isYaml && !JSON_TYPES.test(type)) {
+  if (!isYaml && !JSON_TYPES.test(type) && !(options.jsonWithoutType && LOOSE_JSON_TYPES.has(type))) {
     const accepted = options.allowYaml ? 'application/json or application/yaml' : 'application/json';
     throw new TesseraError('unsupported_media_type', `Content-Type '${type || '(none)'}' is not accepted here; send ${accepted}`, [{ path: '(header) content-type', message: `expected ${accepted}` }]);
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { OnlineService } from '../serving/online-service.js';
-import { decodeBody, mediaType, tooLarge } from './body.js';
+import { FEAST_BODY, decodeBody, mediaType, tooLarge } from './body.js';
 import { INTERNAL, knownError } from './error-handler.js';
 import { problemFor } from './problem.js';
 import { logRequest, requestIds } from './request-log.js';
@@ -70,11 +70,11 @@ export function onlineFastPath(deps: { online: OnlineService; bodyLimit: number;
       if (answered) return;
       let body: unknown;
       try {
-        body = decodeBody(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), mediaType(req));
+        body = decodeBody(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), mediaType(req), FEAST_BODY);
       } catch (e) {
         return fail(e);
       }
-      online.get(body).then((result) => answer(200, JSON_TYPE, JSON.stringify(result)), fail);
+      online.getJson(body).then((json) => answer(200, JSON_TYPE, json), fail);
     });
     // The client went away mid-body: there is nobody to answer.
     req.on('error', () => {

@@ -51,7 +51,7 @@ export function presentVersion(v: FeatureViewVersion, extra: Record<string, unkn
   return {
     featureView: v.view,
     ...presentVersionSummary(v),
-    definition: { ...v.definition, source: redactSource(v.definition.source) },
+    definition: { ...v.definition, source: redactSource(v.definition.source), ...(v.definition.batchSource ? { batchSource: redactSource(v.definition.batchSource) } : {}) },
     fittedState: v.fittedState,
     ...extra,
   };

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { type ErrorCode, type FieldError, TesseraError } from '../errors.js';
+import { feastErrorDetail } from './feast-error.js';
 
 /** The one table from error codes to HTTP statuses and problem titles. */
 export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
@@ -10,6 +11,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
   transform_error: { status: 422, title: 'Transform cannot be applied' },
+  unknown_push_source: { status: 422, title: 'Unknown push source' },
   source_error: { status: 502, title: 'Source error' },
   source_refused: { status: 403, title: 'Source access refused' },
   unavailable: { status: 503, title: 'Service unavailable' },
@@ -26,6 +28,10 @@ export interface Problem {
   detail: string;
   errors: FieldError[];
   instance?: string;
+  /** Extension members: the Feast exception this problem is (`feast-error.ts`). */
+  module: string;
+  class: string;
+  message: string;
 }
 
 export function problemFor(error: TesseraError, instance?: string): Problem {
@@ -37,6 +43,7 @@ export function problemFor(error: TesseraError, instance?: string): Problem {
     detail: error.message,
     errors: error.errors,
     ...(instance ? { instance } : {}),
+    ...feastErrorDetail(error),
   };
 }
 

@@ -69,7 +69,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     const plan = watch.time('plan', () => planRun(run, catalog, watermark, deps.clock.now()));
     log.info({ range: plan.range, needsFit: plan.needsFit }, 'run started');
 
-    const source = openSource(plan.version.definition.source, deps.sourceContext);
+    const source = openSource(plan.version.definition.batchSource ?? plan.version.definition.source, deps.sourceContext);
     async function* read(): AsyncGenerator<RecordBatch> {
       const request = { range: plan.range, timestampColumn: plan.layout.timestampColumn, columns: plan.columns, batchSize: deps.batchSize };
       for await (const next of watch.iterate('read', source.read(request))) {

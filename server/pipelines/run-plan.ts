@@ -39,8 +39,10 @@ export function planRun(run: RunRecord, catalog: Catalog, watermark: number | nu
 
   const keys = joinKeysOf(def);
   const columns: ColumnRequest[] = keys.map((k) => ({ name: k.name, type: k.type, required: true }));
-  columns.push({ name: def.source.timestampField, type: 'timestamp', required: true });
-  const created = def.source.createdTimestampField ?? null;
+  // A push source's view reads its batch source's columns.
+  const read = def.batchSource ?? def.source;
+  columns.push({ name: read.timestampField, type: 'timestamp', required: true });
+  const created = read.createdTimestampField ?? null;
   if (created) columns.push({ name: created, type: 'timestamp', required: false });
   const inputTypes = new Map<string, FeatureType>();
   for (const f of def.features) if (!inputTypes.has(inputOf(f))) inputTypes.set(inputOf(f), f.type);
@@ -53,7 +55,7 @@ export function planRun(run: RunRecord, catalog: Catalog, watermark: number | nu
     range,
     advancesWatermark,
     columns,
-    layout: { keyColumns: keys.map((k) => k.name), timestampColumn: def.source.timestampField, createdColumn: created, inputColumns: [...inputTypes.keys()] },
+    layout: { keyColumns: keys.map((k) => k.name), timestampColumn: read.timestampField, createdColumn: created, inputColumns: [...inputTypes.keys()] },
     features: def.features,
     needsFit: version.fittedState === null,
     hasFfill: def.features.some((f) => f.transforms.some((t) => t.impute?.strategy === 'ffill')),

@@ -7,6 +7,24 @@ import type { FieldError } from '../errors.js';
 import { checkChain } from '../transforms/chain.js';
 import { type Catalog, findVersion, latestVersion } from './catalog.js';
 
+/**
+ * A push source's batch source must exist and not be a push source, and both must agree on whether
+ * rows have a created timestamp: pushed and materialized rows share one offline layout.
+ */
+function checkPushSources(bundle: Bundle, catalog: Catalog, add: (path: string, message: string) => void): void {
+  const sourceOf = (name: string) => bundle.sources.find((s) => s.name === name) ?? catalog.sources.get(name)?.spec;
+  bundle.sources.forEach((source, i) => {
+    if (source.type !== 'push' || source.batchSource === undefined) return;
+    const batch = sourceOf(source.batchSource);
+    const at = `sources[${i}].batchSource`;
+    if (!batch) return add(at, `source '${source.batchSource}' does not exist (define it in this bundle or apply it first)`);
+    if (batch.type === 'push') return add(at, `'${source.batchSource}' is a push source: a batch source is one a run can read`);
+    if ((batch.createdTimestampField === undefined) !== (source.createdTimestampField === undefined)) {
+      add(`sources[${i}].createdTimestampField`, `must be set exactly when batch source '${source.batchSource}' sets createdTimestampField: pushed and materialized rows share one offline layout`);
+    }
+  });
+}
+
 /** Columns every offline row has besides features: a feature may not take these names. */
 export const RESERVED_COLUMNS = ['event_timestamp', 'created_timestamp'] as const;
 
@@ -27,6 +45,7 @@ export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
   const entities = new Map<string, Entity>([...catalog.entities].map(([k, v]) => [k, v.entity]));
   for (const e of bundle.entities) entities.set(e.name, resolveEntity(e));
   const sourceNames = new Set([...catalog.sources.keys(), ...bundle.sources.map((s) => s.name)]);
+  checkPushSources(bundle, catalog, add);
 
   // Features of each view as they will be after the apply: the bundle's, else the catalog's latest.
   const viewFeatures = new Map<string, FeatureInput[]>();

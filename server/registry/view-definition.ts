@@ -9,6 +9,8 @@ export function resolveDefinition(view: FeatureViewInput, entities: ReadonlyMap<
   const source = sources.get(view.source);
   if (!source) throw new Error(`source '${view.source}' is not known (validation runs first)`);
   const { description: _d, tags: _t, ...sourceData } = source;
+  const batch = source.type === 'push' && source.batchSource !== undefined ? sources.get(source.batchSource) : undefined;
+  const batchSource = batch ? (({ description: _bd, tags: _bt, ...data }) => data as Source)(batch) : undefined;
   return {
     entities: view.entities.map((name) => {
       const e = entities.get(name);
@@ -16,6 +18,7 @@ export function resolveDefinition(view: FeatureViewInput, entities: ReadonlyMap<
       return { name: e.name, joinKeys: e.joinKeys };
     }),
     source: sourceData as Source,
+    ...(batchSource ? { batchSource } : {}),
     features: view.features,
     ...(view.fit ? { fitWindow: view.fit.window } : {}),
   };

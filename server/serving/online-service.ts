@@ -3,7 +3,8 @@ import { TimestampFormatter } from '../domain/timestamp-formatter.js';
 import { TesseraError } from '../errors.js';
 import type { KeyValue, OnlineRecord, OnlineStore, PreparedRead } from '../online/online-store.js';
 import type { Catalog } from '../registry/catalog.js';
-import { type ParsedOnlineRequest, keyColumn, parseOnlineRequest } from './online-request.js';
+import { writeOnlineJson } from './online-json.js';
+import { type ParsedOnlineRequest, entityColumn, keyColumn, parseOnlineRequest } from './online-request.js';
 import { type ResolvedFeatures, resolveFeatures } from './resolve-features.js';
 
 export type FeatureStatus = 'PRESENT' | 'NULL_VALUE' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE';
@@ -17,11 +18,12 @@ export interface FeatureVector {
 
 /** Feast's get-online-features answer: column-major, one `results` entry per name. */
 export interface OnlineResponse {
-  metadata: { feature_names: string[] };
+  metadata: { feature_names: string[]; feature_view_metadata?: { name: string; version: number }[] };
   results: FeatureVector[];
 }
 
-const EPOCH = '1970-01-01T00:00:00.000Z';
+/** Protobuf's JSON form of Feast's empty timestamp (entity columns, NOT_FOUND values). */
+const EPOCH = '1970-01-01T00:00:00Z';
 /** One-row answers share these (frozen: answers are read-only), sparing two arrays per feature. */
 const one = (status: FeatureStatus) => Object.freeze([status]) as FeatureStatus[];
 const ONE_PRESENT = one('PRESENT');
@@ -38,9 +40,13 @@ interface Plan {
   resolved: ResolvedFeatures;
   reads: PreparedRead[];
   names: string[];
-  /** For the usual one-key request: the entity column's name, and the answer's names with it first. */
+  /** Per answer feature column: whether its values are float64 (written with a decimal point). */
+  floats: boolean[];
+  /** For the usual one-column request: the column's name as given, whether the answer echoes it and the answer's names. */
   entityName: string | null;
+  echoEntity: boolean;
   namesWithEntity: string[];
+  viewMetadata: { name: string; version: number }[];
 }
 
 /**
@@ -53,7 +59,7 @@ export class OnlineService {
   private plans = new Map<string, Plan>();
   private last: Plan | null = null;
   private planRevision = -1;
-  private readonly timestamps = new TimestampFormatter();
+  private readonly timestamps = new TimestampFormatter('protobuf');
 
   constructor(
     private readonly deps: {
@@ -69,6 +75,18 @@ export class OnlineService {
     const plan = this.plan(request);
     const found = await Promise.all(plan.reads.map((read, v) => read.read(this.keys(request, plan, v))));
     return this.answer(request, plan, found);
+  }
+
+  /**
+   * `get`, written as Feast writes it: float64 values always with a decimal point or exponent (`1.0`:
+   * Feast's Python client types a bare `1` INT64), timestamps in protobuf's JSON form.
+   */
+  async getJson(body: unknown): Promise<string> {
+    const request = parseOnlineRequest(body, this.deps.maxRows);
+    const plan = this.plan(request);
+    const found = await Promise.all(plan.reads.map((read, v) => read.read(this.keys(request, plan, v))));
+    const answer = this.answer(request, plan, found);
+    return writeOnlineJson(answer, answer.results.length - plan.floats.length, plan.floats);
   }
 
   /** `get` without a Promise, for stores that read synchronously (the embedded one, in process). */
@@ -105,22 +123,42 @@ export class OnlineService {
         resolved,
         reads: resolved.views.map((v) =>
           this.deps.store.prepareRead(
-            { view: v.view.name, version: v.version.version, keys: v.keys, columns: v.columns.map((c) => ({ name: c.column, type: c.type })) },
+            { view: v.view.name, version: v.version.version, keys: v.keys.map((k) => ({ name: k.name, type: k.type })), columns: v.columns.map((c) => ({ name: c.column, type: c.type })) },
             v.columns.map((c) => c.column),
           ),
         ),
         names: resolved.order.map((o) => resolved.views[o.view].columns[o.column].outputName),
+        floats: resolved.order.map((o) => resolved.views[o.view].columns[o.column].type === 'float64'),
         entityName: null,
+        echoEntity: false,
         namesWithEntity: [],
+        viewMetadata: resolved.views.map((v) => ({ name: v.view.name, version: v.version.version })),
       };
       if (request.entities.length === 1) {
+        const echo = this.echoed(request, plan);
         plan.entityName = request.entities[0].name;
-        plan.namesWithEntity = [plan.entityName, ...plan.names];
+        plan.echoEntity = echo.length === 1;
+        plan.namesWithEntity = [...echo.map((e) => e.name), ...plan.names];
       }
       if (this.plans.size < 10_000) this.plans.set(cacheKey, plan);
     }
     this.last = plan;
     return plan;
+  }
+
+  /**
+   * The entity columns the answer starts with: those that are join keys of the views read, named by
+   * the key (a column given by its entity's name answers as the key), in the order given; Feast drops
+   * the others. `tessera_keep_entity_columns` keeps them all, as given.
+   */
+  private echoed(request: ParsedOnlineRequest, plan: Plan): { name: string; values: unknown[] }[] {
+    if (request.keepEntityColumns) return request.entities;
+    const out: { name: string; values: unknown[] }[] = [];
+    for (const e of request.entities) {
+      const key = plan.resolved.keys.find((k) => k.name === e.name) ?? plan.resolved.keys.find((k) => k.entity === e.name && !request.entities.some((x) => x.name === k.name));
+      if (key && entityColumn(request, key) === e) out.push({ name: key.name, values: e.values });
+    }
+    return out;
   }
 
   /** Key tuples for view `v`, one per entity row. */
@@ -145,7 +183,7 @@ export class OnlineService {
     const results: FeatureVector[] = [];
     const present = new Array<FeatureStatus>(rows).fill('PRESENT');
     const epochs = new Array<string>(rows).fill(EPOCH);
-    for (const e of request.entities) {
+    for (const e of this.echoed(request, plan)) {
       names.push(e.name);
       results.push({ values: e.values.slice(), statuses: present, event_timestamps: epochs });
     }
@@ -183,13 +221,14 @@ export class OnlineService {
       names.push(plan.names[o]);
       results.push({ values, statuses, event_timestamps: stamps[view] });
     }
-    return { metadata: { feature_names: names }, results };
+    return { metadata: request.versionMetadata ? { feature_names: names, feature_view_metadata: plan.viewMetadata } : { feature_names: names }, results };
   }
 
   /** One entity row, the common inference call: the same answer with fewer allocations. */
   private answerOne(request: ParsedOnlineRequest, plan: Plan, found: (OnlineRecord | null)[][]): OnlineResponse {
     const now = this.deps.clock.now();
-    const entities = request.entities;
+    const usual = request.entities.length === 1 && request.entities[0].name === plan.entityName && !request.keepEntityColumns;
+    const entities = usual ? (plan.echoEntity ? request.entities : []) : this.echoed(request, plan);
     const order = plan.resolved.order;
     const results = new Array<FeatureVector>(entities.length + order.length);
     for (let e = 0; e < entities.length; e++) results[e] = { values: [entities[e].values[0]], statuses: ONE_PRESENT, event_timestamps: ONE_EPOCH };
@@ -213,7 +252,8 @@ export class OnlineService {
       const value = r.values[column];
       results[at] = { values: [value], statuses: staleness[view] ? ONE_OUTSIDE_MAX_AGE : value === null ? ONE_NULL_VALUE : ONE_PRESENT, event_timestamps: stamps[view] };
     }
-    return { metadata: { feature_names: entities.length === 1 && entities[0].name === plan.entityName ? plan.namesWithEntity : [...entities.map((e) => e.name), ...plan.names] }, results };
+    const names = usual ? plan.namesWithEntity : [...entities.map((e) => e.name), ...plan.names];
+    return { metadata: request.versionMetadata ? { feature_names: names, feature_view_metadata: plan.viewMetadata } : { feature_names: names }, results };
   }
 }
 

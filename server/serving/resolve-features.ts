@@ -4,7 +4,6 @@ import { TesseraError, type FieldError, conflict, validationError } from '../err
 import type { FeatureViewVersion } from '../domain/feature-view-version.js';
 import type { Catalog, FeatureViewRecord } from '../registry/catalog.js';
 import { outputSchema } from '../registry/output-schema.js';
-import { joinKeysOf } from '../registry/view-definition.js';
 
 /** One requested column of a view version. */
 export interface ResolvedColumn {
@@ -15,11 +14,18 @@ export interface ResolvedColumn {
   type: FeatureType;
 }
 
+/** A join key; `entity` names its entity when that entity has this one key (requests may use either name). */
+export interface ResolvedKey {
+  name: string;
+  type: KeyType;
+  entity?: string;
+}
+
 /** A view version a request reads, with the columns it wants from it. */
 export interface ResolvedView {
   view: FeatureViewRecord;
   version: FeatureViewVersion;
-  keys: { name: string; type: KeyType }[];
+  keys: ResolvedKey[];
   /** Seconds; 0 = no limit. */
   ttl: number;
   columns: ResolvedColumn[];
@@ -30,7 +36,7 @@ export interface ResolvedFeatures {
   /** Every answer column in request order: which view (index into `views`) and which of its columns. */
   order: { view: number; column: number }[];
   /** The join keys the request must carry: the union over the views, in first-seen order. */
-  keys: { name: string; type: KeyType }[];
+  keys: ResolvedKey[];
 }
 
 export interface FeatureRequest {
@@ -86,7 +92,7 @@ export function resolveFeatures(catalog: Catalog, request: FeatureRequest): Reso
     }
     let index = views.findIndex((v) => v.view.name === view.name && v.version.version === version.version);
     if (index < 0) {
-      index = views.push({ view, version, keys: joinKeysOf(version.definition), ttl: view.metadata.ttl, columns: [] }) - 1;
+      index = views.push({ view, version, keys: keysOf(version), ttl: view.metadata.ttl, columns: [] }) - 1;
     }
     for (const c of columns) {
       const key = `${view.name}@${version.version}:${c.name}`;
@@ -109,6 +115,10 @@ export function resolveFeatures(catalog: Catalog, request: FeatureRequest): Reso
   const keys: ResolvedFeatures['keys'] = [];
   for (const v of views) for (const k of v.keys) if (!keys.some((x) => x.name === k.name)) keys.push(k);
   return { views, order, keys };
+}
+
+function keysOf(version: FeatureViewVersion): ResolvedKey[] {
+  return version.definition.entities.flatMap((e) => (e.joinKeys.length === 1 && e.joinKeys[0].name !== e.name ? [{ ...e.joinKeys[0], entity: e.name }] : e.joinKeys));
 }
 
 function columnsFor(feature: string, version: FeatureViewVersion, schema: { name: string; type: FeatureType; feature: string }[] | null): { name: string; type: FeatureType }[] | string | null {

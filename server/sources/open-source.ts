@@ -19,5 +19,8 @@ export function openSource(source: Source, ctx: SourceContext): SourceReader {
       return sqliteReader(source, ctx);
     case 'http':
       return httpReader(source, ctx);
+    case 'push':
+      // Rows of a push source arrive through POST /push; a run of a view without a batch source reads none.
+      return { async *read() {} };
   }
 }

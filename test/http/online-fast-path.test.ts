@@ -105,7 +105,7 @@ test('a body under the limit in several chunks is read whole', async () => {
 });
 
 test('wrong content type is a 415; request ids are echoed or made; other methods go on to a 404', async () => {
-  const wrong = await send('/get-online-features', Buffer.from('{}'), { 'content-type': 'text/plain' });
+  const wrong = await send('/get-online-features', Buffer.from('{}'), { 'content-type': 'application/xml' });
   assert.equal(wrong.status, 415);
   assert.equal(JSON.parse(wrong.body).errors[0].path, '(header) content-type');
   const mine = await send('/get-online-features', Buffer.from(JSON.stringify(bodies[0])), { 'x-request-id': 'abc-1' });

@@ -154,6 +154,16 @@ test('real requests and answers of the running server match the document', async
     body: { rows: [{ driver_id: 1001, conv_rate: null, acc_rate: 0.5, avg_daily_trips: 3, car_type: 'suv' }] },
   });
   assert.equal(transformed.status, 200, JSON.stringify(transformed.body));
+  const pushBundle = {
+    sources: [{ name: 'driver_push', type: 'push', createdTimestampField: 'created' }],
+    featureViews: [{ name: 'driver_pushed', entities: ['driver'], source: 'driver_push', features: [{ name: 'conv_rate', type: 'float64' }] }],
+  };
+  assert.equal((await call('post', '/api/v1/apply', { body: pushBundle })).status, 200);
+  const df = { driver_id: [1001], event_timestamp: ['2026-11-29T10:00:00Z'], created: [null], conv_rate: [0.5] };
+  assert.equal((await call('post', '/push', { body: { push_source_name: 'driver_push', df, to: 'online_and_offline' } })).status, 200);
+  assert.equal((await call('post', '/push', { body: { push_source_name: 'nope', df } })).status, 422);
+  assert.equal((await call('post', '/write-to-online-store', { body: { feature_view_name: 'driver_pushed', df } })).status, 200);
+  assert.equal((await call('post', '/write-to-online-store', { body: { feature_view_name: 'driver_pushed', df: { driver_id: 1 } } })).status, 400);
 
   const entities = { driver_id: [1001, 1002], event_timestamp: ['2026-11-29T10:30:00Z', '2026-11-29T11:30:00Z'], label: [1, 0] };
   const historical = await call('post', '/get-historical-features', { body: { feature_service: 'driver_model', entities } });
@@ -176,6 +186,13 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('post', '/api/v1/prediction-logs', { body: log })).status, 201);
   assert.equal((await call('get', '/api/v1/prediction-logs?model=m1')).body.predictions.length, 1);
 
+  // Feast's materialize bodies (docs/reference/feature-servers/python-feature-server.md), on the push view (its runs read nothing).
+  const feastRun = await call('post', '/materialize', { body: { start_ts: '2026-11-28T00:00:00', end_ts: '2026-11-29T00:00:00', feature_views: ['driver_pushed'] } });
+  assert.equal(feastRun.body.status, 'succeeded', JSON.stringify(feastRun.body));
+  assert.equal((await call('post', '/materialize', { body: { feature_views: ['driver_pushed'] } })).status, 400);
+  const incremental = await call('post', '/materialize-incremental?async=true', { body: { end_ts: '2026-11-29T06:00:00Z', feature_views: ['driver_pushed'] } });
+  assert.equal(incremental.status, 202);
+  await s.services.runs.get(incremental.body.runs[0].id);
   assert.equal((await call('post', '/api/v1/feature-views/driver_hourly_stats/refit')).status, 201);
   assert.equal((await call('delete', '/api/v1/feature-services/driver_model')).status, 204);
   assert.equal((await call('delete', '/api/v1/entities/driver')).status, 409);

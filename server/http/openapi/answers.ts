@@ -17,6 +17,9 @@ export const problemAnswer = z
     detail: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })),
     instance: z.string().optional(),
+    module: z.string().describe("extension: the Python module of Feast's matching exception (feast.errors, builtins)"),
+    class: z.string().describe("extension: Feast's exception class (FeatureViewNotFoundException, PushSourceNotFoundException, ValueError...)"),
+    message: z.string().describe("extension: Feast's exception message (the detail)"),
   })
   .meta({ id: 'Problem' });
 
@@ -120,7 +123,13 @@ export const runAnswer = z
 
 export const onlineAnswer = z
   .object({
-    metadata: z.object({ feature_names: z.array(z.string()) }),
+    metadata: z.object({
+      feature_names: z.array(z.string()),
+      feature_view_metadata: z
+        .array(z.object({ name: z.string(), version: z.number().int() }))
+        .optional()
+        .describe('with include_feature_view_version_metadata: each view read and its version'),
+    }),
     results: z.array(
       z.object({
         values: z.array(z.unknown()),

@@ -7,6 +7,8 @@ import { ONLINE_ROUTES } from '../routes/online.js';
 import { OPENAPI_ROUTES } from '../routes/openapi.js';
 import { PIPELINE_ROUTES } from '../routes/pipelines.js';
 import { PREDICTION_LOG_ROUTES } from '../routes/prediction-logs.js';
+import { PUSH_ROUTES } from '../routes/push.js';
+import { FEAST_MATERIALIZE_ROUTES } from '../routes/feast-materialize.js';
 import { TRANSFORM_ROUTES } from '../routes/transform.js';
 import type { RouteDoc } from './route-doc.js';
 
@@ -20,7 +22,9 @@ export const API_ROUTES: RouteDoc[] = [
   APPLY_ROUTES,
   CATALOG_ROUTES,
   PIPELINE_ROUTES,
+  FEAST_MATERIALIZE_ROUTES,
   ONLINE_ROUTES,
+  PUSH_ROUTES,
   TRANSFORM_ROUTES,
   HISTORICAL_ROUTES,
   DATASET_ROUTES,

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { OnlineService } from '../../serving/online-service.js';
 import { onlineRequestSchema } from '../../serving/online-request.js';
-import { parsedBody } from '../body.js';
+import { FEAST_BODY, parsedBody } from '../body.js';
 import { onlineAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';
 
@@ -21,9 +21,8 @@ export const ONLINE_ROUTES = defineRoutes({
 /** `POST /get-online-features`: Feast's feature server endpoint, same request and answer. */
 export function onlineRoutes(deps: { online: OnlineService; bodyLimit: number }): Router {
   const router = Router();
-  router.post(ONLINE_ROUTES.online.path, ...parsedBody(deps.bodyLimit), async (req, res) => {
-    const answer = await deps.online.get(req.body);
-    res.type('application/json').send(JSON.stringify(answer));
+  router.post(ONLINE_ROUTES.online.path, ...parsedBody(deps.bodyLimit, FEAST_BODY), async (req, res) => {
+    res.type('application/json').send(await deps.online.getJson(req.body));
   });
   return router;
 }

@@ -5,8 +5,9 @@ import { onlineRedis } from './online-redis.js';
 import { onlineSdk } from './online-sdk.js';
 import { onlineUnderLoad } from './online-under-load.js';
 import { pipeline } from './pipeline.js';
+import { pushScenario } from './push.js';
 import { registryQueue } from './registry-queue.js';
 import { training } from './training.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, onlineRedis, training, offlineLayout, registryQueue];
+export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, onlineRedis, training, offlineLayout, registryQueue, pushScenario];

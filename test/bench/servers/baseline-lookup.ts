@@ -6,7 +6,9 @@ export interface BaselineRequest {
   entities: Record<string, number[]>;
 }
 
-const EPOCH = '1970-01-01T00:00:00.000Z';
+// Protobuf's JSON form, as Feast (and Tessera) write timestamps: no fraction when it is zero.
+const EPOCH = '1970-01-01T00:00:00Z';
+const feastTime = (ms: number) => (ms % 1000 === 0 ? new Date(ms).toISOString().replace('.000Z', 'Z') : new Date(ms).toISOString());
 
 /**
  * The least a server must do to answer Feast's get-online-features from Tessera's online table: one
@@ -36,7 +38,7 @@ export function openBaselineLookup(dbFile: string): (request: BaselineRequest) =
     const { get, names } = prepare(request.features);
     const [keyName, keys] = Object.entries(request.entities)[0];
     const rows = keys.map((k) => get(k));
-    const stamps = rows.map((r) => (r ? new Date(r[0] as number).toISOString() : EPOCH));
+    const stamps = rows.map((r) => (r ? feastTime(r[0] as number) : EPOCH));
     const results = [{ values: keys, statuses: keys.map(() => 'PRESENT'), event_timestamps: keys.map(() => EPOCH) }];
     for (let f = 0; f < names.length; f++) {
       const values = rows.map((r) => (r ? r[f + 1] : null));

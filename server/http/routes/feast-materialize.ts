@@ -1,0 +1,121 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { parseTimestamp } from '../../domain/time.js';
+import { validationError } from '../../errors.js';
+import type { PipelineService } from '../../pipelines/pipeline-service.js';
+import type { CatalogCache } from '../../registry/catalog-cache.js';
+import type { RunStore } from '../../registry/run-store.js';
+import { FEAST_BODY, parsedBody } from '../body.js';
+import { runAnswer } from '../openapi/answers.js';
+import { defineRoutes } from '../openapi/route-doc.js';
+import { parseInput, queryBool } from '../validate.js';
+import { presentRun } from './pipelines.js';
+
+const timestamp = z.string().describe('ISO 8601 / RFC 3339; without an offset: UTC (Feast makes naive times UTC too)');
+const featureViews = z.array(z.string()).nullable().optional().describe('default: every feature view');
+const version = z.string().nullable().optional().describe('"latest", "vN" or "N" (default latest)');
+
+const materializeBody = z
+  .strictObject({
+    start_ts: timestamp.nullable().optional(),
+    end_ts: timestamp.nullable().optional(),
+    feature_views: featureViews,
+    disable_event_timestamp: z.boolean().optional().describe('true: every row of the source, start and end not needed'),
+    full_feature_names: z.boolean().optional().describe('accepted; names do not matter to a materialization'),
+    version,
+  })
+  .meta({ id: 'FeastMaterializeRequest', description: "Feast's MaterializeRequest (sdk/python/feast/feature_server.py)." });
+
+const incrementalBody = z
+  .strictObject({ end_ts: timestamp, feature_views: featureViews, full_feature_names: z.boolean().optional(), version })
+  .meta({ id: 'FeastMaterializeIncrementalRequest', description: "Feast's MaterializeIncrementalRequest." });
+
+const answer = z.object({ status: z.string(), feature_views: z.array(z.string()), runs: z.array(runAnswer) });
+const query = z.strictObject({ async: queryBool, force: queryBool.describe('accepted for Feast; Tessera refuses a second run of a view anyway (409)') });
+
+export const FEAST_MATERIALIZE_ROUTES = defineRoutes({
+  materialize: {
+    method: 'post',
+    path: '/materialize',
+    tag: 'pipelines',
+    summary: "Feast's materialize: one run per feature view over [start_ts, end_ts]",
+    description:
+      'Waits for the runs (200, their records) unless ?async=true (202, queued runs). Each run is a backfill of the window, as POST /api/v1/feature-views/{name}/materialize with start and end.',
+    query,
+    body: { required: true, description: "Feast's MaterializeRequest", schema: materializeBody },
+    responses: { 200: { description: 'the finished runs', schema: answer }, 202: { description: 'the queued runs', schema: answer } },
+    problems: [400, 404, 409, 413, 415],
+  },
+  materializeIncremental: {
+    method: 'post',
+    path: '/materialize-incremental',
+    tag: 'pipelines',
+    summary: "Feast's materialize-incremental: each feature view from its watermark up to end_ts",
+    query,
+    body: { required: true, description: "Feast's MaterializeIncrementalRequest", schema: incrementalBody },
+    responses: { 200: { description: 'the finished runs', schema: answer }, 202: { description: 'the queued runs', schema: answer } },
+    problems: [400, 404, 409, 413, 415],
+  },
+});
+
+/** Feast's `/materialize` and `/materialize-incremental`, mapped to runs. */
+export function feastMaterializeRoutes(deps: { pipelines: PipelineService; runs: RunStore; catalog: CatalogCache; bodyLimit: number; waitTimeoutMs?: number }): Router {
+  const router = Router();
+  const routes = FEAST_MATERIALIZE_ROUTES;
+  const run = async (
+    res: import('express').Response,
+    asyncMode: boolean,
+    views: string[],
+    window: (view: string, version: number) => Promise<{ start: number | null; end: number | null }>,
+    versionText: string | null | undefined,
+  ) => {
+    const catalog = await deps.catalog.get();
+    const records = [];
+    for (const name of views) {
+      const view = catalog.featureViews.get(name);
+      const version = pickVersion(versionText, view?.versions.at(-1)?.version ?? 1);
+      const { start, end } = await window(name, version);
+      records.push(await deps.pipelines.materialize(name, { start, end, version, trigger: 'manual' }));
+    }
+    if (asyncMode) return void res.status(202).json({ status: 'accepted', feature_views: views, runs: records.map(presentRun) });
+    const done = await Promise.all(records.map((r) => deps.pipelines.waitFor(r.id, { timeoutMs: deps.waitTimeoutMs ?? 3_600_000 })));
+    res.json({ status: done.every((r) => r.status === 'succeeded') ? 'succeeded' : 'failed', feature_views: views, runs: done.map(presentRun) });
+  };
+  const viewsOf = async (names: string[] | null | undefined) => names ?? [...(await deps.catalog.get()).featureViews.keys()];
+
+  router.post(routes.materialize.path, ...parsedBody(deps.bodyLimit, FEAST_BODY), async (req, res) => {
+    const q = parseInput(routes.materialize.query, req.query, '(query) ');
+    const body = parseInput(routes.materialize.body.schema, req.body);
+    let start: number | null = 0;
+    let end: number | null = null;
+    if (!body.disable_event_timestamp) {
+      if (!body.start_ts || !body.end_ts)
+        throw validationError('start_ts and end_ts are required unless disable_event_timestamp is true', [{ path: body.start_ts ? 'end_ts' : 'start_ts', message: 'required' }]);
+      start = time(body.start_ts, 'start_ts');
+      end = time(body.end_ts, 'end_ts');
+      if (start >= end) throw validationError('start_ts must be before end_ts', [{ path: 'start_ts', message: 'must be before end_ts' }]);
+    }
+    await run(res, q.async, await viewsOf(body.feature_views), async () => ({ start, end }), body.version);
+  });
+
+  router.post(routes.materializeIncremental.path, ...parsedBody(deps.bodyLimit, FEAST_BODY), async (req, res) => {
+    const q = parseInput(routes.materializeIncremental.query, req.query, '(query) ');
+    const body = parseInput(routes.materializeIncremental.body.schema, req.body);
+    const end = time(body.end_ts, 'end_ts');
+    await run(res, q.async, await viewsOf(body.feature_views), async (view, version) => ({ start: await deps.runs.watermark(view, version), end }), body.version);
+  });
+  return router;
+}
+
+function time(text: string, path: string): number {
+  const ms = parseTimestamp(text);
+  if (ms === null) throw validationError(`${path}: '${text}' is not a timestamp`, [{ path, message: 'expected ISO 8601, e.g. 2021-01-01T00:00:00' }]);
+  return ms;
+}
+
+function pickVersion(text: string | null | undefined, latest: number): number {
+  if (text === null || text === undefined || text === 'latest') return latest;
+  const m = /^v?([1-9][0-9]{0,8})$/.exec(text);
+  if (!m) throw validationError(`version '${text}' is not "latest", "vN" or "N"`, [{ path: 'version', message: 'expected "latest", "vN" or "N"' }]);
+  return Number(m[1]);
+}

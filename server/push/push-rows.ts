@@ -1,0 +1,121 @@
+import { type Column, numericColumnFrom, stringColumnFrom } from '../columns/column.js';
+import type { FeatureViewVersion } from '../domain/feature-view-version.js';
+import type { FeatureType } from '../domain/value-type.js';
+import { describeValue, type FieldError, TesseraError } from '../errors.js';
+import { noRowContext, orderByEntity } from '../pipelines/entity-order.js';
+import { inputOf, type OutputBatch, type OutputColumnData, transformBatch } from '../pipelines/output-batch.js';
+import type { RowBatch } from '../pipelines/row-batch.js';
+import { outputSchema } from '../registry/output-schema.js';
+import { joinKeysOf } from '../registry/view-definition.js';
+import { toBool, toFloat64, toInt64, toStringValue, toTimestampMs } from '../sources/coerce.js';
+import { TransformRowError } from '../transforms/state.js';
+import type { PushFrame } from './push-frame.js';
+
+const COERCE: Record<FeatureType, (v: unknown) => number | string | boolean | null | undefined> = {
+  float64: toFloat64,
+  int64: toInt64,
+  bool: toBool,
+  string: toStringValue,
+};
+
+export interface PushRowsOptions {
+  /** Column names that may hold the event time, first present wins (the push source's field; Feast's `event_timestamp`). */
+  timestamp: string[];
+  /** The same for the created time; absent columns leave it null. */
+  created: string[];
+  /** true: the frame holds raw source columns and the version's frozen transforms are applied; false: it holds output columns, written as they are. */
+  transform: boolean;
+  /** The version's fitted states (an unfitted version without transforms: empty). */
+  states: Record<string, unknown[]>;
+  /** The ffill carry of the version (entity -> last value), read only when a feature uses ffill. */
+  carry: () => Promise<Record<string, Map<string, number | string>>>;
+  /** Where the frame sits in the request, for error paths. */
+  path: string;
+}
+
+/**
+ * A pushed frame as one view version's output rows: join keys, event and created times, and the
+ * feature columns, through the same coercion and the same frozen transforms as a pipeline run. Every
+ * problem is collected and thrown at once (400 naming `df.<column>[row]`), before anything is written.
+ */
+export async function pushRows(frame: PushFrame, version: FeatureViewVersion, options: PushRowsOptions): Promise<OutputBatch> {
+  const errors: FieldError[] = [];
+  const n = frame.length;
+  const at = (name: string) => `${options.path}.${name}`;
+  const read = (name: string, coerce: (v: unknown) => unknown, what: string, required: boolean): unknown[] | null => {
+    const get = frame.column(name);
+    if (!get) {
+      if (required) errors.push({ path: at(name), message: 'missing: the view needs this column' });
+      return null;
+    }
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const raw = get(i);
+      const v = coerce(raw);
+      if (v === undefined) errors.push({ path: `${at(name)}[${i}]`, message: `${describeValue(raw)} is not ${what}` });
+      else if (v === null && required && what !== 'a value') errors.push({ path: `${at(name)}[${i}]`, message: 'must not be null' });
+      out[i] = v ?? null;
+    }
+    return out;
+  };
+
+  const keys: Column[] = joinKeysOf(version.definition).map((k) => {
+    const values = read(k.name, k.type === 'int64' ? toInt64 : toStringValue, k.type === 'int64' ? 'an integer' : 'a string', true) ?? [];
+    return k.type === 'int64' ? numericColumnFrom(values as (number | null)[]) : stringColumnFrom(values as (string | null)[]);
+  });
+  const tsName = options.timestamp.find((c) => frame.column(c) !== undefined) ?? options.timestamp[0];
+  const eventTs = Float64Array.from(read(tsName, toTimestampMs, 'a timestamp', true) ?? [], (v) => (v === null ? Number.NaN : (v as number)));
+  const createdName = options.created.find((c) => frame.column(c) !== undefined);
+  const created = createdName ? read(createdName, toTimestampMs, 'a timestamp', false) : null;
+  const createdTs = options.created.length === 0 ? null : Float64Array.from({ length: n }, (_, i) => (created?.[i] ?? Number.NaN) as number);
+
+  if (!options.transform) {
+    const schema = outputSchema(version.definition, version.fittedState);
+    if (!schema) throw new TesseraError('conflict', `version ${version.version} of '${version.view}' has not been materialized yet, so its output columns are not known`, []);
+    const columns: OutputColumnData[] = schema.map((c) => {
+      const binary = c.name !== c.feature;
+      const values = read(c.name, COERCE[c.type], binary ? '0 or 1' : `a ${c.type}`, false) ?? new Array(n).fill(null);
+      if (binary) values.forEach((v, i) => v !== 0 && v !== 1 && errors.push({ path: `${at(c.name)}[${i}]`, message: 'a one-hot column holds 0 or 1' }));
+      return { name: c.name, type: c.type, binary, column: c.type === 'string' ? stringColumnFrom(values as (string | null)[]) : numericColumnFrom(values as (number | boolean | null)[]) };
+    });
+    if (errors.length) throw invalid(errors);
+    return { length: n, keys, eventTs, createdTs, columns };
+  }
+
+  const inputs = new Map<string, Column>();
+  for (const f of version.definition.features) {
+    const name = inputOf(f);
+    if (inputs.has(name)) continue;
+    const values = read(name, COERCE[f.type], `a ${f.type}`, false);
+    if (values === null) {
+      errors.push({ path: at(name), message: `missing: feature '${f.name}' reads this column (send null values for a row without one)` });
+      continue;
+    }
+    inputs.set(name, f.type === 'string' ? stringColumnFrom(values as (string | null)[]) : numericColumnFrom(values as (number | boolean | null)[]));
+  }
+  if (errors.length) throw invalid(errors);
+
+  const batch: RowBatch = { length: n, keys, eventTs, createdTs, inputs };
+  const features = version.definition.features;
+  const hasFfill = features.some((f) => f.transforms.some((t) => t.impute?.strategy === 'ffill'));
+  try {
+    if (!hasFfill) return transformBatch(batch, features, options.states, noRowContext(), {});
+    // ffill reads each entity's rows in event-time order, starting from the value the latest run left.
+    const ordered = orderByEntity(batch);
+    return transformBatch(ordered.batch, features, options.states, ordered.rows, await options.carry());
+  } catch (e) {
+    if (!(e instanceof TransformRowError)) throw e;
+    const feature = features.find((f) => f.name === e.feature);
+    const path = at(feature ? inputOf(feature) : e.feature);
+    throw new TesseraError('transform_error', `${path}: ${e.message}`, [{ path, message: e.reason }], { cause: e });
+  }
+}
+
+function invalid(errors: FieldError[]): TesseraError {
+  const shown = errors.slice(0, 20);
+  return new TesseraError(
+    'validation',
+    `invalid rows: ${shown.map((e) => `${e.path}: ${e.message}`).join('; ')}${errors.length > shown.length ? `; and ${errors.length - shown.length} more` : ''}`,
+    shown,
+  );
+}
