@@ -7,7 +7,9 @@ import http from 'node:http';
 import { Redis } from 'ioredis';
 
 const [url, prefix, port] = process.argv.slice(2);
-const EPOCH = '1970-01-01T00:00:00.000Z';
+// Protobuf's JSON form, as Feast (and Tessera) write timestamps: no fraction when it is zero.
+const EPOCH = '1970-01-01T00:00:00Z';
+const feastTime = (ms: number) => (ms % 1000 === 0 ? new Date(ms).toISOString().replace('.000Z', 'Z') : new Date(ms).toISOString());
 const redis = new Redis(url, { enableAutoPipelining: true });
 
 interface BaselineRequest {
@@ -20,7 +22,7 @@ async function answer(request: BaselineRequest): Promise<unknown> {
   const names = request.features.map((f) => f.split(':')[1]);
   const [keyName, keys] = Object.entries(request.entities)[0];
   const rows = await Promise.all(keys.map((k) => redis.hmget(`${prefix}${view}:1:{${k}}`, '_e', ...names)));
-  const stamps = rows.map((r) => (r[0] === null ? EPOCH : new Date(Number(r[0])).toISOString()));
+  const stamps = rows.map((r) => (r[0] === null ? EPOCH : feastTime(Number(r[0]))));
   const results = [{ values: keys, statuses: keys.map(() => 'PRESENT'), event_timestamps: keys.map(() => EPOCH) }];
   for (let f = 0; f < names.length; f++) {
     const values = rows.map((r) => (r[0] === null || r[f + 1] === null ? null : Number(r[f + 1])));
