@@ -55,14 +55,29 @@ export interface ServiceOptions {
 
 export async function openServices(config: Config, logger: Logger, clock: Clock, options: ServiceOptions = {}): Promise<Services> {
   const sources = sourceContext(config, options.sources);
-  // The online store first: a wrong or unreachable online URL fails the start before the registry writes anything.
-  const online = await openOnlineStore({ dataDir: config.dataDir, onlineUrl: config.onlineUrl });
+  // A remote store opens first: a wrong or unreachable URL must fail the start before an embedded store creates
+  // files in the data dir.
+  const openOnline = () => openOnlineStore({ dataDir: config.dataDir, onlineUrl: config.onlineUrl });
+  const openReg = () => openRegistry({ dataDir: config.dataDir, clock, registryUrl: config.registryUrl, timeoutMs: config.registryTimeoutMs });
+  const onlineFirst = config.onlineUrl !== undefined && config.onlineUrl !== null && config.onlineUrl !== '';
+  let online: OnlineStore;
   let registry: RegistryBackend;
-  try {
-    registry = await openRegistry({ dataDir: config.dataDir, clock, registryUrl: config.registryUrl, timeoutMs: config.registryTimeoutMs });
-  } catch (e) {
-    await online.close();
-    throw e;
+  if (onlineFirst) {
+    online = await openOnline();
+    try {
+      registry = await openReg();
+    } catch (e) {
+      await online.close();
+      throw e;
+    }
+  } else {
+    registry = await openReg();
+    try {
+      online = await openOnline();
+    } catch (e) {
+      await registry.close();
+      throw e;
+    }
   }
   const catalog = new CatalogCache(registry.catalog);
   try {

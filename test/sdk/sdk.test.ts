@@ -37,8 +37,8 @@ test('the in-process SDK and the HTTP client answer exactly as the server does',
     const viaHttp = (await postJson(`${s.url}/get-online-features`, request)).body;
     // By hand, in Feast's answer shape: driver 2's missing rate takes the fitted mean of [0.5]; kind's
     // categories a and b are one-hot columns; driver 3 has no row (NOT_FOUND, the epoch as its time).
-    const EPOCH = '1970-01-01T00:00:00.000Z';
-    const at = (t: string) => [`2026-11-29T${t}:00:00.000Z`];
+    const EPOCH = '1970-01-01T00:00:00Z';
+    const at = (t: string) => [`2026-11-29T${t}:00:00Z`];
     const found = (values: (number | null)[]) => ({ values, statuses: ['PRESENT', 'PRESENT', 'NOT_FOUND'], event_timestamps: [...at('10'), ...at('11'), EPOCH] });
     assert.deepEqual(viaHttp, {
       metadata: { feature_names: ['driver_id', 'rate', 'kind__a', 'kind__b'] },

@@ -58,7 +58,7 @@ test('Redis lost or stalled under a running server: 503 problem documents, /heal
   try {
     assert.equal((await s.materialize('drv')).status, 'succeeded');
     await servesRows();
-    assert.deepEqual((await health()).body.checks, { registry: 'ok', onlineStore: 'ok' });
+    assert.deepEqual((await health()).body.checks, { registry: 'ok', onlineStore: 'ok', offlineRoot: 'ok' });
 
     // Lost: the process is gone (its data saved first, so the same rows come back with it).
     await redis.save();
