@@ -4,6 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
 import { parse as parseYaml } from 'yaml';
 import { TesseraError, errorMessage, validationError } from '../errors.js';
+import { mayHoldWideIntegers, parseJsonExact } from './exact-json.js';
 
 const JSON_TYPES = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
 const YAML_TYPES = /^(?:application\/(?:x-)?yaml|text\/(?:x-)?yaml)$/i;
@@ -21,10 +22,12 @@ export interface BodyOptions {
    * own docs send `requests.post(data=json.dumps(...))` and `curl -d` (a form content type).
    */
   jsonWithoutType?: boolean;
+  /** Integers beyond 2^53 become exact BigInts instead of rounded numbers (int64 join keys: exact-json.ts). */
+  exactIntegers?: boolean;
 }
 
 /** The body rules of Feast's endpoints (`/get-online-features`, `/push`, `/write-to-online-store`, `/materialize*`). */
-export const FEAST_BODY: BodyOptions = { jsonWithoutType: true };
+export const FEAST_BODY: BodyOptions = { jsonWithoutType: true, exactIntegers: true };
 const LOOSE_JSON_TYPES = new Set(['', 'application/x-www-form-urlencoded', 'text/plain']);
 
 /**
@@ -43,7 +46,9 @@ export function decodeBody(buffer: Buffer, type: string, options: BodyOptions = 
   if (!isUtf8(buffer)) throw validationError('the request body is not UTF-8 text', [{ path: '(body)', message: 'not valid UTF-8' }]);
   const text = buffer.toString('utf8');
   try {
-    return isYaml ? parseYaml(text) : JSON.parse(text);
+    if (isYaml) return parseYaml(text);
+    const value: unknown = JSON.parse(text);
+    return options.exactIntegers && mayHoldWideIntegers(text) ? parseJsonExact(text) : value;
   } catch (e) {
     throw validationError(`the request body is not valid ${isYaml ? 'YAML' : 'JSON'}`, [{ path: '(body)', message: errorMessage(e) }]);
   }

@@ -9,7 +9,10 @@ export interface OnlineTable {
   columns: { name: string; type: FeatureType }[];
 }
 
-/** Rows to write, in columns: `columns[i]` holds `table.columns[i]`. */
+/**
+ * Rows to write, in columns: `columns[i]` holds `table.columns[i]`. An int64 key may come as a string
+ * column of decimal digits: that is how a key beyond 2^53 stays exact (a double cannot hold it).
+ */
 export interface OnlineRows {
   length: number;
   keys: Column[];
@@ -31,7 +34,8 @@ export interface OnlineRecord {
   values: (number | string | boolean | null)[];
 }
 
-export type KeyValue = number | string;
+/** A join key's value: a string, or an int64 as a number (within 2^53) or a BigInt (beyond it, exact). */
+export type KeyValue = number | string | bigint;
 
 /**
  * The online store: the latest row per key of each view version. Built in one place,

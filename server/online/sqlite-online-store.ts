@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Column } from '../columns/column.js';
-import type { FeatureType } from '../domain/value-type.js';
+import type { FeatureType, KeyType } from '../domain/value-type.js';
 import { TesseraError, errorMessage } from '../errors.js';
 import type { KeyValue, OnlineRecord, OnlineRows, OnlineStore, OnlineTable, PreparedRead } from './online-store.js';
 
@@ -78,7 +78,7 @@ export class SqliteOnlineStore implements OnlineStore {
     const onehot = rows.onehot;
     const placed = (k: number) => onehot?.columns[k] ?? null;
     const readers = [
-      ...rows.keys.map((k) => reader(k)),
+      ...rows.keys.map((k, i) => keyReader(k, table.keys[i].type)),
       numberReader(rows.eventTs),
       rows.createdTs ? numberReader(rows.createdTs) : () => null,
       ...rows.columns.flatMap((c, k) => (placed(k) === null ? [reader(c)] : [])),
@@ -233,6 +233,12 @@ function reader(column: Column): (i: number) => unknown {
   if (column.kind === 'string') return (i) => (column.codes[i] < 0 ? null : column.dictionary[column.codes[i]]);
   // SQLite's INTEGER affinity stores a whole-valued double as an integer, so numbers go in as they are.
   return numberReader(column.values);
+}
+
+/** An int64 key given as decimal text (beyond 2^53) binds as a BigInt: stored as the exact INTEGER. */
+function keyReader(column: Column, type: KeyType): (i: number) => unknown {
+  if (type !== 'int64' || column.kind !== 'string') return reader(column);
+  return (i) => (column.codes[i] < 0 ? null : BigInt(column.dictionary[column.codes[i]]));
 }
 
 /** Row order sorted by key: bulk upserts in key order are several times faster (NOTES.md). */

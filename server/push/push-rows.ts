@@ -60,8 +60,11 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
   };
 
   const keys: Column[] = joinKeysOf(version.definition).map((k) => {
-    const values = read(k.name, k.type === 'int64' ? toInt64 : toStringValue, k.type === 'int64' ? 'an integer' : 'a string', true) ?? [];
-    return k.type === 'int64' ? numericColumnFrom(values as (number | null)[]) : stringColumnFrom(values as (string | null)[]);
+    const values = read(k.name, k.type === 'int64' ? toInt64Key : toStringValue, k.type === 'int64' ? 'a 64-bit integer' : 'a string', true) ?? [];
+    if (k.type === 'string') return stringColumnFrom(values as (string | null)[]);
+    // Beyond 2^53 a double would round the key: the column is carried as exact decimal text (OnlineRows).
+    if (values.some((v) => typeof v === 'bigint')) return stringColumnFrom(values.map((v) => (v === null ? null : String(v))));
+    return numericColumnFrom(values as (number | null)[]);
   });
   const tsName = options.timestamp.find((c) => frame.column(c) !== undefined) ?? options.timestamp[0];
   const eventTs = Float64Array.from(read(tsName, toTimestampMs, 'a timestamp', true) ?? [], (v) => (v === null ? Number.NaN : (v as number)));
@@ -109,6 +112,18 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
     const path = at(feature ? inputOf(feature) : e.feature);
     throw new TesseraError('transform_error', `${path}: ${e.message}`, [{ path, message: e.reason }], { cause: e });
   }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const DIGITS = /^-?\d+$/;
+
+/** An int64 join key: a number within 2^53, else an exact BigInt (a JSON integer or decimal text up to 2^63-1). */
+export function toInt64Key(v: unknown): number | bigint | null | undefined {
+  const wide = typeof v === 'bigint' ? v : typeof v === 'string' && DIGITS.test(v) && !Number.isSafeInteger(Number(v)) ? BigInt(v) : null;
+  if (wide === null) return toInt64(v);
+  if (wide < INT64_MIN || wide > INT64_MAX) return undefined;
+  return Number.isSafeInteger(Number(wide)) ? Number(wide) : wide;
 }
 
 function invalid(errors: FieldError[]): TesseraError {

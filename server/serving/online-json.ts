@@ -4,7 +4,8 @@ import type { OnlineResponse } from './online-service.js';
  * Writes an online answer as Feast's servers do. JSON.stringify writes the float 1.0 as `1`, which
  * Feast's Python client (`python_values_to_proto_values`) then types INT64; Feast writes `1.0`. So
  * float64 columns are written by hand: an integral value gets `.0` (beyond 1e21 JavaScript already
- * writes an exponent). `leading` entity columns come first and are written as JSON.stringify would;
+ * writes an exponent). `leading` entity columns come first and are written as JSON.stringify would
+ * (int64 keys beyond 2^53, BigInts, as exact integers);
  * `floats[i]` says whether feature column i (after them) is float64. Statuses and timestamps are
  * known ASCII without quotes or backslashes, so they need no escaping.
  */
@@ -23,7 +24,7 @@ export function writeOnlineJson(answer: OnlineResponse, leading: number, floats:
       }
       out += ']';
     } else {
-      out += JSON.stringify(values);
+      out += entityJson(values);
     }
     out += ',"statuses":[';
     for (let i = 0; i < statuses.length; i++) out += i > 0 ? `,"${statuses[i]}"` : `"${statuses[i]}"`;
@@ -32,6 +33,16 @@ export function writeOnlineJson(answer: OnlineResponse, leading: number, floats:
     out += ']}';
   }
   return `${out}]}`;
+}
+
+/** Values as JSON.stringify writes them, except that a BigInt (an int64 key beyond 2^53) is written as its exact digits. */
+function entityJson(values: unknown[]): string {
+  let wide = false;
+  for (let i = 0; i < values.length; i++) if (typeof values[i] === 'bigint') wide = true;
+  if (!wide) return JSON.stringify(values);
+  let out = '[';
+  for (let i = 0; i < values.length; i++) out += (i > 0 ? ',' : '') + (typeof values[i] === 'bigint' ? String(values[i]) : JSON.stringify(values[i]));
+  return `${out}]`;
 }
 
 /** A float64 as Feast writes it: `1.0`, `0.5`, `1e+21`; null (and NaN, which JSON cannot hold) as null. */

@@ -131,11 +131,14 @@ export function keyColumn(request: ParsedOnlineRequest, key: OnlineKey): KeyValu
   const values = column.values;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    const ok = key.type === 'int64' ? typeof v === 'number' && Number.isSafeInteger(v) : typeof v === 'string';
-    if (!ok) throw invalid(`entities.${column.name}[${i}]`, `expected ${key.type === 'int64' ? 'an integer' : 'a string'}, got ${describeValue(v)}`);
+    const ok = key.type === 'int64' ? (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX) : typeof v === 'string';
+    if (!ok) throw invalid(`entities.${column.name}[${i}]`, `expected ${key.type === 'int64' ? 'a 64-bit integer' : 'a string'}, got ${describeValue(v)}`);
   }
   return values as KeyValue[];
 }
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /** A join key the request must carry; `entity` names its entity when that entity has this one key. */
 export interface OnlineKey {

@@ -11,7 +11,11 @@ export function tablePrefix(prefix: string, view: string, version: number): stri
 }
 
 export function entityText(key: KeyValue[]): string {
-  return key.length === 1 ? String(key[0]) : JSON.stringify(key);
+  if (key.length === 1) return String(key[0]);
+  // JSON.stringify's text, written by hand since it refuses BigInts (int64 keys beyond 2^53).
+  let out = '[';
+  for (let i = 0; i < key.length; i++) out += (i > 0 ? ',' : '') + (typeof key[i] === 'string' ? JSON.stringify(key[i]) : String(key[i]));
+  return `${out}]`;
 }
 
 export function rowKey(tableKeyPrefix: string, key: KeyValue[]): string {

@@ -1,5 +1,6 @@
 import type { Cluster } from 'ioredis';
 import type { Column } from '../../columns/column.js';
+import type { KeyType } from '../../domain/value-type.js';
 import { TesseraError } from '../../errors.js';
 import type { KeyValue, OnlineRecord, OnlineRows, OnlineStore, OnlineTable, PreparedRead } from '../online-store.js';
 import { type RedisClient, unavailable } from './connect-redis.js';
@@ -64,7 +65,10 @@ export class RedisOnlineStore implements OnlineStore {
 
   async write(table: OnlineTable, rows: OnlineRows): Promise<{ written: number }> {
     const prefix = tablePrefix(this.location.prefix, table.view, table.version);
-    const keyOf = entityKeys(rows.keys);
+    const keyOf = entityKeys(
+      rows.keys,
+      table.keys.map((k) => k.type),
+    );
     const values = rows.columns.map(textReader);
     const fields = table.columns.map((c) => c.name);
     const created = rows.createdTs;
@@ -156,8 +160,10 @@ function* batches(keys: string[], cluster: boolean): Generator<number[]> {
   yield* bySlot.values();
 }
 
-function entityKeys(columns: Column[]): (i: number) => KeyValue[] {
-  const readers = columns.map((column) => {
+function entityKeys(columns: Column[], types: KeyType[]): (i: number) => KeyValue[] {
+  const readers = columns.map((column, k): ((i: number) => KeyValue | null) => {
+    // An int64 key given as decimal text (beyond 2^53): a BigInt, so a composite key writes it unquoted.
+    if (column.kind === 'string' && types[k] === 'int64') return (i: number) => (column.codes[i] < 0 ? null : BigInt(column.dictionary[column.codes[i]]));
     if (column.kind === 'string') return (i: number) => (column.codes[i] < 0 ? null : column.dictionary[column.codes[i]]);
     return (i: number) => (column.values[i] !== column.values[i] ? null : column.values[i]);
   });

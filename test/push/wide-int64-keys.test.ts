@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import type { BundleInput } from '../../server/domain/bundle.js';
+import { pipelineServer } from '../support/pipeline-fixture.js';
+import { REDIS_SKIP, deleteKeysUnder, redisUrlWithPrefix, uniquePrefix } from '../support/redis.js';
+
+// int64 join keys beyond 2^53 (Feast keeps them exact: its protobuf Value carries int64_val). JSON.parse
+// rounds 9007199254740993 (2^53 + 1) to 9007199254740992 (2^53), so a store that rounds would mix up
+// those two entities; 9223372036854775807 is 2^63 - 1, the largest int64. Bodies are written as text
+// (JSON.stringify cannot write these numbers) and answers are checked as text for the same reason.
+const MAX = '9223372036854775807';
+const ABOVE = '9007199254740993';
+const AT = '9007199254740992';
+
+const bundle: BundleInput = {
+  entities: [
+    { name: 'account', joinKeys: ['account_id'], valueType: 'int64' },
+    { name: 'city', joinKeys: ['city'], valueType: 'string' },
+  ],
+  sources: [
+    { name: 'scores', type: 'push' },
+    { name: 'visits', type: 'push' },
+  ],
+  featureViews: [
+    { name: 'score', entities: ['account'], source: 'scores', features: [{ name: 'score', type: 'float64' }] },
+    { name: 'visit', entities: ['account', 'city'], source: 'visits', features: [{ name: 'n', type: 'int64' }] },
+  ],
+};
+
+const post = async (url: string, body: string) => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, text: await res.text() };
+};
+
+// Each server gets a key prefix of its own (removed at the end): the tests must not see each other's rows.
+const prefixes: string[] = [];
+const stores: { name: string; skip: string | false; overrides: () => Record<string, unknown> }[] = [
+  { name: 'SQLite', skip: false, overrides: () => ({}) },
+  { name: 'Redis', skip: REDIS_SKIP ?? false, overrides: () => ({ onlineUrl: redisUrlWithPrefix(prefixes[prefixes.push(uniquePrefix()) - 1]) }) },
+];
+after(async () => {
+  for (const prefix of prefixes) await deleteKeysUnder(prefix);
+});
+
+for (const store of stores) {
+  test(`${store.name}: int64 keys up to 2^63-1 are exact through /push, /write-to-online-store and /get-online-features`, { skip: store.skip }, async () => {
+    const s = await pipelineServer({}, bundle, store.overrides());
+    try {
+      const ts = '"2026-11-29T10:00:00Z"';
+      let res = await post(`${s.url}/push`, `{"push_source_name":"scores","df":{"account_id":[${MAX},${ABOVE},${AT}],"event_timestamp":[${ts},${ts},${ts}],"score":[1.5,2.5,3.5]}}`);
+      assert.equal(res.status, 200, res.text);
+      // Keys as decimal text are int64 too (what a client that cannot write such numbers sends).
+      res = await post(`${s.url}/write-to-online-store`, `{"feature_view_name":"visit","df":{"account_id":["${MAX}",${ABOVE}],"city":["Paris","Paris"],"event_timestamp":[${ts},${ts}],"n":[7,8]}}`);
+      assert.equal(res.status, 200, res.text);
+
+      // The three keys read back their own rows; 2^53 + 2 was never written.
+      res = await post(`${s.url}/get-online-features`, `{"features":["score:score"],"entities":{"account_id":[${AT},${MAX},9007199254740994,${ABOVE}]}}`);
+      assert.equal(res.status, 200, res.text);
+      assert.match(res.text, new RegExp(`"values":\\[${AT},${MAX},9007199254740994,${ABOVE}\\]`), 'the keys are echoed as exact integers');
+      assert.match(res.text, /"values":\[3\.5,1\.5,null,2\.5\]/);
+      assert.match(res.text, /"statuses":\["PRESENT","PRESENT","NOT_FOUND","PRESENT"\]/);
+
+      // The one-row fast path, and a composite key (account, city).
+      res = await post(`${s.url}/get-online-features`, `{"features":["score:score"],"entities":{"account_id":[${ABOVE}]}}`);
+      assert.match(res.text, /"values":\[2\.5\]/);
+      res = await post(`${s.url}/get-online-features`, `{"features":["visit:n"],"entities":{"account_id":[${MAX},${ABOVE},${AT}],"city":["Paris","Paris","Paris"]}}`);
+      assert.equal(res.status, 200, res.text);
+      assert.match(res.text, /"values":\[7,8,null\]/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test(`${store.name}: a key beyond int64, or a wide key pushed offline, is a 400 naming the field and writes nothing`, { skip: store.skip }, async () => {
+    const s = await pipelineServer({}, bundle, store.overrides());
+    try {
+      let res = await post(`${s.url}/get-online-features`, '{"features":["score:score"],"entities":{"account_id":[9223372036854775808]}}');
+      assert.equal(res.status, 400, res.text);
+      assert.match(res.text, /entities\.account_id\[0\]/);
+      res = await post(`${s.url}/push`, '{"push_source_name":"scores","df":{"account_id":[1,9223372036854775808],"event_timestamp":["2026-11-29T10:00:00Z","2026-11-29T10:00:00Z"],"score":[1,2]}}');
+      assert.equal(res.status, 400, res.text);
+      assert.match(res.text, /df\.account_id\[1\]/);
+      res = await post(
+        `${s.url}/push`,
+        `{"push_source_name":"scores","to":"online_and_offline","df":{"account_id":[2,${ABOVE}],"event_timestamp":["2026-11-29T10:00:00Z","2026-11-29T10:00:00Z"],"score":[1,2]}}`,
+      );
+      assert.equal(res.status, 400, res.text);
+      assert.match(res.text, /df\.account_id/);
+      // Nothing of the refused pushes reached the online store (row 1 of the first, key 2 of the second).
+      res = await post(`${s.url}/get-online-features`, `{"features":["score:score"],"entities":{"account_id":[1,2,${ABOVE}]}}`);
+      assert.match(res.text, /"statuses":\["NOT_FOUND","NOT_FOUND","NOT_FOUND"\]/);
+    } finally {
+      await s.close();
+    }
+  });
+}
