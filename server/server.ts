@@ -50,7 +50,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   const { config, logger } = services;
   const insecure = checkBind(config);
   if (insecure !== null) logger.warn(insecure);
-  const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock: services.clock, maxRows: config.maxOnlineRows });
+  const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock: services.clock, maxRows: config.maxOnlineRows, featureLog: services.featureLog });
   const offline = new OfflineBatcher({
     runs: services.runs,
     files: services.files,
@@ -74,7 +74,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       onlineStore: () => services.online.ping(),
       offlineRoot: () => checkOfflineRoot(services.files.locate('offline')),
     },
-    healthInfo: () => ({ pid: process.pid, role: config.role, scheduler: pipelines.isLeader ? 'this process' : 'another process' }),
+    healthInfo: () => ({ pid: process.pid, role: config.role, scheduler: pipelines.isLeader ? 'this process' : 'another process', featureLog: services.featureLog.queueStats() }),
     healthOnly: config.role === 'worker',
     versionDetail: async (view, version) => ({ snapshots: (await services.runs.snapshots(view, version)).map(presentSnapshot) }),
     hot: [onlineRoutes({ online, bodyLimit: config.bodyLimit })],
