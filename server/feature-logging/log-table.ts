@@ -62,7 +62,7 @@ function valueVector(values: unknown[], type: FeatureType): arrow.Vector {
 }
 
 /** Arrow's Int64 builder wants bigints; served values are safe-integer numbers. */
-function int64Vector(values: (number | null)[]): arrow.Vector {
+export function int64Vector(values: (number | null)[]): arrow.Vector {
   const n = values.length;
   const data = new BigInt64Array(n);
   const bitmap = new Uint8Array((n + 7) >> 3);
