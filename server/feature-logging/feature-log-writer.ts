@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
-import { toParquet } from '../offline/parquet-file.js';
 import { logFilePath } from './log-files.js';
 import { logTable } from './log-table.js';
+import { ParquetEncoder } from './parquet-encoder.js';
 import type { FeatureLogSink, ServedRequest } from './served-request.js';
 
 export interface FeatureLogOptions {
@@ -44,6 +44,7 @@ export class FeatureLogWriter implements FeatureLogSink {
   private closed = false;
   private readonly idPrefix = `log-${randomBytes(4).toString('hex')}`;
   private ids = 0;
+  private readonly encoder = new ParquetEncoder();
 
   constructor(private readonly deps: { files: FileStore; logger: Logger; options: FeatureLogOptions }) {}
 
@@ -74,6 +75,7 @@ export class FeatureLogWriter implements FeatureLogSink {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    await this.encoder.close();
   }
 
   private schedule(): void {
@@ -112,7 +114,7 @@ export class FeatureLogWriter implements FeatureLogSink {
       const service = group[0].schema.service;
       try {
         const table = logTable(group[0].schema, group, () => `${this.idPrefix}-${(++this.ids).toString(36)}`);
-        await this.deps.files.writeAtomic(logFilePath(service, firstAt), toParquet(table));
+        await this.deps.files.writeAtomic(logFilePath(service, firstAt), await this.encoder.encode(table));
         this.written += rows;
       } catch (e) {
         this.failed += rows;
