@@ -91,6 +91,10 @@ export const configSchema = z.object({
   compactionRetainMs: intFromEnv(0, 30 * 86_400_000).default(3_600_000),
   /** Pushed offline rows: at most one snapshot commit per view version per this many ms (group commit). */
   pushCommitMs: intFromEnv(0, 3_600_000).default(1_000),
+  /** Feature logging: rows the in-memory queue holds at most; when full, requests' rows are dropped and counted. */
+  featureLogQueueRows: intFromEnv(1, 100_000_000).default(100_000),
+  /** Feature logging: logged rows are written to Parquet at least this often (their durability delay). */
+  featureLogFlushMs: intFromEnv(10, 3_600_000).default(1_000),
   /** DuckDB memory limit of the pipeline writer (stages, deduplicates and sorts a run; spills beyond). */
   pipelineMemoryLimit: z
     .string()
@@ -151,6 +155,8 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_COMPACTION_TARGET_ROWS: 'compactionTargetRows',
   TESSERA_COMPACTION_RETAIN_MS: 'compactionRetainMs',
   TESSERA_PUSH_COMMIT_MS: 'pushCommitMs',
+  TESSERA_FEATURE_LOG_QUEUE_ROWS: 'featureLogQueueRows',
+  TESSERA_FEATURE_LOG_FLUSH_MS: 'featureLogFlushMs',
   TESSERA_RUN_ATTEMPTS: 'runAttempts',
   TESSERA_SPILL_ROWS: 'spillRows',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',

@@ -15,6 +15,8 @@ import { predictionLogRoutes } from './http/routes/prediction-logs.js';
 import { PredictionLogStore } from './prediction-logs/prediction-log-store.js';
 import { transformRoutes } from './http/routes/transform.js';
 import { pushRoutes } from './http/routes/push.js';
+import { skewRoutes } from './http/routes/skew.js';
+import { SkewService } from './skew/skew-service.js';
 import { feastMaterializeRoutes } from './http/routes/feast-materialize.js';
 import { OfflineBatcher } from './push/offline-batcher.js';
 import { PushService } from './push/push-service.js';
@@ -50,7 +52,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   const { config, logger } = services;
   const insecure = checkBind(config);
   if (insecure !== null) logger.warn(insecure);
-  const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock: services.clock, maxRows: config.maxOnlineRows });
+  const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock: services.clock, maxRows: config.maxOnlineRows, featureLog: services.featureLog });
   const offline = new OfflineBatcher({
     runs: services.runs,
     files: services.files,
@@ -74,7 +76,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       onlineStore: () => services.online.ping(),
       offlineRoot: () => checkOfflineRoot(services.files.locate('offline')),
     },
-    healthInfo: () => ({ pid: process.pid, role: config.role, scheduler: pipelines.isLeader ? 'this process' : 'another process' }),
+    healthInfo: () => ({ pid: process.pid, role: config.role, scheduler: pipelines.isLeader ? 'this process' : 'another process', featureLog: services.featureLog.queueStats() }),
     healthOnly: config.role === 'worker',
     versionDetail: async (view, version) => ({ snapshots: (await services.runs.snapshots(view, version)).map(presentSnapshot) }),
     hot: [onlineRoutes({ online, bodyLimit: config.bodyLimit })],
@@ -86,6 +88,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
+      skewRoutes({ skew: new SkewService({ catalog: services.catalog, files: services.files, historical: services.historical, clock: services.clock }), bodyLimit: config.bodyLimit }),
     ],
   });
   // The online endpoint first, on node:http itself; everything else through express.

@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
 import type { Logger } from './logger.js';
+import { FeatureLogWriter } from './feature-logging/feature-log-writer.js';
 import { DuckDbEngine } from './offline/duckdb-engine.js';
 import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
@@ -43,6 +44,8 @@ export interface Services {
   datasets: DatasetService;
   /** The DuckDB that writes pipeline runs' Parquet files (own memory limit); started on first use. */
   pipelineDuckdb: DuckDbEngine;
+  /** The feature log's queue and writer (feature services with `logging:`); `featureLog.queueStats()` for metrics. */
+  featureLog: FeatureLogWriter;
   /** What sources may reach (file roots, HTTP allow list, secrets' environment): apply checks it, runs use it. */
   sources: SourceContext;
   close(): Promise<void>;
@@ -90,6 +93,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
+  const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
     logger,
@@ -106,8 +110,11 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     historical,
     datasets: new DatasetService({ historical, store: registry.datasets, files, clock }),
     pipelineDuckdb,
+    featureLog,
     sources,
     async close() {
+      // Rows served before the stop are written before the process goes.
+      await featureLog.close();
       await historical.close();
       await pipelineDuckdb.close();
       await online.close();

@@ -74,7 +74,7 @@ export function onlineFastPath(deps: { online: OnlineService; bodyLimit: number;
       } catch (e) {
         return fail(e);
       }
-      online.getJson(body).then((json) => answer(200, JSON_TYPE, json), fail);
+      online.getJson(body, reqId).then((json) => answer(200, JSON_TYPE, json), fail);
     });
     // The client went away mid-body: there is nobody to answer.
     req.on('error', () => {

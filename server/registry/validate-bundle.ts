@@ -27,6 +27,8 @@ function checkPushSources(bundle: Bundle, catalog: Catalog, add: (path: string, 
 
 /** Columns every offline row has besides features: a feature may not take these names. */
 export const RESERVED_COLUMNS = ['event_timestamp', 'created_timestamp'] as const;
+/** The offline root's folder of feature logs (docs/monitoring.md), so no view may have its name. */
+export const RESERVED_VIEW_NAME = 'logs';
 
 /**
  * Checks what zod cannot: names unique within the bundle, references resolvable against the bundle
@@ -54,6 +56,8 @@ export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
   bundle.featureViews.forEach((view, i) => {
     const at = `featureViews[${i}]`;
     viewFeatures.set(view.name, view.features);
+    // A view's files live in `<offline root>/<view>/`; `logs/` holds the feature logs.
+    if (view.name === RESERVED_VIEW_NAME) add(`${at}.name`, `'${RESERVED_VIEW_NAME}' is reserved: the offline root's logs/ folder holds the feature logs`);
     const keyColumns = new Map<string, string>();
     view.entities.forEach((name, j) => {
       const entity = entities.get(name);

@@ -43,7 +43,7 @@ export async function openFeatureStore(options: EmbeddedOptions): Promise<Embedd
   const clock = options.clock ?? systemClock;
   const services = await openServices(config, createLogger('warn', process.stderr), clock);
   const stopWatch = services.catalog.watch(options.refreshMs ?? 1000, () => undefined);
-  const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock, maxRows: config.maxOnlineRows });
+  const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock, maxRows: config.maxOnlineRows, featureLog: services.featureLog });
   return {
     services,
     // Not an async function: a settled promise is cheaper than an async frame on this hot path.

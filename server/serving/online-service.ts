@@ -1,6 +1,9 @@
 import type { Clock } from '../clock.js';
 import { TimestampFormatter } from '../domain/timestamp-formatter.js';
 import { TesseraError } from '../errors.js';
+import { type LogSchema, logSchema } from '../feature-logging/log-schema.js';
+import { keepKey } from '../feature-logging/log-sample.js';
+import type { FeatureLogSink } from '../feature-logging/served-request.js';
 import type { KeyValue, OnlineRecord, OnlineStore, PreparedRead } from '../online/online-store.js';
 import type { Catalog } from '../registry/catalog.js';
 import { writeOnlineJson } from './online-json.js';
@@ -47,6 +50,8 @@ interface Plan {
   echoEntity: boolean;
   namesWithEntity: string[];
   viewMetadata: { name: string; version: number }[];
+  /** The feature service's log schema when it logs what it serves (`logging:`), else null. */
+  log: LogSchema | null;
 }
 
 /**
@@ -67,25 +72,30 @@ export class OnlineService {
       store: OnlineStore;
       clock: Clock;
       maxRows: number;
+      /** Where answers of feature services with `logging:` go (the feature log's queue). */
+      featureLog?: FeatureLogSink;
     },
   ) {}
 
-  async get(body: unknown): Promise<OnlineResponse> {
+  async get(body: unknown, requestId?: string): Promise<OnlineResponse> {
     const request = parseOnlineRequest(body, this.deps.maxRows);
     const plan = this.plan(request);
     const found = await Promise.all(plan.reads.map((read, v) => read.read(this.keys(request, plan, v))));
-    return this.answer(request, plan, found);
+    const answer = this.answer(request, plan, found);
+    if (plan.log !== null) this.logServed(plan.log, request, answer, found, requestId);
+    return answer;
   }
 
   /**
    * `get`, written as Feast writes it: float64 values always with a decimal point or exponent (`1.0`:
    * Feast's Python client types a bare `1` INT64), timestamps in protobuf's JSON form.
    */
-  async getJson(body: unknown): Promise<string> {
+  async getJson(body: unknown, requestId?: string): Promise<string> {
     const request = parseOnlineRequest(body, this.deps.maxRows);
     const plan = this.plan(request);
     const found = await Promise.all(plan.reads.map((read, v) => read.read(this.keys(request, plan, v))));
     const answer = this.answer(request, plan, found);
+    if (plan.log !== null) this.logServed(plan.log, request, answer, found, requestId);
     return writeOnlineJson(answer, answer.results.length - plan.floats.length, plan.floats);
   }
 
@@ -101,7 +111,31 @@ export class OnlineService {
       const read = plan.reads[v];
       found[v] = read.readSync!(this.keys(request, plan, v));
     }
-    return this.answer(request, plan, found);
+    const answer = this.answer(request, plan, found);
+    if (plan.log !== null) this.logServed(plan.log, request, answer, found, undefined);
+    return answer;
+  }
+
+  /**
+   * Hands an answer of a logged feature service to the feature log: references only, plus the rows
+   * its keys' hash keeps when the sample rate is below 1. The writer does the rest off this path.
+   */
+  private logServed(schema: LogSchema, request: ParsedOnlineRequest, answer: OnlineResponse, found: (OnlineRecord | null)[][], requestId: string | undefined): void {
+    const sink = this.deps.featureLog;
+    if (sink === undefined) return;
+    const keys = schema.keys.map((k) => entityColumn(request, k)!.values);
+    let rows: number[] | null = null;
+    if (schema.sampleRate < 1) {
+      rows = [];
+      const tuple = new Array<KeyValue>(keys.length);
+      for (let i = 0; i < request.rows; i++) {
+        for (let k = 0; k < keys.length; k++) tuple[k] = keys[k][i] as KeyValue;
+        if (keepKey(tuple, schema.sampleRate)) rows.push(i);
+      }
+      if (rows.length === 0) return;
+    }
+    const offset = answer.results.length - schema.features.length;
+    sink.offer({ schema, requestId, at: this.deps.clock.now(), keys, rows, count: rows === null ? request.rows : rows.length, results: answer.results, offset, found });
   }
 
   private plan(request: ParsedOnlineRequest): Plan {
@@ -133,7 +167,10 @@ export class OnlineService {
         echoEntity: false,
         namesWithEntity: [],
         viewMetadata: resolved.views.map((v) => ({ name: v.view.name, version: v.version.version })),
+        log: null,
       };
+      const logging = request.featureService === undefined ? undefined : catalog.featureServices.get(request.featureService)?.spec.logging;
+      if (logging !== undefined) plan.log = logSchema(request.featureService!, logging.sampleRate, resolved);
       if (request.entities.length === 1) {
         const echo = this.echoed(request, plan);
         plan.entityName = request.entities[0].name;

@@ -8,6 +8,7 @@ import { OPENAPI_ROUTES } from '../routes/openapi.js';
 import { PIPELINE_ROUTES } from '../routes/pipelines.js';
 import { PREDICTION_LOG_ROUTES } from '../routes/prediction-logs.js';
 import { PUSH_ROUTES } from '../routes/push.js';
+import { SKEW_ROUTES } from '../routes/skew.js';
 import { FEAST_MATERIALIZE_ROUTES } from '../routes/feast-materialize.js';
 import { TRANSFORM_ROUTES } from '../routes/transform.js';
 import type { RouteDoc } from './route-doc.js';
@@ -29,5 +30,6 @@ export const API_ROUTES: RouteDoc[] = [
   HISTORICAL_ROUTES,
   DATASET_ROUTES,
   PREDICTION_LOG_ROUTES,
+  SKEW_ROUTES,
   OPENAPI_ROUTES,
 ].flatMap((table) => Object.values(table) as RouteDoc[]);

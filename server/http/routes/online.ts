@@ -22,7 +22,7 @@ export const ONLINE_ROUTES = defineRoutes({
 export function onlineRoutes(deps: { online: OnlineService; bodyLimit: number }): Router {
   const router = Router();
   router.post(ONLINE_ROUTES.online.path, ...parsedBody(deps.bodyLimit, FEAST_BODY), async (req, res) => {
-    res.type('application/json').send(await deps.online.getJson(req.body));
+    res.type('application/json').send(await deps.online.getJson(req.body, req.id));
   });
   return router;
 }

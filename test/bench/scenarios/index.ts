@@ -1,4 +1,5 @@
 import type { BenchScenario } from '../scenario.js';
+import { featureLogging } from './feature-logging.js';
 import { offlineLayout } from './offline-layout.js';
 import { onlineHttp } from './online-http.js';
 import { onlineRedis } from './online-redis.js';
@@ -10,4 +11,4 @@ import { registryQueue } from './registry-queue.js';
 import { training } from './training.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, onlineRedis, training, offlineLayout, registryQueue, pushScenario];
+export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, onlineRedis, training, offlineLayout, registryQueue, pushScenario, featureLogging];
