@@ -6,6 +6,7 @@ import { DuckDbEngine } from './offline/duckdb-engine.js';
 import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
+import { Metrics } from './metrics/metrics.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
@@ -45,6 +46,8 @@ export interface Services {
   pipelineDuckdb: DuckDbEngine;
   /** What sources may reach (file roots, HTTP allow list, secrets' environment): apply checks it, runs use it. */
   sources: SourceContext;
+  /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -107,6 +110,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     datasets: new DatasetService({ historical, store: registry.datasets, files, clock }),
     pipelineDuckdb,
     sources,
+    metrics: new Metrics(),
     async close() {
       await historical.close();
       await pipelineDuckdb.close();
