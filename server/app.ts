@@ -9,6 +9,8 @@ import { catalogRoutes } from './http/routes/catalog.js';
 import { type HealthCheck, healthRoutes } from './http/routes/health.js';
 import { openApiRoutes } from './http/routes/openapi.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics/metrics.js';
+import { metricsRoutes } from './http/routes/metrics.js';
 import type { ApplyService } from './registry/apply-service.js';
 import type { CatalogCache } from './registry/catalog-cache.js';
 import type { DeleteService } from './registry/delete-service.js';
@@ -31,6 +33,8 @@ export interface AppDeps {
   routers?: Router[];
   /** A `worker` process answers `/health` (and the problem types) only. */
   healthOnly?: boolean;
+  /** Request metrics are recorded, and `GET /metrics` served, when given. */
+  metrics?: Metrics;
 }
 
 /** The HTTP application: everything it uses comes in through `deps`; it holds no state of its own. */
@@ -40,6 +44,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLog(deps.logger));
+  if (deps.metrics) app.use(deps.metrics.http.middleware(), metricsRoutes({ metrics: deps.metrics, logger: deps.logger }));
   if (deps.healthOnly) return withFallbacks(app.use(healthRoutes(deps.healthChecks, deps.healthInfo)), deps.logger);
   for (const router of deps.hot ?? []) app.use(router);
   app.use(healthRoutes(deps.healthChecks, deps.healthInfo));

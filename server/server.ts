@@ -47,12 +47,29 @@ async function checkOfflineRoot(dir: string): Promise<void> {
   }
 }
 
+/** `probe`, calling `failed` when it rejects (a store error, counted in the metrics). */
+function counted(probe: Promise<void>, failed: () => void): Promise<void> {
+  return probe.catch((e: unknown) => {
+    failed();
+    throw e;
+  });
+}
+
 /** Builds the HTTP app over a process's services and pipelines, and listens. */
 export async function startHttp(services: Services, pipelines: PipelineHost): Promise<RunningServer> {
   const { config, logger } = services;
   const insecure = checkBind(config);
   if (insecure !== null) logger.warn(insecure);
-  const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock: services.clock, maxRows: config.maxOnlineRows, featureLog: services.featureLog });
+  const { metrics } = services;
+  const online = new OnlineService({
+    catalog: () => services.catalog.peek()!,
+    store: services.online,
+    clock: services.clock,
+    maxRows: config.maxOnlineRows,
+    tally: metrics.online,
+    onStoreError: () => metrics.storeError('online', 'read'),
+    featureLog: services.featureLog,
+  });
   const offline = new OfflineBatcher({
     runs: services.runs,
     files: services.files,
@@ -63,6 +80,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     holder: pipelines.holder,
     intervalMs: config.pushCommitMs,
   });
+  pipelines.onRunFinished((run) => metrics.runs.finished(run));
   const push = new PushService({ catalog: services.catalog, runs: services.runs, online: services.online, offline });
   const app = createApp({
     logger,
@@ -72,10 +90,11 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     applyService: services.applyService,
     deleteService: services.deleteService,
     healthChecks: {
-      registry: () => services.registry.ping(),
-      onlineStore: () => services.online.ping(),
-      offlineRoot: () => checkOfflineRoot(services.files.locate('offline')),
+      registry: () => counted(services.registry.ping(), () => metrics.storeError('registry', 'ping')),
+      onlineStore: () => counted(services.online.ping(), () => metrics.storeError('online', 'ping')),
+      offlineRoot: () => counted(checkOfflineRoot(services.files.locate('offline')), () => metrics.storeError('offline', 'ping')),
     },
+    metrics,
     healthInfo: () => ({ pid: process.pid, role: config.role, scheduler: pipelines.isLeader ? 'this process' : 'another process', featureLog: services.featureLog.queueStats() }),
     healthOnly: config.role === 'worker',
     versionDetail: async (view, version) => ({ snapshots: (await services.runs.snapshots(view, version)).map(presentSnapshot) }),
@@ -92,7 +111,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     ],
   });
   // The online endpoint first, on node:http itself; everything else through express.
-  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger });
+  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: metrics.http });
   const server = http.createServer((req, res) => {
     if (config.role === 'worker' || !fast(req, res)) app(req, res);
   });

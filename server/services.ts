@@ -7,6 +7,7 @@ import { DuckDbEngine } from './offline/duckdb-engine.js';
 import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
+import { Metrics } from './metrics/metrics.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
@@ -48,6 +49,8 @@ export interface Services {
   featureLog: FeatureLogWriter;
   /** What sources may reach (file roots, HTTP allow list, secrets' environment): apply checks it, runs use it. */
   sources: SourceContext;
+  /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -112,6 +115,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     pipelineDuckdb,
     featureLog,
     sources,
+    metrics: new Metrics(),
     async close() {
       // Rows served before the stop are written before the process goes.
       await featureLog.close();

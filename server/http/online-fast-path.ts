@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
+import type { HttpMetrics } from '../metrics/http-metrics.js';
 import type { OnlineService } from '../serving/online-service.js';
 import { FEAST_BODY, decodeBody, mediaType, tooLarge } from './body.js';
 import { INTERNAL, knownError } from './error-handler.js';
@@ -21,9 +22,9 @@ const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
  * does not take (other routes and methods, compressed bodies) go on to express, which still serves
  * the same endpoint.
  */
-export function onlineFastPath(deps: { online: OnlineService; bodyLimit: number; logger: Logger; nextId?: ReturnType<typeof requestIds> }): NodeHandler {
+export function onlineFastPath(deps: { online: OnlineService; bodyLimit: number; logger: Logger; nextId?: ReturnType<typeof requestIds>; metrics?: HttpMetrics }): NodeHandler {
   const nextId = deps.nextId ?? requestIds();
-  const { online, bodyLimit, logger } = deps;
+  const { online, bodyLimit, logger, metrics } = deps;
   return (req, res) => {
     const url = req.url ?? '';
     if (req.method !== 'POST' || (url !== PATH && !url.startsWith(`${PATH}?`))) return false;
@@ -41,6 +42,7 @@ export function onlineFastPath(deps: { online: OnlineService; bodyLimit: number;
       res.writeHead(status, headers);
       res.end(body);
       logRequest(logger, { reqId, method: req.method, url, status, started });
+      metrics?.record('POST', PATH, status, started);
     };
     const fail = (err: unknown, close = false) => {
       let error = knownError(err);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import type { RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
 import { compactor, materializeDeps } from '../services.js';
@@ -139,6 +140,11 @@ export class PipelineHost {
         // Already queued or running.
       }
     }
+  }
+
+  /** Calls `listener` with every run this process's runner finishes (metrics, monitors). */
+  onRunFinished(listener: (run: RunRecord) => void): () => void {
+    return this.runner.onFinished(listener);
   }
 
   get isLeader(): boolean {

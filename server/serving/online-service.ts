@@ -5,6 +5,7 @@ import { type LogSchema, logSchema } from '../feature-logging/log-schema.js';
 import { keepKey } from '../feature-logging/log-sample.js';
 import type { FeatureLogSink } from '../feature-logging/served-request.js';
 import type { KeyValue, OnlineRecord, OnlineStore, PreparedRead } from '../online/online-store.js';
+import type { OnlineTally } from '../metrics/online-tally.js';
 import type { Catalog } from '../registry/catalog.js';
 import { writeOnlineJson } from './online-json.js';
 import { type ParsedOnlineRequest, entityColumn, keyColumn, parseOnlineRequest } from './online-request.js';
@@ -74,16 +75,29 @@ export class OnlineService {
       maxRows: number;
       /** Where answers of feature services with `logging:` go (the feature log's queue). */
       featureLog?: FeatureLogSink;
+      /** Counts rows and statuses served (metrics); a plain object, so counting costs an add. */
+      tally?: OnlineTally;
+      /** Told of an online store that failed a read (metrics). */
+      onStoreError?: (e: unknown) => void;
     },
   ) {}
 
   async get(body: unknown, requestId?: string): Promise<OnlineResponse> {
     const request = parseOnlineRequest(body, this.deps.maxRows);
     const plan = this.plan(request);
-    const found = await Promise.all(plan.reads.map((read, v) => read.read(this.keys(request, plan, v))));
+    const found = await this.read(request, plan);
     const answer = this.answer(request, plan, found);
     if (plan.log !== null) this.logServed(plan.log, request, answer, found, requestId);
     return answer;
+  }
+
+  private async read(request: ParsedOnlineRequest, plan: Plan): Promise<(OnlineRecord | null)[][]> {
+    try {
+      return await Promise.all(plan.reads.map((read, v) => read.read(this.keys(request, plan, v))));
+    } catch (e) {
+      this.deps.onStoreError?.(e);
+      throw e;
+    }
   }
 
   /**
@@ -93,7 +107,7 @@ export class OnlineService {
   async getJson(body: unknown, requestId?: string): Promise<string> {
     const request = parseOnlineRequest(body, this.deps.maxRows);
     const plan = this.plan(request);
-    const found = await Promise.all(plan.reads.map((read, v) => read.read(this.keys(request, plan, v))));
+    const found = await this.read(request, plan);
     const answer = this.answer(request, plan, found);
     if (plan.log !== null) this.logServed(plan.log, request, answer, found, requestId);
     return writeOnlineJson(answer, answer.results.length - plan.floats.length, plan.floats);
@@ -109,7 +123,12 @@ export class OnlineService {
     const found = new Array<(OnlineRecord | null)[]>(plan.reads.length);
     for (let v = 0; v < plan.reads.length; v++) {
       const read = plan.reads[v];
-      found[v] = read.readSync!(this.keys(request, plan, v));
+      try {
+        found[v] = read.readSync!(this.keys(request, plan, v));
+      } catch (e) {
+        this.deps.onStoreError?.(e);
+        throw e;
+      }
     }
     const answer = this.answer(request, plan, found);
     if (plan.log !== null) this.logServed(plan.log, request, answer, found, undefined);
@@ -215,6 +234,11 @@ export class OnlineService {
   private answer(request: ParsedOnlineRequest, plan: Plan, found: (OnlineRecord | null)[][]): OnlineResponse {
     if (request.rows === 1) return this.answerOne(request, plan, found);
     const rows = request.rows;
+    const tally = this.deps.tally;
+    if (tally) {
+      tally.requests++;
+      tally.rows += rows;
+    }
     const now = this.deps.clock.now();
     const names: string[] = [];
     const results: FeatureVector[] = [];
@@ -255,6 +279,7 @@ export class OnlineService {
         values[i] = value;
         statuses[i] = stale[view][i] ? 'OUTSIDE_MAX_AGE' : value === null ? 'NULL_VALUE' : 'PRESENT';
       }
+      if (tally) for (let i = 0; i < rows; i++) tally[statuses[i]]++;
       names.push(plan.names[o]);
       results.push({ values, statuses, event_timestamps: stamps[view] });
     }
@@ -264,6 +289,11 @@ export class OnlineService {
   /** One entity row, the common inference call: the same answer with fewer allocations. */
   private answerOne(request: ParsedOnlineRequest, plan: Plan, found: (OnlineRecord | null)[][]): OnlineResponse {
     const now = this.deps.clock.now();
+    const tally = this.deps.tally;
+    if (tally) {
+      tally.requests++;
+      tally.rows++;
+    }
     const usual = request.entities.length === 1 && request.entities[0].name === plan.entityName && !request.keepEntityColumns;
     const entities = usual ? (plan.echoEntity ? request.entities : []) : this.echoed(request, plan);
     const order = plan.resolved.order;
@@ -284,10 +314,13 @@ export class OnlineService {
       const r = found[view][0];
       if (r === null) {
         results[at] = { values: [null], statuses: ONE_NOT_FOUND, event_timestamps: ONE_EPOCH };
+        if (tally) tally.NOT_FOUND++;
         continue;
       }
       const value = r.values[column];
-      results[at] = { values: [value], statuses: staleness[view] ? ONE_OUTSIDE_MAX_AGE : value === null ? ONE_NULL_VALUE : ONE_PRESENT, event_timestamps: stamps[view] };
+      const statuses = staleness[view] ? ONE_OUTSIDE_MAX_AGE : value === null ? ONE_NULL_VALUE : ONE_PRESENT;
+      results[at] = { values: [value], statuses, event_timestamps: stamps[view] };
+      if (tally) tally[statuses[0]]++;
     }
     const names = usual ? plan.namesWithEntity : [...entities.map((e) => e.name), ...plan.names];
     return { metadata: request.versionMetadata ? { feature_names: names, feature_view_metadata: plan.viewMetadata } : { feature_names: names }, results };

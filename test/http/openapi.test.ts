@@ -115,6 +115,7 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('get', '/problems/not_found')).status, 200);
   assert.equal((await call('get', '/problems/nope')).status, 404);
   assert.equal((await call('get', '/api/v1/openapi.json')).body.openapi, '3.1.0');
+  assert.match((await call('get', '/metrics')).body, /^# HELP tessera_/m);
   assert.equal((await call('get', '/api/v1/schema')).status, 200);
 
   assert.equal((await call('post', '/api/v1/apply?dry_run=true', { body: bundle })).body.dryRun, true);

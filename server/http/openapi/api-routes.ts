@@ -3,6 +3,7 @@ import { CATALOG_ROUTES } from '../routes/catalog.js';
 import { DATASET_ROUTES } from '../routes/datasets.js';
 import { HEALTH_ROUTES } from '../routes/health.js';
 import { HISTORICAL_ROUTES } from '../routes/historical.js';
+import { METRICS_ROUTES } from '../routes/metrics.js';
 import { ONLINE_ROUTES } from '../routes/online.js';
 import { OPENAPI_ROUTES } from '../routes/openapi.js';
 import { PIPELINE_ROUTES } from '../routes/pipelines.js';
@@ -31,5 +32,6 @@ export const API_ROUTES: RouteDoc[] = [
   DATASET_ROUTES,
   PREDICTION_LOG_ROUTES,
   SKEW_ROUTES,
+  METRICS_ROUTES,
   OPENAPI_ROUTES,
 ].flatMap((table) => Object.values(table) as RouteDoc[]);
