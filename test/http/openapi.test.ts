@@ -186,6 +186,8 @@ test('real requests and answers of the running server match the document', async
   const log = { model: 'm1', predictions: [{ entity: { driver_id: 1001 }, features: { conv_rate: 0.5 }, prediction: 1, probability: 0.7 }] };
   assert.equal((await call('post', '/api/v1/prediction-logs', { body: log })).status, 201);
   assert.equal((await call('get', '/api/v1/prediction-logs?model=m1')).body.predictions.length, 1);
+  // driver_model does not log: its report compares no rows.
+  assert.equal((await call('post', '/api/v1/skew', { body: { featureService: 'driver_model' } })).body.rows, 0);
 
   // Feast's materialize bodies (docs/reference/feature-servers/python-feature-server.md), on the push view (its runs read nothing).
   const feastRun = await call('post', '/materialize', { body: { start_ts: '2026-11-28T00:00:00', end_ts: '2026-11-29T00:00:00', feature_views: ['driver_pushed'] } });
