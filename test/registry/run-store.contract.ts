@@ -395,7 +395,12 @@ export function runStoreContract(): void {
     const next = await runs.enqueue(newRun(), T + 3);
     assert.equal(next.status, 'queued');
     const id = await runs.commitSnapshot(
-      commitOf(push, { watermark: null, rows: 3, counts: { rowsIn: 3, rowsOut: 3, rowsRejected: 0, rejectsByReason: {}, rejectsFile: null }, files: [`offline/${VIEW}/v1/run=${push.id}/part-0.parquet`] }),
+      commitOf(push, {
+        watermark: null,
+        rows: 3,
+        counts: { rowsIn: 3, rowsOut: 3, rowsRejected: 0, rejectsByReason: {}, rejectsFile: null },
+        files: [`offline/${VIEW}/v1/run=${push.id}/part-0.parquet`],
+      }),
       T + 4,
     );
     await runs.succeed(push.id, T + 4, [{ name: 'write', ms: 1 }]);

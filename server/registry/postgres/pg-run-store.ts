@@ -36,9 +36,10 @@ export class PgRunStore implements RunStore {
         return toRun(rows[0]);
       } catch (e) {
         if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
-        const { rows } = await this.db.query<{ id: number; status: string }>("SELECT id, status FROM runs WHERE view = $1 AND status IN ('queued', 'running') AND trigger NOT IN ('compaction', 'push')", [
-          run.featureView,
-        ]);
+        const { rows } = await this.db.query<{ id: number; status: string }>(
+          "SELECT id, status FROM runs WHERE view = $1 AND status IN ('queued', 'running') AND trigger NOT IN ('compaction', 'push')",
+          [run.featureView],
+        );
         // The active run ended between the refused insert and this read: try again.
         if (rows.length === 0) continue;
         const active = rows[0];
