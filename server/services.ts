@@ -1,3 +1,5 @@
+import { AlertService } from './alerts/alert-service.js';
+import { runFailuresProvider } from './alerts/run-failures.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -51,6 +53,8 @@ export interface Services {
   sources: SourceContext;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
+  /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
+  alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -96,6 +100,8 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
+  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, notify: () => undefined });
+  alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
@@ -116,6 +122,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     featureLog,
     sources,
     metrics: new Metrics(),
+    alerts,
     async close() {
       // Rows served before the stop are written before the process goes.
       await featureLog.close();

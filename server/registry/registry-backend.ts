@@ -1,3 +1,4 @@
+import type { AlertStore } from '../alerts/alert-store.js';
 import type { DatasetStore } from '../datasets/dataset-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { LeaseStore } from './lease-store.js';
@@ -19,6 +20,7 @@ export interface RegistryBackend {
   readonly runs: RunStore;
   readonly leases: LeaseStore;
   readonly datasets: DatasetStore;
+  readonly alerts: AlertStore;
   /** Resolves when the database answers; rejects (code `unavailable`) when it does not. */
   ping(): Promise<void>;
   /**
