@@ -10,6 +10,7 @@ import { PgDatasetStore } from './pg-dataset-store.js';
 import { PgLeaseStore } from './pg-lease-store.js';
 import { migratePostgres } from './pg-migrate.js';
 import { PgNotifier } from './pg-notifier.js';
+import { PgPredictionLogStore } from './pg-prediction-log-store.js';
 import { PgRunStore } from './pg-run-store.js';
 
 export interface PostgresRegistryOptions {
@@ -47,6 +48,7 @@ export async function openPostgresRegistry(options: PostgresRegistryOptions): Pr
     runs,
     leases: new PgLeaseStore(db),
     datasets: new PgDatasetStore(db),
+    predictionLogs: new PgPredictionLogStore(db),
     async ping() {
       try {
         await db.query('SELECT 1');

@@ -6,6 +6,7 @@ import { openSqliteDb } from './open-sqlite-db.js';
 import { SqliteCatalogStore } from './sqlite-catalog-store.js';
 import { SqliteDatasetStore } from './sqlite-dataset-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
+import { SqlitePredictionLogStore } from './sqlite-prediction-log-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
 
 /**
@@ -24,6 +25,7 @@ export function openSqliteRegistry(dataDir: string, clock: Clock, options: { mig
     runs,
     leases: new SqliteLeaseStore(db, clock),
     datasets: new SqliteDatasetStore(db),
+    predictionLogs: new SqlitePredictionLogStore(db),
     async ping() {
       try {
         db.prepare('SELECT 1').get();
