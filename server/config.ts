@@ -82,6 +82,8 @@ export const configSchema = z.object({
   rowGroupRows: intFromEnv(1, 10_000_000).default(100_000),
   /** How often the lease holder looks for snapshots to compact (0 = never). */
   compactionIntervalMs: intFromEnv(0, 86_400_000).default(60_000),
+  /** How often the lease holder evaluates the alert rules (0 = only when asked: POST /api/v1/alerts/evaluate). */
+  alertIntervalMs: intFromEnv(0, 86_400_000).default(60_000),
   /** Compact a view version once it has more than this many small snapshots. */
   compactionMinSnapshots: intFromEnv(1, 1_000_000).default(16),
   /** A snapshot with fewer rows than this is small. */
@@ -169,6 +171,7 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_ROW_GROUP_ROWS: 'rowGroupRows',
   TESSERA_PIPELINE_MEMORY_LIMIT: 'pipelineMemoryLimit',
   TESSERA_COMPACTION_INTERVAL_MS: 'compactionIntervalMs',
+  TESSERA_ALERT_INTERVAL_MS: 'alertIntervalMs',
   TESSERA_COMPACTION_MIN_SNAPSHOTS: 'compactionMinSnapshots',
   TESSERA_COMPACTION_SMALL_ROWS: 'compactionSmallRows',
   TESSERA_COMPACTION_TARGET_ROWS: 'compactionTargetRows',

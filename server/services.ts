@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { AlertService } from './alerts/alert-service.js';
+import { runFailuresProvider } from './alerts/run-failures.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -55,6 +57,8 @@ export interface Services {
   predictionLog: PredictionLogService;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
+  /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
+  alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -117,6 +121,8 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
+  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, notify: () => undefined });
+  alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
@@ -138,6 +144,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     predictionLog,
     sources,
     metrics: new Metrics(),
+    alerts,
     async close() {
       // Rows served before the stop are written before the process goes.
       await featureLog.close();

@@ -1,3 +1,4 @@
+import type { AlertStore } from '../alerts/alert-store.js';
 import type { DatasetStore } from '../datasets/dataset-store.js';
 import type { LogFileStore } from '../prediction-logs/log-file-store.js';
 import type { CatalogStore } from './catalog-store.js';
@@ -22,6 +23,7 @@ export interface RegistryBackend {
   readonly datasets: DatasetStore;
   /** The prediction log's published files and journal segments. */
   readonly predictionLogs: LogFileStore;
+  readonly alerts: AlertStore;
   /** Resolves when the database answers; rejects (code `unavailable`) when it does not. */
   ping(): Promise<void>;
   /**

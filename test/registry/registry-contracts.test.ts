@@ -1,3 +1,4 @@
+import { alertStoreContract } from './alert-store.contract.js';
 import { catalogStoreContract } from './catalog-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { leaseStoreContract } from './lease-store.contract.js';
@@ -10,3 +11,4 @@ runStoreContract();
 leaseStoreContract();
 datasetStoreContract();
 predictionLogStoreContract();
+alertStoreContract();

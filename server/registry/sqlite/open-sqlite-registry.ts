@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import { TesseraError, errorMessage } from '../../errors.js';
 import type { RegistryBackend } from '../registry-backend.js';
 import { openSqliteDb } from './open-sqlite-db.js';
+import { SqliteAlertStore } from './sqlite-alert-store.js';
 import { SqliteCatalogStore } from './sqlite-catalog-store.js';
 import { SqliteDatasetStore } from './sqlite-dataset-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
@@ -26,6 +27,7 @@ export function openSqliteRegistry(dataDir: string, clock: Clock, options: { mig
     leases: new SqliteLeaseStore(db, clock),
     datasets: new SqliteDatasetStore(db),
     predictionLogs: new SqlitePredictionLogStore(db),
+    alerts: new SqliteAlertStore(db),
     async ping() {
       try {
         db.prepare('SELECT 1').get();
