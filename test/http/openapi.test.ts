@@ -136,6 +136,9 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('get', '/api/v1/runs?limit=0x10')).status, 400);
   assert.equal((await call('get', `/api/v1/runs/${run.body.id}`)).body.id, run.body.id);
   assert.equal((await call('get', '/api/v1/runs/999999')).status, 404);
+  assert.deepEqual((await call('get', `/api/v1/runs/${run.body.id}/validation`)).body.expectations, []);
+  assert.equal((await call('get', '/api/v1/runs/999999/validation')).status, 404);
+  assert.equal((await call('get', '/api/v1/freshness')).body.views[0].featureView, 'driver_hourly_stats');
 
   for (const kind of ['entities', 'sources', 'feature-views', 'feature-services']) assert.equal((await call('get', `/api/v1/${kind}`)).status, 200);
   assert.equal((await call('get', '/api/v1/entities/driver')).status, 200);

@@ -12,6 +12,8 @@ import { PUSH_ROUTES } from '../routes/push.js';
 import { SKEW_ROUTES } from '../routes/skew.js';
 import { FEAST_MATERIALIZE_ROUTES } from '../routes/feast-materialize.js';
 import { TRANSFORM_ROUTES } from '../routes/transform.js';
+import { VALIDATION_ROUTES } from '../routes/validation.js';
+import { FRESHNESS_ROUTES } from '../routes/freshness.js';
 import type { RouteDoc } from './route-doc.js';
 
 /**
@@ -32,6 +34,8 @@ export const API_ROUTES: RouteDoc[] = [
   DATASET_ROUTES,
   PREDICTION_LOG_ROUTES,
   SKEW_ROUTES,
+  VALIDATION_ROUTES,
+  FRESHNESS_ROUTES,
   METRICS_ROUTES,
   OPENAPI_ROUTES,
 ].flatMap((table) => Object.values(table) as RouteDoc[]);

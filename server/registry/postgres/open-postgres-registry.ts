@@ -11,6 +11,7 @@ import { PgLeaseStore } from './pg-lease-store.js';
 import { migratePostgres } from './pg-migrate.js';
 import { PgNotifier } from './pg-notifier.js';
 import { PgRunStore } from './pg-run-store.js';
+import { PgValidationStore } from './pg-validation-store.js';
 
 export interface PostgresRegistryOptions {
   url: string;
@@ -47,6 +48,7 @@ export async function openPostgresRegistry(options: PostgresRegistryOptions): Pr
     runs,
     leases: new PgLeaseStore(db),
     datasets: new PgDatasetStore(db),
+    validation: new PgValidationStore(db),
     async ping() {
       try {
         await db.query('SELECT 1');

@@ -7,6 +7,7 @@ import { SqliteCatalogStore } from './sqlite-catalog-store.js';
 import { SqliteDatasetStore } from './sqlite-dataset-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
+import { SqliteValidationStore } from './sqlite-validation-store.js';
 
 /**
  * The embedded registry: `<dataDir>/registry.db`, one SQLite file shared by the processes of one
@@ -24,6 +25,7 @@ export function openSqliteRegistry(dataDir: string, clock: Clock, options: { mig
     runs,
     leases: new SqliteLeaseStore(db, clock),
     datasets: new SqliteDatasetStore(db),
+    validation: new SqliteValidationStore(db),
     async ping() {
       try {
         db.prepare('SELECT 1').get();
