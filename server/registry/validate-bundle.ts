@@ -1,3 +1,4 @@
+import { validateAlerts } from '../alerts/validate-alerts.js';
 import type { Bundle } from '../domain/bundle.js';
 import { resolveEntity, type Entity } from '../domain/entity.js';
 import { parseFeatureRef } from '../domain/feature-ref.js';
@@ -49,6 +50,7 @@ export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
   for (const e of bundle.entities) entities.set(e.name, resolveEntity(e));
   const sourceNames = new Set([...catalog.sources.keys(), ...bundle.sources.map((s) => s.name)]);
   checkPushSources(bundle, catalog, add);
+  validateAlerts(bundle, catalog, add);
 
   // Features of each view as they will be after the apply: the bundle's, else the catalog's latest.
   const viewFeatures = new Map<string, FeatureInput[]>();
