@@ -16,6 +16,7 @@ import { PredictionLogStore } from './prediction-logs/prediction-log-store.js';
 import { transformRoutes } from './http/routes/transform.js';
 import { pushRoutes } from './http/routes/push.js';
 import { skewRoutes } from './http/routes/skew.js';
+import { alertRoutes } from './http/routes/alerts.js';
 import { SkewService } from './skew/skew-service.js';
 import { feastMaterializeRoutes } from './http/routes/feast-materialize.js';
 import { OfflineBatcher } from './push/offline-batcher.js';
@@ -107,6 +108,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
+      alertRoutes({ alerts: services.alerts }),
       skewRoutes({ skew: new SkewService({ catalog: services.catalog, files: services.files, historical: services.historical, clock: services.clock }), bodyLimit: config.bodyLimit }),
     ],
   });

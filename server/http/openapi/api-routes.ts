@@ -1,3 +1,4 @@
+import { ALERT_ROUTES } from '../routes/alerts.js';
 import { APPLY_ROUTES } from '../routes/apply.js';
 import { CATALOG_ROUTES } from '../routes/catalog.js';
 import { DATASET_ROUTES } from '../routes/datasets.js';
@@ -32,6 +33,7 @@ export const API_ROUTES: RouteDoc[] = [
   DATASET_ROUTES,
   PREDICTION_LOG_ROUTES,
   SKEW_ROUTES,
+  ALERT_ROUTES,
   METRICS_ROUTES,
   OPENAPI_ROUTES,
 ].flatMap((table) => Object.values(table) as RouteDoc[]);
