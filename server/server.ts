@@ -12,7 +12,6 @@ import { datasetRoutes } from './http/routes/datasets.js';
 import { historicalRoutes } from './http/routes/historical.js';
 import { pipelineRoutes, presentSnapshot } from './http/routes/pipelines.js';
 import { predictionLogRoutes } from './http/routes/prediction-logs.js';
-import { PredictionLogStore } from './prediction-logs/prediction-log-store.js';
 import { transformRoutes } from './http/routes/transform.js';
 import { pushRoutes } from './http/routes/push.js';
 import { skewRoutes } from './http/routes/skew.js';
@@ -104,7 +103,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit }),
       pushRoutes({ push, bodyLimit: config.bodyLimit }),
       feastMaterializeRoutes({ pipelines: pipelines.service, runs: services.runs, catalog: services.catalog, bodyLimit: config.bodyLimit }),
-      predictionLogRoutes({ logs: new PredictionLogStore(services.files, () => services.clock.now()), bodyLimit: config.bodyLimit }),
+      predictionLogRoutes({ logs: services.predictionLog, bodyLimit: config.bodyLimit }),
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { AlertService } from './alerts/alert-service.js';
 import { runFailuresProvider } from './alerts/run-failures.js';
 import type { Clock } from './clock.js';
@@ -13,6 +14,7 @@ import { Metrics } from './metrics/metrics.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
+import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
@@ -51,6 +53,8 @@ export interface Services {
   featureLog: FeatureLogWriter;
   /** What sources may reach (file roots, HTTP allow list, secrets' environment): apply checks it, runs use it. */
   sources: SourceContext;
+  /** The prediction log: a journal on this machine, published to Parquet under the offline root. */
+  predictionLog: PredictionLogService;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
   /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
@@ -100,6 +104,23 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
+  const predictionLog = new PredictionLogService({
+    engine: pipelineDuckdb,
+    files,
+    store: registry.predictionLogs,
+    clock,
+    logger,
+    options: { journalDir: path.join(config.dataDir, 'prediction-log', 'journal'), publishMs: config.predictionLogPublishMs, dedupeIds: config.predictionLogDedupeIds },
+  });
+  try {
+    // Predictions a process acknowledged before it died are published before this one serves reads.
+    await predictionLog.start();
+  } catch (e) {
+    await pipelineDuckdb.close();
+    await online.close();
+    await registry.close();
+    throw e;
+  }
   const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, notify: () => undefined });
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
@@ -120,12 +141,15 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     datasets: new DatasetService({ historical, store: registry.datasets, files, clock }),
     pipelineDuckdb,
     featureLog,
+    predictionLog,
     sources,
     metrics: new Metrics(),
     alerts,
     async close() {
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
+      // Acknowledged predictions are published before DuckDB goes (left in the journal if that fails).
+      await predictionLog.close();
       await historical.close();
       await pipelineDuckdb.close();
       await online.close();

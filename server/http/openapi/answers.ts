@@ -151,8 +151,16 @@ export const datasetAnswer = z
   .meta({ id: 'TrainingDataset' });
 export const datasetSummaryAnswer = z.looseObject({ name: z.string(), status: z.string(), createdAt: time });
 
-export const predictionLogAppendAnswer = z.object({ logged: z.number().int(), file: z.string() });
-export const predictionLogAnswer = z.object({ model: z.string(), predictions: z.array(z.looseObject({ model: z.string(), status: z.enum(['ok', 'failed']) })) });
+export const predictionLogAppendAnswer = z.object({
+  logged: z.number().int().describe('predictions written (those whose id was not logged already)'),
+  duplicates: z.number().int().describe('predictions whose id was logged already (a retried request): not written again'),
+  predictionIds: z.array(z.string()).describe("every prediction's id, in the order given"),
+});
+export const predictionLogAnswer = z.object({
+  model: z.string(),
+  predictions: z.array(z.looseObject({ id: z.string(), model: z.string(), loggedAt: time, status: z.enum(['ok', 'failed']) })),
+  next: z.string().nullable().describe('the cursor of the next page (`after=`), or null on the last page'),
+});
 
 /** Columns by name, for JSON historical answers. */
 export const columnsAnswer = z.record(z.string(), z.array(z.unknown())).describe('an object of columns in output order');

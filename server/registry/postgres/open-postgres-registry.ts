@@ -11,6 +11,7 @@ import { PgDatasetStore } from './pg-dataset-store.js';
 import { PgLeaseStore } from './pg-lease-store.js';
 import { migratePostgres } from './pg-migrate.js';
 import { PgNotifier } from './pg-notifier.js';
+import { PgPredictionLogStore } from './pg-prediction-log-store.js';
 import { PgRunStore } from './pg-run-store.js';
 
 export interface PostgresRegistryOptions {
@@ -48,6 +49,7 @@ export async function openPostgresRegistry(options: PostgresRegistryOptions): Pr
     runs,
     leases: new PgLeaseStore(db),
     datasets: new PgDatasetStore(db),
+    predictionLogs: new PgPredictionLogStore(db),
     alerts: new PgAlertStore(db),
     async ping() {
       try {

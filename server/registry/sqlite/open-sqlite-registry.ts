@@ -7,6 +7,7 @@ import { SqliteAlertStore } from './sqlite-alert-store.js';
 import { SqliteCatalogStore } from './sqlite-catalog-store.js';
 import { SqliteDatasetStore } from './sqlite-dataset-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
+import { SqlitePredictionLogStore } from './sqlite-prediction-log-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
 
 /**
@@ -25,6 +26,7 @@ export function openSqliteRegistry(dataDir: string, clock: Clock, options: { mig
     runs,
     leases: new SqliteLeaseStore(db, clock),
     datasets: new SqliteDatasetStore(db),
+    predictionLogs: new SqlitePredictionLogStore(db),
     alerts: new SqliteAlertStore(db),
     async ping() {
       try {
