@@ -4,7 +4,12 @@ import { getJson, postJson } from '../support/services.js';
 import { alertServer } from './alert-fixture.js';
 
 test('POST /api/v1/alerts/evaluate answers what changed; GET /api/v1/alerts lists newest first, filtered', async () => {
-  const s = await alertServer({ alerts: [{ name: 'any_failure', kind: 'run_failures', threshold: 1 }, { name: 'two_failures', kind: 'run_failures' }] });
+  const s = await alertServer({
+    alerts: [
+      { name: 'any_failure', kind: 'run_failures', threshold: 1 },
+      { name: 'two_failures', kind: 'run_failures' },
+    ],
+  });
   try {
     assert.equal(await s.run(), 'failed');
     const t1 = s.tick();
@@ -25,14 +30,26 @@ test('POST /api/v1/alerts/evaluate answers what changed; GET /api/v1/alerts list
     assert.equal(await s.run(), 'failed');
     s.tick();
     const second = (await postJson(`${s.url}/api/v1/alerts/evaluate`, '')).body;
-    assert.deepEqual(second.fired.map((a: { rule: string }) => a.rule), ['two_failures']);
+    assert.deepEqual(
+      second.fired.map((a: { rule: string }) => a.rule),
+      ['two_failures'],
+    );
 
     const all = (await getJson(`${s.url}/api/v1/alerts`)).body.alerts;
-    assert.deepEqual(all.map((a: { rule: string }) => a.rule), ['two_failures', 'any_failure']);
+    assert.deepEqual(
+      all.map((a: { rule: string }) => a.rule),
+      ['two_failures', 'any_failure'],
+    );
     assert.deepEqual(all[1].deliveries, []);
-    assert.deepEqual((await getJson(`${s.url}/api/v1/alerts?rule=any_failure&status=open`)).body.alerts.map((a: { id: number }) => a.id), [all[1].id]);
+    assert.deepEqual(
+      (await getJson(`${s.url}/api/v1/alerts?rule=any_failure&status=open`)).body.alerts.map((a: { id: number }) => a.id),
+      [all[1].id],
+    );
     assert.deepEqual((await getJson(`${s.url}/api/v1/alerts?status=resolved`)).body.alerts, []);
-    assert.deepEqual((await getJson(`${s.url}/api/v1/alerts?limit=1&before=${all[0].id}`)).body.alerts.map((a: { id: number }) => a.id), [all[1].id]);
+    assert.deepEqual(
+      (await getJson(`${s.url}/api/v1/alerts?limit=1&before=${all[0].id}`)).body.alerts.map((a: { id: number }) => a.id),
+      [all[1].id],
+    );
     for (const [query, field] of [
       ['status=closed', 'status'],
       ['rule=Bad-Name', 'rule'],
@@ -40,7 +57,10 @@ test('POST /api/v1/alerts/evaluate answers what changed; GET /api/v1/alerts list
     ]) {
       const bad = await getJson(`${s.url}/api/v1/alerts?${query}`);
       assert.equal(bad.status, 400, query);
-      assert.ok(bad.body.errors.some((e: { path: string }) => e.path.endsWith(field)), `${query}: ${JSON.stringify(bad.body.errors)}`);
+      assert.ok(
+        bad.body.errors.some((e: { path: string }) => e.path.endsWith(field)),
+        `${query}: ${JSON.stringify(bad.body.errors)}`,
+      );
     }
   } finally {
     await s.close();
