@@ -15,6 +15,7 @@ import { predictionLogRoutes } from './http/routes/prediction-logs.js';
 import { transformRoutes } from './http/routes/transform.js';
 import { pushRoutes } from './http/routes/push.js';
 import { skewRoutes } from './http/routes/skew.js';
+import { alertRoutes } from './http/routes/alerts.js';
 import { SkewService } from './skew/skew-service.js';
 import { freshnessRoutes } from './http/routes/freshness.js';
 import { validationRoutes } from './http/routes/validation.js';
@@ -132,6 +133,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       validationRoutes({ runs: services.runs, validation: services.registry.validation }),
       freshnessRoutes({ freshness, now: () => services.clock.now() }),
+      alertRoutes({ alerts: services.alerts }),
       skewRoutes({ skew: new SkewService({ catalog: services.catalog, files: services.files, historical: services.historical, clock: services.clock }), bodyLimit: config.bodyLimit }),
     ],
   });

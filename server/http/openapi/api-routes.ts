@@ -1,3 +1,4 @@
+import { ALERT_ROUTES } from '../routes/alerts.js';
 import { APPLY_ROUTES } from '../routes/apply.js';
 import { CATALOG_ROUTES } from '../routes/catalog.js';
 import { DATASET_ROUTES } from '../routes/datasets.js';
@@ -36,6 +37,7 @@ export const API_ROUTES: RouteDoc[] = [
   SKEW_ROUTES,
   VALIDATION_ROUTES,
   FRESHNESS_ROUTES,
+  ALERT_ROUTES,
   METRICS_ROUTES,
   OPENAPI_ROUTES,
 ].flatMap((table) => Object.values(table) as RouteDoc[]);
