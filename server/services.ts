@@ -181,6 +181,7 @@ export function materializeDeps(services: Services): MaterializeDeps {
   return {
     catalog: services.catalog,
     runs: services.runs,
+    validation: services.registry.validation,
     files: services.files,
     engine: services.pipelineDuckdb,
     fileOptions: { rowsPerFile: services.config.rowsPerFile, rowGroupRows: services.config.rowGroupRows },
