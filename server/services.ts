@@ -15,6 +15,8 @@ import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
 import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
+import { LogCompactionLoop } from './prediction-logs/log-compaction-loop.js';
+import { LogCompactor } from './prediction-logs/log-compactor.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
@@ -174,6 +176,22 @@ export function compactor(services: Services, holder: string): Compactor {
     fileOptions: { rowsPerFile: config.rowsPerFile, rowGroupRows: config.rowGroupRows },
     retainMs: config.compactionRetainMs,
   });
+}
+
+/** The prediction log's compaction and retention job, as the scheduler lease holder `holder` runs it. */
+export function logCompactionLoop(services: Services, holder: string): LogCompactionLoop {
+  const { config } = services;
+  const compactor = new LogCompactor({
+    store: services.registry.predictionLogs,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    clock: services.clock,
+    logger: services.logger,
+    targetRows: config.predictionLogTargetRows,
+    retention: config.predictionLogRetention,
+    graceMs: config.compactionRetainMs,
+  });
+  return new LogCompactionLoop(compactor, services.leases, holder, config.compactionIntervalMs, services.logger);
 }
 
 /** What a pipeline run needs, from a process's services. */
