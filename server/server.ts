@@ -17,6 +17,7 @@ import { transformRoutes } from './http/routes/transform.js';
 import { pushRoutes } from './http/routes/push.js';
 import { skewRoutes } from './http/routes/skew.js';
 import { SkewService } from './skew/skew-service.js';
+import { driftRoutes } from './http/routes/drift.js';
 import { feastMaterializeRoutes } from './http/routes/feast-materialize.js';
 import { OfflineBatcher } from './push/offline-batcher.js';
 import { PushService } from './push/push-service.js';
@@ -107,6 +108,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
+      driftRoutes({ drift: services.drift, bodyLimit: config.bodyLimit }),
       skewRoutes({ skew: new SkewService({ catalog: services.catalog, files: services.files, historical: services.historical, clock: services.clock }), bodyLimit: config.bodyLimit }),
     ],
   });

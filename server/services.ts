@@ -8,6 +8,7 @@ import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { Metrics } from './metrics/metrics.js';
+import { DriftService } from './monitoring/drift/drift-service.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
@@ -51,6 +52,8 @@ export interface Services {
   sources: SourceContext;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
+  /** Drift reports over the offline files (on the historical service's DuckDB). */
+  drift: DriftService;
   close(): Promise<void>;
 }
 
@@ -116,6 +119,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     featureLog,
     sources,
     metrics: new Metrics(),
+    drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
     async close() {
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
