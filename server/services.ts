@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { AlertService } from './alerts/alert-service.js';
+import { runFailuresProvider } from './alerts/run-failures.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -8,9 +11,11 @@ import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { Metrics } from './metrics/metrics.js';
+import { DriftService } from './monitoring/drift/drift-service.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
+import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
@@ -49,8 +54,14 @@ export interface Services {
   featureLog: FeatureLogWriter;
   /** What sources may reach (file roots, HTTP allow list, secrets' environment): apply checks it, runs use it. */
   sources: SourceContext;
+  /** The prediction log: a journal on this machine, published to Parquet under the offline root. */
+  predictionLog: PredictionLogService;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
+  /** Drift reports over the offline files (on the historical service's DuckDB). */
+  drift: DriftService;
+  /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
+  alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -96,6 +107,25 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
+  const predictionLog = new PredictionLogService({
+    engine: pipelineDuckdb,
+    files,
+    store: registry.predictionLogs,
+    clock,
+    logger,
+    options: { journalDir: path.join(config.dataDir, 'prediction-log', 'journal'), publishMs: config.predictionLogPublishMs, dedupeIds: config.predictionLogDedupeIds },
+  });
+  try {
+    // Predictions a process acknowledged before it died are published before this one serves reads.
+    await predictionLog.start();
+  } catch (e) {
+    await pipelineDuckdb.close();
+    await online.close();
+    await registry.close();
+    throw e;
+  }
+  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, notify: () => undefined });
+  alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
@@ -114,11 +144,16 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     datasets: new DatasetService({ historical, store: registry.datasets, files, clock }),
     pipelineDuckdb,
     featureLog,
+    predictionLog,
     sources,
     metrics: new Metrics(),
+    drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
+    alerts,
     async close() {
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
+      // Acknowledged predictions are published before DuckDB goes (left in the journal if that fails).
+      await predictionLog.close();
       await historical.close();
       await pipelineDuckdb.close();
       await online.close();
@@ -150,6 +185,7 @@ export function materializeDeps(services: Services): MaterializeDeps {
   return {
     catalog: services.catalog,
     runs: services.runs,
+    validation: services.registry.validation,
     files: services.files,
     engine: services.pipelineDuckdb,
     fileOptions: { rowsPerFile: services.config.rowsPerFile, rowGroupRows: services.config.rowGroupRows },
