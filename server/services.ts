@@ -11,6 +11,7 @@ import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { Metrics } from './metrics/metrics.js';
+import { DriftService } from './monitoring/drift/drift-service.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
@@ -59,6 +60,8 @@ export interface Services {
   predictionLog: PredictionLogService;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
+  /** Drift reports over the offline files (on the historical service's DuckDB). */
+  drift: DriftService;
   /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
   alerts: AlertService;
   close(): Promise<void>;
@@ -146,6 +149,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     predictionLog,
     sources,
     metrics: new Metrics(),
+    drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
     alerts,
     async close() {
       // Rows served before the stop are written before the process goes.

@@ -51,7 +51,7 @@ export class PipelineHost {
   ) {
     const { config, clock } = services;
     this.drainsAlways = config.role === 'worker';
-    this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, materializeDeps(services)));
+    this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, { ...materializeDeps(services), fenceLeases: services.leases }));
     this.runner = new Runner(services.runs, this.executor, this.holder, clock, logger, config.pollMs);
     this.runnerLease = new RunnerLease(services.leases, this.holder, config.leaseMs, logger);
     // A run in a worker thread may have fitted a version: this thread's catalog must show it now.
