@@ -25,7 +25,7 @@ export const problemAnswer = z
 
 export const healthAnswer = z.looseObject({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) }).meta({ id: 'Health' });
 
-const planItem = z.object({ kind: z.enum(['entity', 'source', 'featureView', 'featureService']), name: z.string(), changes: z.array(z.string()).optional() });
+const planItem = z.object({ kind: z.enum(['entity', 'source', 'featureView', 'featureService', 'alert', 'webhook']), name: z.string(), changes: z.array(z.string()).optional() });
 export const applyAnswer = z
   .looseObject({
     dryRun: z.boolean(),
@@ -42,6 +42,10 @@ const stamps = { createdAt: time, updatedAt: time };
 const joinKey = z.object({ name: z.string(), type: z.enum(['int64', 'string']) });
 export const entityAnswer = z.looseObject({ name: z.string(), joinKeys: z.array(joinKey), ...stamps }).meta({ id: 'Entity' });
 export const sourceAnswer = z.looseObject({ name: z.string(), type: z.string(), timestampField: z.string(), ...stamps }).meta({ id: 'Source' });
+export const alertRuleAnswer = z.looseObject({ name: z.string(), kind: z.string(), webhooks: z.array(z.string()), retrain: z.boolean(), ...stamps }).meta({ id: 'AlertRule' });
+export const webhookAnswer = z
+  .looseObject({ name: z.string(), url: z.string(), secret: z.object({ env: z.string() }).optional().describe('a reference: the secret itself is never stored'), ...stamps })
+  .meta({ id: 'Webhook' });
 export const serviceAnswer = z.looseObject({ name: z.string(), features: z.array(z.string()), ...stamps }).meta({ id: 'FeatureService' });
 
 const outputColumn = z.looseObject({ name: z.string(), type: z.string() });
