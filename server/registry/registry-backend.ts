@@ -1,4 +1,5 @@
 import type { DatasetStore } from '../datasets/dataset-store.js';
+import type { AuthStore } from './auth-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { RunStore } from './run-store.js';
@@ -19,6 +20,8 @@ export interface RegistryBackend {
   readonly runs: RunStore;
   readonly leases: LeaseStore;
   readonly datasets: DatasetStore;
+  /** API keys, permissions and the audit log. */
+  readonly auth: AuthStore;
   /** Resolves when the database answers; rejects (code `unavailable`) when it does not. */
   ping(): Promise<void>;
   /**

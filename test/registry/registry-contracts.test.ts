@@ -1,3 +1,4 @@
+import { authStoreContract } from './auth-store.contract.js';
 import { catalogStoreContract } from './catalog-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { leaseStoreContract } from './lease-store.contract.js';
@@ -8,3 +9,4 @@ catalogStoreContract();
 runStoreContract();
 leaseStoreContract();
 datasetStoreContract();
+authStoreContract();

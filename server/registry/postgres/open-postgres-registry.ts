@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import { migrationsDir } from '../../paths.js';
 import { loadMigrations } from '../migrations.js';
 import type { RegistryBackend } from '../registry-backend.js';
+import { PgAuthStore } from './pg-auth-store.js';
 import { PgCatalogStore } from './pg-catalog-store.js';
 import { PgDatabase, redactUrl } from './pg-database.js';
 import { PgDatasetStore } from './pg-dataset-store.js';
@@ -47,6 +48,7 @@ export async function openPostgresRegistry(options: PostgresRegistryOptions): Pr
     runs,
     leases: new PgLeaseStore(db),
     datasets: new PgDatasetStore(db),
+    auth: new PgAuthStore(db),
     async ping() {
       try {
         await db.query('SELECT 1');
