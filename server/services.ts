@@ -1,3 +1,7 @@
+import { AuthGate } from './auth/auth-gate.js';
+import { KeyService } from './auth/key-service.js';
+import { OidcVerifier } from './auth/oidc.js';
+import { RateLimiter } from './auth/rate-limiter.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -51,6 +55,10 @@ export interface Services {
   sources: SourceContext;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
+  /** API keys: created, verified (cached), revoked. */
+  keys: KeyService;
+  /** Authentication, rate limits and permissions for every request (auth-gate.ts). */
+  gate: AuthGate;
   close(): Promise<void>;
 }
 
@@ -93,6 +101,25 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
+  const keys = new KeyService(registry.auth, clock, config.keyCacheMs);
+  const oidc = config.oidcJwks ? new OidcVerifier({ jwks: config.oidcJwks, issuer: config.oidcIssuer!, audience: config.oidcAudience!, rolesClaim: config.oidcRolesClaim }, () => clock.now()) : null;
+  const gate = new AuthGate({
+    store: registry.auth,
+    keys,
+    oidc,
+    limiter: config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute, () => clock.now()) : null,
+    catalog: () => catalog.peek()!,
+    clock,
+    logger,
+    refreshMs: config.keyCacheMs,
+  });
+  try {
+    await gate.refresh();
+  } catch (e) {
+    await online.close();
+    await registry.close();
+    throw e;
+  }
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
@@ -106,7 +133,15 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     runs: registry.runs,
     leases: registry.leases,
     catalog,
-    applyService: new ApplyService(registry.catalog, catalog, (list) => checkSources(list, sources)),
+    applyService: new ApplyService(
+      registry.catalog,
+      catalog,
+      (list) => checkSources(list, sources),
+      async (permissions) => {
+        await registry.auth.replacePermissions(permissions);
+        await gate.refresh();
+      },
+    ),
     deleteService: new DeleteService({ catalog, store: registry.catalog, online, files }),
     files,
     online,
@@ -116,7 +151,10 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     featureLog,
     sources,
     metrics: new Metrics(),
+    keys,
+    gate,
     async close() {
+      await gate.audit.flush();
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
       await historical.close();

@@ -20,7 +20,12 @@ export interface Need {
  * actions on the resources the request names. `stage: 'body'` decides once the body is read (the
  * resources are in it); `url` before anything is read.
  */
-export type RouteAuth = { kind: 'open' } | { kind: 'admin' } | { kind: 'needs'; stage: 'url' | 'body'; needs: (input: AuthInput) => Need[] };
+export type RouteAuth = { kind: 'open' } | { kind: 'admin'; expensive?: boolean } | { kind: 'needs'; stage: 'url' | 'body'; needs: (input: AuthInput) => Need[]; expensive?: boolean };
+
+/** Expensive routes (offline reads, writes, materialization) count against the identity's rate limit. */
+export interface NeedsOptions {
+  expensive?: boolean;
+}
 
 export const OPEN: RouteAuth = { kind: 'open' };
 export const ADMIN_ONLY: RouteAuth = { kind: 'admin' };
@@ -29,14 +34,19 @@ export const ADMIN_ONLY: RouteAuth = { kind: 'admin' };
 export const EVERY = '*';
 
 /** The actions on resources named by the URL (path parameters, query). */
-export function needs(actions: Action | Action[], resources: (input: AuthInput) => Resource[]): RouteAuth {
+export function needs(actions: Action | Action[], resources: (input: AuthInput) => Resource[], options: NeedsOptions = {}): RouteAuth {
   const list = Array.isArray(actions) ? actions : [actions];
-  return { kind: 'needs', stage: 'url', needs: (input) => resources(input).flatMap((resource) => list.map((action) => ({ action, resource }))) };
+  return { kind: 'needs', stage: 'url', needs: (input) => resources(input).flatMap((resource) => list.map((action) => ({ action, resource }))), ...options };
 }
 
 /** The needs of a request whose resources are in its body. */
-export function needsFromBody(needsOf: (input: AuthInput) => Need[]): RouteAuth {
-  return { kind: 'needs', stage: 'body', needs: needsOf };
+export function needsFromBody(needsOf: (input: AuthInput) => Need[], options: NeedsOptions = {}): RouteAuth {
+  return { kind: 'needs', stage: 'body', needs: needsOf, ...options };
+}
+
+/** The same actions on every resource. */
+export function each(actions: Action[], resources: Resource[]): Need[] {
+  return resources.flatMap((resource) => actions.map((action) => ({ action, resource })));
 }
 
 /** The resource a path parameter names. */
@@ -45,14 +55,10 @@ export const named =
   (input: AuthInput): Resource[] => [{ type, name: input.params[param] ?? '' }];
 
 /** Every resource of a type (lists). */
-export const every =
-  (type: ResourceType) =>
-  (): Resource[] => [{ type, name: EVERY }];
+export const every = (type: ResourceType) => (): Resource[] => [{ type, name: EVERY }];
 
 /** A project-wide resource (runs, apply history, metrics, prediction logs). */
-export const project =
-  (name: string) =>
-  (): Resource[] => [{ type: 'project', name }];
+export const project = (name: string) => (): Resource[] => [{ type: 'project', name }];
 
 /** The body as a plain object, or `{}` (a malformed body is the route's 400 to answer, after this). */
 export function bodyObject(input: AuthInput): Record<string, unknown> {

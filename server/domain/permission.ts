@@ -50,7 +50,10 @@ export const permissionSchema = z.strictObject({
   types: z.array(z.enum(RESOURCE_TYPES)).min(1).optional(),
   namePatterns: z.array(patternSchema).optional(),
   requiredTags: z.record(z.string(), z.string()).optional(),
-  actions: z.array(z.enum([...ACTIONS, 'READ', 'WRITE', 'CRUD', 'ALL'])).min(1).optional(),
+  actions: z
+    .array(z.enum([...ACTIONS, 'READ', 'WRITE', 'CRUD', 'ALL']))
+    .min(1)
+    .optional(),
   roles: z.array(z.string().min(1)).min(1),
 });
 

@@ -1,3 +1,4 @@
+import { AUTH_ROUTES } from '../routes/auth.js';
 import { APPLY_ROUTES } from '../routes/apply.js';
 import { CATALOG_ROUTES } from '../routes/catalog.js';
 import { DATASET_ROUTES } from '../routes/datasets.js';
@@ -34,4 +35,5 @@ export const API_ROUTES: RouteDoc[] = [
   SKEW_ROUTES,
   METRICS_ROUTES,
   OPENAPI_ROUTES,
+  AUTH_ROUTES,
 ].flatMap((table) => Object.values(table) as RouteDoc[]);

@@ -1,3 +1,4 @@
+import { every, named, needs } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
@@ -37,6 +38,7 @@ function maybe<T, R>(value: T | undefined, present: (v: T) => R): R | undefined 
 }
 
 const nameParam = z.object({ name: z.string() });
+const TYPES = { entities: 'entity', sources: 'source', 'feature-views': 'feature_view', 'feature-services': 'feature_service' } as const;
 const ANSWERS = { entities: entityAnswer, sources: sourceAnswer, 'feature-views': featureViewAnswer, 'feature-services': serviceAnswer };
 
 /** Three routes per kind: the list, one object, and its removal. */
@@ -47,6 +49,7 @@ function kindRoutes(segment: keyof typeof KINDS & keyof typeof ANSWERS) {
     [`list_${segment}`]: {
       method: 'get',
       path: `/api/v1/${segment}`,
+      auth: needs('DESCRIBE', every(TYPES[segment])),
       tag: 'definitions',
       summary: `Every ${label}`,
       responses: { 200: { description: `{${key}: [...]}`, schema: z.object({ [key]: z.array(ANSWERS[segment]) }) } },
@@ -55,6 +58,7 @@ function kindRoutes(segment: keyof typeof KINDS & keyof typeof ANSWERS) {
     [`get_${segment}`]: {
       method: 'get',
       path: `/api/v1/${segment}/:name`,
+      auth: needs('DESCRIBE', named(TYPES[segment])),
       tag: 'definitions',
       summary: `One ${label}`,
       params: nameParam,
@@ -64,6 +68,7 @@ function kindRoutes(segment: keyof typeof KINDS & keyof typeof ANSWERS) {
     [`delete_${segment}`]: {
       method: 'delete',
       path: `/api/v1/${segment}/:name`,
+      auth: needs('DELETE', named(TYPES[segment])),
       tag: 'definitions',
       summary: `Remove a ${label} (refused while something references it)`,
       params: nameParam,
@@ -81,6 +86,7 @@ export const CATALOG_ROUTES = defineRoutes({
   version: {
     method: 'get',
     path: '/api/v1/feature-views/:name/versions/:version',
+    auth: needs('DESCRIBE', named('feature_view')),
     tag: 'definitions',
     summary: 'One version of a feature view: definition, fitted state, output schema, snapshots',
     params: z.object({

@@ -1,3 +1,4 @@
+import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { predictionBatchSchema } from '../../prediction-logs/prediction-log.js';
@@ -11,6 +12,7 @@ export const PREDICTION_LOG_ROUTES = defineRoutes({
   append: {
     method: 'post',
     path: '/api/v1/prediction-logs',
+    auth: needs('WRITE_OFFLINE', project('prediction_logs')),
     tag: 'online',
     summary: "Append a batch of a model's predictions to the prediction log",
     body: { required: true, description: 'the model and its predictions', schema: predictionBatchSchema },
@@ -20,6 +22,7 @@ export const PREDICTION_LOG_ROUTES = defineRoutes({
   read: {
     method: 'get',
     path: '/api/v1/prediction-logs',
+    auth: needs('READ_OFFLINE', project('prediction_logs'), { expensive: true }),
     tag: 'online',
     summary: "A model's logged predictions",
     query: z.object({

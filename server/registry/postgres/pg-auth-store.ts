@@ -59,10 +59,11 @@ export class PgAuthStore implements AuthStore {
   }
 
   async audit(options: { limit: number; beforeId?: number; actor?: string }): Promise<AuditRecord[]> {
-    const { rows } = await this.db.query<AuditRecord>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR actor = $2) ORDER BY id DESC LIMIT $3`,
-      [options.beforeId ?? null, options.actor ?? null, options.limit],
-    );
+    const { rows } = await this.db.query<AuditRecord>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR actor = $2) ORDER BY id DESC LIMIT $3`, [
+      options.beforeId ?? null,
+      options.actor ?? null,
+      options.limit,
+    ]);
     return rows;
   }
 }
