@@ -2,6 +2,9 @@ import { AuthGate } from './auth/auth-gate.js';
 import { KeyService } from './auth/key-service.js';
 import { OidcVerifier } from './auth/oidc.js';
 import { RateLimiter } from './auth/rate-limiter.js';
+import path from 'node:path';
+import { AlertService } from './alerts/alert-service.js';
+import { runFailuresProvider } from './alerts/run-failures.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -15,6 +18,7 @@ import { Metrics } from './metrics/metrics.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
+import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
@@ -53,12 +57,16 @@ export interface Services {
   featureLog: FeatureLogWriter;
   /** What sources may reach (file roots, HTTP allow list, secrets' environment): apply checks it, runs use it. */
   sources: SourceContext;
+  /** The prediction log: a journal on this machine, published to Parquet under the offline root. */
+  predictionLog: PredictionLogService;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
   /** API keys: created, verified (cached), revoked. */
   keys: KeyService;
   /** Authentication, rate limits and permissions for every request (auth-gate.ts). */
   gate: AuthGate;
+  /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
+  alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -123,6 +131,25 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
+  const predictionLog = new PredictionLogService({
+    engine: pipelineDuckdb,
+    files,
+    store: registry.predictionLogs,
+    clock,
+    logger,
+    options: { journalDir: path.join(config.dataDir, 'prediction-log', 'journal'), publishMs: config.predictionLogPublishMs, dedupeIds: config.predictionLogDedupeIds },
+  });
+  try {
+    // Predictions a process acknowledged before it died are published before this one serves reads.
+    await predictionLog.start();
+  } catch (e) {
+    await pipelineDuckdb.close();
+    await online.close();
+    await registry.close();
+    throw e;
+  }
+  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, notify: () => undefined });
+  alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
@@ -149,14 +176,18 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     datasets: new DatasetService({ historical, store: registry.datasets, files, clock }),
     pipelineDuckdb,
     featureLog,
+    predictionLog,
     sources,
     metrics: new Metrics(),
     keys,
     gate,
+    alerts,
     async close() {
       await gate.audit.flush();
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
+      // Acknowledged predictions are published before DuckDB goes (left in the journal if that fails).
+      await predictionLog.close();
       await historical.close();
       await pipelineDuckdb.close();
       await online.close();
@@ -188,6 +219,7 @@ export function materializeDeps(services: Services): MaterializeDeps {
   return {
     catalog: services.catalog,
     runs: services.runs,
+    validation: services.registry.validation,
     files: services.files,
     engine: services.pipelineDuckdb,
     fileOptions: { rowsPerFile: services.config.rowsPerFile, rowGroupRows: services.config.rowGroupRows },

@@ -38,6 +38,8 @@ const applyNeeds = (input: AuthInput): Need[] => {
     ['sources', 'source', input.catalog.sources],
     ['featureViews', 'feature_view', input.catalog.featureViews],
     ['featureServices', 'feature_service', input.catalog.featureServices],
+    ['alerts', 'alert_rule', input.catalog.alerts],
+    ['webhooks', 'webhook', input.catalog.webhooks],
   ] as const;
   for (const [key, type, existing] of kinds) {
     const list = Array.isArray(body[key]) ? (body[key] as unknown[]) : [];

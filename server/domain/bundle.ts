@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertRuleSchema, webhookSchema } from '../alerts/alert-definition.js';
 import { entitySchema } from './entity.js';
 import { featureServiceSchema } from './feature-service.js';
 import { featureViewSchema } from './feature-view.js';
@@ -13,6 +14,10 @@ export const bundleSchema = z.strictObject({
   featureServices: z.array(featureServiceSchema).default([]),
   /** Who may do what (docs/security.md); given, it replaces every permission; absent, they stay as they are. */
   permissions: z.array(permissionSchema).optional(),
+  /** Alert rules (docs/alerts.md). */
+  alerts: z.array(alertRuleSchema).default([]),
+  /** Where alerts are delivered. */
+  webhooks: z.array(webhookSchema).default([]),
 });
 
 export type Bundle = z.output<typeof bundleSchema>;

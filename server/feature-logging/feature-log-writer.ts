@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
+import { LogColumns } from './log-columns.js';
 import { logFilePath } from './log-files.js';
-import { logTable } from './log-table.js';
 import { ParquetEncoder } from './parquet-encoder.js';
 import type { FeatureLogSink, ServedRequest } from './served-request.js';
 
@@ -28,13 +28,18 @@ export interface FeatureLogQueueStats {
 }
 
 /**
- * Writes what feature services served to Parquet, off the request path. `offer` only appends a
- * reference to a bounded queue (a full queue drops the request's rows and counts them: logging
- * never blocks or fails serving); a timer writes the queue every `flushMs`, one file per service
- * and schema per flush, atomically, so a logged row is durable within about `flushMs`.
+ * Writes what feature services served to Parquet, off the request path. `offer` copies the served
+ * rows into the open batch of their schema (column buffers: a few array writes per value, and no
+ * answer is kept alive) within a bounded queue (a full queue drops the request's rows and counts
+ * them: logging never blocks or fails serving); a timer hands the batches to the encoder thread
+ * every `flushMs`, one file per service and schema per flush, written atomically, so a logged row
+ * is durable within about `flushMs`.
  */
 export class FeatureLogWriter implements FeatureLogSink {
-  private pending: ServedRequest[] = [];
+  /** Open batches by schema signature. */
+  private pending = new Map<string, LogColumns>();
+  /** The row count each schema's last batch reached: the next one starts that large. */
+  private readonly sizes = new Map<string, number>();
   private queued = 0;
   private dropped = 0;
   private written = 0;
@@ -53,7 +58,13 @@ export class FeatureLogWriter implements FeatureLogSink {
       this.dropped += served.count;
       return;
     }
-    this.pending.push(served);
+    const signature = served.schema.signature;
+    let batch = this.pending.get(signature);
+    if (batch === undefined) {
+      batch = new LogColumns(served.schema, this.sizes.get(signature) ?? 256);
+      this.pending.set(signature, batch);
+    }
+    batch.append(served, served.requestId ?? `${this.idPrefix}-${(++this.ids).toString(36)}`);
     this.queued += served.count;
     if (this.timer === null && this.flushing === null) this.schedule();
   }
@@ -68,7 +79,7 @@ export class FeatureLogWriter implements FeatureLogSink {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     while (this.flushing) await this.flushing;
-    if (this.pending.length) await this.writePending();
+    if (this.pending.size) await this.writePending();
   }
 
   /** Refuses new rows (counted as dropped) and writes what is queued. */
@@ -87,34 +98,25 @@ export class FeatureLogWriter implements FeatureLogSink {
   }
 
   private writePending(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    const done = this.write(batch).finally(() => {
+    const batches = [...this.pending.values()];
+    this.pending = new Map();
+    const done = this.write(batches).finally(() => {
       this.flushing = null;
-      if (this.pending.length && this.timer === null && !this.closed) this.schedule();
+      if (this.pending.size && this.timer === null && !this.closed) this.schedule();
     });
     this.flushing = done;
     return done;
   }
 
-  private async write(batch: ServedRequest[]): Promise<void> {
-    const groups = new Map<string, ServedRequest[]>();
-    for (const served of batch) {
-      const group = groups.get(served.schema.signature);
-      if (group) group.push(served);
-      else groups.set(served.schema.signature, [served]);
-    }
-    for (const group of groups.values()) {
-      let rows = 0;
-      let firstAt = Number.POSITIVE_INFINITY;
-      for (const s of group) {
-        rows += s.count;
-        if (s.at < firstAt) firstAt = s.at;
-      }
-      const service = group[0].schema.service;
+  private async write(batches: LogColumns[]): Promise<void> {
+    for (const columns of batches) {
+      const rows = columns.size;
+      const service = columns.schema.service;
+      this.sizes.set(columns.schema.signature, rows);
       try {
-        const table = logTable(group[0].schema, group, () => `${this.idPrefix}-${(++this.ids).toString(36)}`);
-        await this.deps.files.writeAtomic(logFilePath(service, firstAt), await this.encoder.encode(table));
+        const { batch, buffers } = columns.finish();
+        const parquet = await this.encoder.encode(batch, buffers);
+        await this.deps.files.writeAtomic(logFilePath(service, batch.firstAt), parquet);
         this.written += rows;
       } catch (e) {
         this.failed += rows;

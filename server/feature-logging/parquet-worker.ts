@@ -1,29 +1,33 @@
 import { parentPort } from 'node:worker_threads';
+import * as arrow from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm/node';
+import type { LogBatch } from './log-columns.js';
+import { logTable } from './log-table.js';
 
-/** What the encoder thread is asked: an Arrow IPC stream, and which columns to dictionary-encode. */
+/** What the encoder thread is asked: a batch of log rows (its typed arrays transferred, not copied). */
 export interface EncodeRequest {
   id: number;
-  ipc: Uint8Array;
-  dictionaryColumns: string[];
+  batch: LogBatch;
 }
 
 export type EncodeAnswer = { id: number; parquet: Uint8Array } | { id: number; error: string };
 
-/** Arrow IPC -> Parquet (snappy; dictionary encoding only for the given columns, as the offline files). */
-export function encodeParquet(ipc: Uint8Array, dictionaryColumns: string[]): Uint8Array {
+/** A log table -> Parquet (snappy; dictionary encoding for string and dictionary columns only, as the offline files). */
+export function encodeParquet(table: arrow.Table): Uint8Array {
   let props = new WriterPropertiesBuilder()
     .setCompression(Compression.SNAPPY)
     .setDictionaryEnabled(false)
     .setMaxRowGroupSize(256 * 1024);
-  for (const name of dictionaryColumns) props = props.setColumnDictionaryEnabled(name, true);
-  return writeParquet(WasmTable.fromIPCStream(ipc), props.build());
+  for (const field of table.schema.fields) {
+    if (arrow.DataType.isDictionary(field.type) || arrow.DataType.isUtf8(field.type)) props = props.setColumnDictionaryEnabled(field.name, true);
+  }
+  return writeParquet(WasmTable.fromIPCStream(arrow.tableToIPC(table, 'stream')), props.build());
 }
 
 parentPort?.on('message', (request: EncodeRequest) => {
   let answer: EncodeAnswer;
   try {
-    answer = { id: request.id, parquet: encodeParquet(request.ipc, request.dictionaryColumns) };
+    answer = { id: request.id, parquet: encodeParquet(logTable(request.batch)) };
   } catch (e) {
     answer = { id: request.id, error: e instanceof Error ? e.message : String(e) };
   }

@@ -4,8 +4,8 @@ import type { LogSchema } from './log-schema.js';
 
 /**
  * One answered request, as the online path hands it to the feature log: references to what it
- * already built (no copies on the hot path; answers are read-only). The writer turns it into rows
- * later, off the request path.
+ * already built (answers are read-only). The sink copies the rows it keeps before `offer` returns
+ * and holds no reference after.
  */
 export interface ServedRequest {
   schema: LogSchema;

@@ -23,10 +23,14 @@ import { FitCollector } from './fit-collector.js';
 import { SpillFile } from './spill.js';
 import { Stopwatch } from './stopwatch.js';
 import { syncOnline } from './online-sync.js';
+import { ValidateStep } from './validate-step.js';
+import type { ValidationStore } from '../validation/validation-store.js';
 
 export interface MaterializeDeps {
   catalog: CatalogCache;
   runs: RunStore;
+  /** Where each run's validation report goes. */
+  validation: ValidationStore;
   files: FileStore;
   /** The DuckDB that stages, sorts and writes a run's Parquet files. */
   engine: DuckDbEngine;
@@ -80,6 +84,13 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       }
     }
     const toRows = (b: RecordBatch) => watch.time('read', () => rowBatchFromArrow(b, plan.layout));
+    const validate = ValidateStep.of(plan, run, deps.validation, watch);
+    // Each source batch once, as it is read (not again when a parked batch comes back from disk).
+    const fromSource = (b: RecordBatch) => {
+      const rows = toRows(b);
+      validate?.add(rows);
+      return rows;
+    };
 
     const carry = plan.hasFfill ? await deps.runs.carry(run.featureView, run.version) : {};
     let states = plan.version.fittedState?.features ?? null;
@@ -90,7 +101,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     if (plan.hasFfill) {
       // ffill needs each entity's rows in event-time order across the whole run: hold them, sort once.
       const all: RowBatch[] = [];
-      for await (const b of read()) all.push(toRows(b));
+      for await (const b of read()) all.push(fromSource(b));
       if (all.length) {
         const ordered = watch.time('sort', () => orderByEntity(concatBatches(all)));
         if (!states) ({ states, fitted } = fitInMemory(plan, ordered.batch, watch));
@@ -102,7 +113,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       const kept: RowBatch[] = [];
       const fitRows = new FitCollector();
       for await (const b of read()) {
-        const rows = toRows(b);
+        const rows = fromSource(b);
         fitRows.add(rows);
         if (spill === null && fitRows.length <= deps.spillRows) kept.push(rows);
         else watch.time('spill', () => (spill ??= new SpillFile(path.join(deps.dataDir, 'tmp', `run-${run.id}`, 'spill.arrows'))).append(b));
@@ -118,9 +129,11 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
         }
       }
     } else {
-      for await (const b of read()) await builder.add(toRows(b), states, noRowContext(), carry);
+      for await (const b of read()) await builder.add(fromSource(b), states, noRowContext(), carry);
     }
 
+    // A strict view's failing run throws here: its staged files are dropped below, nothing commits.
+    await validate?.finish(deps.clock.now());
     const { latest, ...snapshot } = await builder.finish();
     const rejectsFile = await rejects.close();
     spill?.remove();

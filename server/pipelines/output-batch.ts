@@ -63,10 +63,14 @@ export function inputOf(feature: FeatureInput): string {
   return feature.from ?? feature.name;
 }
 
-/** ffill reads and updates a carry of its own per feature; other steps ignore the row context. */
+/**
+ * ffill reads and updates a carry of its own per feature and ffill step; other steps ignore the row
+ * context. The first ffill step's carry is stored under the feature's name, a later one's under
+ * `<feature>#<ordinal>` (names cannot hold '#', so the two never meet).
+ */
 function contextFor(feature: FeatureInput, rows: RowContext, carry: Record<string, Map<string, number | string>>): RowContext {
   if (!feature.transforms.some((t) => t.impute?.strategy === 'ffill')) return rows;
-  return { ...rows, carry: (carry[feature.name] ??= new Map()) };
+  return { ...rows, carry: (carry[feature.name] ??= new Map()), laterCarry: (ordinal) => (carry[`${feature.name}#${ordinal}`] ??= new Map()) };
 }
 
 /** Fits every feature's chain on the fit rows; returns one list of step states per feature. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { AlertLoop } from '../alerts/alert-loop.js';
 import type { RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
@@ -33,6 +34,7 @@ export class PipelineHost {
   private readonly runnerLease: RunnerLease;
   private readonly scheduler: Scheduler;
   private readonly compaction: CompactionLoop;
+  private readonly alertLoop: AlertLoop;
   /** Workers drain the queue whether or not they lead; `all` drains only while leading. */
   private readonly drainsAlways: boolean;
   private draining = false;
@@ -61,6 +63,7 @@ export class PipelineHost {
       wake: () => this.runner.wake(),
     });
     this.compaction = new CompactionLoop(compactor(services, this.holder), config.compactionIntervalMs, logger);
+    this.alertLoop = new AlertLoop(services.alerts, config.alertIntervalMs, logger);
     this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger, options.cron);
     let unsubscribeCatalog: (() => void) | null = null;
     this.leadership = new Leadership(services.leases, this.holder, config.leaseMs, logger, {
@@ -74,6 +77,7 @@ export class PipelineHost {
         });
         if (!this.drainsAlways) await this.startDraining();
         this.compaction.start();
+        this.alertLoop.start();
         // Workers may die while this process leads: look for their runs once per lease lifetime.
         this.recoveryTimer = setInterval(() => void (this.recovering = this.recovering.then(() => this.recover(false))), config.leaseMs);
         this.recoveryTimer.unref();
@@ -85,6 +89,7 @@ export class PipelineHost {
         unsubscribeCatalog?.();
         this.scheduler.stop();
         await this.compaction.stop();
+        await this.alertLoop.stop();
         if (!this.drainsAlways) await this.stopDraining();
       },
     });

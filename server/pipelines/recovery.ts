@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { RunRecord } from '../domain/run.js';
+import { isSideRun, type RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
 import type { RunStore } from '../registry/run-store.js';
@@ -15,7 +15,8 @@ export interface RecoveryOptions {
  * After a crash: runs left `running` by a process that is gone (no live holder) are adopted by this
  * one, the files they wrote but never committed are removed (with every `.tmp` file), and then each
  * is taken over: queued again for any worker to finish when it has attempts left and committed
- * nothing, else failed (reason `interrupted`). Files go before the run is queued, so the worker that
+ * nothing, else failed (reason `interrupted`; a side run, a compaction's or a push's, is never queued
+ * again: its rows were never acknowledged). Files go before the run is queued, so the worker that
  * takes it over never sees them. A run that committed its snapshot before dying keeps its files.
  * Returns the runs taken over or failed.
  */
@@ -26,7 +27,7 @@ export async function recoverInterrupted(runs: RunStore, files: FileStore, holde
     const removed = await removeUncommitted(runs, files, run);
     const cause = `the process running it (${run.holder ?? 'unknown'}) stopped before the run finished`;
     const now = clock.now();
-    const retry = run.trigger !== 'compaction' && run.snapshotId === null && run.attempt < run.maxAttempts;
+    const retry = !isSideRun(run.trigger) && run.snapshotId === null && run.attempt < run.maxAttempts;
     if (retry) await runs.requeue(run.id, now, `${cause}: taken over`);
     else await runs.fail(run.id, 'interrupted', cause, now);
     logger.warn(
@@ -45,6 +46,9 @@ async function removeUncommitted(runs: RunStore, files: FileStore, run: RunRecor
   const mine = new RegExp(`(/${run.id}-\\d+|/run=${run.id}/part-\\d+)\\.parquet(\\.[0-9a-f]+\\.tmp)?$`);
   const written = (await files.list(`offline/${run.featureView}/v${run.version}`)).filter((f) => mine.test(f) && !committed.has(f));
   for (const file of written) await files.remove(file);
+  // A run that committed nothing owns its whole folder: remove it, empty or not, so no `run=<id>/`
+  // of an uncommitted run stays behind for a reader or an operator to wonder about.
+  if (run.snapshotId === null) await files.remove(`offline/${run.featureView}/v${run.version}/run=${run.id}`);
   await files.remove(`tmp/run-${run.id}`);
   return written.length;
 }

@@ -1,4 +1,4 @@
-import type { NewRun, RunRecord, RunStatus, RunStep } from '../domain/run.js';
+import type { NewRun, RunRecord, RunStatus, RunStep, SideRunTrigger } from '../domain/run.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../domain/snapshot.js';
 
 /**
@@ -47,8 +47,11 @@ export interface RunStore {
   adoptOrphans(liveHolders: string[], holder: string): Promise<RunRecord[]>;
   /** A version's live snapshots in snapshot order (oldest first); `retired` adds the replaced ones. */
   snapshots(featureView: string, version: number, options?: { retired?: boolean }): Promise<SnapshotRecord[]>;
-  /** Records a compaction of a view version as a running run of `holder` (never the view's active run). */
-  beginCompaction(featureView: string, version: number, holder: string, now: number): Promise<RunRecord>;
+  /**
+   * Records a side run of a view version (a compaction, a push's commit) as a running run of `holder`:
+   * never the view's active run, so it neither waits for nor holds up a materialization.
+   */
+  beginSideRun(featureView: string, version: number, trigger: SideRunTrigger, holder: string, now: number): Promise<RunRecord>;
   /** Commits a compaction: returns the new snapshot's id. */
   replaceSnapshots(replacement: SnapshotReplacement, now: number): Promise<number>;
   /** Replaced snapshots whose files are still on disk, retired at or before `before`. */

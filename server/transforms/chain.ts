@@ -20,8 +20,8 @@ export type { ChainCheck } from './chain-check.js';
  * before (scale after imputation sees no nulls). States are plain JSON (finite numbers, strings,
  * arrays): they survive JSON.stringify/parse unchanged, and the registry stores them as they are.
  *
- * ffill steps read and update `rows.carry` in fitChain as in applyChain; re-applying the same rows
- * needs a fresh carry.
+ * ffill steps read and update their carry (`rows.carry` for the first, `rows.laterCarry` for the
+ * others) in fitChain as in applyChain; re-applying the same rows needs a fresh carry.
  */
 export interface FittedChain {
   /** One state per step, in step order. */
@@ -35,11 +35,12 @@ export function fitChain(feature: string, type: FeatureType, steps: readonly Tra
   const states: unknown[] = [];
   let column = input;
   let current = type;
-  for (const step of steps) {
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
     const state = fitStep(step, current, column, feature);
     states.push(state);
     // Applying through the same code as applyChain is what makes the two agree exactly.
-    const out = applyStep(step, current, column, state, rows, feature);
+    const out = applyStep(step, current, column, state, stepRows(steps, i, rows), feature);
     if (Array.isArray(out)) return { states, outputs: out };
     column = out;
     current = stepOutputType(step, current) as FeatureType;
@@ -61,7 +62,7 @@ export function fitStates(feature: string, type: FeatureType, steps: readonly Tr
     const step = steps[i];
     states.push(fitStep(step, current, column, feature));
     if (i === steps.length - 1) break;
-    const out = applyStep(step, current, column, states[i], rows, feature);
+    const out = applyStep(step, current, column, states[i], stepRows(steps, i, rows), feature);
     if (Array.isArray(out)) break;
     column = out;
     current = stepOutputType(step, current) as FeatureType;
@@ -77,7 +78,7 @@ export function applyChain(feature: string, type: FeatureType, steps: readonly T
   let column = input;
   let current = type;
   for (let i = 0; i < steps.length; i++) {
-    const out = applyStep(steps[i], current, column, states[i], rows, feature);
+    const out = applyStep(steps[i], current, column, states[i], stepRows(steps, i, rows), feature);
     if (Array.isArray(out)) return out;
     column = out;
     current = stepOutputType(steps[i], current) as FeatureType;
@@ -103,7 +104,7 @@ export function applyChainCompact(feature: string, type: FeatureType, steps: rea
   let column = input;
   let current = type;
   for (let i = 0; i < steps.length - 1; i++) {
-    const out = applyStep(steps[i], current, column, states[i], rows, feature);
+    const out = applyStep(steps[i], current, column, states[i], stepRows(steps, i, rows), feature);
     if (Array.isArray(out)) throw new TesseraError('internal', `feature '${feature}': only the last step may encode one-hot`);
     column = out;
     current = stepOutputType(steps[i], current) as FeatureType;
@@ -155,6 +156,20 @@ function fitStep(step: TransformStepSpec, type: FeatureType, column: Column, fea
           return fitFrequency(type, column);
       }
   }
+}
+
+/** The row context step `i` sees: a later ffill step gets its own carry, never the first step's. */
+function stepRows(steps: readonly TransformStepSpec[], i: number, rows: RowContext): RowContext {
+  if (!isFfill(steps[i])) return rows;
+  let ordinal = 0;
+  for (let j = 0; j < i; j++) if (isFfill(steps[j])) ordinal++;
+  if (ordinal === 0) return rows;
+  const { entityIds, entityKeys, laterCarry } = rows;
+  return laterCarry === undefined ? { entityIds, entityKeys } : { entityIds, entityKeys, carry: laterCarry(ordinal) };
+}
+
+function isFfill(step: TransformStepSpec): boolean {
+  return step.kind === 'impute' && step.spec.strategy === 'ffill';
 }
 
 function applyStep(step: TransformStepSpec, type: FeatureType, column: Column, state: unknown, rows: RowContext, feature: string): Column | OutputColumn[] {

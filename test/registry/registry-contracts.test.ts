@@ -1,7 +1,9 @@
 import { authStoreContract } from './auth-store.contract.js';
+import { alertStoreContract } from './alert-store.contract.js';
 import { catalogStoreContract } from './catalog-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { leaseStoreContract } from './lease-store.contract.js';
+import { predictionLogStoreContract } from './prediction-log-store.contract.js';
 import { runStoreContract } from './run-store.contract.js';
 
 // Every suite runs once per backend in REGISTRY_BACKENDS (registry-backends.ts).
@@ -10,3 +12,5 @@ runStoreContract();
 leaseStoreContract();
 datasetStoreContract();
 authStoreContract();
+predictionLogStoreContract();
+alertStoreContract();

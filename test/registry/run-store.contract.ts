@@ -307,7 +307,7 @@ export function runStoreContract(): void {
     }
     await runs.markOnlineSynced(ids);
     // A compaction never counts as the view's active run: a materialization may start beside it.
-    const compaction = await runs.beginCompaction(VIEW, 1, 'leader', T + 100);
+    const compaction = await runs.beginSideRun(VIEW, 1, 'compaction', 'leader', T + 100);
     assert.deepEqual([compaction.status, compaction.trigger, compaction.holder], ['running', 'compaction', 'leader']);
     const beside = await runs.enqueue(newRun(), T + 101);
     assert.equal(beside.status, 'queued');
@@ -361,7 +361,7 @@ export function runStoreContract(): void {
     assert.deepEqual([(await runs.get(compaction.id))!.snapshotId, (await runs.get(compaction.id))!.rowsOut], [id, 36]);
     // Never twice: not by the same compaction, not by another over a retired snapshot.
     await assert.rejects(runs.replaceSnapshots(merged, T + 104), isConflict);
-    const second = await runs.beginCompaction(VIEW, 1, 'leader', T + 105);
+    const second = await runs.beginSideRun(VIEW, 1, 'compaction', 'leader', T + 105);
     await assert.rejects(runs.replaceSnapshots({ ...merged, runId: second.id, replaced: [ids[3], ids[4]] }, T + 106), isConflict);
     // A compaction interrupted by a crash cannot commit afterwards.
     for (const orphan of await runs.adoptOrphans([], 'next-leader')) await runs.fail(orphan.id, 'interrupted', 'its process died', T + 107);
@@ -376,6 +376,45 @@ export function runStoreContract(): void {
     assert.deepEqual(
       (await runs.retiredSnapshots(T + 200)).map((x) => x.id),
       [ids[3]],
+    );
+  });
+
+  registryTest(suite, "a push's side run: beside a materialization either way, commits its snapshot with counts, never moves the watermark", async ({ registry }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const active = await runs.enqueue(newRun(), T);
+    await runs.claim('w', T, active.id);
+    const push = await runs.beginSideRun(VIEW, 1, 'push', 'api-1', T + 1);
+    const another = await runs.beginSideRun(VIEW, 1, 'push', 'api-2', T + 1);
+    assert.deepEqual([push.status, push.trigger, push.holder, push.maxAttempts], ['running', 'push', 'api-1', 1]);
+    assert.notEqual(push.id, another.id);
+    // The materialization still counts as the view's one active run.
+    await assert.rejects(runs.enqueue(newRun(), T + 2), isConflict);
+    await runs.succeed(active.id, T + 2, []);
+    // With only pushes running, a materialization may be queued.
+    const next = await runs.enqueue(newRun(), T + 3);
+    assert.equal(next.status, 'queued');
+    const id = await runs.commitSnapshot(
+      commitOf(push, {
+        watermark: null,
+        rows: 3,
+        counts: { rowsIn: 3, rowsOut: 3, rowsRejected: 0, rejectsByReason: {}, rejectsFile: null },
+        files: [`offline/${VIEW}/v1/run=${push.id}/part-0.parquet`],
+      }),
+      T + 4,
+    );
+    await runs.succeed(push.id, T + 4, [{ name: 'write', ms: 1 }]);
+    const done = (await runs.get(push.id))!;
+    assert.deepEqual([done.status, done.trigger, done.rowsIn, done.rowsOut, done.snapshotId], ['succeeded', 'push', 3, 3, id]);
+    assert.equal(await runs.watermark(VIEW, 1), null);
+    assert.deepEqual(
+      (await runs.list({ featureView: VIEW, limit: 10 })).map((r) => [r.id, r.trigger, r.status]),
+      [
+        [next.id, 'manual', 'queued'],
+        [another.id, 'push', 'running'],
+        [push.id, 'push', 'succeeded'],
+        [active.id, 'manual', 'succeeded'],
+      ],
     );
   });
 }

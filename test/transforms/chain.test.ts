@@ -175,6 +175,48 @@ describe('applyChain', () => {
     assert.deepEqual(valuesOf(applyChain('f', 'float64', steps, fitted.states, num([null, 5]), rows)[0].column), [5, 5]);
   });
 
+  it('gives each ffill step of a chain a carry of its own, so a second step never sees a later row', () => {
+    // ffill (none) then ffill (fallback median 1). Entity a: [null, 5, null], b: [null, 2].
+    // Step 1 -> a: [null, 5, 5], b: [null, 2] (nothing earlier for either first row).
+    // Step 2 -> the nulls left have nothing earlier either: the median 1. Had step 2 read step 1's
+    // carry, a's first row would get 5 and b's 2: values of later rows of the same batch.
+    const steps: TransformStepSpec[] = [
+      { kind: 'impute', spec: { strategy: 'ffill', fallback: 'none' } },
+      { kind: 'impute', spec: { strategy: 'ffill', fallback: 'median' } },
+    ];
+    const first = new Map<string, number | string>();
+    const later = new Map<number, Map<string, number | string>>();
+    const rows = { ...rowsOf(['a', 'a', 'a', 'b', 'b'], first), laterCarry: (k: number) => later.get(k) ?? later.set(k, new Map()).get(k)! };
+    const out = applyChain('f', 'float64', steps, [{}, { median: 1 }], num([null, 5, null, null, 2]), rows);
+    assert.deepEqual(valuesOf(out[0].column), [1, 5, 5, 1, 2]);
+    // Each step carries the last value it observed: step 1's input, step 2's (= step 1's output).
+    assert.deepEqual([...first].sort(), [
+      ['a', 5],
+      ['b', 2],
+    ]);
+    assert.deepEqual([...later.keys()], [1]);
+    assert.deepEqual([...later.get(1)!].sort(), [
+      ['a', 5],
+      ['b', 2],
+    ]);
+    // The next batch: a gets a real value, then a null; b only a null. Step 1 seeds b from its carry (2);
+    // step 2 sees no null. a: [7, null] -> [7, 7].
+    const next = applyChain('f', 'float64', steps, [{}, { median: 1 }], num([7, null, null]), { ...rowsOf(['a', 'a', 'b'], first), laterCarry: rows.laterCarry });
+    assert.deepEqual(valuesOf(next[0].column), [7, 7, 2]);
+  });
+
+  it('keeps a later ffill step without a carry of its own from seeding rows at all', () => {
+    // Only the first ffill step's carry is given: the second must not borrow it (it holds 5, a later row's value).
+    const steps: TransformStepSpec[] = [
+      { kind: 'impute', spec: { strategy: 'ffill', fallback: 'none' } },
+      { kind: 'scale', spec: { method: 'maxabs' } },
+      { kind: 'impute', spec: { strategy: 'ffill', fallback: 'median' } },
+    ];
+    // maxabs of 10 -> step 1 output [null, 5, 10] scales to [null, 0.5, 1]; step 2 fills the null with the median 3.
+    const out = applyChain('f', 'float64', steps, [{}, { maxAbs: 10 }, { median: 3 }], num([null, 5, 10]), rowsOf(['a', 'a', 'a'], new Map()));
+    assert.deepEqual(valuesOf(out[0].column), [3, 0.5, 1]);
+  });
+
   it('refuses states that do not match the steps', () => {
     assert.throws(() => applyChain('f', 'float64', [mean], [], num([1]), singleRows(1)), { code: 'internal' });
   });

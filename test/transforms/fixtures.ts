@@ -26,6 +26,16 @@ export function rowsOf(entities: readonly string[], carry?: Map<string, number |
   return carry === undefined ? { entityIds, entityKeys } : { entityIds, entityKeys, carry };
 }
 
+/**
+ * Row context with an empty carry for every ffill step, as a pipeline gives it; pass the same `carries`
+ * to the next batch to join the two.
+ */
+export function carriedRows(entities: readonly string[], carries: Map<number, Map<string, number | string>> = new Map()): RowContext {
+  const first = carries.get(0) ?? carries.set(0, new Map()).get(0)!;
+  const laterCarry = (ordinal: number) => carries.get(ordinal) ?? carries.set(ordinal, new Map()).get(ordinal)!;
+  return { ...rowsOf(entities, first), laterCarry };
+}
+
 /** Every row its own entity: for transforms that do not look across rows. */
 export function singleRows(n: number): RowContext {
   return rowsOf(Array.from({ length: n }, (_, i) => `e${i}`));

@@ -1,5 +1,5 @@
 import type { FittedState } from '../../domain/feature-view-version.js';
-import type { NewRun, RunRecord, RunStatus, RunStep } from '../../domain/run.js';
+import type { NewRun, RunRecord, RunStatus, RunStep, SideRunTrigger } from '../../domain/run.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
 import { conflict, notFound } from '../../errors.js';
 import { refuseCommit } from '../commit-rules.js';
@@ -36,9 +36,10 @@ export class PgRunStore implements RunStore {
         return toRun(rows[0]);
       } catch (e) {
         if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
-        const { rows } = await this.db.query<{ id: number; status: string }>("SELECT id, status FROM runs WHERE view = $1 AND status IN ('queued', 'running') AND trigger <> 'compaction'", [
-          run.featureView,
-        ]);
+        const { rows } = await this.db.query<{ id: number; status: string }>(
+          "SELECT id, status FROM runs WHERE view = $1 AND status IN ('queued', 'running') AND trigger NOT IN ('compaction', 'push')",
+          [run.featureView],
+        );
         // The active run ended between the refused insert and this read: try again.
         if (rows.length === 0) continue;
         const active = rows[0];
@@ -161,10 +162,10 @@ export class PgRunStore implements RunStore {
     return (await this.db.query<SnapshotRow>(`SELECT * FROM snapshots WHERE view = $1 AND version = $2 ${live} ORDER BY position, id`, [featureView, version])).rows.map(toSnapshot);
   }
 
-  async beginCompaction(featureView: string, version: number, holder: string, now: number): Promise<RunRecord> {
+  async beginSideRun(featureView: string, version: number, trigger: SideRunTrigger, holder: string, now: number): Promise<RunRecord> {
     const { rows } = await this.db.query<RunRow>(
-      "INSERT INTO runs (view, version, status, trigger, holder, max_attempts, created_at, started_at) VALUES ($1, $2, 'running', 'compaction', $3, 1, $4, $4) RETURNING *",
-      [featureView, version, holder, now],
+      "INSERT INTO runs (view, version, status, trigger, holder, max_attempts, created_at, started_at) VALUES ($1, $2, 'running', $3, $4, 1, $5, $5) RETURNING *",
+      [featureView, version, trigger, holder, now],
     );
     return toRun(rows[0]);
   }

@@ -4,10 +4,13 @@ import { TesseraError, errorMessage } from '../../errors.js';
 import type { RegistryBackend } from '../registry-backend.js';
 import { openSqliteDb } from './open-sqlite-db.js';
 import { SqliteAuthStore } from './sqlite-auth-store.js';
+import { SqliteAlertStore } from './sqlite-alert-store.js';
 import { SqliteCatalogStore } from './sqlite-catalog-store.js';
 import { SqliteDatasetStore } from './sqlite-dataset-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
+import { SqlitePredictionLogStore } from './sqlite-prediction-log-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
+import { SqliteValidationStore } from './sqlite-validation-store.js';
 
 /**
  * The embedded registry: `<dataDir>/registry.db`, one SQLite file shared by the processes of one
@@ -26,6 +29,9 @@ export function openSqliteRegistry(dataDir: string, clock: Clock, options: { mig
     leases: new SqliteLeaseStore(db, clock),
     datasets: new SqliteDatasetStore(db),
     auth: new SqliteAuthStore(db),
+    validation: new SqliteValidationStore(db),
+    predictionLogs: new SqlitePredictionLogStore(db),
+    alerts: new SqliteAlertStore(db),
     async ping() {
       try {
         db.prepare('SELECT 1').get();

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { FittedState } from '../../domain/feature-view-version.js';
 import { conflict, notFound } from '../../errors.js';
-import type { NewRun, RunRecord, RunStatus, RunStep } from '../../domain/run.js';
+import type { NewRun, RunRecord, RunStatus, RunStep, SideRunTrigger } from '../../domain/run.js';
 import type { RunStore } from '../run-store.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
 import { refuseCommit } from '../commit-rules.js';
@@ -21,7 +21,7 @@ export class SqliteRunStore implements RunStore {
   async enqueue(run: NewRun, now: number): Promise<RunRecord> {
     return this.db
       .transaction(() => {
-        const active = this.db.prepare("SELECT id, status FROM runs WHERE view = ? AND status IN ('queued', 'running') AND trigger <> 'compaction'").get(run.featureView) as
+        const active = this.db.prepare("SELECT id, status FROM runs WHERE view = ? AND status IN ('queued', 'running') AND trigger NOT IN ('compaction', 'push')").get(run.featureView) as
           | { id: number; status: string }
           | undefined;
         if (active)
@@ -169,10 +169,10 @@ export class SqliteRunStore implements RunStore {
     return (this.db.prepare(`SELECT * FROM snapshots WHERE view = ? AND version = ? ${live} ORDER BY position, id`).all(featureView, version) as SnapshotRow[]).map(toSnapshot);
   }
 
-  async beginCompaction(featureView: string, version: number, holder: string, now: number): Promise<RunRecord> {
+  async beginSideRun(featureView: string, version: number, trigger: SideRunTrigger, holder: string, now: number): Promise<RunRecord> {
     const id = this.db
-      .prepare("INSERT INTO runs (view, version, status, trigger, holder, max_attempts, created_at, started_at) VALUES (?, ?, 'running', 'compaction', ?, 1, ?, ?)")
-      .run(featureView, version, holder, now, now).lastInsertRowid;
+      .prepare("INSERT INTO runs (view, version, status, trigger, holder, max_attempts, created_at, started_at) VALUES (?, ?, 'running', ?, ?, 1, ?, ?)")
+      .run(featureView, version, trigger, holder, now, now).lastInsertRowid;
     return this.getSync(Number(id))!;
   }
 

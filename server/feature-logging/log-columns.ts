@@ -1,0 +1,187 @@
+import type { FeatureStatus } from '../serving/online-service.js';
+import type { LogSchema } from './log-schema.js';
+import type { ServedRequest } from './served-request.js';
+
+/** Statuses as dictionary codes, in the order of the status dictionary of every log file. */
+export const STATUSES: readonly FeatureStatus[] = ['PRESENT', 'NULL_VALUE', 'NOT_FOUND', 'OUTSIDE_MAX_AGE'];
+
+/**
+ * One column's rows. Numbers, booleans and times sit in typed arrays with an Arrow validity bitmap
+ * (bit set = not null); only string columns hold references.
+ */
+export type LogColumn =
+  | { kind: 'float64' | 'time'; data: Float64Array; valid: Uint8Array }
+  | { kind: 'int64'; data: BigInt64Array; valid: Uint8Array }
+  | { kind: 'bool'; data: Uint8Array; valid: Uint8Array }
+  | { kind: 'string'; data: (string | null)[] };
+
+/**
+ * A finished batch of log rows of one schema, as the encoder thread gets it: plain data, its typed
+ * arrays' buffers transferable (`buffers`), so handing it over copies nothing.
+ */
+export interface LogBatch {
+  schema: LogSchema;
+  rows: number;
+  /** The earliest request time in the batch (it names the file). */
+  firstAt: number;
+  requestIds: (string | null)[];
+  times: Float64Array;
+  keys: LogColumn[];
+  values: LogColumn[];
+  statuses: Int8Array[];
+  /** Per view of the plan: the served rows' event times (null when not found). */
+  stamps: LogColumn[];
+}
+
+function column(kind: LogColumn['kind'], capacity: number): LogColumn {
+  const valid = new Uint8Array((capacity + 7) >> 3);
+  if (kind === 'string') return { kind, data: new Array<string | null>(capacity).fill(null) };
+  if (kind === 'int64') return { kind, data: new BigInt64Array(capacity), valid };
+  if (kind === 'bool') return { kind, data: new Uint8Array(capacity), valid };
+  return { kind, data: new Float64Array(capacity), valid };
+}
+
+function grown(c: LogColumn, capacity: number): LogColumn {
+  const next = column(c.kind, capacity);
+  if (c.kind === 'string') {
+    for (let i = 0; i < c.data.length; i++) (next.data as (string | null)[])[i] = c.data[i];
+    return next;
+  }
+  (next.data as Float64Array).set(c.data as Float64Array);
+  (next as { valid: Uint8Array }).valid.set(c.valid);
+  return next;
+}
+
+/** Writes row `at` of a column; a null (or absent) value leaves its validity bit clear. */
+function put(c: LogColumn, at: number, value: unknown): void {
+  if (c.kind === 'string') {
+    c.data[at] = value === null || value === undefined ? null : String(value);
+    return;
+  }
+  if (value === null || value === undefined) return;
+  c.valid[at >> 3] |= 1 << (at & 7);
+  if (c.kind === 'int64') c.data[at] = typeof value === 'bigint' ? value : BigInt(value as number);
+  else if (c.kind === 'bool') c.data[at] = value ? 1 : 0;
+  else c.data[at] = value as number;
+}
+
+const statusCode = (s: FeatureStatus): number => (s === 'PRESENT' ? 0 : s === 'NULL_VALUE' ? 1 : s === 'NOT_FOUND' ? 2 : 3);
+
+/**
+ * The open batch of one log schema: served rows are copied into column buffers as they are offered,
+ * so the serving thread keeps no reference to an answer (a second of answers kept alive is promoted
+ * out of the young generation and costs major collections), and the encoder thread gets ready
+ * columns. Buffers double when full; a batch starts at the size the previous one reached.
+ */
+export class LogColumns {
+  private capacity: number;
+  private rows = 0;
+  private firstAt = Number.POSITIVE_INFINITY;
+  private requestIds: (string | null)[];
+  private times: Float64Array;
+  private keys: LogColumn[];
+  private values: LogColumn[];
+  private statuses: Int8Array[];
+  private stamps: LogColumn[];
+  private readonly views: number;
+
+  constructor(
+    readonly schema: LogSchema,
+    capacity: number,
+  ) {
+    this.capacity = Math.max(16, capacity);
+    this.views = Math.max(0, ...schema.features.map((f) => f.viewIndex + 1));
+    const n = this.capacity;
+    this.requestIds = new Array<string | null>(n).fill(null);
+    this.times = new Float64Array(n);
+    this.keys = schema.keys.map((k) => column(k.type, n));
+    this.values = schema.features.map((f) => column(f.type, n));
+    this.statuses = schema.features.map(() => new Int8Array(n));
+    this.stamps = Array.from({ length: this.views }, () => column('time', n));
+  }
+
+  get size(): number {
+    return this.rows;
+  }
+
+  /** Copies the served rows (the sampled ones) into the columns. `requestId` names them all. */
+  append(served: ServedRequest, requestId: string): void {
+    const count = served.rows === null ? served.count : served.rows.length;
+    if (this.rows + count > this.capacity) this.grow(this.rows + count);
+    if (served.at < this.firstAt) this.firstAt = served.at;
+    const { keys, values, statuses, stamps, views } = this;
+    const results = served.results;
+    const offset = served.offset;
+    for (let j = 0; j < count; j++) {
+      const i = served.rows === null ? j : served.rows[j];
+      const at = this.rows++;
+      this.requestIds[at] = requestId;
+      this.times[at] = served.at;
+      for (let k = 0; k < keys.length; k++) put(keys[k], at, served.keys[k][i]);
+      for (let v = 0; v < views; v++) put(stamps[v], at, served.found[v][i]?.eventTs);
+      const byte = at >> 3;
+      const bit = 1 << (at & 7);
+      for (let f = 0; f < values.length; f++) {
+        const result = results[offset + f];
+        const c = values[f];
+        const value = result.values[i];
+        // float64, the usual feature type, inline: one store site per type keeps each monomorphic.
+        if (c.kind === 'float64') {
+          if (value !== null && value !== undefined) {
+            c.data[at] = value as number;
+            c.valid[byte] |= bit;
+          }
+        } else put(c, at, value);
+        statuses[f][at] = statusCode(result.statuses[i]);
+      }
+    }
+  }
+
+  /** The rows so far, trimmed to their count; this object is not used after. */
+  finish(): { batch: LogBatch; buffers: ArrayBuffer[] } {
+    const n = this.rows;
+    const trim = (c: LogColumn): LogColumn => {
+      if (c.kind === 'string') return { kind: c.kind, data: c.data.slice(0, n) };
+      return { ...c, data: c.data.subarray(0, n), valid: c.valid.subarray(0, (n + 7) >> 3) } as LogColumn;
+    };
+    const batch: LogBatch = {
+      schema: this.schema,
+      rows: n,
+      firstAt: this.firstAt,
+      requestIds: this.requestIds.slice(0, n),
+      times: this.times.subarray(0, n),
+      keys: this.keys.map(trim),
+      values: this.values.map(trim),
+      statuses: this.statuses.map((s) => s.subarray(0, n)),
+      stamps: this.stamps.map(trim),
+    };
+    const buffers = new Set<ArrayBuffer>([batch.times.buffer as ArrayBuffer]);
+    for (const c of [...batch.keys, ...batch.values, ...batch.stamps]) {
+      if (c.kind === 'string') continue;
+      buffers.add(c.data.buffer as ArrayBuffer);
+      buffers.add(c.valid.buffer as ArrayBuffer);
+    }
+    for (const s of batch.statuses) buffers.add(s.buffer as ArrayBuffer);
+    return { batch, buffers: [...buffers] };
+  }
+
+  private grow(needed: number): void {
+    let capacity = this.capacity * 2;
+    while (capacity < needed) capacity *= 2;
+    const ids = new Array<string | null>(capacity).fill(null);
+    for (let i = 0; i < this.rows; i++) ids[i] = this.requestIds[i];
+    this.requestIds = ids;
+    const times = new Float64Array(capacity);
+    times.set(this.times);
+    this.times = times;
+    this.keys = this.keys.map((c) => grown(c, capacity));
+    this.values = this.values.map((c) => grown(c, capacity));
+    this.stamps = this.stamps.map((c) => grown(c, capacity));
+    this.statuses = this.statuses.map((s) => {
+      const next = new Int8Array(capacity);
+      next.set(s);
+      return next;
+    });
+    this.capacity = capacity;
+  }
+}
