@@ -20,6 +20,7 @@ import { pushRoutes } from './http/routes/push.js';
 import { skewRoutes } from './http/routes/skew.js';
 import { alertRoutes } from './http/routes/alerts.js';
 import { SkewService } from './skew/skew-service.js';
+import { driftRoutes } from './http/routes/drift.js';
 import { freshnessRoutes } from './http/routes/freshness.js';
 import { validationRoutes } from './http/routes/validation.js';
 import { FreshnessService } from './monitoring/freshness.js';
@@ -137,6 +138,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
+      driftRoutes({ drift: services.drift, bodyLimit: config.bodyLimit }),
       validationRoutes({ runs: services.runs, validation: services.registry.validation }),
       freshnessRoutes({ freshness, now: () => services.clock.now() }),
       alertRoutes({ alerts: services.alerts }),

@@ -15,10 +15,13 @@ import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { Metrics } from './metrics/metrics.js';
+import { DriftService } from './monitoring/drift/drift-service.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
 import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
+import { LogCompactionLoop } from './prediction-logs/log-compaction-loop.js';
+import { LogCompactor } from './prediction-logs/log-compactor.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
@@ -65,6 +68,8 @@ export interface Services {
   keys: KeyService;
   /** Authentication, rate limits and permissions for every request (auth-gate.ts). */
   gate: AuthGate;
+  /** Drift reports over the offline files (on the historical service's DuckDB). */
+  drift: DriftService;
   /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
   alerts: AlertService;
   close(): Promise<void>;
@@ -181,6 +186,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     metrics: new Metrics(),
     keys,
     gate,
+    drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
     alerts,
     async close() {
       await gate.audit.flush();
@@ -212,6 +218,22 @@ export function compactor(services: Services, holder: string): Compactor {
     fileOptions: { rowsPerFile: config.rowsPerFile, rowGroupRows: config.rowGroupRows },
     retainMs: config.compactionRetainMs,
   });
+}
+
+/** The prediction log's compaction and retention job, as the scheduler lease holder `holder` runs it. */
+export function logCompactionLoop(services: Services, holder: string): LogCompactionLoop {
+  const { config } = services;
+  const compactor = new LogCompactor({
+    store: services.registry.predictionLogs,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    clock: services.clock,
+    logger: services.logger,
+    targetRows: config.predictionLogTargetRows,
+    retention: config.predictionLogRetention,
+    graceMs: config.compactionRetainMs,
+  });
+  return new LogCompactionLoop(compactor, services.leases, holder, config.compactionIntervalMs, services.logger);
 }
 
 /** What a pipeline run needs, from a process's services. */

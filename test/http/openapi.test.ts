@@ -196,6 +196,8 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('get', '/api/v1/prediction-logs?model=m1')).body.predictions.length, 1);
   // driver_model does not log: its report compares no rows.
   assert.equal((await call('post', '/api/v1/skew', { body: { featureService: 'driver_model' } })).body.rows, 0);
+  const drift = await call('post', '/api/v1/drift', { body: { featureView: 'driver_hourly_stats', reference: { snapshots: [version.body.snapshots[0].id] }, detection: {} } });
+  assert.equal(drift.status, 200, JSON.stringify(drift.body));
 
   // Alerts (docs/alerts.md): a webhook and two rules; drift's provider is this test's (it always fires).
   const alerting = {

@@ -3,6 +3,7 @@ import { ALERT_ROUTES } from '../routes/alerts.js';
 import { APPLY_ROUTES } from '../routes/apply.js';
 import { CATALOG_ROUTES } from '../routes/catalog.js';
 import { DATASET_ROUTES } from '../routes/datasets.js';
+import { DRIFT_ROUTES } from '../routes/drift.js';
 import { HEALTH_ROUTES } from '../routes/health.js';
 import { HISTORICAL_ROUTES } from '../routes/historical.js';
 import { METRICS_ROUTES } from '../routes/metrics.js';
@@ -36,6 +37,7 @@ export const API_ROUTES: RouteDoc[] = [
   DATASET_ROUTES,
   PREDICTION_LOG_ROUTES,
   SKEW_ROUTES,
+  DRIFT_ROUTES,
   VALIDATION_ROUTES,
   FRESHNESS_ROUTES,
   ALERT_ROUTES,
