@@ -41,17 +41,10 @@ function int64Range(data: BigInt64Array, valid: Uint8Array | null): Chunk['range
 
 /** A typed column (and its nulls) as one PLAIN data page. */
 function plainChunk(name: string, c: LogColumn, n: number): Chunk {
-  if (c.kind === 'string') {
-    let nulls = 0;
-    const valid = new Uint8Array((n + 7) >> 3);
-    for (let i = 0; i < n; i++) {
-      if (c.data[i] === null) nulls++;
-      else valid[i >> 3] |= 1 << (i & 7);
-    }
-    return chunk(name, PARQUET.type.BYTE_ARRAY, 'string', [page('data', n, PARQUET.encoding.PLAIN, [definitionLevels(valid, n, nulls), plainStrings(c.data)])], nulls);
-  }
   const nulls = countNulls(c.valid, n);
   const levels = definitionLevels(c.valid, n, nulls);
+  // Strings were written in PLAIN form as they came.
+  if (c.kind === 'string') return chunk(name, PARQUET.type.BYTE_ARRAY, 'string', [page('data', n, PARQUET.encoding.PLAIN, [levels, c.data])], nulls);
   if (c.kind === 'bool') return chunk(name, PARQUET.type.BOOLEAN, null, [page('data', n, PARQUET.encoding.PLAIN, [levels, plainBooleans(c.data, c.valid, n, nulls)])], nulls);
   if (c.kind === 'float64') return chunk(name, PARQUET.type.DOUBLE, null, [page('data', n, PARQUET.encoding.PLAIN, [levels, plainFixed8(c.data, c.valid, nulls)])], nulls);
   const words: BigInt64Array = c.kind === 'time' ? millisToInt64(c.data) : (c.data as BigInt64Array);
@@ -86,7 +79,7 @@ function dictionaryChunk(name: string, entries: readonly string[], codes: Int8Ar
 export function logParquet(batch: LogBatch, arrowSchema: string): Uint8Array {
   const { schema, rows: n } = batch;
   const chunks: Chunk[] = schema.keys.map((key, k) => plainChunk(key.name, batch.keys[k], n));
-  chunks.push(plainChunk(REQUEST_ID, { kind: 'string', data: batch.requestIds }, n));
+  chunks.push(plainChunk(REQUEST_ID, batch.requestIds, n));
   chunks.push(plainChunk(LOG_TIMESTAMP, { kind: 'time', data: batch.times, valid: new Uint8Array((n + 7) >> 3).fill(0xff) }, n));
   chunks.push(dictionaryChunk(FEATURE_VERSIONS, [schema.versions], null, n));
   const stamps = new Map<number, Chunk>();
