@@ -4,6 +4,7 @@ import type { LogFileStore } from '../prediction-logs/log-file-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { RunStore } from './run-store.js';
+import type { ValidationStore } from '../validation/validation-store.js';
 
 /** What a backend can tell other processes about: the catalog moved, a run was queued. */
 export type RegistryTopic = 'catalog' | 'runs';
@@ -21,6 +22,7 @@ export interface RegistryBackend {
   readonly runs: RunStore;
   readonly leases: LeaseStore;
   readonly datasets: DatasetStore;
+  readonly validation: ValidationStore;
   /** The prediction log's published files and journal segments. */
   readonly predictionLogs: LogFileStore;
   readonly alerts: AlertStore;

@@ -7,6 +7,7 @@ import { stepSpec } from '../domain/transform-spec.js';
 import type { FieldError } from '../errors.js';
 import { checkChain } from '../transforms/chain.js';
 import { type Catalog, findVersion, latestVersion } from './catalog.js';
+import { validateExpectations } from './validate-expectations.js';
 
 /**
  * A push source's batch source must exist and not be a push source, and both must agree on whether
@@ -88,6 +89,7 @@ export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
       const result = checkChain(feature.type, feature.transforms.map(stepSpec), feature.name);
       if (!result.ok) add(`${fat}.transforms[${result.step}]`, result.message);
     });
+    validateExpectations(view, at, add);
   });
 
   const servicesToCheck = new Map<string, { features: string[]; at: (k: number) => string }>();

@@ -137,6 +137,9 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('get', '/api/v1/runs?limit=0x10')).status, 400);
   assert.equal((await call('get', `/api/v1/runs/${run.body.id}`)).body.id, run.body.id);
   assert.equal((await call('get', '/api/v1/runs/999999')).status, 404);
+  assert.deepEqual((await call('get', `/api/v1/runs/${run.body.id}/validation`)).body.expectations, []);
+  assert.equal((await call('get', '/api/v1/runs/999999/validation')).status, 404);
+  assert.equal((await call('get', '/api/v1/freshness')).body.views[0].featureView, 'driver_hourly_stats');
 
   for (const kind of ['entities', 'sources', 'feature-views', 'feature-services']) assert.equal((await call('get', `/api/v1/${kind}`)).status, 200);
   assert.equal((await call('get', '/api/v1/entities/driver')).status, 200);
@@ -189,6 +192,8 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('get', '/api/v1/prediction-logs?model=m1')).body.predictions.length, 1);
   // driver_model does not log: its report compares no rows.
   assert.equal((await call('post', '/api/v1/skew', { body: { featureService: 'driver_model' } })).body.rows, 0);
+  const drift = await call('post', '/api/v1/drift', { body: { featureView: 'driver_hourly_stats', reference: { snapshots: [version.body.snapshots[0].id] }, detection: {} } });
+  assert.equal(drift.status, 200, JSON.stringify(drift.body));
 
   // Alerts (docs/alerts.md): a webhook and two rules; drift's provider is this test's (it always fires).
   const alerting = {

@@ -13,6 +13,7 @@ import { migratePostgres } from './pg-migrate.js';
 import { PgNotifier } from './pg-notifier.js';
 import { PgPredictionLogStore } from './pg-prediction-log-store.js';
 import { PgRunStore } from './pg-run-store.js';
+import { PgValidationStore } from './pg-validation-store.js';
 
 export interface PostgresRegistryOptions {
   url: string;
@@ -49,6 +50,7 @@ export async function openPostgresRegistry(options: PostgresRegistryOptions): Pr
     runs,
     leases: new PgLeaseStore(db),
     datasets: new PgDatasetStore(db),
+    validation: new PgValidationStore(db),
     predictionLogs: new PgPredictionLogStore(db),
     alerts: new PgAlertStore(db),
     async ping() {

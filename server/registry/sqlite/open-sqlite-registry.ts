@@ -9,6 +9,7 @@ import { SqliteDatasetStore } from './sqlite-dataset-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
 import { SqlitePredictionLogStore } from './sqlite-prediction-log-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
+import { SqliteValidationStore } from './sqlite-validation-store.js';
 
 /**
  * The embedded registry: `<dataDir>/registry.db`, one SQLite file shared by the processes of one
@@ -26,6 +27,7 @@ export function openSqliteRegistry(dataDir: string, clock: Clock, options: { mig
     runs,
     leases: new SqliteLeaseStore(db, clock),
     datasets: new SqliteDatasetStore(db),
+    validation: new SqliteValidationStore(db),
     predictionLogs: new SqlitePredictionLogStore(db),
     alerts: new SqliteAlertStore(db),
     async ping() {
