@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { AlertService } from './alerts/alert-service.js';
+import { presentAlert } from './alerts/present-alert.js';
 import { runFailuresProvider } from './alerts/run-failures.js';
+import { WebhookDispatcher } from './alerts/webhook-dispatcher.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -16,6 +18,8 @@ import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
 import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
+import { LogCompactionLoop } from './prediction-logs/log-compaction-loop.js';
+import { LogCompactor } from './prediction-logs/log-compactor.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
@@ -26,6 +30,7 @@ import { openRegistry } from './registry/open-registry.js';
 import type { RegistryBackend } from './registry/registry-backend.js';
 import type { RunStore } from './registry/run-store.js';
 import { checkSources } from './sources/check-sources.js';
+import { httpAccess } from './sources/http-access.js';
 import type { SourceContext } from './sources/source.js';
 import { type SourceOverrides, sourceContext } from './sources/source-context.js';
 
@@ -124,7 +129,8 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
-  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, notify: () => undefined });
+  const webhooks = new WebhookDispatcher({ catalog, store: registry.alerts, clock, logger, access: sources.http ?? httpAccess(), env: sources.env ?? process.env, present: presentAlert });
+  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, webhooks });
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
@@ -152,6 +158,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     async close() {
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
+      await alerts.close();
       // Acknowledged predictions are published before DuckDB goes (left in the journal if that fails).
       await predictionLog.close();
       await historical.close();
@@ -178,6 +185,22 @@ export function compactor(services: Services, holder: string): Compactor {
     fileOptions: { rowsPerFile: config.rowsPerFile, rowGroupRows: config.rowGroupRows },
     retainMs: config.compactionRetainMs,
   });
+}
+
+/** The prediction log's compaction and retention job, as the scheduler lease holder `holder` runs it. */
+export function logCompactionLoop(services: Services, holder: string): LogCompactionLoop {
+  const { config } = services;
+  const compactor = new LogCompactor({
+    store: services.registry.predictionLogs,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    clock: services.clock,
+    logger: services.logger,
+    targetRows: config.predictionLogTargetRows,
+    retention: config.predictionLogRetention,
+    graceMs: config.compactionRetainMs,
+  });
+  return new LogCompactionLoop(compactor, services.leases, holder, config.compactionIntervalMs, services.logger);
 }
 
 /** What a pipeline run needs, from a process's services. */

@@ -4,7 +4,8 @@ import { AlertLoop } from '../alerts/alert-loop.js';
 import type { RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
-import { compactor, materializeDeps } from '../services.js';
+import { compactor, logCompactionLoop, materializeDeps } from '../services.js';
+import type { LogCompactionLoop } from '../prediction-logs/log-compaction-loop.js';
 import { CompactionLoop } from './compaction/compaction-loop.js';
 import { Leadership } from './leadership.js';
 import { executeRun } from './materialize.js';
@@ -34,6 +35,7 @@ export class PipelineHost {
   private readonly runnerLease: RunnerLease;
   private readonly scheduler: Scheduler;
   private readonly compaction: CompactionLoop;
+  private readonly logCompaction: LogCompactionLoop;
   private readonly alertLoop: AlertLoop;
   /** Workers drain the queue whether or not they lead; `all` drains only while leading. */
   private readonly drainsAlways: boolean;
@@ -63,6 +65,7 @@ export class PipelineHost {
       wake: () => this.runner.wake(),
     });
     this.compaction = new CompactionLoop(compactor(services, this.holder), config.compactionIntervalMs, logger);
+    this.logCompaction = logCompactionLoop(services, this.holder);
     this.alertLoop = new AlertLoop(services.alerts, config.alertIntervalMs, logger);
     this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger, options.cron);
     let unsubscribeCatalog: (() => void) | null = null;
@@ -77,6 +80,7 @@ export class PipelineHost {
         });
         if (!this.drainsAlways) await this.startDraining();
         this.compaction.start();
+        this.logCompaction.start();
         this.alertLoop.start();
         // Workers may die while this process leads: look for their runs once per lease lifetime.
         this.recoveryTimer = setInterval(() => void (this.recovering = this.recovering.then(() => this.recover(false))), config.leaseMs);
@@ -89,6 +93,7 @@ export class PipelineHost {
         unsubscribeCatalog?.();
         this.scheduler.stop();
         await this.compaction.stop();
+        await this.logCompaction.stop();
         await this.alertLoop.stop();
         if (!this.drainsAlways) await this.stopDraining();
       },
