@@ -25,7 +25,7 @@ export interface AppDeps {
   deleteService: DeleteService;
   healthChecks: Record<string, HealthCheck>;
   /** Facts about this process for `/health` (pid, whether it runs the scheduler). */
-  healthInfo?: () => Record<string, unknown>;
+  healthInfo?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   versionDetail?: (view: string, version: number) => Promise<Record<string, unknown>>;
   /** The hot path (online serving): mounted first, so its requests are not matched against every route. */
   hot?: Router[];

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { formatPath, validationError } from './errors.js';
 import { parseAllowEntry } from './sources/http-allow.js';
+import { parseRetention } from './prediction-logs/retention.js';
 
 const byteSize = z.union([z.number().int().positive(), z.string().regex(/^\d+(?:\.\d+)?\s*(?:b|kb|mb|gb)?$/i, 'a size such as 1mb or 262144')]).transform((v) => {
   if (typeof v === 'number') return v;
@@ -81,6 +82,8 @@ export const configSchema = z.object({
   rowGroupRows: intFromEnv(1, 10_000_000).default(100_000),
   /** How often the lease holder looks for snapshots to compact (0 = never). */
   compactionIntervalMs: intFromEnv(0, 86_400_000).default(60_000),
+  /** How often the lease holder evaluates the alert rules (0 = only when asked: POST /api/v1/alerts/evaluate). */
+  alertIntervalMs: intFromEnv(0, 86_400_000).default(60_000),
   /** Compact a view version once it has more than this many small snapshots. */
   compactionMinSnapshots: intFromEnv(1, 1_000_000).default(16),
   /** A snapshot with fewer rows than this is small. */
@@ -95,6 +98,24 @@ export const configSchema = z.object({
   featureLogQueueRows: intFromEnv(1, 100_000_000).default(100_000),
   /** Feature logging: logged rows are written to Parquet at least this often (their durability delay). */
   featureLogFlushMs: intFromEnv(10, 3_600_000).default(1_000),
+  /** Prediction log: the journal is published to Parquet at least this often. */
+  predictionLogPublishMs: intFromEnv(10, 3_600_000).default(10_000),
+  /** Prediction log: how many recent ids are remembered so a retried request is not logged twice. */
+  predictionLogDedupeIds: intFromEnv(0, 100_000_000).default(1_000_000),
+  /** Prediction log: rows per file after compaction at most. */
+  predictionLogTargetRows: intFromEnv(1, 1_000_000_000).default(2_000_000),
+  /** Prediction log retention in days: `30` for every model, `30,churn=90` with an exception; unset = forever. */
+  predictionLogRetention: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const parsed = parseRetention(text);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   /** DuckDB memory limit of the pipeline writer (stages, deduplicates and sorts a run; spills beyond). */
   pipelineMemoryLimit: z
     .string()
@@ -150,6 +171,7 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_ROW_GROUP_ROWS: 'rowGroupRows',
   TESSERA_PIPELINE_MEMORY_LIMIT: 'pipelineMemoryLimit',
   TESSERA_COMPACTION_INTERVAL_MS: 'compactionIntervalMs',
+  TESSERA_ALERT_INTERVAL_MS: 'alertIntervalMs',
   TESSERA_COMPACTION_MIN_SNAPSHOTS: 'compactionMinSnapshots',
   TESSERA_COMPACTION_SMALL_ROWS: 'compactionSmallRows',
   TESSERA_COMPACTION_TARGET_ROWS: 'compactionTargetRows',
@@ -157,6 +179,10 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_PUSH_COMMIT_MS: 'pushCommitMs',
   TESSERA_FEATURE_LOG_QUEUE_ROWS: 'featureLogQueueRows',
   TESSERA_FEATURE_LOG_FLUSH_MS: 'featureLogFlushMs',
+  TESSERA_PREDICTION_LOG_PUBLISH_MS: 'predictionLogPublishMs',
+  TESSERA_PREDICTION_LOG_DEDUPE_IDS: 'predictionLogDedupeIds',
+  TESSERA_PREDICTION_LOG_TARGET_ROWS: 'predictionLogTargetRows',
+  TESSERA_PREDICTION_LOG_RETENTION: 'predictionLogRetention',
   TESSERA_RUN_ATTEMPTS: 'runAttempts',
   TESSERA_SPILL_ROWS: 'spillRows',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'source_error' // a source could not be read (file missing, HTTP 5xx, timeout)
   | 'source_refused' // a source reaches what the server does not allow (outside the file roots, a private address, a write, an unset secret): not retried
   | 'transform_error' // a transform cannot be applied to the data (log1p of -1)
+  | 'validation_failed' // a strict view's run read rows that fail its expectations
   | 'unknown_push_source' // a push names no push source (Feast answers 422: PushSourceNotFoundException)
   | 'schema_too_new' // the registry database was written by newer code
   | 'unavailable' // a store does not answer

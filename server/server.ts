@@ -12,11 +12,17 @@ import { datasetRoutes } from './http/routes/datasets.js';
 import { historicalRoutes } from './http/routes/historical.js';
 import { pipelineRoutes, presentSnapshot } from './http/routes/pipelines.js';
 import { predictionLogRoutes } from './http/routes/prediction-logs.js';
-import { PredictionLogStore } from './prediction-logs/prediction-log-store.js';
 import { transformRoutes } from './http/routes/transform.js';
 import { pushRoutes } from './http/routes/push.js';
 import { skewRoutes } from './http/routes/skew.js';
+import { alertRoutes } from './http/routes/alerts.js';
 import { SkewService } from './skew/skew-service.js';
+import { driftRoutes } from './http/routes/drift.js';
+import { freshnessRoutes } from './http/routes/freshness.js';
+import { validationRoutes } from './http/routes/validation.js';
+import { FreshnessService } from './monitoring/freshness.js';
+import { publishFreshness } from './monitoring/freshness-metrics.js';
+import { countValidationFailures } from './validation/count-failures.js';
 import { feastMaterializeRoutes } from './http/routes/feast-materialize.js';
 import { OfflineBatcher } from './push/offline-batcher.js';
 import { PushService } from './push/push-service.js';
@@ -55,6 +61,16 @@ function counted(probe: Promise<void>, failed: () => void): Promise<void> {
   });
 }
 
+/** `/health`'s freshness detail: views and stale views. Staleness never makes the server unhealthy. */
+async function freshnessSummary(freshness: FreshnessService): Promise<{ views: number; stale: number } | { error: string }> {
+  try {
+    const views = await freshness.views();
+    return { views: views.length, stale: views.filter((v) => v.stale).length };
+  } catch (e) {
+    return { error: errorMessage(e) };
+  }
+}
+
 /** Builds the HTTP app over a process's services and pipelines, and listens. */
 export async function startHttp(services: Services, pipelines: PipelineHost): Promise<RunningServer> {
   const { config, logger } = services;
@@ -81,6 +97,9 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     intervalMs: config.pushCommitMs,
   });
   pipelines.onRunFinished((run) => metrics.runs.finished(run));
+  pipelines.onRunFinished(countValidationFailures(services.registry.validation, metrics.runs, logger));
+  const freshness = new FreshnessService({ catalog: services.catalog, runs: services.runs, clock: services.clock });
+  publishFreshness(metrics, freshness);
   const push = new PushService({ catalog: services.catalog, runs: services.runs, online: services.online, offline });
   const app = createApp({
     logger,
@@ -95,7 +114,13 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       offlineRoot: () => counted(checkOfflineRoot(services.files.locate('offline')), () => metrics.storeError('offline', 'ping')),
     },
     metrics,
-    healthInfo: () => ({ pid: process.pid, role: config.role, scheduler: pipelines.isLeader ? 'this process' : 'another process', featureLog: services.featureLog.queueStats() }),
+    healthInfo: async () => ({
+      pid: process.pid,
+      role: config.role,
+      scheduler: pipelines.isLeader ? 'this process' : 'another process',
+      featureLog: services.featureLog.queueStats(),
+      freshness: await freshnessSummary(freshness),
+    }),
     healthOnly: config.role === 'worker',
     versionDetail: async (view, version) => ({ snapshots: (await services.runs.snapshots(view, version)).map(presentSnapshot) }),
     hot: [onlineRoutes({ online, bodyLimit: config.bodyLimit })],
@@ -103,10 +128,14 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit }),
       pushRoutes({ push, bodyLimit: config.bodyLimit }),
       feastMaterializeRoutes({ pipelines: pipelines.service, runs: services.runs, catalog: services.catalog, bodyLimit: config.bodyLimit }),
-      predictionLogRoutes({ logs: new PredictionLogStore(services.files, () => services.clock.now()), bodyLimit: config.bodyLimit }),
+      predictionLogRoutes({ logs: services.predictionLog, bodyLimit: config.bodyLimit }),
       transformRoutes({ catalog: services.catalog, runs: services.runs, bodyLimit: config.bodyLimit, maxRows: config.maxOnlineRows }),
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
+      driftRoutes({ drift: services.drift, bodyLimit: config.bodyLimit }),
+      validationRoutes({ runs: services.runs, validation: services.registry.validation }),
+      freshnessRoutes({ freshness, now: () => services.clock.now() }),
+      alertRoutes({ alerts: services.alerts }),
       skewRoutes({ skew: new SkewService({ catalog: services.catalog, files: services.files, historical: services.historical, clock: services.clock }), bodyLimit: config.bodyLimit }),
     ],
   });

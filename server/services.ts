@@ -1,3 +1,8 @@
+import path from 'node:path';
+import { AlertService } from './alerts/alert-service.js';
+import { presentAlert } from './alerts/present-alert.js';
+import { runFailuresProvider } from './alerts/run-failures.js';
+import { WebhookDispatcher } from './alerts/webhook-dispatcher.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -8,9 +13,13 @@ import { duckDbOptions } from './offline/duckdb-options.js';
 import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { Metrics } from './metrics/metrics.js';
+import { DriftService } from './monitoring/drift/drift-service.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
+import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
+import { LogCompactionLoop } from './prediction-logs/log-compaction-loop.js';
+import { LogCompactor } from './prediction-logs/log-compactor.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
@@ -21,6 +30,7 @@ import { openRegistry } from './registry/open-registry.js';
 import type { RegistryBackend } from './registry/registry-backend.js';
 import type { RunStore } from './registry/run-store.js';
 import { checkSources } from './sources/check-sources.js';
+import { httpAccess } from './sources/http-access.js';
 import type { SourceContext } from './sources/source.js';
 import { type SourceOverrides, sourceContext } from './sources/source-context.js';
 
@@ -49,8 +59,14 @@ export interface Services {
   featureLog: FeatureLogWriter;
   /** What sources may reach (file roots, HTTP allow list, secrets' environment): apply checks it, runs use it. */
   sources: SourceContext;
+  /** The prediction log: a journal on this machine, published to Parquet under the offline root. */
+  predictionLog: PredictionLogService;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
+  /** Drift reports over the offline files (on the historical service's DuckDB). */
+  drift: DriftService;
+  /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
+  alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -96,6 +112,26 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
+  const predictionLog = new PredictionLogService({
+    engine: pipelineDuckdb,
+    files,
+    store: registry.predictionLogs,
+    clock,
+    logger,
+    options: { journalDir: path.join(config.dataDir, 'prediction-log', 'journal'), publishMs: config.predictionLogPublishMs, dedupeIds: config.predictionLogDedupeIds },
+  });
+  try {
+    // Predictions a process acknowledged before it died are published before this one serves reads.
+    await predictionLog.start();
+  } catch (e) {
+    await pipelineDuckdb.close();
+    await online.close();
+    await registry.close();
+    throw e;
+  }
+  const webhooks = new WebhookDispatcher({ catalog, store: registry.alerts, clock, logger, access: sources.http ?? httpAccess(), env: sources.env ?? process.env, present: presentAlert });
+  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, webhooks });
+  alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
@@ -114,11 +150,17 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     datasets: new DatasetService({ historical, store: registry.datasets, files, clock }),
     pipelineDuckdb,
     featureLog,
+    predictionLog,
     sources,
     metrics: new Metrics(),
+    drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
+    alerts,
     async close() {
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
+      await alerts.close();
+      // Acknowledged predictions are published before DuckDB goes (left in the journal if that fails).
+      await predictionLog.close();
       await historical.close();
       await pipelineDuckdb.close();
       await online.close();
@@ -145,11 +187,28 @@ export function compactor(services: Services, holder: string): Compactor {
   });
 }
 
+/** The prediction log's compaction and retention job, as the scheduler lease holder `holder` runs it. */
+export function logCompactionLoop(services: Services, holder: string): LogCompactionLoop {
+  const { config } = services;
+  const compactor = new LogCompactor({
+    store: services.registry.predictionLogs,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    clock: services.clock,
+    logger: services.logger,
+    targetRows: config.predictionLogTargetRows,
+    retention: config.predictionLogRetention,
+    graceMs: config.compactionRetainMs,
+  });
+  return new LogCompactionLoop(compactor, services.leases, holder, config.compactionIntervalMs, services.logger);
+}
+
 /** What a pipeline run needs, from a process's services. */
 export function materializeDeps(services: Services): MaterializeDeps {
   return {
     catalog: services.catalog,
     runs: services.runs,
+    validation: services.registry.validation,
     files: services.files,
     engine: services.pipelineDuckdb,
     fileOptions: { rowsPerFile: services.config.rowsPerFile, rowGroupRows: services.config.rowGroupRows },

@@ -46,10 +46,12 @@ export async function predictRain(tessera: Tessera, options: { modelPath: string
       features,
     };
   });
-  await tessera.call('POST', '/api/v1/prediction-logs', {
-    model: artifact.id,
-    modelVersion: artifact.trainedAt,
-    predictions: outcomes.map((o) => ({
+  // Through the SDK's batching client: logPrediction never waits on the network; the batch goes out on
+  // an interval (or now, with flushPredictions) and is retried with the same ids if the server is away.
+  for (const o of outcomes) {
+    tessera.store.logPrediction({
+      model: artifact.id,
+      modelVersion: artifact.trainedAt,
       entity: { location: o.location },
       features: o.features,
       featureVersions: versions,
@@ -57,8 +59,9 @@ export async function predictRain(tessera: Tessera, options: { modelPath: string
       probability: o.probability,
       status: o.status,
       ...(o.error ? { error: o.error } : {}),
-    })),
-  });
+    });
+  }
+  await tessera.store.flushPredictions();
   for (const o of outcomes) log(o.status === 'ok' ? `${o.location}: ${(o.probability! * 100).toFixed(1)}% chance of rain tomorrow` : `${o.location}: no prediction (${o.error})`);
   return outcomes;
 }

@@ -5,7 +5,7 @@ import type { Bundle } from '../domain/bundle.js';
 import { TesseraError, type FieldError, errorMessage, validationError } from '../errors.js';
 import { parseBundle } from './parse-bundle.js';
 
-const LISTS = ['entities', 'sources', 'featureViews', 'featureServices'] as const;
+const LISTS = ['entities', 'sources', 'featureViews', 'featureServices', 'alerts', 'webhooks'] as const;
 
 /** A bundle merged from several files, remembering where each item came from. */
 export interface LoadedDefinitions {
@@ -28,8 +28,8 @@ export function loadDefinitions(dir: string): LoadedDefinitions {
     .readdirSync(dir)
     .filter((f) => /\.(ya?ml|json)$/i.test(f))
     .sort();
-  const merged: Bundle = { entities: [], sources: [], featureViews: [], featureServices: [] };
-  const origins: Record<string, string[]> = { entities: [], sources: [], featureViews: [], featureServices: [] };
+  const merged: Bundle = { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [] };
+  const origins: Record<string, string[]> = Object.fromEntries(LISTS.map((l) => [l, []]));
   const errors: FieldError[] = [];
   for (const file of files) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
@@ -55,7 +55,7 @@ export function loadDefinitions(dir: string): LoadedDefinitions {
     bundle: merged,
     files,
     origin(p: string): string {
-      const m = /^(entities|sources|featureViews|featureServices)\[(\d+)\](.*)$/.exec(p);
+      const m = /^(entities|sources|featureViews|featureServices|alerts|webhooks)\[(\d+)\](.*)$/.exec(p);
       const where = m && origins[m[1]][Number(m[2])];
       return where ? `${where}${m[3]}` : p;
     },

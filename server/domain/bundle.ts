@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertRuleSchema, webhookSchema } from '../alerts/alert-definition.js';
 import { entitySchema } from './entity.js';
 import { featureServiceSchema } from './feature-service.js';
 import { featureViewSchema } from './feature-view.js';
@@ -10,6 +11,10 @@ export const bundleSchema = z.strictObject({
   sources: z.array(sourceSchema).default([]),
   featureViews: z.array(featureViewSchema).default([]),
   featureServices: z.array(featureServiceSchema).default([]),
+  /** Alert rules (docs/alerts.md). */
+  alerts: z.array(alertRuleSchema).default([]),
+  /** Where alerts are delivered. */
+  webhooks: z.array(webhookSchema).default([]),
 });
 
 export type Bundle = z.output<typeof bundleSchema>;

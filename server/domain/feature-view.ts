@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
 import { durationSchema } from './duration.js';
+import { type FeatureExpect, type ViewFreshness, type ViewValidation, featureExpectSchema, viewFreshnessSchema, viewValidationSchema } from './expectations.js';
 import { descriptionSchema, featureNameSchema, nameSchema, tagsSchema } from './names.js';
 import { transformStepSchema } from './transform-spec.js';
 import { featureTypeSchema } from './value-type.js';
@@ -12,6 +13,8 @@ export const featureSchema = z.strictObject({
   from: z.string().min(1).max(200).optional(),
   transforms: z.array(transformStepSchema).max(20).default([]),
   description: descriptionSchema.optional(),
+  /** What its source values must satisfy; view metadata, not part of the version. */
+  expect: featureExpectSchema.optional(),
 });
 
 const cronSchema = z.string().refine((s) => validateCron(s), { message: 'is not a valid cron expression (node-cron syntax, e.g. "0 * * * *")' });
@@ -43,12 +46,14 @@ export const featureViewSchema = z.strictObject({
   tags: tagsSchema.optional(),
   description: descriptionSchema.optional(),
   owner: z.string().max(200).optional(),
+  validation: viewValidationSchema.optional(),
+  freshness: viewFreshnessSchema.optional(),
 });
 
 export type FeatureInput = z.output<typeof featureSchema>;
 export type FeatureViewInput = z.output<typeof featureViewSchema>;
 
-/** Fields that never change data: editing them updates the view in place. */
+/** Fields that never change data: editing them updates the view in place (expectations included). */
 export interface FeatureViewMetadata {
   ttl: number;
   online: boolean;
@@ -57,9 +62,14 @@ export interface FeatureViewMetadata {
   tags?: Record<string, string>;
   description?: string;
   owner?: string;
+  validation?: ViewValidation;
+  freshness?: ViewFreshness;
+  /** Features' `expect`, by feature name. */
+  expectations?: Record<string, FeatureExpect>;
 }
 
 export function viewMetadata(view: FeatureViewInput): FeatureViewMetadata {
+  const expectations = view.features.flatMap((f) => (f.expect ? [[f.name, f.expect] as const] : []));
   return {
     ttl: view.ttl ?? 0,
     online: view.online,
@@ -68,5 +78,8 @@ export function viewMetadata(view: FeatureViewInput): FeatureViewMetadata {
     ...(view.tags !== undefined ? { tags: view.tags } : {}),
     ...(view.description !== undefined ? { description: view.description } : {}),
     ...(view.owner !== undefined ? { owner: view.owner } : {}),
+    ...(view.validation !== undefined ? { validation: view.validation } : {}),
+    ...(view.freshness !== undefined ? { freshness: view.freshness } : {}),
+    ...(expectations.length ? { expectations: Object.fromEntries(expectations) } : {}),
   };
 }

@@ -1,6 +1,14 @@
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-/** `compaction`: a background merge of small snapshots (never a view's active run). */
-export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'refit' | 'compaction';
+/**
+ * `compaction`: a background merge of small snapshots; `push`: one group commit of pushed rows. Both
+ * are side runs: never a view's active run, never queued or retried.
+ */
+export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'refit' | SideRunTrigger;
+export type SideRunTrigger = 'compaction' | 'push';
+
+export function isSideRun(trigger: RunTrigger): trigger is SideRunTrigger {
+  return trigger === 'compaction' || trigger === 'push';
+}
 
 export interface RunStep {
   name: string;
@@ -14,7 +22,7 @@ export interface RunRecord {
   version: number;
   status: RunStatus;
   trigger: RunTrigger;
-  /** Failure reason code: interrupted, source_error, source_refused, transform_error, online_store_error, internal. */
+  /** Failure reason code: interrupted, lease_lost, source_error, source_refused, transform_error, validation_failed, online_store_error, internal. */
   reason: string | null;
   error: string | null;
   /** The backfill window asked for (epoch ms), or null for an incremental run. */

@@ -3,7 +3,7 @@ import { isCredentialHeader } from '../domain/secret-ref.js';
 import type { Source } from '../domain/source.js';
 import { formatTimestamp } from '../domain/time.js';
 import type { FeatureViewVersion } from '../domain/feature-view-version.js';
-import type { EntityRecord, FeatureServiceRecord, FeatureViewRecord, SourceRecord } from '../registry/catalog.js';
+import type { EntityRecord, FeatureServiceRecord, FeatureViewRecord, SourceRecord, SpecRecord } from '../registry/catalog.js';
 import { outputSchema } from '../registry/output-schema.js';
 
 /** JSON shapes of catalog objects in the API: specs as applied, times in RFC 3339. */
@@ -31,6 +31,11 @@ export function redactSource(source: Source): Source {
 const REDACTED = '(hidden: a credential in clear, applied before credentials had to be {env: NAME} references)';
 
 export function presentService(r: FeatureServiceRecord) {
+  return { ...r.spec, ...times(r) };
+}
+
+/** An alert rule or a webhook (a webhook's secret is an `{env}` reference, never the secret). */
+export function presentSpec<T extends object>(r: SpecRecord<T>) {
   return { ...r.spec, ...times(r) };
 }
 

@@ -11,6 +11,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
   transform_error: { status: 422, title: 'Transform cannot be applied' },
+  validation_failed: { status: 422, title: 'Source rows failed validation' },
   unknown_push_source: { status: 422, title: 'Unknown push source' },
   source_error: { status: 502, title: 'Source error' },
   source_refused: { status: 403, title: 'Source access refused' },

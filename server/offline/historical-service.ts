@@ -48,7 +48,8 @@ export interface HistoricalDeps {
  * owns the scratch folder each retrieval works in, so no caller handles DuckDB or scratch files.
  */
 export class HistoricalService {
-  private readonly engine: DuckDbEngine;
+  /** Its DuckDB, for other offline readers (drift) to share one memory limit. */
+  readonly engine: DuckDbEngine;
   private readonly deps: OfflineDeps;
 
   constructor(deps: HistoricalDeps) {

@@ -18,15 +18,22 @@ import { concatBatches, type RowBatch, rowBatchFromArrow, takeColumn, takeRows }
 import { planRun, type RunPlan } from './run-plan.js';
 import type { RunRecord } from '../domain/run.js';
 import type { RunStore } from '../registry/run-store.js';
+import type { LeaseStore } from '../registry/lease-store.js';
+import { LeaseLostError } from '../registry/commit-rules.js';
+import { takeFence } from './run-fence.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 import { FitCollector } from './fit-collector.js';
 import { SpillFile } from './spill.js';
 import { Stopwatch } from './stopwatch.js';
 import { syncOnline } from './online-sync.js';
+import { ValidateStep } from './validate-step.js';
+import type { ValidationStore } from '../validation/validation-store.js';
 
 export interface MaterializeDeps {
   catalog: CatalogCache;
   runs: RunStore;
+  /** Where each run's validation report goes. */
+  validation: ValidationStore;
   files: FileStore;
   /** The DuckDB that stages, sorts and writes a run's Parquet files. */
   engine: DuckDbEngine;
@@ -45,6 +52,11 @@ export interface MaterializeDeps {
   retryDelayMs: number;
   /** Told the rows read so far after each source batch (the CLI draws progress with it). */
   onRowsRead?: (rowsIn: number) => void;
+  /**
+   * Where runs execute under their holder's runner lease (serve's runners): the leases, so that a run
+   * commits only while its holder still holds that lease as it was when the run started.
+   */
+  fenceLeases?: LeaseStore;
 }
 
 export type RunOutcome = { status: 'succeeded' | 'failed' | 'requeued'; run: RunRecord };
@@ -64,6 +76,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
   let builder: SnapshotBuilder | null = null;
   const current = () => deps.runs.get(run.id).then((r) => r!);
   try {
+    const fence = deps.fenceLeases && run.holder !== null ? await takeFence(run.id, run.holder, deps.fenceLeases) : undefined;
     const catalog = await deps.catalog.refresh();
     const watermark = await deps.runs.watermark(run.featureView, run.version);
     const plan = watch.time('plan', () => planRun(run, catalog, watermark, deps.clock.now()));
@@ -80,6 +93,13 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       }
     }
     const toRows = (b: RecordBatch) => watch.time('read', () => rowBatchFromArrow(b, plan.layout));
+    const validate = ValidateStep.of(plan, run, deps.validation, watch);
+    // Each source batch once, as it is read (not again when a parked batch comes back from disk).
+    const fromSource = (b: RecordBatch) => {
+      const rows = toRows(b);
+      validate?.add(rows);
+      return rows;
+    };
 
     const carry = plan.hasFfill ? await deps.runs.carry(run.featureView, run.version) : {};
     let states = plan.version.fittedState?.features ?? null;
@@ -90,7 +110,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     if (plan.hasFfill) {
       // ffill needs each entity's rows in event-time order across the whole run: hold them, sort once.
       const all: RowBatch[] = [];
-      for await (const b of read()) all.push(toRows(b));
+      for await (const b of read()) all.push(fromSource(b));
       if (all.length) {
         const ordered = watch.time('sort', () => orderByEntity(concatBatches(all)));
         if (!states) ({ states, fitted } = fitInMemory(plan, ordered.batch, watch));
@@ -102,7 +122,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       const kept: RowBatch[] = [];
       const fitRows = new FitCollector();
       for await (const b of read()) {
-        const rows = toRows(b);
+        const rows = fromSource(b);
         fitRows.add(rows);
         if (spill === null && fitRows.length <= deps.spillRows) kept.push(rows);
         else watch.time('spill', () => (spill ??= new SpillFile(path.join(deps.dataDir, 'tmp', `run-${run.id}`, 'spill.arrows'))).append(b));
@@ -118,9 +138,11 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
         }
       }
     } else {
-      for await (const b of read()) await builder.add(toRows(b), states, noRowContext(), carry);
+      for await (const b of read()) await builder.add(fromSource(b), states, noRowContext(), carry);
     }
 
+    // A strict view's failing run throws here: its staged files are dropped below, nothing commits.
+    await validate?.finish(deps.clock.now());
     const { latest, ...snapshot } = await builder.finish();
     const rejectsFile = await rejects.close();
     spill?.remove();
@@ -139,6 +161,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
           carry,
           counts: { rowsIn, rowsOut: snapshot.rows, rowsRejected: rejects.count, rejectsByReason: rejects.byReason, rejectsFile },
           steps: watch.steps(),
+          ...(fence ? { fence } : {}),
         },
         deps.clock.now(),
       ),
@@ -165,6 +188,19 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     const code = e instanceof TesseraError ? e.code : 'internal';
     const message = errorMessage(e);
     if (!(e instanceof TesseraError)) log.error({ err: e }, 'run failed with an unexpected error');
+    if (e instanceof LeaseLostError) {
+      // Failed only while still ours: a run taken over belongs to its new holder.
+      log.warn({ err: message }, 'lease lost: the run is not committed');
+      await deps.runs.fail(
+        run.id,
+        'lease_lost',
+        message,
+        deps.clock.now(),
+        { steps: watch.steps(), rowsIn, rowsRejected: rejects.count, rejectsByReason: rejects.byReason, rejectsFile },
+        e.fence.holder,
+      );
+      return { status: 'failed', run: await current() };
+    }
     if (code === 'source_error' && run.attempt < run.maxAttempts) {
       const delay = deps.retryDelayMs * 2 ** (run.attempt - 1);
       log.warn({ attempt: run.attempt, delay, err: message }, 'source error: retrying');

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { AlertLoop } from '../alerts/alert-loop.js';
 import type { RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
-import { compactor, materializeDeps } from '../services.js';
+import { compactor, logCompactionLoop, materializeDeps } from '../services.js';
+import type { LogCompactionLoop } from '../prediction-logs/log-compaction-loop.js';
 import { CompactionLoop } from './compaction/compaction-loop.js';
 import { Leadership } from './leadership.js';
 import { executeRun } from './materialize.js';
@@ -33,6 +35,8 @@ export class PipelineHost {
   private readonly runnerLease: RunnerLease;
   private readonly scheduler: Scheduler;
   private readonly compaction: CompactionLoop;
+  private readonly logCompaction: LogCompactionLoop;
+  private readonly alertLoop: AlertLoop;
   /** Workers drain the queue whether or not they lead; `all` drains only while leading. */
   private readonly drainsAlways: boolean;
   private draining = false;
@@ -47,7 +51,7 @@ export class PipelineHost {
   ) {
     const { config, clock } = services;
     this.drainsAlways = config.role === 'worker';
-    this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, materializeDeps(services)));
+    this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, { ...materializeDeps(services), fenceLeases: services.leases }));
     this.runner = new Runner(services.runs, this.executor, this.holder, clock, logger, config.pollMs);
     this.runnerLease = new RunnerLease(services.leases, this.holder, config.leaseMs, logger);
     // A run in a worker thread may have fitted a version: this thread's catalog must show it now.
@@ -61,6 +65,8 @@ export class PipelineHost {
       wake: () => this.runner.wake(),
     });
     this.compaction = new CompactionLoop(compactor(services, this.holder), config.compactionIntervalMs, logger);
+    this.logCompaction = logCompactionLoop(services, this.holder);
+    this.alertLoop = new AlertLoop(services.alerts, config.alertIntervalMs, logger);
     this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger, options.cron);
     let unsubscribeCatalog: (() => void) | null = null;
     this.leadership = new Leadership(services.leases, this.holder, config.leaseMs, logger, {
@@ -74,6 +80,8 @@ export class PipelineHost {
         });
         if (!this.drainsAlways) await this.startDraining();
         this.compaction.start();
+        this.logCompaction.start();
+        this.alertLoop.start();
         // Workers may die while this process leads: look for their runs once per lease lifetime.
         this.recoveryTimer = setInterval(() => void (this.recovering = this.recovering.then(() => this.recover(false))), config.leaseMs);
         this.recoveryTimer.unref();
@@ -85,6 +93,8 @@ export class PipelineHost {
         unsubscribeCatalog?.();
         this.scheduler.stop();
         await this.compaction.stop();
+        await this.logCompaction.stop();
+        await this.alertLoop.stop();
         if (!this.drainsAlways) await this.stopDraining();
       },
     });

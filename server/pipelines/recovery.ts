@@ -1,8 +1,9 @@
 import type { Clock } from '../clock.js';
-import type { RunRecord } from '../domain/run.js';
+import { isSideRun, type RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
 import type { RunStore } from '../registry/run-store.js';
+import { DATASETS_DIR } from '../datasets/dataset-metadata.js';
 
 export interface RecoveryOptions {
   /** Holders of other processes known to be alive (their runner leases): their runs are not orphans. */
@@ -15,7 +16,8 @@ export interface RecoveryOptions {
  * After a crash: runs left `running` by a process that is gone (no live holder) are adopted by this
  * one, the files they wrote but never committed are removed (with every `.tmp` file), and then each
  * is taken over: queued again for any worker to finish when it has attempts left and committed
- * nothing, else failed (reason `interrupted`). Files go before the run is queued, so the worker that
+ * nothing, else failed (reason `interrupted`; a side run, a compaction's or a push's, is never queued
+ * again: its rows were never acknowledged). Files go before the run is queued, so the worker that
  * takes it over never sees them. A run that committed its snapshot before dying keeps its files.
  * Returns the runs taken over or failed.
  */
@@ -26,7 +28,7 @@ export async function recoverInterrupted(runs: RunStore, files: FileStore, holde
     const removed = await removeUncommitted(runs, files, run);
     const cause = `the process running it (${run.holder ?? 'unknown'}) stopped before the run finished`;
     const now = clock.now();
-    const retry = run.trigger !== 'compaction' && run.snapshotId === null && run.attempt < run.maxAttempts;
+    const retry = !isSideRun(run.trigger) && run.snapshotId === null && run.attempt < run.maxAttempts;
     if (retry) await runs.requeue(run.id, now, `${cause}: taken over`);
     else await runs.fail(run.id, 'interrupted', cause, now);
     logger.warn(
@@ -34,8 +36,9 @@ export async function recoverInterrupted(runs: RunStore, files: FileStore, holde
       retry ? 'run of a process that died: its uncommitted files removed, queued again for another worker' : 'run interrupted by a crash: marked failed, its uncommitted files removed',
     );
   }
-  // Every staged file, when no run can be writing one (this process starting to lead, nothing running here).
-  if (options.sweepStaged ?? true) for (const file of await files.list('offline')) if (file.endsWith('.tmp')) await files.remove(file);
+  // Every staged file of a run, when no run can be writing one (this process starting to lead, nothing
+  // running here). Datasets are written by API processes, which no run lease covers: theirs stay.
+  if (options.sweepStaged ?? true) for (const file of await files.list('offline')) if (file.endsWith('.tmp') && !file.startsWith(`${DATASETS_DIR}/`)) await files.remove(file);
   return orphans.map((r) => r.id);
 }
 
@@ -45,6 +48,9 @@ async function removeUncommitted(runs: RunStore, files: FileStore, run: RunRecor
   const mine = new RegExp(`(/${run.id}-\\d+|/run=${run.id}/part-\\d+)\\.parquet(\\.[0-9a-f]+\\.tmp)?$`);
   const written = (await files.list(`offline/${run.featureView}/v${run.version}`)).filter((f) => mine.test(f) && !committed.has(f));
   for (const file of written) await files.remove(file);
+  // A run that committed nothing owns its whole folder: remove it, empty or not, so no `run=<id>/`
+  // of an uncommitted run stays behind for a reader or an operator to wonder about.
+  if (run.snapshotId === null) await files.remove(`offline/${run.featureView}/v${run.version}/run=${run.id}`);
   await files.remove(`tmp/run-${run.id}`);
   return written.length;
 }

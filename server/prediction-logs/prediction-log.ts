@@ -2,6 +2,11 @@ import { z } from 'zod';
 
 /** One prediction as an inference service logs it: the features it used and what it predicted. */
 export const predictionSchema = z.strictObject({
+  /** A UUID (v7 recommended) the caller chose, so a retried request is not logged twice; generated when absent. */
+  id: z
+    .string()
+    .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a UUID')
+    .optional(),
   /** The entity the prediction is about: its join key values. */
   entity: z.record(z.string(), z.union([z.string(), z.number()])),
   /** Feature values the model read, by name. */
@@ -28,11 +33,14 @@ export type PredictionBatch = z.output<typeof predictionBatchSchema>;
 
 /** A logged prediction as it is read back. */
 export interface LoggedPrediction {
+  id: string;
   model: string;
   modelVersion: string;
   loggedAt: string;
   predictedAt: string;
   entity: Record<string, string | number>;
+  /** The entity's values in the order of their names, joined by `|`: what `entityKey=` filters on. */
+  entityKey: string;
   features: Record<string, unknown>;
   featureVersions: Record<string, number>;
   prediction: unknown;

@@ -131,7 +131,7 @@ export class OfflineBatcher {
     const { runs, files, clock, logger } = this.deps;
     // A run records the commit (runs are what recovery cleans up after a crash). The store's one
     // kind of run that may run beside a view's materialization is a compaction's.
-    const run = await runs.beginCompaction(table.view, table.version, this.deps.holder, clock.now());
+    const run = await runs.beginSideRun(table.view, table.version, 'push', this.deps.holder, clock.now());
     const folder = `offline/${table.view}/v${table.version}/run=${run.id}`;
     const watch = new Stopwatch();
     const writer = new SnapshotWriter(this.deps.engine, files, { folder, keys: table.keys, hasCreated: table.hasCreated }, this.deps.fileOptions);

@@ -1,3 +1,4 @@
+import type { AlertRule, Webhook } from '../alerts/alert-definition.js';
 import type { Entity, EntityInput } from '../domain/entity.js';
 import type { FeatureService } from '../domain/feature-service.js';
 import type { FeatureViewInput, FeatureViewMetadata } from '../domain/feature-view.js';
@@ -37,6 +38,14 @@ export interface FeatureServiceRecord {
   updatedAt: number;
 }
 
+/** An alert rule or a webhook, stored as applied. */
+export interface SpecRecord<T> {
+  name: string;
+  spec: T;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** The whole catalog, read at once: definitions are small, and every reader wants a consistent view. */
 export interface Catalog {
   revision: number;
@@ -44,12 +53,14 @@ export interface Catalog {
   sources: Map<string, SourceRecord>;
   featureViews: Map<string, FeatureViewRecord>;
   featureServices: Map<string, FeatureServiceRecord>;
+  alerts: Map<string, SpecRecord<AlertRule>>;
+  webhooks: Map<string, SpecRecord<Webhook>>;
 }
 
-export type ObjectKind = 'entity' | 'source' | 'featureView' | 'featureService';
+export type ObjectKind = 'entity' | 'source' | 'featureView' | 'featureService' | 'alert' | 'webhook';
 
 export function emptyCatalog(): Catalog {
-  return { revision: 0, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map() };
+  return { revision: 0, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map(), alerts: new Map(), webhooks: new Map() };
 }
 
 export function latestVersion(view: FeatureViewRecord): FeatureViewVersion {

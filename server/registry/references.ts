@@ -15,6 +15,12 @@ export function referencesTo(catalog: Catalog, kind: ObjectKind, name: string): 
       if (service.spec.features.some((f) => f.split(/[@:]/)[0] === name)) users.push(`feature service '${service.name}'`);
     }
   }
+  if (kind === 'featureView') {
+    for (const rule of catalog.alerts.values()) if (rule.spec.featureViews?.includes(name)) users.push(`alert rule '${rule.name}'`);
+  }
+  if (kind === 'webhook') {
+    for (const rule of catalog.alerts.values()) if (rule.spec.webhooks.includes(name)) users.push(`alert rule '${rule.name}'`);
+  }
   return users;
 }
 
@@ -23,11 +29,15 @@ const KIND_LABEL: Record<ObjectKind, string> = {
   source: 'source',
   featureView: 'feature view',
   featureService: 'feature service',
+  alert: 'alert rule',
+  webhook: 'webhook',
 };
 
 /** Refuses to delete an object that does not exist (404) or that another object uses (409). */
 export function assertDeletable(catalog: Catalog, kind: ObjectKind, name: string): void {
-  const exists = { entity: catalog.entities, source: catalog.sources, featureView: catalog.featureViews, featureService: catalog.featureServices }[kind].has(name);
+  const exists = { entity: catalog.entities, source: catalog.sources, featureView: catalog.featureViews, featureService: catalog.featureServices, alert: catalog.alerts, webhook: catalog.webhooks }[
+    kind
+  ].has(name);
   if (!exists) throw notFound(KIND_LABEL[kind], name, 'name');
   const users = referencesTo(catalog, kind, name);
   if (users.length > 0) throw conflict(`${KIND_LABEL[kind]} '${name}' is used by ${users.join(', ')}; delete or change those first`, [{ path: 'name', message: `used by ${users.join(', ')}` }]);

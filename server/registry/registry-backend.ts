@@ -1,7 +1,10 @@
+import type { AlertStore } from '../alerts/alert-store.js';
 import type { DatasetStore } from '../datasets/dataset-store.js';
+import type { LogFileStore } from '../prediction-logs/log-file-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { RunStore } from './run-store.js';
+import type { ValidationStore } from '../validation/validation-store.js';
 
 /** What a backend can tell other processes about: the catalog moved, a run was queued. */
 export type RegistryTopic = 'catalog' | 'runs';
@@ -19,6 +22,10 @@ export interface RegistryBackend {
   readonly runs: RunStore;
   readonly leases: LeaseStore;
   readonly datasets: DatasetStore;
+  readonly validation: ValidationStore;
+  /** The prediction log's published files and journal segments. */
+  readonly predictionLogs: LogFileStore;
+  readonly alerts: AlertStore;
   /** Resolves when the database answers; rejects (code `unavailable`) when it does not. */
   ping(): Promise<void>;
   /**

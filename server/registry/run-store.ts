@@ -1,4 +1,4 @@
-import type { NewRun, RunRecord, RunStatus, RunStep } from '../domain/run.js';
+import type { NewRun, RunRecord, RunStatus, RunStep, SideRunTrigger } from '../domain/run.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../domain/snapshot.js';
 
 /**
@@ -12,6 +12,8 @@ import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../dom
  *   state (bumping the catalog revision), the carry and the run's counters in one transaction: readers
  *   see all of it or none of it. It commits only for a run still running (a run whose view was deleted
  *   commits nothing), so a run's snapshot is committed at most once.
+ * - A commit with a `fence` happens only while the run is held by the fence's holder and that holder
+ *   still holds the fence's lease at the fence's epoch (checked in the commit's transaction).
  * - `adoptOrphans` hands the running runs whose holder is gone to a new holder (recovery), atomically:
  *   two recovering processes never adopt the same run; the caller then requeues or fails each one.
  * - `replaceSnapshots` (compaction) commits one snapshot in place of several, in one transaction:
@@ -35,6 +37,8 @@ export interface RunStore {
     error: string,
     now: number,
     partial?: Partial<Pick<RunRecord, 'steps' | 'rowsIn' | 'rowsRejected' | 'rejectsByReason' | 'rejectsFile' | 'snapshotId'>>,
+    /** Only while the run is running and held by this holder (a run taken over is left to its new holder). */
+    heldBy?: string,
   ): Promise<void>;
   /** Only a running run succeeds: one failed meanwhile (its view deleted) stays failed. */
   succeed(id: number, now: number, steps: RunStep[]): Promise<void>;
@@ -47,8 +51,11 @@ export interface RunStore {
   adoptOrphans(liveHolders: string[], holder: string): Promise<RunRecord[]>;
   /** A version's live snapshots in snapshot order (oldest first); `retired` adds the replaced ones. */
   snapshots(featureView: string, version: number, options?: { retired?: boolean }): Promise<SnapshotRecord[]>;
-  /** Records a compaction of a view version as a running run of `holder` (never the view's active run). */
-  beginCompaction(featureView: string, version: number, holder: string, now: number): Promise<RunRecord>;
+  /**
+   * Records a side run of a view version (a compaction, a push's commit) as a running run of `holder`:
+   * never the view's active run, so it neither waits for nor holds up a materialization.
+   */
+  beginSideRun(featureView: string, version: number, trigger: SideRunTrigger, holder: string, now: number): Promise<RunRecord>;
   /** Commits a compaction: returns the new snapshot's id. */
   replaceSnapshots(replacement: SnapshotReplacement, now: number): Promise<number>;
   /** Replaced snapshots whose files are still on disk, retired at or before `before`. */

@@ -1,3 +1,4 @@
+import { validateAlerts } from '../alerts/validate-alerts.js';
 import type { Bundle } from '../domain/bundle.js';
 import { resolveEntity, type Entity } from '../domain/entity.js';
 import { parseFeatureRef } from '../domain/feature-ref.js';
@@ -6,6 +7,7 @@ import { stepSpec } from '../domain/transform-spec.js';
 import type { FieldError } from '../errors.js';
 import { checkChain } from '../transforms/chain.js';
 import { type Catalog, findVersion, latestVersion } from './catalog.js';
+import { validateExpectations } from './validate-expectations.js';
 
 /**
  * A push source's batch source must exist and not be a push source, and both must agree on whether
@@ -48,6 +50,7 @@ export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
   for (const e of bundle.entities) entities.set(e.name, resolveEntity(e));
   const sourceNames = new Set([...catalog.sources.keys(), ...bundle.sources.map((s) => s.name)]);
   checkPushSources(bundle, catalog, add);
+  validateAlerts(bundle, catalog, add);
 
   // Features of each view as they will be after the apply: the bundle's, else the catalog's latest.
   const viewFeatures = new Map<string, FeatureInput[]>();
@@ -86,6 +89,7 @@ export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
       const result = checkChain(feature.type, feature.transforms.map(stepSpec), feature.name);
       if (!result.ok) add(`${fat}.transforms[${result.step}]`, result.message);
     });
+    validateExpectations(view, at, add);
   });
 
   const servicesToCheck = new Map<string, { features: string[]; at: (k: number) => string }>();

@@ -19,7 +19,8 @@ export function resolveDefinition(view: FeatureViewInput, entities: ReadonlyMap<
     }),
     source: sourceData as Source,
     ...(batchSource ? { batchSource } : {}),
-    features: view.features,
+    // Expectations are metadata: editing them must not make a new version.
+    features: view.features.map(({ expect: _e, ...feature }) => feature),
     ...(view.fit ? { fitWindow: view.fit.window } : {}),
   };
 }

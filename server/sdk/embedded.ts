@@ -9,6 +9,9 @@ import { transformRows } from '../serving/transform-service.js';
 import { openServices, type Services } from '../services.js';
 import type { FeatureStore } from './feature-store.js';
 import { getHistoricalFeatures } from './historical.js';
+import { PredictionLogger, type PredictionLoggerOptions } from './prediction-logger.js';
+import { parseInput } from '../http/validate.js';
+import { predictionBatchSchema } from '../prediction-logs/prediction-log.js';
 
 export interface EmbeddedOptions {
   /** The data dir a Tessera server (or `tessera apply` + `materialize`) writes. */
@@ -24,6 +27,8 @@ export interface EmbeddedOptions {
    * `unsupported` (it needs the embedded store).
    */
   onlineUrl?: string;
+  /** Batching of `logPrediction` (written to this data dir's prediction log, in this process). */
+  predictionLog?: PredictionLoggerOptions;
 }
 
 export interface EmbeddedFeatureStore extends FeatureStore {
@@ -43,6 +48,7 @@ export async function openFeatureStore(options: EmbeddedOptions): Promise<Embedd
   const clock = options.clock ?? systemClock;
   const services = await openServices(config, createLogger('warn', process.stderr), clock);
   const stopWatch = services.catalog.watch(options.refreshMs ?? 1000, () => undefined);
+  const predictions = new PredictionLogger(async (batch) => services.predictionLog.append(parseInput(predictionBatchSchema, batch)), options.predictionLog);
   const online = new OnlineService({ catalog: () => services.catalog.peek()!, store: services.online, clock, maxRows: config.maxOnlineRows, featureLog: services.featureLog });
   return {
     services,
@@ -58,7 +64,10 @@ export async function openFeatureStore(options: EmbeddedOptions): Promise<Embedd
     getOnlineFeaturesSync: (request) => online.getSync(request),
     getHistoricalFeatures: (request) => getHistoricalFeatures(services.historical, request),
     transform: async (view, rows, opts = {}) => transformRows(await services.catalog.get(), services.runs, view, { rows, version: opts.version }, config.maxOnlineRows),
+    logPrediction: (prediction) => predictions.log(prediction),
+    flushPredictions: () => predictions.flush(),
     async close() {
+      await predictions.close();
       stopWatch();
       await services.close();
     },

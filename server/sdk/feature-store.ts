@@ -1,6 +1,7 @@
 import type { Table } from 'apache-arrow';
 import type { OnlineRequest } from '../serving/online-request.js';
 import type { HistoricalRequest } from './historical.js';
+import type { PredictionInput } from './prediction-logger.js';
 import type { OnlineResponse } from '../serving/online-service.js';
 import type { TransformResponse } from '../serving/transform-service.js';
 
@@ -17,5 +18,13 @@ export interface FeatureStore {
   getHistoricalFeatures(request: HistoricalRequest): Promise<Table>;
   /** Raw values through a version's frozen transforms: what the pipeline would write for them. */
   transform(featureView: string, rows: Record<string, unknown>[], options?: { version?: number }): Promise<TransformResponse>;
+  /**
+   * Queues a prediction for the prediction log and returns its id at once; batches go to the log per
+   * model and version on an interval, when large, on `flushPredictions` and on `close`.
+   */
+  logPrediction(prediction: PredictionInput): string;
+  /** Sends the queued predictions; resolves once they are logged (failures go to `onError`). */
+  flushPredictions(): Promise<void>;
+  /** Flushes the queued predictions, then releases the store. */
   close(): Promise<void>;
 }

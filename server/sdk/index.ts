@@ -2,3 +2,4 @@
 export { openFeatureStore, type EmbeddedFeatureStore, type EmbeddedOptions } from './embedded.js';
 export { connect } from './remote.js';
 export type { FeatureStore, HistoricalRequest, OnlineRequest, OnlineResponse, TransformResponse } from './feature-store.js';
+export type { PredictionInput, PredictionLoggerOptions } from './prediction-logger.js';

@@ -1,18 +1,25 @@
 import { createHttpClient } from '../client/http-client.js';
 import type { FeatureStore } from './feature-store.js';
 import { getHistoricalFeaturesRemote } from './historical.js';
+import { PredictionLogger, type PredictionLoggerOptions } from './prediction-logger.js';
 
 /**
  * The same FeatureStore over HTTP, against a running Tessera server, on any port (6566 included: the
  * client is node:http, which applies no port block list). Connections are kept alive and reused;
- * `close()` ends them.
+ * `close()` sends the queued predictions and ends them.
  */
-export function connect(url: string): FeatureStore {
+export function connect(url: string, options: { predictionLog?: PredictionLoggerOptions } = {}): FeatureStore {
   const client = createHttpClient(url);
+  const predictions = new PredictionLogger((batch) => client.json('POST', '/api/v1/prediction-logs', batch), options.predictionLog);
   return {
     getOnlineFeatures: (request) => client.json('POST', '/get-online-features', request),
     getHistoricalFeatures: (request) => getHistoricalFeaturesRemote(client, request),
     transform: (view, rows, options = {}) => client.json('POST', `/api/v1/feature-views/${encodeURIComponent(view)}/transform`, { rows, ...options }),
-    close: async () => client.close(),
+    logPrediction: (prediction) => predictions.log(prediction),
+    flushPredictions: () => predictions.flush(),
+    async close() {
+      await predictions.close();
+      client.close();
+    },
   };
 }

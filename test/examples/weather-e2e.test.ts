@@ -125,7 +125,7 @@ test('inference reads online features equal to the transform of the latest raw r
   assert.match(outcomes[2].error!, /unknown/);
   const logged = await tessera.call<{
     predictions: { entity: { location: string }; status: string; probability: number | null; features: Record<string, number>; featureVersions: Record<string, number> }[];
-  }>('GET', `/api/v1/prediction-logs?model=${trained.artifact.id}`);
+  }>('GET', `/api/v1/prediction-logs?model=${trained.artifact.id}&order=asc`);
   assert.deepEqual(
     logged.predictions.map((p) => [p.entity.location, p.status, p.probability]),
     outcomes.map((o) => [o.location, o.status, o.probability]),

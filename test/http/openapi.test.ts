@@ -16,6 +16,7 @@ import { repositoryFiles } from '../../server/scaffold/templates.js';
 import { onlineRequestSchema } from '../../server/serving/online-request.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { T0 } from '../support/services.js';
+import { conditionProvider } from '../../server/alerts/condition-provider.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the function sits on `.default`.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
@@ -136,6 +137,9 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('get', '/api/v1/runs?limit=0x10')).status, 400);
   assert.equal((await call('get', `/api/v1/runs/${run.body.id}`)).body.id, run.body.id);
   assert.equal((await call('get', '/api/v1/runs/999999')).status, 404);
+  assert.deepEqual((await call('get', `/api/v1/runs/${run.body.id}/validation`)).body.expectations, []);
+  assert.equal((await call('get', '/api/v1/runs/999999/validation')).status, 404);
+  assert.equal((await call('get', '/api/v1/freshness')).body.views[0].featureView, 'driver_hourly_stats');
 
   for (const kind of ['entities', 'sources', 'feature-views', 'feature-services']) assert.equal((await call('get', `/api/v1/${kind}`)).status, 200);
   assert.equal((await call('get', '/api/v1/entities/driver')).status, 200);
@@ -188,6 +192,37 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('get', '/api/v1/prediction-logs?model=m1')).body.predictions.length, 1);
   // driver_model does not log: its report compares no rows.
   assert.equal((await call('post', '/api/v1/skew', { body: { featureService: 'driver_model' } })).body.rows, 0);
+  const drift = await call('post', '/api/v1/drift', { body: { featureView: 'driver_hourly_stats', reference: { snapshots: [version.body.snapshots[0].id] }, detection: {} } });
+  assert.equal(drift.status, 200, JSON.stringify(drift.body));
+
+  // Alerts (docs/alerts.md): a webhook and two rules; drift's provider is this test's (it always fires).
+  const alerting = {
+    webhooks: [{ name: 'ops', url: 'http://127.0.0.1:9/hook', maxAttempts: 1 }],
+    alerts: [
+      { name: 'runs_failing', kind: 'run_failures' },
+      { name: 'drifting', kind: 'drift', webhooks: ['ops'], retrain: true },
+    ],
+  };
+  assert.equal((await call('post', '/api/v1/apply', { body: alerting })).status, 200);
+  const unregister = s.services.alerts.register(conditionProvider('drift', async () => [{ subject: 'scores/rate', firing: true, value: 0.3, message: 'PSI 0.3 >= 0.2' }]));
+  assert.deepEqual(
+    (await call('get', '/api/v1/alert-rules')).body.alertRules.map((r: any) => r.name),
+    ['drifting', 'runs_failing'],
+  );
+  assert.equal((await call('get', '/api/v1/alert-rules/drifting')).body.retrain, true);
+  assert.equal((await call('get', '/api/v1/webhooks')).body.webhooks[0].url, 'http://127.0.0.1:9/hook');
+  assert.equal((await call('get', '/api/v1/webhooks/ops')).body.maxAttempts, 1);
+  const evaluation = await call('post', '/api/v1/alerts/evaluate');
+  assert.deepEqual(
+    evaluation.body.fired.map((a: any) => [a.rule, a.subject, a.value]),
+    [['drifting', 'scores/rate', 0.3]],
+  );
+  assert.equal((await call('get', '/api/v1/alerts?status=open&rule=drifting')).body.alerts[0].subject, 'scores/rate');
+  assert.equal((await call('get', '/api/v1/alerts?status=closed')).status, 400);
+  unregister();
+  assert.equal((await call('delete', '/api/v1/webhooks/ops')).status, 409);
+  assert.equal((await call('delete', '/api/v1/alert-rules/drifting')).status, 204);
+  assert.equal((await call('delete', '/api/v1/webhooks/ops')).status, 204);
 
   // Feast's materialize bodies (docs/reference/feature-servers/python-feature-server.md), on the push view (its runs read nothing).
   const feastRun = await call('post', '/materialize', { body: { start_ts: '2026-11-28T00:00:00', end_ts: '2026-11-29T00:00:00', feature_views: ['driver_pushed'] } });

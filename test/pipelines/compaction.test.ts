@@ -59,7 +59,7 @@ test('a materialization runs while a compaction of its view is recorded as runni
   const s = await compactionServer(4);
   try {
     const { runs, clock } = s.services;
-    const compaction = await runs.beginCompaction('created_view', 1, 'someone', clock.now());
+    const compaction = await runs.beginSideRun('created_view', 1, 'compaction', 'someone', clock.now());
     assert.equal((await s.materialize('created_view', { start: '2026-11-02T00:00:00Z', end: '2026-11-02T01:00:00Z' })).status, 'succeeded');
     await runs.fail(compaction.id, 'test', 'done', clock.now());
   } finally {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
-import { REDIS_SKIP, deleteKeysUnder, redisUrlWithPrefix, uniquePrefix } from '../support/redis.js';
+import { PUSH_STORES, forgetStorePrefixes } from './push-stores.js';
 
 // int64 join keys beyond 2^53 (Feast keeps them exact: its protobuf Value carries int64_val). JSON.parse
 // rounds 9007199254740993 (2^53 + 1) to 9007199254740992 (2^53), so a store that rounds would mix up
@@ -32,17 +32,9 @@ const post = async (url: string, body: string) => {
   return { status: res.status, text: await res.text() };
 };
 
-// Each server gets a key prefix of its own (removed at the end): the tests must not see each other's rows.
-const prefixes: string[] = [];
-const stores: { name: string; skip: string | false; overrides: () => Record<string, unknown> }[] = [
-  { name: 'SQLite', skip: false, overrides: () => ({}) },
-  { name: 'Redis', skip: REDIS_SKIP ?? false, overrides: () => ({ onlineUrl: redisUrlWithPrefix(prefixes[prefixes.push(uniquePrefix()) - 1]) }) },
-];
-after(async () => {
-  for (const prefix of prefixes) await deleteKeysUnder(prefix);
-});
+after(forgetStorePrefixes);
 
-for (const store of stores) {
+for (const store of PUSH_STORES) {
   test(`${store.name}: int64 keys up to 2^63-1 are exact through /push, /write-to-online-store and /get-online-features`, { skip: store.skip }, async () => {
     const s = await pipelineServer({}, bundle, store.overrides());
     try {

@@ -1,6 +1,8 @@
+import { alertStoreContract } from './alert-store.contract.js';
 import { catalogStoreContract } from './catalog-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { leaseStoreContract } from './lease-store.contract.js';
+import { predictionLogStoreContract } from './prediction-log-store.contract.js';
 import { runStoreContract } from './run-store.contract.js';
 
 // Every suite runs once per backend in REGISTRY_BACKENDS (registry-backends.ts).
@@ -8,3 +10,5 @@ catalogStoreContract();
 runStoreContract();
 leaseStoreContract();
 datasetStoreContract();
+predictionLogStoreContract();
+alertStoreContract();

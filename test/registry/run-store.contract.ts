@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import type { NewRun, RunRecord } from '../../server/domain/run.js';
 import type { SnapshotCommit } from '../../server/domain/snapshot.js';
 import { TesseraError } from '../../server/errors.js';
+import { LeaseLostError } from '../../server/registry/commit-rules.js';
 import type { RegistryBackend } from '../../server/registry/registry-backend.js';
 import { clone, sampleBundle } from '../support/bundles.js';
 import { applyBundle } from './catalog-store.contract.js';
 import { registryTest } from './registry-backends.js';
 
 const T = 1_800_000_000_000;
+const MINUTE = 60_000;
 const VIEW = 'driver_hourly_stats';
 const isConflict = (e: unknown) => e instanceof TesseraError && e.code === 'conflict';
 
@@ -208,6 +210,42 @@ export function runStoreContract(): void {
     );
   });
 
+  registryTest(suite, "a fenced commit happens only while the run is its holder's and the holder holds the lease at the same epoch", async ({ registry, another }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const leases = (await another()).leases;
+    const run = await runs.enqueue(newRun(), T);
+    await runs.claim('w', T, run.id);
+    assert.equal(await leases.tryAcquire('runner:w', 'w', MINUTE), true);
+    const epoch = (await leases.epoch('runner:w', 'w'))!;
+    const fence = { lease: 'runner:w', holder: 'w', epoch };
+    const lost = (e: unknown) => e instanceof LeaseLostError && e.code === 'conflict';
+    await assert.rejects(runs.commitSnapshot(commitOf(run, { fence: { ...fence, epoch: epoch - 1 } }), T + 1), lost, 'another epoch');
+    assert.equal(await leases.tryAcquire('runner:x', 'x', MINUTE), true);
+    const xFence = { lease: 'runner:x', holder: 'x', epoch: (await leases.epoch('runner:x', 'x'))! };
+    await assert.rejects(runs.commitSnapshot(commitOf(run, { fence: xFence }), T + 1), /x no longer holds the run \(it was taken over by w\)/, 'x holds its lease, not the run');
+    await leases.release('runner:w', 'w');
+    await assert.rejects(runs.commitSnapshot(commitOf(run, { fence }), T + 1), /w lost its lease 'runner:w'/, 'the lease is gone');
+    assert.deepEqual(await runs.snapshots(VIEW, 1), [], 'nothing was committed');
+    assert.equal(await runs.watermark(VIEW, 1), null);
+    // Held again, a new epoch: the old fence still fails; the new one commits.
+    assert.equal(await leases.tryAcquire('runner:w', 'w', MINUTE), true);
+    const renewed = (await leases.epoch('runner:w', 'w'))!;
+    if (renewed !== epoch) await assert.rejects(runs.commitSnapshot(commitOf(run, { fence }), T + 2), lost, 'the old epoch');
+    const id = await runs.commitSnapshot(commitOf(run, { fence: { ...fence, epoch: renewed } }), T + 2);
+    assert.deepEqual(
+      (await runs.snapshots(VIEW, 1)).map((s) => s.id),
+      [id],
+    );
+    // A failure on behalf of a holder leaves a run it no longer holds alone.
+    const other = await runs.enqueue(newRun({ featureView: 'view_1' }), T + 3);
+    await runs.claim('v', T + 3, other.id);
+    await runs.fail(other.id, 'lease_lost', 'x', T + 4, {}, 'w');
+    assert.equal((await runs.get(other.id))?.status, 'running');
+    await runs.fail(other.id, 'lease_lost', 'x', T + 4, {}, 'v');
+    assert.deepEqual([(await runs.get(other.id))?.status, (await runs.get(other.id))?.reason], ['failed', 'lease_lost']);
+  });
+
   registryTest(suite, 'a commit is refused, and writes nothing, for a run not running, a run that committed already, or a version fitted already', async ({ registry }) => {
     await withViews(registry);
     const runs = registry.runs;
@@ -307,7 +345,7 @@ export function runStoreContract(): void {
     }
     await runs.markOnlineSynced(ids);
     // A compaction never counts as the view's active run: a materialization may start beside it.
-    const compaction = await runs.beginCompaction(VIEW, 1, 'leader', T + 100);
+    const compaction = await runs.beginSideRun(VIEW, 1, 'compaction', 'leader', T + 100);
     assert.deepEqual([compaction.status, compaction.trigger, compaction.holder], ['running', 'compaction', 'leader']);
     const beside = await runs.enqueue(newRun(), T + 101);
     assert.equal(beside.status, 'queued');
@@ -361,7 +399,7 @@ export function runStoreContract(): void {
     assert.deepEqual([(await runs.get(compaction.id))!.snapshotId, (await runs.get(compaction.id))!.rowsOut], [id, 36]);
     // Never twice: not by the same compaction, not by another over a retired snapshot.
     await assert.rejects(runs.replaceSnapshots(merged, T + 104), isConflict);
-    const second = await runs.beginCompaction(VIEW, 1, 'leader', T + 105);
+    const second = await runs.beginSideRun(VIEW, 1, 'compaction', 'leader', T + 105);
     await assert.rejects(runs.replaceSnapshots({ ...merged, runId: second.id, replaced: [ids[3], ids[4]] }, T + 106), isConflict);
     // A compaction interrupted by a crash cannot commit afterwards.
     for (const orphan of await runs.adoptOrphans([], 'next-leader')) await runs.fail(orphan.id, 'interrupted', 'its process died', T + 107);
@@ -376,6 +414,45 @@ export function runStoreContract(): void {
     assert.deepEqual(
       (await runs.retiredSnapshots(T + 200)).map((x) => x.id),
       [ids[3]],
+    );
+  });
+
+  registryTest(suite, "a push's side run: beside a materialization either way, commits its snapshot with counts, never moves the watermark", async ({ registry }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const active = await runs.enqueue(newRun(), T);
+    await runs.claim('w', T, active.id);
+    const push = await runs.beginSideRun(VIEW, 1, 'push', 'api-1', T + 1);
+    const another = await runs.beginSideRun(VIEW, 1, 'push', 'api-2', T + 1);
+    assert.deepEqual([push.status, push.trigger, push.holder, push.maxAttempts], ['running', 'push', 'api-1', 1]);
+    assert.notEqual(push.id, another.id);
+    // The materialization still counts as the view's one active run.
+    await assert.rejects(runs.enqueue(newRun(), T + 2), isConflict);
+    await runs.succeed(active.id, T + 2, []);
+    // With only pushes running, a materialization may be queued.
+    const next = await runs.enqueue(newRun(), T + 3);
+    assert.equal(next.status, 'queued');
+    const id = await runs.commitSnapshot(
+      commitOf(push, {
+        watermark: null,
+        rows: 3,
+        counts: { rowsIn: 3, rowsOut: 3, rowsRejected: 0, rejectsByReason: {}, rejectsFile: null },
+        files: [`offline/${VIEW}/v1/run=${push.id}/part-0.parquet`],
+      }),
+      T + 4,
+    );
+    await runs.succeed(push.id, T + 4, [{ name: 'write', ms: 1 }]);
+    const done = (await runs.get(push.id))!;
+    assert.deepEqual([done.status, done.trigger, done.rowsIn, done.rowsOut, done.snapshotId], ['succeeded', 'push', 3, 3, id]);
+    assert.equal(await runs.watermark(VIEW, 1), null);
+    assert.deepEqual(
+      (await runs.list({ featureView: VIEW, limit: 10 })).map((r) => [r.id, r.trigger, r.status]),
+      [
+        [next.id, 'manual', 'queued'],
+        [another.id, 'push', 'running'],
+        [push.id, 'push', 'succeeded'],
+        [active.id, 'manual', 'succeeded'],
+      ],
     );
   });
 }

@@ -25,7 +25,7 @@ export const problemAnswer = z
 
 export const healthAnswer = z.looseObject({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) }).meta({ id: 'Health' });
 
-const planItem = z.object({ kind: z.enum(['entity', 'source', 'featureView', 'featureService']), name: z.string(), changes: z.array(z.string()).optional() });
+const planItem = z.object({ kind: z.enum(['entity', 'source', 'featureView', 'featureService', 'alert', 'webhook']), name: z.string(), changes: z.array(z.string()).optional() });
 export const applyAnswer = z
   .looseObject({
     dryRun: z.boolean(),
@@ -42,6 +42,10 @@ const stamps = { createdAt: time, updatedAt: time };
 const joinKey = z.object({ name: z.string(), type: z.enum(['int64', 'string']) });
 export const entityAnswer = z.looseObject({ name: z.string(), joinKeys: z.array(joinKey), ...stamps }).meta({ id: 'Entity' });
 export const sourceAnswer = z.looseObject({ name: z.string(), type: z.string(), timestampField: z.string(), ...stamps }).meta({ id: 'Source' });
+export const alertRuleAnswer = z.looseObject({ name: z.string(), kind: z.string(), webhooks: z.array(z.string()), retrain: z.boolean(), ...stamps }).meta({ id: 'AlertRule' });
+export const webhookAnswer = z
+  .looseObject({ name: z.string(), url: z.string(), secret: z.object({ env: z.string() }).optional().describe('a reference: the secret itself is never stored'), ...stamps })
+  .meta({ id: 'Webhook' });
 export const serviceAnswer = z.looseObject({ name: z.string(), features: z.array(z.string()), ...stamps }).meta({ id: 'FeatureService' });
 
 const outputColumn = z.looseObject({ name: z.string(), type: z.string() });
@@ -147,8 +151,16 @@ export const datasetAnswer = z
   .meta({ id: 'TrainingDataset' });
 export const datasetSummaryAnswer = z.looseObject({ name: z.string(), status: z.string(), createdAt: time });
 
-export const predictionLogAppendAnswer = z.object({ logged: z.number().int(), file: z.string() });
-export const predictionLogAnswer = z.object({ model: z.string(), predictions: z.array(z.looseObject({ model: z.string(), status: z.enum(['ok', 'failed']) })) });
+export const predictionLogAppendAnswer = z.object({
+  logged: z.number().int().describe('predictions written (those whose id was not logged already)'),
+  duplicates: z.number().int().describe('predictions whose id was logged already (a retried request): not written again'),
+  predictionIds: z.array(z.string()).describe("every prediction's id, in the order given"),
+});
+export const predictionLogAnswer = z.object({
+  model: z.string(),
+  predictions: z.array(z.looseObject({ id: z.string(), model: z.string(), loggedAt: time, status: z.enum(['ok', 'failed']) })),
+  next: z.string().nullable().describe('the cursor of the next page (`after=`), or null on the last page'),
+});
 
 /** Columns by name, for JSON historical answers. */
 export const columnsAnswer = z.record(z.string(), z.array(z.unknown())).describe('an object of columns in output order');

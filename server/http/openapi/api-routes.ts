@@ -1,6 +1,8 @@
+import { ALERT_ROUTES } from '../routes/alerts.js';
 import { APPLY_ROUTES } from '../routes/apply.js';
 import { CATALOG_ROUTES } from '../routes/catalog.js';
 import { DATASET_ROUTES } from '../routes/datasets.js';
+import { DRIFT_ROUTES } from '../routes/drift.js';
 import { HEALTH_ROUTES } from '../routes/health.js';
 import { HISTORICAL_ROUTES } from '../routes/historical.js';
 import { METRICS_ROUTES } from '../routes/metrics.js';
@@ -12,6 +14,8 @@ import { PUSH_ROUTES } from '../routes/push.js';
 import { SKEW_ROUTES } from '../routes/skew.js';
 import { FEAST_MATERIALIZE_ROUTES } from '../routes/feast-materialize.js';
 import { TRANSFORM_ROUTES } from '../routes/transform.js';
+import { VALIDATION_ROUTES } from '../routes/validation.js';
+import { FRESHNESS_ROUTES } from '../routes/freshness.js';
 import type { RouteDoc } from './route-doc.js';
 
 /**
@@ -32,6 +36,10 @@ export const API_ROUTES: RouteDoc[] = [
   DATASET_ROUTES,
   PREDICTION_LOG_ROUTES,
   SKEW_ROUTES,
+  DRIFT_ROUTES,
+  VALIDATION_ROUTES,
+  FRESHNESS_ROUTES,
+  ALERT_ROUTES,
   METRICS_ROUTES,
   OPENAPI_ROUTES,
 ].flatMap((table) => Object.values(table) as RouteDoc[]);

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { notFound } from '../../errors.js';
 import type { Catalog, ObjectKind } from '../../registry/catalog.js';
 import type { CatalogCache } from '../../registry/catalog-cache.js';
-import { entityAnswer, featureViewAnswer, serviceAnswer, sourceAnswer, versionAnswer } from '../openapi/answers.js';
+import { alertRuleAnswer, entityAnswer, featureViewAnswer, serviceAnswer, sourceAnswer, versionAnswer, webhookAnswer } from '../openapi/answers.js';
 import { defineRoutes, type RouteDoc } from '../openapi/route-doc.js';
 import { parseInput } from '../validate.js';
-import { presentEntity, presentFeatureView, presentService, presentSource, presentVersion } from '../present.js';
+import { presentEntity, presentFeatureView, presentService, presentSource, presentSpec, presentVersion } from '../present.js';
 
 interface KindRoute {
   kind: ObjectKind;
@@ -30,6 +30,8 @@ const KINDS: Record<string, KindRoute> = {
     list: (c) => [...c.featureServices.values()].map(presentService),
     one: (c, n) => maybe(c.featureServices.get(n), presentService),
   },
+  'alert-rules': { kind: 'alert', label: 'alert rule', list: (c) => [...c.alerts.values()].map(presentSpec), one: (c, n) => maybe(c.alerts.get(n), presentSpec) },
+  webhooks: { kind: 'webhook', label: 'webhook', list: (c) => [...c.webhooks.values()].map(presentSpec), one: (c, n) => maybe(c.webhooks.get(n), presentSpec) },
 };
 
 function maybe<T, R>(value: T | undefined, present: (v: T) => R): R | undefined {
@@ -37,7 +39,7 @@ function maybe<T, R>(value: T | undefined, present: (v: T) => R): R | undefined 
 }
 
 const nameParam = z.object({ name: z.string() });
-const ANSWERS = { entities: entityAnswer, sources: sourceAnswer, 'feature-views': featureViewAnswer, 'feature-services': serviceAnswer };
+const ANSWERS = { entities: entityAnswer, sources: sourceAnswer, 'feature-views': featureViewAnswer, 'feature-services': serviceAnswer, 'alert-rules': alertRuleAnswer, webhooks: webhookAnswer };
 
 /** Three routes per kind: the list, one object, and its removal. */
 function kindRoutes(segment: keyof typeof KINDS & keyof typeof ANSWERS) {
@@ -78,6 +80,8 @@ export const CATALOG_ROUTES = defineRoutes({
   ...kindRoutes('sources'),
   ...kindRoutes('feature-views'),
   ...kindRoutes('feature-services'),
+  ...kindRoutes('alert-rules'),
+  ...kindRoutes('webhooks'),
   version: {
     method: 'get',
     path: '/api/v1/feature-views/:name/versions/:version',

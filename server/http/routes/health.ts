@@ -30,7 +30,7 @@ export const HEALTH_ROUTES = defineRoutes({
 });
 
 /** `GET /health`: 200 when every store answers, else 503 with the failing checks. `GET /problems/{code}`. */
-export function healthRoutes(checks: Record<string, HealthCheck>, info: () => Record<string, unknown> = () => ({})): Router {
+export function healthRoutes(checks: Record<string, HealthCheck>, info: () => Record<string, unknown> | Promise<Record<string, unknown>> = () => ({})): Router {
   const router = Router();
   router.get(HEALTH_ROUTES.health.path, async (_req, res) => {
     const results: Record<string, string> = {};
@@ -46,7 +46,7 @@ export function healthRoutes(checks: Record<string, HealthCheck>, info: () => Re
         }
       }),
     );
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: results, ...info() });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: results, ...(await info()) });
   });
   router.get(HEALTH_ROUTES.problem.path, (req, res) => {
     const { code } = parseInput(HEALTH_ROUTES.problem.params, req.params);

@@ -64,7 +64,7 @@ export class Compactor {
     const { runs, files, clock, logger } = this.deps;
     const record = (await this.deps.catalog.get()).featureViews.get(view)?.versions.find((v) => v.version === version);
     if (!record) return null;
-    const run = await runs.beginCompaction(view, version, this.deps.holder, clock.now());
+    const run = await runs.beginSideRun(view, version, 'compaction', this.deps.holder, clock.now());
     const folder = `offline/${view}/v${version}/run=${run.id}`;
     const watch = new Stopwatch();
     try {

@@ -4,13 +4,16 @@ import type { Clock } from '../../clock.js';
 import { migrationsDir } from '../../paths.js';
 import { loadMigrations } from '../migrations.js';
 import type { RegistryBackend } from '../registry-backend.js';
+import { PgAlertStore } from './pg-alert-store.js';
 import { PgCatalogStore } from './pg-catalog-store.js';
 import { PgDatabase, redactUrl } from './pg-database.js';
 import { PgDatasetStore } from './pg-dataset-store.js';
 import { PgLeaseStore } from './pg-lease-store.js';
 import { migratePostgres } from './pg-migrate.js';
 import { PgNotifier } from './pg-notifier.js';
+import { PgPredictionLogStore } from './pg-prediction-log-store.js';
 import { PgRunStore } from './pg-run-store.js';
+import { PgValidationStore } from './pg-validation-store.js';
 
 export interface PostgresRegistryOptions {
   url: string;
@@ -47,6 +50,9 @@ export async function openPostgresRegistry(options: PostgresRegistryOptions): Pr
     runs,
     leases: new PgLeaseStore(db),
     datasets: new PgDatasetStore(db),
+    validation: new PgValidationStore(db),
+    predictionLogs: new PgPredictionLogStore(db),
+    alerts: new PgAlertStore(db),
     async ping() {
       try {
         await db.query('SELECT 1');

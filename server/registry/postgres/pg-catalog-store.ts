@@ -1,3 +1,4 @@
+import type { AlertRule, Webhook } from '../../alerts/alert-definition.js';
 import type { Clock } from '../../clock.js';
 import { type EntityInput, resolveEntity } from '../../domain/entity.js';
 import type { FeatureService } from '../../domain/feature-service.js';
@@ -35,6 +36,8 @@ const TABLE: Record<ObjectKind, string> = {
   source: 'sources',
   featureView: 'feature_views',
   featureService: 'feature_services',
+  alert: 'alert_rules',
+  webhook: 'webhooks',
 };
 
 /**
@@ -130,7 +133,7 @@ export class PgCatalogStore implements CatalogStore {
   private async readCatalog(q: Queryable): Promise<Catalog> {
     const rows = async (table: string) => (await q.query<SpecRow>(`SELECT name, spec, created_at, updated_at FROM ${table} ORDER BY name COLLATE "C"`)).rows;
     const revision = (await q.query<{ revision: number }>('SELECT revision FROM catalog_revision WHERE id = 1')).rows[0].revision;
-    const catalog: Catalog = { revision, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map() };
+    const catalog: Catalog = { revision, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map(), alerts: new Map(), webhooks: new Map() };
     for (const r of await rows('entities')) {
       const spec = JSON.parse(r.spec) as EntityInput;
       catalog.entities.set(r.name, { name: r.name, spec, entity: resolveEntity(spec), createdAt: r.created_at, updatedAt: r.updated_at });
@@ -139,6 +142,8 @@ export class PgCatalogStore implements CatalogStore {
     for (const r of await rows('feature_services')) {
       catalog.featureServices.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as FeatureService, createdAt: r.created_at, updatedAt: r.updated_at });
     }
+    for (const r of await rows('alert_rules')) catalog.alerts.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as AlertRule, createdAt: r.created_at, updatedAt: r.updated_at });
+    for (const r of await rows('webhooks')) catalog.webhooks.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Webhook, createdAt: r.created_at, updatedAt: r.updated_at });
     const versions = new Map<string, FeatureViewVersion[]>();
     for (const v of (await q.query<VersionRow>('SELECT * FROM feature_view_versions ORDER BY view COLLATE "C", version')).rows) {
       const list = versions.get(v.view) ?? [];

@@ -3,10 +3,13 @@ import type { Clock } from '../../clock.js';
 import { TesseraError, errorMessage } from '../../errors.js';
 import type { RegistryBackend } from '../registry-backend.js';
 import { openSqliteDb } from './open-sqlite-db.js';
+import { SqliteAlertStore } from './sqlite-alert-store.js';
 import { SqliteCatalogStore } from './sqlite-catalog-store.js';
 import { SqliteDatasetStore } from './sqlite-dataset-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
+import { SqlitePredictionLogStore } from './sqlite-prediction-log-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
+import { SqliteValidationStore } from './sqlite-validation-store.js';
 
 /**
  * The embedded registry: `<dataDir>/registry.db`, one SQLite file shared by the processes of one
@@ -24,6 +27,9 @@ export function openSqliteRegistry(dataDir: string, clock: Clock, options: { mig
     runs,
     leases: new SqliteLeaseStore(db, clock),
     datasets: new SqliteDatasetStore(db),
+    validation: new SqliteValidationStore(db),
+    predictionLogs: new SqlitePredictionLogStore(db),
+    alerts: new SqliteAlertStore(db),
     async ping() {
       try {
         db.prepare('SELECT 1').get();

@@ -69,3 +69,37 @@ export function seededNormal(seed: number): () => number {
   };
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
+
+/** Counts per key of both samples, aligned over the union of keys (null a key like any other). */
+export function alignedCounts<T>(a: T[], b: T[]): { reference: number[]; detection: number[] } {
+  const keys = [...new Set([...a, ...b])];
+  return { reference: keys.map((k) => a.filter((x) => x === k).length), detection: keys.map((k) => b.filter((x) => x === k).length) };
+}
+
+/** √(½KL(p‖m) + ½KL(q‖m)) with natural logs, straight from the definition. */
+export function bruteJs(a: number[], b: number[]): number {
+  const sa = a.reduce((s, x) => s + x, 0);
+  const sb = b.reduce((s, x) => s + x, 0);
+  let d = 0;
+  a.forEach((_, i) => {
+    const p = a[i] / sa;
+    const q = b[i] / sb;
+    const m = (p + q) / 2;
+    if (p > 0) d += 0.5 * p * Math.log(p / m);
+    if (q > 0) d += 0.5 * q * Math.log(q / m);
+  });
+  return Math.sqrt(d);
+}
+
+/** Σ (q - p) ln(q/p) with empty bins at share 0.0001. */
+export function brutePsi(a: number[], b: number[]): number {
+  const sa = a.reduce((s, x) => s + x, 0);
+  const sb = b.reduce((s, x) => s + x, 0);
+  let sum = 0;
+  a.forEach((_, i) => {
+    const p = a[i] === 0 ? 0.0001 : a[i] / sa;
+    const q = b[i] === 0 ? 0.0001 : b[i] / sb;
+    sum += (q - p) * Math.log(q / p);
+  });
+  return sum;
+}

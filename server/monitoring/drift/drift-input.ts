@@ -1,0 +1,88 @@
+import type { DatasetStore } from '../../datasets/dataset-store.js';
+import { formatTimestamp } from '../../domain/time.js';
+import { notFound, validationError } from '../../errors.js';
+import { fileMayHold, serviceLogFolder } from '../../feature-logging/log-files.js';
+import { LOG_TIMESTAMP } from '../../feature-logging/log-schema.js';
+import { ENTITY_TIMESTAMP } from '../../offline/entity-input.js';
+import type { FileStore } from '../../offline/file-store.js';
+import { selectFiles } from '../../offline/snapshot-files.js';
+import { fileList, ident, int, literal } from '../../offline/sql.js';
+import type { RunStore } from '../../registry/run-store.js';
+import type { DriftInputSpec } from './drift-spec.js';
+import type { DriftTarget } from './drift-target.js';
+
+/** A sample resolved to SQL: a relation over Parquet files, and how a view's column is named in it. */
+export interface DriftInput {
+  /** What was read, for the report: `snapshots 3, 4`, `window [...)`, `dataset x`, `logs of s [...)`. */
+  description: string;
+  relation: string;
+  /** A feature's column in the relation: `view__column` in logs (and full-name datasets), else `column`. */
+  columns: Map<string, string>;
+}
+
+export interface DriftInputDeps {
+  runs: RunStore;
+  datasets: DatasetStore;
+  files: FileStore;
+  /** Lists a relation's columns (a DuckDB `DESCRIBE`). */
+  describe: (relation: string) => Promise<string[]>;
+}
+
+/** The [from, to) window a spec names, `last`/`offset` counted back from `now`. */
+export function inputWindow(spec: { start?: number; end?: number; last?: number; offset?: number }, now: number): { from: number | null; to: number } {
+  if (spec.last !== undefined) {
+    const to = now - (spec.offset ?? 0) * 1000;
+    return { from: to - spec.last * 1000, to };
+  }
+  return { from: spec.start ?? null, to: spec.end ?? now };
+}
+
+const windowText = (w: { from: number | null; to: number }) => `[${w.from === null ? '-∞' : formatTimestamp(w.from)}, ${formatTimestamp(w.to)})`;
+
+function timeFilter(column: string, w: { from: number | null; to: number }): string {
+  return [...(w.from === null ? [] : [`epoch_ms(${ident(column)}) >= ${int(w.from)}`]), `epoch_ms(${ident(column)}) < ${int(w.to)}`].join(' AND ');
+}
+
+/** Resolves one side of a comparison; `path` (`reference`, `detection`) names it in errors. */
+export async function driftInput(deps: DriftInputDeps, target: DriftTarget, spec: DriftInputSpec, now: number, path: string): Promise<DriftInput> {
+  let description: string;
+  let relation: string;
+  if ('snapshots' in spec) {
+    const files: string[] = [];
+    for (const [i, id] of spec.snapshots.entries()) {
+      const snapshot = await deps.runs.snapshot(id);
+      if (!snapshot || snapshot.featureView !== target.view || snapshot.version !== target.version) {
+        throw notFound(`snapshot of ${target.view}@${target.version}`, id, `${path}.snapshots[${i}]`);
+      }
+      if (snapshot.replacedBy !== null)
+        throw validationError(`snapshot ${id} was compacted into snapshot ${snapshot.replacedBy}`, [{ path: `${path}.snapshots[${i}]`, message: `compacted into ${snapshot.replacedBy}` }]);
+      files.push(...snapshot.files.map((f) => deps.files.locate(f)));
+    }
+    description = `snapshots ${spec.snapshots.join(', ')}`;
+    relation = files.length ? `(SELECT * FROM read_parquet(${fileList(files)}, union_by_name = true))` : '';
+  } else if ('dataset' in spec) {
+    const record = await deps.datasets.get(spec.dataset);
+    if (!record?.metadata) throw notFound('training dataset', spec.dataset, `${path}.dataset`);
+    description = `dataset ${spec.dataset}`;
+    relation = `(SELECT * FROM read_parquet(${literal(deps.files.locate(record.metadata.data.file))}))`;
+  } else if ('featureService' in spec) {
+    const w = inputWindow(spec, now);
+    const files = (await deps.files.list(serviceLogFolder(spec.featureService))).filter((f) => fileMayHold(f, w.from ?? Number.NEGATIVE_INFINITY, w.to));
+    description = `logs of ${spec.featureService} ${windowText(w)}`;
+    relation = files.length ? `(SELECT * FROM read_parquet(${fileList(files.map((f) => deps.files.locate(f)))}, union_by_name = true) WHERE ${timeFilter(LOG_TIMESTAMP, w)})` : '';
+  } else {
+    const w = inputWindow(spec, now);
+    const selection = selectFiles(await deps.runs.snapshots(target.view, target.version), (f) => deps.files.locate(f), w.from, w.to);
+    description = `window ${windowText(w)}`;
+    relation = selection.files.length ? `(SELECT * FROM read_parquet(${fileList(selection.files)}, union_by_name = true) WHERE ${timeFilter(ENTITY_TIMESTAMP, w)})` : '';
+  }
+  if (relation === '') throw validationError(`the ${path} holds no rows: ${description} has no files`, [{ path, message: `no rows in ${description}` }]);
+  const present = new Set(await deps.describe(relation));
+  const columns = new Map<string, string>();
+  for (const feature of target.features) {
+    const name = [`${target.view}__${feature.name}`, feature.name].find((c) => present.has(c));
+    if (name === undefined) throw validationError(`the ${path} (${description}) has no column for '${feature.name}'`, [{ path, message: `no column ${feature.name}` }]);
+    columns.set(feature.name, ident(name));
+  }
+  return { description, relation, columns };
+}

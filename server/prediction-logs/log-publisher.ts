@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import { utcDate } from '../domain/time.js';
+import type { DuckDbEngine } from '../offline/duckdb-engine.js';
+import type { FileStore } from '../offline/file-store.js';
+import { literal } from '../offline/sql.js';
+import type { SealedSegment } from './journal.js';
+import type { LogFileRecord, LogFileStore } from './log-file-store.js';
+import { LOG_COLUMNS } from './log-row.js';
+
+/** Where a model's files for one day live, relative to the file store (under the offline root). */
+export function logFolder(model: string, date: string): string {
+  return `offline/logs/predictions/model=${model}/date=${date}`;
+}
+
+/** The Parquet columns from the journal's: times as TIMESTAMP (UTC), the rest as they are. */
+export const PARQUET_SELECT = LOG_COLUMNS.map(([name]) => (name === 'logged_at' || name === 'predicted_at' ? `epoch_ms(${name}) AS ${name}` : name)).join(', ');
+
+/** Newest first, the order of every file (reads stop at the first rows that qualify). */
+export const FILE_ORDER = 'ORDER BY logged_at DESC, id DESC';
+
+export interface LogPublisherDeps {
+  engine: DuckDbEngine;
+  files: FileStore;
+  store: LogFileStore;
+  now: () => number;
+}
+
+/**
+ * Turns a sealed journal segment into Parquet: one zstd file per model and day, rows newest first,
+ * written by DuckDB straight from the segment's JSON lines. The files and the segment are recorded in
+ * one registry transaction, and the segment file goes only after it: a crash at any step leaves the
+ * segment to be published again, and file names come from the segment, so a second try writes the same
+ * files rather than new ones.
+ */
+export class LogPublisher {
+  constructor(private readonly deps: LogPublisherDeps) {}
+
+  async publish(segment: SealedSegment): Promise<void> {
+    const { store, now } = this.deps;
+    if (!(await store.isPublished(segment.name))) {
+      const records: LogFileRecord[] = segment.rows.length === 0 ? [] : await this.write(segment);
+      // False when another process replayed this segment first: its files are the ones recorded, and
+      // they have the same names as these, so there is nothing to undo.
+      await store.publish(segment.name, segment.rows.length, records, now());
+    }
+    await fs.promises.rm(segment.file, { force: true });
+  }
+
+  private async write(segment: SealedSegment): Promise<LogFileRecord[]> {
+    const { engine, files, now } = this.deps;
+    const columns = `{${LOG_COLUMNS.map(([n, t]) => `${n}: '${t}'`).join(', ')}}`;
+    const staged = await engine.withConnection(async (db) => {
+      await db.run(`CREATE TEMP TABLE segment AS SELECT * FROM read_json(${literal(segment.file)}, format = 'newline_delimited', columns = ${columns})`);
+      const groups = (await db.runAndReadAll('SELECT model, min(logged_at), max(logged_at), count(*) FROM segment GROUP BY model, epoch_ms(logged_at)::DATE')).getRowsJS();
+      const out: { record: LogFileRecord; staging: string }[] = [];
+      for (const [model, min, max, count] of groups as [string, bigint, bigint, bigint][]) {
+        const date = utcDate(Number(min));
+        const path = `${logFolder(model, date)}/${segment.name}.parquet`;
+        const staging = await files.stagingPath(path);
+        await db.run(
+          `COPY (SELECT ${PARQUET_SELECT} FROM segment WHERE model = ${literal(model)} AND epoch_ms(logged_at)::DATE = DATE ${literal(date)} ${FILE_ORDER}) TO ${literal(staging)} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+        out.push({ staging, record: { path, model, date, rows: Number(count), bytes: 0, minLoggedAt: Number(min), maxLoggedAt: Number(max), createdAt: now() } });
+      }
+      return out;
+    });
+    for (const { staging, record } of staged) {
+      record.bytes = (await fs.promises.stat(staging)).size;
+      await files.publish(staging, record.path);
+    }
+    return staged.map((s) => s.record);
+  }
+}

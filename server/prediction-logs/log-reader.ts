@@ -1,0 +1,80 @@
+import type { DuckDbEngine } from '../offline/duckdb-engine.js';
+import type { FileStore } from '../offline/file-store.js';
+import { literal } from '../offline/sql.js';
+import type { LogFileRecord, LogFileStore } from './log-file-store.js';
+import { type LogQuery, encodeCursor, matches, whereSql } from './log-query.js';
+import { LOG_COLUMNS, type LogRow, newestFirst } from './log-row.js';
+
+const SELECT = LOG_COLUMNS.map(([name]) => (name === 'logged_at' || name === 'predicted_at' ? `epoch_ms(${name}) AS ${name}` : name)).join(', ');
+
+export interface LogReaderDeps {
+  engine: DuckDbEngine;
+  files: FileStore;
+  store: LogFileStore;
+}
+
+/**
+ * Reads the prediction log: the registry says which files may hold rows of the model in the range,
+ * newest first; DuckDB reads each with the filters and the limit pushed down (files are sorted newest
+ * first, so a newest-first read stops at the first rows that qualify), and reading stops once no
+ * remaining file can hold a row newer than the ones found. Rows still in the journal join them.
+ */
+export class LogReader {
+  constructor(private readonly deps: LogReaderDeps) {}
+
+  async read(q: LogQuery, unpublished: Iterable<LogRow>): Promise<{ rows: LogRow[]; next: string | null }> {
+    const order = q.ascending ? (a: LogRow, b: LogRow) => newestFirst(b, a) : newestFirst;
+    const want = q.limit + 1;
+    let found: LogRow[] = [];
+    // A segment being published is briefly both in a file and in memory: each id counts once.
+    const seen = new Set<string>();
+    for (const r of unpublished) {
+      if (matches(r, q) && !seen.has(r.id)) {
+        seen.add(r.id);
+        found.push(r);
+      }
+    }
+    const files = await this.candidates(q);
+    if (files.length > 0) {
+      await this.deps.engine.withConnection(async (db) => {
+        for (const file of files) {
+          if (found.length >= want) {
+            found.sort(order);
+            found.length = want;
+            const last = found[want - 1].logged_at;
+            if (q.ascending ? file.minLoggedAt > last : file.maxLoggedAt < last) break;
+          }
+          const sql = `SELECT ${SELECT} FROM read_parquet(${literal(this.deps.files.locate(file.path))}) WHERE ${whereSql(q)} ${q.ascending ? 'ORDER BY logged_at, id' : ''} LIMIT ${want}`;
+          for (const r of (await db.runAndReadAll(sql)).getRowObjectsJS()) {
+            if (seen.has(r.id as string)) continue;
+            seen.add(r.id as string);
+            found.push(toRow(r));
+          }
+        }
+      });
+    }
+    found.sort(order);
+    const more = found.length > q.limit;
+    found = found.slice(0, q.limit);
+    return { rows: found, next: more ? encodeCursor(found[found.length - 1]) : null };
+  }
+
+  /** The files that may hold qualifying rows, in the order a read visits them. */
+  private async candidates(q: LogQuery): Promise<LogFileRecord[]> {
+    let { from, to } = q;
+    if (q.after && q.ascending) from = Math.max(from ?? q.after.loggedAt, q.after.loggedAt);
+    if (q.after && !q.ascending) to = Math.min(to ?? q.after.loggedAt + 1, q.after.loggedAt + 1);
+    const files = await this.deps.store.files(q.model, { from, to });
+    return q.ascending ? files.sort((a, b) => a.minLoggedAt - b.minLoggedAt) : files;
+  }
+}
+
+function toRow(r: Record<string, unknown>): LogRow {
+  return {
+    ...(r as unknown as LogRow),
+    logged_at: Number(r.logged_at),
+    predicted_at: Number(r.predicted_at),
+    probability: (r.probability as number | null) ?? null,
+    error: (r.error as string | null) ?? null,
+  };
+}

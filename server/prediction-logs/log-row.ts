@@ -1,0 +1,75 @@
+import { formatTimestamp } from '../domain/time.js';
+import type { LoggedPrediction } from './prediction-log.js';
+
+/**
+ * One logged prediction as the journal (a JSON line) and the Parquet files hold it: flat columns, the
+ * variable parts (entity, features, versions, prediction) as JSON text so every model shares one schema.
+ */
+export interface LogRow {
+  id: string;
+  model: string;
+  model_version: string;
+  /** Epoch ms. */
+  logged_at: number;
+  predicted_at: number;
+  entity: string;
+  entity_key: string;
+  features: string;
+  feature_versions: string;
+  prediction: string;
+  probability: number | null;
+  status: 'ok' | 'failed';
+  error: string | null;
+}
+
+/** The columns in file order, with their DuckDB types (reading the journal's JSON lines, writing Parquet). */
+export const LOG_COLUMNS: [keyof LogRow, string][] = [
+  ['id', 'VARCHAR'],
+  ['model', 'VARCHAR'],
+  ['model_version', 'VARCHAR'],
+  ['logged_at', 'BIGINT'],
+  ['predicted_at', 'BIGINT'],
+  ['entity', 'VARCHAR'],
+  ['entity_key', 'VARCHAR'],
+  ['features', 'VARCHAR'],
+  ['feature_versions', 'VARCHAR'],
+  ['prediction', 'VARCHAR'],
+  ['probability', 'DOUBLE'],
+  ['status', 'VARCHAR'],
+  ['error', 'VARCHAR'],
+];
+
+/**
+ * The key reads filter on: the entity's values in the order of their names, joined by `|`
+ * (`{customer_id: 'c1'}` is `c1`; `{store: 3, sku: 'a'}` is `a|3`).
+ */
+export function entityKey(entity: Record<string, string | number>): string {
+  return Object.keys(entity)
+    .sort()
+    .map((k) => String(entity[k]))
+    .join('|');
+}
+
+/** A row as reads answer it. */
+export function presentRow(r: LogRow): LoggedPrediction {
+  return {
+    id: r.id,
+    model: r.model,
+    modelVersion: r.model_version,
+    loggedAt: formatTimestamp(r.logged_at),
+    predictedAt: formatTimestamp(r.predicted_at),
+    entity: JSON.parse(r.entity),
+    entityKey: r.entity_key,
+    features: JSON.parse(r.features),
+    featureVersions: JSON.parse(r.feature_versions),
+    prediction: JSON.parse(r.prediction),
+    probability: r.probability,
+    status: r.status,
+    error: r.error,
+  };
+}
+
+/** Newest first: by loggedAt, then id (UUIDv7 ids sort by creation within one millisecond). */
+export function newestFirst(a: LogRow, b: LogRow): number {
+  return b.logged_at - a.logged_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}

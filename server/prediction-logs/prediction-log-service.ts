@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { parseTimestamp } from '../domain/time.js';
+import { errorMessage, validationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { DuckDbEngine } from '../offline/duckdb-engine.js';
+import type { FileStore } from '../offline/file-store.js';
+import { type JournalIo, fileJournalIo } from './journal-io.js';
+import { deadSegments, recoverSegment } from './journal-replay.js';
+import { Journal, type SealedSegment } from './journal.js';
+import type { LogFileStore } from './log-file-store.js';
+import { LogPublisher } from './log-publisher.js';
+import type { LogQuery } from './log-query.js';
+import { LogReader } from './log-reader.js';
+import { type LogRow, entityKey, presentRow } from './log-row.js';
+import { IdSource, normalizeId } from './prediction-id.js';
+import type { LoggedPrediction, PredictionBatch } from './prediction-log.js';
+import { RecentIds } from './recent-ids.js';
+
+export interface PredictionLogOptions {
+  /** This machine's journal folder: `<dataDir>/prediction-log/journal`. */
+  journalDir: string;
+  publishMs: number;
+  dedupeIds: number;
+  /** A segment is sealed and published early once it holds this many rows (bounds memory). */
+  sealRows?: number;
+  segmentBytes?: number;
+}
+
+export interface PredictionLogDeps {
+  engine: DuckDbEngine;
+  files: FileStore;
+  store: LogFileStore;
+  clock: Clock;
+  logger: Logger;
+  options: PredictionLogOptions;
+  /** Tests: a journal whose writes or syncs fail. */
+  io?: JournalIo;
+}
+
+export interface AppendResult {
+  logged: number;
+  duplicates: number;
+  predictionIds: string[];
+}
+
+/**
+ * The prediction log. An append is answered once its rows are in this process's journal on disk (group
+ * commit); every `publishMs` the journal's segment becomes Parquet under the offline root. Reads see
+ * both. docs/prediction-logs.md has the design and why.
+ */
+export class PredictionLogService {
+  private readonly journal: Journal;
+  private readonly publisher: LogPublisher;
+  private readonly reader: LogReader;
+  private readonly recent: RecentIds;
+  private readonly ids = new IdSource();
+  /** Segments sealed and not yet published (reads include them). */
+  private readonly sealed: SealedSegment[] = [];
+  private publishing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly owner = `${process.pid}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+  constructor(private readonly deps: PredictionLogDeps) {
+    const { options } = deps;
+    fs.mkdirSync(options.journalDir, { recursive: true });
+    this.journal = new Journal({ dir: options.journalDir, owner: this.owner, io: deps.io ?? fileJournalIo, segmentBytes: options.segmentBytes ?? 64 * 1024 * 1024 });
+    this.publisher = new LogPublisher({ engine: deps.engine, files: deps.files, store: deps.store, now: () => deps.clock.now() });
+    this.reader = new LogReader({ engine: deps.engine, files: deps.files, store: deps.store });
+    this.recent = new RecentIds(options.dedupeIds);
+  }
+
+  /** Replays the segments of writers that died (their ids join the recent ones), then publishes on a timer. */
+  async start(): Promise<void> {
+    for (const file of deadSegments(this.deps.options.journalDir, this.owner)) {
+      const segment = await recoverSegment(file);
+      for (const r of segment.rows) this.recent.add(r.id);
+      this.sealed.push(segment);
+      this.deps.logger.info(`prediction log: replaying ${segment.rows.length} predictions of ${segment.name}`);
+    }
+    await this.publish();
+    this.timer = setInterval(() => void this.publish(), this.deps.options.publishMs);
+    this.timer.unref();
+  }
+
+  async append(batch: PredictionBatch): Promise<AppendResult> {
+    const loggedAt = this.deps.clock.now();
+    // Everything is checked before anything is remembered: a batch is logged whole or not at all.
+    const predictedAt = batch.predictions.map((p, i) => {
+      if (p.predictedAt === undefined) return loggedAt;
+      const at = parseTimestamp(p.predictedAt);
+      if (at === null) throw validationError('invalid predictedAt', [{ path: `predictions[${i}].predictedAt`, message: `'${String(p.predictedAt)}' is not a timestamp` }]);
+      return at;
+    });
+    const predictionIds: string[] = [];
+    const rows: LogRow[] = [];
+    const fresh = new Set<string>();
+    batch.predictions.forEach((p, i) => {
+      const id = p.id === undefined ? this.ids.next(loggedAt) : normalizeId(p.id)!;
+      predictionIds.push(id);
+      if (this.recent.has(id) || fresh.has(id)) return;
+      fresh.add(id);
+      rows.push({
+        id,
+        model: batch.model,
+        model_version: batch.modelVersion,
+        logged_at: loggedAt,
+        predicted_at: predictedAt[i],
+        entity: JSON.stringify(p.entity),
+        entity_key: entityKey(p.entity),
+        features: JSON.stringify(p.features),
+        feature_versions: JSON.stringify(p.featureVersions),
+        prediction: JSON.stringify(p.prediction),
+        probability: p.probability ?? null,
+        status: p.status,
+        error: p.error ?? null,
+      });
+    });
+    if (rows.length > 0) {
+      for (const id of fresh) this.recent.add(id);
+      try {
+        await this.journal.append(rows);
+      } catch (e) {
+        this.recent.remove(fresh);
+        throw e;
+      }
+      if (this.journal.openRows().length >= (this.deps.options.sealRows ?? 200_000)) void this.publish();
+    }
+    return { logged: rows.length, duplicates: predictionIds.length - rows.length, predictionIds };
+  }
+
+  async read(q: LogQuery): Promise<{ predictions: LoggedPrediction[]; next: string | null }> {
+    const { rows, next } = await this.reader.read(q, this.unpublished());
+    return { predictions: rows.map(presentRow), next };
+  }
+
+  /** A model's predictions with these ids (outcomes join on them). */
+  async byIds(model: string, ids: string[]): Promise<LoggedPrediction[]> {
+    return (await this.read({ model, ids, limit: Math.max(1, ids.length) })).predictions;
+  }
+
+  /** Seals the open segment and publishes every sealed one; one at a time, failures kept for the next turn. */
+  publish(): Promise<void> {
+    this.publishing ??= this.publishAll().finally(() => {
+      this.publishing = null;
+    });
+    return this.publishing;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    while (this.publishing) await this.publishing;
+    await this.publish();
+  }
+
+  private async publishAll(): Promise<void> {
+    try {
+      const segment = await this.journal.seal();
+      if (segment) this.sealed.push(segment);
+      this.sealed.push(...(await this.journal.takeBroken()));
+    } catch (e) {
+      this.deps.logger.error(`prediction log: sealing the journal failed: ${errorMessage(e)}`);
+    }
+    while (this.sealed.length > 0) {
+      try {
+        await this.publisher.publish(this.sealed[0]);
+      } catch (e) {
+        // The segment stays on disk and in memory: reads still see it, and the next turn tries again.
+        this.deps.logger.error(`prediction log: publishing ${this.sealed[0].name} failed: ${errorMessage(e)}`);
+        return;
+      }
+      this.sealed.shift();
+    }
+  }
+
+  private *unpublished(): Iterable<LogRow> {
+    for (const s of this.sealed) yield* s.rows;
+    yield* this.journal.openRows();
+  }
+}

@@ -1,0 +1,81 @@
+import type Database from 'better-sqlite3';
+import type { LogFileRecord, LogFileStore } from '../../prediction-logs/log-file-store.js';
+
+interface Row {
+  path: string;
+  model: string;
+  date: string;
+  rows: number;
+  bytes: number;
+  min_logged_at: number;
+  max_logged_at: number;
+  created_at: number;
+}
+
+const toRecord = (r: Row): LogFileRecord => ({
+  path: r.path,
+  model: r.model,
+  date: r.date,
+  rows: r.rows,
+  bytes: r.bytes,
+  minLoggedAt: r.min_logged_at,
+  maxLoggedAt: r.max_logged_at,
+  createdAt: r.created_at,
+});
+
+const INSERT = 'INSERT INTO prediction_log_files (path, model, date, rows, bytes, min_logged_at, max_logged_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+
+/** The prediction log's files in registry.db (migration 0005). */
+export class SqlitePredictionLogStore implements LogFileStore {
+  constructor(private readonly db: Database.Database) {}
+
+  private insert(files: LogFileRecord[]): void {
+    const statement = this.db.prepare(INSERT);
+    for (const f of files) statement.run(f.path, f.model, f.date, f.rows, f.bytes, f.minLoggedAt, f.maxLoggedAt, f.createdAt);
+  }
+
+  async publish(segment: string, rows: number, files: LogFileRecord[], now: number): Promise<boolean> {
+    const run = this.db.transaction(() => {
+      const claimed = this.db.prepare('INSERT INTO prediction_log_segments (segment, rows, published_at) VALUES (?, ?, ?) ON CONFLICT (segment) DO NOTHING').run(segment, rows, now);
+      if (claimed.changes === 0) return false;
+      this.insert(files);
+      return true;
+    });
+    return run.immediate();
+  }
+
+  async isPublished(segment: string): Promise<boolean> {
+    return this.db.prepare('SELECT 1 FROM prediction_log_segments WHERE segment = ?').get(segment) !== undefined;
+  }
+
+  async files(model: string, range: { from?: number; to?: number } = {}): Promise<LogFileRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM prediction_log_files WHERE model = ? AND max_logged_at >= ? AND min_logged_at < ? ORDER BY max_logged_at DESC, path DESC')
+      .all(model, range.from ?? -Number.MAX_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as Row[];
+    return rows.map(toRecord);
+  }
+
+  async models(): Promise<string[]> {
+    return (this.db.prepare('SELECT DISTINCT model FROM prediction_log_files ORDER BY model').all() as { model: string }[]).map((r) => r.model);
+  }
+
+  async replace(removed: string[], added: LogFileRecord[]): Promise<boolean> {
+    const run = this.db.transaction(() => {
+      const remove = this.db.prepare('DELETE FROM prediction_log_files WHERE path = ?');
+      for (const path of removed) {
+        if (remove.run(path).changes === 0) throw new Gone();
+      }
+      this.insert(added);
+    });
+    try {
+      run.immediate();
+      return true;
+    } catch (e) {
+      if (e instanceof Gone) return false;
+      throw e;
+    }
+  }
+}
+
+/** Rolls the transaction back: a file to replace was replaced already. */
+class Gone extends Error {}
