@@ -4,7 +4,9 @@ import { OidcVerifier } from './auth/oidc.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import path from 'node:path';
 import { AlertService } from './alerts/alert-service.js';
+import { presentAlert } from './alerts/present-alert.js';
 import { runFailuresProvider } from './alerts/run-failures.js';
+import { WebhookDispatcher } from './alerts/webhook-dispatcher.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -32,6 +34,7 @@ import { openRegistry } from './registry/open-registry.js';
 import type { RegistryBackend } from './registry/registry-backend.js';
 import type { RunStore } from './registry/run-store.js';
 import { checkSources } from './sources/check-sources.js';
+import { httpAccess } from './sources/http-access.js';
 import type { SourceContext } from './sources/source.js';
 import { type SourceOverrides, sourceContext } from './sources/source-context.js';
 
@@ -153,7 +156,8 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
-  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, notify: () => undefined });
+  const webhooks = new WebhookDispatcher({ catalog, store: registry.alerts, clock, logger, access: sources.http ?? httpAccess(), env: sources.env ?? process.env, present: presentAlert });
+  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, webhooks });
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
@@ -192,6 +196,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
       await gate.audit.flush();
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
+      await alerts.close();
       // Acknowledged predictions are published before DuckDB goes (left in the journal if that fails).
       await predictionLog.close();
       await historical.close();
