@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { AlertService } from './alerts/alert-service.js';
 import { runFailuresProvider } from './alerts/run-failures.js';
+import { FreshnessService } from './monitoring/freshness.js';
+import { freshnessProvider } from './monitoring/freshness-conditions.js';
+import { validationProvider } from './validation/validation-conditions.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -128,6 +131,8 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   }
   const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, notify: () => undefined });
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
+  alerts.register(freshnessProvider(new FreshnessService({ catalog, runs: registry.runs, clock })));
+  alerts.register(validationProvider({ catalog, runs: registry.runs, validation: registry.validation }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
