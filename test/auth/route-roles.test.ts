@@ -132,7 +132,6 @@ before(async () => {
   const admin = tokens.get('admin')!;
   tokens.set('forged', `${admin.slice(0, 17)}${'A'.repeat(43)}`);
   s.services.clock.set(T0 + 60_000);
-  await s.services.gate.refresh();
 });
 after(() => s?.close());
 
