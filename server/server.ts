@@ -18,6 +18,7 @@ import { skewRoutes } from './http/routes/skew.js';
 import { alertRoutes } from './http/routes/alerts.js';
 import { SkewService } from './skew/skew-service.js';
 import { driftRoutes } from './http/routes/drift.js';
+import { monitorRoutes } from './http/routes/monitors.js';
 import { freshnessRoutes } from './http/routes/freshness.js';
 import { validationRoutes } from './http/routes/validation.js';
 import { FreshnessService } from './monitoring/freshness.js';
@@ -133,6 +134,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       driftRoutes({ drift: services.drift, bodyLimit: config.bodyLimit }),
+      monitorRoutes({ catalog: services.catalog, results: services.registry.monitorResults, runner: services.monitors }),
       validationRoutes({ runs: services.runs, validation: services.registry.validation }),
       freshnessRoutes({ freshness, now: () => services.clock.now() }),
       alertRoutes({ alerts: services.alerts }),

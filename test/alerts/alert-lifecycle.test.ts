@@ -113,5 +113,5 @@ test('a rule narrowed to other views, or deleted, resolves its open alerts', asy
 });
 
 function emptyBundle() {
-  return { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [] };
+  return { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [], monitors: [] };
 }
