@@ -1,6 +1,12 @@
+import { AuthGate } from './auth/auth-gate.js';
+import { KeyService } from './auth/key-service.js';
+import { OidcVerifier } from './auth/oidc.js';
+import { RateLimiter } from './auth/rate-limiter.js';
 import path from 'node:path';
 import { AlertService } from './alerts/alert-service.js';
+import { presentAlert } from './alerts/present-alert.js';
 import { runFailuresProvider } from './alerts/run-failures.js';
+import { WebhookDispatcher } from './alerts/webhook-dispatcher.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -18,6 +24,8 @@ import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
 import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
+import { LogCompactionLoop } from './prediction-logs/log-compaction-loop.js';
+import { LogCompactor } from './prediction-logs/log-compactor.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
 import { CatalogCache } from './registry/catalog-cache.js';
@@ -28,6 +36,7 @@ import { openRegistry } from './registry/open-registry.js';
 import type { RegistryBackend } from './registry/registry-backend.js';
 import type { RunStore } from './registry/run-store.js';
 import { checkSources } from './sources/check-sources.js';
+import { httpAccess } from './sources/http-access.js';
 import type { SourceContext } from './sources/source.js';
 import { type SourceOverrides, sourceContext } from './sources/source-context.js';
 
@@ -60,6 +69,10 @@ export interface Services {
   predictionLog: PredictionLogService;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
+  /** API keys: created, verified (cached), revoked. */
+  keys: KeyService;
+  /** Authentication, rate limits and permissions for every request (auth-gate.ts). */
+  gate: AuthGate;
   /** Drift reports over the offline files (on the historical service's DuckDB). */
   drift: DriftService;
   /** Runs a drift monitor once and stores its result (the pipeline host schedules them). */
@@ -108,6 +121,25 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
+  const keys = new KeyService(registry.auth, clock, config.keyCacheMs);
+  const oidc = config.oidcJwks ? new OidcVerifier({ jwks: config.oidcJwks, issuer: config.oidcIssuer!, audience: config.oidcAudience!, rolesClaim: config.oidcRolesClaim }, () => clock.now()) : null;
+  const gate = new AuthGate({
+    store: registry.auth,
+    keys,
+    oidc,
+    limiter: config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute, () => clock.now()) : null,
+    catalog: () => catalog.peek()!,
+    clock,
+    logger,
+    refreshMs: config.keyCacheMs,
+  });
+  try {
+    await gate.refresh();
+  } catch (e) {
+    await online.close();
+    await registry.close();
+    throw e;
+  }
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
@@ -128,7 +160,8 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
-  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, notify: () => undefined });
+  const webhooks = new WebhookDispatcher({ catalog, store: registry.alerts, clock, logger, access: sources.http ?? httpAccess(), env: sources.env ?? process.env, present: presentAlert });
+  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, webhooks });
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   alerts.register(driftAlerts({ catalog, results: registry.monitorResults }));
   const metrics = new Metrics();
@@ -143,7 +176,15 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     runs: registry.runs,
     leases: registry.leases,
     catalog,
-    applyService: new ApplyService(registry.catalog, catalog, (list) => checkSources(list, sources)),
+    applyService: new ApplyService(
+      registry.catalog,
+      catalog,
+      (list) => checkSources(list, sources),
+      async (permissions) => {
+        await registry.auth.replacePermissions(permissions);
+        await gate.refresh();
+      },
+    ),
     deleteService: new DeleteService({ catalog, store: registry.catalog, online, files }),
     files,
     online,
@@ -154,12 +195,16 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     predictionLog,
     sources,
     metrics,
+    keys,
+    gate,
     drift,
     monitors: new MonitorRunner({ drift, results: registry.monitorResults, clock, logger, metrics }),
     alerts,
     async close() {
+      await gate.audit.flush();
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
+      await alerts.close();
       // Acknowledged predictions are published before DuckDB goes (left in the journal if that fails).
       await predictionLog.close();
       await historical.close();
@@ -186,6 +231,22 @@ export function compactor(services: Services, holder: string): Compactor {
     fileOptions: { rowsPerFile: config.rowsPerFile, rowGroupRows: config.rowGroupRows },
     retainMs: config.compactionRetainMs,
   });
+}
+
+/** The prediction log's compaction and retention job, as the scheduler lease holder `holder` runs it. */
+export function logCompactionLoop(services: Services, holder: string): LogCompactionLoop {
+  const { config } = services;
+  const compactor = new LogCompactor({
+    store: services.registry.predictionLogs,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    clock: services.clock,
+    logger: services.logger,
+    targetRows: config.predictionLogTargetRows,
+    retention: config.predictionLogRetention,
+    graceMs: config.compactionRetainMs,
+  });
+  return new LogCompactionLoop(compactor, services.leases, holder, config.compactionIntervalMs, services.logger);
 }
 
 /** What a pipeline run needs, from a process's services. */

@@ -22,7 +22,7 @@ export interface RunRecord {
   version: number;
   status: RunStatus;
   trigger: RunTrigger;
-  /** Failure reason code: interrupted, source_error, source_refused, transform_error, validation_failed, online_store_error, internal. */
+  /** Failure reason code: interrupted, lease_lost, source_error, source_refused, transform_error, validation_failed, online_store_error, internal. */
   reason: string | null;
   error: string | null;
   /** The backfill window asked for (epoch ms), or null for an incremental run. */

@@ -70,4 +70,21 @@ export interface SnapshotCommit {
   carry: Record<string, Map<string, number | string>>;
   counts: { rowsIn: number; rowsOut: number; rowsRejected: number; rejectsByReason: Record<string, number>; rejectsFile: string | null };
   steps: RunStep[];
+  /** When given, the commit happens only while the run's holder still holds this lease at this epoch. */
+  fence?: LeaseFence;
+}
+
+/**
+ * A lease as its holder took it: `epoch` is the lease's acquisition time, which changes whenever the
+ * lease is taken anew (after a release, or after another holder had it). A holder that lost its lease
+ * holds a different epoch afterwards, or none: what its run started under is gone.
+ *
+ * Expiry alone does not break a fence: a run whose holder's lease expired is taken over by recovery,
+ * which makes another process its holder, and the commit checks the run's holder in the same
+ * transaction. A lease that expired while nobody acted on it fenced nothing off.
+ */
+export interface LeaseFence {
+  lease: string;
+  holder: string;
+  epoch: number;
 }

@@ -18,6 +18,9 @@ import { concatBatches, type RowBatch, rowBatchFromArrow, takeColumn, takeRows }
 import { planRun, type RunPlan } from './run-plan.js';
 import type { RunRecord } from '../domain/run.js';
 import type { RunStore } from '../registry/run-store.js';
+import type { LeaseStore } from '../registry/lease-store.js';
+import { LeaseLostError } from '../registry/commit-rules.js';
+import { takeFence } from './run-fence.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 import { FitCollector } from './fit-collector.js';
 import { SpillFile } from './spill.js';
@@ -49,6 +52,11 @@ export interface MaterializeDeps {
   retryDelayMs: number;
   /** Told the rows read so far after each source batch (the CLI draws progress with it). */
   onRowsRead?: (rowsIn: number) => void;
+  /**
+   * Where runs execute under their holder's runner lease (serve's runners): the leases, so that a run
+   * commits only while its holder still holds that lease as it was when the run started.
+   */
+  fenceLeases?: LeaseStore;
 }
 
 export type RunOutcome = { status: 'succeeded' | 'failed' | 'requeued'; run: RunRecord };
@@ -68,6 +76,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
   let builder: SnapshotBuilder | null = null;
   const current = () => deps.runs.get(run.id).then((r) => r!);
   try {
+    const fence = deps.fenceLeases && run.holder !== null ? await takeFence(run.id, run.holder, deps.fenceLeases) : undefined;
     const catalog = await deps.catalog.refresh();
     const watermark = await deps.runs.watermark(run.featureView, run.version);
     const plan = watch.time('plan', () => planRun(run, catalog, watermark, deps.clock.now()));
@@ -152,6 +161,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
           carry,
           counts: { rowsIn, rowsOut: snapshot.rows, rowsRejected: rejects.count, rejectsByReason: rejects.byReason, rejectsFile },
           steps: watch.steps(),
+          ...(fence ? { fence } : {}),
         },
         deps.clock.now(),
       ),
@@ -178,6 +188,19 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     const code = e instanceof TesseraError ? e.code : 'internal';
     const message = errorMessage(e);
     if (!(e instanceof TesseraError)) log.error({ err: e }, 'run failed with an unexpected error');
+    if (e instanceof LeaseLostError) {
+      // Failed only while still ours: a run taken over belongs to its new holder.
+      log.warn({ err: message }, 'lease lost: the run is not committed');
+      await deps.runs.fail(
+        run.id,
+        'lease_lost',
+        message,
+        deps.clock.now(),
+        { steps: watch.steps(), rowsIn, rowsRejected: rejects.count, rejectsByReason: rejects.byReason, rejectsFile },
+        e.fence.holder,
+      );
+      return { status: 'failed', run: await current() };
+    }
     if (code === 'source_error' && run.attempt < run.maxAttempts) {
       const delay = deps.retryDelayMs * 2 ** (run.attempt - 1);
       log.warn({ attempt: run.attempt, delay, err: message }, 'source error: retrying');

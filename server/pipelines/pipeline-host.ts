@@ -5,7 +5,8 @@ import { MonitorScheduler } from '../monitoring/monitors/monitor-scheduler.js';
 import type { RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
-import { compactor, materializeDeps } from '../services.js';
+import { compactor, logCompactionLoop, materializeDeps } from '../services.js';
+import type { LogCompactionLoop } from '../prediction-logs/log-compaction-loop.js';
 import { CompactionLoop } from './compaction/compaction-loop.js';
 import { Leadership } from './leadership.js';
 import { executeRun } from './materialize.js';
@@ -19,7 +20,7 @@ import { WorkerExecutor } from './worker-executor.js';
 /**
  * Pipelines in a serving process. Every process can queue runs. By role (`TESSERA_ROLE`):
  * - `all` (the default, one machine): the process holding the scheduler lease recovers interrupted
- *   runs, runs the schedules and compaction, and drains the queue (in a worker thread).
+ *   runs, runs the schedules, compaction and alert evaluation, and drains the queue (in a worker thread).
  * - `worker`: every worker process drains the queue (runs are claimed with SKIP LOCKED on PostgreSQL,
  *   so none runs twice) and holds a runner lease saying it is alive; the one holding the scheduler
  *   lease also runs the schedules and compaction, and takes over the runs of workers whose runner
@@ -35,6 +36,7 @@ export class PipelineHost {
   private readonly runnerLease: RunnerLease;
   private readonly scheduler: Scheduler;
   private readonly compaction: CompactionLoop;
+  private readonly logCompaction: LogCompactionLoop;
   private readonly alertLoop: AlertLoop;
   private readonly monitors: MonitorScheduler;
   /** Workers drain the queue whether or not they lead; `all` drains only while leading. */
@@ -51,7 +53,7 @@ export class PipelineHost {
   ) {
     const { config, clock } = services;
     this.drainsAlways = config.role === 'worker';
-    this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, materializeDeps(services)));
+    this.executor = config.pipelineThread ? new WorkerExecutor(config, logger) : inlineExecutor((run) => executeRun(run, { ...materializeDeps(services), fenceLeases: services.leases }));
     this.runner = new Runner(services.runs, this.executor, this.holder, clock, logger, config.pollMs);
     this.runnerLease = new RunnerLease(services.leases, this.holder, config.leaseMs, logger);
     // A run in a worker thread may have fitted a version: this thread's catalog must show it now.
@@ -65,6 +67,7 @@ export class PipelineHost {
       wake: () => this.runner.wake(),
     });
     this.compaction = new CompactionLoop(compactor(services, this.holder), config.compactionIntervalMs, logger);
+    this.logCompaction = logCompactionLoop(services, this.holder);
     this.alertLoop = new AlertLoop(services.alerts, config.alertIntervalMs, logger);
     this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger, options.cron);
     this.monitors = new MonitorScheduler((monitor) => services.monitors.run(monitor), logger, options.cron);
@@ -82,6 +85,7 @@ export class PipelineHost {
         });
         if (!this.drainsAlways) await this.startDraining();
         this.compaction.start();
+        this.logCompaction.start();
         this.alertLoop.start();
         // Workers may die while this process leads: look for their runs once per lease lifetime.
         this.recoveryTimer = setInterval(() => void (this.recovering = this.recovering.then(() => this.recover(false))), config.leaseMs);
@@ -95,6 +99,7 @@ export class PipelineHost {
         this.scheduler.stop();
         this.monitors.stop();
         await this.compaction.stop();
+        await this.logCompaction.stop();
         await this.alertLoop.stop();
         if (!this.drainsAlways) await this.stopDraining();
       },

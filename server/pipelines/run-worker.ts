@@ -16,7 +16,8 @@ if (!port) throw new Error('run-worker.ts runs as a worker thread');
 const config = (workerData as { config: Config }).config;
 const logger = createLogger(config.logLevel).child({ thread: 'pipeline' });
 const services = await openServices(config, logger, systemClock);
-const deps = materializeDeps(services);
+// Runs come from serve's runner, under its runner lease: their commits are fenced by it.
+const deps = { ...materializeDeps(services), fenceLeases: services.leases };
 
 port.on('message', (message: { id: number; run: RunRecord } | { close: true }) => {
   if ('close' in message) {

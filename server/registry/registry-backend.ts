@@ -1,6 +1,7 @@
 import type { AlertStore } from '../alerts/alert-store.js';
 import type { MonitorResultStore } from '../monitoring/monitors/monitor-result-store.js';
 import type { DatasetStore } from '../datasets/dataset-store.js';
+import type { AuthStore } from './auth-store.js';
 import type { LogFileStore } from '../prediction-logs/log-file-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { LeaseStore } from './lease-store.js';
@@ -23,6 +24,8 @@ export interface RegistryBackend {
   readonly runs: RunStore;
   readonly leases: LeaseStore;
   readonly datasets: DatasetStore;
+  /** API keys, permissions and the audit log. */
+  readonly auth: AuthStore;
   readonly validation: ValidationStore;
   /** The prediction log's published files and journal segments. */
   readonly predictionLogs: LogFileStore;

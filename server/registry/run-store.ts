@@ -12,6 +12,8 @@ import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../dom
  *   state (bumping the catalog revision), the carry and the run's counters in one transaction: readers
  *   see all of it or none of it. It commits only for a run still running (a run whose view was deleted
  *   commits nothing), so a run's snapshot is committed at most once.
+ * - A commit with a `fence` happens only while the run is held by the fence's holder and that holder
+ *   still holds the fence's lease at the fence's epoch (checked in the commit's transaction).
  * - `adoptOrphans` hands the running runs whose holder is gone to a new holder (recovery), atomically:
  *   two recovering processes never adopt the same run; the caller then requeues or fails each one.
  * - `replaceSnapshots` (compaction) commits one snapshot in place of several, in one transaction:
@@ -35,6 +37,8 @@ export interface RunStore {
     error: string,
     now: number,
     partial?: Partial<Pick<RunRecord, 'steps' | 'rowsIn' | 'rowsRejected' | 'rejectsByReason' | 'rejectsFile' | 'snapshotId'>>,
+    /** Only while the run is running and held by this holder (a run taken over is left to its new holder). */
+    heldBy?: string,
   ): Promise<void>;
   /** Only a running run succeeds: one failed meanwhile (its view deleted) stays failed. */
   succeed(id: number, now: number, steps: RunStep[]): Promise<void>;

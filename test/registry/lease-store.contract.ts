@@ -41,6 +41,34 @@ export function leaseStoreContract(): void {
     assert.equal(await a.tryAcquire('scheduler', 'A', MINUTE), false, 'the old holder cannot renew what it lost');
   });
 
+  registryTest(suite, 'the epoch: kept by renewals, new once the lease was released or another holder had it, null for a non-holder', async ({ registry, another }) => {
+    const a = registry.leases;
+    const b = (await another()).leases;
+    assert.equal(await a.tryAcquire('runner:A', 'A', 200), true);
+    const first = await a.epoch('runner:A', 'A');
+    assert.equal(typeof first, 'number');
+    assert.equal(await b.epoch('runner:A', 'B'), null, 'B does not hold it');
+    assert.equal(await a.tryAcquire('runner:A', 'A', 200), true);
+    assert.equal(await b.epoch('runner:A', 'A'), first, 'a renewal keeps the epoch');
+    // Expired, then taken by B: A's epoch is gone, and A taking it back later starts another.
+    await waitFor(
+      'the lease to expire and B to take it',
+      20_000,
+      async () => ((await b.tryAcquire('runner:A', 'B', 100)) ? true : undefined),
+      () => null,
+      50,
+    );
+    assert.equal(await a.epoch('runner:A', 'A'), null, "the lease is B's now");
+    const taken = await b.epoch('runner:A', 'B');
+    assert.ok(taken !== null && first !== null && taken > first, `B's epoch ${taken} comes after A's ${first}`);
+    await b.release('runner:A', 'B');
+    assert.equal(await b.epoch('runner:A', 'B'), null, 'released');
+    assert.equal(await a.tryAcquire('runner:A', 'A', MINUTE), true);
+    const again = await a.epoch('runner:A', 'A');
+    assert.ok(again !== null && again >= taken, `A's new epoch ${again} is not before B's ${taken}`);
+    assert.notEqual(again, first);
+  });
+
   registryTest(suite, 'live lists the holders of unexpired leases under a prefix', async ({ registry, another }) => {
     const b = (await another()).leases;
     assert.equal(await registry.leases.tryAcquire('runner:A', 'A', MINUTE), true);

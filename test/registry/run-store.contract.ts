@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import type { NewRun, RunRecord } from '../../server/domain/run.js';
 import type { SnapshotCommit } from '../../server/domain/snapshot.js';
 import { TesseraError } from '../../server/errors.js';
+import { LeaseLostError } from '../../server/registry/commit-rules.js';
 import type { RegistryBackend } from '../../server/registry/registry-backend.js';
 import { clone, sampleBundle } from '../support/bundles.js';
 import { applyBundle } from './catalog-store.contract.js';
 import { registryTest } from './registry-backends.js';
 
 const T = 1_800_000_000_000;
+const MINUTE = 60_000;
 const VIEW = 'driver_hourly_stats';
 const isConflict = (e: unknown) => e instanceof TesseraError && e.code === 'conflict';
 
@@ -206,6 +208,42 @@ export function runStoreContract(): void {
       ]),
       'carry is upserted per key',
     );
+  });
+
+  registryTest(suite, "a fenced commit happens only while the run is its holder's and the holder holds the lease at the same epoch", async ({ registry, another }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const leases = (await another()).leases;
+    const run = await runs.enqueue(newRun(), T);
+    await runs.claim('w', T, run.id);
+    assert.equal(await leases.tryAcquire('runner:w', 'w', MINUTE), true);
+    const epoch = (await leases.epoch('runner:w', 'w'))!;
+    const fence = { lease: 'runner:w', holder: 'w', epoch };
+    const lost = (e: unknown) => e instanceof LeaseLostError && e.code === 'conflict';
+    await assert.rejects(runs.commitSnapshot(commitOf(run, { fence: { ...fence, epoch: epoch - 1 } }), T + 1), lost, 'another epoch');
+    assert.equal(await leases.tryAcquire('runner:x', 'x', MINUTE), true);
+    const xFence = { lease: 'runner:x', holder: 'x', epoch: (await leases.epoch('runner:x', 'x'))! };
+    await assert.rejects(runs.commitSnapshot(commitOf(run, { fence: xFence }), T + 1), /x no longer holds the run \(it was taken over by w\)/, 'x holds its lease, not the run');
+    await leases.release('runner:w', 'w');
+    await assert.rejects(runs.commitSnapshot(commitOf(run, { fence }), T + 1), /w lost its lease 'runner:w'/, 'the lease is gone');
+    assert.deepEqual(await runs.snapshots(VIEW, 1), [], 'nothing was committed');
+    assert.equal(await runs.watermark(VIEW, 1), null);
+    // Held again, a new epoch: the old fence still fails; the new one commits.
+    assert.equal(await leases.tryAcquire('runner:w', 'w', MINUTE), true);
+    const renewed = (await leases.epoch('runner:w', 'w'))!;
+    if (renewed !== epoch) await assert.rejects(runs.commitSnapshot(commitOf(run, { fence }), T + 2), lost, 'the old epoch');
+    const id = await runs.commitSnapshot(commitOf(run, { fence: { ...fence, epoch: renewed } }), T + 2);
+    assert.deepEqual(
+      (await runs.snapshots(VIEW, 1)).map((s) => s.id),
+      [id],
+    );
+    // A failure on behalf of a holder leaves a run it no longer holds alone.
+    const other = await runs.enqueue(newRun({ featureView: 'view_1' }), T + 3);
+    await runs.claim('v', T + 3, other.id);
+    await runs.fail(other.id, 'lease_lost', 'x', T + 4, {}, 'w');
+    assert.equal((await runs.get(other.id))?.status, 'running');
+    await runs.fail(other.id, 'lease_lost', 'x', T + 4, {}, 'v');
+    assert.deepEqual([(await runs.get(other.id))?.status, (await runs.get(other.id))?.reason], ['failed', 'lease_lost']);
   });
 
   registryTest(suite, 'a commit is refused, and writes nothing, for a run not running, a run that committed already, or a version fitted already', async ({ registry }) => {

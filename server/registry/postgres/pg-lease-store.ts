@@ -32,6 +32,11 @@ export class PgLeaseStore implements LeaseStore {
     return rows.map((r) => r.holder);
   }
 
+  async epoch(name: string, holder: string): Promise<number | null> {
+    const { rows } = await this.db.query<{ acquired_at: string }>('SELECT acquired_at FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+    return rows[0] === undefined ? null : Number(rows[0].acquired_at);
+  }
+
   async holderOf(name: string): Promise<string | null> {
     const { rows } = await this.db.query<{ holder: string }>(`SELECT holder FROM leases WHERE name = $1 AND expires_at > ${DB_NOW}`, [name]);
     return rows[0]?.holder ?? null;

@@ -2,7 +2,7 @@ import type { FittedState } from '../../domain/feature-view-version.js';
 import type { NewRun, RunRecord, RunStatus, RunStep, SideRunTrigger } from '../../domain/run.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
 import { conflict, notFound } from '../../errors.js';
-import { refuseCommit } from '../commit-rules.js';
+import { refuseCommit, refuseFence } from '../commit-rules.js';
 import { type RunRow, type SnapshotRow, toRun, toSnapshot } from '../run-rows.js';
 import type { RunStore } from '../run-store.js';
 import { lockRevision } from './pg-catalog-store.js';
@@ -83,12 +83,12 @@ export class PgRunStore implements RunStore {
     );
   }
 
-  async fail(id: number, reason: string, error: string, now: number, partial: Parameters<RunStore['fail']>[4] = {}): Promise<void> {
+  async fail(id: number, reason: string, error: string, now: number, partial: Parameters<RunStore['fail']>[4] = {}, heldBy?: string): Promise<void> {
     const current = await getRun(this.db, id);
     if (!current) throw notFound('run', id);
     await this.db.query(
       `UPDATE runs SET status = 'failed', reason = $1, error = $2, finished_at = $3, steps = $4, rows_in = $5, rows_rejected = $6,
-       rejects_by_reason = $7, rejects_file = $8, snapshot_id = $9 WHERE id = $10`,
+       rejects_by_reason = $7, rejects_file = $8, snapshot_id = $9 WHERE id = $10 AND ($11::text IS NULL OR (status = 'running' AND holder = $11))`,
       [
         reason,
         error,
@@ -100,6 +100,7 @@ export class PgRunStore implements RunStore {
         partial.rejectsFile ?? current.rejectsFile,
         partial.snapshotId ?? current.snapshotId,
         id,
+        heldBy ?? null,
       ],
     );
   }
@@ -112,7 +113,18 @@ export class PgRunStore implements RunStore {
     return this.db.transaction(async (q) => {
       // The catalog's lock first when the commit fits its version: the order a deletion takes them in.
       if (c.fittedState) await lockRevision(q);
-      const run = (await q.query<{ status: string; reason: string | null; snapshot_id: number | null }>('SELECT status, reason, snapshot_id FROM runs WHERE id = $1 FOR UPDATE', [c.runId])).rows[0];
+      const run = (
+        await q.query<{ status: string; reason: string | null; snapshot_id: number | null; holder: string | null }>('SELECT status, reason, snapshot_id, holder FROM runs WHERE id = $1 FOR UPDATE', [
+          c.runId,
+        ])
+      ).rows[0];
+      // The fence first: a run taken over is its new holder's, whatever state it is in now.
+      if (c.fence) {
+        const { lease, holder, epoch } = c.fence;
+        // FOR SHARE holds the lease row until the commit ends: nobody takes the lease over meanwhile.
+        const live = await q.query('SELECT 1 FROM leases WHERE name = $1 AND holder = $2 AND acquired_at = $3 FOR SHARE', [lease, holder, epoch]);
+        refuseFence(c, run?.holder ?? null, live.rows.length === 1);
+      }
       refuseCommit(c, run && { status: run.status, reason: run.reason, snapshotId: run.snapshot_id });
       const id = (
         await q.query<{ id: number }>(

@@ -36,6 +36,11 @@ export class SqliteLeaseStore implements LeaseStore {
     return rows.map((r) => r.holder);
   }
 
+  async epoch(name: string, holder: string): Promise<number | null> {
+    const row = this.db.prepare('SELECT acquired_at FROM leases WHERE name = ? AND holder = ?').get(name, holder) as { acquired_at: number } | undefined;
+    return row?.acquired_at ?? null;
+  }
+
   async holderOf(name: string): Promise<string | null> {
     const row = this.db.prepare('SELECT holder FROM leases WHERE name = ? AND expires_at > ?').get(name, this.clock.now()) as { holder: string } | undefined;
     return row?.holder ?? null;

@@ -4,7 +4,7 @@ import { conflict, notFound } from '../../errors.js';
 import type { NewRun, RunRecord, RunStatus, RunStep, SideRunTrigger } from '../../domain/run.js';
 import type { RunStore } from '../run-store.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
-import { refuseCommit } from '../commit-rules.js';
+import { refuseCommit, refuseFence } from '../commit-rules.js';
 import { type RunRow, type SnapshotRow, toRun, toSnapshot } from '../run-rows.js';
 
 /**
@@ -69,13 +69,13 @@ export class SqliteRunStore implements RunStore {
     this.db.prepare("UPDATE runs SET status = 'queued', attempt = attempt + 1, not_before = ?, holder = NULL, error = ? WHERE id = ? AND status = 'running'").run(notBefore, error, id);
   }
 
-  async fail(id: number, reason: string, error: string, now: number, partial: Parameters<RunStore['fail']>[4] = {}): Promise<void> {
+  async fail(id: number, reason: string, error: string, now: number, partial: Parameters<RunStore['fail']>[4] = {}, heldBy?: string): Promise<void> {
     const current = this.getSync(id);
     if (!current) throw notFound('run', id);
     this.db
       .prepare(
         `UPDATE runs SET status = 'failed', reason = ?, error = ?, finished_at = ?, steps = ?, rows_in = ?, rows_rejected = ?,
-         rejects_by_reason = ?, rejects_file = ?, snapshot_id = ? WHERE id = ?`,
+         rejects_by_reason = ?, rejects_file = ?, snapshot_id = ? WHERE id = ? AND (? IS NULL OR (status = 'running' AND holder = ?))`,
       )
       .run(
         reason,
@@ -88,6 +88,8 @@ export class SqliteRunStore implements RunStore {
         partial.rejectsFile ?? current.rejectsFile,
         partial.snapshotId ?? current.snapshotId,
         id,
+        heldBy ?? null,
+        heldBy ?? null,
       );
   }
 
@@ -100,7 +102,15 @@ export class SqliteRunStore implements RunStore {
     return this.db
       .transaction(() => {
         // A run whose view was deleted meanwhile (and maybe created again) commits nothing.
-        const run = this.db.prepare('SELECT status, reason, snapshot_id FROM runs WHERE id = ?').get(c.runId) as { status: string; reason: string | null; snapshot_id: number | null } | undefined;
+        const run = this.db.prepare('SELECT status, reason, snapshot_id, holder FROM runs WHERE id = ?').get(c.runId) as
+          | { status: string; reason: string | null; snapshot_id: number | null; holder: string | null }
+          | undefined;
+        // The fence first: a run taken over is its new holder's, whatever state it is in now.
+        if (c.fence) {
+          const { lease, holder, epoch } = c.fence;
+          const live = this.db.prepare('SELECT 1 FROM leases WHERE name = ? AND holder = ? AND acquired_at = ?').get(lease, holder, epoch);
+          refuseFence(c, run?.holder ?? null, live !== undefined);
+        }
         refuseCommit(c, run && { status: run.status, reason: run.reason, snapshotId: run.snapshot_id });
         const id = Number(
           this.db

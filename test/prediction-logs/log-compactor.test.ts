@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { LogCompactor } from '../../server/prediction-logs/log-compactor.js';
+import { PredictionLogService } from '../../server/prediction-logs/prediction-log-service.js';
+import { parseRetention } from '../../server/prediction-logs/retention.js';
+import { duckRows } from '../support/duckdb.js';
+import { T0, testServices } from '../support/services.js';
+
+const DAY = 86_400_000;
+
+test('compaction merges a day’s small files up to the target, keeps every row newest first, expires days past retention, and deletes replaced files after the grace period', async () => {
+  const services = await testServices();
+  const { clock } = services;
+  const logs = new PredictionLogService({
+    engine: services.pipelineDuckdb,
+    files: services.files,
+    store: services.registry.predictionLogs,
+    clock,
+    logger: services.logger,
+    options: { journalDir: path.join(services.dir, 'journal'), publishMs: 3_600_000, dedupeIds: 10_000 },
+  });
+  await logs.start();
+  const retention = parseRetention('30,keep=90');
+  assert.notEqual(typeof retention, 'string');
+  const compactor = new LogCompactor({
+    store: services.registry.predictionLogs,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    clock,
+    logger: services.logger,
+    targetRows: 8,
+    retention: retention as Exclude<typeof retention, string>,
+    graceMs: 60_000,
+  });
+  try {
+    const sent: { id: string; model: string; at: number }[] = [];
+    for (const model of ['churn', 'keep']) {
+      for (const day of [-40, -1, 0]) {
+        for (let batch = 0; batch < 5; batch++) {
+          const at = T0 + day * DAY - 3_600_000 + batch * 60_000;
+          clock.set(at);
+          const res = await logs.append({
+            model,
+            modelVersion: '1',
+            predictions: [0, 1, 2].map((i) => ({ entity: { id: `${day}-${batch}-${i}` }, features: {}, featureVersions: {}, prediction: i, status: 'ok' as const })),
+          });
+          for (const id of res.predictionIds) sent.push({ id, model, at });
+          await logs.publish(); // one file per batch: the shape compaction is for
+        }
+      }
+    }
+    const files = async (model: string) => (await services.registry.predictionLogs.files(model)).map((f) => [f.date, f.rows]);
+    assert.equal((await files('churn')).length, 15);
+    const readIds = async (model: string) => (await logs.read({ model, limit: 1000 })).predictions.map((p) => p.id);
+    const newestFirst = (model: string, keep: (at: number) => boolean) =>
+      sent
+        .filter((s) => s.model === model && keep(s.at))
+        .sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1))
+        .map((s) => s.id);
+    assert.deepEqual(
+      await readIds('churn'),
+      newestFirst('churn', () => true),
+    );
+
+    clock.set(T0);
+    const pass = await compactor.runOnce();
+    // Per model and day, five files of 3 rows (newest first) pack into groups of at most 8 rows: 2 + 2 + 1,
+    // so 4 files become 2 and the oldest stays. churn's day -40 is past 30 days: its 5 files expire.
+    // Merged: 4 files x 5 model-days (churn 2, keep 3).
+    assert.deepEqual(pass, { merged: 20, written: 10, expired: 5, removed: 0 });
+    assert.deepEqual(await files('churn'), [
+      ['2026-11-29', 6],
+      ['2026-11-29', 6],
+      ['2026-11-29', 3],
+      ['2026-11-28', 6],
+      ['2026-11-28', 6],
+      ['2026-11-28', 3],
+    ]);
+    assert.deepEqual(
+      await readIds('churn'),
+      newestFirst('churn', (at) => at > T0 - 30 * DAY),
+      'every row but the expired day, once, in order',
+    );
+    assert.deepEqual(
+      await readIds('keep'),
+      newestFirst('keep', () => true),
+      'keep has 90 days',
+    );
+    assert.equal((await files('keep')).length, 9);
+    for (const f of await services.registry.predictionLogs.files('churn')) {
+      const times = (await duckRows(`SELECT epoch_ms(logged_at) AS t FROM read_parquet('${services.files.locate(f.path)}')`)).map((r) => Number(r.t));
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => b - a),
+        `${f.path} is newest first`,
+      );
+    }
+
+    // The replaced files stay for the grace period (a read may be using them), then go.
+    const folder = services.files.locate('offline/logs/predictions');
+    const onDisk = () => (fs.readdirSync(folder, { recursive: true }) as string[]).filter((f) => f.endsWith('.parquet')).length;
+    assert.equal(onDisk(), 30 + 10, 'the 30 published and the 10 merged');
+    clock.set(Date.now() + 61_000);
+    const later = await compactor.runOnce();
+    assert.equal(later.removed, 40 - 6 - 9, 'all but the files the registry lists');
+    assert.equal(onDisk(), 15);
+    assert.deepEqual(
+      await readIds('keep'),
+      newestFirst('keep', () => true),
+    );
+  } finally {
+    await logs.close();
+    await services.close();
+  }
+});
+
+test('retention: days for every model, exceptions per model; anything else says what is wrong', () => {
+  assert.deepEqual(parseRetention('30,churn=90'), { defaultDays: 30, models: { churn: 90 } });
+  assert.deepEqual(parseRetention('churn=7'), { defaultDays: null, models: { churn: 7 } });
+  assert.deepEqual(parseRetention(''), { defaultDays: null, models: {} });
+  assert.equal(parseRetention('30,churn=0'), "'churn=0' is not <days> or <model>=<days> (days >= 1)");
+  assert.equal(parseRetention('a month'), "'a month' is not <days> or <model>=<days> (days >= 1)");
+});
