@@ -77,12 +77,14 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   const insecure = checkBind(config);
   if (insecure !== null) logger.warn(insecure);
   const { metrics } = services;
+  // Off (TESSERA_METRICS=false): nothing recorded on the request path and no /metrics, for measuring their cost.
+  const recording = config.metrics ? metrics : undefined;
   const online = new OnlineService({
     catalog: () => services.catalog.peek()!,
     store: services.online,
     clock: services.clock,
     maxRows: config.maxOnlineRows,
-    tally: metrics.online,
+    tally: recording?.online,
     onStoreError: () => metrics.storeError('online', 'read'),
     featureLog: services.featureLog,
   });
@@ -113,7 +115,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       onlineStore: () => counted(services.online.ping(), () => metrics.storeError('online', 'ping')),
       offlineRoot: () => counted(checkOfflineRoot(services.files.locate('offline')), () => metrics.storeError('offline', 'ping')),
     },
-    metrics,
+    metrics: recording,
     healthInfo: async () => ({
       pid: process.pid,
       role: config.role,
@@ -140,7 +142,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     ],
   });
   // The online endpoint first, on node:http itself; everything else through express.
-  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: metrics.http });
+  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: recording?.http });
   const server = http.createServer((req, res) => {
     if (config.role === 'worker' || !fast(req, res)) app(req, res);
   });
