@@ -1,3 +1,7 @@
+import { AuthGate } from './auth/auth-gate.js';
+import { KeyService } from './auth/key-service.js';
+import { OidcVerifier } from './auth/oidc.js';
+import { RateLimiter } from './auth/rate-limiter.js';
 import path from 'node:path';
 import { AlertService } from './alerts/alert-service.js';
 import { presentAlert } from './alerts/present-alert.js';
@@ -63,6 +67,10 @@ export interface Services {
   predictionLog: PredictionLogService;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
+  /** API keys: created, verified (cached), revoked. */
+  keys: KeyService;
+  /** Authentication, rate limits and permissions for every request (auth-gate.ts). */
+  gate: AuthGate;
   /** Drift reports over the offline files (on the historical service's DuckDB). */
   drift: DriftService;
   /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
@@ -109,6 +117,25 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
+  const keys = new KeyService(registry.auth, clock, config.keyCacheMs);
+  const oidc = config.oidcJwks ? new OidcVerifier({ jwks: config.oidcJwks, issuer: config.oidcIssuer!, audience: config.oidcAudience!, rolesClaim: config.oidcRolesClaim }, () => clock.now()) : null;
+  const gate = new AuthGate({
+    store: registry.auth,
+    keys,
+    oidc,
+    limiter: config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute, () => clock.now()) : null,
+    catalog: () => catalog.peek()!,
+    clock,
+    logger,
+    refreshMs: config.keyCacheMs,
+  });
+  try {
+    await gate.refresh();
+  } catch (e) {
+    await online.close();
+    await registry.close();
+    throw e;
+  }
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
@@ -142,7 +169,15 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     runs: registry.runs,
     leases: registry.leases,
     catalog,
-    applyService: new ApplyService(registry.catalog, catalog, (list) => checkSources(list, sources)),
+    applyService: new ApplyService(
+      registry.catalog,
+      catalog,
+      (list) => checkSources(list, sources),
+      async (permissions) => {
+        await registry.auth.replacePermissions(permissions);
+        await gate.refresh();
+      },
+    ),
     deleteService: new DeleteService({ catalog, store: registry.catalog, online, files }),
     files,
     online,
@@ -153,9 +188,12 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     predictionLog,
     sources,
     metrics: new Metrics(),
+    keys,
+    gate,
     drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
     alerts,
     async close() {
+      await gate.audit.flush();
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
       await alerts.close();
