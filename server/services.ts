@@ -7,6 +7,9 @@ import { AlertService } from './alerts/alert-service.js';
 import { presentAlert } from './alerts/present-alert.js';
 import { runFailuresProvider } from './alerts/run-failures.js';
 import { WebhookDispatcher } from './alerts/webhook-dispatcher.js';
+import { FreshnessService } from './monitoring/freshness.js';
+import { freshnessProvider } from './monitoring/freshness-conditions.js';
+import { validationProvider } from './validation/validation-conditions.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -159,6 +162,8 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   const webhooks = new WebhookDispatcher({ catalog, store: registry.alerts, clock, logger, access: sources.http ?? httpAccess(), env: sources.env ?? process.env, present: presentAlert });
   const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, webhooks });
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
+  alerts.register(freshnessProvider(new FreshnessService({ catalog, runs: registry.runs, clock })));
+  alerts.register(validationProvider({ catalog, runs: registry.runs, validation: registry.validation }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
