@@ -28,6 +28,7 @@ import { publishFreshness } from './monitoring/freshness-metrics.js';
 import { countValidationFailures } from './validation/count-failures.js';
 import { feastMaterializeRoutes } from './http/routes/feast-materialize.js';
 import { OfflineBatcher } from './push/offline-batcher.js';
+import { RunnerLease } from './pipelines/runner-lease.js';
 import { PushService } from './push/push-service.js';
 import { OnlineService } from './serving/online-service.js';
 import type { PipelineHost } from './pipelines/pipeline-host.js';
@@ -91,6 +92,10 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     onStoreError: () => metrics.storeError('online', 'read'),
     featureLog: services.featureLog,
   });
+  // Pushes commit runs of their own, under a holder with a live runner lease: the leader's recovery
+  // takes over only runs whose process is gone, never an in-flight push of a process that is not a runner.
+  const pushLease = new RunnerLease(services.leases, `${pipelines.holder}:push`, config.leaseMs, logger);
+  if (config.role !== 'worker') await pushLease.start();
   const offline = new OfflineBatcher({
     runs: services.runs,
     files: services.files,
@@ -98,7 +103,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     fileOptions: { rowsPerFile: config.rowsPerFile, rowGroupRows: config.rowGroupRows },
     clock: services.clock,
     logger,
-    holder: pipelines.holder,
+    holder: pushLease.holder,
     intervalMs: config.pushCommitMs,
   });
   pipelines.onRunFinished((run) => metrics.runs.finished(run));
@@ -172,7 +177,10 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
         server.close(() => {
           clearTimeout(force);
           // Pushes already received are committed before the process goes on to stop.
-          offline.close().then(resolve, resolve);
+          offline
+            .close()
+            .finally(() => pushLease.stop())
+            .then(resolve, resolve);
         });
         server.closeIdleConnections();
       }),
