@@ -7,6 +7,9 @@ import { AlertService } from './alerts/alert-service.js';
 import { presentAlert } from './alerts/present-alert.js';
 import { runFailuresProvider } from './alerts/run-failures.js';
 import { WebhookDispatcher } from './alerts/webhook-dispatcher.js';
+import { FreshnessService } from './monitoring/freshness.js';
+import { freshnessProvider } from './monitoring/freshness-conditions.js';
+import { validationProvider } from './validation/validation-conditions.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -18,6 +21,8 @@ import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { Metrics } from './metrics/metrics.js';
 import { DriftService } from './monitoring/drift/drift-service.js';
+import { MonitorRunner } from './monitoring/monitors/monitor-runner.js';
+import { driftAlerts } from './monitoring/monitors/drift-alerts.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
@@ -73,6 +78,8 @@ export interface Services {
   gate: AuthGate;
   /** Drift reports over the offline files (on the historical service's DuckDB). */
   drift: DriftService;
+  /** Runs a drift monitor once and stores its result (the pipeline host schedules them). */
+  monitors: MonitorRunner;
   /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
   alerts: AlertService;
   close(): Promise<void>;
@@ -160,6 +167,11 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   const webhooks = new WebhookDispatcher({ catalog, store: registry.alerts, clock, logger, access: sources.http ?? httpAccess(), env: sources.env ?? process.env, present: presentAlert });
   const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, webhooks });
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
+  alerts.register(freshnessProvider(new FreshnessService({ catalog, runs: registry.runs, clock })));
+  alerts.register(validationProvider({ catalog, runs: registry.runs, validation: registry.validation }));
+  alerts.register(driftAlerts({ catalog, results: registry.monitorResults }));
+  const metrics = new Metrics();
+  const drift = new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock });
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
@@ -188,10 +200,11 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     featureLog,
     predictionLog,
     sources,
-    metrics: new Metrics(),
+    metrics,
     keys,
     gate,
-    drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
+    drift,
+    monitors: new MonitorRunner({ drift, results: registry.monitorResults, clock, logger, metrics }),
     alerts,
     async close() {
       await gate.audit.flush();

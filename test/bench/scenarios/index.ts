@@ -1,5 +1,6 @@
 import type { BenchScenario } from '../scenario.js';
 import { featureLogging } from './feature-logging.js';
+import { metricsOverhead } from './feature-logging-metrics.js';
 import { offlineLayout } from './offline-layout.js';
 import { onlineHttp } from './online-http.js';
 import { onlineRedis } from './online-redis.js';
@@ -9,6 +10,20 @@ import { pipeline } from './pipeline.js';
 import { pushScenario } from './push.js';
 import { registryQueue } from './registry-queue.js';
 import { training } from './training.js';
+import { validationOverhead } from './validation-overhead.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, onlineRedis, training, offlineLayout, registryQueue, pushScenario, featureLogging];
+export const scenarios: BenchScenario[] = [
+  pipeline,
+  onlineSdk,
+  onlineHttp,
+  onlineUnderLoad,
+  onlineRedis,
+  training,
+  offlineLayout,
+  registryQueue,
+  pushScenario,
+  featureLogging,
+  metricsOverhead,
+  validationOverhead,
+];
