@@ -106,7 +106,7 @@ test('a rule narrowed to other views, or deleted, resolves its open alerts', asy
 });
 
 function emptyBundle() {
-  return { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [] };
+  return { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [], monitors: [] };
 }
 
 test('a kind with no provider is reported as such; a provider that throws leaves its alerts as they were', async () => {

@@ -197,8 +197,21 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('post', '/api/v1/skew', { body: { featureService: 'driver_model' } })).body.rows, 0);
   const drift = await call('post', '/api/v1/drift', { body: { featureView: 'driver_hourly_stats', reference: { snapshots: [version.body.snapshots[0].id] }, detection: {} } });
   assert.equal(drift.status, 200, JSON.stringify(drift.body));
+  // PSI at threshold 0 drifts every feature: the drift alert below fires on this monitor's result.
+  const monitor = {
+    name: 'openapi_drift',
+    featureView: 'driver_hourly_stats',
+    reference: { snapshots: [version.body.snapshots[0].id] },
+    detection: {},
+    schedule: '0 * * * *',
+    method: 'psi',
+    driftShare: 0,
+  };
+  assert.equal((await call('post', '/api/v1/apply', { body: { monitors: [monitor] } })).status, 200);
+  assert.equal((await call('post', '/api/v1/monitors/openapi_drift/run')).status, 201);
+  assert.equal((await call('get', '/api/v1/monitors/openapi_drift/results?limit=5')).body.results.length, 1);
 
-  // Alerts (docs/alerts.md): a webhook and two rules, an evaluation, and an alert stored as one would fire.
+  // Alerts (docs/alerts.md): a webhook and two rules; drift's provider reads the monitor's latest result.
   const alerting = {
     webhooks: [{ name: 'ops', url: 'http://127.0.0.1:9/hook', maxAttempts: 1 }],
     alerts: [
@@ -216,11 +229,10 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('get', '/api/v1/webhooks/ops')).body.maxAttempts, 1);
   const evaluation = await call('post', '/api/v1/alerts/evaluate');
   assert.deepEqual(
-    evaluation.body.rules.map((r: any) => r.rule),
-    ['drifting', 'runs_failing'],
+    evaluation.body.fired.map((a: any) => [a.rule, a.subject]),
+    [['drifting', 'openapi_drift']],
   );
-  await s.services.registry.alerts.fire({ rule: 'drifting', kind: 'drift', subject: 'scores/rate', value: 0.3, message: 'PSI 0.3 >= 0.2', retrain: true }, Date.now());
-  assert.equal((await call('get', '/api/v1/alerts?status=open&rule=drifting')).body.alerts[0].subject, 'scores/rate');
+  assert.equal((await call('get', '/api/v1/alerts?status=open&rule=drifting')).body.alerts[0].subject, 'openapi_drift');
   assert.equal((await call('get', '/api/v1/alerts?status=closed')).status, 400);
   assert.equal((await call('delete', '/api/v1/webhooks/ops')).status, 409);
   assert.equal((await call('delete', '/api/v1/alert-rules/drifting')).status, 204);
