@@ -136,6 +136,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     logger,
     refreshMs: config.keyCacheMs,
   });
+  keys.onCreated = () => gate.keyCreated();
   try {
     await gate.refresh();
   } catch (e) {
