@@ -21,6 +21,7 @@ import { skewRoutes } from './http/routes/skew.js';
 import { alertRoutes } from './http/routes/alerts.js';
 import { SkewService } from './skew/skew-service.js';
 import { driftRoutes } from './http/routes/drift.js';
+import { monitorRoutes } from './http/routes/monitors.js';
 import { outcomeRoutes } from './http/routes/outcomes.js';
 import { freshnessRoutes } from './http/routes/freshness.js';
 import { validationRoutes } from './http/routes/validation.js';
@@ -82,12 +83,14 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   const insecure = checkBind(config, await services.registry.auth.anyKey());
   if (insecure !== null) logger.warn(insecure);
   const { metrics } = services;
+  // Off (TESSERA_METRICS=false): nothing recorded on the request path and no /metrics, for measuring their cost.
+  const recording = config.metrics ? metrics : undefined;
   const online = new OnlineService({
     catalog: () => services.catalog.peek()!,
     store: services.online,
     clock: services.clock,
     maxRows: config.maxOnlineRows,
-    tally: metrics.online,
+    tally: recording?.online,
     onStoreError: () => metrics.storeError('online', 'read'),
     featureLog: services.featureLog,
   });
@@ -122,7 +125,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       onlineStore: () => counted(services.online.ping(), () => metrics.storeError('online', 'ping')),
       offlineRoot: () => counted(checkOfflineRoot(services.files.locate('offline')), () => metrics.storeError('offline', 'ping')),
     },
-    metrics,
+    metrics: recording,
     gate: services.gate,
     corsOrigins: config.corsOrigins,
     healthInfo: async () => ({
@@ -145,6 +148,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       driftRoutes({ drift: services.drift, bodyLimit: config.bodyLimit }),
+      monitorRoutes({ catalog: services.catalog, results: services.registry.monitorResults, runner: services.monitors }),
       outcomeRoutes({ outcomes: services.outcomes, bodyLimit: config.bodyLimit }),
       validationRoutes({ runs: services.runs, validation: services.registry.validation }),
       freshnessRoutes({ freshness, now: () => services.clock.now() }),
@@ -153,7 +157,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     ],
   });
   // The online endpoint first, on node:http itself; everything else through express.
-  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: metrics.http, gate: services.gate, auth: ONLINE_ROUTES.online.auth });
+  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: recording?.http, gate: services.gate, auth: ONLINE_ROUTES.online.auth });
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // A browser's cross-origin call goes through express, which answers CORS.
     if (config.role === 'worker' || (req.headers.origin !== undefined && config.corsOrigins.length > 0) || !fast(req, res)) app(req, res);

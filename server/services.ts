@@ -21,6 +21,8 @@ import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { Metrics } from './metrics/metrics.js';
 import { DriftService } from './monitoring/drift/drift-service.js';
+import { MonitorRunner } from './monitoring/monitors/monitor-runner.js';
+import { driftAlerts } from './monitoring/monitors/drift-alerts.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
@@ -81,6 +83,8 @@ export interface Services {
   outcomes: OutcomeService;
   /** Drift reports over the offline files (on the historical service's DuckDB). */
   drift: DriftService;
+  /** Runs a drift monitor once and stores its result (the pipeline host schedules them). */
+  monitors: MonitorRunner;
   /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
   alerts: AlertService;
   close(): Promise<void>;
@@ -137,6 +141,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     logger,
     refreshMs: config.keyCacheMs,
   });
+  keys.onCreated = () => gate.keyCreated();
   try {
     await gate.refresh();
   } catch (e) {
@@ -169,6 +174,9 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   alerts.register(freshnessProvider(new FreshnessService({ catalog, runs: registry.runs, clock })));
   alerts.register(validationProvider({ catalog, runs: registry.runs, validation: registry.validation }));
+  alerts.register(driftAlerts({ catalog, results: registry.monitorResults }));
+  const metrics = new Metrics();
+  const drift = new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock });
   const outcomes = new OutcomeService({ logs: predictionLog, store: new OutcomeStore(files), engine: historical.engine, clock });
   alerts.register(performanceProvider(outcomes));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
@@ -199,10 +207,11 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     featureLog,
     predictionLog,
     sources,
-    metrics: new Metrics(),
+    metrics,
     keys,
     gate,
-    drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
+    drift,
+    monitors: new MonitorRunner({ drift, results: registry.monitorResults, clock, logger, metrics }),
     alerts,
     outcomes,
     async close() {

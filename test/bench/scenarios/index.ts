@@ -1,5 +1,7 @@
 import type { BenchScenario } from '../scenario.js';
+import { drift } from './drift.js';
 import { featureLogging } from './feature-logging.js';
+import { metricsOverhead } from './feature-logging-metrics.js';
 import { offlineLayout } from './offline-layout.js';
 import { onlineHttp } from './online-http.js';
 import { onlineRedis } from './online-redis.js';
@@ -12,4 +14,18 @@ import { training } from './training.js';
 import { validationOverhead } from './validation-overhead.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, onlineRedis, training, offlineLayout, registryQueue, pushScenario, featureLogging, validationOverhead];
+export const scenarios: BenchScenario[] = [
+  pipeline,
+  onlineSdk,
+  onlineHttp,
+  onlineUnderLoad,
+  onlineRedis,
+  training,
+  offlineLayout,
+  registryQueue,
+  pushScenario,
+  featureLogging,
+  metricsOverhead,
+  validationOverhead,
+  drift,
+];
