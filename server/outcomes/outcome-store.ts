@@ -28,7 +28,7 @@ export class OutcomeStore {
   async append(model: string, rows: OutcomeRow[], receivedAt: number): Promise<string> {
     const name = `${String(receivedAt).padStart(15, '0')}-${String(this.sequence++).padStart(12, '0')}-${randomBytes(6).toString('hex')}.jsonl`;
     const path = `${outcomeFolder(model, utcDate(receivedAt))}/${name}`;
-    await this.files.writeAtomic(path, Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+    await this.files.writeAtomic(path, Buffer.from(`${rows.map((r) => JSON.stringify(r)).join('\n')}\n`));
     return path;
   }
 

@@ -83,7 +83,15 @@ test('the registered provider (1 day against the 7 before, 30 outcomes each) ope
   await plant('served', T0 - 4 * DAY, baseline);
   await plant('served', T0 - 0.25 * DAY, recent);
   await s.applyService.apply(
-    { entities: [], sources: [], featureViews: [], featureServices: [], webhooks: [], monitors: [], alerts: [{ name: 'model_worse', kind: 'performance', threshold: 0.2, webhooks: [], retrain: true }] },
+    {
+      entities: [],
+      sources: [],
+      featureViews: [],
+      featureServices: [],
+      webhooks: [],
+      monitors: [],
+      alerts: [{ name: 'model_worse', kind: 'performance', threshold: 0.2, webhooks: [], retrain: true }],
+    },
     { dryRun: false, actor: 'test' },
   );
   const evaluation = await s.alerts.evaluate();
