@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import { checkBind } from './auth/bind-guard.js';
 import { TesseraError, errorMessage } from './errors.js';
 import { onlineFastPath } from './http/online-fast-path.js';
+import { predictionLogFastPath } from './http/prediction-log-fast-path.js';
 import { onlineRoutes } from './http/routes/online.js';
 import { datasetRoutes } from './http/routes/datasets.js';
 import { historicalRoutes } from './http/routes/historical.js';
@@ -141,8 +142,9 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   });
   // The online endpoint first, on node:http itself; everything else through express.
   const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: metrics.http });
+  const logFast = predictionLogFastPath({ logs: services.predictionLog, bodyLimit: config.bodyLimit, logger, metrics: metrics.http });
   const server = http.createServer((req, res) => {
-    if (config.role === 'worker' || !fast(req, res)) app(req, res);
+    if (config.role === 'worker' || !(fast(req, res) || logFast(req, res))) app(req, res);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -6,9 +6,10 @@ import { onlineRedis } from './online-redis.js';
 import { onlineSdk } from './online-sdk.js';
 import { onlineUnderLoad } from './online-under-load.js';
 import { pipeline } from './pipeline.js';
+import { predictionLog } from './prediction-log.js';
 import { pushScenario } from './push.js';
 import { registryQueue } from './registry-queue.js';
 import { training } from './training.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, onlineRedis, training, offlineLayout, registryQueue, pushScenario, featureLogging];
+export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, onlineRedis, training, offlineLayout, registryQueue, pushScenario, featureLogging, predictionLog];
