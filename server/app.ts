@@ -1,5 +1,9 @@
 import express, { type Express, type Router } from 'express';
+import type { AuthGate } from './auth/auth-gate.js';
 import { TesseraError } from './errors.js';
+import { authMiddleware } from './http/auth-middleware.js';
+import { cors } from './http/cors.js';
+import { API_ROUTES } from './http/openapi/api-routes.js';
 import { errorHandler } from './http/error-handler.js';
 import { problemFor, sendProblem } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
@@ -35,6 +39,10 @@ export interface AppDeps {
   healthOnly?: boolean;
   /** Request metrics are recorded, and `GET /metrics` served, when given. */
   metrics?: Metrics;
+  /** Authentication and permissions in front of every route (auth off until keys or OIDC exist). */
+  gate?: AuthGate;
+  /** Origins allowed to call from a browser (CORS); none by default. */
+  corsOrigins?: string[];
 }
 
 /** The HTTP application: everything it uses comes in through `deps`; it holds no state of its own. */
@@ -44,6 +52,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLog(deps.logger));
+  if (deps.corsOrigins && deps.corsOrigins.length > 0) app.use(cors(deps.corsOrigins));
+  if (deps.gate) app.use(authMiddleware({ gate: deps.gate, routes: API_ROUTES, catalog: () => deps.catalog.peek()! }));
   if (deps.metrics) app.use(deps.metrics.http.middleware(), metricsRoutes({ metrics: deps.metrics, logger: deps.logger }));
   if (deps.healthOnly) return withFallbacks(app.use(healthRoutes(deps.healthChecks, deps.healthInfo)), deps.logger);
   for (const router of deps.hot ?? []) app.use(router);

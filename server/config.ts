@@ -50,6 +50,21 @@ export const configSchema = z.object({
   httpSourceMaxBytes: byteSize.default(256 * 1024 * 1024),
   /** Listen on a non-loopback address without authentication (`--insecure-no-auth`). */
   insecureNoAuth: flag.default(false),
+  /** OIDC: the provider's JWKS (a file or an http(s) URL); with issuer and audience, all three or none. */
+  oidcJwks: z.string().min(1).optional(),
+  oidcIssuer: z.string().min(1).optional(),
+  oidcAudience: z.string().min(1).optional(),
+  /** The claim (dotted path) holding an OIDC token's roles. */
+  oidcRolesClaim: z.string().min(1).default('roles'),
+  /** How long a verified API key is trusted without checking the registry again (a revocation elsewhere takes up to this long). */
+  keyCacheMs: intFromEnv(0, 3_600_000).default(10_000),
+  /** Requests per minute per identity on expensive endpoints (offline reads, writes, materialization); 0 = no limit. */
+  rateLimitPerMinute: intFromEnv(0, 100_000_000).default(0),
+  /** Origins browsers may call from (CORS); none by default. */
+  corsOrigins: listOf(/[,\s]+/).default([]),
+  /** Serve HTTPS directly with this certificate and key (PEM files); both or neither. */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
   /** What this process does: `api` answers HTTP and never runs pipelines; `worker` runs the scheduler and pipelines (and `/health`); `all` both. */
   role: z.enum(['all', 'api', 'worker']).default('all'),
   /** The offline root (snapshots' Parquet files), shared by every process; unset = `<dataDir>/offline`. */
@@ -158,6 +173,15 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_HTTP_SOURCE_ALLOW: 'httpSourceAllow',
   TESSERA_HTTP_SOURCE_MAX_BYTES: 'httpSourceMaxBytes',
   TESSERA_INSECURE_NO_AUTH: 'insecureNoAuth',
+  TESSERA_OIDC_JWKS: 'oidcJwks',
+  TESSERA_OIDC_ISSUER: 'oidcIssuer',
+  TESSERA_OIDC_AUDIENCE: 'oidcAudience',
+  TESSERA_OIDC_ROLES_CLAIM: 'oidcRolesClaim',
+  TESSERA_KEY_CACHE_MS: 'keyCacheMs',
+  TESSERA_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
+  TESSERA_CORS_ORIGINS: 'corsOrigins',
+  TESSERA_TLS_CERT: 'tlsCert',
+  TESSERA_TLS_KEY: 'tlsKey',
   TESSERA_BODY_LIMIT: 'bodyLimit',
   TESSERA_UPLOAD_LIMIT: 'uploadLimit',
   TESSERA_MAX_ONLINE_ROWS: 'maxOnlineRows',
@@ -205,6 +229,17 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>>, env: N
     );
   }
   const config = result.data;
+  const oidc = { oidcJwks: config.oidcJwks, oidcIssuer: config.oidcIssuer, oidcAudience: config.oidcAudience };
+  const unset = Object.entries(oidc).filter(([, v]) => v === undefined);
+  if (unset.length > 0 && unset.length < 3) {
+    throw validationError(
+      'OIDC needs its JWKS, issuer and audience together (TESSERA_OIDC_JWKS, TESSERA_OIDC_ISSUER, TESSERA_OIDC_AUDIENCE)',
+      unset.map(([key]) => ({ path: key, message: 'required when any OIDC setting is given' })),
+    );
+  }
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw validationError('HTTPS needs both a certificate and a key', [{ path: config.tlsCert === undefined ? 'tlsCert' : 'tlsKey', message: 'required with the other' }]);
+  }
   return {
     ...config,
     dataDir: path.resolve(config.dataDir),

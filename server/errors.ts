@@ -17,6 +17,9 @@ export type ErrorCode =
   | 'schema_too_new' // the registry database was written by newer code
   | 'unavailable' // a store does not answer
   | 'unsupported' // valid, but not with this configuration (the sync SDK over a non-embedded online store)
+  | 'unauthenticated' // no credentials, or credentials that do not check out (401 with WWW-Authenticate)
+  | 'forbidden' // the identity is known but no permission grants the action (403)
+  | 'rate_limited' // the identity spent its request budget (429 with Retry-After)
   | 'internal';
 
 export interface FieldError {

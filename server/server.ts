@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,8 @@ import { TesseraError, errorMessage } from './errors.js';
 import { onlineFastPath } from './http/online-fast-path.js';
 import { predictionLogFastPath } from './http/prediction-log-fast-path.js';
 import { onlineRoutes } from './http/routes/online.js';
+import { authRoutes } from './http/routes/auth.js';
+import { ONLINE_ROUTES } from './http/routes/online.js';
 import { datasetRoutes } from './http/routes/datasets.js';
 import { historicalRoutes } from './http/routes/historical.js';
 import { pipelineRoutes, presentSnapshot } from './http/routes/pipelines.js';
@@ -75,7 +78,7 @@ async function freshnessSummary(freshness: FreshnessService): Promise<{ views: n
 /** Builds the HTTP app over a process's services and pipelines, and listens. */
 export async function startHttp(services: Services, pipelines: PipelineHost): Promise<RunningServer> {
   const { config, logger } = services;
-  const insecure = checkBind(config);
+  const insecure = checkBind(config, await services.registry.auth.anyKey());
   if (insecure !== null) logger.warn(insecure);
   const { metrics } = services;
   const online = new OnlineService({
@@ -115,6 +118,8 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       offlineRoot: () => counted(checkOfflineRoot(services.files.locate('offline')), () => metrics.storeError('offline', 'ping')),
     },
     metrics,
+    gate: services.gate,
+    corsOrigins: config.corsOrigins,
     healthInfo: async () => ({
       pid: process.pid,
       role: config.role,
@@ -126,6 +131,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     versionDetail: async (view, version) => ({ snapshots: (await services.runs.snapshots(view, version)).map(presentSnapshot) }),
     hot: [onlineRoutes({ online, bodyLimit: config.bodyLimit })],
     routers: [
+      authRoutes({ keys: services.keys, gate: services.gate, store: services.registry.auth, bodyLimit: config.bodyLimit }),
       pipelineRoutes({ pipelines: pipelines.service, runs: services.runs, bodyLimit: config.bodyLimit }),
       pushRoutes({ push, bodyLimit: config.bodyLimit }),
       feastMaterializeRoutes({ pipelines: pipelines.service, runs: services.runs, catalog: services.catalog, bodyLimit: config.bodyLimit }),
@@ -141,11 +147,14 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     ],
   });
   // The online endpoint first, on node:http itself; everything else through express.
-  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: metrics.http });
+  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: metrics.http, gate: services.gate, auth: ONLINE_ROUTES.online.auth });
+  // With authentication on, prediction logs go through express, which checks the caller.
   const logFast = predictionLogFastPath({ logs: services.predictionLog, bodyLimit: config.bodyLimit, logger, metrics: metrics.http });
-  const server = http.createServer((req, res) => {
-    if (config.role === 'worker' || !(fast(req, res) || logFast(req, res))) app(req, res);
-  });
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // A browser's cross-origin call goes through express, which answers CORS.
+    if (config.role === 'worker' || (req.headers.origin !== undefined && config.corsOrigins.length > 0) || !(fast(req, res) || (!services.gate.enabled() && logFast(req, res)))) app(req, res);
+  };
+  const server = config.tlsCert && config.tlsKey ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, handle) : http.createServer(handle);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -154,7 +163,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${config.tlsCert ? 'https' : 'http'}://${host}:${address.port}`,
     server,
     app,
     stop: (graceMs = 10_000) =>

@@ -1,6 +1,15 @@
+import { AuthGate } from './auth/auth-gate.js';
+import { KeyService } from './auth/key-service.js';
+import { OidcVerifier } from './auth/oidc.js';
+import { RateLimiter } from './auth/rate-limiter.js';
 import path from 'node:path';
 import { AlertService } from './alerts/alert-service.js';
+import { presentAlert } from './alerts/present-alert.js';
 import { runFailuresProvider } from './alerts/run-failures.js';
+import { WebhookDispatcher } from './alerts/webhook-dispatcher.js';
+import { FreshnessService } from './monitoring/freshness.js';
+import { freshnessProvider } from './monitoring/freshness-conditions.js';
+import { validationProvider } from './validation/validation-conditions.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DatasetService } from './datasets/dataset-service.js';
@@ -28,6 +37,7 @@ import { openRegistry } from './registry/open-registry.js';
 import type { RegistryBackend } from './registry/registry-backend.js';
 import type { RunStore } from './registry/run-store.js';
 import { checkSources } from './sources/check-sources.js';
+import { httpAccess } from './sources/http-access.js';
 import type { SourceContext } from './sources/source.js';
 import { type SourceOverrides, sourceContext } from './sources/source-context.js';
 
@@ -60,6 +70,10 @@ export interface Services {
   predictionLog: PredictionLogService;
   /** This process's Prometheus metrics (`GET /metrics`); other parts add theirs to it. */
   metrics: Metrics;
+  /** API keys: created, verified (cached), revoked. */
+  keys: KeyService;
+  /** Authentication, rate limits and permissions for every request (auth-gate.ts). */
+  gate: AuthGate;
   /** Drift reports over the offline files (on the historical service's DuckDB). */
   drift: DriftService;
   /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
@@ -106,6 +120,25 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
+  const keys = new KeyService(registry.auth, clock, config.keyCacheMs);
+  const oidc = config.oidcJwks ? new OidcVerifier({ jwks: config.oidcJwks, issuer: config.oidcIssuer!, audience: config.oidcAudience!, rolesClaim: config.oidcRolesClaim }, () => clock.now()) : null;
+  const gate = new AuthGate({
+    store: registry.auth,
+    keys,
+    oidc,
+    limiter: config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute, () => clock.now()) : null,
+    catalog: () => catalog.peek()!,
+    clock,
+    logger,
+    refreshMs: config.keyCacheMs,
+  });
+  try {
+    await gate.refresh();
+  } catch (e) {
+    await online.close();
+    await registry.close();
+    throw e;
+  }
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
@@ -126,8 +159,11 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     await registry.close();
     throw e;
   }
-  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, notify: () => undefined });
+  const webhooks = new WebhookDispatcher({ catalog, store: registry.alerts, clock, logger, access: sources.http ?? httpAccess(), env: sources.env ?? process.env, present: presentAlert });
+  const alerts = new AlertService({ catalog, store: registry.alerts, clock, logger, webhooks });
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
+  alerts.register(freshnessProvider(new FreshnessService({ catalog, runs: registry.runs, clock })));
+  alerts.register(validationProvider({ catalog, runs: registry.runs, validation: registry.validation }));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
@@ -138,7 +174,15 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     runs: registry.runs,
     leases: registry.leases,
     catalog,
-    applyService: new ApplyService(registry.catalog, catalog, (list) => checkSources(list, sources)),
+    applyService: new ApplyService(
+      registry.catalog,
+      catalog,
+      (list) => checkSources(list, sources),
+      async (permissions) => {
+        await registry.auth.replacePermissions(permissions);
+        await gate.refresh();
+      },
+    ),
     deleteService: new DeleteService({ catalog, store: registry.catalog, online, files }),
     files,
     online,
@@ -149,11 +193,15 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     predictionLog,
     sources,
     metrics: new Metrics(),
+    keys,
+    gate,
     drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
     alerts,
     async close() {
+      await gate.audit.flush();
       // Rows served before the stop are written before the process goes.
       await featureLog.close();
+      await alerts.close();
       // Acknowledged predictions are published before DuckDB goes (left in the journal if that fails).
       await predictionLog.close();
       await historical.close();

@@ -12,8 +12,8 @@ export interface AlertServiceDeps {
   store: AlertStore;
   clock: Clock;
   logger: Logger;
-  /** Told of alerts opened and resolved (the webhook dispatcher). */
-  notify: AlertNotifier;
+  /** Delivers alerts opened and resolved to the rules' webhooks, in the background. */
+  webhooks: { notify: AlertNotifier; idle(): Promise<void>; close(): Promise<void> };
 }
 
 /**
@@ -25,7 +25,7 @@ export class AlertService {
   private readonly evaluator: AlertEvaluator;
 
   constructor(private readonly deps: AlertServiceDeps) {
-    this.evaluator = new AlertEvaluator({ ...deps, providers: (kind) => this.providers.get(kind) });
+    this.evaluator = new AlertEvaluator({ ...deps, notify: deps.webhooks.notify, providers: (kind) => this.providers.get(kind) });
   }
 
   /** Makes `provider` evaluate the rules of its kind; returns the unregistration. One provider per kind. */
@@ -43,6 +43,16 @@ export class AlertService {
 
   evaluate(): Promise<Evaluation> {
     return this.evaluator.evaluate();
+  }
+
+  /** Resolves when the webhook deliveries started so far have ended (delivered or given up). */
+  deliveriesIdle(): Promise<void> {
+    return this.deps.webhooks.idle();
+  }
+
+  /** Cuts the deliveries in flight (recorded as failed) and waits for them to wind down. */
+  close(): Promise<void> {
+    return this.deps.webhooks.close();
   }
 
   /** Stored alerts, newest first, each with its webhook deliveries. */

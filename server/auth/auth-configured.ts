@@ -1,10 +1,9 @@
 import type { Config } from '../config.js';
 
 /**
- * Whether requests must authenticate (API keys or OIDC configured). Tessera has no authentication
- * yet, so nothing is configured and this is false; the authentication work answers it here, in this
- * one place, and the refusal to listen openly (`bind-guard.ts`) follows.
+ * Whether requests must authenticate: OIDC is configured, or an API key was ever created in the
+ * registry (`keysExist`; revoked keys count, so revoking the last key does not open the server).
  */
-export function authConfigured(_config: Config): boolean {
-  return false;
+export function authConfigured(config: Config, keysExist: boolean): boolean {
+  return keysExist || config.oidcJwks !== undefined;
 }

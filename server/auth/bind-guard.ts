@@ -19,8 +19,8 @@ export function isLoopbackHost(host: string): boolean {
  * non-loopback address needs authentication, or the operator's explicit `--insecure-no-auth`.
  * Returns a warning to log when the server starts that way anyway, else null.
  */
-export function checkBind(config: Config): string | null {
-  if (isLoopbackHost(config.host) || authConfigured(config)) return null;
+export function checkBind(config: Config, keysExist: boolean): string | null {
+  if (isLoopbackHost(config.host) || authConfigured(config, keysExist)) return null;
   if (!config.insecureNoAuth) {
     throw new TesseraError(
       'validation',

@@ -40,7 +40,20 @@ export interface DatasetRecord {
   updatedAt: number;
 }
 
+/**
+ * Saved datasets live in the offline root, which every process of a deployment shares
+ * (`TESSERA_OFFLINE_DIR`), since their records are in the shared registry: any process exports or
+ * rebuilds what another saved. No view name starts with '_', so the folder never meets a view's.
+ */
+export const DATASETS_DIR = 'offline/_datasets';
+
 /** Files of a dataset, relative to the data dir. */
 export function datasetDir(name: string): string {
-  return `datasets/${name}`;
+  return `${DATASETS_DIR}/${name}`;
+}
+
+/** Where a saved dataset's files are: its recorded folder (datasets saved before the move lie in `datasets/<name>`). */
+export function savedDatasetDir(record: DatasetRecord): string {
+  const file = record.metadata?.data.file;
+  return file === undefined ? datasetDir(record.name) : file.slice(0, file.lastIndexOf('/'));
 }

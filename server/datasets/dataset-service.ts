@@ -9,7 +9,7 @@ import type { HistoricalService, ResultFile, Retrieved } from '../offline/histor
 import type { ResultFormat } from '../offline/result-format.js';
 import type { Sink } from '../offline/result-sink.js';
 import type { FeatureRequest } from '../serving/resolve-features.js';
-import { type DatasetFile, type DatasetMetadata, type DatasetRecord, datasetDir } from './dataset-metadata.js';
+import { type DatasetFile, type DatasetMetadata, type DatasetRecord, datasetDir, savedDatasetDir } from './dataset-metadata.js';
 import { datasetStatistics } from './dataset-stats.js';
 import type { DatasetStore } from './dataset-store.js';
 
@@ -120,8 +120,9 @@ export class DatasetService {
   }
 
   async remove(name: string): Promise<void> {
-    if (!(await this.deps.store.get(name))) throw notFound('training dataset', name, 'name');
-    await this.deps.files.remove(datasetDir(name));
+    const record = await this.deps.store.get(name);
+    if (!record) throw notFound('training dataset', name, 'name');
+    await this.deps.files.remove(savedDatasetDir(record));
     await this.deps.store.remove(name);
   }
 

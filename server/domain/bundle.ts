@@ -3,6 +3,7 @@ import { alertRuleSchema, webhookSchema } from '../alerts/alert-definition.js';
 import { entitySchema } from './entity.js';
 import { featureServiceSchema } from './feature-service.js';
 import { featureViewSchema } from './feature-view.js';
+import { permissionSchema } from './permission.js';
 import { sourceSchema } from './source.js';
 
 /** A change set of definitions: what it names is created or updated, what it leaves out is untouched. */
@@ -11,6 +12,8 @@ export const bundleSchema = z.strictObject({
   sources: z.array(sourceSchema).default([]),
   featureViews: z.array(featureViewSchema).default([]),
   featureServices: z.array(featureServiceSchema).default([]),
+  /** Who may do what (docs/security.md); given, it replaces every permission; absent, they stay as they are. */
+  permissions: z.array(permissionSchema).optional(),
   /** Alert rules (docs/alerts.md). */
   alerts: z.array(alertRuleSchema).default([]),
   /** Where alerts are delivered. */

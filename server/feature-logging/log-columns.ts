@@ -6,14 +6,15 @@ import type { ServedRequest } from './served-request.js';
 export const STATUSES: readonly FeatureStatus[] = ['PRESENT', 'NULL_VALUE', 'NOT_FOUND', 'OUTSIDE_MAX_AGE'];
 
 /**
- * One column's rows. Numbers, booleans and times sit in typed arrays with an Arrow validity bitmap
- * (bit set = not null); only string columns hold references.
+ * One column's rows, each with an Arrow validity bitmap (bit set = not null). Numbers, booleans and
+ * times sit in typed arrays; strings as Parquet's PLAIN byte arrays (a 4-byte length, then UTF-8),
+ * so a batch holds no string objects either.
  */
 export type LogColumn =
   | { kind: 'float64' | 'time'; data: Float64Array; valid: Uint8Array }
   | { kind: 'int64'; data: BigInt64Array; valid: Uint8Array }
   | { kind: 'bool'; data: Uint8Array; valid: Uint8Array }
-  | { kind: 'string'; data: (string | null)[] };
+  | { kind: 'string'; data: Uint8Array; used: number; valid: Uint8Array };
 
 /**
  * A finished batch of log rows of one schema, as the encoder thread gets it: plain data, its typed
@@ -24,7 +25,7 @@ export interface LogBatch {
   rows: number;
   /** The earliest request time in the batch (it names the file). */
   firstAt: number;
-  requestIds: (string | null)[];
+  requestIds: LogColumn;
   times: Float64Array;
   keys: LogColumn[];
   values: LogColumn[];
@@ -35,32 +36,56 @@ export interface LogBatch {
 
 function column(kind: LogColumn['kind'], capacity: number): LogColumn {
   const valid = new Uint8Array((capacity + 7) >> 3);
-  if (kind === 'string') return { kind, data: new Array<string | null>(capacity).fill(null) };
+  if (kind === 'string') return { kind, data: new Uint8Array(capacity * 16), used: 0, valid };
   if (kind === 'int64') return { kind, data: new BigInt64Array(capacity), valid };
   if (kind === 'bool') return { kind, data: new Uint8Array(capacity), valid };
   return { kind, data: new Float64Array(capacity), valid };
 }
 
 function grown(c: LogColumn, capacity: number): LogColumn {
-  const next = column(c.kind, capacity);
-  if (c.kind === 'string') {
-    for (let i = 0; i < c.data.length; i++) (next.data as (string | null)[])[i] = c.data[i];
-    return next;
+  const valid = new Uint8Array((capacity + 7) >> 3);
+  valid.set(c.valid);
+  if (c.kind === 'string') return { ...c, valid };
+  const next = column(c.kind, capacity) as typeof c;
+  (next.data as Uint8Array).set(c.data as Uint8Array);
+  return { ...next, valid };
+}
+
+const utf8 = new TextEncoder();
+
+/** Appends a string as a PLAIN byte array; ASCII is copied by hand (TextEncoder costs more per call than short ids take). */
+function putString(c: Extract<LogColumn, { kind: 'string' }>, text: string): void {
+  const room = 4 + 3 * text.length;
+  if (c.used + room > c.data.length) {
+    const next = new Uint8Array(Math.max(2 * c.data.length, c.used + room));
+    next.set(c.data.subarray(0, c.used));
+    c.data = next;
   }
-  (next.data as Float64Array).set(c.data as Float64Array);
-  (next as { valid: Uint8Array }).valid.set(c.valid);
-  return next;
+  const bytes = c.data;
+  const start = c.used + 4;
+  let p = start;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) {
+      p = start + utf8.encodeInto(text, bytes.subarray(start)).written;
+      break;
+    }
+    bytes[p++] = code;
+  }
+  const length = p - start;
+  bytes[c.used] = length & 0xff;
+  bytes[c.used + 1] = (length >>> 8) & 0xff;
+  bytes[c.used + 2] = (length >>> 16) & 0xff;
+  bytes[c.used + 3] = length >>> 24;
+  c.used = p;
 }
 
 /** Writes row `at` of a column; a null (or absent) value leaves its validity bit clear. */
 function put(c: LogColumn, at: number, value: unknown): void {
-  if (c.kind === 'string') {
-    c.data[at] = value === null || value === undefined ? null : String(value);
-    return;
-  }
   if (value === null || value === undefined) return;
   c.valid[at >> 3] |= 1 << (at & 7);
-  if (c.kind === 'int64') c.data[at] = typeof value === 'bigint' ? value : BigInt(value as number);
+  if (c.kind === 'string') putString(c, String(value));
+  else if (c.kind === 'int64') c.data[at] = typeof value === 'bigint' ? value : BigInt(value as number);
   else if (c.kind === 'bool') c.data[at] = value ? 1 : 0;
   else c.data[at] = value as number;
 }
@@ -77,7 +102,7 @@ export class LogColumns {
   private capacity: number;
   private rows = 0;
   private firstAt = Number.POSITIVE_INFINITY;
-  private requestIds: (string | null)[];
+  private requestIds: LogColumn;
   private times: Float64Array;
   private keys: LogColumn[];
   private values: LogColumn[];
@@ -92,7 +117,7 @@ export class LogColumns {
     this.capacity = Math.max(16, capacity);
     this.views = Math.max(0, ...schema.features.map((f) => f.viewIndex + 1));
     const n = this.capacity;
-    this.requestIds = new Array<string | null>(n).fill(null);
+    this.requestIds = column('string', n);
     this.times = new Float64Array(n);
     this.keys = schema.keys.map((k) => column(k.type, n));
     this.values = schema.features.map((f) => column(f.type, n));
@@ -115,7 +140,7 @@ export class LogColumns {
     for (let j = 0; j < count; j++) {
       const i = served.rows === null ? j : served.rows[j];
       const at = this.rows++;
-      this.requestIds[at] = requestId;
+      put(this.requestIds, at, requestId);
       this.times[at] = served.at;
       for (let k = 0; k < keys.length; k++) put(keys[k], at, served.keys[k][i]);
       for (let v = 0; v < views; v++) put(stamps[v], at, served.found[v][i]?.eventTs);
@@ -141,14 +166,14 @@ export class LogColumns {
   finish(): { batch: LogBatch; buffers: ArrayBuffer[] } {
     const n = this.rows;
     const trim = (c: LogColumn): LogColumn => {
-      if (c.kind === 'string') return { kind: c.kind, data: c.data.slice(0, n) };
-      return { ...c, data: c.data.subarray(0, n), valid: c.valid.subarray(0, (n + 7) >> 3) } as LogColumn;
+      const valid = c.valid.subarray(0, (n + 7) >> 3);
+      return c.kind === 'string' ? { ...c, data: c.data.subarray(0, c.used), valid } : ({ ...c, data: c.data.subarray(0, n), valid } as LogColumn);
     };
     const batch: LogBatch = {
       schema: this.schema,
       rows: n,
       firstAt: this.firstAt,
-      requestIds: this.requestIds.slice(0, n),
+      requestIds: trim(this.requestIds),
       times: this.times.subarray(0, n),
       keys: this.keys.map(trim),
       values: this.values.map(trim),
@@ -156,8 +181,7 @@ export class LogColumns {
       stamps: this.stamps.map(trim),
     };
     const buffers = new Set<ArrayBuffer>([batch.times.buffer as ArrayBuffer]);
-    for (const c of [...batch.keys, ...batch.values, ...batch.stamps]) {
-      if (c.kind === 'string') continue;
+    for (const c of [batch.requestIds, ...batch.keys, ...batch.values, ...batch.stamps]) {
       buffers.add(c.data.buffer as ArrayBuffer);
       buffers.add(c.valid.buffer as ArrayBuffer);
     }
@@ -168,9 +192,7 @@ export class LogColumns {
   private grow(needed: number): void {
     let capacity = this.capacity * 2;
     while (capacity < needed) capacity *= 2;
-    const ids = new Array<string | null>(capacity).fill(null);
-    for (let i = 0; i < this.rows; i++) ids[i] = this.requestIds[i];
-    this.requestIds = ids;
+    this.requestIds = grown(this.requestIds, capacity);
     const times = new Float64Array(capacity);
     times.set(this.times);
     this.times = times;

@@ -4,6 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
 import { parse as parseYaml } from 'yaml';
 import { TesseraError, errorMessage, validationError } from '../errors.js';
+import { checkBody } from './auth-middleware.js';
 import { mayHoldWideIntegers, parseJsonExact } from './exact-json.js';
 
 const JSON_TYPES = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
@@ -66,6 +67,8 @@ export function parsedBody(limit: number, options: BodyOptions = {}): RequestHan
     const buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     try {
       req.body = decodeBody(buffer, mediaType(req), options);
+      // Routes whose resources are named in the body are authorized here, before the handler runs.
+      checkBody(req, req.body);
     } catch (e) {
       return next(e);
     }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger.js';
+import { AuthError } from '../auth/auth-error.js';
 import { TesseraError } from '../errors.js';
 import { tooLarge } from './body.js';
 import { problemFor, sendProblem } from './problem.js';
@@ -54,6 +55,7 @@ export function errorHandler(logger: Logger) {
       res.destroy();
       return;
     }
+    if (error instanceof AuthError) res.set(error.headers);
     sendProblem(res, problemFor(error, req.originalUrl));
   };
 }

@@ -1,4 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AuthError } from '../auth/auth-error.js';
+import type { AuthGate, GateRequest } from '../auth/auth-gate.js';
+import type { Identity } from '../auth/identity.js';
+import { ADMIN_ONLY, type RouteAuth } from '../auth/route-auth.js';
 import type { Logger } from '../logger.js';
 import type { HttpMetrics } from '../metrics/http-metrics.js';
 import type { OnlineService } from '../serving/online-service.js';
@@ -22,9 +26,19 @@ const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
  * does not take (other routes and methods, compressed bodies) go on to express, which still serves
  * the same endpoint.
  */
-export function onlineFastPath(deps: { online: OnlineService; bodyLimit: number; logger: Logger; nextId?: ReturnType<typeof requestIds>; metrics?: HttpMetrics }): NodeHandler {
+export function onlineFastPath(deps: {
+  online: OnlineService;
+  bodyLimit: number;
+  logger: Logger;
+  nextId?: ReturnType<typeof requestIds>;
+  metrics?: HttpMetrics;
+  /** Authentication and permissions, as express applies them (the route's own declaration). */
+  gate?: AuthGate;
+  auth?: RouteAuth;
+}): NodeHandler {
   const nextId = deps.nextId ?? requestIds();
-  const { online, bodyLimit, logger, metrics } = deps;
+  const { online, bodyLimit, logger, metrics, gate } = deps;
+  const gateReq: GateRequest = { label: `POST ${PATH}`, auth: deps.auth ?? ADMIN_ONLY };
   return (req, res) => {
     const url = req.url ?? '';
     if (req.method !== 'POST' || (url !== PATH && !url.startsWith(`${PATH}?`))) return false;
@@ -34,10 +48,10 @@ export function onlineFastPath(deps: { online: OnlineService; bodyLimit: number;
     const started = process.hrtime.bigint();
     const reqId = nextId(req.headers['x-request-id']);
     let answered = false;
-    const answer = (status: number, type: string, body: string, close = false) => {
+    const answer = (status: number, type: string, body: string, close = false, extra: Record<string, string> = {}) => {
       if (answered) return;
       answered = true;
-      const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': reqId };
+      const headers: Record<string, string | number> = { ...extra, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': reqId };
       if (close) headers.Connection = 'close';
       res.writeHead(status, headers);
       res.end(body);
@@ -51,8 +65,11 @@ export function onlineFastPath(deps: { online: OnlineService; bodyLimit: number;
         error = INTERNAL();
       }
       const problem = problemFor(error, url);
-      answer(problem.status, PROBLEM_TYPE, JSON.stringify(problem), close);
+      answer(problem.status, PROBLEM_TYPE, JSON.stringify(problem), close, error instanceof AuthError ? error.headers : {});
     };
+    // Credentials are checked while the body arrives (a cached key costs one SHA-256); auth off costs nothing.
+    const who: Promise<Identity> | null = gate?.enabled() ? gate.identify(req.headers.authorization, gateReq) : null;
+    who?.catch(() => undefined);
 
     // Too large: answer at once and close the connection; the rest of the body is read and dropped.
     if (Number(req.headers['content-length']) > bodyLimit) {
@@ -76,7 +93,14 @@ export function onlineFastPath(deps: { online: OnlineService; bodyLimit: number;
       } catch (e) {
         return fail(e);
       }
-      online.getJson(body, reqId).then((json) => answer(200, JSON_TYPE, json), fail);
+      if (!who) return void online.getJson(body, reqId).then((json) => answer(200, JSON_TYPE, json), fail);
+      who
+        .then((identity) => {
+          gate!.admitUrl(identity, gateReq, () => ({ params: {}, query: {}, catalog: gate!.catalog() }));
+          gate!.admitBody(identity, gateReq, { params: {}, query: {}, body, catalog: gate!.catalog() });
+          return online.getJson(body, reqId);
+        })
+        .then((json) => answer(200, JSON_TYPE, json), fail);
     });
     // The client went away mid-body: there is nobody to answer.
     req.on('error', () => {

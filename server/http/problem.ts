@@ -17,6 +17,9 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   source_refused: { status: 403, title: 'Source access refused' },
   unavailable: { status: 503, title: 'Service unavailable' },
   unsupported: { status: 501, title: 'Not supported by this configuration' },
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  forbidden: { status: 403, title: 'Not permitted' },
+  rate_limited: { status: 429, title: 'Too many requests' },
   schema_too_new: { status: 500, title: 'Registry schema too new' },
   internal: { status: 500, title: 'Internal error' },
 };

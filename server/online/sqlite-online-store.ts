@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Column } from '../columns/column.js';
 import type { FeatureType, KeyType } from '../domain/value-type.js';
 import { TesseraError, errorMessage } from '../errors.js';
+import { StatementCache } from './statement-cache.js';
 import type { KeyValue, OnlineRecord, OnlineRows, OnlineStore, OnlineTable, PreparedRead } from './online-store.js';
 
 const SQL_TYPE: Record<FeatureType | 'int64key' | 'stringkey', string> = {
@@ -35,6 +36,9 @@ export class SqliteOnlineStore implements OnlineStore {
   readonly synchronousReads = true;
   private readonly db: Database.Database;
   private readonly readers = new Map<string, SqliteRead>();
+  // Preparing a statement costs more than running it for a few rows (a 1-row push spent most of its
+  // time there): the upserts are kept by their SQL text, which names the table and its shape.
+  private readonly upserts = new StatementCache<Database.Statement>(1000);
 
   constructor(file: string, options: { readonly?: boolean } = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -62,6 +66,7 @@ export class SqliteOnlineStore implements OnlineStore {
   async dropTable(view: string, version: number): Promise<void> {
     const name = onlineTableName(view, version);
     this.db.exec(`DROP TABLE IF EXISTS ${q(name)}`);
+    this.upserts.clear();
     for (const key of [...this.readers.keys()]) if (key.startsWith(`${name}|`)) this.readers.delete(key);
   }
 
@@ -102,22 +107,22 @@ export class SqliteOnlineStore implements OnlineStore {
     };
     // A stored row is replaced only by a newer one: greater event time, or equal event time and a
     // created time that is not older (null created loses; a full tie goes to the write).
-    const upsert = (count: number) =>
-      this.db.prepare(
-        `INSERT INTO ${name} (${names.map(q).join(', ')}) ${source(count)}
+    const upsert = (count: number) => {
+      const sql = `INSERT INTO ${name} (${names.map(q).join(', ')}) ${source(count)}
          ON CONFLICT (${keyList}) DO UPDATE SET ${updates}
          WHERE excluded._event_ts > ${name}._event_ts
-            OR (excluded._event_ts = ${name}._event_ts AND (${name}._created_ts IS NULL OR excluded._created_ts >= ${name}._created_ts))`,
-      );
+            OR (excluded._event_ts = ${name}._event_ts AND (${name}._created_ts IS NULL OR excluded._created_ts >= ${name}._created_ts))`;
+      return this.upserts.get(sql, (text) => this.db.prepare(text));
+    };
     // Several rows per statement: fewer statement executions for the same bindings (about a third faster).
     const perStatement = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_VARIABLES / width)));
-    const many = upsert(perStatement);
+    const many = rows.length >= perStatement ? upsert(perStatement) : null;
     const order = keyOrder(rows.keys, rows.length);
     const values = new Array<unknown>(width * perStatement);
     let written = 0;
     this.db.transaction(() => {
       let j = 0;
-      for (; j + perStatement <= order.length; j += perStatement) {
+      for (; many !== null && j + perStatement <= order.length; j += perStatement) {
         for (let r = 0; r < perStatement; r++) {
           const i = order[j + r];
           for (let k = 0; k < width; k++) values[r * width + k] = readers[k](i);

@@ -19,7 +19,7 @@ import { WorkerExecutor } from './worker-executor.js';
 /**
  * Pipelines in a serving process. Every process can queue runs. By role (`TESSERA_ROLE`):
  * - `all` (the default, one machine): the process holding the scheduler lease recovers interrupted
- *   runs, runs the schedules and compaction, and drains the queue (in a worker thread).
+ *   runs, runs the schedules, compaction and alert evaluation, and drains the queue (in a worker thread).
  * - `worker`: every worker process drains the queue (runs are claimed with SKIP LOCKED on PostgreSQL,
  *   so none runs twice) and holds a runner lease saying it is alive; the one holding the scheduler
  *   lease also runs the schedules and compaction, and takes over the runs of workers whose runner

@@ -3,6 +3,7 @@ import { isSideRun, type RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
 import type { RunStore } from '../registry/run-store.js';
+import { DATASETS_DIR } from '../datasets/dataset-metadata.js';
 
 export interface RecoveryOptions {
   /** Holders of other processes known to be alive (their runner leases): their runs are not orphans. */
@@ -35,8 +36,9 @@ export async function recoverInterrupted(runs: RunStore, files: FileStore, holde
       retry ? 'run of a process that died: its uncommitted files removed, queued again for another worker' : 'run interrupted by a crash: marked failed, its uncommitted files removed',
     );
   }
-  // Every staged file, when no run can be writing one (this process starting to lead, nothing running here).
-  if (options.sweepStaged ?? true) for (const file of await files.list('offline')) if (file.endsWith('.tmp')) await files.remove(file);
+  // Every staged file of a run, when no run can be writing one (this process starting to lead, nothing
+  // running here). Datasets are written by API processes, which no run lease covers: theirs stay.
+  if (options.sweepStaged ?? true) for (const file of await files.list('offline')) if (file.endsWith('.tmp') && !file.startsWith(`${DATASETS_DIR}/`)) await files.remove(file);
   return orphans.map((r) => r.id);
 }
 

@@ -31,6 +31,8 @@ export class ApplyService {
     private readonly store: CatalogStore,
     private readonly cache: CatalogCache,
     private readonly checkSources: SourceCheck,
+    /** Stores a bundle's `permissions:` (they replace the previous list). */
+    private readonly replacePermissions?: (permissions: NonNullable<Bundle['permissions']>) => Promise<void>,
   ) {}
 
   async apply(bundle: Bundle, options: ApplyOptions): Promise<ApplyResult> {
@@ -46,7 +48,13 @@ export class ApplyService {
           errors.map((e) => ({ ...e, path: origin(e.path) })),
         );
       }
+      const permissionNames = new Set<string>();
+      for (const [i, p] of (bundle.permissions ?? []).entries()) {
+        if (permissionNames.has(p.name)) throw validationError('the bundle is invalid: 1 problem', [{ path: `permissions[${i}].name`, message: `a second permission named '${p.name}'` }]);
+        permissionNames.add(p.name);
+      }
       const plan = planApply(catalog, bundle);
+      if (!options.dryRun && bundle.permissions !== undefined && this.replacePermissions) await this.replacePermissions(bundle.permissions);
       if (options.dryRun || plan.writes.length === 0) return { ...plan.summary, dryRun: options.dryRun };
       try {
         await this.store.applyPlan(plan, { actor: options.actor, bundle });

@@ -1,5 +1,6 @@
 import type { AlertStore } from '../alerts/alert-store.js';
 import type { DatasetStore } from '../datasets/dataset-store.js';
+import type { AuthStore } from './auth-store.js';
 import type { LogFileStore } from '../prediction-logs/log-file-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { LeaseStore } from './lease-store.js';
@@ -22,6 +23,8 @@ export interface RegistryBackend {
   readonly runs: RunStore;
   readonly leases: LeaseStore;
   readonly datasets: DatasetStore;
+  /** API keys, permissions and the audit log. */
+  readonly auth: AuthStore;
   readonly validation: ValidationStore;
   /** The prediction log's published files and journal segments. */
   readonly predictionLogs: LogFileStore;

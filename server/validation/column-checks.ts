@@ -1,110 +1,112 @@
-import type { Column } from '../columns/column.js';
 import type { FeatureExpect } from '../domain/expectations.js';
 import type { FeatureType } from '../domain/value-type.js';
 import type { RowBatch } from '../pipelines/row-batch.js';
 import type { Check } from './check.js';
 import { FailingRows, type RowRenderer } from './failing-rows.js';
-import type { ExpectationKind, ExpectationResult } from './validation-report.js';
-
-interface Target {
-  feature: string;
-  column: string;
-  cap: number;
-}
-
-function input(batch: RowBatch, column: string): Column {
-  const c = batch.inputs.get(column);
-  if (!c) throw new Error(`validation: the run's rows have no column '${column}'`);
-  return c;
-}
+import type { ExpectationResult } from './validation-report.js';
 
 /**
- * A row-by-row expectation: `failing(column)` gives, per row, whether it fails (a string column is
- * judged once per dictionary entry, so regexes and allowed values cost one test per distinct value).
+ * Every expectation of one feature, in one pass over its source column per batch (the checks share
+ * the null test and the extremes). A string column is judged once per dictionary entry, so a regex
+ * or an allowed-values list costs one test per distinct value of a batch, not per row.
  */
-class RowCheck implements Check {
-  private readonly failing: FailingRows;
+class FeatureChecks implements Check {
   private rows = 0;
-  private nonNull = 0;
+  private nulls = 0;
   private low = Number.POSITIVE_INFINITY;
   private high = Number.NEGATIVE_INFINITY;
+  private readonly nullRows: FailingRows;
+  private readonly belowRows: FailingRows;
+  private readonly aboveRows: FailingRows;
+  private readonly allowedRows: FailingRows;
+  private readonly regexRows: FailingRows;
+  private readonly min: number;
+  private readonly max: number;
+  /** Allowed values of a numeric column (booleans as 0/1), of a string column, or null: no list. */
+  private readonly allowedNumbers: Set<number> | null;
+  private readonly allowedStrings: Set<string> | null;
+  private readonly pattern: RegExp | null;
 
   constructor(
-    private readonly kind: ExpectationKind,
-    private readonly target: Target,
-    private readonly threshold: ExpectationResult['threshold'],
-    private readonly fails: { numeric?: (v: number) => boolean; text?: (v: string) => boolean; nulls?: boolean },
+    private readonly feature: string,
+    private readonly column: string,
+    type: FeatureType,
+    private readonly expect: FeatureExpect,
+    cap: number,
   ) {
-    this.failing = new FailingRows(target.cap);
+    [this.nullRows, this.belowRows, this.aboveRows, this.allowedRows, this.regexRows] = Array.from({ length: 5 }, () => new FailingRows(cap));
+    this.min = expect.min ?? Number.NEGATIVE_INFINITY;
+    this.max = expect.max ?? Number.POSITIVE_INFINITY;
+    const allowed = expect.allowedValues;
+    this.allowedStrings = allowed && type === 'string' ? new Set(allowed.filter((v): v is string => typeof v === 'string')) : null;
+    this.allowedNumbers = allowed && type !== 'string' ? new Set(allowed.map(Number)) : null;
+    this.pattern = expect.regex !== undefined ? new RegExp(expect.regex) : null;
   }
 
   add(batch: RowBatch, render: RowRenderer): void {
-    const column = input(batch, this.target.column);
+    const column = batch.inputs.get(this.column);
+    if (!column) throw new Error(`validation: the run's rows have no column '${this.column}'`);
     this.rows += batch.length;
-    const nulls = this.fails.nulls === true;
     if (column.kind === 'numeric') {
-      const test = this.fails.numeric;
-      const values = column.values;
+      const { values } = column;
+      const { min, max, allowedNumbers: allowed } = this;
+      let low = this.low;
+      let high = this.high;
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
         if (v !== v) {
-          if (nulls) this.failing.note(i, render);
+          this.nulls++;
+          this.nullRows.note(i, render);
           continue;
         }
-        this.nonNull++;
-        if (v < this.low) this.low = v;
-        if (v > this.high) this.high = v;
-        if (test?.(v)) this.failing.note(i, render);
+        if (v < low) low = v;
+        if (v > high) high = v;
+        if (v < min) this.belowRows.note(i, render);
+        if (v > max) this.aboveRows.note(i, render);
+        if (allowed !== null && !allowed.has(v)) this.allowedRows.note(i, render);
       }
+      this.low = low;
+      this.high = high;
       return;
     }
-    const test = this.fails.text;
-    const bad = test ? column.dictionary.map(test) : null;
-    const codes = column.codes;
+    const { codes, dictionary } = column;
+    const allowed = this.allowedStrings;
+    const pattern = this.pattern;
+    const notAllowed = allowed ? dictionary.map((v) => !allowed.has(v)) : null;
+    const notMatching = pattern ? dictionary.map((v) => !pattern.test(v)) : null;
     for (let i = 0; i < codes.length; i++) {
       const code = codes[i];
       if (code < 0) {
-        if (nulls) this.failing.note(i, render);
+        this.nulls++;
+        this.nullRows.note(i, render);
         continue;
       }
-      this.nonNull++;
-      if (bad?.[code]) this.failing.note(i, render);
+      if (notAllowed?.[code]) this.allowedRows.note(i, render);
+      if (notMatching?.[code]) this.regexRows.note(i, render);
     }
   }
 
-  result(): ExpectationResult {
-    const { feature, column } = this.target;
-    const failed = this.failing.count;
-    let observed: number | null = failed;
-    let passed = failed === 0;
-    if (this.kind === 'maxNullFraction') {
-      observed = this.rows === 0 ? 0 : (this.rows - this.nonNull) / this.rows;
-      passed = observed <= (this.threshold as number);
-    } else if (this.kind === 'min') observed = this.nonNull ? this.low : null;
-    else if (this.kind === 'max') observed = this.nonNull ? this.high : null;
-    return { expectation: this.kind, feature, column, observed, threshold: this.threshold, passed, failingCount: failed, failingRows: this.failing.rows };
+  result(): ExpectationResult[] {
+    const { expect } = this;
+    const out: ExpectationResult[] = [];
+    const push = (expectation: ExpectationResult['expectation'], observed: number | null, threshold: ExpectationResult['threshold'], passed: boolean, rows: FailingRows) =>
+      out.push({ expectation, feature: this.feature, column: this.column, observed, threshold, passed, failingCount: rows.count, failingRows: rows.rows });
+    const some = this.rows > this.nulls;
+    if (expect.notNull) push('notNull', this.nulls, 0, this.nulls === 0, this.nullRows);
+    if (expect.maxNullFraction !== undefined) {
+      const fraction = this.rows === 0 ? 0 : this.nulls / this.rows;
+      push('maxNullFraction', fraction, expect.maxNullFraction, fraction <= expect.maxNullFraction, this.nullRows);
+    }
+    if (expect.min !== undefined) push('min', some ? this.low : null, expect.min, this.belowRows.count === 0, this.belowRows);
+    if (expect.max !== undefined) push('max', some ? this.high : null, expect.max, this.aboveRows.count === 0, this.aboveRows);
+    if (expect.allowedValues) push('allowedValues', this.allowedRows.count, expect.allowedValues, this.allowedRows.count === 0, this.allowedRows);
+    if (expect.regex !== undefined) push('regex', this.regexRows.count, expect.regex, this.regexRows.count === 0, this.regexRows);
+    return out;
   }
 }
 
-/** The checks of one feature's `expect`, on its source column. */
+/** The checks of one feature's `expect`, on its source column; null when it expects nothing. */
 export function columnChecks(feature: string, column: string, type: FeatureType, expect: FeatureExpect, cap: number): Check[] {
-  const target = { feature, column, cap };
-  const checks: Check[] = [];
-  if (expect.notNull) checks.push(new RowCheck('notNull', target, 0, { nulls: true }));
-  if (expect.maxNullFraction !== undefined) checks.push(new RowCheck('maxNullFraction', target, expect.maxNullFraction, { nulls: true }));
-  const { min, max } = expect;
-  if (min !== undefined) checks.push(new RowCheck('min', target, min, { numeric: (v) => v < min }));
-  if (max !== undefined) checks.push(new RowCheck('max', target, max, { numeric: (v) => v > max }));
-  if (expect.allowedValues) {
-    const allowed = expect.allowedValues;
-    // Booleans are numeric columns of 0/1.
-    const numbers = new Set(allowed.map((v) => (typeof v === 'boolean' ? Number(v) : v)).filter((v): v is number => typeof v === 'number'));
-    const strings = new Set(allowed.filter((v): v is string => typeof v === 'string'));
-    checks.push(new RowCheck('allowedValues', target, allowed, type === 'string' ? { text: (v) => !strings.has(v) } : { numeric: (v) => !numbers.has(v) }));
-  }
-  if (expect.regex !== undefined) {
-    const pattern = new RegExp(expect.regex);
-    checks.push(new RowCheck('regex', target, expect.regex, { text: (v) => !pattern.test(v) }));
-  }
-  return checks;
+  const any = expect.notNull || expect.maxNullFraction !== undefined || expect.min !== undefined || expect.max !== undefined || expect.allowedValues !== undefined || expect.regex !== undefined;
+  return any ? [new FeatureChecks(feature, column, type, expect, cap)] : [];
 }

@@ -63,7 +63,7 @@ export class RunValidator {
   }
 
   report(run: { id: number; featureView: string; version: number }, now: number): ValidationReport {
-    const expectations = this.checks.map((c) => c.result(now));
+    const expectations = this.checks.flatMap((c) => c.result(now));
     return { runId: run.id, featureView: run.featureView, version: run.version, policy: this.policy, passed: expectations.every((e) => e.passed), rows: this.rows, checkedAt: now, expectations };
   }
 

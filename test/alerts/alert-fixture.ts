@@ -23,7 +23,10 @@ export async function alertServer(extra: Partial<BundleInput> = {}, overrides: R
     async run(): Promise<string> {
       return (await s.materialize('stats_view')).status;
     },
-    healData: () => fs.writeFileSync(s.file('data/stats.csv'), CSV),
+    healData: () => {
+      fs.mkdirSync(s.file('data'), { recursive: true });
+      fs.writeFileSync(s.file('data/stats.csv'), CSV);
+    },
     breakData: () => fs.rmSync(s.file('data/stats.csv')),
     tick(ms = 1_000) {
       s.services.clock.set(s.services.clock.now() + ms);

@@ -14,16 +14,20 @@ test('loopback addresses are told apart from every other', () => {
 
 test('without authentication, a non-loopback host needs --insecure-no-auth; loopback never does', () => {
   const config = (flags: Record<string, unknown>, env: Record<string, string> = {}) => loadConfig(flags, env);
-  assert.equal(checkBind(config({})), null);
-  assert.equal(checkBind(config({ host: '::1' })), null);
+  assert.equal(checkBind(config({}), false), null);
+  assert.equal(checkBind(config({ host: '::1' }), false), null);
   assert.throws(
-    () => checkBind(config({ host: '0.0.0.0' })),
+    () => checkBind(config({ host: '0.0.0.0' }), false),
     (e: unknown) =>
       e instanceof TesseraError && /refusing to listen on 0\.0\.0\.0 without authentication/.test(e.message) && /--insecure-no-auth \(env TESSERA_INSECURE_NO_AUTH=true\)/.test(e.message),
   );
-  assert.throws(() => checkBind(config({ host: '192.168.1.10' }, { TESSERA_INSECURE_NO_AUTH: 'false' })), TesseraError);
-  assert.match(checkBind(config({ host: '0.0.0.0', insecureNoAuth: true })) ?? '', /without authentication \(--insecure-no-auth\)/);
-  assert.match(checkBind(config({ host: '::' }, { TESSERA_INSECURE_NO_AUTH: 'true' })) ?? '', /without authentication/);
+  assert.throws(() => checkBind(config({ host: '192.168.1.10' }, { TESSERA_INSECURE_NO_AUTH: 'false' }), false), TesseraError);
+  assert.match(checkBind(config({ host: '0.0.0.0', insecureNoAuth: true }), false) ?? '', /without authentication \(--insecure-no-auth\)/);
+  assert.match(checkBind(config({ host: '::' }, { TESSERA_INSECURE_NO_AUTH: 'true' }), false) ?? '', /without authentication/);
+  // Authentication on (a key exists, or OIDC is configured): any address.
+  assert.equal(checkBind(config({ host: '0.0.0.0' }), true), null);
+  const oidc = { TESSERA_OIDC_JWKS: '/jwks.json', TESSERA_OIDC_ISSUER: 'https://id.example', TESSERA_OIDC_AUDIENCE: 'tessera' };
+  assert.equal(checkBind(config({ host: '0.0.0.0' }, oidc), false), null);
   assert.throws(
     () => config({}, { TESSERA_INSECURE_NO_AUTH: 'maybe' }),
     (e: unknown) => e instanceof TesseraError && e.errors.some((f) => f.path === 'insecureNoAuth'),

@@ -72,10 +72,10 @@ test('a saved dataset: stored as Parquet with its metadata, listed, shown, expor
   // The files are where the metadata says, with the recorded hashes; the entity copy holds the validated rows.
   const data = path.join(s.dataDir, m.data.file);
   const entities = path.join(s.dataDir, m.entities.file);
-  assert.equal(m.data.file, 'datasets/train_v1/data.parquet');
+  assert.equal(m.data.file, 'offline/_datasets/train_v1/data.parquet');
   assert.equal(sha256(data), m.data.sha256);
   assert.equal(sha256(entities), m.entities.sha256);
-  assert.ok(fs.existsSync(path.join(s.dataDir, 'datasets/train_v1/metadata.json')));
+  assert.ok(fs.existsSync(path.join(s.dataDir, 'offline/_datasets/train_v1/metadata.json')));
   const copy = parquetRows(fs.readFileSync(entities));
   assert.deepEqual(copy.columns, ['driver_id', 'rider_id', 'event_timestamp', 'label']);
   assert.deepEqual(
@@ -166,11 +166,11 @@ test('names: taken is a 409, invalid a 400; a failed build leaves the name free;
   assert.equal((await postJsonTo(api, body)).status, 400);
   const failed = await postJsonTo(api, { name: 'retry_me', features: ['driver_stats:nope'], entities: body.entities });
   assert.equal(failed.status, 404);
-  assert.ok(!fs.existsSync(path.join(s.dataDir, 'datasets/retry_me')));
+  assert.ok(!fs.existsSync(path.join(s.dataDir, 'offline/_datasets/retry_me')));
   assert.equal((await postJsonTo(api, { name: 'retry_me', ...body })).status, 201);
   assert.equal((await fetch(`${api}/retry_me`, { method: 'DELETE' })).status, 204);
   assert.equal((await getJson(`${api}/retry_me`)).status, 404);
   assert.equal((await get(`${api}/retry_me/data`)).status, 404);
-  assert.ok(!fs.existsSync(path.join(s.dataDir, 'datasets/retry_me')));
+  assert.ok(!fs.existsSync(path.join(s.dataDir, 'offline/_datasets/retry_me')));
   assert.equal((await get(`${api}/train_v1/data`, 'text/html')).status, 406);
 });

@@ -66,13 +66,17 @@ function check(schemaPointer: string, value: unknown, what: string): void {
  * Sends a request, checks its JSON body against the documented request body, and its answer against
  * the documented answer for that status and content type. Returns the answer.
  */
-async function call(method: 'get' | 'post' | 'delete', route: string, options: { body?: unknown; raw?: string; type?: string; accept?: string } = {}) {
+async function call(method: 'get' | 'post' | 'delete', route: string, options: { body?: unknown; raw?: string; type?: string; accept?: string; token?: string } = {}) {
   const { template, op } = operation(method, route);
   const type = options.type ?? 'application/json';
   if (options.body !== undefined) check(pointer('paths', template, method, 'requestBody', 'content', type, 'schema'), options.body, `request ${method} ${route}`);
   const res = await fetch(`${s.url}${route}`, {
     method: method.toUpperCase(),
-    headers: { ...(options.body !== undefined || options.raw ? { 'content-type': type } : {}), ...(options.accept ? { accept: options.accept } : {}) },
+    headers: {
+      ...(options.body !== undefined || options.raw ? { 'content-type': type } : {}),
+      ...(options.accept ? { accept: options.accept } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
     body: options.body !== undefined ? JSON.stringify(options.body) : options.raw,
   });
   const status = String(res.status);
@@ -234,6 +238,19 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('post', '/api/v1/feature-views/driver_hourly_stats/refit')).status, 201);
   assert.equal((await call('delete', '/api/v1/feature-services/driver_model')).status, 204);
   assert.equal((await call('delete', '/api/v1/entities/driver')).status, 409);
+
+  // Keys and the audit log last: the first key turns authentication on.
+  const created = await call('post', '/api/v1/keys', { body: { name: 'openapi admin', roles: ['admin'] } });
+  assert.equal(created.status, 201);
+  const token = created.body.token as string;
+  assert.equal((await call('get', '/api/v1/keys')).status, 401);
+  assert.equal((await call('get', '/api/v1/keys', { token })).body.keys.length, 1);
+  const reader = await call('post', '/api/v1/keys', { body: { name: 'reader', roles: ['reader'] }, token });
+  assert.equal((await call('get', '/api/v1/keys', { token: reader.body.token })).status, 403);
+  assert.equal((await call('delete', `/api/v1/keys/${reader.body.key.id}`, { token })).status, 204);
+  assert.equal((await call('delete', '/api/v1/keys/000000000000', { token })).status, 404);
+  assert.ok((await call('get', '/api/v1/audit?limit=5', { token })).body.entries.length > 0);
+  assert.equal((await call('get', '/api/v1/audit?limit=0', { token })).status, 400);
 
   // Every operation was exercised at least once (problem answers aside).
   const ok = new Set([...seen].filter((k) => /\s[23]\d\d$/.test(k)).map((k) => k.replace(/\s\d+$/, '')));

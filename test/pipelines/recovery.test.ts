@@ -58,10 +58,13 @@ test('recovery: a run that committed its snapshot before dying keeps its listed 
     await s.runs.claim('me', T0, liveId.id);
     const liveFile = `offline/x/v1/run=${liveId.id}/part-0.parquet`;
     await s.files.writeAtomic(liveFile, new TextEncoder().encode('bytes'));
+    // A dataset an API process is saving meanwhile: no run covers it, so the sweep leaves its staged file.
+    const datasetTemp = 'offline/_datasets/d/data.parquet.0a1b.tmp';
+    await s.files.writeAtomic(datasetTemp, new TextEncoder().encode('bytes'));
 
     const interrupted = await recoverInterrupted(s.runs, s.files, 'me', s.clock, createLogger('silent'));
     assert.deepEqual(interrupted.sort(), [committedId, uncommittedId].sort());
-    assert.deepEqual((await s.files.list('offline')).sort(), [listed, liveFile].sort());
+    assert.deepEqual((await s.files.list('offline')).sort(), [listed, liveFile, datasetTemp].sort());
 
     const committed = await s.runs.get(committedId);
     assert.deepEqual([committed?.status, committed?.reason, committed?.snapshotId], ['failed', 'interrupted', snapshotId]);

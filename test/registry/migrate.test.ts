@@ -60,3 +60,19 @@ test('a failing migration applies nothing: the pending ones run in one transacti
   assert.equal(raw.prepare("SELECT name FROM sqlite_master WHERE name IN ('a', 'c')").all().length, 0);
   raw.close();
 });
+
+test('migration numbers may have gaps, and a lower number landing later still applies', () => {
+  // Engineers reserve numbers ahead (0010 before 0005 exists): a database at 0001 + 0010 takes 0005 next.
+  const dir = tempDir();
+  const migrations = path.join(dir, 'migrations');
+  writeFiles(migrations, { '0001_a.sql': 'CREATE TABLE a (x INTEGER);', '0010_j.sql': 'CREATE TABLE j (x INTEGER);' });
+  openSqliteDb(path.join(dir, 'data'), { migrations }).close();
+  writeFiles(migrations, { '0005_e.sql': 'CREATE TABLE e (x INTEGER);' });
+  const db = openSqliteDb(path.join(dir, 'data'), { migrations });
+  assert.deepEqual(
+    (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version),
+    [1, 5, 10],
+  );
+  assert.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'e'").get());
+  db.close();
+});

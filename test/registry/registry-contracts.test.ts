@@ -1,3 +1,4 @@
+import { authStoreContract } from './auth-store.contract.js';
 import { alertStoreContract } from './alert-store.contract.js';
 import { catalogStoreContract } from './catalog-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
@@ -10,5 +11,6 @@ catalogStoreContract();
 runStoreContract();
 leaseStoreContract();
 datasetStoreContract();
+authStoreContract();
 predictionLogStoreContract();
 alertStoreContract();

@@ -63,7 +63,7 @@ export interface PrivateRedis {
   thaw(): void;
 }
 
-export async function privateRedis(port: number, dir: string): Promise<PrivateRedis> {
+export async function privateRedis(port: number, dir: string, extraArgs: string[] = []): Promise<PrivateRedis> {
   let child: ChildProcess | null = null;
   const url = `redis://127.0.0.1:${port}`;
   const answers = async () => {
@@ -84,7 +84,7 @@ export async function privateRedis(port: number, dir: string): Promise<PrivateRe
     port,
     url,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--dbfilename', 'dump.rdb'], { stdio: 'ignore' });
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--dbfilename', 'dump.rdb', ...extraArgs], { stdio: 'ignore' });
       const deadline = Date.now() + 15_000;
       while (!(await answers())) {
         if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within 15 s`);

@@ -7,7 +7,8 @@ import { PipelineHost } from '../../pipelines/pipeline-host.js';
 import { startHttp } from '../../server.js';
 import { openServices } from '../../services.js';
 import { TesseraError } from '../../errors.js';
-import { checkBind } from '../../auth/bind-guard.js';
+import { checkBind, isLoopbackHost } from '../../auth/bind-guard.js';
+import { openRegistry } from '../../registry/open-registry.js';
 import { defineCommand, type OptionSpec, UsageError } from '../command.js';
 
 /** serve's options: each sets the configuration key it names (flags win over TESSERA_* variables). */
@@ -79,14 +80,25 @@ export const serve = defineCommand({
     // --no-apply turns applying off; a cluster worker never applies (its primary did).
     flags.applyOnStart = values['no-apply'] || cluster.isWorker ? false : undefined;
     const config = configFromFlags(flags, io.env);
-    // Before anything is applied or opened: a server that may not listen does nothing.
-    checkBind(config);
+    // Before anything is applied: a server that may not listen does nothing.
+    checkBind(config, await keysExist(config));
     const logger = createLogger(config.logLevel);
     if (config.applyOnStart) await applyDefinitions(config, logger);
     if (config.workers > 1 && cluster.isPrimary) return supervise(config, logger);
     return serveHere(config, logger);
   },
 });
+
+/** Whether the registry holds an API key (auth is then on); only asked when the answer matters. */
+async function keysExist(config: Config): Promise<boolean> {
+  if (isLoopbackHost(config.host) || config.insecureNoAuth || config.oidcJwks !== undefined) return false;
+  const registry = await openRegistry({ dataDir: config.dataDir, clock: systemClock, registryUrl: config.registryUrl, timeoutMs: config.registryTimeoutMs });
+  try {
+    return await registry.auth.anyKey();
+  } finally {
+    await registry.close();
+  }
+}
 
 /** A flag with a bad value is a usage error naming the flag; a bad TESSERA_* variable stays a configuration error. */
 function configFromFlags(flags: Partial<Record<keyof Config, unknown>>, env: NodeJS.ProcessEnv): Config {

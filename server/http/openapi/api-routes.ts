@@ -1,3 +1,4 @@
+import { AUTH_ROUTES } from '../routes/auth.js';
 import { ALERT_ROUTES } from '../routes/alerts.js';
 import { APPLY_ROUTES } from '../routes/apply.js';
 import { CATALOG_ROUTES } from '../routes/catalog.js';
@@ -42,4 +43,5 @@ export const API_ROUTES: RouteDoc[] = [
   ALERT_ROUTES,
   METRICS_ROUTES,
   OPENAPI_ROUTES,
+  AUTH_ROUTES,
 ].flatMap((table) => Object.values(table) as RouteDoc[]);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RouteAuth } from '../../auth/route-auth.js';
 
 /** A body or an answer in one or more media types; `schema` describes the JSON ones. */
 export interface ContentDoc {
@@ -30,6 +31,8 @@ export interface RouteDoc {
   responses: Record<number, ContentDoc>;
   /** Problem statuses (4xx, 5xx) the route answers with an `application/problem+json` body. */
   problems: number[];
+  /** Who may call it (server/auth/route-auth.ts); a route without one is for admins only. */
+  auth?: RouteAuth;
 }
 
 /** A router file's table of routes: keeps each entry's literal type for the handlers that use it. */

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ALERT_KINDS } from '../../alerts/alert-definition.js';
 import type { Evaluation } from '../../alerts/alert-evaluator.js';
-import type { AlertRecord, DeliveryRecord } from '../../alerts/alert-record.js';
+import type { DeliveryRecord } from '../../alerts/alert-record.js';
+import { presentAlert } from '../../alerts/present-alert.js';
 import type { AlertService } from '../../alerts/alert-service.js';
 import { NAME_PATTERN } from '../../domain/names.js';
 import { formatTimestamp } from '../../domain/time.js';
@@ -82,10 +83,6 @@ export const ALERT_ROUTES = defineRoutes({
     problems: [],
   },
 });
-
-export function presentAlert(a: AlertRecord) {
-  return { ...a, firedAt: formatTimestamp(a.firedAt), lastSeenAt: formatTimestamp(a.lastSeenAt), resolvedAt: a.resolvedAt === null ? null : formatTimestamp(a.resolvedAt) };
-}
 
 function presentDelivery(d: DeliveryRecord) {
   const { id: _id, alertId: _alert, ...rest } = d;

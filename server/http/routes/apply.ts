@@ -1,3 +1,5 @@
+import { OPEN, needs, project } from '../../auth/route-auth.js';
+import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseBundle } from '../../definitions/parse-bundle.js';
@@ -20,6 +22,7 @@ export const APPLY_ROUTES = defineRoutes({
   apply: {
     method: 'post',
     path: '/api/v1/apply',
+    auth: ROUTE_NEEDS.apply,
     tag: 'definitions',
     summary: 'Apply a bundle of definitions (or plan it with dry_run)',
     description: 'A change set: what the bundle names is created or updated, what it leaves out is untouched. A changed source, entity, feature, type or transform makes a new version of a view.',
@@ -31,6 +34,7 @@ export const APPLY_ROUTES = defineRoutes({
   history: {
     method: 'get',
     path: '/api/v1/apply-history',
+    auth: needs('DESCRIBE', project('apply_history')),
     tag: 'definitions',
     summary: 'The last 100 applies with their changes',
     responses: { 200: { description: 'the applies, newest first', schema: applyHistoryAnswer } },
@@ -39,6 +43,7 @@ export const APPLY_ROUTES = defineRoutes({
   schema: {
     method: 'get',
     path: '/api/v1/schema',
+    auth: OPEN,
     tag: 'definitions',
     summary: "The bundle's JSON Schema, for editors",
     responses: { 200: { description: 'JSON Schema 2020-12', mediaTypes: ['application/schema+json'] } },

@@ -1,3 +1,4 @@
+import { every, named, needs } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
@@ -39,6 +40,7 @@ function maybe<T, R>(value: T | undefined, present: (v: T) => R): R | undefined 
 }
 
 const nameParam = z.object({ name: z.string() });
+const TYPES = { entities: 'entity', sources: 'source', 'feature-views': 'feature_view', 'feature-services': 'feature_service', 'alert-rules': 'alert_rule', webhooks: 'webhook' } as const;
 const ANSWERS = { entities: entityAnswer, sources: sourceAnswer, 'feature-views': featureViewAnswer, 'feature-services': serviceAnswer, 'alert-rules': alertRuleAnswer, webhooks: webhookAnswer };
 
 /** Three routes per kind: the list, one object, and its removal. */
@@ -49,6 +51,7 @@ function kindRoutes(segment: keyof typeof KINDS & keyof typeof ANSWERS) {
     [`list_${segment}`]: {
       method: 'get',
       path: `/api/v1/${segment}`,
+      auth: needs('DESCRIBE', every(TYPES[segment])),
       tag: 'definitions',
       summary: `Every ${label}`,
       responses: { 200: { description: `{${key}: [...]}`, schema: z.object({ [key]: z.array(ANSWERS[segment]) }) } },
@@ -57,6 +60,7 @@ function kindRoutes(segment: keyof typeof KINDS & keyof typeof ANSWERS) {
     [`get_${segment}`]: {
       method: 'get',
       path: `/api/v1/${segment}/:name`,
+      auth: needs('DESCRIBE', named(TYPES[segment])),
       tag: 'definitions',
       summary: `One ${label}`,
       params: nameParam,
@@ -66,6 +70,7 @@ function kindRoutes(segment: keyof typeof KINDS & keyof typeof ANSWERS) {
     [`delete_${segment}`]: {
       method: 'delete',
       path: `/api/v1/${segment}/:name`,
+      auth: needs('DELETE', named(TYPES[segment])),
       tag: 'definitions',
       summary: `Remove a ${label} (refused while something references it)`,
       params: nameParam,
@@ -85,6 +90,7 @@ export const CATALOG_ROUTES = defineRoutes({
   version: {
     method: 'get',
     path: '/api/v1/feature-views/:name/versions/:version',
+    auth: needs('DESCRIBE', named('feature_view')),
     tag: 'definitions',
     summary: 'One version of a feature view: definition, fitted state, output schema, snapshots',
     params: z.object({

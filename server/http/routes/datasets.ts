@@ -1,3 +1,5 @@
+import { every, named, needs } from '../../auth/route-auth.js';
+import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { canonicalJson } from '../../domain/canonical-json.js';
@@ -26,6 +28,7 @@ export const DATASET_ROUTES = defineRoutes({
   create: {
     method: 'post',
     path: '/api/v1/training-datasets',
+    auth: ROUTE_NEEDS.createDataset,
     tag: 'offline',
     summary: 'Save a training dataset: point-in-time rows, pinned to the versions and snapshots read',
     query: schemas.query,
@@ -36,6 +39,7 @@ export const DATASET_ROUTES = defineRoutes({
   list: {
     method: 'get',
     path: '/api/v1/training-datasets',
+    auth: needs('DESCRIBE', every('training_dataset')),
     tag: 'offline',
     summary: 'Saved training datasets',
     responses: { 200: { description: 'the datasets', schema: z.object({ trainingDatasets: z.array(datasetSummaryAnswer) }) } },
@@ -44,6 +48,7 @@ export const DATASET_ROUTES = defineRoutes({
   get: {
     method: 'get',
     path: '/api/v1/training-datasets/:name',
+    auth: needs('DESCRIBE', named('training_dataset')),
     tag: 'offline',
     summary: 'One dataset: what it holds and what it was built from',
     params: nameParam,
@@ -53,6 +58,7 @@ export const DATASET_ROUTES = defineRoutes({
   data: {
     method: 'get',
     path: '/api/v1/training-datasets/:name/data',
+    auth: needs('READ_OFFLINE', named('training_dataset'), { expensive: true }),
     tag: 'offline',
     summary: "A dataset's rows, in the format Accept asks for",
     params: nameParam,
@@ -62,6 +68,7 @@ export const DATASET_ROUTES = defineRoutes({
   rebuild: {
     method: 'post',
     path: '/api/v1/training-datasets/:name/rebuild',
+    auth: needs('UPDATE', named('training_dataset'), { expensive: true }),
     tag: 'offline',
     summary: 'Rebuild a dataset from its metadata and compare it with the stored rows',
     params: nameParam,
@@ -76,6 +83,7 @@ export const DATASET_ROUTES = defineRoutes({
   remove: {
     method: 'delete',
     path: '/api/v1/training-datasets/:name',
+    auth: needs('DELETE', named('training_dataset')),
     tag: 'offline',
     summary: 'Delete a dataset',
     params: nameParam,

@@ -1,3 +1,4 @@
+import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseTimestamp } from '../../domain/time.js';
@@ -37,6 +38,7 @@ export const FEAST_MATERIALIZE_ROUTES = defineRoutes({
   materialize: {
     method: 'post',
     path: '/materialize',
+    auth: ROUTE_NEEDS.materialize,
     tag: 'pipelines',
     summary: "Feast's materialize: one run per feature view over [start_ts, end_ts]",
     description:
@@ -49,6 +51,7 @@ export const FEAST_MATERIALIZE_ROUTES = defineRoutes({
   materializeIncremental: {
     method: 'post',
     path: '/materialize-incremental',
+    auth: ROUTE_NEEDS.materialize,
     tag: 'pipelines',
     summary: "Feast's materialize-incremental: each feature view from its watermark up to end_ts",
     query,

@@ -1,3 +1,4 @@
+import { OPEN } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { errorMessage, notFound } from '../../errors.js';
@@ -13,6 +14,7 @@ export const HEALTH_ROUTES = defineRoutes({
   health: {
     method: 'get',
     path: '/health',
+    auth: OPEN,
     tag: 'operations',
     summary: 'Whether the registry and the stores answer',
     responses: { 200: { description: 'every store answers', schema: healthAnswer }, 503: { description: 'a store does not answer: the failing checks', schema: healthAnswer } },
@@ -21,6 +23,7 @@ export const HEALTH_ROUTES = defineRoutes({
   problem: {
     method: 'get',
     path: '/problems/:code',
+    auth: OPEN,
     tag: 'operations',
     summary: 'What a problem type means',
     params: z.object({ code: z.string() }),

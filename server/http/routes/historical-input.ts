@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { checkBody, hasBodyCheck } from '../auth-middleware.js';
 import express from 'express';
 import { z } from 'zod';
 import { timestampSchema } from '../../domain/timestamp-schema.js';
@@ -41,6 +42,20 @@ export function entityBody(limits: { bodyLimit: number; uploadLimit: number }): 
   const check = (req: Request, _res: Response, next: NextFunction) => {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0)
       return next(validationError('the request body is empty', [{ path: '(body)', message: 'entity rows (JSON, CSV, Parquet or Arrow) are required' }]));
+    // Authorization reads the selection (the JSON body's, else the query's); a body that does not parse is the handler's 400.
+    if (hasBodyCheck(req)) {
+      let body: unknown;
+      try {
+        body = JSON_TYPE.test(mediaType(req)) ? JSON.parse(req.body.toString('utf8')) : undefined;
+      } catch {
+        body = undefined;
+      }
+      try {
+        checkBody(req, body);
+      } catch (e) {
+        return next(e);
+      }
+    }
     next();
   };
   return [read, check];

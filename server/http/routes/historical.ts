@@ -1,3 +1,4 @@
+import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import type { HistoricalService } from '../../offline/historical-service.js';
 import { MEDIA_TYPES, type ResultFormat } from '../../offline/result-format.js';
@@ -20,6 +21,7 @@ export const HISTORICAL_ROUTES = defineRoutes({
   historical: {
     method: 'post',
     path: '/get-historical-features',
+    auth: ROUTE_NEEDS.historical,
     tag: 'offline',
     summary: 'Point-in-time features for entity rows (Feast semantics)',
     description:

@@ -1,3 +1,4 @@
+import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
@@ -7,6 +8,7 @@ export const METRICS_ROUTES = defineRoutes({
   metrics: {
     method: 'get',
     path: '/metrics',
+    auth: needs('DESCRIBE', project('metrics')),
     tag: 'operations',
     summary: 'Prometheus metrics: requests, online answers, runs, validation, freshness, store errors',
     description: 'Text exposition format 0.0.4. Labels are views, routes and statuses, never entity keys. docs/monitoring.md lists every metric.',

@@ -1,3 +1,4 @@
+import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import type { OnlineService } from '../../serving/online-service.js';
 import { onlineRequestSchema } from '../../serving/online-request.js';
@@ -9,6 +10,7 @@ export const ONLINE_ROUTES = defineRoutes({
   online: {
     method: 'post',
     path: '/get-online-features',
+    auth: ROUTE_NEEDS.online,
     tag: 'online',
     summary: "The latest features per entity row (Feast's feature server endpoint)",
     description: 'Statuses per value: PRESENT, NULL_VALUE, NOT_FOUND, OUTSIDE_MAX_AGE (older than the ttl; the value is still returned). Entity key columns come first.',

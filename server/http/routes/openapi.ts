@@ -1,3 +1,4 @@
+import { OPEN } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { defineRoutes, type RouteDoc } from '../openapi/route-doc.js';
@@ -6,6 +7,7 @@ export const OPENAPI_ROUTES = defineRoutes({
   openapi: {
     method: 'get',
     path: '/api/v1/openapi.json',
+    auth: OPEN,
     tag: 'operations',
     summary: 'This document: OpenAPI 3.1 of the whole HTTP API',
     responses: { 200: { description: 'the OpenAPI document', schema: z.looseObject({ openapi: z.literal('3.1.0'), paths: z.record(z.string(), z.unknown()) }) } },

@@ -1,3 +1,4 @@
+import { named, needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { timestampSchema } from '../../domain/timestamp-schema.js';
@@ -68,6 +69,7 @@ export const PIPELINE_ROUTES = defineRoutes({
   materialize: {
     method: 'post',
     path: '/api/v1/feature-views/:name/materialize',
+    auth: needs(['WRITE_ONLINE', 'WRITE_OFFLINE'], named('feature_view'), { expensive: true }),
     tag: 'pipelines',
     summary: 'Run a materialization (a backfill with start and end)',
     params: viewParam,
@@ -82,6 +84,7 @@ export const PIPELINE_ROUTES = defineRoutes({
   refit: {
     method: 'post',
     path: '/api/v1/feature-views/:name/refit',
+    auth: needs('UPDATE', named('feature_view'), { expensive: true }),
     tag: 'pipelines',
     summary: 'A new version with freshly fitted state, and its first run',
     params: viewParam,
@@ -91,6 +94,7 @@ export const PIPELINE_ROUTES = defineRoutes({
   runs: {
     method: 'get',
     path: '/api/v1/runs',
+    auth: needs('DESCRIBE', project('runs')),
     tag: 'pipelines',
     summary: 'Run history, newest first',
     query: z.object({
@@ -105,6 +109,7 @@ export const PIPELINE_ROUTES = defineRoutes({
   run: {
     method: 'get',
     path: '/api/v1/runs/:id',
+    auth: needs('DESCRIBE', project('runs')),
     tag: 'pipelines',
     summary: 'One run: window, rows in/out/rejected, step timings, error',
     params: z.object({ id: z.string().describe('decimal digits') }),

@@ -1,3 +1,4 @@
+import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseTimestamp } from '../../domain/time.js';
@@ -16,6 +17,7 @@ export const PREDICTION_LOG_ROUTES = defineRoutes({
   append: {
     method: 'post',
     path: '/api/v1/prediction-logs',
+    auth: needs('WRITE_OFFLINE', project('prediction_logs')),
     tag: 'online',
     summary: "Append a batch of a model's predictions to the prediction log (answered once it is on disk)",
     body: { required: true, description: 'the model and its predictions', schema: predictionBatchSchema },
@@ -25,6 +27,7 @@ export const PREDICTION_LOG_ROUTES = defineRoutes({
   read: {
     method: 'get',
     path: '/api/v1/prediction-logs',
+    auth: needs('READ_OFFLINE', project('prediction_logs'), { expensive: true }),
     tag: 'online',
     summary: "A model's logged predictions, newest first, a page at a time",
     query: z.strictObject({

@@ -1,3 +1,4 @@
+import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import { pushAnswer, pushRequestSchema, writeToOnlineStoreSchema } from '../../push/push-request.js';
 import type { PushService } from '../../push/push-service.js';
@@ -9,6 +10,7 @@ export const PUSH_ROUTES = defineRoutes({
   push: {
     method: 'post',
     path: '/push',
+    auth: ROUTE_NEEDS.push,
     tag: 'online',
     summary: "Rows of a push source, to the online and/or offline store (Feast's feature server endpoint)",
     description:
@@ -20,6 +22,7 @@ export const PUSH_ROUTES = defineRoutes({
   writeToOnlineStore: {
     method: 'post',
     path: '/write-to-online-store',
+    auth: ROUTE_NEEDS.writeToOnlineStore,
     tag: 'online',
     summary: "Rows of one feature view, to the online store (Feast's remote online store's online_write_batch)",
     body: { required: true, description: "Feast's WriteToFeatureStoreRequest: df with the join keys, the features, event_timestamp and created", schema: writeToOnlineStoreSchema },

@@ -1,3 +1,4 @@
+import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { skewRequestSchema } from '../../skew/skew-request.js';
@@ -31,6 +32,7 @@ export const SKEW_ROUTES = defineRoutes({
   report: {
     method: 'post',
     path: '/api/v1/skew',
+    auth: ROUTE_NEEDS.skew,
     tag: 'monitoring',
     summary: "Training-serving skew of a feature service's logged traffic",
     description:

@@ -1,3 +1,4 @@
+import { named, needs } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { RunStore } from '../../registry/run-store.js';
@@ -12,6 +13,7 @@ export const TRANSFORM_ROUTES = defineRoutes({
   transform: {
     method: 'post',
     path: '/api/v1/feature-views/:name/transform',
+    auth: needs('DESCRIBE', named('feature_view')),
     tag: 'online',
     summary: "Raw values through a version's frozen transforms",
     params: z.object({ name: z.string() }),

@@ -9,6 +9,7 @@ import { RedisRead } from './redis-read.js';
 import { rowKey, tablePattern, tablePrefix } from './redis-keys.js';
 import type { RedisLocation } from './redis-url.js';
 import { WRITE_COMMAND, WRITE_SCRIPT } from './write-script.js';
+import { withDeadline } from './deadline.js';
 
 /** Rows per script call: Redis runs one script at a time, so a call must stay short (about a millisecond). */
 const ROWS_PER_SCRIPT = 256;
@@ -30,6 +31,8 @@ interface WriteCommand {
 export class RedisOnlineStore implements OnlineStore {
   readonly synchronousReads = false;
   private readonly fail: (e: unknown) => never;
+  /** Bounds a command's wait in a cluster (see deadline.ts); a single Redis's own timeouts suffice. */
+  private readonly bound: <T>(work: Promise<T>) => Promise<T>;
 
   constructor(
     private readonly client: RedisClient,
@@ -39,6 +42,8 @@ export class RedisOnlineStore implements OnlineStore {
     this.fail = (e) => {
       throw unavailable(location, e);
     };
+    const late = () => new Error(`no answer within ${location.timeoutMs} ms (timeout_ms)`);
+    this.bound = location.cluster ? (work) => withDeadline(work, location.timeoutMs, late) : (work) => work;
   }
 
   /** Nothing to create: a table is its keys, which the first write makes. */
@@ -52,10 +57,10 @@ export class RedisOnlineStore implements OnlineStore {
       for (const node of nodes) {
         let cursor = '0';
         do {
-          const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', DROP_BATCH);
+          const [next, keys] = await this.bound(node.scan(cursor, 'MATCH', pattern, 'COUNT', DROP_BATCH));
           cursor = next;
           // In a cluster each key is unlinked on its own: one command's keys must share a slot.
-          if (keys.length) await (this.location.cluster ? Promise.all(keys.map((k) => node.unlink(k))) : node.unlink(keys));
+          if (keys.length) await this.bound<unknown>(this.location.cluster ? Promise.all(keys.map((k) => node.unlink(k))) : node.unlink(keys));
         } while (cursor !== '0');
       }
     } catch (e) {
@@ -94,7 +99,7 @@ export class RedisOnlineStore implements OnlineStore {
         }
         args[at + 2] = mask.join('');
       }
-      const task = command.tesseraWrite(batchKeys.length, batchKeys, args).then((count) => {
+      const task = this.bound(command.tesseraWrite(batchKeys.length, batchKeys, args)).then((count) => {
         written += count;
       });
       const tracked = task.finally(() => inFlight.delete(tracked));
@@ -116,12 +121,12 @@ export class RedisOnlineStore implements OnlineStore {
   }
 
   prepareRead(table: OnlineTable, features: string[]): PreparedRead {
-    return new RedisRead(this.client, this.location.prefix, table, features, this.fail);
+    return new RedisRead(this.client, this.location.prefix, table, features, this.fail, this.bound);
   }
 
   async ping(): Promise<void> {
     try {
-      await this.client.ping();
+      await this.bound(this.client.ping());
     } catch (e) {
       this.fail(e);
     }

@@ -24,6 +24,8 @@ export class RedisRead implements PreparedRead {
     table: OnlineTable,
     features: string[],
     private readonly fail: (e: unknown) => never,
+    /** Bounds the wait for the replies (a cluster may queue commands while it has no node). */
+    private readonly bound: <T>(work: Promise<T>) => Promise<T> = (work) => work,
   ) {
     this.prefix = tablePrefix(keyPrefix, table.view, table.version);
     const types = new Map(table.columns.map((c) => [c.name, c.type]));
@@ -34,7 +36,7 @@ export class RedisRead implements PreparedRead {
   read(keys: KeyValue[][]): Promise<(OnlineRecord | null)[]> {
     const pending = new Array<Promise<(string | null)[]>>(keys.length);
     for (let i = 0; i < keys.length; i++) pending[i] = this.client.hmget(rowKey(this.prefix, keys[i]), ...this.fields);
-    return Promise.all(pending).then(
+    return this.bound(Promise.all(pending)).then(
       (replies) => replies.map((reply) => this.record(reply)),
       (e: unknown) => this.fail(e),
     );

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import { migrationsDir } from '../../paths.js';
 import { loadMigrations } from '../migrations.js';
 import type { RegistryBackend } from '../registry-backend.js';
+import { PgAuthStore } from './pg-auth-store.js';
 import { PgAlertStore } from './pg-alert-store.js';
 import { PgCatalogStore } from './pg-catalog-store.js';
 import { PgDatabase, redactUrl } from './pg-database.js';
@@ -50,6 +51,7 @@ export async function openPostgresRegistry(options: PostgresRegistryOptions): Pr
     runs,
     leases: new PgLeaseStore(db),
     datasets: new PgDatasetStore(db),
+    auth: new PgAuthStore(db),
     validation: new PgValidationStore(db),
     predictionLogs: new PgPredictionLogStore(db),
     alerts: new PgAlertStore(db),

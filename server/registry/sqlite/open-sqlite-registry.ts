@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import { TesseraError, errorMessage } from '../../errors.js';
 import type { RegistryBackend } from '../registry-backend.js';
 import { openSqliteDb } from './open-sqlite-db.js';
+import { SqliteAuthStore } from './sqlite-auth-store.js';
 import { SqliteAlertStore } from './sqlite-alert-store.js';
 import { SqliteCatalogStore } from './sqlite-catalog-store.js';
 import { SqliteDatasetStore } from './sqlite-dataset-store.js';
@@ -27,6 +28,7 @@ export function openSqliteRegistry(dataDir: string, clock: Clock, options: { mig
     runs,
     leases: new SqliteLeaseStore(db, clock),
     datasets: new SqliteDatasetStore(db),
+    auth: new SqliteAuthStore(db),
     validation: new SqliteValidationStore(db),
     predictionLogs: new SqlitePredictionLogStore(db),
     alerts: new SqliteAlertStore(db),

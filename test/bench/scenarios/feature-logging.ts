@@ -79,19 +79,26 @@ export const featureLogging: BenchScenario = {
         load.run({ url: target.url, path: '/get-online-features', bodiesFile: files[service], connections: CONNECTIONS, seconds: times.throughput, warmupSeconds: times.warmup });
       const lat: Record<string, LoadResult[]> = { [LOGGED]: [], [UNLOGGED]: [] };
       const max: Record<string, LoadResult[]> = { [LOGGED]: [], [UNLOGGED]: [] };
+      // Server CPU (all threads) per request of a max-throughput run, until its log is written: on a
+      // shared machine, req/s moves with the neighbours' load; CPU per request much less.
+      const cpu: Record<string, number[]> = { [LOGGED]: [], [UNLOGGED]: [] };
       for (let r = 0; r < options.runs; r++) {
         // The order alternates run to run, so drift on the shared machine hits both alike.
         const order = r % 2 === 0 ? [UNLOGGED, LOGGED] : [LOGGED, UNLOGGED];
         for (const service of order) {
-          max[service].push(await throughput(service));
+          const before = target.cpuMs();
+          const result = await throughput(service);
+          max[service].push(result);
           await drained(target);
+          const after = target.cpuMs();
+          if (before !== null && after !== null) cpu[service].push(((after - before) * 1000) / result.allRequests);
         }
         for (const service of order) {
           lat[service].push(await latency(service));
           await drained(target);
         }
         options.log(
-          `feature-logging run ${r + 1}: max ${Math.round(max[LOGGED][r].rps)} req/s logged vs ${Math.round(max[UNLOGGED][r].rps)} unlogged; p99 at 1,000 req/s ${lat[LOGGED][r].p99.toFixed(3)} ms logged vs ${lat[UNLOGGED][r].p99.toFixed(3)} ms unlogged`,
+          `feature-logging run ${r + 1}: max ${Math.round(max[LOGGED][r].rps)} req/s logged vs ${Math.round(max[UNLOGGED][r].rps)} unlogged; server CPU ${cpu[LOGGED][r]?.toFixed(1)} vs ${cpu[UNLOGGED][r]?.toFixed(1)} us/request; p99 at 1,000 req/s ${lat[LOGGED][r].p99.toFixed(3)} ms logged vs ${lat[UNLOGGED][r].p99.toFixed(3)} ms unlogged`,
         );
       }
       const health = await drained(target);
@@ -106,6 +113,17 @@ export const featureLogging: BenchScenario = {
           target: { op: '>=', value: 0.9 },
           note: `sample rate 1.0, ${CONNECTIONS} connections, ${times.throughput} s; median of per-run ratios, ${each(ratios, 3)}`,
         },
+        ...(cpu[LOGGED].length === options.runs
+          ? [
+              {
+                name: 'feature logging 1 x 50: server CPU per request, logged / unlogged',
+                value: median(cpu[LOGGED]) / median(cpu[UNLOGGED]),
+                unit: 'x',
+                runs: options.runs,
+                note: `all threads, from /proc, over each max-throughput run until its log is written; ratio of medians of ${median(cpu[LOGGED]).toFixed(1)} and ${median(cpu[UNLOGGED]).toFixed(1)} us`,
+              },
+            ]
+          : []),
         { name: 'feature logging 1 x 50: max throughput, logged', value: median(max[LOGGED].map((x) => x.rps)), unit: 'req/s', runs: options.runs },
         { name: 'feature logging 1 x 50: max throughput, unlogged', value: median(max[UNLOGGED].map((x) => x.rps)), unit: 'req/s', runs: options.runs },
         {

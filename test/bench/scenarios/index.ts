@@ -10,6 +10,20 @@ import { predictionLog } from './prediction-log.js';
 import { pushScenario } from './push.js';
 import { registryQueue } from './registry-queue.js';
 import { training } from './training.js';
+import { validationOverhead } from './validation-overhead.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: BenchScenario[] = [pipeline, onlineSdk, onlineHttp, onlineUnderLoad, onlineRedis, training, offlineLayout, registryQueue, pushScenario, featureLogging, predictionLog];
+export const scenarios: BenchScenario[] = [
+  pipeline,
+  onlineSdk,
+  onlineHttp,
+  onlineUnderLoad,
+  onlineRedis,
+  training,
+  offlineLayout,
+  registryQueue,
+  pushScenario,
+  featureLogging,
+  validationOverhead,
+  predictionLog,
+];

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import { type JWTVerifyGetKey, createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
+import type { Identity } from './identity.js';
+
+export interface OidcSettings {
+  /** A JWKS file path, or an http(s) URL serving one. */
+  jwks: string;
+  issuer: string;
+  audience: string;
+  /** A dotted path to the roles in the token (`roles`, `realm_access.roles`). */
+  rolesClaim: string;
+}
+
+/** The value at a dotted path of the claims, as a list of strings (a single string is a list of one). */
+function rolesAt(claims: Record<string, unknown>, path: string): string[] {
+  let at: unknown = claims;
+  for (const part of path.split('.')) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[part] : undefined;
+  if (typeof at === 'string') return [at];
+  return Array.isArray(at) ? at.filter((r): r is string => typeof r === 'string') : [];
+}
+
+/**
+ * OIDC bearer tokens (JWTs), verified with jose against the provider's keys: signature, issuer,
+ * audience and expiry are always checked (Feast checks neither issuer nor audience by default).
+ * A JWKS given as a URL is fetched and cached by jose (refetched when a token names an unknown key).
+ */
+export class OidcVerifier {
+  private readonly keys: JWTVerifyGetKey;
+
+  constructor(
+    private readonly settings: OidcSettings,
+    private readonly now: () => number,
+  ) {
+    this.keys = /^https?:\/\//.test(settings.jwks)
+      ? createRemoteJWKSet(new URL(settings.jwks))
+      : createLocalJWKSet(JSON.parse(fs.readFileSync(settings.jwks, 'utf8')) as Parameters<typeof createLocalJWKSet>[0]);
+  }
+
+  /** The identity of a valid token, or null (bad signature, wrong issuer or audience, expired, not a JWT). */
+  async verify(token: string): Promise<Identity | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.keys, {
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        requiredClaims: ['exp', 'sub'],
+        currentDate: new Date(this.now()),
+      });
+      const claims = payload as Record<string, unknown>;
+      const name = [claims.preferred_username, claims.upn, claims.azp, payload.sub].find((v): v is string => typeof v === 'string') ?? 'unknown';
+      return { subject: `oidc:${payload.sub}`, name, kind: 'oidc', roles: rolesAt(claims, this.settings.rolesClaim) };
+    } catch {
+      return null;
+    }
+  }
+}
