@@ -22,6 +22,7 @@ import { skewRoutes } from './http/routes/skew.js';
 import { alertRoutes } from './http/routes/alerts.js';
 import { SkewService } from './skew/skew-service.js';
 import { driftRoutes } from './http/routes/drift.js';
+import { monitorRoutes } from './http/routes/monitors.js';
 import { freshnessRoutes } from './http/routes/freshness.js';
 import { validationRoutes } from './http/routes/validation.js';
 import { FreshnessService } from './monitoring/freshness.js';
@@ -29,6 +30,7 @@ import { publishFreshness } from './monitoring/freshness-metrics.js';
 import { countValidationFailures } from './validation/count-failures.js';
 import { feastMaterializeRoutes } from './http/routes/feast-materialize.js';
 import { OfflineBatcher } from './push/offline-batcher.js';
+import { RunnerLease } from './pipelines/runner-lease.js';
 import { PushService } from './push/push-service.js';
 import { OnlineService } from './serving/online-service.js';
 import type { PipelineHost } from './pipelines/pipeline-host.js';
@@ -81,15 +83,21 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   const insecure = checkBind(config, await services.registry.auth.anyKey());
   if (insecure !== null) logger.warn(insecure);
   const { metrics } = services;
+  // Off (TESSERA_METRICS=false): nothing recorded on the request path and no /metrics, for measuring their cost.
+  const recording = config.metrics ? metrics : undefined;
   const online = new OnlineService({
     catalog: () => services.catalog.peek()!,
     store: services.online,
     clock: services.clock,
     maxRows: config.maxOnlineRows,
-    tally: metrics.online,
+    tally: recording?.online,
     onStoreError: () => metrics.storeError('online', 'read'),
     featureLog: services.featureLog,
   });
+  // Pushes commit runs of their own, under a holder with a live runner lease: the leader's recovery
+  // takes over only runs whose process is gone, never an in-flight push of a process that is not a runner.
+  const pushLease = new RunnerLease(services.leases, `${pipelines.holder}:push`, config.leaseMs, logger);
+  if (config.role !== 'worker') await pushLease.start();
   const offline = new OfflineBatcher({
     runs: services.runs,
     files: services.files,
@@ -97,7 +105,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     fileOptions: { rowsPerFile: config.rowsPerFile, rowGroupRows: config.rowGroupRows },
     clock: services.clock,
     logger,
-    holder: pipelines.holder,
+    holder: pushLease.holder,
     intervalMs: config.pushCommitMs,
   });
   pipelines.onRunFinished((run) => metrics.runs.finished(run));
@@ -117,7 +125,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       onlineStore: () => counted(services.online.ping(), () => metrics.storeError('online', 'ping')),
       offlineRoot: () => counted(checkOfflineRoot(services.files.locate('offline')), () => metrics.storeError('offline', 'ping')),
     },
-    metrics,
+    metrics: recording,
     gate: services.gate,
     corsOrigins: config.corsOrigins,
     healthInfo: async () => ({
@@ -140,6 +148,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       driftRoutes({ drift: services.drift, bodyLimit: config.bodyLimit }),
+      monitorRoutes({ catalog: services.catalog, results: services.registry.monitorResults, runner: services.monitors }),
       validationRoutes({ runs: services.runs, validation: services.registry.validation }),
       freshnessRoutes({ freshness, now: () => services.clock.now() }),
       alertRoutes({ alerts: services.alerts }),
@@ -147,9 +156,9 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     ],
   });
   // The online endpoint first, on node:http itself; everything else through express.
-  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: metrics.http, gate: services.gate, auth: ONLINE_ROUTES.online.auth });
+  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: recording?.http, gate: services.gate, auth: ONLINE_ROUTES.online.auth });
   // With authentication on, prediction logs go through express, which checks the caller.
-  const logFast = predictionLogFastPath({ logs: services.predictionLog, bodyLimit: config.bodyLimit, logger, metrics: metrics.http });
+  const logFast = predictionLogFastPath({ logs: services.predictionLog, bodyLimit: config.bodyLimit, logger, metrics: recording?.http });
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // A browser's cross-origin call goes through express, which answers CORS.
     if (config.role === 'worker' || (req.headers.origin !== undefined && config.corsOrigins.length > 0) || !(fast(req, res) || (!services.gate.enabled() && logFast(req, res)))) app(req, res);
@@ -173,7 +182,10 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
         server.close(() => {
           clearTimeout(force);
           // Pushes already received are committed before the process goes on to stop.
-          offline.close().then(resolve, resolve);
+          offline
+            .close()
+            .finally(() => pushLease.stop())
+            .then(resolve, resolve);
         });
         server.closeIdleConnections();
       }),

@@ -21,6 +21,8 @@ import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { Metrics } from './metrics/metrics.js';
 import { DriftService } from './monitoring/drift/drift-service.js';
+import { MonitorRunner } from './monitoring/monitors/monitor-runner.js';
+import { driftAlerts } from './monitoring/monitors/drift-alerts.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
@@ -76,6 +78,8 @@ export interface Services {
   gate: AuthGate;
   /** Drift reports over the offline files (on the historical service's DuckDB). */
   drift: DriftService;
+  /** Runs a drift monitor once and stores its result (the pipeline host schedules them). */
+  monitors: MonitorRunner;
   /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
   alerts: AlertService;
   close(): Promise<void>;
@@ -164,6 +168,9 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   alerts.register(freshnessProvider(new FreshnessService({ catalog, runs: registry.runs, clock })));
   alerts.register(validationProvider({ catalog, runs: registry.runs, validation: registry.validation }));
+  alerts.register(driftAlerts({ catalog, results: registry.monitorResults }));
+  const metrics = new Metrics();
+  const drift = new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock });
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
@@ -192,10 +199,11 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     featureLog,
     predictionLog,
     sources,
-    metrics: new Metrics(),
+    metrics,
     keys,
     gate,
-    drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
+    drift,
+    monitors: new MonitorRunner({ drift, results: registry.monitorResults, clock, logger, metrics }),
     alerts,
     async close() {
       await gate.audit.flush();

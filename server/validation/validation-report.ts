@@ -19,7 +19,7 @@ export interface ExpectationResult {
   observed: number | null;
   threshold: number | string | (string | number | boolean)[] | { min: number | null; max: number | null };
   passed: boolean;
-  /** Rows that failed it (0 for expectations over the whole run: rowCount, maxLag, maxNullFraction's fraction). */
+  /** Rows that failed it: for maxNullFraction the null rows (the fraction decides); 0 for rowCount and maxLag. */
   failingCount: number;
   /** The first failing rows, at most the view's `failingRows`. */
   failingRows: FailingRow[];

@@ -7,7 +7,7 @@ test('run_failures: fires after two failed runs, stays one alert while open, res
   const s = await alertServer({
     alerts: [
       { name: 'runs_failing', kind: 'run_failures', retrain: true },
-      { name: 'drifting', kind: 'drift', threshold: 0.2 },
+      { name: 'drifting', kind: 'performance', threshold: 0.2 },
     ],
   });
   try {
@@ -16,7 +16,7 @@ test('run_failures: fires after two failed runs, stays one alert while open, res
     assert.equal(await s.run(), 'failed');
     const one = await alerts.evaluate();
     assert.deepEqual([one.fired, one.resolved], [[], []]);
-    // drift has no provider in this process: reported, not a crash.
+    // performance has no provider in this process: reported, not a crash.
     assert.deepEqual(
       one.rules.map((r) => [r.rule, r.status, r.subjects, r.firing]),
       [
@@ -113,5 +113,5 @@ test('a rule narrowed to other views, or deleted, resolves its open alerts', asy
 });
 
 function emptyBundle() {
-  return { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [] };
+  return { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [], monitors: [] };
 }

@@ -1,5 +1,6 @@
 import type { BenchScenario } from '../scenario.js';
 import { featureLogging } from './feature-logging.js';
+import { metricsOverhead } from './feature-logging-metrics.js';
 import { offlineLayout } from './offline-layout.js';
 import { onlineHttp } from './online-http.js';
 import { onlineRedis } from './online-redis.js';
@@ -24,6 +25,7 @@ export const scenarios: BenchScenario[] = [
   registryQueue,
   pushScenario,
   featureLogging,
+  metricsOverhead,
   validationOverhead,
   predictionLog,
 ];
