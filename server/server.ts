@@ -23,6 +23,7 @@ import { alertRoutes } from './http/routes/alerts.js';
 import { SkewService } from './skew/skew-service.js';
 import { driftRoutes } from './http/routes/drift.js';
 import { monitorRoutes } from './http/routes/monitors.js';
+import { outcomeRoutes } from './http/routes/outcomes.js';
 import { freshnessRoutes } from './http/routes/freshness.js';
 import { validationRoutes } from './http/routes/validation.js';
 import { FreshnessService } from './monitoring/freshness.js';
@@ -149,6 +150,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       driftRoutes({ drift: services.drift, bodyLimit: config.bodyLimit }),
       monitorRoutes({ catalog: services.catalog, results: services.registry.monitorResults, runner: services.monitors }),
+      outcomeRoutes({ outcomes: services.outcomes, bodyLimit: config.bodyLimit }),
       validationRoutes({ runs: services.runs, validation: services.registry.validation }),
       freshnessRoutes({ freshness, now: () => services.clock.now() }),
       alertRoutes({ alerts: services.alerts }),

@@ -25,7 +25,7 @@ export function usage(): string {
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  const [name, ...args] = argv;
+  const [name, ...args] = withoutApiKey(argv);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const command = name === 'help' && args[0] ? COMMANDS.find((c) => c.name === args[0]) : undefined;
     if (name === 'help' && args[0] && !command) return usageError(io, `unknown command '${args[0]}'`);
@@ -44,6 +44,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (e instanceof UsageError) return usageError(io, e.message, command.name);
     return printError(io, e);
   }
+}
+
+/**
+ * The global `--api-key <key>` (any position): every HTTP client of this process sends it, as it
+ * does TESSERA_API_KEY. Taken out of the arguments before a command parses them.
+ */
+function withoutApiKey(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--api-key' && i + 1 < argv.length) process.env.TESSERA_API_KEY = argv[++i];
+    else if (argv[i].startsWith('--api-key=')) process.env.TESSERA_API_KEY = argv[i].slice('--api-key='.length);
+    else out.push(argv[i]);
+  }
+  return out;
 }
 
 /** One line, exit code 2. */

@@ -1,4 +1,5 @@
 import type { BenchScenario } from '../scenario.js';
+import { drift } from './drift.js';
 import { featureLogging } from './feature-logging.js';
 import { metricsOverhead } from './feature-logging-metrics.js';
 import { offlineLayout } from './offline-layout.js';
@@ -27,5 +28,6 @@ export const scenarios: BenchScenario[] = [
   featureLogging,
   metricsOverhead,
   validationOverhead,
+  drift,
   predictionLog,
 ];
