@@ -27,6 +27,9 @@ import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
 import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
+import { OutcomeService } from './outcomes/outcome-service.js';
+import { OutcomeStore } from './outcomes/outcome-store.js';
+import { performanceProvider } from './outcomes/performance-conditions.js';
 import { LogCompactionLoop } from './prediction-logs/log-compaction-loop.js';
 import { LogCompactor } from './prediction-logs/log-compactor.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
@@ -76,6 +79,8 @@ export interface Services {
   keys: KeyService;
   /** Authentication, rate limits and permissions for every request (auth-gate.ts). */
   gate: AuthGate;
+  /** Outcomes joined to the prediction log, and model performance from them (docs/monitoring.md). */
+  outcomes: OutcomeService;
   /** Drift reports over the offline files (on the historical service's DuckDB). */
   drift: DriftService;
   /** Runs a drift monitor once and stores its result (the pipeline host schedules them). */
@@ -172,6 +177,8 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   alerts.register(driftAlerts({ catalog, results: registry.monitorResults }));
   const metrics = new Metrics();
   const drift = new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock });
+  const outcomes = new OutcomeService({ logs: predictionLog, store: new OutcomeStore(files), engine: historical.engine, clock });
+  alerts.register(performanceProvider(outcomes));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
@@ -206,6 +213,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     drift,
     monitors: new MonitorRunner({ drift, results: registry.monitorResults, clock, logger, metrics }),
     alerts,
+    outcomes,
     async close() {
       await gate.audit.flush();
       // Rows served before the stop are written before the process goes.

@@ -192,7 +192,11 @@ test('real requests and answers of the running server match the document', async
 
   const log = { model: 'm1', predictions: [{ entity: { driver_id: 1001 }, features: { conv_rate: 0.5 }, prediction: 1, probability: 0.7 }] };
   assert.equal((await call('post', '/api/v1/prediction-logs', { body: log })).status, 201);
-  assert.equal((await call('get', '/api/v1/prediction-logs?model=m1')).body.predictions.length, 1);
+  const logged = await call('get', '/api/v1/prediction-logs?model=m1');
+  assert.equal(logged.body.predictions.length, 1);
+  const outcome = { model: 'm1', outcomes: [{ predictionId: logged.body.predictions[0].id, value: 1 }] };
+  assert.equal((await call('post', '/api/v1/outcomes', { body: outcome })).status, 201);
+  assert.equal((await call('get', '/api/v1/models/m1/performance?bucket=day')).body.overall.accuracy, 1);
   // driver_model does not log: its report compares no rows.
   assert.equal((await call('post', '/api/v1/skew', { body: { featureService: 'driver_model' } })).body.rows, 0);
   const drift = await call('post', '/api/v1/drift', { body: { featureView: 'driver_hourly_stats', reference: { snapshots: [version.body.snapshots[0].id] }, detection: {} } });

@@ -5,6 +5,7 @@ import { CATALOG_ROUTES } from '../routes/catalog.js';
 import { DATASET_ROUTES } from '../routes/datasets.js';
 import { DRIFT_ROUTES } from '../routes/drift.js';
 import { MONITOR_ROUTES } from '../routes/monitors.js';
+import { OUTCOME_ROUTES } from '../routes/outcomes.js';
 import { HEALTH_ROUTES } from '../routes/health.js';
 import { HISTORICAL_ROUTES } from '../routes/historical.js';
 import { METRICS_ROUTES } from '../routes/metrics.js';
@@ -40,6 +41,7 @@ export const API_ROUTES: RouteDoc[] = [
   SKEW_ROUTES,
   DRIFT_ROUTES,
   MONITOR_ROUTES,
+  OUTCOME_ROUTES,
   VALIDATION_ROUTES,
   FRESHNESS_ROUTES,
   ALERT_ROUTES,

@@ -2,6 +2,8 @@
 export interface LoadSpec {
   url: string;
   path: string;
+  /** POST (default) sends the bodies; GET sends none (`bodiesFile` then only sets how many requests rotate). */
+  method?: 'GET' | 'POST';
   /** A JSON file holding an array of request bodies (strings), sent in turn on each connection. */
   bodiesFile: string;
   connections: number;

@@ -8,6 +8,7 @@ import { onlineRedis } from './online-redis.js';
 import { onlineSdk } from './online-sdk.js';
 import { onlineUnderLoad } from './online-under-load.js';
 import { pipeline } from './pipeline.js';
+import { predictionLog } from './prediction-log.js';
 import { pushScenario } from './push.js';
 import { registryQueue } from './registry-queue.js';
 import { training } from './training.js';
@@ -28,4 +29,5 @@ export const scenarios: BenchScenario[] = [
   metricsOverhead,
   validationOverhead,
   drift,
+  predictionLog,
 ];
