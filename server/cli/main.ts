@@ -1,15 +1,17 @@
 import { commandHelp, type CommandSpec, parseCommandArgs, UsageError, wantsHelp } from './command.js';
 import { apply, plan } from './commands/apply.js';
+import { audit } from './commands/audit.js';
 import { datasets } from './commands/datasets.js';
 import { getHistoricalFeatures } from './commands/historical.js';
 import { init, sampleData } from './commands/init.js';
+import { keys } from './commands/keys.js';
 import { describe, list } from './commands/list.js';
 import { materialize } from './commands/materialize.js';
 import { serve } from './commands/serve.js';
 import { type CliIo, EXIT, printError, processIo } from './io.js';
 
 // Each command's own option types are checked where it is defined; here they are all alike.
-const COMMANDS = [init, serve, plan, apply, list, describe, materialize, getHistoricalFeatures, datasets, sampleData] as unknown as CommandSpec[];
+const COMMANDS = [init, serve, plan, apply, list, describe, materialize, getHistoricalFeatures, datasets, keys, audit, sampleData] as unknown as CommandSpec[];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
