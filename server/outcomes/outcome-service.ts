@@ -16,8 +16,10 @@ export interface OutcomeServiceDeps {
   clock: Clock;
 }
 
-/** How many of an entity's newest predictions a join by entity and time looks through. */
+/** How many of an entity's newest predictions a join by entity and time looks through (on average over a batch's entities). */
 const ENTITY_SCAN = 1000;
+/** ...and at most this many for a whole batch (memory). */
+const MAX_SCAN = 200_000;
 
 /**
  * Outcomes (ground truth that arrives later) and the model performance computed from them. An outcome
@@ -44,10 +46,11 @@ export class OutcomeService {
 
     const ids = [...new Set(batch.outcomes.flatMap((o) => (o.predictionId ? [o.predictionId.toLowerCase()] : [])))];
     const byId = new Map((ids.length ? await this.deps.logs.byIds(batch.model, ids) : []).map((p) => [p.id, p]));
+    const byEntity = await this.entityHistories(batch);
     const rows: OutcomeRow[] = [];
     const missing: FieldError[] = [];
     for (const [i, o] of batch.outcomes.entries()) {
-      const p = o.predictionId ? byId.get(o.predictionId.toLowerCase()) : await this.latestBefore(batch.model, o.entity!, at[i]);
+      const p = o.predictionId ? byId.get(o.predictionId.toLowerCase()) : latestBefore(byEntity.get(entityKey(o.entity!)) ?? [], at[i]);
       if (!p) {
         missing.push(
           o.predictionId
@@ -84,16 +87,32 @@ export class OutcomeService {
     return this.deps.store.models();
   }
 
-  /** The entity's latest ok prediction made at or before `at`. */
-  private async latestBefore(model: string, entity: Record<string, string | number>, at: number): Promise<LoggedPrediction | undefined> {
-    const { predictions } = await this.deps.logs.read({ model, entityKey: entityKey(entity), status: 'ok', limit: ENTITY_SCAN });
-    let best: LoggedPrediction | undefined;
+  /**
+   * The newest `ok` predictions of each entity the batch names (one read for the batch): up to
+   * ENTITY_SCAN per entity on average, newest first.
+   */
+  private async entityHistories(batch: OutcomeBatch): Promise<Map<string, LoggedPrediction[]>> {
+    const keys = [...new Set(batch.outcomes.flatMap((o) => (o.entity ? [entityKey(o.entity)] : [])))];
+    const out = new Map<string, LoggedPrediction[]>();
+    if (keys.length === 0) return out;
+    const { predictions } = await this.deps.logs.read({ model: batch.model, entityKeys: keys, status: 'ok', limit: Math.min(ENTITY_SCAN * keys.length, MAX_SCAN) });
     for (const p of predictions) {
-      const t = Date.parse(p.predictedAt);
-      if (t <= at && (best === undefined || t > Date.parse(best.predictedAt))) best = p;
+      const list = out.get(p.entityKey);
+      if (list) list.push(p);
+      else out.set(p.entityKey, [p]);
     }
-    return best;
+    return out;
   }
+}
+
+/** The latest prediction made at or before `at`. */
+function latestBefore(predictions: LoggedPrediction[], at: number): LoggedPrediction | undefined {
+  let best: LoggedPrediction | undefined;
+  for (const p of predictions) {
+    const t = Date.parse(p.predictedAt);
+    if (t <= at && (best === undefined || t > Date.parse(best.predictedAt))) best = p;
+  }
+  return best;
 }
 
 function numeric(v: unknown): number | null {

@@ -151,6 +151,24 @@ test('an outcome by entity and time joins the latest prediction made at or befor
     ['outcomes[1].entity'],
   );
   assert.equal((await perf('ent')).overall.count, 2);
+  // Two entities in one batch; a's outcome joins its second prediction again and replaces the earlier outcome.
+  const both = await postJson(`${s.url}/api/v1/outcomes`, {
+    model: 'ent',
+    outcomes: [
+      { entity: { station: 'b', day: 1 }, at: T0, value: 0 },
+      { entity: { station: 'a', day: 1 }, at: T0, value: 0 },
+    ],
+  });
+  assert.equal(both.status, 201, JSON.stringify(both.body));
+  const after = await perf('ent');
+  assert.equal(after.overall.count, 3);
+  assert.deepEqual(
+    after.buckets.map((b: { count: number; accuracy: number }) => [b.count, b.accuracy]),
+    [
+      [1, 1],
+      [2, 1], // a: 0.2 -> class 0, now labelled 0; b: 0.4 -> class 0, labelled 0
+    ],
+  );
 });
 
 test('malformed outcomes are 400 naming the field; unknown ids 404; nothing is stored', async () => {
