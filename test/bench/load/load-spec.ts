@@ -16,6 +16,8 @@ export interface LoadSpec {
   untilStopped?: boolean;
   /** A request without an answer after this many seconds is a timeout, which invalidates the measurement. */
   timeoutSeconds?: number;
+  /** Sent with every request besides the content type (`authorization` for an API key). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {

@@ -1,4 +1,5 @@
 import type { BenchScenario } from '../scenario.js';
+import { authOverhead } from './auth-overhead.js';
 import { drift } from './drift.js';
 import { featureLogging } from './feature-logging.js';
 import { metricsOverhead } from './feature-logging-metrics.js';
@@ -30,4 +31,5 @@ export const scenarios: BenchScenario[] = [
   validationOverhead,
   drift,
   predictionLog,
+  authOverhead,
 ];
