@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { auc } from '../../examples/ml/metrics.js';
-import { type LoggedDay, postOutcomes, servePastDays } from '../../examples/weather/feedback.js';
+import { type LoggedDay, postOutcomes, replayDays, servePastDays } from '../../examples/weather/feedback.js';
 import type { ModelArtifact } from '../../examples/weather/model.js';
 import { rainTomorrow, readWeather } from '../../examples/weather/raw-weather.js';
 import { retrainHook, retrainIfBetter } from '../../examples/weather/retrain.js';
@@ -42,12 +42,9 @@ test('the loop: outcomes show the model falling, the performance alert asks a re
   // (the baseline), its second half over the last day, served with month-old features (the planted bug).
   const now = Date.now();
   const labels = rainTomorrow(readWeather());
-  const days = readWeather().filter((r) => r.date >= '2015-01-08' && labels.get(`${r.location}|${r.date}`) !== null);
-  const half = days.filter((r) => r.date < '2015-07-01');
-  const second = days.filter((r) => r.date >= '2015-07-01');
-  const spread = (rows: typeof days, from: number, span: number) => rows.map((r, i) => ({ location: r.location, date: r.date, predictedAt: Math.floor(from + ((i + 0.5) * span) / rows.length) }));
-  const baseline = await servePastDays(tessera, { modelPath, days: spread(half, now - 8 * DAY, 7 * DAY) });
-  const recent = await servePastDays(tessera, { modelPath, days: spread(second, now - DAY, DAY - 60_000), staleDays: 30 });
+  const replay = replayDays(now);
+  const baseline = await servePastDays(tessera, { modelPath, days: replay.baseline });
+  const recent = await servePastDays(tessera, { modelPath, days: replay.recent, staleDays: 30 });
   assert.ok(baseline.length > 300 && recent.length > 300, `${baseline.length} baseline, ${recent.length} recent predictions`);
   assert.equal(await postOutcomes(tessera, model, [...baseline, ...recent]), baseline.length + recent.length);
 
@@ -74,7 +71,10 @@ test('the loop: outcomes show the model falling, the performance alert asks a re
   assert.ok(fired, JSON.stringify(evaluation));
   assert.equal(fired.subject, model);
   assert.ok(Math.abs(fired.value - (baseAuc - recentAuc) / baseAuc) < 1e-9);
-  const decision = await waitFor('the retrain', 120_000, async () => (await hook.idle(), hook.decisions[0]));
+  const decision = await waitFor('the retrain', 120_000, async () => {
+    await hook.idle();
+    return hook.decisions[0];
+  });
   assert.deepEqual(hook.errors, []);
   t.diagnostic(`AUC ${baseAuc.toFixed(4)} (baseline, ${baseline.length}) -> ${recentAuc.toFixed(4)} (recent, ${recent.length}); retrain: ${JSON.stringify(decision)}`);
 
