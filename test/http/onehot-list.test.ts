@@ -5,19 +5,20 @@ import { openFeatureStore } from '../../server/sdk/embedded.js';
 import { getHistoricalFeatures } from '../../server/sdk/historical.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { getJson, postJson } from '../support/services.js';
-import { arrowRows, ARROW, postJsonTo } from './historical-client.js';
+import { ARROW, arrowRows, csvRows, get, postJsonTo } from './historical-client.js';
 
 // The test clock is 2026-11-29T12:00:00Z; the view's ttl is one day. car_type counts in the fit rows
 // (every row of the first run): b 3, c 2, a 1, so the fitted category order (most frequent first) is
 // [b, c, a]: not alphabetical, which shows the list follows the fitted order.
-const CSV = `driver_id,ts,car_type,rate
-1,2026-11-28T01:00:00Z,b,0.5
-1,2026-11-29T10:00:00Z,a,1.0
-2,2026-11-28T01:00:00Z,b,
-2,2026-11-29T10:00:00Z,c,
-3,2026-11-28T01:00:00Z,c,
-3,2026-11-29T10:00:00Z,,
-4,2026-11-20T00:00:00Z,b,
+// `color` is never set: its one-hot encoding fits no category, so its list is empty.
+const CSV = `driver_id,ts,car_type,rate,color
+1,2026-11-28T01:00:00Z,b,0.5,
+1,2026-11-29T10:00:00Z,a,1.0,
+2,2026-11-28T01:00:00Z,b,,
+2,2026-11-29T10:00:00Z,c,,
+3,2026-11-28T01:00:00Z,c,,
+3,2026-11-29T10:00:00Z,,,
+4,2026-11-20T00:00:00Z,b,,
 `;
 
 const view = (answer?: 'list' | 'columns') => ({
@@ -34,7 +35,7 @@ const view = (answer?: 'list' | 'columns') => ({
 const bundle = (answer?: 'list' | 'columns'): BundleInput => ({
   entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
   sources: [{ name: 'stats', type: 'csv', path: 'stats.csv', timestampField: 'ts' }],
-  featureViews: [view(answer)],
+  featureViews: [view(answer), { name: 'paint', entities: ['driver'], source: 'stats', features: [{ name: 'color', type: 'string', transforms: [{ encode: { method: 'onehot', answer: 'list' } }] }] }],
   featureServices: [{ name: 'model', features: ['drv:car_type', 'drv:rate'] }],
 });
 
@@ -42,6 +43,7 @@ let s: Awaited<ReturnType<typeof pipelineServer>>;
 before(async () => {
   s = await pipelineServer({ 'stats.csv': CSV }, bundle('list'));
   await s.materialize('drv');
+  await s.materialize('paint');
 });
 after(() => s.close());
 
@@ -208,4 +210,42 @@ test('a bad answer option is a 400 naming the field, and changes nothing', async
   assert.equal(refused.status, 400);
   const still = await postJson(`${s.url}/get-online-features`, { features: ['drv:car_type'], entities: { driver_id: [1] } });
   assert.deepEqual(still.body.results[1].values, [[0, 0, 1]]);
+});
+
+test('a list-answered feature with no fitted category answers an empty list where a row exists', async () => {
+  const online = await postJson(`${s.url}/get-online-features`, { features: ['paint:color', 'drv:car_type'], entities: { driver_id: [1, 5] } });
+  assert.equal(online.status, 200, JSON.stringify(online.body));
+  assert.deepEqual(online.body.metadata.feature_names, ['driver_id', 'color', 'car_type']);
+  assert.deepEqual(online.body.results[1], { values: [[], null], statuses: ['PRESENT', 'NOT_FOUND'], event_timestamps: [AT_29_10, EPOCH] });
+  assert.deepEqual(online.body.results[2].values, [[0, 0, 1], null]);
+  const historical = await postJsonTo(`${s.url}/get-historical-features`, {
+    features: ['paint:color', 'drv:car_type'],
+    entities: { driver_id: [1, 1], event_timestamp: ['2026-11-29T11:00:00Z', '2026-11-27T00:00:00Z'] },
+  });
+  assert.equal(historical.status, 200, Buffer.from(historical.bytes).toString());
+  assert.deepEqual(historical.json().color, [[], null]);
+  assert.deepEqual(historical.json().car_type, [[0, 0, 1], null]);
+});
+
+test('a saved dataset keeps the list column: its rows, its CSV export, and a rebuild that matches', async () => {
+  const api = `${s.url}/api/v1/training-datasets`;
+  const entities = { driver_id: [1, 3, 2], event_timestamp: ['2026-11-29T11:00:00Z', '2026-11-29T11:00:00Z', '2026-11-28T00:00:00Z'] };
+  const created = await postJsonTo(api, { name: 'cars_v1', feature_service: 'model', entities });
+  assert.equal(created.status, 201, Buffer.from(created.bytes).toString());
+  const saved = created.json();
+  assert.deepEqual(
+    saved.featureViews[0].columns.find((c: { outputName: string }) => c.outputName === 'car_type'),
+    { column: 'car_type', outputName: 'car_type', type: 'int64', parts: ['car_type__b', 'car_type__c', 'car_type__a'] },
+  );
+  assert.deepEqual((await get(`${api}/cars_v1/data`)).json().car_type, [[0, 0, 1], [0, 0, 0], null]);
+  // DuckDB writes a list in CSV as `[0, 0, 1]`.
+  const csv = csvRows((await get(`${api}/cars_v1/data`, 'text/csv')).bytes);
+  assert.deepEqual(csv.columns, ['driver_id', 'event_timestamp', 'car_type', 'rate']);
+  assert.deepEqual(
+    csv.rows.map((r) => r[2]),
+    ['[0, 0, 1]', '[0, 0, 0]', ''],
+  );
+  const rebuilt = await postJson(`${api}/cars_v1/rebuild`, {});
+  assert.equal(rebuilt.status, 200, JSON.stringify(rebuilt.body));
+  assert.equal(rebuilt.body.matches, true);
 });
