@@ -113,6 +113,8 @@ export const configSchema = z.object({
   featureLogQueueRows: intFromEnv(1, 100_000_000).default(100_000),
   /** Feature logging: logged rows are written to Parquet at least this often (their durability delay). */
   featureLogFlushMs: intFromEnv(10, 3_600_000).default(1_000),
+  /** Prometheus metrics on the request path and `GET /metrics`; off only to measure what they cost. */
+  metrics: flag.default(true),
   /** Prediction log: the journal is published to Parquet at least this often. */
   predictionLogPublishMs: intFromEnv(10, 3_600_000).default(10_000),
   /** Prediction log: how many recent ids are remembered so a retried request is not logged twice. */
@@ -203,6 +205,7 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_PUSH_COMMIT_MS: 'pushCommitMs',
   TESSERA_FEATURE_LOG_QUEUE_ROWS: 'featureLogQueueRows',
   TESSERA_FEATURE_LOG_FLUSH_MS: 'featureLogFlushMs',
+  TESSERA_METRICS: 'metrics',
   TESSERA_PREDICTION_LOG_PUBLISH_MS: 'predictionLogPublishMs',
   TESSERA_PREDICTION_LOG_DEDUPE_IDS: 'predictionLogDedupeIds',
   TESSERA_PREDICTION_LOG_TARGET_ROWS: 'predictionLogTargetRows',

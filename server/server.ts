@@ -8,6 +8,7 @@ import { createApp } from './app.js';
 import { checkBind } from './auth/bind-guard.js';
 import { TesseraError, errorMessage } from './errors.js';
 import { onlineFastPath } from './http/online-fast-path.js';
+import { predictionLogFastPath } from './http/prediction-log-fast-path.js';
 import { onlineRoutes } from './http/routes/online.js';
 import { authRoutes } from './http/routes/auth.js';
 import { ONLINE_ROUTES } from './http/routes/online.js';
@@ -21,6 +22,8 @@ import { skewRoutes } from './http/routes/skew.js';
 import { alertRoutes } from './http/routes/alerts.js';
 import { SkewService } from './skew/skew-service.js';
 import { driftRoutes } from './http/routes/drift.js';
+import { monitorRoutes } from './http/routes/monitors.js';
+import { outcomeRoutes } from './http/routes/outcomes.js';
 import { freshnessRoutes } from './http/routes/freshness.js';
 import { validationRoutes } from './http/routes/validation.js';
 import { FreshnessService } from './monitoring/freshness.js';
@@ -81,12 +84,14 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   const insecure = checkBind(config, await services.registry.auth.anyKey());
   if (insecure !== null) logger.warn(insecure);
   const { metrics } = services;
+  // Off (TESSERA_METRICS=false): nothing recorded on the request path and no /metrics, for measuring their cost.
+  const recording = config.metrics ? metrics : undefined;
   const online = new OnlineService({
     catalog: () => services.catalog.peek()!,
     store: services.online,
     clock: services.clock,
     maxRows: config.maxOnlineRows,
-    tally: metrics.online,
+    tally: recording?.online,
     onStoreError: () => metrics.storeError('online', 'read'),
     featureLog: services.featureLog,
   });
@@ -121,7 +126,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       onlineStore: () => counted(services.online.ping(), () => metrics.storeError('online', 'ping')),
       offlineRoot: () => counted(checkOfflineRoot(services.files.locate('offline')), () => metrics.storeError('offline', 'ping')),
     },
-    metrics,
+    metrics: recording,
     gate: services.gate,
     corsOrigins: config.corsOrigins,
     healthInfo: async () => ({
@@ -144,6 +149,8 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
       historicalRoutes({ historical: services.historical, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       datasetRoutes({ datasets: services.datasets, bodyLimit: config.bodyLimit, uploadLimit: config.uploadLimit }),
       driftRoutes({ drift: services.drift, bodyLimit: config.bodyLimit }),
+      monitorRoutes({ catalog: services.catalog, results: services.registry.monitorResults, runner: services.monitors }),
+      outcomeRoutes({ outcomes: services.outcomes, bodyLimit: config.bodyLimit }),
       validationRoutes({ runs: services.runs, validation: services.registry.validation }),
       freshnessRoutes({ freshness, now: () => services.clock.now() }),
       alertRoutes({ alerts: services.alerts }),
@@ -151,10 +158,12 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     ],
   });
   // The online endpoint first, on node:http itself; everything else through express.
-  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: metrics.http, gate: services.gate, auth: ONLINE_ROUTES.online.auth });
+  const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: recording?.http, gate: services.gate, auth: ONLINE_ROUTES.online.auth });
+  // With authentication on, prediction logs go through express, which checks the caller.
+  const logFast = predictionLogFastPath({ logs: services.predictionLog, bodyLimit: config.bodyLimit, logger, metrics: recording?.http });
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // A browser's cross-origin call goes through express, which answers CORS.
-    if (config.role === 'worker' || (req.headers.origin !== undefined && config.corsOrigins.length > 0) || !fast(req, res)) app(req, res);
+    if (config.role === 'worker' || (req.headers.origin !== undefined && config.corsOrigins.length > 0) || !(fast(req, res) || (!services.gate.enabled() && logFast(req, res)))) app(req, res);
   };
   const server = config.tlsCert && config.tlsKey ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, handle) : http.createServer(handle);
   server.keepAliveTimeout = 65_000;

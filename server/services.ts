@@ -21,10 +21,15 @@ import { type FileStore, LocalFileStore } from './offline/file-store.js';
 import { HistoricalService } from './offline/historical-service.js';
 import { Metrics } from './metrics/metrics.js';
 import { DriftService } from './monitoring/drift/drift-service.js';
+import { MonitorRunner } from './monitoring/monitors/monitor-runner.js';
+import { driftAlerts } from './monitoring/monitors/drift-alerts.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
 import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
+import { OutcomeService } from './outcomes/outcome-service.js';
+import { OutcomeStore } from './outcomes/outcome-store.js';
+import { performanceProvider } from './outcomes/performance-conditions.js';
 import { LogCompactionLoop } from './prediction-logs/log-compaction-loop.js';
 import { LogCompactor } from './prediction-logs/log-compactor.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
@@ -74,8 +79,12 @@ export interface Services {
   keys: KeyService;
   /** Authentication, rate limits and permissions for every request (auth-gate.ts). */
   gate: AuthGate;
+  /** Outcomes joined to the prediction log, and model performance from them (docs/monitoring.md). */
+  outcomes: OutcomeService;
   /** Drift reports over the offline files (on the historical service's DuckDB). */
   drift: DriftService;
+  /** Runs a drift monitor once and stores its result (the pipeline host schedules them). */
+  monitors: MonitorRunner;
   /** Alert rules' evaluation and the stored alerts; features add their kinds with `alerts.register(...)` (docs/alerts.md). */
   alerts: AlertService;
   close(): Promise<void>;
@@ -132,6 +141,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     logger,
     refreshMs: config.keyCacheMs,
   });
+  keys.onCreated = () => gate.keyCreated();
   try {
     await gate.refresh();
   } catch (e) {
@@ -164,6 +174,11 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   alerts.register(runFailuresProvider({ catalog, runs: registry.runs }));
   alerts.register(freshnessProvider(new FreshnessService({ catalog, runs: registry.runs, clock })));
   alerts.register(validationProvider({ catalog, runs: registry.runs, validation: registry.validation }));
+  alerts.register(driftAlerts({ catalog, results: registry.monitorResults }));
+  const metrics = new Metrics();
+  const drift = new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock });
+  const outcomes = new OutcomeService({ logs: predictionLog, store: new OutcomeStore(files), engine: historical.engine, clock });
+  alerts.register(performanceProvider(outcomes));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
     config,
@@ -192,11 +207,13 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     featureLog,
     predictionLog,
     sources,
-    metrics: new Metrics(),
+    metrics,
     keys,
     gate,
-    drift: new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock }),
+    drift,
+    monitors: new MonitorRunner({ drift, results: registry.monitorResults, clock, logger, metrics }),
     alerts,
+    outcomes,
     async close() {
       await gate.audit.flush();
       // Rows served before the stop are written before the process goes.

@@ -23,12 +23,18 @@ export interface Tessera {
  * use that server (`npm start`); otherwise they start one in this process over `dataDir`, with the
  * repository's definitions applied, and stop it at the end.
  */
-export async function openTessera(options: { url?: string; dataDir?: string; logLevel?: string }): Promise<Tessera> {
+export async function openTessera(options: { url?: string; dataDir?: string; logLevel?: string; config?: Record<string, unknown> }): Promise<Tessera> {
   let url = options.url;
   let stop = async () => {};
   if (!url) {
     const config = loadConfig(
-      { dataDir: options.dataDir ?? path.join(packageRoot(), '.data-example'), definitions: path.join(packageRoot(), 'feature-definitions'), port: 0, logLevel: options.logLevel ?? 'warn' },
+      {
+        dataDir: options.dataDir ?? path.join(packageRoot(), '.data-example'),
+        definitions: path.join(packageRoot(), 'feature-definitions'),
+        port: 0,
+        logLevel: options.logLevel ?? 'warn',
+        ...options.config,
+      },
       {},
     );
     const services = await openServices(config, createLogger(config.logLevel, process.stderr), systemClock);

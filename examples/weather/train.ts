@@ -21,6 +21,8 @@ export interface TrainingResult {
   /** The training rows as fetched: location, event_timestamp, rain_tomorrow, then the features. */
   table: Table;
   metrics: ModelArtifact['metrics'];
+  /** The 2015 hold-out rows (features in `artifact.columns` order): a retrain compares models on them. */
+  holdout: { x: number[][]; y: number[] };
 }
 
 /**
@@ -29,7 +31,7 @@ export interface TrainingResult {
  * a logistic regression and a decision tree, compare both with the majority class on the 2015
  * hold-out, and write the better model (by log loss) as a JSON artifact.
  */
-export async function trainRainModel(tessera: Tessera, options: { modelPath: string; datasetName?: string; log?: (line: string) => void }): Promise<TrainingResult> {
+export async function trainRainModel(tessera: Tessera, options: { modelPath: string; datasetName?: string; log?: (line: string) => void; trainFrom?: string }): Promise<TrainingResult> {
   const log = options.log ?? (() => {});
   const bundle = parseYaml(fs.readFileSync(path.join(packageRoot(), 'feature-definitions', 'weather.yaml'), 'utf8'));
   await tessera.call('POST', '/api/v1/apply', bundle);
@@ -60,13 +62,17 @@ export async function trainRainModel(tessera: Tessera, options: { modelPath: str
   const dates = table.getChild('event_timestamp')!.toArray() as ArrayLike<number | bigint>;
   const label = table.getChild('rain_tomorrow')!.toArray() as ArrayLike<number | bigint>;
   const split = Date.parse(`${SPLIT_DATE}T00:00:00Z`);
+  // `trainFrom`: train on a later part of the years before the hold-out only (the retrain loop's older model).
+  const first = options.trainFrom ? Date.parse(`${options.trainFrom}T00:00:00Z`) : Number.NEGATIVE_INFINITY;
   const train = { x: [] as number[][], y: [] as number[] };
   const test = { x: [] as number[][], y: [] as number[] };
   for (let i = 0; i < table.numRows; i++) {
     // A row without features (the first day of a location has no earlier row) cannot be used.
     const x = matrix.map((col) => col[i]);
     if (x.some((v) => v === null || v === undefined)) continue;
-    const part = toMs(dates[i]) < split ? train : test;
+    const at = toMs(dates[i]);
+    if (at < first) continue;
+    const part = at < split ? train : test;
     // One-hot columns are int64 (bigint in Arrow JS): the models read numbers.
     part.x.push(x.map(Number));
     part.y.push(Number(label[i]));
@@ -106,7 +112,7 @@ export async function trainRainModel(tessera: Tessera, options: { modelPath: str
   log(`train ${train.y.length} rows (rain share ${positiveShare.toFixed(3)}), hold-out ${test.y.length} rows (${SPLIT_DATE} on)`);
   log(formatMetrics(metrics));
   log(`chose ${artifact.id} (lowest log loss), written to ${options.modelPath}`);
-  return { artifact, datasetName, table, metrics };
+  return { artifact, datasetName, table, metrics, holdout: test };
 }
 
 export function formatMetrics(metrics: ModelArtifact['metrics']): string {

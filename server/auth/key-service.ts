@@ -35,6 +35,8 @@ interface Cached {
 export class KeyService {
   private readonly cache = new Map<string, Cached>();
   private decoy: Promise<{ salt: Buffer; hash: Buffer }> | null = null;
+  /** Told when a key was created (the auth gate turns authentication on at once). */
+  onCreated: () => void = () => {};
 
   constructor(
     private readonly store: AuthStore,
@@ -48,6 +50,7 @@ export class KeyService {
     const { salt, hash } = await newHash(secret);
     const record: ApiKeyRecord = { id, name: input.name, roles: input.roles, salt, hash, createdAt: this.clock.now(), createdBy: input.createdBy, expiresAt: input.expiresAt, revokedAt: null };
     await this.store.createKey(record);
+    this.onCreated();
     return { token, key: keyInfo(record) };
   }
 

@@ -76,4 +76,5 @@ export const ROUTE_NEEDS = {
     { expensive: true },
   ),
   skew: needsFromBody((input) => each(['READ_OFFLINE'], [{ type: 'feature_service', name: String(bodyObject(input).featureService ?? '') }]), { expensive: true }),
+  drift: needsFromBody((input) => each(['READ_OFFLINE'], views([String(bodyObject(input).featureView ?? '')])), { expensive: true }),
 } satisfies Record<string, RouteAuth>;

@@ -7,12 +7,14 @@ export interface OptionSpec {
   /** How help shows the value: `<n>`, `<file>`. */
   value?: string;
   short?: string;
+  /** May be given more than once (`--role a --role b`): the values arrive as an array. */
+  multiple?: boolean;
   description: string;
 }
 
 export type OptionTable = Record<string, OptionSpec>;
 
-export type OptionValues<O extends OptionTable> = { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
+export type OptionValues<O extends OptionTable> = { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string };
 
 /**
  * A CLI command, declared as data: its options table drives parsing, `--help` and usage errors, so a
@@ -59,7 +61,7 @@ export function wantsHelp(args: string[]): boolean {
 export function parseCommandArgs<O extends OptionTable>(spec: CommandSpec<O>, args: string[]): { values: OptionValues<O>; positionals: string[] } {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    const options = Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }]));
+    const options = Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]));
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(parseArgsMessage(e as Error & { code?: string }));

@@ -1,15 +1,17 @@
 import { commandHelp, type CommandSpec, parseCommandArgs, UsageError, wantsHelp } from './command.js';
 import { apply, plan } from './commands/apply.js';
+import { audit } from './commands/audit.js';
 import { datasets } from './commands/datasets.js';
 import { getHistoricalFeatures } from './commands/historical.js';
 import { init, sampleData } from './commands/init.js';
+import { keys } from './commands/keys.js';
 import { describe, list } from './commands/list.js';
 import { materialize } from './commands/materialize.js';
 import { serve } from './commands/serve.js';
 import { type CliIo, EXIT, printError, processIo } from './io.js';
 
 // Each command's own option types are checked where it is defined; here they are all alike.
-const COMMANDS = [init, serve, plan, apply, list, describe, materialize, getHistoricalFeatures, datasets, sampleData] as unknown as CommandSpec[];
+const COMMANDS = [init, serve, plan, apply, list, describe, materialize, getHistoricalFeatures, datasets, keys, audit, sampleData] as unknown as CommandSpec[];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -25,7 +27,7 @@ export function usage(): string {
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  const [name, ...args] = argv;
+  const [name, ...args] = withoutApiKey(argv);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const command = name === 'help' && args[0] ? COMMANDS.find((c) => c.name === args[0]) : undefined;
     if (name === 'help' && args[0] && !command) return usageError(io, `unknown command '${args[0]}'`);
@@ -44,6 +46,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (e instanceof UsageError) return usageError(io, e.message, command.name);
     return printError(io, e);
   }
+}
+
+/**
+ * The global `--api-key <key>` (any position): every HTTP client of this process sends it, as it
+ * does TESSERA_API_KEY. Taken out of the arguments before a command parses them.
+ */
+function withoutApiKey(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--api-key' && i + 1 < argv.length) process.env.TESSERA_API_KEY = argv[++i];
+    else if (argv[i].startsWith('--api-key=')) process.env.TESSERA_API_KEY = argv[i].slice('--api-key='.length);
+    else out.push(argv[i]);
+  }
+  return out;
 }
 
 /** One line, exit code 2. */

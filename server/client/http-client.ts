@@ -39,7 +39,11 @@ export interface HttpClient {
 
 const UPLOAD_CHUNK = 1 << 20;
 
-export function createHttpClient(baseUrl: string): HttpClient {
+/**
+ * `apiKey` (else TESSERA_API_KEY): sent as `Authorization: Bearer <key>` on every request (an API key
+ * or an OIDC token), so the SDK, the CLI and the console's calls carry the same credentials.
+ */
+export function createHttpClient(baseUrl: string, options: { apiKey?: string } = {}): HttpClient {
   let base: URL;
   try {
     base = new URL(baseUrl);
@@ -53,11 +57,14 @@ export function createHttpClient(baseUrl: string): HttpClient {
   const agent = new transport.Agent({ keepAlive: true, maxSockets: 64 });
   const unreachable = (e: unknown) => new TesseraError('unavailable', `cannot reach ${baseUrl}: ${(e as Error).message}`, [], { cause: e });
 
+  const apiKey = options.apiKey ?? process.env.TESSERA_API_KEY;
+  const credentials = apiKey ? `Bearer ${apiKey}` : null;
   const request: HttpClient['request'] = (method, path, options = {}) =>
     new Promise<HttpAnswer>((resolve, reject) => {
       const url = new URL(path, base);
       const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body;
       const headers: Record<string, string | number> = { ...options.headers };
+      if (credentials) headers.authorization = credentials;
       if (body !== undefined) headers['content-length'] = body.length;
       const req = transport.request(url, { method, agent, headers, signal: options.signal }, (res) => {
         const collect = () =>

@@ -5,7 +5,7 @@ import type { Bundle } from '../domain/bundle.js';
 import { TesseraError, type FieldError, errorMessage, validationError } from '../errors.js';
 import { parseBundle } from './parse-bundle.js';
 
-const LISTS = ['entities', 'sources', 'featureViews', 'featureServices', 'alerts', 'webhooks'] as const;
+const LISTS = ['entities', 'sources', 'featureViews', 'featureServices', 'alerts', 'webhooks', 'monitors'] as const;
 
 /** A bundle merged from several files, remembering where each item came from. */
 export interface LoadedDefinitions {
@@ -28,7 +28,7 @@ export function loadDefinitions(dir: string): LoadedDefinitions {
     .readdirSync(dir)
     .filter((f) => /\.(ya?ml|json)$/i.test(f))
     .sort();
-  const merged: Bundle = { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [] };
+  const merged: Bundle = { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [], monitors: [] };
   const origins: Record<string, string[]> = Object.fromEntries(LISTS.map((l) => [l, []]));
   const errors: FieldError[] = [];
   for (const file of files) {

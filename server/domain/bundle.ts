@@ -5,6 +5,7 @@ import { featureServiceSchema } from './feature-service.js';
 import { featureViewSchema } from './feature-view.js';
 import { permissionSchema } from './permission.js';
 import { sourceSchema } from './source.js';
+import { monitorSchema } from '../monitoring/monitors/monitor-definition.js';
 
 /** A change set of definitions: what it names is created or updated, what it leaves out is untouched. */
 export const bundleSchema = z.strictObject({
@@ -18,6 +19,8 @@ export const bundleSchema = z.strictObject({
   alerts: z.array(alertRuleSchema).default([]),
   /** Where alerts are delivered. */
   webhooks: z.array(webhookSchema).default([]),
+  /** Scheduled drift monitors (docs/drift.md). */
+  monitors: z.array(monitorSchema).default([]),
 });
 
 export type Bundle = z.output<typeof bundleSchema>;

@@ -10,12 +10,12 @@ import { entityKeyAt } from './row-batch.js';
  * what the run writes to the online store once its snapshot is committed.
  */
 export class LatestRows {
-  private readonly numbers = new NumberIndex();
+  private readonly numbers: NumberIndex;
   private readonly texts = new Map<string, number>();
   private size = 0;
-  private capacity = 1024;
-  private eventTs = new Float64Array(this.capacity);
-  private createdTs = new Float64Array(this.capacity);
+  private capacity: number;
+  private eventTs: Float64Array;
+  private createdTs: Float64Array;
   private numeric: (Float64Array | null)[] = [];
   private strings: ((string | null)[] | null)[] = [];
   private keyNumeric: (Float64Array | null)[] = [];
@@ -25,6 +25,14 @@ export class LatestRows {
   /** Per output column: its one-hot group and index, or null for a plain column. */
   private onehot: ({ group: number; index: number } | null)[] = [];
   private initialised = false;
+
+  /** `capacity`: the keys expected (it grows past them); a push of a few rows sizes it to those. */
+  constructor(capacity = 1024) {
+    this.capacity = Math.max(1, capacity);
+    this.numbers = new NumberIndex(this.capacity);
+    this.eventTs = new Float64Array(this.capacity);
+    this.createdTs = new Float64Array(this.capacity);
+  }
 
   add(batch: OutputBatch): void {
     if (!this.initialised) this.init(batch);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { AlertLoop } from '../alerts/alert-loop.js';
+import { MonitorScheduler } from '../monitoring/monitors/monitor-scheduler.js';
 import type { RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
@@ -37,6 +38,7 @@ export class PipelineHost {
   private readonly compaction: CompactionLoop;
   private readonly logCompaction: LogCompactionLoop;
   private readonly alertLoop: AlertLoop;
+  private readonly monitors: MonitorScheduler;
   /** Workers drain the queue whether or not they lead; `all` drains only while leading. */
   private readonly drainsAlways: boolean;
   private draining = false;
@@ -68,14 +70,17 @@ export class PipelineHost {
     this.logCompaction = logCompactionLoop(services, this.holder);
     this.alertLoop = new AlertLoop(services.alerts, config.alertIntervalMs, logger);
     this.scheduler = new Scheduler(async (view) => void (await this.service.materialize(view, { trigger: 'schedule' })), logger, options.cron);
+    this.monitors = new MonitorScheduler((monitor) => services.monitors.run(monitor), logger, options.cron);
     let unsubscribeCatalog: (() => void) | null = null;
     this.leadership = new Leadership(services.leases, this.holder, config.leaseMs, logger, {
       gained: async () => {
         await this.recover(true);
         this.scheduler.sync(await services.catalog.get());
+        this.monitors.sync(await services.catalog.get());
         await this.catchUp(logger);
         unsubscribeCatalog = services.catalog.onChange((catalog) => {
           this.scheduler.sync(catalog);
+          this.monitors.sync(catalog);
           void this.catchUp(logger).catch((e: unknown) => logger.warn({ err: e }, 'catch-up runs failed to queue'));
         });
         if (!this.drainsAlways) await this.startDraining();
@@ -92,6 +97,7 @@ export class PipelineHost {
         await this.recovering;
         unsubscribeCatalog?.();
         this.scheduler.stop();
+        this.monitors.stop();
         await this.compaction.stop();
         await this.logCompaction.stop();
         await this.alertLoop.stop();

@@ -11,6 +11,8 @@ import { FILE_ORDER, logFolder } from './log-publisher.js';
 import { type LogRetention, retentionDays } from './retention.js';
 
 const DAY_MS = 86_400_000;
+/** Files merged into one at most (while a day is written, at least). */
+const MERGE_FILES = 8;
 
 export interface LogCompactorDeps {
   store: LogFileStore;
@@ -49,8 +51,9 @@ export class LogCompactor {
       const kept = await this.expire(model, files, pass);
       const byDate = new Map<string, LogFileRecord[]>();
       for (const f of kept) byDate.set(f.date, [...(byDate.get(f.date) ?? []), f]);
+      const today = utcDate(this.deps.clock.now());
       for (const [date, day] of byDate) {
-        for (const group of this.groups(day)) {
+        for (const group of this.groups(day, date < today)) {
           if (signal?.aborted) break;
           await this.merge(model, date, group, pass);
         }
@@ -80,14 +83,19 @@ export class LogCompactor {
     return files;
   }
 
-  /** Small files of one day packed into groups of at most `targetRows` rows, newest first; groups of one stay. */
-  private groups(day: LogFileRecord[]): LogFileRecord[][] {
+  /**
+   * Small files of one day packed newest first into groups of at most `targetRows` rows and
+   * `MERGE_FILES` files. While the day is still being written only full groups are merged, so a
+   * merged file is rewritten again only with as many others (tiers, not a rewrite every pass); once
+   * the day is over, every group of two or more is.
+   */
+  private groups(day: LogFileRecord[], closed: boolean): LogFileRecord[][] {
     const small = day.filter((f) => f.rows < this.deps.targetRows / 2).sort((a, b) => b.maxLoggedAt - a.maxLoggedAt);
     const out: LogFileRecord[][] = [];
     let current: LogFileRecord[] = [];
     let rows = 0;
     for (const f of small) {
-      if (current.length > 0 && rows + f.rows > this.deps.targetRows) {
+      if (current.length > 0 && (rows + f.rows > this.deps.targetRows || current.length === MERGE_FILES)) {
         out.push(current);
         current = [];
         rows = 0;
@@ -96,7 +104,7 @@ export class LogCompactor {
       rows += f.rows;
     }
     out.push(current);
-    return out.filter((g) => g.length > 1);
+    return out.filter((g) => g.length >= (closed ? 2 : MERGE_FILES));
   }
 
   private async merge(model: string, date: string, group: LogFileRecord[], pass: CompactionPass): Promise<void> {

@@ -12,6 +12,8 @@ export interface LogQuery {
   to?: number;
   status?: 'ok' | 'failed';
   entityKey?: string;
+  /** Any of these entity keys (outcomes joined by entity look up a batch's entities in one read). */
+  entityKeys?: string[];
   ids?: string[];
   /** Oldest first; the default is newest first. */
   ascending?: boolean;
@@ -44,6 +46,7 @@ export function matches(r: LogRow, q: LogQuery): boolean {
   if (q.to !== undefined && r.logged_at >= q.to) return false;
   if (q.status !== undefined && r.status !== q.status) return false;
   if (q.entityKey !== undefined && r.entity_key !== q.entityKey) return false;
+  if (q.entityKeys !== undefined && !q.entityKeys.includes(r.entity_key)) return false;
   if (q.ids !== undefined && !q.ids.includes(r.id)) return false;
   if (q.after) {
     const { loggedAt, id } = q.after;
@@ -62,6 +65,7 @@ export function whereSql(q: LogQuery): string {
   if (q.to !== undefined) parts.push(`logged_at < ${ts(q.to)}`);
   if (q.status !== undefined) parts.push(`status = ${literal(q.status)}`);
   if (q.entityKey !== undefined) parts.push(`entity_key = ${literal(q.entityKey)}`);
+  if (q.entityKeys !== undefined) parts.push(q.entityKeys.length ? `entity_key IN (${q.entityKeys.map(literal).join(', ')})` : 'false');
   if (q.ids !== undefined) parts.push(q.ids.length ? `id IN (${q.ids.map(literal).join(', ')})` : 'false');
   if (q.after) {
     const { loggedAt, id } = q.after;

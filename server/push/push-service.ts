@@ -111,7 +111,7 @@ export class PushService {
     try {
       if (servesOnline && rows.length > 0) {
         const table = onlineTableOf(version) ?? fallbackTable(version);
-        const latestRows = new LatestRows();
+        const latestRows = new LatestRows(rows.length);
         latestRows.add(rows);
         await this.deps.online.createTable(table);
         await this.deps.online.write(table, latestRows.rows(rows.createdTs !== null));

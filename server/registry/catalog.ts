@@ -1,4 +1,5 @@
 import type { AlertRule, Webhook } from '../alerts/alert-definition.js';
+import type { Monitor } from '../monitoring/monitors/monitor-definition.js';
 import type { Entity, EntityInput } from '../domain/entity.js';
 import type { FeatureService } from '../domain/feature-service.js';
 import type { FeatureViewInput, FeatureViewMetadata } from '../domain/feature-view.js';
@@ -55,12 +56,13 @@ export interface Catalog {
   featureServices: Map<string, FeatureServiceRecord>;
   alerts: Map<string, SpecRecord<AlertRule>>;
   webhooks: Map<string, SpecRecord<Webhook>>;
+  monitors: Map<string, SpecRecord<Monitor>>;
 }
 
-export type ObjectKind = 'entity' | 'source' | 'featureView' | 'featureService' | 'alert' | 'webhook';
+export type ObjectKind = 'entity' | 'source' | 'featureView' | 'featureService' | 'alert' | 'webhook' | 'monitor';
 
 export function emptyCatalog(): Catalog {
-  return { revision: 0, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map(), alerts: new Map(), webhooks: new Map() };
+  return { revision: 0, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map(), alerts: new Map(), webhooks: new Map(), monitors: new Map() };
 }
 
 export function latestVersion(view: FeatureViewRecord): FeatureViewVersion {

@@ -1,4 +1,5 @@
 import type { AlertRule, Webhook } from '../alerts/alert-definition.js';
+import type { Monitor } from '../monitoring/monitors/monitor-definition.js';
 import type { Bundle } from '../domain/bundle.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { resolveEntity, type Entity, type EntityInput } from '../domain/entity.js';
@@ -36,6 +37,7 @@ export type CatalogWrite =
   | { kind: 'featureService'; name: string; spec: FeatureService; create: boolean }
   | { kind: 'alert'; name: string; spec: AlertRule; create: boolean }
   | { kind: 'webhook'; name: string; spec: Webhook; create: boolean }
+  | { kind: 'monitor'; name: string; spec: Monitor; create: boolean }
   | {
       kind: 'featureView';
       name: string;
@@ -61,7 +63,7 @@ export function planApply(catalog: Catalog, bundle: Bundle): ApplyPlan {
   const summary: ApplySummary = { created: [], updated: [], unchanged: [], newVersions: [] };
   const writes: CatalogWrite[] = [];
 
-  const simple = <T extends { name: string }>(kind: 'entity' | 'source' | 'featureService' | 'alert' | 'webhook', items: T[], current: (name: string) => unknown) => {
+  const simple = <T extends { name: string }>(kind: 'entity' | 'source' | 'featureService' | 'alert' | 'webhook' | 'monitor', items: T[], current: (name: string) => unknown) => {
     for (const spec of items) {
       const old = current(spec.name);
       if (old === undefined) summary.created.push({ kind, name: spec.name });
@@ -116,6 +118,7 @@ export function planApply(catalog: Catalog, bundle: Bundle): ApplyPlan {
   simple('featureService', bundle.featureServices, (n) => catalog.featureServices.get(n)?.spec);
   simple('webhook', bundle.webhooks, (n) => catalog.webhooks.get(n)?.spec);
   simple('alert', bundle.alerts, (n) => catalog.alerts.get(n)?.spec);
+  simple('monitor', bundle.monitors, (n) => catalog.monitors.get(n)?.spec);
   return { baseRevision: catalog.revision, summary, writes };
 }
 

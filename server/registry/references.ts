@@ -18,6 +18,9 @@ export function referencesTo(catalog: Catalog, kind: ObjectKind, name: string): 
   if (kind === 'featureView') {
     for (const rule of catalog.alerts.values()) if (rule.spec.featureViews?.includes(name)) users.push(`alert rule '${rule.name}'`);
   }
+  if (kind === 'featureView') {
+    for (const monitor of catalog.monitors.values()) if (monitor.spec.featureView === name) users.push(`monitor '${monitor.name}'`);
+  }
   if (kind === 'webhook') {
     for (const rule of catalog.alerts.values()) if (rule.spec.webhooks.includes(name)) users.push(`alert rule '${rule.name}'`);
   }
@@ -31,13 +34,20 @@ const KIND_LABEL: Record<ObjectKind, string> = {
   featureService: 'feature service',
   alert: 'alert rule',
   webhook: 'webhook',
+  monitor: 'monitor',
 };
 
 /** Refuses to delete an object that does not exist (404) or that another object uses (409). */
 export function assertDeletable(catalog: Catalog, kind: ObjectKind, name: string): void {
-  const exists = { entity: catalog.entities, source: catalog.sources, featureView: catalog.featureViews, featureService: catalog.featureServices, alert: catalog.alerts, webhook: catalog.webhooks }[
-    kind
-  ].has(name);
+  const exists = {
+    entity: catalog.entities,
+    source: catalog.sources,
+    featureView: catalog.featureViews,
+    featureService: catalog.featureServices,
+    alert: catalog.alerts,
+    webhook: catalog.webhooks,
+    monitor: catalog.monitors,
+  }[kind].has(name);
   if (!exists) throw notFound(KIND_LABEL[kind], name, 'name');
   const users = referencesTo(catalog, kind, name);
   if (users.length > 0) throw conflict(`${KIND_LABEL[kind]} '${name}' is used by ${users.join(', ')}; delete or change those first`, [{ path: 'name', message: `used by ${users.join(', ')}` }]);

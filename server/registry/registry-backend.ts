@@ -1,4 +1,5 @@
 import type { AlertStore } from '../alerts/alert-store.js';
+import type { MonitorResultStore } from '../monitoring/monitors/monitor-result-store.js';
 import type { DatasetStore } from '../datasets/dataset-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { LogFileStore } from '../prediction-logs/log-file-store.js';
@@ -29,6 +30,8 @@ export interface RegistryBackend {
   /** The prediction log's published files and journal segments. */
   readonly predictionLogs: LogFileStore;
   readonly alerts: AlertStore;
+  /** Scheduled drift monitors' results. */
+  readonly monitorResults: MonitorResultStore;
   /** Resolves when the database answers; rejects (code `unavailable`) when it does not. */
   ping(): Promise<void>;
   /**

@@ -1,4 +1,5 @@
 import { validateAlerts } from '../alerts/validate-alerts.js';
+import { validateMonitors } from '../monitoring/monitors/monitor-definition.js';
 import type { Bundle } from '../domain/bundle.js';
 import { resolveEntity, type Entity } from '../domain/entity.js';
 import { parseFeatureRef } from '../domain/feature-ref.js';
@@ -51,6 +52,7 @@ export function validateBundle(bundle: Bundle, catalog: Catalog): FieldError[] {
   const sourceNames = new Set([...catalog.sources.keys(), ...bundle.sources.map((s) => s.name)]);
   checkPushSources(bundle, catalog, add);
   validateAlerts(bundle, catalog, add);
+  validateMonitors(bundle, catalog, add);
 
   // Features of each view as they will be after the apply: the bundle's, else the catalog's latest.
   const viewFeatures = new Map<string, FeatureInput[]>();

@@ -8,8 +8,8 @@ import { PredictionLogger, type PredictionLoggerOptions } from './prediction-log
  * client is node:http, which applies no port block list). Connections are kept alive and reused;
  * `close()` sends the queued predictions and ends them.
  */
-export function connect(url: string, options: { predictionLog?: PredictionLoggerOptions } = {}): FeatureStore {
-  const client = createHttpClient(url);
+export function connect(url: string, options: { predictionLog?: PredictionLoggerOptions; apiKey?: string } = {}): FeatureStore {
+  const client = createHttpClient(url, { apiKey: options.apiKey });
   const predictions = new PredictionLogger((batch) => client.json('POST', '/api/v1/prediction-logs', batch), options.predictionLog);
   return {
     getOnlineFeatures: (request) => client.json('POST', '/get-online-features', request),

@@ -1,28 +1,21 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
+import { AlertService } from '../../server/alerts/alert-service.js';
+import { conditionProvider } from '../../server/alerts/condition-provider.js';
 import { alertServer } from './alert-fixture.js';
 
 test('run_failures: fires after two failed runs, stays one alert while open, resolves on success, fires anew later', async () => {
-  const s = await alertServer({
-    alerts: [
-      { name: 'runs_failing', kind: 'run_failures', retrain: true },
-      { name: 'drifting', kind: 'drift', threshold: 0.2 },
-    ],
-  });
+  const s = await alertServer({ alerts: [{ name: 'runs_failing', kind: 'run_failures', retrain: true }] });
   try {
     fs.mkdirSync(s.file('data'), { recursive: true });
     const alerts = s.services.alerts;
     assert.equal(await s.run(), 'failed');
     const one = await alerts.evaluate();
     assert.deepEqual([one.fired, one.resolved], [[], []]);
-    // drift has no provider in this process: reported, not a crash.
     assert.deepEqual(
       one.rules.map((r) => [r.rule, r.status, r.subjects, r.firing]),
-      [
-        ['drifting', 'no_provider', 0, 0],
-        ['runs_failing', 'ok', 1, 0],
-      ],
+      [['runs_failing', 'ok', 1, 0]],
     );
 
     const t1 = s.tick();
@@ -113,5 +106,48 @@ test('a rule narrowed to other views, or deleted, resolves its open alerts', asy
 });
 
 function emptyBundle() {
-  return { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [] };
+  return { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [], monitors: [] };
 }
+
+test('a kind with no provider is reported as such; a provider that throws leaves its alerts as they were', async () => {
+  const s = await alertServer({ alerts: [{ name: 'drifting', kind: 'drift', threshold: 0.2 }] });
+  try {
+    // A service of its own, so that providers other features register in every process stay out.
+    const alerts = new AlertService({
+      catalog: s.services.catalog,
+      store: s.services.registry.alerts,
+      clock: s.services.clock,
+      logger: s.services.logger,
+      webhooks: { notify: () => undefined, idle: async () => {}, close: async () => {} },
+    });
+    const none = await alerts.evaluate();
+    assert.deepEqual(none.rules, [{ rule: 'drifting', kind: 'drift', status: 'no_provider', subjects: 0, firing: 0, error: "no condition provider is registered for kind 'drift'" }]);
+    let fail = false;
+    alerts.register(
+      conditionProvider('drift', async (rule) => {
+        if (fail) throw new Error('the monitor has no results yet');
+        return [{ subject: 'scores/rate', firing: true, value: 0.31, message: `PSI 0.31 >= ${rule.threshold}` }];
+      }),
+    );
+    assert.throws(() => alerts.register(conditionProvider('drift', async () => [])), /already registered/);
+    const fired = await alerts.evaluate();
+    assert.deepEqual(
+      fired.fired.map((a) => [a.subject, a.value, a.message]),
+      [['scores/rate', 0.31, 'PSI 0.31 >= 0.2']],
+    );
+    fail = true;
+    s.tick();
+    const failed = await alerts.evaluate();
+    assert.deepEqual(
+      failed.rules.map((r) => [r.status, r.error]),
+      [['error', 'the monitor has no results yet']],
+    );
+    assert.deepEqual([failed.fired, failed.resolved], [[], []]);
+    assert.deepEqual(
+      (await alerts.list({ limit: 10 })).map((a) => [a.status, a.lastSeenAt]),
+      [['open', fired.evaluatedAt]],
+    );
+  } finally {
+    await s.close();
+  }
+});

@@ -41,6 +41,21 @@ export const ISSUE_TARGETS: IssueTarget[] = [
     figure: /: compacted \/ one run$/,
   },
   { issue: 12, scenario: 'offline-layout', text: 'a view with a created timestamp: point-in-time read within 1.3x of a bare ASOF JOIN', figure: /with a created timestamp: Tessera \/ bare ASOF$/ },
+  {
+    issue: 17,
+    scenario: 'prediction-log',
+    text: "single-prediction POSTs at 8 connections: >= 0.8x the same server's GET /health",
+    figure: /^prediction log: single-prediction POST \/ GET \/health throughput$/,
+  },
+  { issue: 17, scenario: 'prediction-log', text: 'batches of 100 at 8 connections: >= 100,000 predictions/s', figure: /^prediction log: predictions\/s in batches of 100$/ },
+  {
+    issue: 17,
+    scenario: 'prediction-log',
+    text: 'after 10M predictions of one model: GET ?limit=10 under 100 ms (measured at the size the figure names)',
+    figure: /^prediction log: GET \?limit=10 after /,
+  },
+  { issue: 17, scenario: 'prediction-log', text: 'the same, a time-range read under 100 ms', figure: /^prediction log: time-range read / },
+  { issue: 17, scenario: 'prediction-log', text: 'files for 10M rows after compaction: under 50', figure: /^prediction log: files after compaction / },
 ];
 
 /** The published figures the issues name, and which of our figures stand beside each. */

@@ -16,7 +16,6 @@ import { repositoryFiles } from '../../server/scaffold/templates.js';
 import { onlineRequestSchema } from '../../server/serving/online-request.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { T0 } from '../support/services.js';
-import { conditionProvider } from '../../server/alerts/condition-provider.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the function sits on `.default`.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
@@ -193,13 +192,30 @@ test('real requests and answers of the running server match the document', async
 
   const log = { model: 'm1', predictions: [{ entity: { driver_id: 1001 }, features: { conv_rate: 0.5 }, prediction: 1, probability: 0.7 }] };
   assert.equal((await call('post', '/api/v1/prediction-logs', { body: log })).status, 201);
-  assert.equal((await call('get', '/api/v1/prediction-logs?model=m1')).body.predictions.length, 1);
+  const logged = await call('get', '/api/v1/prediction-logs?model=m1');
+  assert.equal(logged.body.predictions.length, 1);
+  const outcome = { model: 'm1', outcomes: [{ predictionId: logged.body.predictions[0].id, value: 1 }] };
+  assert.equal((await call('post', '/api/v1/outcomes', { body: outcome })).status, 201);
+  assert.equal((await call('get', '/api/v1/models/m1/performance?bucket=day')).body.overall.accuracy, 1);
   // driver_model does not log: its report compares no rows.
   assert.equal((await call('post', '/api/v1/skew', { body: { featureService: 'driver_model' } })).body.rows, 0);
   const drift = await call('post', '/api/v1/drift', { body: { featureView: 'driver_hourly_stats', reference: { snapshots: [version.body.snapshots[0].id] }, detection: {} } });
   assert.equal(drift.status, 200, JSON.stringify(drift.body));
+  // PSI at threshold 0 drifts every feature: the drift alert below fires on this monitor's result.
+  const monitor = {
+    name: 'openapi_drift',
+    featureView: 'driver_hourly_stats',
+    reference: { snapshots: [version.body.snapshots[0].id] },
+    detection: {},
+    schedule: '0 * * * *',
+    method: 'psi',
+    driftShare: 0,
+  };
+  assert.equal((await call('post', '/api/v1/apply', { body: { monitors: [monitor] } })).status, 200);
+  assert.equal((await call('post', '/api/v1/monitors/openapi_drift/run')).status, 201);
+  assert.equal((await call('get', '/api/v1/monitors/openapi_drift/results?limit=5')).body.results.length, 1);
 
-  // Alerts (docs/alerts.md): a webhook and two rules; drift's provider is this test's (it always fires).
+  // Alerts (docs/alerts.md): a webhook and two rules; drift's provider reads the monitor's latest result.
   const alerting = {
     webhooks: [{ name: 'ops', url: 'http://127.0.0.1:9/hook', maxAttempts: 1 }],
     alerts: [
@@ -208,7 +224,6 @@ test('real requests and answers of the running server match the document', async
     ],
   };
   assert.equal((await call('post', '/api/v1/apply', { body: alerting })).status, 200);
-  const unregister = s.services.alerts.register(conditionProvider('drift', async () => [{ subject: 'scores/rate', firing: true, value: 0.3, message: 'PSI 0.3 >= 0.2' }]));
   assert.deepEqual(
     (await call('get', '/api/v1/alert-rules')).body.alertRules.map((r: any) => r.name),
     ['drifting', 'runs_failing'],
@@ -218,12 +233,11 @@ test('real requests and answers of the running server match the document', async
   assert.equal((await call('get', '/api/v1/webhooks/ops')).body.maxAttempts, 1);
   const evaluation = await call('post', '/api/v1/alerts/evaluate');
   assert.deepEqual(
-    evaluation.body.fired.map((a: any) => [a.rule, a.subject, a.value]),
-    [['drifting', 'scores/rate', 0.3]],
+    evaluation.body.fired.map((a: any) => [a.rule, a.subject]),
+    [['drifting', 'openapi_drift']],
   );
-  assert.equal((await call('get', '/api/v1/alerts?status=open&rule=drifting')).body.alerts[0].subject, 'scores/rate');
+  assert.equal((await call('get', '/api/v1/alerts?status=open&rule=drifting')).body.alerts[0].subject, 'openapi_drift');
   assert.equal((await call('get', '/api/v1/alerts?status=closed')).status, 400);
-  unregister();
   assert.equal((await call('delete', '/api/v1/webhooks/ops')).status, 409);
   assert.equal((await call('delete', '/api/v1/alert-rules/drifting')).status, 204);
   assert.equal((await call('delete', '/api/v1/webhooks/ops')).status, 204);

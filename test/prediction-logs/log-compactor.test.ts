@@ -66,13 +66,16 @@ test('compaction merges a day’s small files up to the target, keeps every row 
 
     clock.set(T0);
     const pass = await compactor.runOnce();
-    // Per model and day, five files of 3 rows (newest first) pack into groups of at most 8 rows: 2 + 2 + 1,
-    // so 4 files become 2 and the oldest stays. churn's day -40 is past 30 days: its 5 files expire.
-    // Merged: 4 files x 5 model-days (churn 2, keep 3).
-    assert.deepEqual(pass, { merged: 20, written: 10, expired: 5, removed: 0 });
+    // Per model and closed day, five files of 3 rows (newest first) pack into groups of at most 8 rows:
+    // 2 + 2 + 1, so 4 files become 2 and the oldest stays. Today (day 0) is still being written: its 5
+    // files are fewer than a full group of 8 and stay. churn's day -40 is past 30 days: its 5 files go.
+    // Merged: 4 files x 3 closed model-days (churn -1; keep -40 and -1).
+    assert.deepEqual(pass, { merged: 12, written: 6, expired: 5, removed: 0 });
     assert.deepEqual(await files('churn'), [
-      ['2026-11-29', 6],
-      ['2026-11-29', 6],
+      ['2026-11-29', 3],
+      ['2026-11-29', 3],
+      ['2026-11-29', 3],
+      ['2026-11-29', 3],
       ['2026-11-29', 3],
       ['2026-11-28', 6],
       ['2026-11-28', 6],
@@ -88,7 +91,7 @@ test('compaction merges a day’s small files up to the target, keeps every row 
       newestFirst('keep', () => true),
       'keep has 90 days',
     );
-    assert.equal((await files('keep')).length, 9);
+    assert.equal((await files('keep')).length, 5 + 3 + 3);
     for (const f of await services.registry.predictionLogs.files('churn')) {
       const times = (await duckRows(`SELECT epoch_ms(logged_at) AS t FROM read_parquet('${services.files.locate(f.path)}')`)).map((r) => Number(r.t));
       assert.deepEqual(
@@ -101,11 +104,17 @@ test('compaction merges a day’s small files up to the target, keeps every row 
     // The replaced files stay for the grace period (a read may be using them), then go.
     const folder = services.files.locate('offline/logs/predictions');
     const onDisk = () => (fs.readdirSync(folder, { recursive: true }) as string[]).filter((f) => f.endsWith('.parquet')).length;
-    assert.equal(onDisk(), 30 + 10, 'the 30 published and the 10 merged');
+    assert.equal(onDisk(), 30 + 6, 'the 30 published and the 6 merged');
     clock.set(Date.now() + 61_000);
     const later = await compactor.runOnce();
-    assert.equal(later.removed, 40 - 6 - 9, 'all but the files the registry lists');
+    // A week later day 0 is closed too: its 5 files per model become 3 (4 files into 2 merged ones), so
+    // the registry lists churn 3 + 3 and keep 3 + 3 + 3; the other 40 - 15 files on disk go.
+    assert.deepEqual({ merged: later.merged, written: later.written, removed: later.removed }, { merged: 8, written: 4, removed: 40 - 15 });
     assert.equal(onDisk(), 15);
+    assert.deepEqual(
+      await readIds('churn'),
+      newestFirst('churn', (at) => at > T0 - 30 * DAY),
+    );
     assert.deepEqual(
       await readIds('keep'),
       newestFirst('keep', () => true),

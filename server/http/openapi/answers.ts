@@ -25,7 +25,7 @@ export const problemAnswer = z
 
 export const healthAnswer = z.looseObject({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) }).meta({ id: 'Health' });
 
-const planItem = z.object({ kind: z.enum(['entity', 'source', 'featureView', 'featureService', 'alert', 'webhook']), name: z.string(), changes: z.array(z.string()).optional() });
+const planItem = z.object({ kind: z.enum(['entity', 'source', 'featureView', 'featureService', 'alert', 'webhook', 'monitor']), name: z.string(), changes: z.array(z.string()).optional() });
 export const applyAnswer = z
   .looseObject({
     dryRun: z.boolean(),

@@ -4,6 +4,8 @@ import { APPLY_ROUTES } from '../routes/apply.js';
 import { CATALOG_ROUTES } from '../routes/catalog.js';
 import { DATASET_ROUTES } from '../routes/datasets.js';
 import { DRIFT_ROUTES } from '../routes/drift.js';
+import { MONITOR_ROUTES } from '../routes/monitors.js';
+import { OUTCOME_ROUTES } from '../routes/outcomes.js';
 import { HEALTH_ROUTES } from '../routes/health.js';
 import { HISTORICAL_ROUTES } from '../routes/historical.js';
 import { METRICS_ROUTES } from '../routes/metrics.js';
@@ -38,6 +40,8 @@ export const API_ROUTES: RouteDoc[] = [
   PREDICTION_LOG_ROUTES,
   SKEW_ROUTES,
   DRIFT_ROUTES,
+  MONITOR_ROUTES,
+  OUTCOME_ROUTES,
   VALIDATION_ROUTES,
   FRESHNESS_ROUTES,
   ALERT_ROUTES,

@@ -1,3 +1,4 @@
+import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { ALERT_KINDS } from '../../alerts/alert-definition.js';
@@ -62,6 +63,7 @@ export const ALERT_ROUTES = defineRoutes({
   list: {
     method: 'get',
     path: '/api/v1/alerts',
+    auth: needs('DESCRIBE', project('alerts')),
     tag: 'monitoring',
     summary: 'Alerts, newest first, with their webhook deliveries',
     query: z.object({
@@ -76,6 +78,7 @@ export const ALERT_ROUTES = defineRoutes({
   evaluate: {
     method: 'post',
     path: '/api/v1/alerts/evaluate',
+    auth: needs('UPDATE', project('alerts')),
     tag: 'monitoring',
     summary: 'Evaluate every alert rule now',
     description: 'Opens alerts for conditions that fire (deduplicated while open), resolves those that cleared, queues their webhook deliveries, and answers what changed.',

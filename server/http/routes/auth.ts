@@ -91,7 +91,6 @@ export function authRoutes(deps: { keys: KeyService; gate: AuthGate; store: Auth
     const input = parseInput(r.createKey.body.schema, req.body);
     const identity = res.locals.identity as Identity | undefined;
     const created = await deps.keys.create({ name: input.name, roles: input.roles, expiresAt: input.expiresAt ?? null, createdBy: identity ? actorName(identity) : `http ${req.id}` });
-    deps.gate.keyCreated();
     res.locals.auditDetail = `key=${created.key.id} roles=${created.key.roles.join(',')}`;
     res.status(201).json(created);
   });

@@ -1,3 +1,4 @@
+import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { driftMethodSchema } from '../../monitoring/drift/drift-method.js';
@@ -41,6 +42,7 @@ export const DRIFT_ROUTES = defineRoutes({
   report: {
     method: 'post',
     path: '/api/v1/drift',
+    auth: ROUTE_NEEDS.drift,
     tag: 'monitoring',
     summary: 'Drift of a feature view between a reference and a detection sample',
     description:

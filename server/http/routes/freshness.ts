@@ -1,3 +1,4 @@
+import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { formatTimestamp } from '../../domain/time.js';
@@ -27,6 +28,7 @@ export const FRESHNESS_ROUTES = defineRoutes({
   freshness: {
     method: 'get',
     path: '/api/v1/freshness',
+    auth: needs('DESCRIBE', project('freshness')),
     tag: 'monitoring',
     summary: 'How fresh each feature view is',
     description:

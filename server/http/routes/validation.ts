@@ -1,3 +1,4 @@
+import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { formatTimestamp } from '../../domain/time.js';
@@ -38,6 +39,7 @@ export const VALIDATION_ROUTES = defineRoutes({
   report: {
     method: 'get',
     path: '/api/v1/runs/:id/validation',
+    auth: needs('DESCRIBE', project('runs')),
     tag: 'monitoring',
     summary: "A run's validation report",
     description:

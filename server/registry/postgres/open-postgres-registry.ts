@@ -8,6 +8,7 @@ import { PgAuthStore } from './pg-auth-store.js';
 import { PgAlertStore } from './pg-alert-store.js';
 import { PgCatalogStore } from './pg-catalog-store.js';
 import { PgDatabase, redactUrl } from './pg-database.js';
+import { PgMonitorResultStore } from './pg-monitor-result-store.js';
 import { PgDatasetStore } from './pg-dataset-store.js';
 import { PgLeaseStore } from './pg-lease-store.js';
 import { migratePostgres } from './pg-migrate.js';
@@ -55,6 +56,7 @@ export async function openPostgresRegistry(options: PostgresRegistryOptions): Pr
     validation: new PgValidationStore(db),
     predictionLogs: new PgPredictionLogStore(db),
     alerts: new PgAlertStore(db),
+    monitorResults: new PgMonitorResultStore(db),
     async ping() {
       try {
         await db.query('SELECT 1');

@@ -1,4 +1,5 @@
 import type { AlertRule, Webhook } from '../../alerts/alert-definition.js';
+import type { Monitor } from '../../monitoring/monitors/monitor-definition.js';
 import type { Clock } from '../../clock.js';
 import { type EntityInput, resolveEntity } from '../../domain/entity.js';
 import type { FeatureService } from '../../domain/feature-service.js';
@@ -38,6 +39,7 @@ const TABLE: Record<ObjectKind, string> = {
   featureService: 'feature_services',
   alert: 'alert_rules',
   webhook: 'webhooks',
+  monitor: 'monitors',
 };
 
 /**
@@ -133,7 +135,7 @@ export class PgCatalogStore implements CatalogStore {
   private async readCatalog(q: Queryable): Promise<Catalog> {
     const rows = async (table: string) => (await q.query<SpecRow>(`SELECT name, spec, created_at, updated_at FROM ${table} ORDER BY name COLLATE "C"`)).rows;
     const revision = (await q.query<{ revision: number }>('SELECT revision FROM catalog_revision WHERE id = 1')).rows[0].revision;
-    const catalog: Catalog = { revision, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map(), alerts: new Map(), webhooks: new Map() };
+    const catalog: Catalog = { revision, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map(), alerts: new Map(), webhooks: new Map(), monitors: new Map() };
     for (const r of await rows('entities')) {
       const spec = JSON.parse(r.spec) as EntityInput;
       catalog.entities.set(r.name, { name: r.name, spec, entity: resolveEntity(spec), createdAt: r.created_at, updatedAt: r.updated_at });
@@ -144,6 +146,7 @@ export class PgCatalogStore implements CatalogStore {
     }
     for (const r of await rows('alert_rules')) catalog.alerts.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as AlertRule, createdAt: r.created_at, updatedAt: r.updated_at });
     for (const r of await rows('webhooks')) catalog.webhooks.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Webhook, createdAt: r.created_at, updatedAt: r.updated_at });
+    for (const r of await rows('monitors')) catalog.monitors.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Monitor, createdAt: r.created_at, updatedAt: r.updated_at });
     const versions = new Map<string, FeatureViewVersion[]>();
     for (const v of (await q.query<VersionRow>('SELECT * FROM feature_view_versions ORDER BY view COLLATE "C", version')).rows) {
       const list = versions.get(v.view) ?? [];

@@ -7,6 +7,7 @@ import { SqliteAuthStore } from './sqlite-auth-store.js';
 import { SqliteAlertStore } from './sqlite-alert-store.js';
 import { SqliteCatalogStore } from './sqlite-catalog-store.js';
 import { SqliteDatasetStore } from './sqlite-dataset-store.js';
+import { SqliteMonitorResultStore } from './sqlite-monitor-result-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
 import { SqlitePredictionLogStore } from './sqlite-prediction-log-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
@@ -32,6 +33,7 @@ export function openSqliteRegistry(dataDir: string, clock: Clock, options: { mig
     validation: new SqliteValidationStore(db),
     predictionLogs: new SqlitePredictionLogStore(db),
     alerts: new SqliteAlertStore(db),
+    monitorResults: new SqliteMonitorResultStore(db),
     async ping() {
       try {
         db.prepare('SELECT 1').get();

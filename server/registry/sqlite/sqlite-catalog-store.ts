@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AlertRule, Webhook } from '../../alerts/alert-definition.js';
+import type { Monitor } from '../../monitoring/monitors/monitor-definition.js';
 import type { Clock } from '../../clock.js';
 import { resolveEntity, type EntityInput } from '../../domain/entity.js';
 import type { FeatureService } from '../../domain/feature-service.js';
@@ -37,6 +38,7 @@ const TABLE: Record<ObjectKind, string> = {
   featureService: 'feature_services',
   alert: 'alert_rules',
   webhook: 'webhooks',
+  monitor: 'monitors',
 };
 
 /**
@@ -146,7 +148,16 @@ export class SqliteCatalogStore implements CatalogStore {
 
   private readCatalog(): Catalog {
     const rows = (table: string) => this.db.prepare(`SELECT name, spec, created_at, updated_at FROM ${table} ORDER BY name`).all() as SpecRow[];
-    const catalog: Catalog = { revision: this.currentRevision(), entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map(), alerts: new Map(), webhooks: new Map() };
+    const catalog: Catalog = {
+      revision: this.currentRevision(),
+      entities: new Map(),
+      sources: new Map(),
+      featureViews: new Map(),
+      featureServices: new Map(),
+      alerts: new Map(),
+      webhooks: new Map(),
+      monitors: new Map(),
+    };
     for (const r of rows('entities')) {
       const spec = JSON.parse(r.spec) as EntityInput;
       catalog.entities.set(r.name, { name: r.name, spec, entity: resolveEntity(spec), createdAt: r.created_at, updatedAt: r.updated_at });
@@ -157,6 +168,7 @@ export class SqliteCatalogStore implements CatalogStore {
     }
     for (const r of rows('alert_rules')) catalog.alerts.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as AlertRule, createdAt: r.created_at, updatedAt: r.updated_at });
     for (const r of rows('webhooks')) catalog.webhooks.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Webhook, createdAt: r.created_at, updatedAt: r.updated_at });
+    for (const r of rows('monitors')) catalog.monitors.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Monitor, createdAt: r.created_at, updatedAt: r.updated_at });
     const versions = new Map<string, FeatureViewVersion[]>();
     for (const v of this.db.prepare('SELECT * FROM feature_view_versions ORDER BY view, version').all() as VersionRow[]) {
       const list = versions.get(v.view) ?? [];

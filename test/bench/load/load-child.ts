@@ -30,7 +30,11 @@ function measure(spec: LoadSpec, bodies: string[], seconds: number): Promise<{ l
         // Otherwise a run ends on a whole second: half a second of quick-mode load would last one.
         sampleInt: 100,
         // The bodies differ in their keys: a server never answers the same key over and over from a cache.
-        requests: bodies.map((body) => ({ method: 'POST' as const, path: spec.path, headers, body })),
+        requests: bodies.map((body) =>
+          spec.method === 'GET'
+            ? { method: 'GET' as const, path: spec.path, headers: { ...spec.headers } }
+            : { method: 'POST' as const, path: spec.path, headers: { ...headers, ...spec.headers }, body },
+        ),
       },
       (error, result) => {
         current = null;

@@ -2,6 +2,8 @@
 export interface LoadSpec {
   url: string;
   path: string;
+  /** POST (default) sends the bodies; GET sends none (`bodiesFile` then only sets how many requests rotate). */
+  method?: 'GET' | 'POST';
   /** A JSON file holding an array of request bodies (strings), sent in turn on each connection. */
   bodiesFile: string;
   connections: number;
@@ -14,6 +16,8 @@ export interface LoadSpec {
   untilStopped?: boolean;
   /** A request without an answer after this many seconds is a timeout, which invalidates the measurement. */
   timeoutSeconds?: number;
+  /** Sent with every request besides the content type (`authorization` for an API key). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {

@@ -1,0 +1,191 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { seeded } from '../../support/seeded.js';
+import { LoadGenerator, type LoadResult, writeBodies } from '../load/load.js';
+import { type BenchFigure, type BenchScenario, median } from '../scenario.js';
+import { type ServerProcess, startTessera } from '../servers/processes.js';
+
+const CONNECTIONS = 8;
+const MODEL = 'bench_churn';
+const SIZES = { full: { rows: 1_000_000, seconds: 4, warmup: 1 }, quick: { rows: 20_000, seconds: 0.5, warmup: 0.2 } };
+
+function prediction(rand: () => number, i: number) {
+  return {
+    entity: { customer_id: `c${Math.floor(rand() * 100_000)}` },
+    features: { age: Math.round(rand() * 1000) / 1000, tenure: Math.floor(rand() * 120), plan: i % 3 === 0 ? 'gold' : 'basic' },
+    featureVersions: { customers: 3 },
+    prediction: rand() < 0.3,
+    probability: Math.round(rand() * 1000) / 1000,
+  };
+}
+
+/** Milliseconds of one GET, sequentially `times` times; the median. */
+async function readMs(url: string, times: number): Promise<{ ms: number; rows: number }> {
+  const ms: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    const res = await fetch(url);
+    const body = (await res.json()) as { predictions: unknown[] };
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body)}`);
+    ms.push(performance.now() - t);
+    rows = body.predictions.length;
+  }
+  return { ms: median(ms), rows };
+}
+
+/** The log's files in the registry, as a reader of registry.db (the server's SQLite registry). */
+function logFiles(dataDir: string): { files: number; rows: number; min: number; max: number } {
+  const db = new Database(path.join(dataDir, 'registry.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) AS files, coalesce(sum(rows), 0) AS rows, min(min_logged_at) AS min, max(max_logged_at) AS max FROM prediction_log_files WHERE model = ?').get(MODEL) as {
+      files: number;
+      rows: number;
+      min: number;
+      max: number;
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function until<T>(what: string, ms: number, check: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Issue 17: the prediction log at production rates. One Tessera process: single-prediction POSTs at 8
+ * connections against the same server's GET /health (interleaved per run), batches of 100, then
+ * reads and the file count after the log holds `rows` predictions and compaction has run.
+ */
+export const predictionLog: BenchScenario = {
+  name: 'prediction-log',
+  description: 'POST /api/v1/prediction-logs (1 and 100 predictions per request, 8 connections) vs GET /health; reads and file count after compaction',
+  async run(options) {
+    const size = options.quick ? SIZES.quick : SIZES.full;
+    const dir = path.join(options.workDir, 'prediction-log');
+    const dataDir = path.join(dir, 'data');
+    const load = new LoadGenerator({ quick: options.quick });
+    let server: ServerProcess | null = null;
+    try {
+      server = await startTessera({
+        dataDir,
+        cpuProfDir: options.cpuProfDir,
+        // Compaction every 2 s and replaced files deleted at once, so the file count is read soon after.
+        env: { TESSERA_COMPACTION_INTERVAL_MS: '2000', TESSERA_COMPACTION_RETAIN_MS: '0', TESSERA_PREDICTION_LOG_PUBLISH_MS: '2000' },
+      });
+      const rand = seeded(17);
+      const singles = writeBodies(
+        path.join(dir, 'single.json'),
+        Array.from({ length: 512 }, (_, i) => ({ model: MODEL, modelVersion: '4', predictions: [prediction(rand, i)] })),
+      );
+      const batches = writeBodies(
+        path.join(dir, 'batch.json'),
+        Array.from({ length: 64 }, (_, b) => ({ model: MODEL, modelVersion: '4', predictions: Array.from({ length: 100 }, (_, i) => prediction(rand, b * 100 + i)) })),
+      );
+      const target = server;
+      const spec = { url: target.url, connections: CONNECTIONS, seconds: size.seconds, warmupSeconds: size.warmup };
+      const single: LoadResult[] = [];
+      const health: LoadResult[] = [];
+      const batch: LoadResult[] = [];
+      for (let r = 0; r < options.runs; r++) {
+        const order = r % 2 === 0 ? ['health', 'single'] : ['single', 'health'];
+        for (const which of order) {
+          if (which === 'health') health.push(await load.run({ ...spec, path: '/health', method: 'GET', bodiesFile: singles }));
+          else single.push(await load.run({ ...spec, path: '/api/v1/prediction-logs', bodiesFile: singles }));
+        }
+        batch.push(await load.run({ ...spec, path: '/api/v1/prediction-logs', bodiesFile: batches }));
+        options.log(
+          `prediction-log run ${r + 1}: ${Math.round(single[r].rps)} single POST/s vs ${Math.round(health[r].rps)} GET /health/s; ${Math.round(batch[r].rps * 100)} predictions/s in batches of 100 (p99 ${batch[r].p99.toFixed(1)} ms)`,
+        );
+      }
+      // Fill up to `rows` with batches of 1,000, then let publishing and compaction settle.
+      const logged = () => single.reduce((n, x) => n + x.allRequests, 0) + batch.reduce((n, x) => n + x.allRequests * 100, 0);
+      const fill = Array.from({ length: 8 }, (_, b) => ({ model: MODEL, modelVersion: '4', predictions: Array.from({ length: 1000 }, (_, i) => prediction(rand, b * 1000 + i)) }));
+      let total = logged();
+      const fillStarted = performance.now();
+      while (total < size.rows) {
+        await Promise.all(
+          fill.map(async (body) => {
+            const res = await fetch(`${target.url}/api/v1/prediction-logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+            await res.arrayBuffer();
+            if (res.status !== 201) throw new Error(`filling the log: ${res.status}`);
+          }),
+        );
+        total += 8000;
+      }
+      options.log(`prediction-log: ${total} predictions logged (filled in ${((performance.now() - fillStarted) / 1000).toFixed(1)} s); waiting for publishing and compaction`);
+      // Settled: every prediction in a file, and the file count unchanged over three compaction passes.
+      let last = { files: -1, since: 0 };
+      const settled = await until('published and compacted log', 600_000, () => {
+        const f = logFiles(dataDir);
+        if (f.rows < total) return undefined;
+        if (f.files !== last.files) last = { files: f.files, since: Date.now() };
+        return Date.now() - last.since >= 6_000 ? f : undefined;
+      });
+      const base = `${target.url}/api/v1/prediction-logs?model=${MODEL}`;
+      const newest = await readMs(`${base}&limit=10`, 21);
+      // One hour in the middle of the log's span would be most of it here (it was written in minutes):
+      // the range is the log's span scaled to a tenth, in its middle, so the read must skip newer rows.
+      const span = settled.max - settled.min;
+      const from = Math.round(settled.min + span * 0.45);
+      const to = Math.round(from + span * 0.1);
+      const range = await readMs(`${base}&from=${from}&to=${to}&limit=1000`, 21);
+      const ratios = single.map((x, i) => x.rps / health[i].rps);
+      const each = (values: number[], digits: number) => `per run: ${values.map((v) => v.toFixed(digits)).join(', ')}`;
+      const figures: BenchFigure[] = [
+        {
+          name: 'prediction log: single-prediction POST / GET /health throughput',
+          value: median(ratios),
+          unit: 'x',
+          runs: options.runs,
+          target: { op: '>=', value: 0.8 },
+          note: `${CONNECTIONS} connections, ${size.seconds} s each, interleaved; ${each(ratios, 3)}`,
+        },
+        { name: 'prediction log: single-prediction POSTs', value: median(single.map((x) => x.rps)), unit: 'req/s', runs: options.runs, note: `p99 ${median(single.map((x) => x.p99)).toFixed(2)} ms` },
+        { name: 'prediction log: GET /health (same server)', value: median(health.map((x) => x.rps)), unit: 'req/s', runs: options.runs },
+        {
+          name: 'prediction log: predictions/s in batches of 100',
+          value: median(batch.map((x) => x.rps * 100)),
+          unit: 'predictions/s',
+          runs: options.runs,
+          target: { op: '>=', value: 100_000 },
+          note: `${CONNECTIONS} connections; p99 ${median(batch.map((x) => x.p99)).toFixed(1)} ms per request`,
+        },
+        {
+          name: `prediction log: GET ?limit=10 after ${total.toLocaleString('en')} predictions`,
+          value: newest.ms,
+          unit: 'ms',
+          runs: 21,
+          target: { op: '<=', value: 100 },
+          note: `median of 21 sequential reads; ${newest.rows} rows`,
+        },
+        {
+          name: `prediction log: time-range read (a tenth of the span, mid-log) after ${total.toLocaleString('en')} predictions`,
+          value: range.ms,
+          unit: 'ms',
+          runs: 21,
+          target: { op: '<=', value: 100 },
+          note: `median of 21; ${range.rows} rows (limit 1000) of ${((to - from) / 1000).toFixed(1)} s of the log`,
+        },
+        {
+          name: `prediction log: files after compaction for ${total.toLocaleString('en')} predictions`,
+          value: settled.files,
+          unit: 'files',
+          runs: 1,
+          note: `target rows per file 2,000,000: 10 M predictions of one day would be ${Math.ceil(10_000_000 / 2_000_000)} files (issue target < 50)`,
+        },
+      ];
+      return figures;
+    } finally {
+      await load.close();
+      await server?.stop();
+    }
+  },
+};
