@@ -18,7 +18,7 @@ export function presentDataset(m: DatasetMetadata) {
       ttl: v.ttl,
       joinKeys: v.keys,
       snapshotIds: v.snapshotIds,
-      columns: m.plan.features.filter((f) => m.plan.views[f.view] === v).map((f) => ({ column: f.column, outputName: f.outputName, type: f.type })),
+      columns: m.plan.features.filter((f) => m.plan.views[f.view] === v).map((f) => ({ column: f.column, outputName: f.outputName, type: f.type, ...(f.parts ? { parts: f.parts } : {}) })),
     })),
     columns: m.columns,
     input: m.input,

@@ -66,10 +66,13 @@ export interface FeatureViewMetadata {
   freshness?: ViewFreshness;
   /** Features' `expect`, by feature name. */
   expectations?: Record<string, FeatureExpect>;
+  /** One-hot features answered as one list-valued column (`encode: {method: onehot, answer: list}`). */
+  listAnswers?: string[];
 }
 
 export function viewMetadata(view: FeatureViewInput): FeatureViewMetadata {
   const expectations = view.features.flatMap((f) => (f.expect ? [[f.name, f.expect] as const] : []));
+  const lists = view.features.filter((f) => f.transforms.some((t) => t.encode?.method === 'onehot' && t.encode.answer === 'list')).map((f) => f.name);
   return {
     ttl: view.ttl ?? 0,
     online: view.online,
@@ -81,5 +84,6 @@ export function viewMetadata(view: FeatureViewInput): FeatureViewMetadata {
     ...(view.validation !== undefined ? { validation: view.validation } : {}),
     ...(view.freshness !== undefined ? { freshness: view.freshness } : {}),
     ...(expectations.length ? { expectations: Object.fromEntries(expectations) } : {}),
+    ...(lists.length ? { listAnswers: lists } : {}),
   };
 }

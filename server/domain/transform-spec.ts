@@ -21,6 +21,12 @@ export const encodeSpecSchema = z.discriminatedUnion('method', [
     method: z.literal('onehot'),
     maxCategories: z.number().int().min(1).max(1000).default(20),
     unknown: z.enum(['zeros', 'other']).default('zeros'),
+    /**
+     * How answers give the feature: one 0/1 column per category (`columns`, the default), or one column
+     * named after the feature holding the list of those 0/1 values (`list`, Feast's list types). Answer-time
+     * only: the stores keep one column per category either way, so it is view metadata, not part of the version.
+     */
+    answer: z.enum(['columns', 'list']).optional(),
   }),
   z.strictObject({ method: z.literal('ordinal') }),
   z.strictObject({ method: z.literal('hash'), buckets: z.number().int().min(1).max(1_000_000) }),

@@ -1,10 +1,11 @@
+import { featureSqlType, featureValue, storedColumns } from './feature-sql.js';
 import type { KeyType } from '../domain/value-type.js';
 import type { EntityRelation } from './entity-relation.js';
 import { ROW } from './entity-relation.js';
 import { ENTITY_TIMESTAMP } from './entity-input.js';
 import type { PinnedView, RetrievalPlan } from './retrieval-plan.js';
 import type { FileSelection } from './snapshot-files.js';
-import { fileList, ident, sqlType } from './sql.js';
+import { fileList, ident } from './sql.js';
 
 const SHIFT = 1_048_576;
 const LIMIT_MS = 2 ** 42;
@@ -74,7 +75,7 @@ export function pointInTimeSql(plan: RetrievalPlan, entity: EntityRelation, sele
   plan.views.forEach((view, i) => {
     if (selections[i].files.length === 0) return;
     const f = `f${i}`;
-    const columns = [...new Set(plan.features.filter((c) => c.view === i).map((c) => c.column))];
+    const columns = [...new Set(plan.features.filter((c) => c.view === i).flatMap(storedColumns))];
     const select = [...view.keys.map((k) => ident(k.name)), `${sortKey(modes[i], view.hasCreated)} AS __k`, ...columns.map((c) => ident(c))];
     const on = view.keys.map((k) => `${entityKey(k, plan.keys)} = ${f}.${ident(k.name)}`);
     on.push(`${probe(modes[i])} >= ${f}.__k`);
@@ -86,8 +87,8 @@ export function pointInTimeSql(plan: RetrievalPlan, entity: EntityRelation, sele
     ...entity.extras.map((c) => `e.${ident(c.name)}`),
     ...plan.features.map((c) => {
       const view = plan.views[c.view];
-      if (selections[c.view].files.length === 0) return `CAST(NULL AS ${sqlType(c.type)}) AS ${ident(c.outputName)}`;
-      const value = `f${c.view}.${ident(c.column)}`;
+      if (selections[c.view].files.length === 0) return `CAST(NULL AS ${featureSqlType(c)}) AS ${ident(c.outputName)}`;
+      const value = featureValue(c, `f${c.view}.`, `f${c.view}.__k IS NOT NULL`);
       if (view.ttl === 0) return `${value} AS ${ident(c.outputName)}`;
       return `CASE WHEN ${fresh(modes[c.view], `f${c.view}`, view.ttl * 1000)} THEN ${value} END AS ${ident(c.outputName)}`;
     }),

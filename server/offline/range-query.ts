@@ -1,3 +1,4 @@
+import { featureSqlType, featureValue } from './feature-sql.js';
 import { ENTITY_TIMESTAMP } from './entity-input.js';
 import type { RetrievalPlan } from './retrieval-plan.js';
 import type { FileSelection } from './snapshot-files.js';
@@ -13,12 +14,12 @@ export function rangeSql(plan: RetrievalPlan, selection: FileSelection, start: n
   const view = plan.views[0];
   const keys = view.keys.map((k) => ident(k.name));
   const times = [ident(ENTITY_TIMESTAMP), ...(view.hasCreated ? ['created_timestamp'] : [])];
-  const features = plan.features.map((c) => `${ident(c.column)} AS ${ident(c.outputName)}`);
+  const features = plan.features.map((c) => `${featureValue(c, '', null)} AS ${ident(c.outputName)}`);
   if (selection.files.length === 0) {
     const empty = [
       ...view.keys.map((k) => `CAST(NULL AS ${sqlType(k.type)}) AS ${ident(k.name)}`),
       ...times.map((t) => `CAST(NULL AS TIMESTAMPTZ) AS ${t}`),
-      ...plan.features.map((c) => `CAST(NULL AS ${sqlType(c.type)}) AS ${ident(c.outputName)}`),
+      ...plan.features.map((c) => `CAST(NULL AS ${featureSqlType(c)}) AS ${ident(c.outputName)}`),
     ];
     return `SELECT ${empty.join(', ')} WHERE false`;
   }

@@ -2,6 +2,7 @@ import type { FeatureType, KeyType } from '../domain/value-type.js';
 import { TesseraError } from '../errors.js';
 import type { RunStore } from '../registry/run-store.js';
 import type { SnapshotRecord } from '../domain/snapshot.js';
+import { answerColumns } from '../serving/answer-columns.js';
 import type { ResolvedFeatures } from '../serving/resolve-features.js';
 
 /** One view version a retrieval reads, pinned to the snapshots it saw: enough to read it again identically. */
@@ -21,11 +22,17 @@ export interface PinnedView {
 export interface PlannedFeature {
   /** Index into `views`. */
   view: number;
-  /** Column in the offline files. */
+  /** Column in the offline files (for a list, the feature's name). */
   column: string;
   /** Column in the answer. */
   outputName: string;
+  /** The type of the column, or of a list's elements. */
   type: FeatureType;
+  /**
+   * A one-hot feature answered as one list column (`answer: list`): its category columns in the
+   * offline files, in category order. Absent for a plain column (and in plans saved before lists).
+   */
+  parts?: string[];
 }
 
 export interface RetrievalPlan {
@@ -57,9 +64,11 @@ export async function planRetrieval(resolved: ResolvedFeatures, runs: RunStore):
     };
     snapshots.push({ view, snapshots: committed });
   }
-  const features = resolved.order.map(({ view, column }) => {
-    const c = resolved.views[view].columns[column];
-    return { view, column: c.column, outputName: c.outputName, type: c.type };
+  const features = answerColumns(resolved).map((a): PlannedFeature => {
+    const columns = resolved.views[a.view].columns;
+    const parts = a.parts.map((o) => columns[resolved.order[o].column]);
+    if (a.list) return { view: a.view, column: a.name.split('__').pop()!, outputName: a.name, type: 'int64', parts: parts.map((c) => c.column) };
+    return { view: a.view, column: parts[0].column, outputName: parts[0].outputName, type: parts[0].type };
   });
   return { plan: { views: snapshots.map((s) => s.view), keys: resolved.keys, features }, snapshots };
 }

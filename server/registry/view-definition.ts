@@ -2,6 +2,7 @@ import { canonicalJson, sha256 } from '../domain/canonical-json.js';
 import type { Entity } from '../domain/entity.js';
 import type { FeatureViewInput } from '../domain/feature-view.js';
 import type { Source } from '../domain/source.js';
+import type { TransformStep } from '../domain/transform-spec.js';
 import type { FeatureViewDefinition } from '../domain/feature-view-version.js';
 
 /** Resolves what a view version means: its features plus the entities and source it reads, frozen. */
@@ -19,10 +20,17 @@ export function resolveDefinition(view: FeatureViewInput, entities: ReadonlyMap<
     }),
     source: sourceData as Source,
     ...(batchSource ? { batchSource } : {}),
-    // Expectations are metadata: editing them must not make a new version.
-    features: view.features.map(({ expect: _e, ...feature }) => feature),
+    // Expectations and a one-hot feature's answer shape are metadata: editing them must not make a new version.
+    features: view.features.map(({ expect: _e, ...feature }) => ({ ...feature, transforms: feature.transforms.map(withoutAnswer) })),
     ...(view.fit ? { fitWindow: view.fit.window } : {}),
   };
+}
+
+/** A step without the one-hot `answer` option (how answers shape the columns, not what is stored). */
+function withoutAnswer(step: TransformStep): TransformStep {
+  if (step.encode?.method !== 'onehot' || step.encode.answer === undefined) return step;
+  const { answer: _a, ...encode } = step.encode;
+  return { ...step, encode };
 }
 
 export function fingerprint(definition: FeatureViewDefinition): string {

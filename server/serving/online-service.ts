@@ -7,7 +7,9 @@ import type { FeatureLogSink } from '../feature-logging/served-request.js';
 import type { KeyValue, OnlineRecord, OnlineStore, PreparedRead } from '../online/online-store.js';
 import type { OnlineTally } from '../metrics/online-tally.js';
 import type { Catalog } from '../registry/catalog.js';
+import { type AnswerColumn, answerColumns } from './answer-columns.js';
 import { writeOnlineJson } from './online-json.js';
+import { foldLists } from './online-lists.js';
 import { type ParsedOnlineRequest, entityColumn, keyColumn, parseOnlineRequest } from './online-request.js';
 import { type ResolvedFeatures, resolveFeatures } from './resolve-features.js';
 
@@ -53,6 +55,10 @@ interface Plan {
   viewMetadata: { name: string; version: number }[];
   /** The feature service's log schema when it logs what it serves (`logging:`), else null. */
   log: LogSchema | null;
+  /** The answer's columns when a one-hot feature answers as a list (folded after logging), else null. */
+  folded: AnswerColumn[] | null;
+  /** `floats` of the folded answer's columns. */
+  foldedFloats: boolean[];
 }
 
 /**
@@ -88,7 +94,7 @@ export class OnlineService {
     const found = await this.read(request, plan);
     const answer = this.answer(request, plan, found);
     if (plan.log !== null) this.logServed(plan.log, request, answer, found, requestId);
-    return answer;
+    return this.fold(plan, answer, found);
   }
 
   private async read(request: ParsedOnlineRequest, plan: Plan): Promise<(OnlineRecord | null)[][]> {
@@ -110,7 +116,9 @@ export class OnlineService {
     const found = await this.read(request, plan);
     const answer = this.answer(request, plan, found);
     if (plan.log !== null) this.logServed(plan.log, request, answer, found, requestId);
-    return writeOnlineJson(answer, answer.results.length - plan.floats.length, plan.floats);
+    const leading = answer.results.length - plan.floats.length;
+    if (plan.folded === null) return writeOnlineJson(answer, leading, plan.floats);
+    return writeOnlineJson(this.fold(plan, answer, found), leading, plan.foldedFloats);
   }
 
   /** `get` without a Promise, for stores that read synchronously (the embedded one, in process). */
@@ -132,7 +140,21 @@ export class OnlineService {
     }
     const answer = this.answer(request, plan, found);
     if (plan.log !== null) this.logServed(plan.log, request, answer, found, undefined);
-    return answer;
+    return this.fold(plan, answer, found);
+  }
+
+  /** The answer with list-answered one-hot features folded into one column each (logging saw the columns). */
+  private fold(plan: Plan, answer: OnlineResponse, found: (OnlineRecord | null)[][]): OnlineResponse {
+    if (plan.folded === null) return answer;
+    const views = plan.resolved.views;
+    return foldLists(answer, answer.results.length - plan.floats.length, plan.folded, {
+      found,
+      ttlMs: (v) => views[v].ttl * 1000,
+      now: this.deps.clock.now(),
+      stamp: (ts) => this.timestamps.format(ts),
+      epoch: EPOCH,
+      tally: this.deps.tally,
+    });
   }
 
   /**
@@ -187,7 +209,13 @@ export class OnlineService {
         namesWithEntity: [],
         viewMetadata: resolved.views.map((v) => ({ name: v.view.name, version: v.version.version })),
         log: null,
+        folded: null,
+        foldedFloats: [],
       };
+      if (resolved.lists.length > 0) {
+        plan.folded = answerColumns(resolved);
+        plan.foldedFloats = plan.folded.map((c) => !c.list && plan!.floats[c.parts[0]]);
+      }
       const logging = request.featureService === undefined ? undefined : catalog.featureServices.get(request.featureService)?.spec.logging;
       if (logging !== undefined) plan.log = logSchema(request.featureService!, logging.sampleRate, resolved);
       if (request.entities.length === 1) {

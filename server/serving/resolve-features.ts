@@ -31,10 +31,26 @@ export interface ResolvedView {
   columns: ResolvedColumn[];
 }
 
+/**
+ * A one-hot feature answered as one list-valued column (`answer: list`): the `count` entries of `order`
+ * from `at` (its category columns, in fitted category order) make one answer column called `name`.
+ */
+export interface ResolvedList {
+  name: string;
+  view: number;
+  at: number;
+  count: number;
+}
+
 export interface ResolvedFeatures {
   views: ResolvedView[];
-  /** Every answer column in request order: which view (index into `views`) and which of its columns. */
+  /**
+   * Every stored column read, in request order: which view (index into `views`) and which of its columns.
+   * A list-answered feature's category columns are here too, one after another (see `lists`).
+   */
   order: { view: number; column: number }[];
+  /** The list-answered features, in `at` order; answers replace their `order` entries with one column each. */
+  lists: ResolvedList[];
   /** The join keys the request must carry: the union over the views, in first-seen order. */
   keys: ResolvedKey[];
 }
@@ -74,6 +90,7 @@ export function resolveFeatures(catalog: Catalog, request: FeatureRequest): Reso
   const order: ResolvedFeatures['order'] = [];
   const seen = new Set<string>();
   const names = new Map<string, string>();
+  const lists: ResolvedList[] = [];
   const errors: FieldError[] = [];
   refs.forEach((text, i) => {
     const ref = parseFeatureRef(text);
@@ -94,18 +111,31 @@ export function resolveFeatures(catalog: Catalog, request: FeatureRequest): Reso
     if (index < 0) {
       index = views.push({ view, version, keys: keysOf(version), ttl: view.metadata.ttl, columns: [] }) - 1;
     }
-    for (const c of columns) {
-      const key = `${view.name}@${version.version}:${c.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const outputName = request.fullFeatureNames ? `${view.name}__${c.name}` : c.name;
+    const claim = (outputName: string): boolean => {
       const clash = names.get(outputName);
       if (clash) {
         errors.push({ path: pathOf(i), message: `'${outputName}' is also the name of ${clash}; ask with full_feature_names to tell them apart` });
-        continue;
+        return false;
       }
       names.set(outputName, `'${text}'`);
+      return true;
+    };
+    const push = (c: { name: string; type: FeatureType }, outputName: string) => {
       order.push({ view: index, column: views[index].columns.push({ column: c.name, outputName, type: c.type }) - 1 });
+    };
+    for (const item of answerItems(ref.feature, version, columns, new Set(view.metadata.listAnswers ?? []))) {
+      if (typeof item === 'string') {
+        errors.push({ path: pathOf(i), message: item });
+        continue;
+      }
+      const key = `${view.name}@${version.version}:${item.list ? `${item.feature}[]` : item.columns[0].name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const outputName = request.fullFeatureNames ? `${view.name}__${item.list ? item.feature : item.columns[0].name}` : item.list ? item.feature : item.columns[0].name;
+      if (!claim(outputName)) continue;
+      if (item.list) lists.push({ name: outputName, view: index, at: order.length, count: item.columns.length });
+      // A list's category columns answer under their own names nowhere: their outputName is the column's.
+      for (const c of item.columns) push(c, item.list ? c.name : outputName);
     }
   });
   if (errors.length) {
@@ -114,14 +144,37 @@ export function resolveFeatures(catalog: Catalog, request: FeatureRequest): Reso
   }
   const keys: ResolvedFeatures['keys'] = [];
   for (const v of views) for (const k of v.keys) if (!keys.some((x) => x.name === k.name)) keys.push(k);
-  return { views, order, keys };
+  return { views, order, lists, keys };
 }
 
 function keysOf(version: FeatureViewVersion): ResolvedKey[] {
   return version.definition.entities.flatMap((e) => (e.joinKeys.length === 1 && e.joinKeys[0].name !== e.name ? [{ ...e.joinKeys[0], entity: e.name }] : e.joinKeys));
 }
 
-function columnsFor(feature: string, version: FeatureViewVersion, schema: { name: string; type: FeatureType; feature: string }[] | null): { name: string; type: FeatureType }[] | string | null {
+type SchemaColumn = { name: string; type: FeatureType; feature: string };
+
+/**
+ * What one reference answers: single columns, or for a list-answered one-hot feature its category
+ * columns as one list (even none, when no category was fitted). Naming one category column of a
+ * list-answered feature is refused (a string): the feature answers as a whole.
+ */
+type AnswerItem = { list: boolean; feature: string; columns: SchemaColumn[] };
+
+function answerItems(feature: string, version: FeatureViewVersion, columns: SchemaColumn[], lists: Set<string>): (AnswerItem | string)[] {
+  const bases = feature === '*' ? version.definition.features.map((f) => f.name) : version.definition.features.some((f) => f.name === feature) ? [feature] : null;
+  if (bases === null) {
+    const c = columns[0];
+    if (lists.has(c.feature)) return [`'${c.name}' is a category column of '${c.feature}', which answers as one list column (encode answer: list); ask for '${c.feature}'`];
+    return [{ list: false, feature: c.feature, columns: [c] }];
+  }
+  return bases.flatMap((base): AnswerItem[] => {
+    const own = columns.filter((c) => c.feature === base);
+    if (lists.has(base)) return [{ list: true, feature: base, columns: own }];
+    return own.map((c) => ({ list: false, feature: base, columns: [c] }));
+  });
+}
+
+function columnsFor(feature: string, version: FeatureViewVersion, schema: SchemaColumn[] | null): SchemaColumn[] | string | null {
   const features = version.definition.features;
   if (feature === '*') return schema;
   const base = features.find((f) => f.name === feature);
@@ -129,7 +182,7 @@ function columnsFor(feature: string, version: FeatureViewVersion, schema: { name
     if (schema) return schema.filter((c) => c.feature === feature);
     // Unfitted: a one-hot feature's columns are unknown; any other feature's column is known.
     if (base.transforms.some((t) => t.encode?.method === 'onehot')) return null;
-    return [{ name: feature, type: outputTypeOf(version, feature) }];
+    return [{ name: feature, type: outputTypeOf(version, feature), feature }];
   }
   const single = schema?.find((c) => c.name === feature);
   if (single) return [single];

@@ -93,20 +93,37 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
       () => transformBatch(batch, features, states, noRowContext(), {}),
     );
   }
-  const columns = output.columns;
+  const answers = answerShape(features, output.columns, new Set(view.metadata.listAnswers ?? []));
+  const valueOf = (c: OutputColumn, i: number) => {
+    const v = valueAt(c.column, i);
+    return c.type === 'bool' && v !== null ? v === 1 : v;
+  };
   return {
     featureView: view.name,
     version: version.version,
-    columns: columns.map((c) => c.name),
+    columns: answers.map((a) => a.name),
     rows: rows.map((_, i) => {
       const out: Record<string, unknown> = {};
-      for (const c of columns) {
-        const v = valueAt(c.column, i);
-        out[c.name] = c.type === 'bool' && v !== null ? v === 1 : v;
-      }
+      for (const a of answers) out[a.name] = a.list ? a.parts.map((c) => valueOf(c, i)) : valueOf(a.parts[0], i);
       return out;
     }),
   };
+}
+
+type OutputColumn = ReturnType<typeof transformBatch>['columns'][number];
+
+/**
+ * The answer's columns: each output column, except that a one-hot feature answered as a list
+ * (`answer: list`) gives one column named after it holding its category columns' values in order.
+ */
+function answerShape(features: FeatureInput[], columns: OutputColumn[], lists: Set<string>): { name: string; list: boolean; parts: OutputColumn[] }[] {
+  const out: { name: string; list: boolean; parts: OutputColumn[] }[] = [];
+  for (const f of features) {
+    const own = columns.filter((c) => c.name === f.name || c.name.startsWith(`${f.name}__`));
+    if (lists.has(f.name)) out.push({ name: f.name, list: true, parts: own });
+    else for (const c of own) out.push({ name: c.name, list: false, parts: [c] });
+  }
+  return out;
 }
 
 /** Runs `transform`; a value it cannot transform becomes a 422 naming the request row and field. */

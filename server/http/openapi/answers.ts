@@ -136,7 +136,7 @@ export const onlineAnswer = z
     }),
     results: z.array(
       z.object({
-        values: z.array(z.unknown()),
+        values: z.array(z.unknown()).describe('one per entity row; a one-hot feature with `encode: {answer: list}` gives arrays of 0/1 in fitted category order, as Feast writes its list types'),
         statuses: z.array(z.enum(['PRESENT', 'NULL_VALUE', 'NOT_FOUND', 'OUTSIDE_MAX_AGE'])),
         event_timestamps: z.array(time),
       }),
