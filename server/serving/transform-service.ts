@@ -94,7 +94,7 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
     );
   }
   const answers = answerShape(features, output.columns, new Set(view.metadata.listAnswers ?? []));
-  const valueOf = (c: OutputColumn, i: number) => {
+  const cell = (c: OutputColumn, i: number) => {
     const v = valueAt(c.column, i);
     return c.type === 'bool' && v !== null ? v === 1 : v;
   };
@@ -104,7 +104,7 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
     columns: answers.map((a) => a.name),
     rows: rows.map((_, i) => {
       const out: Record<string, unknown> = {};
-      for (const a of answers) out[a.name] = a.list ? a.parts.map((c) => valueOf(c, i)) : valueOf(a.parts[0], i);
+      for (const a of answers) out[a.name] = a.list ? a.parts.map((c) => cell(c, i)) : cell(a.parts[0], i);
       return out;
     }),
   };

@@ -4,6 +4,7 @@ import type { BundleInput } from '../../server/domain/bundle.js';
 import { openFeatureStore } from '../../server/sdk/embedded.js';
 import { getHistoricalFeatures } from '../../server/sdk/historical.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
+import { duckRows } from '../support/duckdb.js';
 import { getJson, postJson } from '../support/services.js';
 import { ARROW, arrowRows, csvRows, get, postJsonTo } from './historical-client.js';
 
@@ -36,12 +37,15 @@ const bundle = (answer?: 'list' | 'columns'): BundleInput => ({
   entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
   sources: [{ name: 'stats', type: 'csv', path: 'stats.csv', timestampField: 'ts' }],
   featureViews: [view(answer), { name: 'paint', entities: ['driver'], source: 'stats', features: [{ name: 'color', type: 'string', transforms: [{ encode: { method: 'onehot', answer: 'list' } }] }] }],
-  featureServices: [{ name: 'model', features: ['drv:car_type', 'drv:rate'] }],
+  featureServices: [
+    { name: 'model', features: ['drv:car_type', 'drv:rate'] },
+    { name: 'logged', features: ['drv:car_type', 'drv:rate'], logging: {} },
+  ],
 });
 
 let s: Awaited<ReturnType<typeof pipelineServer>>;
 before(async () => {
-  s = await pipelineServer({ 'stats.csv': CSV }, bundle('list'));
+  s = await pipelineServer({ 'stats.csv': CSV }, bundle('list'), { featureLogFlushMs: 60_000 });
   await s.materialize('drv');
   await s.materialize('paint');
 });
@@ -248,4 +252,26 @@ test('a saved dataset keeps the list column: its rows, its CSV export, and a reb
   const rebuilt = await postJson(`${api}/cars_v1/rebuild`, {});
   assert.equal(rebuilt.status, 200, JSON.stringify(rebuilt.body));
   assert.equal(rebuilt.body.matches, true);
+});
+
+test('a logged service answers the list and logs the category columns it read, one log column each', async () => {
+  const res = await postJson(`${s.url}/get-online-features`, { feature_service: 'logged', entities: { driver_id: [1, 2, 5] } });
+  assert.deepEqual(res.body.metadata.feature_names, ['driver_id', 'car_type', 'rate']);
+  assert.deepEqual(res.body.results[1].values, [[0, 0, 1], [0, 1, 0], null]);
+  const one = await postJson(`${s.url}/get-online-features`, { feature_service: 'logged', entities: { driver_id: [3] } });
+  assert.deepEqual(one.body.results[1].values, [[0, 0, 0]]);
+  await s.services.featureLog.flush();
+  const root = s.services.files.locate('offline/logs/feature_services');
+  const rows = await duckRows(
+    `SELECT driver_id, drv__car_type__b AS b, drv__car_type__c AS c, drv__car_type__a AS a, drv__car_type__a__status AS status, drv__rate AS rate FROM read_parquet('${root}/*/*/*.parquet') ORDER BY driver_id`,
+  );
+  assert.deepEqual(
+    rows.map((r) => [Number(r.driver_id), r.b === null ? null : Number(r.b), r.c === null ? null : Number(r.c), r.a === null ? null : Number(r.a), r.status, r.rate]),
+    [
+      [1, 0, 0, 1, 'PRESENT', 1],
+      [2, 0, 1, 0, 'PRESENT', null],
+      [3, 0, 0, 0, 'PRESENT', null],
+      [5, null, null, null, 'NOT_FOUND', null],
+    ],
+  );
 });
