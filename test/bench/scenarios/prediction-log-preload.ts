@@ -3,7 +3,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { utcDate } from '../../../server/domain/time.js';
 import { LocalFileStore } from '../../../server/offline/file-store.js';
 import { literal } from '../../../server/offline/sql.js';
-import { FILE_ORDER, logFolder } from '../../../server/prediction-logs/log-publisher.js';
+import { FILE_FORMAT, FILE_ORDER, logFolder } from '../../../server/prediction-logs/log-publisher.js';
 import { openSqliteDb } from '../../../server/registry/sqlite/open-sqlite-db.js';
 import { SqlitePredictionLogStore } from '../../../server/registry/sqlite/sqlite-prediction-log-store.js';
 
@@ -52,7 +52,7 @@ export async function preloadLog(options: { dataDir: string; model: string; rows
       const name = `preload-${String(s).padStart(6, '0')}`;
       const relPath = `${logFolder(options.model, date)}/${name}.parquet`;
       const staging = await files.stagingPath(relPath);
-      await duck.run(`COPY (${rowsSql(options.model, dayStart, stepMs, from, to)} ${FILE_ORDER}) TO ${literal(staging)} (FORMAT parquet, COMPRESSION zstd)`);
+      await duck.run(`COPY (${rowsSql(options.model, dayStart, stepMs, from, to)} ${FILE_ORDER}) TO ${literal(staging)} (${FILE_FORMAT})`);
       const { size } = await fs.promises.stat(staging);
       await files.publish(staging, relPath);
       const minLoggedAt = dayStart + Math.floor(from * stepMs);
