@@ -38,6 +38,7 @@ export function onlineFastPath(deps: {
 }): NodeHandler {
   const nextId = deps.nextId ?? requestIds();
   const { online, bodyLimit, logger, metrics, gate } = deps;
+  const tally = metrics?.route('POST', PATH);
   const gateReq: GateRequest = { label: `POST ${PATH}`, auth: deps.auth ?? ADMIN_ONLY };
   return (req, res) => {
     const url = req.url ?? '';
@@ -56,7 +57,7 @@ export function onlineFastPath(deps: {
       res.writeHead(status, headers);
       res.end(body);
       logRequest(logger, { reqId, method: req.method, url, status, started });
-      metrics?.record('POST', PATH, status, started);
+      tally?.record(status, started);
     };
     const fail = (err: unknown, close = false) => {
       let error = knownError(err);
