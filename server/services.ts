@@ -288,7 +288,8 @@ export function materializeDeps(services: Services): MaterializeDeps {
     engine: services.pipelineDuckdb,
     fileOptions: { rowsPerFile: services.config.rowsPerFile, rowGroupRows: services.config.rowGroupRows },
     online: services.online,
-    sourceContext: services.sources,
+    // Runs read plain CSV files with the pipeline's DuckDB (csv-duckdb.ts).
+    sourceContext: { ...services.sources, duckdb: services.pipelineDuckdb },
     dataDir: services.config.dataDir,
     clock: services.clock,
     logger: services.logger,

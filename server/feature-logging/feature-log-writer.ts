@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
-import { LogColumns } from './log-columns.js';
+import { BufferPool } from './buffer-pool.js';
+import { type Allocate, LogColumns } from './log-columns.js';
 import { logFilePath } from './log-files.js';
 import { ParquetEncoder } from './parquet-encoder.js';
 import type { FeatureLogSink, ServedRequest } from './served-request.js';
@@ -27,6 +28,9 @@ export interface FeatureLogQueueStats {
   failedRows: number;
 }
 
+/** Buffers kept for reuse at most: a few batches of a wide schema at a few thousand rows a second. */
+const POOL_BYTES = 64 * 1024 * 1024;
+
 /**
  * Writes what feature services served to Parquet, off the request path. `offer` copies the served
  * rows into the open batch of their schema (column buffers: a few array writes per value, and no
@@ -49,7 +53,10 @@ export class FeatureLogWriter implements FeatureLogSink {
   private closed = false;
   private readonly idPrefix = `log-${randomBytes(4).toString('hex')}`;
   private ids = 0;
-  private readonly encoder = new ParquetEncoder();
+  /** Column buffers back from the encoder thread: the next batches reuse them instead of allocating. */
+  private readonly pool = new BufferPool(POOL_BYTES);
+  private readonly alloc: Allocate = (bytes) => this.pool.take(bytes);
+  private readonly encoder = new ParquetEncoder((buffers) => this.pool.give(buffers));
 
   constructor(private readonly deps: { files: FileStore; logger: Logger; options: FeatureLogOptions }) {}
 
@@ -61,7 +68,7 @@ export class FeatureLogWriter implements FeatureLogSink {
     const signature = served.schema.signature;
     let batch = this.pending.get(signature);
     if (batch === undefined) {
-      batch = new LogColumns(served.schema, this.sizes.get(signature) ?? 256);
+      batch = new LogColumns(served.schema, this.sizes.get(signature) ?? 256, this.alloc);
       this.pending.set(signature, batch);
     }
     batch.append(served, served.requestId ?? `${this.idPrefix}-${(++this.ids).toString(36)}`);

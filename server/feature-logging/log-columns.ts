@@ -34,22 +34,36 @@ export interface LogBatch {
   stamps: LogColumn[];
 }
 
-function column(kind: LogColumn['kind'], capacity: number): LogColumn {
-  const valid = new Uint8Array((capacity + 7) >> 3);
-  if (kind === 'string') return { kind, data: new Uint8Array(capacity * 16), used: 0, valid };
-  if (kind === 'int64') return { kind, data: new BigInt64Array(capacity), valid };
-  if (kind === 'bool') return { kind, data: new Uint8Array(capacity), valid };
-  return { kind, data: new Float64Array(capacity), valid };
+/**
+ * Where a batch's buffers come from: exactly `bytes` long, a pool of returned ones or new. A reused
+ * buffer holds an earlier batch's bytes: validity bitmaps are cleared here; values are read only
+ * where their bit is set, times and statuses are written for every row, strings up to `used`.
+ */
+export type Allocate = (bytes: number) => ArrayBuffer;
+
+const bitmap = (capacity: number, alloc: Allocate): Uint8Array => new Uint8Array(alloc((capacity + 7) >> 3)).fill(0);
+
+const fresh: Allocate = (bytes) => new ArrayBuffer(bytes);
+
+function column(kind: LogColumn['kind'], capacity: number, alloc: Allocate): LogColumn {
+  const valid = bitmap(capacity, alloc);
+  if (kind === 'string') return { kind, data: new Uint8Array(alloc(capacity * 16)), used: 0, valid };
+  if (kind === 'int64') return { kind, data: new BigInt64Array(alloc(capacity * 8)), valid };
+  if (kind === 'bool') return { kind, data: new Uint8Array(alloc(capacity)), valid };
+  return { kind, data: new Float64Array(alloc(capacity * 8)), valid };
 }
 
-function grown(c: LogColumn, capacity: number): LogColumn {
-  const valid = new Uint8Array((capacity + 7) >> 3);
+function grown(c: LogColumn, capacity: number, alloc: Allocate): LogColumn {
+  const valid = bitmap(capacity, alloc);
   valid.set(c.valid);
   if (c.kind === 'string') return { ...c, valid };
-  const next = column(c.kind, capacity) as typeof c;
+  const next = column(c.kind, capacity, alloc) as typeof c;
   (next.data as Uint8Array).set(c.data as Uint8Array);
   return { ...next, valid };
 }
+
+/** Batches are sized in powers of two, so the buffers of one fit the next of the same schema. */
+const powerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(n));
 
 const utf8 = new TextEncoder();
 
@@ -96,7 +110,8 @@ const statusCode = (s: FeatureStatus): number => (s === 'PRESENT' ? 0 : s === 'N
  * The open batch of one log schema: served rows are copied into column buffers as they are offered,
  * so the serving thread keeps no reference to an answer (a second of answers kept alive is promoted
  * out of the young generation and costs major collections), and the encoder thread gets ready
- * columns. Buffers double when full; a batch starts at the size the previous one reached.
+ * columns. Buffers double when full; a batch starts at the power of two at or above the size the previous
+ * one reached, on buffers the encoder thread handed back when there are some (`Allocate`).
  */
 export class LogColumns {
   private capacity: number;
@@ -113,16 +128,17 @@ export class LogColumns {
   constructor(
     readonly schema: LogSchema,
     capacity: number,
+    private readonly alloc: Allocate = fresh,
   ) {
-    this.capacity = Math.max(16, capacity);
+    this.capacity = powerOfTwo(Math.max(16, capacity));
     this.views = Math.max(0, ...schema.features.map((f) => f.viewIndex + 1));
     const n = this.capacity;
-    this.requestIds = column('string', n);
-    this.times = new Float64Array(n);
-    this.keys = schema.keys.map((k) => column(k.type, n));
-    this.values = schema.features.map((f) => column(f.type, n));
-    this.statuses = schema.features.map(() => new Int8Array(n));
-    this.stamps = Array.from({ length: this.views }, () => column('time', n));
+    this.requestIds = column('string', n, alloc);
+    this.times = new Float64Array(alloc(n * 8));
+    this.keys = schema.keys.map((k) => column(k.type, n, alloc));
+    this.values = schema.features.map((f) => column(f.type, n, alloc));
+    this.statuses = schema.features.map(() => new Int8Array(alloc(n)));
+    this.stamps = Array.from({ length: this.views }, () => column('time', n, alloc));
   }
 
   get size(): number {
@@ -192,15 +208,16 @@ export class LogColumns {
   private grow(needed: number): void {
     let capacity = this.capacity * 2;
     while (capacity < needed) capacity *= 2;
-    this.requestIds = grown(this.requestIds, capacity);
-    const times = new Float64Array(capacity);
+    const alloc = this.alloc;
+    this.requestIds = grown(this.requestIds, capacity, alloc);
+    const times = new Float64Array(alloc(capacity * 8));
     times.set(this.times);
     this.times = times;
-    this.keys = this.keys.map((c) => grown(c, capacity));
-    this.values = this.values.map((c) => grown(c, capacity));
-    this.stamps = this.stamps.map((c) => grown(c, capacity));
+    this.keys = this.keys.map((c) => grown(c, capacity, alloc));
+    this.values = this.values.map((c) => grown(c, capacity, alloc));
+    this.stamps = this.stamps.map((c) => grown(c, capacity, alloc));
     this.statuses = this.statuses.map((s) => {
-      const next = new Int8Array(capacity);
+      const next = new Int8Array(alloc(capacity));
       next.set(s);
       return next;
     });

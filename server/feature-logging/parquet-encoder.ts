@@ -13,6 +13,9 @@ export class ParquetEncoder {
   private next = 0;
   private readonly waiting = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (e: Error) => void }>();
 
+  /** `returned`: gets a batch's buffers back once the thread is done with them. */
+  constructor(private readonly returned: (buffers: ArrayBuffer[]) => void = () => undefined) {}
+
   /** `buffers`: the batch's typed arrays' buffers, unusable here afterwards. */
   encode(batch: LogBatch, buffers: ArrayBuffer[]): Promise<Uint8Array> {
     const id = ++this.next;
@@ -20,7 +23,7 @@ export class ParquetEncoder {
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       worker.ref();
-      const request: EncodeRequest = { id, batch };
+      const request: EncodeRequest = { id, batch, buffers };
       worker.postMessage(request, buffers);
     });
   }
@@ -38,6 +41,7 @@ export class ParquetEncoder {
       const waiting = this.waiting.get(answer.id);
       this.waiting.delete(answer.id);
       if (this.waiting.size === 0) worker.unref();
+      this.returned(answer.buffers);
       if (!waiting) return;
       if ('parquet' in answer) waiting.resolve(answer.parquet);
       else waiting.reject(new Error(answer.error));

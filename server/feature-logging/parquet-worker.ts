@@ -7,9 +7,11 @@ import { logParquet } from './parquet-log-file.js';
 export interface EncodeRequest {
   id: number;
   batch: LogBatch;
+  /** The batch's buffers (the same objects its typed arrays view): sent back once it is encoded, for the next batches. */
+  buffers: ArrayBuffer[];
 }
 
-export type EncodeAnswer = { id: number; parquet: Uint8Array } | { id: number; error: string };
+export type EncodeAnswer = ({ id: number; parquet: Uint8Array } | { id: number; error: string }) & { buffers: ArrayBuffer[] };
 
 /** Each schema's Arrow metadata, made once (schemas change only with the definitions). */
 const arrowSchemas = new Map<string, string>();
@@ -26,10 +28,12 @@ function encode(batch: LogBatch): Uint8Array {
 
 parentPort?.on('message', (request: EncodeRequest) => {
   let answer: EncodeAnswer;
+  // The file is a copy (assembled into one buffer of its own): the batch's buffers are free again.
+  const buffers = request.buffers;
   try {
-    answer = { id: request.id, parquet: encode(request.batch) };
+    answer = { id: request.id, parquet: encode(request.batch), buffers };
   } catch (e) {
-    answer = { id: request.id, error: e instanceof Error ? e.message : String(e) };
+    answer = { id: request.id, error: e instanceof Error ? e.message : String(e), buffers };
   }
-  parentPort!.postMessage(answer, 'parquet' in answer ? [answer.parquet.buffer as ArrayBuffer] : []);
+  parentPort!.postMessage(answer, 'parquet' in answer ? [answer.parquet.buffer as ArrayBuffer, ...buffers] : buffers);
 });

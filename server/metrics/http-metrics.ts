@@ -1,45 +1,52 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Counter, Histogram } from 'prom-client';
+import { RequestTally, type RouteTally } from './request-tally.js';
 import type { Metrics } from './metrics.js';
 
 /** Latency buckets in seconds: the online path answers in well under a millisecond, exports take minutes. */
-const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120];
+export const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120];
 
 /** The label of a request no route matched (a 404): one value, whatever the URL. */
 export const UNMATCHED = '(unmatched)';
 
-type Labels = 'method' | 'route' | 'status';
-
 /**
  * Request counts and latency per route template (`/api/v1/runs/:id`, never the URL itself), method
- * and status. `record` keeps the labelled children it has made, so a repeated (route, status) costs
- * one map lookup, not a label hash.
+ * and status. A request adds to plain numbers (`RequestTally`: a count, a sum and a bucket per
+ * route and status); prom-client's counter and histogram read them when scraped. Recording through
+ * prom-client's labelled children hashed and validated the labels on every call, about a tenth of
+ * the online fast path's CPU.
  */
 export class HttpMetrics {
-  private readonly count: Counter<Labels>;
-  private readonly seconds: Histogram<Labels>;
-  private readonly children = new Map<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>();
+  private readonly tally = new RequestTally(BUCKETS);
 
   constructor(metrics: Metrics) {
-    this.count = metrics.counter({ name: 'tessera_http_requests_total', help: 'HTTP requests answered, by method, route and status', labelNames: ['method', 'route', 'status'] });
-    this.seconds = metrics.histogram({
+    const tally = this.tally;
+    metrics.counter({
+      name: 'tessera_http_requests_total',
+      help: 'HTTP requests answered, by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      collect() {
+        this.reset();
+        for (const series of tally.series()) this.inc(series.labels, series.count);
+      },
+    });
+    metrics.histogram({
       name: 'tessera_http_request_duration_seconds',
       help: 'HTTP request latency, by method, route and status',
       labelNames: ['method', 'route', 'status'],
       buckets: BUCKETS,
+      collect() {
+        tally.publish(this);
+      },
     });
   }
 
+  /** The tally of one method and route, for a handler that always records under it (the fast paths). */
+  route(method: string, route: string): RouteTally {
+    return this.tally.route(method, route);
+  }
+
   record(method: string, route: string, status: number, started: bigint): void {
-    const key = `${method} ${route} ${status}`;
-    let child = this.children.get(key);
-    if (!child) {
-      const labels = { method, route, status: String(status) };
-      child = { count: this.count.labels(labels), seconds: this.seconds.labels(labels) };
-      this.children.set(key, child);
-    }
-    child.count.inc();
-    child.seconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.tally.route(method, route).record(status, started);
   }
 
   /** Express middleware: records each request when its answer is sent, under the route that matched. */

@@ -51,12 +51,13 @@ export class Journal {
 
   constructor(private readonly options: JournalOptions) {}
 
-  /** Resolves once `rows` are on the device; rejects (`unavailable`) when the write or sync failed. */
-  append(rows: LogRow[]): Promise<void> {
-    let text = '';
-    for (const r of rows) text += `${JSON.stringify(r)}\n`;
+  /**
+   * Resolves once `rows` are on the device; rejects (`unavailable`) when the write or sync failed.
+   * `lines` is the rows as their journal lines (`rowLine`), made by the caller as it builds them.
+   */
+  append(rows: LogRow[], lines: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ bytes: Buffer.from(text), rows, resolve, reject });
+      this.waiting.push({ bytes: Buffer.from(lines), rows, resolve, reject });
       this.flushing ??= this.drain();
     });
   }

@@ -7,7 +7,7 @@ import type { DuckDbEngine } from '../offline/duckdb-engine.js';
 import type { FileStore } from '../offline/file-store.js';
 import { fileList, literal } from '../offline/sql.js';
 import type { LogFileRecord, LogFileStore } from './log-file-store.js';
-import { FILE_ORDER, logFolder } from './log-publisher.js';
+import { FILE_FORMAT, FILE_ORDER, logFolder } from './log-publisher.js';
 import { type LogRetention, retentionDays } from './retention.js';
 
 const DAY_MS = 86_400_000;
@@ -113,7 +113,7 @@ export class LogCompactor {
     const staging = await files.stagingPath(path);
     const sources = fileList(group.map((f) => files.locate(f.path)));
     await engine.withConnection(async (db) => {
-      await db.run(`COPY (SELECT * FROM read_parquet(${sources}) ${FILE_ORDER}) TO ${literal(staging)} (FORMAT parquet, COMPRESSION zstd)`);
+      await db.run(`COPY (SELECT * FROM read_parquet(${sources}) ${FILE_ORDER}) TO ${literal(staging)} (${FILE_FORMAT})`);
     });
     const bytes = (await fs.promises.stat(staging)).size;
     await files.publish(staging, path);

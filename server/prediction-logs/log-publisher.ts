@@ -18,6 +18,14 @@ export const PARQUET_SELECT = LOG_COLUMNS.map(([name]) => (name === 'logged_at' 
 /** Newest first, the order of every file (reads stop at the first rows that qualify). */
 export const FILE_ORDER = 'ORDER BY logged_at DESC, id DESC';
 
+/**
+ * How every file of the log is written. Row groups of 16,384 rows (DuckDB's default is 122,880): a
+ * read of the newest rows or of one hour decompresses one small group, found by its logged_at
+ * statistics, rather than three hours of a busy model (2-5x faster reads for ~2% bigger files,
+ * measured in docs/prediction-logs.md).
+ */
+export const FILE_FORMAT = 'FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384';
+
 export interface LogPublisherDeps {
   engine: DuckDbEngine;
   files: FileStore;
@@ -58,7 +66,7 @@ export class LogPublisher {
         const path = `${logFolder(model, date)}/${segment.name}.parquet`;
         const staging = await files.stagingPath(path);
         await db.run(
-          `COPY (SELECT ${PARQUET_SELECT} FROM segment WHERE model = ${literal(model)} AND epoch_ms(logged_at)::DATE = DATE ${literal(date)} ${FILE_ORDER}) TO ${literal(staging)} (FORMAT parquet, COMPRESSION zstd)`,
+          `COPY (SELECT ${PARQUET_SELECT} FROM segment WHERE model = ${literal(model)} AND epoch_ms(logged_at)::DATE = DATE ${literal(date)} ${FILE_ORDER}) TO ${literal(staging)} (${FILE_FORMAT})`,
         );
         out.push({ staging, record: { path, model, date, rows: Number(count), bytes: 0, minLoggedAt: Number(min), maxLoggedAt: Number(max), createdAt: now() } });
       }

@@ -50,6 +50,14 @@ export function entityKey(entity: Record<string, string | number>): string {
     .join('|');
 }
 
+/**
+ * A row as its journal line (JSON and a newline), written out by hand: the one serialisation an append
+ * makes. `id` is a lower-case UUID and `status` one of two words, so neither needs escaping.
+ */
+export function rowLine(r: LogRow): string {
+  return `{"id":"${r.id}","model":${JSON.stringify(r.model)},"model_version":${JSON.stringify(r.model_version)},"logged_at":${r.logged_at},"predicted_at":${r.predicted_at},"entity":${JSON.stringify(r.entity)},"entity_key":${JSON.stringify(r.entity_key)},"features":${JSON.stringify(r.features)},"feature_versions":${JSON.stringify(r.feature_versions)},"prediction":${JSON.stringify(r.prediction)},"probability":${r.probability === null ? 'null' : r.probability},"status":"${r.status}","error":${r.error === null ? 'null' : JSON.stringify(r.error)}}\n`;
+}
+
 /** A row as reads answer it. */
 export function presentRow(r: LogRow): LoggedPrediction {
   return {

@@ -13,7 +13,7 @@ import type { LogFileStore } from './log-file-store.js';
 import { LogPublisher } from './log-publisher.js';
 import type { LogQuery } from './log-query.js';
 import { LogReader } from './log-reader.js';
-import { type LogRow, entityKey, presentRow } from './log-row.js';
+import { type LogRow, entityKey, presentRow, rowLine } from './log-row.js';
 import { IdSource, normalizeId } from './prediction-id.js';
 import type { LoggedPrediction, PredictionBatch } from './prediction-log.js';
 import { RecentIds } from './recent-ids.js';
@@ -87,21 +87,34 @@ export class PredictionLogService {
   async append(batch: PredictionBatch): Promise<AppendResult> {
     const loggedAt = this.deps.clock.now();
     // Everything is checked before anything is remembered: a batch is logged whole or not at all.
-    const predictedAt = batch.predictions.map((p, i) => {
-      if (p.predictedAt === undefined) return loggedAt;
-      const at = parseTimestamp(p.predictedAt);
-      if (at === null) throw validationError('invalid predictedAt', [{ path: `predictions[${i}].predictedAt`, message: `'${String(p.predictedAt)}' is not a timestamp` }]);
-      return at;
-    });
-    const predictionIds: string[] = [];
+    const { predictions } = batch;
+    const predictedAt: number[] = new Array(predictions.length);
+    for (let i = 0; i < predictions.length; i++) {
+      const given = predictions[i].predictedAt;
+      const at = given === undefined ? loggedAt : parseTimestamp(given);
+      if (at === null) throw validationError('invalid predictedAt', [{ path: `predictions[${i}].predictedAt`, message: `'${String(given)}' is not a timestamp` }]);
+      predictedAt[i] = at;
+    }
+    const predictionIds: string[] = new Array(predictions.length);
     const rows: LogRow[] = [];
+    // Caller-chosen ids new in this batch; ids made here are new by construction (UUIDv7, monotonic).
     const fresh = new Set<string>();
-    batch.predictions.forEach((p, i) => {
-      const id = p.id === undefined ? this.ids.next(loggedAt) : normalizeId(p.id)!;
-      predictionIds.push(id);
-      if (this.recent.has(id) || fresh.has(id)) return;
+    let lines = '';
+    for (let i = 0; i < predictions.length; i++) {
+      const p = predictions[i];
+      let id: string;
+      if (p.id === undefined) {
+        id = this.ids.next(loggedAt);
+      } else {
+        id = normalizeId(p.id)!;
+        if (this.recent.has(id) || fresh.has(id)) {
+          predictionIds[i] = id;
+          continue;
+        }
+      }
+      predictionIds[i] = id;
       fresh.add(id);
-      rows.push({
+      const row: LogRow = {
         id,
         model: batch.model,
         model_version: batch.modelVersion,
@@ -115,12 +128,14 @@ export class PredictionLogService {
         probability: p.probability ?? null,
         status: p.status,
         error: p.error ?? null,
-      });
-    });
+      };
+      rows.push(row);
+      lines += rowLine(row);
+    }
     if (rows.length > 0) {
       for (const id of fresh) this.recent.add(id);
       try {
-        await this.journal.append(rows);
+        await this.journal.append(rows, lines);
       } catch (e) {
         this.recent.remove(fresh);
         throw e;

@@ -40,7 +40,7 @@ export class PushService {
   async push(request: PushRequest): Promise<PushResult> {
     const catalog = request.allow_registry_cache === false ? await this.deps.catalog.refresh() : await this.deps.catalog.get();
     const source = catalog.sources.get(request.push_source_name);
-    if (!source || source.spec.type !== 'push') {
+    if (source?.spec.type !== 'push') {
       const known = [...catalog.sources.values()].filter((s) => s.spec.type === 'push').map((s) => s.name);
       throw new TesseraError('unknown_push_source', `push source '${request.push_source_name}' does not exist${source ? ` ('${source.name}' is a ${source.spec.type} source)` : ''}`, [
         { path: 'push_source_name', message: known.length ? `not a push source; push sources: ${known.join(', ')}` : 'not a push source; none is defined' },

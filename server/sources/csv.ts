@@ -35,17 +35,18 @@ export function csvReader(source: CsvSource, ctx: SourceContext): SourceReader {
 async function* readCsv(source: CsvSource, ctx: SourceContext, request: ReadRequest): AsyncGenerator<SourceBatch> {
   const builder = new BatchBuilder(request);
   const files = await matchFiles(source.path, ctx, source.name);
-  for (const file of files) yield* readFile(source, file, request, builder);
+  for (const file of files) yield* readCsvFile(source, file, request, builder);
   const last = builder.flush();
   if (last !== null) yield last;
 }
 
-async function* readFile(source: CsvSource, file: MatchedFile, request: ReadRequest, builder: BatchBuilder): AsyncGenerator<SourceBatch> {
+/** Reads one file into `builder`; rows on lines before `fromLine` are parsed but left out (another reader took them). */
+export async function* readCsvFile(source: CsvSource, file: MatchedFile, request: ReadRequest, builder: BatchBuilder, fromLine = 0): AsyncGenerator<SourceBatch> {
   const wanted = sourceColumnNames(
     source,
     request.columns.map((c) => c.name),
   );
-  const state = new CsvFileState(source, file, wanted, builder);
+  const state = new CsvFileState(source, file, wanted, builder, fromLine);
   const stream = createReadStream(file.path, { highWaterMark: READ_BYTES });
   const decoder = new StringDecoder('utf8');
   let pending = '';
@@ -113,6 +114,7 @@ class CsvFileState implements RowOrigin {
     private readonly file: MatchedFile,
     private readonly wanted: (string | null)[],
     private readonly builder: BatchBuilder,
+    private readonly fromLine: number,
   ) {}
 
   /** Parses the complete rows of `text` and returns the unfinished rest (nothing when `final`). */
@@ -141,7 +143,7 @@ class CsvFileState implements RowOrigin {
       // A row is located by the line it starts on.
       const line = this.line + 1;
       this.line += quoted ? 1 + this.embeddedNewlines(row) : 1;
-      if (row.length === 1 && row[0] === '') continue; // a blank line
+      if ((row.length === 1 && row[0] === '') || line < this.fromLine) continue; // a blank line, or a row read already
       let batch: SourceBatch | null;
       const problem = badRows?.get(i);
       if (problem !== undefined) batch = builder.reject('invalid_csv', '', problem, row, line);

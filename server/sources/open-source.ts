@@ -1,5 +1,6 @@
 import type { Source } from '../domain/source.js';
 import { csvReader } from './csv.js';
+import { duckdbCsvReader } from './csv-duckdb.js';
 import { httpReader } from './http.js';
 import { jsonlReader } from './jsonl.js';
 import { parquetReader } from './parquet.js';
@@ -10,7 +11,7 @@ import { sqliteReader } from './sqlite.js';
 export function openSource(source: Source, ctx: SourceContext): SourceReader {
   switch (source.type) {
     case 'csv':
-      return csvReader(source, ctx);
+      return ctx.duckdb ? duckdbCsvReader(source, ctx, ctx.duckdb) : csvReader(source, ctx);
     case 'jsonl':
       return jsonlReader(source, ctx);
     case 'parquet':

@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RecordBatch } from 'apache-arrow';
 import type { FeatureType } from '../domain/value-type.js';
 import type { HttpAccess } from './http-access.js';
@@ -71,6 +72,13 @@ export interface SourceContext {
   http?: HttpAccess;
   /** Where `{env: NAME}` secret references are read when a run starts; absent: `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Where CSV files are read by DuckDB where it provably types them as the JS reader does; absent: the JS reader only. */
+  duckdb?: DuckDbConnector;
   /** Injectable for tests: waits between HTTP retries. */
   sleep?: (ms: number) => Promise<void>;
+}
+
+/** A DuckDB connection for a run's reads (the pipeline's `DuckDbEngine`); `close` releases it. */
+export interface DuckDbConnector {
+  connect(): Promise<{ connection: DuckDBConnection; close(): void }>;
 }

@@ -20,7 +20,7 @@ async function heldSource(): Promise<{ port: number; requested: () => boolean; r
   let requested = false;
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((_req, res) => {
     requested = true;
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     for (let i = 0; i < ROWS / 2; i++) res.write(record(i));

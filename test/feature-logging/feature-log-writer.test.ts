@@ -82,6 +82,36 @@ test('a full queue drops and counts rows without blocking; flush writes the rest
   assert.equal(writer.queueStats().droppedRows, 4, 'a closed writer counts what it refuses');
 });
 
+test('batches after the first (on buffers back from the encoder) hold their own values: nulls stay null', async () => {
+  const files = new LocalFileStore(tempDir());
+  const writer = new FeatureLogWriter({ files, logger: silent, options: { capacityRows: 1000, flushMs: 60_000 } });
+  const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+  // Two batches of 20 valued rows: the second is sized as the first was, the third as the second.
+  for (let b = 0; b < 2; b++) {
+    writer.offer(served(ids, T + b, `r${b}`));
+    await writer.flush();
+  }
+  const missing: ServedRequest = {
+    ...served(ids, T + 2, 'r2'),
+    results: [{ values: ids.map(() => null), statuses: ids.map(() => 'NOT_FOUND'), event_timestamps: [] }],
+    found: [ids.map(() => null)],
+  };
+  writer.offer(missing);
+  await writer.flush();
+  await writer.close();
+  const written = (await files.list('offline/logs')).map((f) => `'${files.locate(f)}'`).join(', ');
+  const rows = await duckRows(`SELECT __request_id AS id, count(*) AS n, count(v__x) AS x, count(v__x__timestamp) AS ts, sum(v__x) AS total FROM read_parquet([${written}]) GROUP BY 1 ORDER BY 1`);
+  // 0.1 + 0.2 + ... + 2.0 = 21.0
+  assert.deepEqual(
+    rows.map((r) => [r.id, Number(r.n), Number(r.x), Number(r.ts), r.total === null ? null : Math.round(Number(r.total) * 10) / 10]),
+    [
+      ['r0', 20, 20, 20, 21],
+      ['r1', 20, 20, 20, 21],
+      ['r2', 20, 0, 0, null],
+    ],
+  );
+});
+
 test('rows become durable within the flush interval, without a flush call', async () => {
   const files = new LocalFileStore(tempDir());
   const writer = new FeatureLogWriter({ files, logger: silent, options: { capacityRows: 100, flushMs: 50 } });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseTimestamp } from '../../domain/time.js';
 import { validationError } from '../../errors.js';
 import { decodeCursor, type LogQuery } from '../../prediction-logs/log-query.js';
+import { fastBatch } from '../../prediction-logs/fast-batch.js';
 import { predictionBatchSchema } from '../../prediction-logs/prediction-log.js';
 import type { PredictionLogService } from '../../prediction-logs/prediction-log-service.js';
 import { parsedBody } from '../body.js';
@@ -81,7 +82,7 @@ export function predictionLogRoutes(deps: { logs: PredictionLogService; bodyLimi
   const router = Router();
   const routes = PREDICTION_LOG_ROUTES;
   router.post(routes.append.path, ...parsedBody(deps.bodyLimit), async (req, res) => {
-    const batch = parseInput(routes.append.body.schema, req.body);
+    const batch = fastBatch(req.body) ?? parseInput(routes.append.body.schema, req.body);
     res.status(201).json(await deps.logs.append(batch));
   });
   router.get(routes.read.path, async (req, res) => {

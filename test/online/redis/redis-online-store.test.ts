@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import { numericColumnFrom, stringColumnFrom } from '../../../server/columns/column.js';
 import type { OnlineRows, OnlineTable } from '../../../server/online/online-store.js';
