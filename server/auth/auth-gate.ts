@@ -5,6 +5,7 @@ import type { AuthStore } from '../registry/auth-store.js';
 import type { Catalog } from '../registry/catalog.js';
 import { AuditLog, actorName } from './audit-log.js';
 import { forbidden, rateLimited, unauthenticated } from './auth-error.js';
+import { DecisionMemo } from './decision-memo.js';
 import { allowed } from './decide.js';
 import { ADMIN_ROLE, ANONYMOUS, type Identity } from './identity.js';
 import type { KeyService } from './key-service.js';
@@ -46,6 +47,7 @@ export class AuthGate {
   private permissions: Permission[] = [];
   private refreshedAt = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | null = null;
+  private readonly memo = new DecisionMemo();
 
   constructor(private readonly deps: AuthGateDeps) {
     this.audit = new AuditLog(deps.store, deps.logger);
@@ -83,14 +85,37 @@ export class AuthGate {
 
   /** The identity behind an `Authorization` header; with auth off, `anonymous`. */
   async identify(authorization: string | undefined, req: GateRequest): Promise<Identity> {
-    if (!this.enabled()) return ANONYMOUS;
-    const m = authorization === undefined ? null : /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+    return this.identifyNow(authorization, req) ?? this.identifyLater(authorization, req);
+  }
+
+  /** What `identify` does when `identifyNow` could not tell: verifies the credentials (a scrypt, a JWT). */
+  async identifyLater(authorization: string | undefined, req: GateRequest): Promise<Identity> {
+    const m = bearer(authorization);
     let identity: Identity | null = null;
-    if (m) identity = m[1].startsWith('tsk_') || !this.deps.oidc ? await this.deps.keys.verify(m[1]) : await this.deps.oidc.verify(m[1]);
+    if (m) identity = m.startsWith('tsk_') || !this.deps.oidc ? await this.deps.keys.verify(m) : await this.deps.oidc.verify(m);
     if (identity) return identity;
-    const error = unauthenticated(!m);
+    throw this.unauthenticated(req, !m);
+  }
+
+  /**
+   * `identify` when it can answer at once (auth off, a key with a fresh verdict, no credentials): the
+   * identity, or a thrown 401; undefined when only `identify` can tell. The online path's common case
+   * costs no promise.
+   */
+  identifyNow(authorization: string | undefined, req: GateRequest): Identity | undefined {
+    if (!this.enabled()) return ANONYMOUS;
+    const m = bearer(authorization);
+    if (!m) throw this.unauthenticated(req, true);
+    if (!m.startsWith('tsk_') && this.deps.oidc) return undefined;
+    const identity = this.deps.keys.cached(m);
+    if (identity === null) throw this.unauthenticated(req, false);
+    return identity;
+  }
+
+  private unauthenticated(req: GateRequest, missing: boolean): Error {
+    const error = unauthenticated(missing);
     this.refused(null, req, req.label, 'unauthenticated', 401, error.message);
-    throw error;
+    return error;
   }
 
   /** Before anything is read: the rate limit, admin-only routes, and needs the URL names. */
@@ -127,8 +152,8 @@ export class AuthGate {
   private decide(identity: Identity, req: GateRequest, list: Need[]): void {
     const catalog = this.deps.catalog();
     for (const need of list) {
-      const resource = { ...need.resource, tags: need.resource.tags ?? tagsOf(catalog, need.resource) };
-      if (allowed(identity, need.action, resource, this.permissions)) continue;
+      const decide = () => allowed(identity, need.action, { ...need.resource, tags: need.resource.tags ?? tagsOf(catalog, need.resource) }, this.permissions);
+      if (this.memo.decide(identity, need.action, need.resource, this.permissions, catalog, decide)) continue;
       const error = forbidden(need.action, describeResource(need.resource));
       this.refused(identity, req, need.action, 'denied', 403, error.message, describeResource(need.resource));
       throw error;
@@ -138,6 +163,11 @@ export class AuthGate {
   private refused(identity: Identity | null, req: GateRequest, action: string, outcome: 'denied' | 'unauthenticated' | 'rate_limited', status: number, detail: string, resource = req.label): void {
     this.audit.record({ at: this.deps.clock.now(), actor: actorName(identity), action, resource, outcome, status, detail });
   }
+}
+
+/** The token of a `Bearer` authorization header, else null. */
+function bearer(authorization: string | undefined): string | null {
+  return authorization === undefined ? null : (/^Bearer[ ]+(\S+)\s*$/i.exec(authorization)?.[1] ?? null);
 }
 
 /** A definition's tags, for permissions that require some. */

@@ -11,13 +11,15 @@ export class BufferPool {
 
   constructor(private readonly maxBytes: number) {}
 
-  /** A zeroed buffer of exactly `byteLength` bytes: a returned one when there is one. */
+  /**
+   * A buffer of exactly `byteLength` bytes: a returned one when there is one, holding what it held
+   * (the caller clears what it reads before writing: zeroing every column cost as much as allocating).
+   */
   take(byteLength: number): ArrayBuffer {
     const list = this.free.get(byteLength);
     const buffer = list?.pop();
     if (buffer === undefined) return new ArrayBuffer(byteLength);
     this.bytes -= byteLength;
-    new Uint8Array(buffer).fill(0);
     return buffer;
   }
 

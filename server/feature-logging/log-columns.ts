@@ -34,13 +34,19 @@ export interface LogBatch {
   stamps: LogColumn[];
 }
 
-/** Where a batch's buffers come from: zeroed, exactly `bytes` long (a pool of returned ones, or new). */
+/**
+ * Where a batch's buffers come from: exactly `bytes` long, a pool of returned ones or new. A reused
+ * buffer holds an earlier batch's bytes: validity bitmaps are cleared here; values are read only
+ * where their bit is set, times and statuses are written for every row, strings up to `used`.
+ */
 export type Allocate = (bytes: number) => ArrayBuffer;
+
+const bitmap = (capacity: number, alloc: Allocate): Uint8Array => new Uint8Array(alloc((capacity + 7) >> 3)).fill(0);
 
 const fresh: Allocate = (bytes) => new ArrayBuffer(bytes);
 
 function column(kind: LogColumn['kind'], capacity: number, alloc: Allocate): LogColumn {
-  const valid = new Uint8Array(alloc((capacity + 7) >> 3));
+  const valid = bitmap(capacity, alloc);
   if (kind === 'string') return { kind, data: new Uint8Array(alloc(capacity * 16)), used: 0, valid };
   if (kind === 'int64') return { kind, data: new BigInt64Array(alloc(capacity * 8)), valid };
   if (kind === 'bool') return { kind, data: new Uint8Array(alloc(capacity)), valid };
@@ -48,7 +54,7 @@ function column(kind: LogColumn['kind'], capacity: number, alloc: Allocate): Log
 }
 
 function grown(c: LogColumn, capacity: number, alloc: Allocate): LogColumn {
-  const valid = new Uint8Array(alloc((capacity + 7) >> 3));
+  const valid = bitmap(capacity, alloc);
   valid.set(c.valid);
   if (c.kind === 'string') return { ...c, valid };
   const next = column(c.kind, capacity, alloc) as typeof c;

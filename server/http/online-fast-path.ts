@@ -68,9 +68,26 @@ export function onlineFastPath(deps: {
       const problem = problemFor(error, url);
       answer(problem.status, PROBLEM_TYPE, JSON.stringify(problem), close, error instanceof AuthError ? error.headers : {});
     };
-    // Credentials are checked while the body arrives (a cached key costs one SHA-256); auth off costs nothing.
-    const who: Promise<Identity> | null = gate?.enabled() ? gate.identify(req.headers.authorization, gateReq) : null;
-    who?.catch(() => undefined);
+    // Credentials are checked before the body arrives: a key with a fresh verdict costs one SHA-256 and
+    // no promise (auth-gate.ts identifyNow); others are verified while the body is read; auth off costs nothing.
+    let identity: Identity | undefined;
+    let refusal: unknown = null;
+    let who: Promise<Identity> | null = null;
+    if (gate?.enabled()) {
+      try {
+        identity = gate.identifyNow(req.headers.authorization, gateReq);
+      } catch (e) {
+        refusal = e;
+      }
+      if (identity === undefined && refusal === null) {
+        who = gate.identifyLater(req.headers.authorization, gateReq);
+        who.catch(() => undefined);
+      }
+    }
+    const admitted = (identity: Identity, body: unknown): void => {
+      gate!.admitUrl(identity, gateReq, () => ({ params: {}, query: {}, catalog: gate!.catalog() }));
+      gate!.admitBody(identity, gateReq, { params: {}, query: {}, body, catalog: gate!.catalog() });
+    };
 
     // Too large: answer at once and close the connection; the rest of the body is read and dropped.
     if (Number(req.headers['content-length']) > bodyLimit) {
@@ -94,11 +111,18 @@ export function onlineFastPath(deps: {
       } catch (e) {
         return fail(e);
       }
-      if (!who) return void online.getJson(body, reqId).then((json) => answer(200, JSON_TYPE, json), fail);
+      if (refusal !== null) return fail(refusal);
+      if (who === null) {
+        try {
+          if (identity !== undefined) admitted(identity, body);
+        } catch (e) {
+          return fail(e);
+        }
+        return void online.getJson(body, reqId).then((json) => answer(200, JSON_TYPE, json), fail);
+      }
       who
         .then((identity) => {
-          gate!.admitUrl(identity, gateReq, () => ({ params: {}, query: {}, catalog: gate!.catalog() }));
-          gate!.admitBody(identity, gateReq, { params: {}, query: {}, body, catalog: gate!.catalog() });
+          admitted(identity, body);
           return online.getJson(body, reqId);
         })
         .then((json) => answer(200, JSON_TYPE, json), fail);

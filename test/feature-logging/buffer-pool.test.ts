@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BufferPool } from '../../server/feature-logging/buffer-pool.js';
 
-test('a returned buffer of the size asked comes back zeroed; other sizes are new', () => {
+test('a returned buffer of the size asked comes back as it was returned; other sizes are new', () => {
   const pool = new BufferPool(1024);
   const used = new ArrayBuffer(64);
   new Uint8Array(used).fill(7);
@@ -13,7 +13,6 @@ test('a returned buffer of the size asked comes back zeroed; other sizes are new
   assert.equal(other.byteLength, 32);
   const again = pool.take(64);
   assert.equal(again, used, 'the returned buffer itself');
-  assert.deepEqual([...new Uint8Array(again)], new Array(64).fill(0));
   assert.equal(pool.heldBytes, 0);
   assert.notEqual(pool.take(64), used, 'taken once only');
 });
