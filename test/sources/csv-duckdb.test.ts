@@ -151,15 +151,17 @@ describe('DuckDB CSV reader', () => {
   });
 
   it('reads many rows across DuckDB chunks, with long strings and a delimiter other than a comma', async () => {
-    const cols: ColumnRequest[] = [col('k', 'int64', true), col('ts', 'timestamp', true), col('name', 'string')];
-    const n = 5000;
-    const lines = ['k;ts;name'];
-    for (let i = 0; i < n; i++) lines.push(`${i};${new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString()};${i % 7 === 0 ? '' : `name number ${i % 50} é`}`);
+    const cols: ColumnRequest[] = [col('k', 'int64', true), col('ts', 'timestamp', true), col('name', 'string'), col('code', 'string')];
+    // 12,000 distinct short codes: more than the sink's table of inline strings holds at once.
+    const n = 12_000;
+    const lines = ['k;ts;name;code'];
+    for (let i = 0; i < n; i++) lines.push(`${i};${new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString()};${i % 7 === 0 ? '' : `name number ${i % 50} é`};c${i % 2 ? i : i % 10}`);
     fixture.write('many.csv', `${lines.join('\n')}\n`);
     const { rows, handOvers } = await both('many.csv', request(cols, { batchSize: 1000 }), { delimiter: ';' });
     assert.deepEqual(handOvers, []);
     assert.equal(rows.length, n);
-    assert.deepEqual(rows[4321], { k: 4321, ts: Date.UTC(2026, 0, 1) + 4321 * 1000, name: `name number ${4321 % 50} é` });
+    assert.deepEqual(rows[4321], { k: 4321, ts: Date.UTC(2026, 0, 1) + 4321 * 1000, name: `name number ${4321 % 50} é`, code: 'c4321' });
+    assert.equal(rows[11_998].code, 'c8');
     assert.equal(rows[4326].name, null);
   });
 
