@@ -121,7 +121,7 @@ export const configSchema = z.object({
   predictionLogDedupeIds: intFromEnv(0, 100_000_000).default(1_000_000),
   /** Prediction log: rows per file after compaction at most. */
   predictionLogTargetRows: intFromEnv(1, 1_000_000_000).default(2_000_000),
-  /** Prediction log retention in days: `30` for every model, `30,churn=90` with an exception; unset = forever. */
+  /** Prediction log (and outcome) retention in days: `30` for every model, `30,churn=90` with an exception; unset = forever. */
   predictionLogRetention: z
     .string()
     .default('')

@@ -27,6 +27,7 @@ import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
 import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
+import { OutcomeCompactor } from './outcomes/outcome-compactor.js';
 import { OutcomeService } from './outcomes/outcome-service.js';
 import { OutcomeStore } from './outcomes/outcome-store.js';
 import { performanceProvider } from './outcomes/performance-conditions.js';
@@ -81,6 +82,8 @@ export interface Services {
   gate: AuthGate;
   /** Outcomes joined to the prediction log, and model performance from them (docs/monitoring.md). */
   outcomes: OutcomeService;
+  /** The outcome files under the offline root (the compaction job merges and expires them). */
+  outcomeStore: OutcomeStore;
   /** Drift reports over the offline files (on the historical service's DuckDB). */
   drift: DriftService;
   /** Runs a drift monitor once and stores its result (the pipeline host schedules them). */
@@ -177,7 +180,9 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   alerts.register(driftAlerts({ catalog, results: registry.monitorResults }));
   const metrics = new Metrics();
   const drift = new DriftService({ catalog, runs: registry.runs, datasets: registry.datasets, files, engine: historical.engine, clock });
-  const outcomes = new OutcomeService({ logs: predictionLog, store: new OutcomeStore(files), engine: historical.engine, clock });
+  // Outcomes are kept as long as the predictions they are joined to (the prediction log's retention).
+  const outcomeStore = new OutcomeStore(files, { clock, retention: config.predictionLogRetention });
+  const outcomes = new OutcomeService({ logs: predictionLog, store: outcomeStore, engine: historical.engine, clock });
   alerts.register(performanceProvider(outcomes));
   const featureLog = new FeatureLogWriter({ files, logger, options: { capacityRows: config.featureLogQueueRows, flushMs: config.featureLogFlushMs } });
   return {
@@ -214,6 +219,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     monitors: new MonitorRunner({ drift, results: registry.monitorResults, clock, logger, metrics }),
     alerts,
     outcomes,
+    outcomeStore,
     async close() {
       await gate.audit.flush();
       // Rows served before the stop are written before the process goes.
@@ -247,7 +253,7 @@ export function compactor(services: Services, holder: string): Compactor {
   });
 }
 
-/** The prediction log's compaction and retention job, as the scheduler lease holder `holder` runs it. */
+/** The prediction log's and the outcome stream's compaction and retention job, as the scheduler lease holder `holder` runs it. */
 export function logCompactionLoop(services: Services, holder: string): LogCompactionLoop {
   const { config } = services;
   const compactor = new LogCompactor({
@@ -260,7 +266,16 @@ export function logCompactionLoop(services: Services, holder: string): LogCompac
     retention: config.predictionLogRetention,
     graceMs: config.compactionRetainMs,
   });
-  return new LogCompactionLoop(compactor, services.leases, holder, config.compactionIntervalMs, services.logger);
+  const outcomes = new OutcomeCompactor({
+    store: services.outcomeStore,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    clock: services.clock,
+    logger: services.logger,
+    retention: config.predictionLogRetention,
+    graceMs: config.compactionRetainMs,
+  });
+  return new LogCompactionLoop([compactor, outcomes], services.leases, holder, config.compactionIntervalMs, services.logger);
 }
 
 /** What a pipeline run needs, from a process's services. */

@@ -1,12 +1,16 @@
 import type { Logger } from '../logger.js';
 import type { LeaseStore } from '../registry/lease-store.js';
-import type { LogCompactor } from './log-compactor.js';
+
+/** One compaction job run in each pass: the prediction log's (`LogCompactor`), the outcomes' (`OutcomeCompactor`). */
+export interface CompactionJob {
+  runOnce(signal?: AbortSignal): Promise<unknown>;
+}
 
 /** The lease a compaction pass of the prediction log runs under: one pass at a time in a deployment. */
 export const LOG_COMPACTION_LEASE = 'prediction-log-compaction';
 
 /**
- * Runs the prediction log's compaction every `intervalMs` while started (by the scheduler lease holder,
+ * Runs the prediction log's compaction (and the outcome stream's, after it) every `intervalMs` while started (by the scheduler lease holder,
  * beside the offline compactor). Each pass also takes the `prediction-log-compaction` lease, so two
  * processes that both believe they lead (a lease handover) never compact the same files at once.
  */
@@ -16,7 +20,7 @@ export class LogCompactionLoop {
   private abort: AbortController | null = null;
 
   constructor(
-    private readonly compactor: LogCompactor,
+    private readonly jobs: CompactionJob[],
     private readonly leases: LeaseStore,
     private readonly holder: string,
     private readonly intervalMs: number,
@@ -40,7 +44,10 @@ export class LogCompactionLoop {
   private async runPass(signal?: AbortSignal): Promise<void> {
     if (!(await this.leases.tryAcquire(LOG_COMPACTION_LEASE, this.holder, Math.max(60_000, this.intervalMs * 3)))) return;
     try {
-      await this.compactor.runOnce(signal);
+      for (const job of this.jobs) {
+        if (signal?.aborted) break;
+        await job.runOnce(signal);
+      }
     } finally {
       await this.leases.release(LOG_COMPACTION_LEASE, this.holder);
     }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { seeded } from '../../support/seeded.js';
@@ -10,6 +11,8 @@ const CONNECTIONS = 8;
 const MODEL = 'bench_churn';
 const SIZES = { full: { preload: 10_000_000, segments: 50, seconds: 4, warmup: 1 }, quick: { preload: 200_000, segments: 8, seconds: 0.5, warmup: 0.2 } };
 const HOUR_MS = 3_600_000;
+/** The server's TESSERA_PREDICTION_LOG_TARGET_ROWS (its default). */
+const TARGET_ROWS = 2_000_000;
 
 function prediction(rand: () => number, i: number) {
   return {
@@ -37,20 +40,48 @@ async function readMs(url: string, times: number): Promise<{ ms: number; rows: n
 }
 
 /** The log's files in the registry (all of them, or one day's), as a reader of registry.db (the server's SQLite registry). */
-function logFiles(dataDir: string, date?: string): { files: number; rows: number; min: number; max: number } {
+function logFiles(dataDir: string, date?: string): { files: number; rows: number; small: number; min: number; max: number } {
   const db = new Database(path.join(dataDir, 'registry.db'), { readonly: true });
   try {
     return db
-      .prepare('SELECT count(*) AS files, coalesce(sum(rows), 0) AS rows, min(min_logged_at) AS min, max(max_logged_at) AS max FROM prediction_log_files WHERE model = ? AND date LIKE ?')
-      .get(MODEL, date ?? '%') as {
+      .prepare(
+        'SELECT count(*) AS files, coalesce(sum(rows), 0) AS rows, count(*) FILTER (WHERE rows < ?) AS small, min(min_logged_at) AS min, max(max_logged_at) AS max FROM prediction_log_files WHERE model = ? AND date LIKE ?',
+      )
+      .get(TARGET_ROWS / 2, MODEL, date ?? '%') as {
       files: number;
       rows: number;
+      small: number;
       min: number;
       max: number;
     };
   } finally {
     db.close();
   }
+}
+
+/**
+ * Milliseconds of one journal-sized append made durable (pwrite of `bytes` + fdatasync, the journal's
+ * two calls) in `dir`, median of `times`: every acknowledged request waits at least this long, so 8
+ * connections cannot be answered faster than 8 per this many ms.
+ */
+function syncMs(dir: string, bytes: number, times: number): number {
+  const file = path.join(dir, `sync-probe-${process.pid}`);
+  const fd = fs.openSync(file, 'wx');
+  const data = Buffer.alloc(bytes, 0x61);
+  const ms: number[] = [];
+  try {
+    fs.ftruncateSync(fd, bytes * times + 64 * 1024 * 1024);
+    for (let i = 0; i < times; i++) {
+      const t = performance.now();
+      fs.writeSync(fd, data, 0, bytes, i * bytes);
+      fs.fdatasyncSync(fd);
+      ms.push(performance.now() - t);
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file);
+  }
+  return median(ms);
 }
 
 async function until<T>(what: string, ms: number, check: () => T | undefined): Promise<T> {
@@ -118,12 +149,14 @@ export const predictionLog: BenchScenario = {
       options.log(
         `prediction-log: ${logged} predictions logged over HTTP; ${size.preload} preloaded for ${pre.date} as ${size.segments} published segments in ${pre.seconds.toFixed(1)} s; waiting for publishing and compaction`,
       );
-      // Settled: every prediction in a file, and the file count unchanged over three compaction passes.
+      // Settled: every prediction in a file; the closed day as compaction leaves one (docs/prediction-logs.md:
+      // files under half the target rows are merged while two remain); the file count unchanged over
+      // three compaction passes.
       const settleStarted = performance.now();
       let last = { files: -1, since: 0 };
       const settled = await until('published and compacted log', 1_200_000, () => {
         const f = logFiles(dataDir);
-        if (f.rows < total) return undefined;
+        if (f.rows < total || logFiles(dataDir, pre.date).small > 1) return undefined;
         if (f.files !== last.files) last = { files: f.files, since: Date.now() };
         return Date.now() - last.since >= 6_000 ? f : undefined;
       });
@@ -138,6 +171,9 @@ export const predictionLog: BenchScenario = {
       const from = pre.dayStart + 12 * HOUR_MS;
       const to = from + HOUR_MS;
       const range = await readMs(`${base}&from=${from}&to=${to}&limit=1000`, 21);
+      // The device's floor under the single-prediction figure (journal-sized writes in the data dir).
+      const sync1 = syncMs(dataDir, 420, 200);
+      const sync8 = syncMs(dataDir, 8 * 100 * 420, 50);
       const ratios = single.map((x, i) => x.rps / health[i].rps);
       const each = (values: number[], digits: number) => `per run: ${values.map((v) => v.toFixed(digits)).join(', ')}`;
       const figures: BenchFigure[] = [
@@ -150,6 +186,13 @@ export const predictionLog: BenchScenario = {
           note: `${CONNECTIONS} connections, ${size.seconds} s each, interleaved; ${each(ratios, 3)}`,
         },
         { name: 'prediction log: single-prediction POSTs', value: median(single.map((x) => x.rps)), unit: 'req/s', runs: options.runs, note: `p99 ${median(single.map((x) => x.p99)).toFixed(2)} ms` },
+        {
+          name: 'prediction log: write + fdatasync of one prediction (420 bytes), this disk',
+          value: sync1,
+          unit: 'ms',
+          runs: 200,
+          note: `median of 200; ${CONNECTIONS} connections each waiting for a sync allow at most ${Math.round((CONNECTIONS * 1000) / sync1).toLocaleString('en')} single POSTs/s; 8 batches of 100 (336 KB) take ${sync8.toFixed(2)} ms, at most ${Math.round((CONNECTIONS * 100 * 1000) / sync8).toLocaleString('en')} predictions/s`,
+        },
         { name: 'prediction log: GET /health (same server)', value: median(health.map((x) => x.rps)), unit: 'req/s', runs: options.runs },
         {
           name: 'prediction log: predictions/s in batches of 100',
@@ -176,7 +219,7 @@ export const predictionLog: BenchScenario = {
           note: `median of 21 sequential reads; ${newestOfDay.rows} rows`,
         },
         {
-          name: `prediction log: one-hour time-range read (mid-day) of ${size.preload.toLocaleString('en')} predictions that day`,
+          name: `prediction log: time-range read (one hour, mid-day) of ${size.preload.toLocaleString('en')} predictions that day`,
           value: range.ms,
           unit: 'ms',
           runs: 21,
