@@ -219,7 +219,7 @@ export const predictionLog: BenchScenario = {
           note: `median of 21 sequential reads; ${newestOfDay.rows} rows`,
         },
         {
-          name: `prediction log: one-hour time-range read (mid-day) of ${size.preload.toLocaleString('en')} predictions that day`,
+          name: `prediction log: time-range read (one hour, mid-day) of ${size.preload.toLocaleString('en')} predictions that day`,
           value: range.ms,
           unit: 'ms',
           runs: 21,
