@@ -202,7 +202,7 @@ test('every route x every identity: allowed ones get through, others get 401 or 
   }
 });
 
-test('apply: monitors are resources permissions cover; setting permissions is an admin\'s; the audit log names the permissions set', async () => {
+test("apply: monitors are resources permissions cover; setting permissions is an admin's; the audit log names the permissions set", async () => {
   const apply = (who: Who, body: unknown) => send({ route: 'post /api/v1/apply', url: '/api/v1/apply', body, allowed: [] }, who);
   // Readers may describe and read, not create: a monitor in a bundle is a CREATE like any definition.
   for (const who of ['reader', 'pricing', 'pusher'] as const) {
