@@ -152,6 +152,12 @@ export class AuthGate {
   private decide(identity: Identity, req: GateRequest, list: Need[]): void {
     const catalog = this.deps.catalog();
     for (const need of list) {
+      if (need.adminOnly) {
+        if (identity.roles.includes(ADMIN_ROLE)) continue;
+        const error = forbidden('admin', describeResource(need.resource));
+        this.refused(identity, req, 'admin', 'denied', 403, error.message, describeResource(need.resource));
+        throw error;
+      }
       const decide = () => allowed(identity, need.action, { ...need.resource, tags: need.resource.tags ?? tagsOf(catalog, need.resource) }, this.permissions);
       if (this.memo.decide(identity, need.action, need.resource, this.permissions, catalog, decide)) continue;
       const error = forbidden(need.action, describeResource(need.resource));

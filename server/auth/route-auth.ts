@@ -13,6 +13,8 @@ export interface AuthInput {
 export interface Need {
   action: Action;
   resource: Resource;
+  /** Only the admin role satisfies it: no permission grants it, not even one for every action. */
+  adminOnly?: boolean;
 }
 
 /**

@@ -40,6 +40,7 @@ const applyNeeds = (input: AuthInput): Need[] => {
     ['featureServices', 'feature_service', input.catalog.featureServices],
     ['alerts', 'alert_rule', input.catalog.alerts],
     ['webhooks', 'webhook', input.catalog.webhooks],
+    ['monitors', 'monitor', input.catalog.monitors],
   ] as const;
   for (const [key, type, existing] of kinds) {
     const list = Array.isArray(body[key]) ? (body[key] as unknown[]) : [];
@@ -50,7 +51,7 @@ const applyNeeds = (input: AuthInput): Need[] => {
     }
   }
   // A bundle that sets permissions is an admin's: no permission can grant the right to grant.
-  if (body.permissions !== undefined) out.push({ action: 'UPDATE', resource: { type: 'project', name: 'permissions' } });
+  if (body.permissions !== undefined) out.push({ action: 'UPDATE', resource: { type: 'project', name: 'permissions' }, adminOnly: true });
   return out;
 };
 

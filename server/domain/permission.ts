@@ -17,7 +17,7 @@ const ALIASES: Record<string, readonly Action[]> = {
  * What permissions are about. `project` stands for what belongs to no single definition: the run
  * list, the apply history, prediction logs, metrics.
  */
-export const RESOURCE_TYPES = ['entity', 'source', 'feature_view', 'feature_service', 'training_dataset', 'alert_rule', 'webhook', 'project'] as const;
+export const RESOURCE_TYPES = ['entity', 'source', 'feature_view', 'feature_service', 'training_dataset', 'alert_rule', 'webhook', 'monitor', 'project'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** One thing a request touches; `tags` are the definition's own (empty for what has none). */

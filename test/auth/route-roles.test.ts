@@ -202,6 +202,34 @@ test('every route x every identity: allowed ones get through, others get 401 or 
   }
 });
 
+test("apply: monitors are resources permissions cover; setting permissions is an admin's; the audit log names the permissions set", async () => {
+  const apply = (who: Who, body: unknown) => send({ route: 'post /api/v1/apply', url: '/api/v1/apply', body, allowed: [] }, who);
+  // Readers may describe and read, not create: a monitor in a bundle is a CREATE like any definition.
+  for (const who of ['reader', 'pricing', 'pusher'] as const) {
+    const res = await apply(who, { monitors: [{ name: 'watch_conv' }] });
+    assert.equal(res.status, 403, `${who}: ${res.text}`);
+    assert.match(JSON.parse(res.text).detail, /no permission grants CREATE on monitor 'watch_conv'/);
+  }
+  // A writer gets past the gate (the monitor itself is incomplete: 400 naming its fields).
+  const writer = await apply('writer', { monitors: [{ name: 'watch_conv' }] });
+  assert.equal(writer.status, 400, writer.text);
+  assert.match(JSON.parse(writer.text).errors[0].path, /^monitors\[0\]\./);
+
+  // Writers hold every action on every type, project included: granting is still not theirs.
+  const before = await state();
+  const refused = await apply('writer', { permissions: [{ name: 'mine', roles: ['writer', 'reader'], actions: ['ALL'] }] });
+  assert.equal(refused.status, 403, refused.text);
+  assert.match(JSON.parse(refused.text).detail, /no permission grants admin on project 'permissions'/);
+  assert.deepEqual(await state(), before);
+
+  const applied = await apply('admin', { permissions: PERMISSIONS });
+  assert.equal(applied.status, 200, applied.text);
+  await s.services.gate.audit.flush();
+  const entries = await s.services.registry.auth.audit({ limit: 10_000 });
+  const entry = entries.find((e) => e.action === 'POST /api/v1/apply' && e.outcome === 'ok' && e.actor.endsWith('(admin)'));
+  assert.equal(entry?.detail, 'created=0 updated=0 permissions=4 (readers, writers, pricing, pushers)');
+});
+
 test('the audit log holds the refusals and the mutating calls, with who and what; no key secret or token text appears in any log line or audit entry', async () => {
   await s.services.gate.audit.flush();
   const entries = await s.services.registry.auth.audit({ limit: 10_000 });

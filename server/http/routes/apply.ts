@@ -3,9 +3,9 @@ import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseBundle } from '../../definitions/parse-bundle.js';
-import { bundleJsonSchema, bundleSchema } from '../../domain/bundle.js';
+import { type Bundle, bundleJsonSchema, bundleSchema } from '../../domain/bundle.js';
 import { formatTimestamp } from '../../domain/time.js';
-import type { ApplyService } from '../../registry/apply-service.js';
+import type { ApplyResult, ApplyService } from '../../registry/apply-service.js';
 import type { CatalogStore } from '../../registry/catalog-store.js';
 import { parsedBody } from '../body.js';
 import { applyAnswer, applyHistoryAnswer } from '../openapi/answers.js';
@@ -58,6 +58,7 @@ export function applyRoutes(deps: ApplyRouteDeps): Router {
     const { dry_run: dryRun } = parseInput(APPLY_ROUTES.apply.query, req.query, '(query) ');
     const bundle = parseBundle(req.body);
     const result = await deps.applyService.apply(bundle, { dryRun, actor: `http ${req.id}` });
+    res.locals.auditDetail = applyAuditDetail(result, bundle);
     res.json(result);
   });
   router.get(APPLY_ROUTES.history.path, async (_req, res) => {
@@ -69,4 +70,11 @@ export function applyRoutes(deps: ApplyRouteDeps): Router {
     res.type('application/schema+json').send(JSON.stringify(schema));
   });
   return router;
+}
+
+/** What the audit log keeps of an apply: counts, and the permission names when it replaced them. */
+function applyAuditDetail(result: ApplyResult, bundle: Bundle): string {
+  const counts = `created=${result.created.length} updated=${result.updated.length}${result.dryRun ? ' dry_run' : ''}`;
+  if (bundle.permissions === undefined) return counts;
+  return `${counts} permissions=${bundle.permissions.length}${bundle.permissions.length ? ` (${bundle.permissions.map((p) => p.name).join(', ')})` : ''}`;
 }

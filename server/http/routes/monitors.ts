@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { needs, project } from '../../auth/route-auth.js';
+import { named, needs } from '../../auth/route-auth.js';
 import { z } from 'zod';
 import { formatTimestamp } from '../../domain/time.js';
 import { notFound } from '../../errors.js';
@@ -30,7 +30,7 @@ export const MONITOR_ROUTES = defineRoutes({
   results: {
     method: 'get',
     path: '/api/v1/monitors/:name/results',
-    auth: needs('DESCRIBE', project('monitors')),
+    auth: needs('DESCRIBE', named('monitor')),
     tag: 'monitoring',
     summary: "A drift monitor's results, newest first",
     params: monitorParam,
@@ -44,7 +44,7 @@ export const MONITOR_ROUTES = defineRoutes({
   run: {
     method: 'post',
     path: '/api/v1/monitors/:name/run',
-    auth: needs('UPDATE', project('monitors'), { expensive: true }),
+    auth: needs('UPDATE', named('monitor'), { expensive: true }),
     tag: 'monitoring',
     summary: 'Run a drift monitor now',
     description: 'Runs the monitor once, outside its schedule, and stores and answers the result (a report that cannot be computed is a stored `failed` result).',

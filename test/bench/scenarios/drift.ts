@@ -5,8 +5,22 @@ import { numericSummary } from '../../../server/monitoring/drift/numeric-query.j
 import { type BenchFigure, type BenchOptions, type BenchScenario, median } from '../scenario.js';
 
 const FEATURES = 10;
-/** The issue names 10M x 1M; this machine (2 shared cores) measures at a tenth of that by default. */
+/**
+ * The issue names 10M x 1M; a full `npm run bench` measures at a tenth of that (2 shared cores), and
+ * `TESSERA_BENCH_DRIFT_ROWS=10000000,1000000 npm run bench -- drift` at the named size.
+ */
 const SIZES = { full: { reference: 1_000_000, detection: 100_000 }, quick: { reference: 50_000, detection: 5_000 } };
+
+/** `reference,detection` row counts from TESSERA_BENCH_DRIFT_ROWS, else null. */
+function sizeFromEnv(): { reference: number; detection: number } | null {
+  const text = process.env.TESSERA_BENCH_DRIFT_ROWS;
+  if (!text) return null;
+  const [reference, detection] = text.split(',').map(Number);
+  if (!Number.isInteger(reference) || !Number.isInteger(detection) || reference < 1 || detection < 1) {
+    throw new Error(`TESSERA_BENCH_DRIFT_ROWS must be two positive integers, reference,detection: not '${text}'`);
+  }
+  return { reference, detection };
+}
 
 const columns = Array.from({ length: FEATURES }, (_, i) => `f${i}`);
 
@@ -46,7 +60,7 @@ export const drift: BenchScenario = {
   name: 'drift',
   description: `drift report over ${FEATURES} numeric features (reference x detection rows) vs bare DuckDB computing KS and PSI in one query`,
   async run(options: BenchOptions): Promise<BenchFigure[]> {
-    const size = options.quick ? SIZES.quick : SIZES.full;
+    const size = sizeFromEnv() ?? (options.quick ? SIZES.quick : SIZES.full);
     const ref = path.join(options.workDir, 'drift-reference.parquet');
     const det = path.join(options.workDir, 'drift-detection.parquet');
     const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
