@@ -20,7 +20,7 @@ const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 /**
  * `POST /push` and `POST /write-to-online-store` on node:http directly, as `onlineFastPath` serves
  * online features: a 1-row push spent most of its CPU in express's routing, body reader, prototype
- * swaps and response helpers (docs/push.md), and a streaming client pushes one row per event. It
+ * swaps and response helpers (README, Push), and a streaming client pushes one row per event. It
  * answers exactly as the express routes do: body limit (413), content types (415), authentication
  * and the body's permissions, problem documents, request ids, access log, metrics, and the audit
  * entry of every admitted call. Compressed bodies go on to express, which serves the same routes.
