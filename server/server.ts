@@ -9,6 +9,7 @@ import { checkBind } from './auth/bind-guard.js';
 import { TesseraError, errorMessage } from './errors.js';
 import { onlineFastPath } from './http/online-fast-path.js';
 import { predictionLogFastPath } from './http/prediction-log-fast-path.js';
+import { pushFastPath } from './http/push-fast-path.js';
 import { onlineRoutes } from './http/routes/online.js';
 import { authRoutes } from './http/routes/auth.js';
 import { ONLINE_ROUTES } from './http/routes/online.js';
@@ -161,9 +162,12 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   const fast = onlineFastPath({ online, bodyLimit: config.bodyLimit, logger, metrics: recording?.http, gate: services.gate, auth: ONLINE_ROUTES.online.auth });
   // With authentication on, prediction logs go through express, which checks the caller.
   const logFast = predictionLogFastPath({ logs: services.predictionLog, bodyLimit: config.bodyLimit, logger, metrics: recording?.http });
+  // Pushes too (a streaming producer sends one row per event), authenticated and audited as express does.
+  const pushFast = pushFastPath({ push, bodyLimit: config.bodyLimit, logger, gate: services.gate, metrics: recording?.http });
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // A browser's cross-origin call goes through express, which answers CORS.
-    if (config.role === 'worker' || (req.headers.origin !== undefined && config.corsOrigins.length > 0) || !(fast(req, res) || (!services.gate.enabled() && logFast(req, res)))) app(req, res);
+    if (config.role === 'worker' || (req.headers.origin !== undefined && config.corsOrigins.length > 0) || !(fast(req, res) || pushFast(req, res) || (!services.gate.enabled() && logFast(req, res))))
+      app(req, res);
   };
   const server = config.tlsCert && config.tlsKey ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, handle) : http.createServer(handle);
   server.keepAliveTimeout = 65_000;

@@ -2,12 +2,21 @@ import type { Logger } from '../logger.js';
 import type { AuditEntry, AuthStore } from '../registry/auth-store.js';
 
 /**
- * Writes audit entries without holding up the answer: entries queue and are appended in one statement
- * per turn of the event loop. `flush` waits for what is queued (tests, shutdown).
+ * How long an entry waits for others before they are appended together. One commit per request cost
+ * a 1-row push about as much as its own online write (and the WAL checkpoints those commits bring
+ * hit its tail): at 1,000 pushes/s this makes 20 commits/s of up to 50 entries each.
+ */
+export const AUDIT_BATCH_MS = 50;
+
+/**
+ * Writes audit entries without holding up the answer: entries queue and are appended in one transaction
+ * at most AUDIT_BATCH_MS after the first of them. `flush` writes what is queued at once and waits for
+ * it (the audit route before it reads, tests, shutdown).
  */
 export class AuditLog {
   private queue: AuditEntry[] = [];
   private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: AuthStore,
@@ -16,10 +25,13 @@ export class AuditLog {
 
   record(entry: AuditEntry): void {
     this.queue.push(entry);
-    if (this.queue.length === 1) setImmediate(() => void this.flush());
+    // Not unref'd: a short-lived process (the CLI) stays up until its entries are written.
+    if (this.timer === null) this.timer = setTimeout(() => void this.flush(), AUDIT_BATCH_MS);
   }
 
   flush(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     const batch = this.queue;
     this.queue = [];
     if (batch.length > 0) {

@@ -78,25 +78,33 @@ export function authMiddleware(deps: { gate: AuthGate; routes: readonly RouteDoc
 
 function auditCall(gate: AuthGate, identity: Identity, req: GateRequest, route: RouteDoc, res: Response, input: () => AuthInput): void {
   if (res.locals.authRefused === true) return;
+  auditMutatingCall(gate, identity, req, route.method, res.statusCode, typeof res.locals.auditDetail === 'string' ? res.locals.auditDetail : null, input);
+}
+
+/**
+ * Writes an answered call to the audit log when it mutates (any non-GET of an admin route; else a
+ * need to create, update, delete or write): who, what, on what, status, and `rows=N` for a `df` body.
+ * The express middleware calls it once the answer is sent; node:http fast paths call it themselves.
+ */
+export function auditMutatingCall(gate: AuthGate, identity: Identity, req: GateRequest, method: string, status: number, detail: string | null, input: () => AuthInput): void {
   let needs: ReturnType<AuthGate['needsOf']> = [];
   try {
     needs = gate.needsOf(req, input());
   } catch {
     needs = [];
   }
-  const mutating = req.auth.kind === 'admin' ? route.method !== 'get' : needs.some((n) => MUTATING.has(n.action));
+  const mutating = req.auth.kind === 'admin' ? method !== 'get' : needs.some((n) => MUTATING.has(n.action));
   if (!mutating) return;
   const body = input().body as { df?: Record<string, unknown[]> } | undefined;
   const firstColumn = body?.df && typeof body.df === 'object' ? Object.values(body.df)[0] : undefined;
   const rows = Array.isArray(firstColumn) ? `rows=${firstColumn.length}` : null;
-  const detail = [typeof res.locals.auditDetail === 'string' ? res.locals.auditDetail : null, rows].filter((d) => d !== null).join(' ') || null;
   gate.audit.record({
     at: gate.now(),
     actor: actorName(identity),
     action: req.label,
     resource: needs.length > 0 ? [...new Set(needs.map((n) => describeResource(n.resource)))].join(', ') : req.label,
-    outcome: res.statusCode < 400 ? 'ok' : 'failed',
-    status: res.statusCode,
-    detail,
+    outcome: status < 400 ? 'ok' : 'failed',
+    status,
+    detail: [detail, rows].filter((d) => d !== null).join(' ') || null,
   });
 }

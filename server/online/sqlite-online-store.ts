@@ -39,6 +39,10 @@ export class SqliteOnlineStore implements OnlineStore {
   // Preparing a statement costs more than running it for a few rows (a 1-row push spent most of its
   // time there): the upserts are kept by their SQL text, which names the table and its shape.
   private readonly upserts = new StatementCache<Database.Statement>(1000);
+  // Tables this connection has created or seen: `CREATE TABLE IF NOT EXISTS` is a statement compiled
+  // and run per call, which a 1-row push paid on every request. Another process may drop a table; a
+  // write that finds it gone creates it again (write).
+  private readonly created = new Set<string>();
 
   constructor(file: string, options: { readonly?: boolean } = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -60,17 +64,35 @@ export class SqliteOnlineStore implements OnlineStore {
       ...table.columns.map((c) => `${q(c.name)} ${SQL_TYPE[c.type]}`),
     ];
     if (!single) columns.push(`PRIMARY KEY (${table.keys.map((k) => q(k.name)).join(', ')})`);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS ${q(onlineTableName(table.view, table.version))} (${columns.join(', ')})`);
+    const name = onlineTableName(table.view, table.version);
+    if (this.created.has(name)) return;
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${q(name)} (${columns.join(', ')})`);
+    this.created.add(name);
   }
 
   async dropTable(view: string, version: number): Promise<void> {
     const name = onlineTableName(view, version);
     this.db.exec(`DROP TABLE IF EXISTS ${q(name)}`);
+    this.created.delete(name);
     this.upserts.clear();
     for (const key of [...this.readers.keys()]) if (key.startsWith(`${name}|`)) this.readers.delete(key);
   }
 
   async write(table: OnlineTable, rows: OnlineRows): Promise<{ written: number }> {
+    try {
+      return this.writeRows(table, rows);
+    } catch (e) {
+      // Dropped by another process since this one created it: create it again, as createTable would have.
+      const name = onlineTableName(table.view, table.version);
+      if (!this.created.has(name) || !/no such table/.test((e as Error).message)) throw e;
+      this.created.delete(name);
+      this.upserts.clear();
+      await this.createTable(table);
+      return this.writeRows(table, rows);
+    }
+  }
+
+  private writeRows(table: OnlineTable, rows: OnlineRows): { written: number } {
     const name = q(onlineTableName(table.view, table.version));
     const names = [...table.keys.map((k) => k.name), '_event_ts', '_created_ts', ...table.columns.map((c) => c.name)];
     const keyList = table.keys.map((k) => q(k.name)).join(', ');
@@ -120,6 +142,13 @@ export class SqliteOnlineStore implements OnlineStore {
     const order = keyOrder(rows.keys, rows.length);
     const values = new Array<unknown>(width * perStatement);
     let written = 0;
+    // One statement is atomic by itself: BEGIN and COMMIT around it would be two more statements to run.
+    if (many === null && order.length > 0) {
+      const one = upsert(order.length);
+      const oneValues = new Array<unknown>(width * order.length);
+      for (let r = 0; r < order.length; r++) for (let k = 0; k < width; k++) oneValues[r * width + k] = readers[k](order[r]);
+      return { written: one.run(oneValues).changes };
+    }
     this.db.transaction(() => {
       let j = 0;
       for (; many !== null && j + perStatement <= order.length; j += perStatement) {

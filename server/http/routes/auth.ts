@@ -105,6 +105,8 @@ export function authRoutes(deps: { keys: KeyService; gate: AuthGate; store: Auth
   });
   router.get(r.audit.path, async (req, res) => {
     const q = parseInput(r.audit.query, req.query, '(query) ');
+    // Entries of calls answered a moment ago may still be queued (audit-log.ts): they are listed too.
+    await deps.gate.audit.flush();
     res.json({ entries: await deps.store.audit({ limit: q.limit, beforeId: q.before, actor: q.actor }) });
   });
   return router;

@@ -33,6 +33,9 @@ export const AUDIT_COLUMNS = 'id, at, actor, action, resource, outcome, status, 
 
 /** API keys, permissions and the audit log in registry.db (migration 0009). */
 export class SqliteAuthStore implements AuthStore {
+  // Every mutating call appends an entry (a push per request): the insert is compiled once.
+  private insertAudit: Database.Statement | null = null;
+
   constructor(private readonly db: Database.Database) {}
 
   async createKey(k: ApiKeyRecord): Promise<void> {
@@ -73,7 +76,13 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async appendAudit(entries: AuditEntry[]): Promise<void> {
-    const insert = this.db.prepare('INSERT INTO audit_log (at, actor, action, resource, outcome, status, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertAudit ??= this.db.prepare('INSERT INTO audit_log (at, actor, action, resource, outcome, status, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = this.insertAudit;
+    if (entries.length === 1) {
+      const e = entries[0];
+      insert.run(e.at, e.actor, e.action, e.resource, e.outcome, e.status, e.detail);
+      return;
+    }
     this.db.transaction(() => {
       for (const e of entries) insert.run(e.at, e.actor, e.action, e.resource, e.outcome, e.status, e.detail);
     })();
