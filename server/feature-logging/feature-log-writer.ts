@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
 import { BufferPool } from './buffer-pool.js';
-import { type Allocate, LogColumns } from './log-columns.js';
+import { LogColumns } from './log-columns.js';
 import { logFilePath } from './log-files.js';
 import { ParquetEncoder } from './parquet-encoder.js';
 import type { FeatureLogSink, ServedRequest } from './served-request.js';
@@ -42,7 +42,12 @@ const POOL_BYTES = 64 * 1024 * 1024;
 export class FeatureLogWriter implements FeatureLogSink {
   /** Open batches by schema signature. */
   private pending = new Map<string, LogColumns>();
-  /** The row count each schema's last batch reached: the next one starts that large. */
+  /**
+   * Per schema, how large its next batch starts: the last batch's row count, or half the previous
+   * start when that is more. A batch that outgrows its start copies its columns into buffers of twice
+   * the size, so under a steady load that wavers around a power of two, starting from the last size
+   * alone grew every other batch; shrinking by halves keeps one size (and its pooled buffers).
+   */
   private readonly sizes = new Map<string, number>();
   private queued = 0;
   private dropped = 0;
@@ -55,7 +60,6 @@ export class FeatureLogWriter implements FeatureLogSink {
   private ids = 0;
   /** Column buffers back from the encoder thread: the next batches reuse them instead of allocating. */
   private readonly pool = new BufferPool(POOL_BYTES);
-  private readonly alloc: Allocate = (bytes) => this.pool.take(bytes);
   private readonly encoder = new ParquetEncoder((buffers) => this.pool.give(buffers));
 
   constructor(private readonly deps: { files: FileStore; logger: Logger; options: FeatureLogOptions }) {}
@@ -68,7 +72,7 @@ export class FeatureLogWriter implements FeatureLogSink {
     const signature = served.schema.signature;
     let batch = this.pending.get(signature);
     if (batch === undefined) {
-      batch = new LogColumns(served.schema, this.sizes.get(signature) ?? 256, this.alloc);
+      batch = new LogColumns(served.schema, this.sizes.get(signature) ?? 256, this.pool);
       this.pending.set(signature, batch);
     }
     batch.append(served, served.requestId ?? `${this.idPrefix}-${(++this.ids).toString(36)}`);
@@ -119,11 +123,12 @@ export class FeatureLogWriter implements FeatureLogSink {
     for (const columns of batches) {
       const rows = columns.size;
       const service = columns.schema.service;
-      this.sizes.set(columns.schema.signature, rows);
+      this.sizes.set(columns.schema.signature, Math.max(rows, (this.sizes.get(columns.schema.signature) ?? 0) / 2));
       try {
         const { batch, buffers } = columns.finish();
         const parquet = await this.encoder.encode(batch, buffers);
         await this.deps.files.writeAtomic(logFilePath(service, batch.firstAt), parquet);
+        this.encoder.recycle(parquet);
         this.written += rows;
       } catch (e) {
         this.failed += rows;

@@ -35,30 +35,44 @@ export interface LogBatch {
 }
 
 /**
- * Where a batch's buffers come from: exactly `bytes` long, a pool of returned ones or new. A reused
- * buffer holds an earlier batch's bytes: validity bitmaps are cleared here; values are read only
- * where their bit is set, times and statuses are written for every row, strings up to `used`.
+ * Where a batch's buffers come from (`take`: exactly `bytes` long, a pool of returned ones or new)
+ * and where those it outgrew go (`give`). A reused buffer holds an earlier batch's bytes: validity
+ * bitmaps are cleared here; values are read only where their bit is set, times and statuses are
+ * written for every row, strings up to `used`.
  */
-export type Allocate = (bytes: number) => ArrayBuffer;
+export interface Buffers {
+  take(bytes: number): ArrayBuffer;
+  give(buffers: readonly ArrayBuffer[]): void;
+}
 
-const bitmap = (capacity: number, alloc: Allocate): Uint8Array => new Uint8Array(alloc((capacity + 7) >> 3)).fill(0);
+type Allocate = (bytes: number) => ArrayBuffer;
 
-const fresh: Allocate = (bytes) => new ArrayBuffer(bytes);
+/** Buffers may be longer than asked (`Buffers.take`): every view is of the length it needs. */
+const bitmap = (capacity: number, alloc: Allocate): Uint8Array => {
+  const bytes = (capacity + 7) >> 3;
+  return new Uint8Array(alloc(bytes), 0, bytes).fill(0);
+};
+
+const fresh: Buffers = { take: (bytes) => new ArrayBuffer(bytes), give: () => undefined };
 
 function column(kind: LogColumn['kind'], capacity: number, alloc: Allocate): LogColumn {
   const valid = bitmap(capacity, alloc);
-  if (kind === 'string') return { kind, data: new Uint8Array(alloc(capacity * 16)), used: 0, valid };
-  if (kind === 'int64') return { kind, data: new BigInt64Array(alloc(capacity * 8)), valid };
-  if (kind === 'bool') return { kind, data: new Uint8Array(alloc(capacity)), valid };
-  return { kind, data: new Float64Array(alloc(capacity * 8)), valid };
+  // Strings: room for ids of up to 28 characters (a UUID grows it once, from the pool).
+  if (kind === 'string') return { kind, data: new Uint8Array(alloc(capacity * 32)), used: 0, valid };
+  if (kind === 'int64') return { kind, data: new BigInt64Array(alloc(capacity * 8), 0, capacity), valid };
+  if (kind === 'bool') return { kind, data: new Uint8Array(alloc(capacity), 0, capacity), valid };
+  return { kind, data: new Float64Array(alloc(capacity * 8), 0, capacity), valid };
 }
 
-function grown(c: LogColumn, capacity: number, alloc: Allocate): LogColumn {
+/** `c` at a larger capacity; the buffers it leaves go to `outgrown`. */
+function grown(c: LogColumn, capacity: number, alloc: Allocate, outgrown: ArrayBuffer[]): LogColumn {
   const valid = bitmap(capacity, alloc);
   valid.set(c.valid);
+  outgrown.push(c.valid.buffer as ArrayBuffer);
   if (c.kind === 'string') return { ...c, valid };
   const next = column(c.kind, capacity, alloc) as typeof c;
   (next.data as Uint8Array).set(c.data as Uint8Array);
+  outgrown.push(c.data.buffer as ArrayBuffer, next.valid.buffer as ArrayBuffer);
   return { ...next, valid };
 }
 
@@ -68,11 +82,12 @@ const powerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(n));
 const utf8 = new TextEncoder();
 
 /** Appends a string as a PLAIN byte array; ASCII is copied by hand (TextEncoder costs more per call than short ids take). */
-function putString(c: Extract<LogColumn, { kind: 'string' }>, text: string): void {
+function putString(c: Extract<LogColumn, { kind: 'string' }>, text: string, buffers: Buffers): void {
   const room = 4 + 3 * text.length;
   if (c.used + room > c.data.length) {
-    const next = new Uint8Array(Math.max(2 * c.data.length, c.used + room));
+    const next = new Uint8Array(buffers.take(Math.max(2 * c.data.length, c.used + room)));
     next.set(c.data.subarray(0, c.used));
+    buffers.give([c.data.buffer as ArrayBuffer]);
     c.data = next;
   }
   const bytes = c.data;
@@ -95,10 +110,10 @@ function putString(c: Extract<LogColumn, { kind: 'string' }>, text: string): voi
 }
 
 /** Writes row `at` of a column; a null (or absent) value leaves its validity bit clear. */
-function put(c: LogColumn, at: number, value: unknown): void {
+function put(c: LogColumn, at: number, value: unknown, buffers: Buffers): void {
   if (value === null || value === undefined) return;
   c.valid[at >> 3] |= 1 << (at & 7);
-  if (c.kind === 'string') putString(c, String(value));
+  if (c.kind === 'string') putString(c, String(value), buffers);
   else if (c.kind === 'int64') c.data[at] = typeof value === 'bigint' ? value : BigInt(value as number);
   else if (c.kind === 'bool') c.data[at] = value ? 1 : 0;
   else c.data[at] = value as number;
@@ -125,19 +140,23 @@ export class LogColumns {
   private stamps: LogColumn[];
   private readonly views: number;
 
+  private readonly alloc: Allocate;
+
   constructor(
     readonly schema: LogSchema,
     capacity: number,
-    private readonly alloc: Allocate = fresh,
+    private readonly buffers: Buffers = fresh,
   ) {
     this.capacity = powerOfTwo(Math.max(16, capacity));
     this.views = Math.max(0, ...schema.features.map((f) => f.viewIndex + 1));
+    const alloc: Allocate = (bytes) => buffers.take(bytes);
+    this.alloc = alloc;
     const n = this.capacity;
     this.requestIds = column('string', n, alloc);
-    this.times = new Float64Array(alloc(n * 8));
+    this.times = new Float64Array(alloc(n * 8), 0, n);
     this.keys = schema.keys.map((k) => column(k.type, n, alloc));
     this.values = schema.features.map((f) => column(f.type, n, alloc));
-    this.statuses = schema.features.map(() => new Int8Array(alloc(n)));
+    this.statuses = schema.features.map(() => new Int8Array(alloc(n), 0, n));
     this.stamps = Array.from({ length: this.views }, () => column('time', n, alloc));
   }
 
@@ -156,10 +175,10 @@ export class LogColumns {
     for (let j = 0; j < count; j++) {
       const i = served.rows === null ? j : served.rows[j];
       const at = this.rows++;
-      put(this.requestIds, at, requestId);
+      put(this.requestIds, at, requestId, this.buffers);
       this.times[at] = served.at;
-      for (let k = 0; k < keys.length; k++) put(keys[k], at, served.keys[k][i]);
-      for (let v = 0; v < views; v++) put(stamps[v], at, served.found[v][i]?.eventTs);
+      for (let k = 0; k < keys.length; k++) put(keys[k], at, served.keys[k][i], this.buffers);
+      for (let v = 0; v < views; v++) put(stamps[v], at, served.found[v][i]?.eventTs, this.buffers);
       const byte = at >> 3;
       const bit = 1 << (at & 7);
       for (let f = 0; f < values.length; f++) {
@@ -172,7 +191,7 @@ export class LogColumns {
             c.data[at] = value as number;
             c.valid[byte] |= bit;
           }
-        } else put(c, at, value);
+        } else put(c, at, value, this.buffers);
         statuses[f][at] = statusCode(result.statuses[i]);
       }
     }
@@ -209,18 +228,22 @@ export class LogColumns {
     let capacity = this.capacity * 2;
     while (capacity < needed) capacity *= 2;
     const alloc = this.alloc;
-    this.requestIds = grown(this.requestIds, capacity, alloc);
-    const times = new Float64Array(alloc(capacity * 8));
+    // Buffers of the smaller size go back to the pool: the next batch that starts there takes them.
+    const outgrown: ArrayBuffer[] = [this.times.buffer as ArrayBuffer];
+    this.requestIds = grown(this.requestIds, capacity, alloc, outgrown);
+    const times = new Float64Array(alloc(capacity * 8), 0, capacity);
     times.set(this.times);
     this.times = times;
-    this.keys = this.keys.map((c) => grown(c, capacity, alloc));
-    this.values = this.values.map((c) => grown(c, capacity, alloc));
-    this.stamps = this.stamps.map((c) => grown(c, capacity, alloc));
+    this.keys = this.keys.map((c) => grown(c, capacity, alloc, outgrown));
+    this.values = this.values.map((c) => grown(c, capacity, alloc, outgrown));
+    this.stamps = this.stamps.map((c) => grown(c, capacity, alloc, outgrown));
     this.statuses = this.statuses.map((s) => {
-      const next = new Int8Array(alloc(capacity));
+      const next = new Int8Array(alloc(capacity), 0, capacity);
       next.set(s);
+      outgrown.push(s.buffer as ArrayBuffer);
       return next;
     });
     this.capacity = capacity;
+    this.buffers.give(outgrown);
   }
 }

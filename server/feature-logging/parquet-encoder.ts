@@ -13,6 +13,9 @@ export class ParquetEncoder {
   private next = 0;
   private readonly waiting = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (e: Error) => void }>();
 
+  /** A written file's buffer, which the next file is written into when it fits (see `recycle`). */
+  private output: ArrayBuffer | null = null;
+
   /** `returned`: gets a batch's buffers back once the thread is done with them. */
   constructor(private readonly returned: (buffers: ArrayBuffer[]) => void = () => undefined) {}
 
@@ -23,9 +26,20 @@ export class ParquetEncoder {
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       worker.ref();
-      const request: EncodeRequest = { id, batch, buffers };
-      worker.postMessage(request, buffers);
+      const output = this.output;
+      this.output = null;
+      const request: EncodeRequest = { id, batch, buffers, output };
+      worker.postMessage(request, output === null ? buffers : [...buffers, output]);
     });
+  }
+
+  /**
+   * Hands back the buffer of a file `encode` gave once it is written (nothing may read it after):
+   * the next file is written into it, not into fresh memory (see `logParquet`). The largest is kept.
+   */
+  recycle(file: Uint8Array): void {
+    const buffer = file.buffer as ArrayBuffer;
+    if (this.output === null || buffer.byteLength > this.output.byteLength) this.output = buffer;
   }
 
   async close(): Promise<void> {

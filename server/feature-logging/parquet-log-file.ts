@@ -1,6 +1,7 @@
 import { type LogBatch, type LogColumn, STATUSES } from './log-columns.js';
 import { FEATURE_VERSIONS, LOG_TIMESTAMP, REQUEST_ID, statusColumn, timestampColumn } from './log-schema.js';
-import { PARQUET, countNulls, definitionLevels, dictionaryIndices, millisToInt64, page, plainBooleans, plainFixed8, plainStrings } from './parquet-pages.js';
+import { PARQUET, countNulls, definitionLevels, dictionaryIndices, page, plainBooleans, plainStrings } from './parquet-pages.js';
+import { type Part, millisRange, plainFixed8, plainMillis } from './parquet-values.js';
 import { ThriftWriter } from './thrift-compact.js';
 
 /** One column chunk ready to place: its pages' bytes and what the footer says of it. */
@@ -8,7 +9,7 @@ interface Chunk {
   name: string;
   type: number;
   logical: 'string' | 'timestamp' | null;
-  parts: Uint8Array[];
+  parts: Part[];
   size: number;
   dictionary: boolean;
   nulls: number;
@@ -18,7 +19,7 @@ interface Chunk {
 
 const MAGIC = new TextEncoder().encode('PAR1');
 
-function chunk(name: string, type: number, logical: Chunk['logical'], pages: Uint8Array[][], nulls: number, dictionary = false, range: Chunk['range'] = null): Chunk {
+function chunk(name: string, type: number, logical: Chunk['logical'], pages: Part[][], nulls: number, dictionary = false, range: Chunk['range'] = null): Chunk {
   const parts = pages.flat();
   let size = 0;
   for (const p of parts) size += p.length;
@@ -47,9 +48,17 @@ function plainChunk(name: string, c: LogColumn, n: number): Chunk {
   if (c.kind === 'string') return chunk(name, PARQUET.type.BYTE_ARRAY, 'string', [page('data', n, PARQUET.encoding.PLAIN, [levels, c.data])], nulls);
   if (c.kind === 'bool') return chunk(name, PARQUET.type.BOOLEAN, null, [page('data', n, PARQUET.encoding.PLAIN, [levels, plainBooleans(c.data, c.valid, n, nulls)])], nulls);
   if (c.kind === 'float64') return chunk(name, PARQUET.type.DOUBLE, null, [page('data', n, PARQUET.encoding.PLAIN, [levels, plainFixed8(c.data, c.valid, nulls)])], nulls);
-  const words: BigInt64Array = c.kind === 'time' ? millisToInt64(c.data) : (c.data as BigInt64Array);
-  const body = plainFixed8(words, c.valid, nulls);
-  return chunk(name, PARQUET.type.INT64, c.kind === 'time' ? 'timestamp' : null, [page('data', n, PARQUET.encoding.PLAIN, [levels, body])], nulls, false, int64Range(words, c.valid));
+  if (c.kind === 'time')
+    return chunk(name, PARQUET.type.INT64, 'timestamp', [page('data', n, PARQUET.encoding.PLAIN, [levels, plainMillis(c.data, c.valid, nulls)])], nulls, false, millisRange(c.data, c.valid));
+  return chunk(
+    name,
+    PARQUET.type.INT64,
+    null,
+    [page('data', n, PARQUET.encoding.PLAIN, [levels, plainFixed8(c.data as BigInt64Array, c.valid, nulls)])],
+    nulls,
+    false,
+    int64Range(c.data as BigInt64Array, c.valid),
+  );
 }
 
 /** A string column of few values: a dictionary page, then the rows' indices (null codes: all the first entry). */
@@ -75,8 +84,9 @@ function dictionaryChunk(name: string, entries: readonly string[], codes: Int8Ar
  * readers restore the dictionary and time zone types. A general encoder (parquet-wasm over an Arrow
  * table) spent about 20 us of CPU per logged row of 50 features, a fifth of what serving it costs;
  * this copies the column buffers, and a view's event-time page is encoded once for all its features.
+ * `output`: a buffer to write the file into when it fits (the returned bytes are a view of it).
  */
-export function logParquet(batch: LogBatch, arrowSchema: string): Uint8Array {
+export function logParquet(batch: LogBatch, arrowSchema: string, output: ArrayBuffer | null = null): Uint8Array {
   const { schema, rows: n } = batch;
   const chunks: Chunk[] = schema.keys.map((key, k) => plainChunk(key.name, batch.keys[k], n));
   chunks.push(plainChunk(REQUEST_ID, batch.requestIds, n));
@@ -93,10 +103,21 @@ export function logParquet(batch: LogBatch, arrowSchema: string): Uint8Array {
     chunks.push({ ...stamp, name: timestampColumn(feature.name) });
     chunks.push(dictionaryChunk(statusColumn(feature.name), STATUSES, batch.statuses[f], n));
   });
-  return assemble(chunks, n, arrowSchema);
+  return assemble(chunks, n, arrowSchema, output);
 }
 
-function assemble(chunks: Chunk[], n: number, arrowSchema: string): Uint8Array {
+/**
+ * The file's bytes, in `output` when it is large enough (the buffer of a file already written),
+ * else in a new buffer with room to spare, which comes back as the next file's `output`. On this
+ * machine (a VM that hands freed memory back to its host) writing megabytes into fresh pages cost
+ * about 25 ms a file in page faults, 10 times the copy itself: most of the encoder thread's time.
+ */
+function fileBuffer(size: number, output: ArrayBuffer | null): Uint8Array {
+  if (output !== null && output.byteLength >= size) return new Uint8Array(output, 0, size);
+  return new Uint8Array(new ArrayBuffer(Math.ceil(size * 1.25)), 0, size);
+}
+
+function assemble(chunks: Chunk[], n: number, arrowSchema: string, output: ArrayBuffer | null): Uint8Array {
   const offsets: number[] = [];
   let at = MAGIC.length;
   for (const c of chunks) {
@@ -147,17 +168,19 @@ function assemble(chunks: Chunk[], n: number, arrowSchema: string): Uint8Array {
     footer.binary(6, 'tessera feature log');
   });
   const meta = footer.take();
-  const out = new Uint8Array(at + meta.length + 4 + MAGIC.length);
+  // Every byte of it is written below: a reused buffer's old bytes never show.
+  const out = fileBuffer(at + meta.length + 4 + MAGIC.length, output);
   out.set(MAGIC, 0);
   for (let i = 0; i < chunks.length; i++) {
     let p = offsets[i];
     for (const part of chunks[i].parts) {
-      out.set(part, p);
+      if (part instanceof Uint8Array) out.set(part, p);
+      else part.write(out, p);
       p += part.length;
     }
   }
   out.set(meta, at);
-  new DataView(out.buffer).setUint32(at + meta.length, meta.length, true);
+  new DataView(out.buffer, out.byteOffset).setUint32(at + meta.length, meta.length, true);
   out.set(MAGIC, at + meta.length + 4);
   return out;
 }

@@ -1,3 +1,4 @@
+import type { Part } from './parquet-values.js';
 import { ThriftWriter } from './thrift-compact.js';
 
 /** Parquet's enums, as the format's Thrift definition numbers them. */
@@ -83,33 +84,6 @@ export function plainStrings(values: readonly (string | null)[]): Uint8Array {
   return out;
 }
 
-/** Non-null 8-byte values; without nulls, the column's own bytes. */
-export function plainFixed8(data: Float64Array | BigInt64Array, valid: Uint8Array | null, nulls: number): Uint8Array {
-  const n = data.length;
-  if (nulls === 0 || valid === null) return new Uint8Array(data.buffer, data.byteOffset, n * 8);
-  // Copied as 32-bit words: an int64's bits read as a double could be a NaN, which may be rewritten.
-  const out = new Uint32Array(2 * (n - nulls));
-  const words = new Uint32Array(data.buffer, data.byteOffset, 2 * n);
-  for (let i = 0, k = 0; i < n; i++) {
-    if (!(valid[i >> 3] & (1 << (i & 7)))) continue;
-    out[k++] = words[2 * i];
-    out[k++] = words[2 * i + 1];
-  }
-  return new Uint8Array(out.buffer);
-}
-
-/** Milliseconds (integral doubles) as int64 little-endian words, exact below 2^53. */
-export function millisToInt64(ms: Float64Array): BigInt64Array {
-  const out = new BigInt64Array(ms.length);
-  const words = new Uint32Array(out.buffer);
-  for (let i = 0; i < ms.length; i++) {
-    const high = Math.floor(ms[i] / 0x1_0000_0000);
-    words[2 * i] = ms[i] - high * 0x1_0000_0000;
-    words[2 * i + 1] = high >>> 0;
-  }
-  return out;
-}
-
 /** Non-null booleans, bit-packed LSB first. */
 export function plainBooleans(data: Uint8Array, valid: Uint8Array, n: number, nulls: number): Uint8Array {
   const out = new Uint8Array((n - nulls + 7) >> 3);
@@ -122,7 +96,7 @@ export function plainBooleans(data: Uint8Array, valid: Uint8Array, n: number, nu
 }
 
 /** A page: its Thrift header, then its (uncompressed) body parts. */
-export function page(kind: 'data' | 'dictionary', values: number, encoding: number, parts: Uint8Array[]): Uint8Array[] {
+export function page(kind: 'data' | 'dictionary', values: number, encoding: number, parts: Part[]): Part[] {
   let size = 0;
   for (const p of parts) size += p.length;
   const w = new ThriftWriter();
