@@ -11,6 +11,7 @@ import { onlineUnderLoad } from './online-under-load.js';
 import { pipeline } from './pipeline.js';
 import { predictionLog } from './prediction-log.js';
 import { pushScenario } from './push.js';
+import { pushOffline } from './push-offline.js';
 import { registryQueue } from './registry-queue.js';
 import { training } from './training.js';
 import { validationOverhead } from './validation-overhead.js';
@@ -26,6 +27,7 @@ export const scenarios: BenchScenario[] = [
   offlineLayout,
   registryQueue,
   pushScenario,
+  pushOffline,
   featureLogging,
   metricsOverhead,
   validationOverhead,

@@ -1,7 +1,7 @@
 /**
  * One measurement of the offline-layout scenario, in a fresh process. Prints one JSON line. Modes:
  *   generate <dataDir> <quick|full>
- *   compact <dataDir>                                  compacts every view version as the lease holder would
+ *   compact <dataDir> [view]                           compacts every view version as the lease holder would; counts `view`'s snapshots (default incremental)
  *   tessera <dataDir> <view> <entities.parquet> <out>  point-in-time retrieval of the view's features
  *   baseline <dataDir> <view> <entities.parquet> <out> bare DuckDB ASOF JOIN over the view's files
  */
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     if (mode === 'compact') {
       const started = performance.now();
       const merged = await compactor(s, 'bench').runOnce();
-      const snapshots = (await s.runs.snapshots('incremental', 1)).length;
+      const snapshots = (await s.runs.snapshots(view ?? 'incremental', 1)).length;
       report({ seconds: (performance.now() - started) / 1000, merged: merged.length, snapshots });
       return;
     }

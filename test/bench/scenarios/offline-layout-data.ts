@@ -84,7 +84,7 @@ function batch(rows: number, from: number, span: number, ids: number, rand: () =
 }
 
 /** Commits `b` as one snapshot of `view`, the way a pipeline run commits (its own run record, the writer's files). */
-async function commit(services: Services, view: string, b: OutputBatch, hasCreated: boolean, now: number): Promise<void> {
+export async function commit(services: Services, view: string, b: OutputBatch, hasCreated: boolean, now: number): Promise<void> {
   let min = Infinity;
   let max = -Infinity;
   for (const t of b.eventTs) {
@@ -181,7 +181,7 @@ function concat(batches: OutputBatch[]): OutputBatch {
   };
 }
 
-function writeEntities(file: string, rows: number, ids: number, seed: number): void {
+export function writeEntities(file: string, rows: number, ids: number, seed: number): void {
   const rand = seeded(seed * 7919);
   const id = new BigInt64Array(rows);
   const ts: number[] = new Array(rows);
