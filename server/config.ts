@@ -138,6 +138,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d+(?:\.\d+)?\s*(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 1GB or 512MB')
     .default('512MB'),
+  /** Which reader runs use for CSV sources: DuckDB where provably equal (csv-duckdb.ts), or the JS reader alone. */
+  csvReader: z.enum(['duckdb', 'js']).default('duckdb'),
   /** A first run holds up to this many rows in memory while fitting; beyond, it spills to disk. */
   spillRows: intFromEnv(0, 100_000_000).default(1_048_576),
   /** Attempts per run when the source fails (timeouts, 5xx, missing files). */
@@ -212,6 +214,7 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_PREDICTION_LOG_RETENTION: 'predictionLogRetention',
   TESSERA_RUN_ATTEMPTS: 'runAttempts',
   TESSERA_SPILL_ROWS: 'spillRows',
+  TESSERA_CSV_READER: 'csvReader',
   TESSERA_RETRY_DELAY_MS: 'retryDelayMs',
   TESSERA_LEASE_MS: 'leaseMs',
   TESSERA_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',

@@ -288,8 +288,9 @@ export function materializeDeps(services: Services): MaterializeDeps {
     engine: services.pipelineDuckdb,
     fileOptions: { rowsPerFile: services.config.rowsPerFile, rowGroupRows: services.config.rowGroupRows },
     online: services.online,
-    // Runs read plain CSV files with the pipeline's DuckDB (csv-duckdb.ts).
-    sourceContext: { ...services.sources, duckdb: services.pipelineDuckdb },
+    // Runs read plain CSV files with the pipeline's DuckDB (csv-duckdb.ts) unless TESSERA_CSV_READER=js
+    // (the JS reader alone: same rows, one core; docs/csv-reader.md, "Which reader").
+    sourceContext: services.config.csvReader === 'duckdb' ? { ...services.sources, duckdb: services.pipelineDuckdb } : services.sources,
     dataDir: services.config.dataDir,
     clock: services.clock,
     logger: services.logger,

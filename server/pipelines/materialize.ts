@@ -120,7 +120,8 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       // The fit must see every fit row before any row is transformed. Up to `spillRows` rows wait in
       // memory; beyond, source batches wait on disk, and only the fit's input columns stay in memory.
       const kept: RowBatch[] = [];
-      const fitRows = new FitCollector();
+      // Event times are kept only for a fit window to select by (fitSelection).
+      const fitRows = new FitCollector(Boolean(plan.version.definition.fitWindow));
       for await (const b of read()) {
         const rows = fromSource(b);
         fitRows.add(rows);
@@ -129,7 +130,8 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       }
       if (fitRows.length) {
         ({ states, fitted } = fitColumns(plan, fitRows, watch));
-        for (const rows of kept.splice(0)) await builder.add(rows, states, noRowContext(), carry);
+        // Each held batch is let go once staged: the run never holds its input and its staged copy whole at once.
+        for (let rows = kept.shift(); rows !== undefined; rows = kept.shift()) await builder.add(rows, states, noRowContext(), carry);
         const parked = spill?.batches();
         for (;;) {
           const next = parked ? watch.time('spill', () => parked.next()) : { done: true as const };

@@ -97,8 +97,10 @@ export class PredictionLogService {
     }
     const predictionIds: string[] = new Array(predictions.length);
     const rows: LogRow[] = [];
-    // Caller-chosen ids new in this batch; ids made here are new by construction (UUIDv7, monotonic).
-    const fresh = new Set<string>();
+    // Ids made here are new by construction (UUIDv7, monotonic) and are not remembered: a retry
+    // carries the ids of the first attempt only when the caller chose them (the SDK does), so only a
+    // caller's ids are checked against the recent ones and the batch's others, and remembered.
+    let given: Set<string> | null = null;
     let lines = '';
     for (let i = 0; i < predictions.length; i++) {
       const p = predictions[i];
@@ -107,13 +109,14 @@ export class PredictionLogService {
         id = this.ids.next(loggedAt);
       } else {
         id = normalizeId(p.id)!;
-        if (this.recent.has(id) || fresh.has(id)) {
+        given ??= new Set();
+        if (given.has(id) || this.recent.has(id)) {
           predictionIds[i] = id;
           continue;
         }
+        given.add(id);
       }
       predictionIds[i] = id;
-      fresh.add(id);
       const row: LogRow = {
         id,
         model: batch.model,
@@ -133,11 +136,11 @@ export class PredictionLogService {
       lines += rowLine(row);
     }
     if (rows.length > 0) {
-      for (const id of fresh) this.recent.add(id);
+      if (given !== null) for (const id of given) this.recent.add(id);
       try {
         await this.journal.append(rows, lines);
       } catch (e) {
-        this.recent.remove(fresh);
+        if (given !== null) this.recent.remove(given);
         throw e;
       }
       if (this.journal.openRows().length >= (this.deps.options.sealRows ?? 200_000)) void this.publish();

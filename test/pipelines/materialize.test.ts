@@ -454,3 +454,25 @@ test('rejected rows of a Parquet source with BIGINT columns are counted and writ
     await s.close();
   }
 });
+
+test('TESSERA_CSV_READER=js (the JS reader alone) writes what the default DuckDB reader writes', async () => {
+  const rows = ['driver_id,ts,created,rate,trips,kind'];
+  // A plain file (DuckDB reads it) with empty fields and a value only the JS reader types (` 2.5`, from row 300 on).
+  for (let i = 0; i < 400; i++)
+    rows.push(`${i % 37},2026-11-0${1 + (i % 5)}T0${i % 10}:0${i % 3}:00Z,,${i % 11 === 0 ? '' : i === 300 ? ' 2.5' : (i * 0.37) % 13},${i % 7},${['a', 'b', 'c', ''][i % 4]}`);
+  const files = { 'data/stats.csv': `${rows.join('\n')}\n` };
+  const viaDuckdb = await pipelineServer(files, bundle());
+  const viaJs = await pipelineServer(files, bundle(), { csvReader: 'js' });
+  try {
+    for (const s of [viaDuckdb, viaJs]) assert.equal((await s.materialize('stats_view')).status, 'succeeded');
+    const read = (s: typeof viaJs) => duckRows(`SELECT * FROM read_parquet('${s.dataDir}/offline/stats_view/v1/*/*.parquet', hive_partitioning = false) ORDER BY event_timestamp, driver_id`);
+    const [a, c] = [await read(viaDuckdb), await read(viaJs)];
+    assert.equal(a.length, 400);
+    assert.deepEqual(c, a);
+    const state = async (s: typeof viaJs) => (await getJson(`${s.url}/api/v1/feature-views/stats_view/versions/1`)).body.fittedState;
+    assert.deepEqual(await state(viaJs), await state(viaDuckdb));
+  } finally {
+    await viaDuckdb.close();
+    await viaJs.close();
+  }
+});
