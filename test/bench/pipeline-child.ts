@@ -16,7 +16,10 @@ import { executeRun } from '../../server/pipelines/materialize.js';
 import { materializeDeps, openServices } from '../../server/services.js';
 
 const [dataDir, bundleFile, view] = process.argv.slice(2);
-const config = loadConfig({ dataDir, definitions: path.dirname(bundleFile), logLevel: 'warn', pipelineThread: false }, { TESSERA_SOURCE_ROOTS: process.env.TESSERA_SOURCE_ROOTS, TESSERA_CSV_READER: process.env.TESSERA_CSV_READER });
+const config = loadConfig(
+  { dataDir, definitions: path.dirname(bundleFile), logLevel: 'warn', pipelineThread: false },
+  { TESSERA_SOURCE_ROOTS: process.env.TESSERA_SOURCE_ROOTS, TESSERA_CSV_READER: process.env.TESSERA_CSV_READER },
+);
 const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
 await services.applyService.apply(parseBundle(JSON.parse(fs.readFileSync(bundleFile, 'utf8'))), { dryRun: false, actor: 'bench' });
 const queued = await services.runs.enqueue({ featureView: view, version: 1, trigger: 'cli', start: null, end: null, maxAttempts: 1 }, systemClock.now());
