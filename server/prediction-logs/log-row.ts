@@ -44,18 +44,30 @@ export const LOG_COLUMNS: [keyof LogRow, string][] = [
  * (`{customer_id: 'c1'}` is `c1`; `{store: 3, sku: 'a'}` is `a|3`).
  */
 export function entityKey(entity: Record<string, string | number>): string {
-  return Object.keys(entity)
+  const names = Object.keys(entity);
+  // Most entities have one key: no sort, no array of values.
+  if (names.length === 1) return String(entity[names[0]]);
+  return names
     .sort()
     .map((k) => String(entity[k]))
     .join('|');
 }
 
 /**
- * A row as its journal line (JSON and a newline), written out by hand: the one serialisation an append
- * makes. `id` is a lower-case UUID and `status` one of two words, so neither needs escaping.
+ * The middle of the journal lines of one batch's rows, which share model, version and log time (from
+ * the end of the id to `"predicted_at":`): an append makes it once, not once a row.
  */
-export function rowLine(r: LogRow): string {
-  return `{"id":"${r.id}","model":${JSON.stringify(r.model)},"model_version":${JSON.stringify(r.model_version)},"logged_at":${r.logged_at},"predicted_at":${r.predicted_at},"entity":${JSON.stringify(r.entity)},"entity_key":${JSON.stringify(r.entity_key)},"features":${JSON.stringify(r.features)},"feature_versions":${JSON.stringify(r.feature_versions)},"prediction":${JSON.stringify(r.prediction)},"probability":${r.probability === null ? 'null' : r.probability},"status":"${r.status}","error":${r.error === null ? 'null' : JSON.stringify(r.error)}}\n`;
+export function lineShared(model: string, modelVersion: string, loggedAt: number): string {
+  return `","model":${JSON.stringify(model)},"model_version":${JSON.stringify(modelVersion)},"logged_at":${loggedAt},"predicted_at":`;
+}
+
+/**
+ * A row as its journal line (JSON and a newline), written out by hand: the one serialisation an append
+ * makes. `id` is a lower-case UUID and `status` one of two words, so neither needs escaping. `shared`
+ * is `lineShared` of the row's model, version and log time.
+ */
+export function rowLine(r: LogRow, shared = lineShared(r.model, r.model_version, r.logged_at)): string {
+  return `{"id":"${r.id}${shared}${r.predicted_at},"entity":${JSON.stringify(r.entity)},"entity_key":${JSON.stringify(r.entity_key)},"features":${JSON.stringify(r.features)},"feature_versions":${JSON.stringify(r.feature_versions)},"prediction":${JSON.stringify(r.prediction)},"probability":${r.probability === null ? 'null' : r.probability},"status":"${r.status}","error":${r.error === null ? 'null' : JSON.stringify(r.error)}}\n`;
 }
 
 /** A row as reads answer it. */

@@ -13,10 +13,20 @@ export function normalizeId(id: string): string | null {
  * made, so files sorted by (loggedAt, id) keep a batch's rows together.
  */
 export function uuidv7(nowMs: number, random: Buffer = randomFillSync(Buffer.alloc(10))): string {
+  return timePart(nowMs) + randomPart(random);
+}
+
+/** The first 15 characters of a UUIDv7 made at `nowMs`: its 48 bits of time and the version. */
+function timePart(nowMs: number): string {
   const hex = nowMs.toString(16).padStart(12, '0').slice(-12);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7`;
+}
+
+/** The rest of a UUIDv7 from 10 random bytes (one nibble gives way to the variant bits, 10). */
+function randomPart(random: Buffer): string {
   const r = random.toString('hex');
   const variant = ((Number.parseInt(r[3], 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${r.slice(0, 3)}-${variant}${r.slice(4, 7)}-${r.slice(8, 20)}`;
+  return `${r.slice(0, 3)}-${variant}${r.slice(4, 7)}-${r.slice(8, 20)}`;
 }
 
 /**
@@ -28,6 +38,8 @@ export class IdSource {
   private at = 0;
   private lastMs = -1;
   private readonly last = Buffer.alloc(10);
+  /** `timePart(lastMs)`: the ids of one batch share their log time, so it is formatted once. */
+  private time = '';
 
   next(nowMs: number): string {
     if (nowMs === this.lastMs) {
@@ -46,7 +58,8 @@ export class IdSource {
       this.last[4] &= 0x7f;
       this.at += 10;
       this.lastMs = nowMs;
+      this.time = timePart(nowMs);
     }
-    return uuidv7(nowMs, this.last);
+    return this.time + randomPart(this.last);
   }
 }

@@ -13,7 +13,7 @@ import type { LogFileStore } from './log-file-store.js';
 import { LogPublisher } from './log-publisher.js';
 import type { LogQuery } from './log-query.js';
 import { LogReader } from './log-reader.js';
-import { type LogRow, entityKey, presentRow, rowLine } from './log-row.js';
+import { type LogRow, entityKey, lineShared, presentRow, rowLine } from './log-row.js';
 import { IdSource, normalizeId } from './prediction-id.js';
 import type { LoggedPrediction, PredictionBatch } from './prediction-log.js';
 import { RecentIds } from './recent-ids.js';
@@ -102,6 +102,7 @@ export class PredictionLogService {
     // caller's ids are checked against the recent ones and the batch's others, and remembered.
     let given: Set<string> | null = null;
     let lines = '';
+    const shared = lineShared(batch.model, batch.modelVersion, loggedAt);
     for (let i = 0; i < predictions.length; i++) {
       const p = predictions[i];
       let id: string;
@@ -133,7 +134,7 @@ export class PredictionLogService {
         error: p.error ?? null,
       };
       rows.push(row);
-      lines += rowLine(row);
+      lines += rowLine(row, shared);
     }
     if (rows.length > 0) {
       if (given !== null) for (const id of given) this.recent.add(id);

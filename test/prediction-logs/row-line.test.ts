@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type LogRow, rowLine } from '../../server/prediction-logs/log-row.js';
+import { type LogRow, entityKey, lineShared, rowLine } from '../../server/prediction-logs/log-row.js';
 
 const row: LogRow = {
   id: '0192f3a4-0000-7000-8000-000000000001',
@@ -25,4 +25,12 @@ test('a journal line is the row as JSON and a newline', () => {
     assert.equal(line.indexOf('\n'), line.length - 1, 'one line');
     assert.deepEqual(JSON.parse(line), r);
   }
+});
+
+test("a batch's shared middle makes the same line, and an entity's key is its values in the order of their names", () => {
+  assert.equal(rowLine(row, lineShared(row.model, row.model_version, row.logged_at)), rowLine(row));
+  assert.deepEqual(JSON.parse(rowLine({ ...row, model: 'other' }, lineShared('churn', row.model_version, row.logged_at))), row);
+  assert.equal(entityKey({ customer_id: 'c"1' }), 'c"1');
+  assert.equal(entityKey({ store: 3, sku: 'a' }), 'a|3');
+  assert.equal(entityKey({ n: 7 }), '7');
 });
