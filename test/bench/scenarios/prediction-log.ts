@@ -113,8 +113,10 @@ export const predictionLog: BenchScenario = {
       server = await startTessera({
         dataDir,
         cpuProfDir: options.cpuProfDir,
-        // Compaction every 2 s and replaced files deleted at once, so the file count is read soon after.
-        env: { TESSERA_COMPACTION_INTERVAL_MS: '2000', TESSERA_COMPACTION_RETAIN_MS: '0', TESSERA_PREDICTION_LOG_PUBLISH_MS: '2000' },
+        // Compaction every 2 s, so the file count (read from the registry) settles soon. Replaced files
+        // stay 10 minutes: with 0, a pass's sweep can delete a file published but not yet recorded (the
+        // preload and the publisher record after the rename), and every later merge of it fails.
+        env: { TESSERA_COMPACTION_INTERVAL_MS: '2000', TESSERA_COMPACTION_RETAIN_MS: '600000', TESSERA_PREDICTION_LOG_PUBLISH_MS: '2000' },
       });
       const rand = seeded(17);
       const singles = writeBodies(
