@@ -26,6 +26,8 @@ export interface OutcomePass {
   written: number;
   expired: number;
   removed: number;
+  /** Days whose merge failed (logged; their batches stay and are tried again next pass). */
+  failed: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export class OutcomeCompactor {
   constructor(private readonly deps: OutcomeCompactorDeps) {}
 
   async runOnce(signal?: AbortSignal): Promise<OutcomePass> {
-    const pass: OutcomePass = { merged: 0, written: 0, expired: 0, removed: 0 };
+    const pass: OutcomePass = { merged: 0, written: 0, expired: 0, removed: 0, failed: 0 };
     const now = this.deps.clock.now();
     // A batch stamped before midnight may still be written just after it: a day closes `graceMs` later.
     const lastClosed = utcDate(now - this.deps.graceMs);
@@ -59,7 +61,11 @@ export class OutcomeCompactor {
       for (const [date, day] of byDate) {
         const compacts = day.filter((f) => f.kind === 'compact');
         const batches = day.filter((f) => f.kind === 'batch');
-        if (compacts.length === 0 && date < lastClosed && batches.length >= 2) await this.merge(model, date, batches, pass);
+        if (compacts.length === 0 && date < lastClosed && batches.length >= 2)
+          await this.merge(model, date, batches, pass).catch((e: unknown) => {
+            pass.failed++;
+            this.deps.logger.warn({ err: e, model, date }, 'outcomes: merge failed; the batches stay as they were');
+          });
         else pass.removed += await this.removeMerged(batches, compacts);
       }
     }
@@ -71,11 +77,16 @@ export class OutcomeCompactor {
     const path = `${outcomeFolder(model)}/${compactName(date, batches)}`;
     const staging = await files.stagingPath(path);
     const rows = batchRows(batches.map((f) => files.locate(f.path)));
-    await engine.withConnection(async (db) => {
-      await db.run(
-        `COPY (SELECT * FROM ${rows} QUALIFY row_number() OVER (PARTITION BY prediction_id ${LATEST_FIRST}) = 1 ORDER BY predicted_at) TO ${literal(staging)} (FORMAT parquet, COMPRESSION zstd)`,
-      );
-    });
+    try {
+      await engine.withConnection(async (db) => {
+        await db.run(
+          `COPY (SELECT * FROM ${rows} QUALIFY row_number() OVER (PARTITION BY prediction_id ${LATEST_FIRST}) = 1 ORDER BY predicted_at) TO ${literal(staging)} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+      });
+    } catch (e) {
+      await fs.promises.rm(staging, { force: true });
+      throw e;
+    }
     await files.publish(staging, path);
     pass.merged += batches.length;
     pass.written++;

@@ -13,6 +13,12 @@ import { type LogRetention, retentionDays } from './retention.js';
 const DAY_MS = 86_400_000;
 /** Files merged into one at most (while a day is written, at least). */
 const MERGE_FILES = 8;
+/**
+ * An unlisted file younger than this is never deleted, whatever the grace period: a publisher (or the
+ * start-up replay) renames a file into place before the registry records it, and a sweep that falls
+ * between the two would otherwise delete a file the registry is about to list.
+ */
+export const SWEEP_FLOOR_MS = 60_000;
 
 export interface LogCompactorDeps {
   store: LogFileStore;
@@ -32,6 +38,8 @@ export interface CompactionPass {
   written: number;
   expired: number;
   removed: number;
+  /** Groups whose merge failed (logged; their files stay listed and are tried again next pass). */
+  failed: number;
 }
 
 /**
@@ -44,7 +52,7 @@ export class LogCompactor {
   constructor(private readonly deps: LogCompactorDeps) {}
 
   async runOnce(signal?: AbortSignal): Promise<CompactionPass> {
-    const pass: CompactionPass = { merged: 0, written: 0, expired: 0, removed: 0 };
+    const pass: CompactionPass = { merged: 0, written: 0, expired: 0, removed: 0, failed: 0 };
     for (const model of await this.deps.store.models()) {
       if (signal?.aborted) break;
       const files = await this.deps.store.files(model);
@@ -55,7 +63,11 @@ export class LogCompactor {
       for (const [date, day] of byDate) {
         for (const group of this.groups(day, date < today)) {
           if (signal?.aborted) break;
-          await this.merge(model, date, group, pass);
+          await this.merge(model, date, group, pass).catch((e: unknown) => {
+            // One bad group (a file gone from disk, a full disk) must not stop every other group's merge.
+            pass.failed++;
+            this.deps.logger.warn({ err: e, model, date, files: group.length }, 'prediction log: merge failed; its files stay as they were');
+          });
         }
       }
     }
@@ -112,9 +124,14 @@ export class LogCompactor {
     const path = `${logFolder(model, date)}/compact-${clock.now()}-${randomBytes(4).toString('hex')}.parquet`;
     const staging = await files.stagingPath(path);
     const sources = fileList(group.map((f) => files.locate(f.path)));
-    await engine.withConnection(async (db) => {
-      await db.run(`COPY (SELECT * FROM read_parquet(${sources}) ${FILE_ORDER}) TO ${literal(staging)} (${FILE_FORMAT})`);
-    });
+    try {
+      await engine.withConnection(async (db) => {
+        await db.run(`COPY (SELECT * FROM read_parquet(${sources}) ${FILE_ORDER}) TO ${literal(staging)} (${FILE_FORMAT})`);
+      });
+    } catch (e) {
+      await fs.promises.rm(staging, { force: true });
+      throw e;
+    }
     const bytes = (await fs.promises.stat(staging)).size;
     await files.publish(staging, path);
     const record: LogFileRecord = {
@@ -141,9 +158,10 @@ export class LogCompactor {
     pass.written += 1;
   }
 
-  /** Deletes files under the log's folder that the registry does not list and that are older than the grace period. */
+  /** Deletes files under the log's folder that the registry does not list and that are older than the grace period (and `SWEEP_FLOOR_MS`). */
   private async sweep(): Promise<number> {
-    const { files, store, clock, graceMs } = this.deps;
+    const { files, store, clock } = this.deps;
+    const minAge = Math.max(this.deps.graceMs, SWEEP_FLOOR_MS);
     const onDisk = (await files.list('offline/logs/predictions')).filter((f) => f.endsWith('.parquet'));
     const listed = new Set<string>();
     for (const model of new Set(onDisk.map((f) => /model=([^/]+)/.exec(f)?.[1]).filter((m): m is string => m !== undefined))) {
@@ -153,7 +171,7 @@ export class LogCompactor {
     for (const f of onDisk) {
       if (listed.has(f)) continue;
       const stat = await fs.promises.stat(files.locate(f)).catch(() => null);
-      if (stat === null || clock.now() - stat.mtimeMs < graceMs) continue;
+      if (stat === null || clock.now() - stat.mtimeMs < minAge) continue;
       await files.remove(f);
       removed++;
     }

@@ -99,7 +99,7 @@ test('outcome compaction merges each closed day into one Parquet file, answers s
     });
 
     // First pass: the closed days (-2, -1) are merged, today's batches stay, day -40 is deleted.
-    assert.deepEqual(await compactor.runOnce(), { merged: 6, written: 2, expired: 3, removed: 0 });
+    assert.deepEqual(await compactor.runOnce(), { merged: 6, written: 2, expired: 3, removed: 0, failed: 0 });
     assert.deepEqual(await listing(), {
       [date(-2)]: ['batch', 'batch', 'batch', 'compact'],
       [date(-1)]: ['batch', 'batch', 'batch', 'compact'],
@@ -118,7 +118,7 @@ test('outcome compaction merges each closed day into one Parquet file, answers s
 
     // Once the grace period has passed, the merged batches go; the answers still do not change.
     clock.set(Date.now() + GRACE);
-    assert.deepEqual(await compactor.runOnce(), { merged: 0, written: 0, expired: 0, removed: 6 });
+    assert.deepEqual(await compactor.runOnce(), { merged: 0, written: 0, expired: 0, removed: 6, failed: 0 });
     assert.deepEqual(await listing(), { [date(-2)]: ['compact'], [date(-1)]: ['compact'], [date(0)]: ['batch', 'batch', 'batch'] });
     assert.deepEqual(await check('after the merged batches are deleted'), before);
     assert.deepEqual(await services.outcomeStore.models(), ['rain']);

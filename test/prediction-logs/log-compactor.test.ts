@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { LogCompactor } from '../../server/prediction-logs/log-compactor.js';
+import { LogCompactor, SWEEP_FLOOR_MS } from '../../server/prediction-logs/log-compactor.js';
 import { PredictionLogService } from '../../server/prediction-logs/prediction-log-service.js';
 import { parseRetention } from '../../server/prediction-logs/retention.js';
 import { duckRows } from '../support/duckdb.js';
@@ -70,7 +70,7 @@ test('compaction merges a day’s small files up to the target, keeps every row 
     // 2 + 2 + 1, so 4 files become 2 and the oldest stays. Today (day 0) is still being written: its 5
     // files are fewer than a full group of 8 and stay. churn's day -40 is past 30 days: its 5 files go.
     // Merged: 4 files x 3 closed model-days (churn -1; keep -40 and -1).
-    assert.deepEqual(pass, { merged: 12, written: 6, expired: 5, removed: 0 });
+    assert.deepEqual(pass, { merged: 12, written: 6, expired: 5, removed: 0, failed: 0 });
     assert.deepEqual(await files('churn'), [
       ['2026-11-29', 3],
       ['2026-11-29', 3],
@@ -119,6 +119,75 @@ test('compaction merges a day’s small files up to the target, keeps every row 
       await readIds('keep'),
       newestFirst('keep', () => true),
     );
+  } finally {
+    await logs.close();
+    await services.close();
+  }
+});
+
+test('the sweep never deletes a just-published file the registry does not list yet, even with no grace; a failing merge skips its group and the pass goes on', async () => {
+  const services = await testServices();
+  const { clock } = services;
+  const logs = new PredictionLogService({
+    engine: services.pipelineDuckdb,
+    files: services.files,
+    store: services.registry.predictionLogs,
+    clock,
+    logger: services.logger,
+    options: { journalDir: path.join(services.dir, 'journal'), publishMs: 3_600_000, dedupeIds: 10_000 },
+  });
+  await logs.start();
+  const compactor = new LogCompactor({
+    store: services.registry.predictionLogs,
+    files: services.files,
+    engine: services.pipelineDuckdb,
+    clock,
+    logger: services.logger,
+    targetRows: 8,
+    retention: { defaultDays: null, models: {} },
+    graceMs: 0,
+  });
+  try {
+    for (const model of ['a', 'b']) {
+      for (let batch = 0; batch < 5; batch++) {
+        clock.set(T0 - DAY + batch * 60_000);
+        await logs.append({
+          model,
+          modelVersion: '1',
+          predictions: [0, 1, 2].map((i) => ({ entity: { id: `${batch}-${i}` }, features: {}, featureVersions: {}, prediction: i, status: 'ok' as const })),
+        });
+        await logs.publish();
+      }
+    }
+    const listed = async (model: string) => (await services.registry.predictionLogs.files(model)).sort((x, y) => y.maxLoggedAt - x.maxLoggedAt);
+    // A publisher between its rename and its record: the file is in place, the registry does not list it yet.
+    const first = (await listed('a'))[0]!;
+    const inFlight = first.path.replace(/[^/]+$/, 'in-flight.parquet');
+    fs.copyFileSync(services.files.locate(first.path), services.files.locate(inFlight));
+    // A listed file lost from disk: the merge of its group (the newest two of a's five) cannot read it.
+    fs.rmSync(services.files.locate(first.path));
+
+    clock.set(Date.now());
+    const pass = await compactor.runOnce();
+    // Five files of 3 rows pack 2 + 2 + 1 into groups of at most 8 rows; the closed day merges each pair.
+    // a's newest pair fails and stays; its second pair and b's two pairs merge.
+    assert.deepEqual(pass, { merged: 6, written: 3, expired: 0, removed: 0, failed: 1 });
+    assert.ok(fs.existsSync(services.files.locate(inFlight)), 'a file younger than the floor stays though nothing lists it');
+    assert.deepEqual(
+      (await listed('a')).map((f) => f.rows),
+      [3, 3, 6, 3],
+      "a's failed pair is still listed as it was",
+    );
+    assert.deepEqual(
+      (await listed('b')).map((f) => f.rows),
+      [6, 6, 3],
+    );
+
+    clock.set(Date.now() + SWEEP_FLOOR_MS + 1_000);
+    const later = await compactor.runOnce();
+    assert.equal(fs.existsSync(services.files.locate(inFlight)), false, 'past the floor, an unlisted file goes');
+    // Replaced by the first pass: a's 2 and b's 4 files; plus the in-flight copy. The failed pair fails again.
+    assert.deepEqual({ removed: later.removed, failed: later.failed }, { removed: 2 + 4 + 1, failed: 1 });
   } finally {
     await logs.close();
     await services.close();
