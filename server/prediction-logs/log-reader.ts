@@ -74,6 +74,8 @@ export class LogReader {
  * DuckDB's row objects cost several times more for a page of 1,000 rows.
  */
 function toRows(columns: unknown[][]): LogRow[] {
+  // A result with no rows has no chunks, and DuckDB then gives no columns at all.
+  if (columns.length === 0) return [];
   const [id, model, version, logged, predicted, entity, key, features, versions, prediction, probability, status, error] = columns;
   const rows: LogRow[] = new Array(id.length);
   for (let i = 0; i < id.length; i++) {
