@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createHttpClient } from '../../server/client/http-client.js';
-import { systemClock } from '../../server/clock.js';
+import { type Clock, systemClock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
 import { loadDefinitions } from '../../server/definitions/load-definitions.js';
 import { createLogger } from '../../server/logger.js';
@@ -23,7 +23,7 @@ export interface Tessera {
  * use that server (`npm start`); otherwise they start one in this process over `dataDir`, with the
  * repository's definitions applied, and stop it at the end.
  */
-export async function openTessera(options: { url?: string; dataDir?: string; logLevel?: string; config?: Record<string, unknown> }): Promise<Tessera> {
+export async function openTessera(options: { url?: string; dataDir?: string; logLevel?: string; config?: Record<string, unknown>; clock?: Clock }): Promise<Tessera> {
   let url = options.url;
   let stop = async () => {};
   if (!url) {
@@ -37,7 +37,7 @@ export async function openTessera(options: { url?: string; dataDir?: string; log
       },
       {},
     );
-    const services = await openServices(config, createLogger(config.logLevel, process.stderr), systemClock);
+    const services = await openServices(config, createLogger(config.logLevel, process.stderr), options.clock ?? systemClock);
     const loaded = loadDefinitions(config.definitions);
     await services.applyService.apply(loaded.bundle, { dryRun: false, actor: 'example', origin: loaded.origin });
     const pipelines = new PipelineHost(services);
