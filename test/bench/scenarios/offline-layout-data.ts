@@ -33,18 +33,36 @@ export const QUICK: LayoutSize = { runs: 30, rowsPerRun: 200, entityRows: 2_000,
 export const START = Date.parse('2025-01-01T00:00:00Z');
 export const YEAR_MS = 365 * 86_400_000;
 
+/** The entity and the features of every view here (push-offline's too). */
+export const DRIVER = { name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' as const };
+export const DRIVER_FEATURES = [
+  { name: 'conv_rate', type: 'float64' as const },
+  { name: 'trips', type: 'int64' as const },
+];
+
+/** A batch of the views' shape: driver ids, event (and created) times, conv_rate, trips. */
+export function driverBatch(keys: Float64Array, eventTs: Float64Array, rate: Float64Array, trips: Float64Array, createdTs: Float64Array | null = null): OutputBatch {
+  return {
+    length: keys.length,
+    keys: [numericColumn(keys)],
+    eventTs,
+    createdTs,
+    columns: [
+      { name: 'conv_rate', type: 'float64', column: numericColumn(rate) },
+      { name: 'trips', type: 'int64', column: numericColumn(trips) },
+    ],
+  };
+}
+
 /**
  * Three views of one entity: `incremental` (committed by many small runs, then compacted), `one_run`
  * (the same rows committed by one run) and `with_created` (a created timestamp; committed by monthly
  * runs, each deduplicated on write).
  */
 export function layoutBundle(): BundleInput {
-  const features = [
-    { name: 'conv_rate', type: 'float64' as const },
-    { name: 'trips', type: 'int64' as const },
-  ];
+  const features = DRIVER_FEATURES;
   return {
-    entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
+    entities: [DRIVER],
     sources: [
       { name: 'unused', type: 'parquet', path: 'unused/*.parquet', timestampField: 'event_timestamp' },
       { name: 'unused_created', type: 'parquet', path: 'unused/*.parquet', timestampField: 'event_timestamp', createdTimestampField: 'created' },
@@ -71,16 +89,7 @@ function batch(rows: number, from: number, span: number, ids: number, rand: () =
     rate[i] = rand() < 0.05 ? Number.NaN : Math.round(rand() * 1e6) / 1e4;
     trips[i] = Math.floor(rand() * 500);
   }
-  return {
-    length: rows,
-    keys: [numericColumn(keys)],
-    eventTs: ts,
-    createdTs,
-    columns: [
-      { name: 'conv_rate', type: 'float64', column: numericColumn(rate) },
-      { name: 'trips', type: 'int64', column: numericColumn(trips) },
-    ],
-  };
+  return driverBatch(keys, ts, rate, trips, createdTs);
 }
 
 /** Commits `b` as one snapshot of `view`, the way a pipeline run commits (its own run record, the writer's files). */
@@ -169,16 +178,12 @@ function concat(batches: OutputBatch[]): OutputBatch {
     return out;
   };
   const values = (k: number) => (b: OutputBatch) => (b.columns[k].column as { values: Float64Array }).values;
-  return {
-    length: batches.reduce((n, b) => n + b.length, 0),
-    keys: [numericColumn(join((b) => (b.keys[0] as { values: Float64Array }).values))],
-    eventTs: join((b) => b.eventTs),
-    createdTs: null,
-    columns: [
-      { name: 'conv_rate', type: 'float64', column: numericColumn(join(values(0))) },
-      { name: 'trips', type: 'int64', column: numericColumn(join(values(1))) },
-    ],
-  };
+  return driverBatch(
+    join((b) => (b.keys[0] as { values: Float64Array }).values),
+    join((b) => b.eventTs),
+    join(values(0)),
+    join(values(1)),
+  );
 }
 
 export function writeEntities(file: string, rows: number, ids: number, seed: number): void {

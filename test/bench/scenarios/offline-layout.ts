@@ -4,17 +4,23 @@ import { runChild } from '../child.js';
 import { type BenchFigure, type BenchOptions, type BenchScenario, median } from '../scenario.js';
 import { FULL, QUICK } from './offline-layout-data.js';
 
-interface Measured {
+/** What the children of this scenario and of push-offline print. */
+export interface Measured {
   seconds: number;
   cpuSeconds?: number;
   rows?: number;
   files?: number;
   merged?: number;
   snapshots?: number;
-  maxRssMB: number;
 }
 
-const child = (args: string[], options: BenchOptions) => runChild<Measured>('scenarios/offline-layout-child.ts', args, { timeoutMs: 1_800_000, cpuProfDir: options.cpuProfDir });
+/** Runs a bench child script (`scenarios/...`) to its figures. */
+export const runMeasured = <T extends Measured>(script: string, args: string[], options: BenchOptions) => runChild<T>(script, args, { timeoutMs: 1_800_000, cpuProfDir: options.cpuProfDir });
+export const layoutChild = <T extends Measured>(args: string[], options: BenchOptions) => runMeasured<T>('scenarios/offline-layout-child.ts', args, options);
+const child = (args: string[], options: BenchOptions) => layoutChild<LayoutMeasured>(args, options);
+interface LayoutMeasured extends Measured {
+  maxRssMB: number;
+}
 
 /**
  * Issue 12's read targets: a view filled by many small incremental runs, once compacted, answers a
@@ -38,11 +44,11 @@ export const offlineLayout: BenchScenario = {
     const compacted = await child(['compact', data], options);
     options.log(`offline-layout: compaction ${compacted.seconds.toFixed(1)} s, ${compacted.merged} merged snapshot(s); ${compacted.snapshots} snapshot(s) left`);
 
-    const incremental: Measured[] = [];
-    const oneRun: Measured[] = [];
+    const incremental: LayoutMeasured[] = [];
+    const oneRun: LayoutMeasured[] = [];
     const ratios: number[] = [];
-    const created: Measured[] = [];
-    const bare: Measured[] = [];
+    const created: LayoutMeasured[] = [];
+    const bare: LayoutMeasured[] = [];
     const createdRatios: number[] = [];
     for (let r = 0; r < options.runs; r++) {
       const a = await child(['tessera', data, 'incremental', entities, out], options);

@@ -1,8 +1,7 @@
-import { numericColumn } from '../../../server/columns/column.js';
 import type { BundleInput } from '../../../server/domain/bundle.js';
 import type { OutputBatch } from '../../../server/pipelines/output-batch.js';
 import { seeded } from '../../support/seeded.js';
-import { START, YEAR_MS } from './offline-layout-data.js';
+import { DRIVER, DRIVER_FEATURES, START, YEAR_MS, driverBatch } from './offline-layout-data.js';
 
 /** Sizes of the push-offline scenario: single-row pushes, the driver ids they spread over, entity rows read. */
 export interface PushOfflineSize {
@@ -19,12 +18,9 @@ export const QUICK: PushOfflineSize = { pushes: 300, ids: 100, entityRows: 2_000
  * one snapshot. Each has a push source of its own, so a push reaches only `pushed`.
  */
 export function pushOfflineBundle(): BundleInput {
-  const features = [
-    { name: 'conv_rate', type: 'float64' as const },
-    { name: 'trips', type: 'int64' as const },
-  ];
+  const features = DRIVER_FEATURES;
   return {
-    entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
+    entities: [DRIVER],
     sources: [
       { name: 'driver_push', type: 'push' },
       { name: 'other_push', type: 'push' },
@@ -50,14 +46,10 @@ export function pushedRows(size: PushOfflineSize, seed = 13): { id: number; ts: 
 /** The same rows as one batch, as one materialization run would write them. */
 export function asBatch(rows: ReturnType<typeof pushedRows>): OutputBatch {
   const column = (pick: (r: (typeof rows)[number]) => number) => Float64Array.from(rows, pick);
-  return {
-    length: rows.length,
-    keys: [numericColumn(column((r) => r.id))],
-    eventTs: column((r) => r.ts),
-    createdTs: null,
-    columns: [
-      { name: 'conv_rate', type: 'float64', column: numericColumn(column((r) => r.rate)) },
-      { name: 'trips', type: 'int64', column: numericColumn(column((r) => r.trips)) },
-    ],
-  };
+  return driverBatch(
+    column((r) => r.id),
+    column((r) => r.ts),
+    column((r) => r.rate),
+    column((r) => r.trips),
+  );
 }

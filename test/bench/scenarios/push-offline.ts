@@ -1,23 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runChild } from '../child.js';
 import { type BenchFigure, type BenchOptions, type BenchScenario, median } from '../scenario.js';
 import { postJson, startTessera } from '../servers/processes.js';
+import { layoutChild, type Measured as LayoutMeasured, runMeasured } from './offline-layout.js';
 import { FULL, QUICK, pushOfflineBundle, pushedRows } from './push-offline-data.js';
 
-interface Measured {
-  seconds: number;
-  cpuSeconds?: number;
-  rows?: number;
-  files?: number;
-  merged?: number;
-  snapshots?: number;
+const IN_FLIGHT = 8;
+interface Measured extends LayoutMeasured {
   differing?: number;
 }
-
-const IN_FLIGHT = 8;
-const child = (script: string, args: string[], options: BenchOptions) => runChild<Measured>(script, args, { timeoutMs: 1_800_000, cpuProfDir: options.cpuProfDir });
-const layout = (args: string[], options: BenchOptions) => child('scenarios/offline-layout-child.ts', args, options);
+const child = (script: string, args: string[], options: BenchOptions) => runMeasured<Measured>(script, args, options);
+const layout = (args: string[], options: BenchOptions) => layoutChild<Measured>(args, options);
 
 /**
  * Issue 13's offline push target: point-in-time retrieval after 10,000 single-row offline pushes to one
