@@ -11,7 +11,7 @@ const SERVICE = 'bench_auth';
 const CONNECTIONS = 20;
 const TIMES = {
   full: { throughput: 3, warmup: 1 },
-  quick: { throughput: 0.5, warmup: 0.2 },
+  quick: { throughput: 0.25, warmup: 0.1 },
 };
 
 /** `tessera keys create ...` (the CLI, as an operator makes keys); its stdout is the token. */

@@ -11,7 +11,7 @@ const UNLOGGED = 'bench_unlogged';
 const CONNECTIONS = 20;
 const TIMES = {
   full: { latency: 4, throughput: 3, warmup: 1 },
-  quick: { latency: 0.5, throughput: 0.5, warmup: 0.2 },
+  quick: { latency: 0.25, throughput: 0.25, warmup: 0.1 },
 };
 
 interface FeatureLogHealth {

@@ -15,7 +15,7 @@ const SHAPE = { entities: 1, features: 50 };
 /** How the scenario fails on a machine without Redis (the smoke test accepts it there). */
 export const NO_REDIS = 'online-redis needs a Redis';
 const CONNECTIONS = 20;
-const SIZE = { full: { load: 1_000_000, latency: 4, throughput: 3, warmup: 1 }, quick: { load: 5_000, latency: 0.5, throughput: 0.5, warmup: 0.2 } };
+const SIZE = { full: { load: 1_000_000, latency: 4, throughput: 3, warmup: 1 }, quick: { load: 5_000, latency: 0.25, throughput: 0.25, warmup: 0.1 } };
 
 /**
  * Issue 11's Redis figures, on the Redis of TESSERA_TEST_REDIS_URL (default redis://127.0.0.1:6379)

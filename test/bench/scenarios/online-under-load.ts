@@ -7,7 +7,7 @@ import { materializeOverHttp, startTessera } from '../servers/processes.js';
 import { shapeBodies, shapeLabel } from './online-http.js';
 import { ONLINE_ROWS } from './online-sdk.js';
 
-const SIZE = { full: { rows: 1_000_000, quiet: 3, warmup: 2 }, quick: { rows: 20_000, quiet: 0.5, warmup: 0.2 } };
+const SIZE = { full: { rows: 1_000_000, quiet: 3, warmup: 2 }, quick: { rows: 20_000, quiet: 0.25, warmup: 0.1 } };
 const SHAPE = { entities: 1, features: 50 };
 
 /**

@@ -9,7 +9,11 @@ import { preloadLog } from './prediction-log-preload.js';
 
 const CONNECTIONS = 8;
 const MODEL = 'bench_churn';
-const SIZES = { full: { preload: 10_000_000, segments: 50, seconds: 4, warmup: 1 }, quick: { preload: 200_000, segments: 8, seconds: 0.5, warmup: 0.2 } };
+/** `passMs`: the server's compaction and publishing interval; the file count has settled once unchanged over three passes. */
+const SIZES = {
+  full: { preload: 10_000_000, segments: 50, seconds: 4, warmup: 1, passMs: 2000 },
+  quick: { preload: 200_000, segments: 8, seconds: 0.25, warmup: 0.1, passMs: 500 },
+};
 const HOUR_MS = 3_600_000;
 /** The server's TESSERA_PREDICTION_LOG_TARGET_ROWS (its default). */
 const TARGET_ROWS = 2_000_000;
@@ -113,10 +117,10 @@ export const predictionLog: BenchScenario = {
       server = await startTessera({
         dataDir,
         cpuProfDir: options.cpuProfDir,
-        // Compaction every 2 s, so the file count (read from the registry) settles soon. Replaced files
+        // Compaction every 2 s (0.5 s in a smoke run), so the file count (read from the registry) settles soon. Replaced files
         // stay 10 minutes: with 0, a pass's sweep can delete a file published but not yet recorded (the
         // preload and the publisher record after the rename), and every later merge of it fails.
-        env: { TESSERA_COMPACTION_INTERVAL_MS: '2000', TESSERA_COMPACTION_RETAIN_MS: '600000', TESSERA_PREDICTION_LOG_PUBLISH_MS: '2000' },
+        env: { TESSERA_COMPACTION_INTERVAL_MS: String(size.passMs), TESSERA_COMPACTION_RETAIN_MS: '600000', TESSERA_PREDICTION_LOG_PUBLISH_MS: String(size.passMs) },
       });
       const rand = seeded(17);
       const singles = writeBodies(
@@ -160,7 +164,7 @@ export const predictionLog: BenchScenario = {
         const f = logFiles(dataDir);
         if (f.rows < total || logFiles(dataDir, pre.date).small > 1) return undefined;
         if (f.files !== last.files) last = { files: f.files, since: Date.now() };
-        return Date.now() - last.since >= 6_000 ? f : undefined;
+        return Date.now() - last.since >= 3 * size.passMs ? f : undefined;
       });
       const day = logFiles(dataDir, pre.date);
       options.log(`prediction-log: settled after ${((performance.now() - settleStarted) / 1000).toFixed(1)} s: ${settled.files} files, ${day.files} of them for the ${day.rows} rows of ${pre.date}`);

@@ -6,7 +6,7 @@ import { type ServerProcess, postJson, startTessera } from '../servers/processes
 
 const FEATURES = 10;
 const RATE = 1000;
-const TIMES = { full: { seconds: 4, warmup: 1 }, quick: { seconds: 0.5, warmup: 0.2 } };
+const TIMES = { full: { seconds: 4, warmup: 1 }, quick: { seconds: 0.25, warmup: 0.1 } };
 const bundle = {
   entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
   sources: [{ name: 'driver_push', type: 'push' }],
