@@ -40,6 +40,8 @@ export interface NumericSummary {
  * with running counts gives the exact KS statistic, the Wasserstein distance (|F_ref - F_det| times
  * the gap to the next value), the reference's deciles (the values where its running count crosses a
  * tenth) and its standard deviation. Nothing is sampled; the group-by is the only pass over the rows.
+ * The per-value list is a FILTER, not a CASE around the aggregate: a CASE still builds and sorts the
+ * list of every distinct value (a million structs per feature on near-continuous data) to drop it.
  */
 export function numericSql(reference: SideSql, detection: SideSql): string {
   const side = (s: SideSql, r: string, d: string) => `SELECT CAST(${s.column} AS DOUBLE) AS v, ${r} AS r, ${d} AS d FROM ${s.relation} GROUP BY 1`;
@@ -65,7 +67,7 @@ SELECT any_value(nr) AS nr, any_value(nd) AS nd, any_value(null_r) AS null_r, an
   sum(abs(cr / nullif(nr, 0) - cd / nullif(nd, 0)) * coalesce(gap, 0)) AS wasserstein,
   sqrt(sum(r * (v - mean) * (v - mean)) / nullif(any_value(nr), 0)) AS std,
   list({'v': v, 'cr': cr, 'cd': cd} ORDER BY v) FILTER (WHERE nr > 0 AND ${isEdge}) AS edges,
-  CASE WHEN any_value(distinct_values) <= ${MAX_VALUE_COUNTS} THEN list({'v': v, 'r': r, 'd': d} ORDER BY v) END AS vals
+  list({'v': v, 'r': r, 'd': d} ORDER BY v) FILTER (WHERE distinct_values <= ${MAX_VALUE_COUNTS}) AS vals
 FROM missing CROSS JOIN totals LEFT JOIN running ON true`;
 }
 
