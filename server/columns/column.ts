@@ -2,7 +2,8 @@
  * In-memory columns for transforms, statistics and the pipeline. Two shapes cover every feature type:
  *
  * - numeric: float64, int64, bool (0/1) and timestamps (epoch ms) share a Float64Array; **NaN is null**.
- *   A NaN read from a source is treated as missing, as pandas does. int64 is exact up to 2^53.
+ *   A NaN read from a source is treated as missing, as pandas does. An int64 column holding a value
+ *   beyond 2^53 is a string column of decimal text instead (`columnFromArrow`), so every digit survives.
  * - string: dictionary-encoded; `codes[i]` indexes `dictionary`, and -1 is null. Dictionary entries are
  *   unique, so per-category work (encoders, counts) runs once per distinct value.
  */
