@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import type { FeatureType } from '../domain/value-type.js';
-import { type Column, numericColumn, stringColumn, stringColumnFrom } from './column.js';
+import { type Column, type StringColumn, numericColumn, stringColumn, stringColumnFrom } from './column.js';
 
 const TWO_32 = 4294967296;
 
@@ -26,6 +26,7 @@ export function columnFromArrow(vector: arrow.Vector): Column {
       const words = new Int32Array(data.values.buffer, data.values.byteOffset, data.values.length * (wide ? 2 : 1));
       const scale = timestampScale(type);
       if (wide) {
+        if (scale === 1 && arrow.DataType.isInt(type) && hasWideInt64(words, offset, length)) return wideInt64Column(vector);
         for (let i = 0, w = 2 * offset; i < length; i++, w += 2) {
           const hi = words[w + 1];
           const lo = words[w] >>> 0;
@@ -44,6 +45,41 @@ export function columnFromArrow(vector: arrow.Vector): Column {
     at += length;
   }
   return numericColumn(out);
+}
+
+/** Whether an int64 chunk holds a value a double cannot hold exactly (|x| >= 2^53). */
+function hasWideInt64(words: Int32Array, offset: number, length: number): boolean {
+  for (let i = 0, w = 2 * offset + 1; i < length; i++, w += 2) {
+    const hi = words[w];
+    if (hi >= 0x200000 || hi < -0x200000) return true;
+  }
+  return false;
+}
+
+/**
+ * An int64 column with a value beyond 2^53 becomes decimal text, as wide join keys already travel
+ * from /push: a string column keeps every digit through takes, concatenation and latest-row picks,
+ * and the writers turn it back into int64 (`arrowFromColumn`, the online stores' key binding).
+ */
+function wideInt64Column(vector: arrow.Vector): Column {
+  const values: (string | null)[] = new Array(vector.length);
+  let at = 0;
+  for (const data of vector.data) {
+    const ints = data.values as BigInt64Array;
+    const bitmap = data.nullCount > 0 ? data.nullBitmap : null;
+    for (let i = 0; i < data.length; i++) values[at + i] = isValid(bitmap, data.offset, i) ? String(ints[data.offset + i]) : null;
+    at += data.length;
+  }
+  return stringColumnFrom(values);
+}
+
+/** An int64 column held as decimal text (beyond 2^53) -> numbers, rounded: for transforms and statistics. */
+export function approxNumeric(column: Column): Column {
+  if (column.kind === 'numeric') return column;
+  const values = new Float64Array(column.codes.length);
+  const parsed = column.dictionary.map(Number);
+  for (let i = 0; i < values.length; i++) values[i] = column.codes[i] < 0 ? NaN : parsed[column.codes[i]];
+  return numericColumn(values);
 }
 
 /** Sets NaN where the validity bitmap has a 0, skipping whole bytes of valid values. */
@@ -113,6 +149,7 @@ export function arrowType(type: FeatureType | 'timestamp'): arrow.DataType {
  * their dictionary types (Arrow identifies dictionaries by id): pass the same `dictionaryType` each time.
  */
 export function arrowFromColumn(column: Column, type: FeatureType | 'timestamp', dictionaryType?: arrow.Dictionary<arrow.Utf8, arrow.Int32>): arrow.Data {
+  if (column.kind === 'string' && type === 'int64') return int64FromText(column);
   if (column.kind === 'string') {
     if (type !== 'string') throw new Error(`a string column cannot be written as ${type}`);
     const n = column.codes.length;
@@ -166,4 +203,22 @@ export function arrowFromColumn(column: Column, type: FeatureType | 'timestamp',
     case 'string':
       throw new Error('a numeric column cannot be written as string');
   }
+}
+
+/** An int64 column held as decimal text (values beyond 2^53) -> exact Arrow int64. */
+function int64FromText(column: StringColumn): arrow.Data {
+  const n = column.codes.length;
+  const exact = column.dictionary.map((v) => BigInt(v));
+  const wide = new BigInt64Array(n);
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const c = column.codes[i];
+    if (c < 0) nulls++;
+    else {
+      wide[i] = exact[c];
+      bitmap[i >> 3] |= 1 << (i & 7);
+    }
+  }
+  return arrow.makeData({ type: new arrow.Int64(), length: n, nullCount: nulls, nullBitmap: nulls ? bitmap : undefined, data: wide });
 }

@@ -4,7 +4,7 @@ import type { OutputBatch } from '../pipelines/output-batch.js';
 import { ChunkAppender } from './chunk-appender.js';
 import type { DuckDbEngine } from './duckdb-engine.js';
 import type { FileStore } from './file-store.js';
-import { type StagePlan, stagePlan } from './stage-plan.js';
+import { NO_WIDE_COLUMNS, type StagePlan, type WideColumns, stagePlan, widenedSql, widerColumns } from './stage-plan.js';
 import { literal } from './sql.js';
 
 /** Where a snapshot's files go and what identifies a row. */
@@ -46,6 +46,8 @@ export interface WrittenFiles {
 export class SnapshotWriter {
   private handle: { connection: DuckDBConnection; close(): void } | null = null;
   private plan: StagePlan | null = null;
+  private first: OutputBatch | null = null;
+  private wide: WideColumns = NO_WIDE_COLUMNS;
   private appender: ChunkAppender | null = null;
   private staged = 0;
   /** Rows so far came in strictly increasing (event time, key) order: no sort or dedupe needed. */
@@ -70,6 +72,10 @@ export class SnapshotWriter {
   async add(batch: OutputBatch, seq?: Float64Array): Promise<void> {
     if (batch.length === 0) return;
     if (this.plan === null) await this.start(batch);
+    else {
+      const wider = widerColumns(batch, this.layout, this.wide);
+      if (wider) await this.widen(wider);
+    }
     const order = seq ?? consecutive(this.staged, batch.length);
     const wasOrdered = this.ordered;
     this.track(batch);
@@ -150,8 +156,31 @@ export class SnapshotWriter {
     this.handle = null;
   }
 
+  /**
+   * A batch holds an int64 beyond 2^53 in a column staged as DOUBLE: that column is restaged as
+   * decimal text (its rows so far are whole numbers within 2^53, so their text is exact).
+   */
+  private async widen(wide: WideColumns): Promise<void> {
+    this.appender!.close();
+    const db = this.handle!.connection;
+    const restage = (name: string) => db.run(`ALTER TABLE stage ALTER ${name} TYPE VARCHAR USING ${widenedSql(name)}`);
+    for (const i of wide.keys) if (!this.wide.keys.has(i)) await restage(`k${i}`);
+    for (const j of wide.values) if (!this.wide.values.has(j)) await restage(`v${j}`);
+    this.wide = wide;
+    // The rare path keeps to the general one: files written early are written again from the sorted stage.
+    this.ordered = false;
+    for (const file of this.written.splice(0)) await this.store.remove(file);
+    this.plan = stagePlan(this.first!, this.layout, wide);
+    this.appender = new ChunkAppender(
+      await db.createAppender('stage', 'main', 'temp'),
+      this.plan.columns.map((c) => c.kind),
+    );
+  }
+
   private async start(first: OutputBatch): Promise<void> {
-    this.plan = stagePlan(first, this.layout);
+    this.first = first;
+    this.wide = widerColumns(first, this.layout, NO_WIDE_COLUMNS) ?? NO_WIDE_COLUMNS;
+    this.plan = stagePlan(first, this.layout, this.wide);
     this.handle = await this.engine.connect();
     const db = this.handle.connection;
     const kinds = { double: 'DOUBLE', integer: 'INTEGER', varchar: 'VARCHAR' } as const;

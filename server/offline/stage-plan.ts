@@ -1,6 +1,7 @@
 import type { FeatureType, KeyType } from '../domain/value-type.js';
 import { type Column, numericColumn, stringColumn } from '../columns/column.js';
 import { type OutputBatch, type OutputColumnData, onehotColumn } from '../pipelines/output-batch.js';
+import { integerText } from '../pipelines/row-batch.js';
 import type { StageData, StageKind } from './chunk-appender.js';
 import { ident } from './sql.js';
 
@@ -16,6 +17,30 @@ export interface StagePlan {
   data(batch: OutputBatch, seq: Float64Array): StageData[];
   /** The inverse: a batch from staging columns read back (every column but `s`, in table order). */
   batch(values: readonly StageData[], length: number): OutputBatch;
+}
+
+/**
+ * The int64 columns staged as decimal text because a batch held a value beyond 2^53 (a DOUBLE would
+ * round it): join key indexes and output column indexes.
+ */
+export interface WideColumns {
+  keys: ReadonlySet<number>;
+  values: ReadonlySet<number>;
+}
+
+export const NO_WIDE_COLUMNS: WideColumns = { keys: new Set(), values: new Set() };
+
+/** The int64 columns of `batch` held as text (a value beyond 2^53), added to `wide`; null when there is none new. */
+export function widerColumns(batch: OutputBatch, layout: StageKeys, wide: WideColumns): WideColumns | null {
+  const keys = new Set(wide.keys);
+  const values = new Set(wide.values);
+  layout.keys.forEach((k, i) => {
+    if (k.type === 'int64' && batch.keys[i].kind === 'string') keys.add(i);
+  });
+  batch.columns.forEach((c, j) => {
+    if (c.type === 'int64' && !c.onehot && c.column.kind === 'string') values.add(j);
+  });
+  return keys.size > wide.keys.size || values.size > wide.values.size ? { keys, values } : null;
 }
 
 export interface StageKeys {
@@ -46,13 +71,22 @@ function valueSql(column: string, type: FeatureType): string {
  * index of its 1) and expanded into its 0/1 columns in SQL, so its rows cross into DuckDB once, not
  * once per category.
  */
-export function stagePlan(first: OutputBatch, layout: StageKeys): StagePlan {
+export function stagePlan(first: OutputBatch, layout: StageKeys, wide: WideColumns = NO_WIDE_COLUMNS): StagePlan {
   const columns: StagePlan['columns'] = [{ name: 's', kind: 'double' }];
   const outputs: string[] = [];
   const pickers: ((batch: OutputBatch) => StageData)[] = [];
+  const identity: string[] = [];
   layout.keys.forEach((key, i) => {
+    if (wide.keys.has(i)) {
+      columns.push({ name: `k${i}`, kind: 'varchar' });
+      outputs.push(`CAST(k${i} AS BIGINT) AS ${ident(key.name)}`);
+      identity.push(`CAST(k${i} AS BIGINT)`);
+      pickers.push((b) => asText(b.keys[i]));
+      return;
+    }
     columns.push({ name: `k${i}`, kind: key.type === 'string' ? 'varchar' : 'double' });
     outputs.push(`${key.type === 'string' ? `k${i}` : `CAST(k${i} AS BIGINT)`} AS ${ident(key.name)}`);
+    identity.push(`k${i}`);
     pickers.push((b) => numbersOrStrings(b.keys[i]));
   });
   columns.push({ name: 't', kind: 'double' });
@@ -78,7 +112,13 @@ export function stagePlan(first: OutputBatch, layout: StageKeys): StagePlan {
       return;
     }
     groupCodes = null;
-    columns.push({ name: `v${j}`, kind: column.column.kind === 'string' ? 'varchar' : 'double' });
+    if (wide.values.has(j)) {
+      columns.push({ name: `v${j}`, kind: 'varchar' });
+      outputs.push(`CAST(v${j} AS BIGINT) AS ${ident(column.name)}`);
+      pickers.push((b) => asText(b.columns[j].column));
+      return;
+    }
+    columns.push({ name: `v${j}`, kind: column.type === 'string' ? 'varchar' : 'double' });
     outputs.push(`${valueSql(`v${j}`, column.type)} AS ${ident(column.name)}`);
     pickers.push((b) => numbersOrStrings(b.columns[j].column));
   });
@@ -87,7 +127,7 @@ export function stagePlan(first: OutputBatch, layout: StageKeys): StagePlan {
   return {
     columns,
     outputs,
-    identity: [...layout.keys.map((_, i) => `k${i}`), 't'],
+    identity: [...identity, 't'],
     data: (batch, seq) => [seq, ...pickers.map((pick) => pick(batch))],
     batch(values, length) {
       let at = valuesAt;
@@ -115,6 +155,16 @@ function toColumn(data: StageData): Column {
   if (data instanceof Float64Array) return numericColumn(data);
   if (data instanceof Int32Array) throw new Error('codes are not a column');
   return stringColumn(data.codes, data.dictionary);
+}
+
+/** An int64 column staged as text: numbers become their digits. */
+function asText(column: Column): StageData {
+  return column.kind === 'string' ? column : integerText(column.values);
+}
+
+/** The SQL that turns staged column `name` of kind double into the text an int64 column is staged as after widening. */
+export function widenedSql(name: string): string {
+  return `CAST(CAST(nullif(${name}, ${NAN}) AS BIGINT) AS VARCHAR)`;
 }
 
 function numbersOrStrings(column: OutputBatch['keys'][number]): StageData {

@@ -25,6 +25,8 @@ export class LatestRows {
   /** Per output column: its one-hot group and index, or null for a plain column. */
   private onehot: ({ group: number; index: number } | null)[] = [];
   private initialised = false;
+  /** Keys go through `texts` (a string key, or an int64 key once a batch held one beyond 2^53). */
+  private textKeys = false;
 
   /** `capacity`: the keys expected (it grows past them); a push of a few rows sizes it to those. */
   constructor(capacity = 1024) {
@@ -36,7 +38,8 @@ export class LatestRows {
 
   add(batch: OutputBatch): void {
     if (!this.initialised) this.init(batch);
-    const single = batch.keys.length === 1 && batch.keys[0].kind === 'numeric' ? batch.keys[0].values : null;
+    if (!this.textKeys && batch.keys.length === 1 && batch.keys[0].kind === 'string') this.useTextKeys();
+    const single = !this.textKeys && batch.keys.length === 1 && batch.keys[0].kind === 'numeric' ? batch.keys[0].values : null;
     const created = batch.createdTs;
     // First decide, row by row, which slot (if any) each row overwrites; then copy column by column,
     // which keeps the inner loops on typed arrays.
@@ -139,7 +142,17 @@ export class LatestRows {
     for (let k = 0; k < columns.length; k++) {
       const col = columns[k];
       if (col === undefined) continue;
-      if (col.kind === 'numeric') {
+      // An int64 column changes to decimal text in a batch with a value beyond 2^53: so does its store.
+      if (col.kind === 'string' && numeric[k] !== null) {
+        const held = numeric[k]!;
+        strings[k] = Array.from({ length: this.size }, (_, i) => (held[i] === held[i] ? String(held[i]) : null));
+        numeric[k] = null;
+      }
+      if (col.kind === 'numeric' && numeric[k] === null) {
+        const dst = strings[k]!;
+        const src = col.values;
+        for (let i = 0; i < target.length; i++) if (target[i] >= 0) dst[target[i]] = src[i] === src[i] ? String(src[i]) : null;
+      } else if (col.kind === 'numeric') {
         const dst = numeric[k]!;
         const src = col.values;
         for (let i = 0; i < target.length; i++) if (target[i] >= 0) dst[target[i]] = src[i];
@@ -148,6 +161,13 @@ export class LatestRows {
         for (let i = 0; i < target.length; i++) if (target[i] >= 0) dst[target[i]] = col.codes[i] < 0 ? null : col.dictionary[col.codes[i]];
       }
     }
+  }
+
+  /** From the number index to text keys; an int64 key's text is its decimal digits either way. */
+  private useTextKeys(): void {
+    this.textKeys = true;
+    const held = this.keyNumeric[0];
+    if (held) for (let slot = 0; slot < this.size; slot++) this.texts.set(String(held[slot]), slot);
   }
 
   private grow(): void {

@@ -1,3 +1,4 @@
+import { approxNumeric } from '../columns/arrow-convert.js';
 import { type Column, numericColumn, valueAt } from '../columns/column.js';
 import type { FeatureInput } from '../domain/feature-view.js';
 import { stepSpec } from '../domain/transform-spec.js';
@@ -73,6 +74,14 @@ function contextFor(feature: FeatureInput, rows: RowContext, carry: Record<strin
   return { ...rows, carry: (carry[feature.name] ??= new Map()), laterCarry: (ordinal) => (carry[`${feature.name}#${ordinal}`] ??= new Map()) };
 }
 
+/**
+ * An int64 input holding a value beyond 2^53 arrives as decimal text; a transform computes in doubles,
+ * so it gets the values rounded to numbers (a feature without transforms keeps every digit).
+ */
+function chainInput(f: FeatureInput, column: Column): Column {
+  return f.type === 'int64' && column.kind === 'string' ? approxNumeric(column) : column;
+}
+
 /** Fits every feature's chain on the fit rows; returns one list of step states per feature. */
 export function fitFeatures(batch: RowBatch, features: FeatureInput[], rows: RowContext, origin?: RowOrigin): Record<string, unknown[]> {
   const states: Record<string, unknown[]> = {};
@@ -80,7 +89,7 @@ export function fitFeatures(batch: RowBatch, features: FeatureInput[], rows: Row
   const scratch: Record<string, Map<string, number | string>> = {};
   for (const f of features) {
     try {
-      states[f.name] = fitStates(f.name, f.type, f.transforms.map(stepSpec), batch.inputs.get(inputOf(f))!, contextFor(f, rows, scratch));
+      states[f.name] = fitStates(f.name, f.type, f.transforms.map(stepSpec), chainInput(f, batch.inputs.get(inputOf(f))!), contextFor(f, rows, scratch));
     } catch (e) {
       if (e instanceof TransformRowError && origin) throw rowError(e, batch, inputOf(f), origin);
       throw e;
@@ -103,9 +112,14 @@ export function transformBatch(
 ): OutputBatch {
   const columns: OutputColumnData[] = [];
   for (const f of features) {
+    const input = batch.inputs.get(inputOf(f))!;
+    if (f.transforms.length === 0 && input.kind === 'string' && f.type === 'int64') {
+      columns.push({ name: f.name, type: 'int64', column: input });
+      continue;
+    }
     let outputs: CompactOutput;
     try {
-      outputs = applyChainCompact(f.name, f.type, f.transforms.map(stepSpec), states[f.name] ?? [], batch.inputs.get(inputOf(f))!, contextFor(f, rows, carry));
+      outputs = applyChainCompact(f.name, f.type, f.transforms.map(stepSpec), states[f.name] ?? [], chainInput(f, input), contextFor(f, rows, carry));
     } catch (e) {
       if (e instanceof TransformRowError && origin) throw rowError(e, batch, inputOf(f), origin);
       throw e;

@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import { columnFromArrow } from '../columns/arrow-convert.js';
-import { type Column, columnLength, numericColumn, stringColumn } from '../columns/column.js';
+import { type Column, type StringColumn, columnLength, numericColumn, stringColumn, stringColumnFrom } from '../columns/column.js';
 
 /** Rows of one run in columns: join keys, event and created times (epoch ms), and source inputs. */
 export interface RowBatch {
@@ -84,8 +84,9 @@ export function concatColumns(columns: Column[]): Column {
   const dictionary: string[] = [];
   const codes = new Int32Array(total);
   let at = 0;
-  for (const c of columns) {
-    if (c.kind !== 'string') throw new Error('cannot concatenate string and numeric columns');
+  for (const column of columns) {
+    // Only int64 columns mix kinds: batches with a value beyond 2^53 hold decimal text.
+    const c = column.kind === 'numeric' ? integerText(column.values) : column;
     const remap = c.dictionary.map((v) => {
       let code = index.get(v);
       if (code === undefined) {
@@ -99,6 +100,13 @@ export function concatColumns(columns: Column[]): Column {
     at += c.codes.length;
   }
   return stringColumn(codes, dictionary);
+}
+
+/** Whole numbers as a decimal-text column (NaN: null). */
+export function integerText(values: Float64Array): StringColumn {
+  const text: (string | null)[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) text[i] = values[i] === values[i] ? String(values[i]) : null;
+  return stringColumnFrom(text);
 }
 
 export function concatBatches(batches: RowBatch[]): RowBatch {

@@ -1,3 +1,4 @@
+import { approxNumeric } from '../columns/arrow-convert.js';
 import { StatsAccumulator } from '../columns/column-stats.js';
 import type { OutputBatch } from './output-batch.js';
 import type { ColumnStatistics } from '../domain/snapshot.js';
@@ -11,9 +12,10 @@ export class SnapshotStats {
     let counts: Int32Array | null = null;
     for (const c of out.columns) {
       let acc = this.stats.get(c.name);
-      if (!acc) this.stats.set(c.name, (acc = new StatsAccumulator(!c.onehot && c.column.kind === 'string' ? 'string' : 'numeric', { binary: c.binary })));
+      if (!acc) this.stats.set(c.name, (acc = new StatsAccumulator(!c.onehot && c.type === 'string' ? 'string' : 'numeric', { binary: c.binary })));
       if (!c.onehot) {
-        acc.add(c.column);
+        // Statistics of an int64 column beyond 2^53 are of its values rounded to doubles.
+        acc.add(c.type === 'int64' ? approxNumeric(c.column) : c.column);
         continue;
       }
       if (c.onehot.codes !== codes) {

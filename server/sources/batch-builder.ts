@@ -1,7 +1,7 @@
 import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
 import { TesseraError } from '../errors.js';
-import { toBool, toFloat64, toInt64, toStringValue, toTimestampMs } from './coerce.js';
+import { toBool, toFloat64, toInt64, toStringValue, toWideInt64, toTimestampMs } from './coerce.js';
 import { ColumnBuffer, KIND_BOOL, KIND_FLOAT64, KIND_INT64, KIND_STRING, arrowTypeFor, kindOf } from './column-buffer.js';
 import type { ColumnRequest, ReadRequest, RejectedRow, SourceBatch } from './source.js';
 
@@ -86,8 +86,11 @@ export class BatchBuilder {
         }
         case KIND_INT64: {
           const x = toInt64(v);
-          if (x === undefined) return this.reject('invalid_int64', columns[c].name, v, row, n);
-          if (x === null) ok = false;
+          if (x === undefined) {
+            const wide = toWideInt64(v);
+            if (wide === undefined) return this.reject('invalid_int64', columns[c].name, v, row, n);
+            buf.setWideInt64(slot, wide);
+          } else if (x === null) ok = false;
           else buf.setInt64(slot, x);
           break;
         }

@@ -33,6 +33,21 @@ export function toInt64(v: unknown): number | null | undefined {
   return undefined;
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * The slow path after `toInt64` refused a value: decimal integer text or a BigInt beyond 2^53 but
+ * within int64, exact. A number beyond 2^53 stays refused: it was rounded before it got here.
+ */
+export function toWideInt64(v: unknown): bigint | undefined {
+  let x: bigint;
+  if (typeof v === 'bigint') x = v;
+  else if (typeof v === 'string' && /^\s*[+-]?\d{16,19}\s*$/.test(v)) x = BigInt(v.trim());
+  else return undefined;
+  return x >= INT64_MIN && x <= INT64_MAX ? x : undefined;
+}
+
 export function toBool(v: unknown): boolean | null | undefined {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'string') return boolFromText(v);

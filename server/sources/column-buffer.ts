@@ -86,6 +86,11 @@ export class ColumnBuffer {
     this.i32[2 * i + 1] = hi;
   }
 
+  /** An int64 beyond 2^53, exact (the slow path: such values are rare). */
+  setWideInt64(i: number, x: bigint): void {
+    new BigInt64Array(this.i32.buffer, i * 8, 1)[0] = x;
+  }
+
   setBool(i: number, x: boolean): void {
     if (x) this.bits[i >> 3] |= 1 << (i & 7);
     else this.bits[i >> 3] &= ~(1 << (i & 7));

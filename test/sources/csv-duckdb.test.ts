@@ -150,6 +150,27 @@ describe('DuckDB CSV reader', () => {
     );
   });
 
+  it('proves all fields of a row with one regex: a comma inside a field (another delimiter) or a null field never shifts a match', async () => {
+    const lines = ['driver_id;ts;rate;car;ok', '1;2026-01-01T00:00:00Z;;a;t', '2;2026-01-01T00:00:01Z;2;b;f'];
+    const cases: [string, string][] = [
+      ['comma in a number', '3;2026-01-01T00:00:02Z;1,5;c;t'],
+      ['comma joining numbers', '3,4;2026-01-01T00:00:02Z;1;c;t'],
+      ['comma in a time', '3;2026-01-01T00:00:02Z,1;1;c;t'],
+      ['double sign', '3;2026-01-01T00:00:02Z;+-1;c;t'],
+    ];
+    for (const [name, bad] of cases) {
+      const file = fixture.write(`semi-${name.replaceAll(' ', '-')}.csv`, `${[...lines, bad, '4;2026-01-01T00:00:03Z;4;d,e;f'].join('\n')}\n`);
+      const { rows, handOvers } = await both(path.basename(file), request(columns), { delimiter: ';' });
+      assert.equal(handOvers.length, 1, name);
+      assert.deepEqual(rows.slice(0, 2), [row(1, '2026-01-01T00:00:00Z', null, 'a', true), row(2, '2026-01-01T00:00:01Z', 2, 'b', false)], name);
+      assert.deepEqual(rows.at(-1), row(4, '2026-01-01T00:00:03Z', 4, 'd,e', false), name);
+    }
+    fixture.write('semi-plain.csv', `${[...lines, '4;2026-01-01T00:00:03Z;4;d,e;f'].join('\n')}\n`);
+    const plain = await both('semi-plain.csv', request(columns), { delimiter: ';' });
+    assert.deepEqual(plain.handOvers, []);
+    assert.equal(plain.rows.length, 3);
+  });
+
   it('reads many rows across DuckDB chunks, with long strings and a delimiter other than a comma', async () => {
     const cols: ColumnRequest[] = [col('k', 'int64', true), col('ts', 'timestamp', true), col('name', 'string'), col('code', 'string')];
     // 12,000 distinct short codes: more than the sink's table of inline strings holds at once.

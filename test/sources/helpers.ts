@@ -52,7 +52,8 @@ export function batchRows(batch: RecordBatch): Record<string, unknown>[] {
     const row: Record<string, unknown> = {};
     for (const field of batch.schema.fields) {
       const v: unknown = batch.getChild(field.name)!.get(i);
-      row[field.name] = typeof v === 'bigint' ? Number(v) : v;
+      // Beyond 2^53 a BigInt stays one: Number would round it.
+      row[field.name] = typeof v === 'bigint' && Number.isSafeInteger(Number(v)) ? Number(v) : v;
     }
     out.push(row);
   }
