@@ -10,8 +10,8 @@ export interface OnlineTable {
 }
 
 /**
- * Rows to write, in columns: `columns[i]` holds `table.columns[i]`. An int64 key may come as a string
- * column of decimal digits: that is how a key beyond 2^53 stays exact (a double cannot hold it).
+ * Rows to write, in columns: `columns[i]` holds `table.columns[i]`. An int64 key or value may come as a
+ * string column of decimal digits: that is how a value beyond 2^53 stays exact (a double cannot hold it).
  */
 export interface OnlineRows {
   length: number;
@@ -27,11 +27,14 @@ export interface OnlineRows {
   onehot?: { groups: Int32Array[]; columns: ({ group: number; index: number } | null)[] };
 }
 
+/** A stored value: an int64 is a number within 2^53 and a BigInt beyond it (exact). */
+export type OnlineValue = number | bigint | string | boolean | null;
+
 /** What a read finds for one key. Values come in the order the features were asked. */
 export interface OnlineRecord {
   eventTs: number;
   createdTs: number | null;
-  values: (number | string | boolean | null)[];
+  values: OnlineValue[];
 }
 
 /** A join key's value: a string, or an int64 as a number (within 2^53) or a BigInt (beyond it, exact). */

@@ -5,6 +5,7 @@ import type { Column } from '../columns/column.js';
 import type { FeatureType, KeyType } from '../domain/value-type.js';
 import { TesseraError, errorMessage } from '../errors.js';
 import { StatementCache } from './statement-cache.js';
+import { SqliteRead } from './sqlite-read.js';
 import type { KeyValue, OnlineRecord, OnlineRows, OnlineStore, OnlineTable, PreparedRead } from './online-store.js';
 
 const SQL_TYPE: Record<FeatureType | 'int64key' | 'stringkey', string> = {
@@ -20,6 +21,7 @@ const SQL_TYPE: Record<FeatureType | 'int64key' | 'stringkey', string> = {
 const SQLITE_MAX_VARIABLES = 32_766;
 const ROWS_PER_STATEMENT = 64;
 
+/** The SQL table of a view version (quoted wherever it is used). */
 export function onlineTableName(view: string, version: number): string {
   return `fv_${view}_v${version}`;
 }
@@ -108,7 +110,7 @@ export class SqliteOnlineStore implements OnlineStore {
       ...rows.keys.map((k, i) => keyReader(k, table.keys[i].type)),
       numberReader(rows.eventTs),
       rows.createdTs ? numberReader(rows.createdTs) : () => null,
-      ...rows.columns.flatMap((c, k) => (placed(k) === null ? [reader(c)] : [])),
+      ...rows.columns.flatMap((c, k) => (placed(k) === null ? [keyReader(c, table.columns[k].type)] : [])),
       ...(onehot?.groups ?? []).map((codes) => (i: number) => codes[i]),
     ];
     const width = readers.length;
@@ -174,10 +176,11 @@ export class SqliteOnlineStore implements OnlineStore {
   }
 
   prepareRead(table: OnlineTable, features: string[]): PreparedRead & { readSync(keys: KeyValue[][]): (OnlineRecord | null)[] } {
-    const cacheKey = `${onlineTableName(table.view, table.version)}|${features.join(',')}`;
+    const name = onlineTableName(table.view, table.version);
+    const cacheKey = `${name}|${features.join(',')}`;
     let reader = this.readers.get(cacheKey);
     if (!reader) {
-      reader = new SqliteRead(this.db, table, features);
+      reader = new SqliteRead(this.db, name, table, features);
       this.readers.set(cacheKey, reader);
     }
     return reader;
@@ -196,69 +199,6 @@ export class SqliteOnlineStore implements OnlineStore {
   }
 }
 
-/**
- * One table's lookup by key. Features come first in the row and the times last, so the row array
- * becomes the record's `values` once its two last cells are read and cut off: no copy per row.
- */
-class SqliteRead implements PreparedRead {
-  private statement: Database.Statement | null = null;
-  private readonly bools: number[];
-  private readonly n: number;
-
-  constructor(
-    private readonly db: Database.Database,
-    private readonly table: OnlineTable,
-    private readonly features: string[],
-  ) {
-    const types = new Map(table.columns.map((c) => [c.name, c.type]));
-    this.bools = features.flatMap((f, i) => (types.get(f) === 'bool' ? [i] : []));
-    this.n = features.length;
-  }
-
-  async read(keys: KeyValue[][]): Promise<(OnlineRecord | null)[]> {
-    return this.readSync(keys);
-  }
-
-  readSync(keys: KeyValue[][]): (OnlineRecord | null)[] {
-    const out = new Array<OnlineRecord | null>(keys.length);
-    const statement = this.statement ?? this.prepare();
-    if (!statement) return out.fill(null);
-    try {
-      for (let i = 0; i < keys.length; i++) out[i] = this.record(statement.get(keys[i]) as unknown[] | undefined);
-    } catch (e) {
-      // The table went away (the view was deleted): nothing is found, and the next read prepares again.
-      if (!/no such table/.test((e as Error).message)) throw e;
-      this.statement = null;
-      return out.fill(null);
-    }
-    return out;
-  }
-
-  private record(row: unknown[] | undefined): OnlineRecord | null {
-    if (row === undefined) return null;
-    const n = this.n;
-    const eventTs = row[n] as number;
-    const createdTs = row[n + 1] as number | null;
-    row.length = n;
-    for (const b of this.bools) if (row[b] !== null) row[b] = row[b] === 1;
-    return { eventTs, createdTs, values: row as (number | string | boolean | null)[] };
-  }
-
-  private prepare(): Database.Statement | null {
-    const name = onlineTableName(this.table.view, this.table.version);
-    try {
-      this.statement = this.db
-        .prepare(`SELECT ${this.features.map((f) => `${q(f)}, `).join('')}_event_ts, _created_ts FROM ${q(name)} WHERE ${this.table.keys.map((k) => `${q(k.name)} = ?`).join(' AND ')}`)
-        .raw();
-      return this.statement;
-    } catch (e) {
-      // No table yet (nothing materialized): every key is simply not found, until a run creates it.
-      if (/no such table/.test((e as Error).message)) return null;
-      throw e;
-    }
-  }
-}
-
 function numberReader(values: Float64Array): (i: number) => number | null {
   return (i) => (values[i] !== values[i] ? null : values[i]);
 }
@@ -269,8 +209,8 @@ function reader(column: Column): (i: number) => unknown {
   return numberReader(column.values);
 }
 
-/** An int64 key given as decimal text (beyond 2^53) binds as a BigInt: stored as the exact INTEGER. */
-function keyReader(column: Column, type: KeyType): (i: number) => unknown {
+/** An int64 key or value given as decimal text (beyond 2^53) binds as a BigInt: stored as the exact INTEGER. */
+function keyReader(column: Column, type: KeyType | FeatureType): (i: number) => unknown {
   if (type !== 'int64' || column.kind !== 'string') return reader(column);
   return (i) => (column.codes[i] < 0 ? null : BigInt(column.dictionary[column.codes[i]]));
 }

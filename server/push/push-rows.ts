@@ -11,9 +11,10 @@ import { toBool, toFloat64, toInt64, toStringValue, toTimestampMs } from '../sou
 import { TransformRowError } from '../transforms/state.js';
 import type { PushFrame } from './push-frame.js';
 
-const COERCE: Record<FeatureType, (v: unknown) => number | string | boolean | null | undefined> = {
+const COERCE: Record<FeatureType, (v: unknown) => number | bigint | string | boolean | null | undefined> = {
   float64: toFloat64,
-  int64: toInt64,
+  // Beyond 2^53 an int64 value is exact too (a BigInt, or decimal text), as a key is.
+  int64: toInt64Key,
   bool: toBool,
   string: toStringValue,
 };
@@ -61,10 +62,7 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
 
   const keys: Column[] = joinKeysOf(version.definition).map((k) => {
     const values = read(k.name, k.type === 'int64' ? toInt64Key : toStringValue, k.type === 'int64' ? 'a 64-bit integer' : 'a string', true) ?? [];
-    if (k.type === 'string') return stringColumnFrom(values as (string | null)[]);
-    // Beyond 2^53 a double would round the key: the column is carried as exact decimal text (OnlineRows).
-    if (values.some((v) => typeof v === 'bigint')) return stringColumnFrom(values.map((v) => (v === null ? null : String(v))));
-    return numericColumnFrom(values as (number | null)[]);
+    return k.type === 'string' ? stringColumnFrom(values as (string | null)[]) : valueColumn(values);
   });
   const tsName = options.timestamp.find((c) => frame.column(c) !== undefined) ?? options.timestamp[0];
   const eventTs = Float64Array.from(read(tsName, toTimestampMs, 'a timestamp', true) ?? [], (v) => (v === null ? Number.NaN : (v as number)));
@@ -79,7 +77,7 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
       const binary = c.name !== c.feature;
       const values = read(c.name, COERCE[c.type], binary ? '0 or 1' : `a ${c.type}`, false) ?? new Array(n).fill(null);
       if (binary) values.forEach((v, i) => v !== 0 && v !== 1 && errors.push({ path: `${at(c.name)}[${i}]`, message: 'a one-hot column holds 0 or 1' }));
-      return { name: c.name, type: c.type, binary, column: c.type === 'string' ? stringColumnFrom(values as (string | null)[]) : numericColumnFrom(values as (number | boolean | null)[]) };
+      return { name: c.name, type: c.type, binary, column: c.type === 'string' ? stringColumnFrom(values as (string | null)[]) : valueColumn(values) };
     });
     if (errors.length) throw invalid(errors);
     return { length: n, keys, eventTs, createdTs, columns };
@@ -94,7 +92,7 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
       errors.push({ path: at(name), message: `missing: feature '${f.name}' reads this column (send null values for a row without one)` });
       continue;
     }
-    inputs.set(name, f.type === 'string' ? stringColumnFrom(values as (string | null)[]) : numericColumnFrom(values as (number | boolean | null)[]));
+    inputs.set(name, f.type === 'string' ? stringColumnFrom(values as (string | null)[]) : valueColumn(values));
   }
   if (errors.length) throw invalid(errors);
 
@@ -124,6 +122,15 @@ export function toInt64Key(v: unknown): number | bigint | null | undefined {
   if (wide === null) return toInt64(v);
   if (wide < INT64_MIN || wide > INT64_MAX) return undefined;
   return Number.isSafeInteger(Number(wide)) ? Number(wide) : wide;
+}
+
+/**
+ * A numeric column; one holding an int64 beyond 2^53 (a BigInt) is carried as exact decimal text
+ * instead, as a pipeline run carries it (a double would round it).
+ */
+function valueColumn(values: unknown[]): Column {
+  if (values.some((v) => typeof v === 'bigint')) return stringColumnFrom(values.map((v) => (v === null ? null : String(v))));
+  return numericColumnFrom(values as (number | boolean | null)[]);
 }
 
 function invalid(errors: FieldError[]): TesseraError {

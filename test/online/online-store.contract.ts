@@ -150,6 +150,34 @@ export function onlineStoreContract(name: string, open: () => Promise<OnlineStor
     );
   });
 
+  // 2^53 + 1 (a double rounds it to 2^53), 2^63 - 1 and -2^63: int64 values kept exact, as BigInts; a
+  // value within 2^53 keeps the number type. A write carries a column holding a wide value as decimal text.
+  run('int64 values beyond 2^53 are read back exact (BigInt); within 2^53 they stay numbers', async (store) => {
+    await store.createTable(table);
+    const wide = ['9007199254740993', '9223372036854775807', '-9223372036854775808', '9007199254740991', null];
+    await store.write(table, {
+      length: wide.length,
+      keys: [stringColumnFrom(['1', '2', '3', '4', '9223372036854775807'])],
+      eventTs: Float64Array.from(wide, () => 10),
+      createdTs: null,
+      columns: [numericColumnFrom(wide.map(() => 0.5)), stringColumnFrom(wide), numericColumnFrom(wide.map(() => null)), stringColumnFrom(wide.map(() => null))],
+    });
+    const found = await store.read(table, [[1], [2], [3], [4], [9223372036854775807n]], ['trips', 'rate']);
+    assert.deepEqual(
+      found.map((r) => r?.values),
+      [
+        [9007199254740993n, 0.5],
+        [9223372036854775807n, 0.5],
+        [-9223372036854775808n, 0.5],
+        [9007199254740991, 0.5],
+        [null, 0.5],
+      ],
+    );
+    // A later all-number write to the same column reads back as numbers again.
+    await store.write(table, rows([{ id: 1, ts: 20, rate: 1, trips: -7 }]));
+    assert.deepEqual((await store.read(table, [[1]], ['trips']))[0]?.values, [-7]);
+  });
+
   run('ping answers', async (store) => {
     await store.ping();
   });

@@ -44,7 +44,7 @@ const post = async (url: string, body: string) => {
   return { status: res.status, text: await res.text() };
 };
 
-test('int64 keys and values beyond 2^53 go source -> Parquet -> online keys exactly', async () => {
+test('int64 keys and values beyond 2^53 go source -> Parquet -> online keys and values exactly', async () => {
   const s = await pipelineServer({ 'data/a.csv': SMALL, 'data/b.csv': WIDE }, bundle);
   try {
     const run = await s.materialize('bal');
@@ -70,6 +70,8 @@ test('int64 keys and values beyond 2^53 go source -> Parquet -> online keys exac
     const res = await post(`${s.url}/get-online-features`, `{"features":["bal:balance","bal:plain"],"entities":{"account_id":[${AT},${ABOVE},${MAX},1,2]}}`);
     assert.equal(res.status, 200, res.text);
     assert.match(res.text, /"values":\[4,3,5,6,2\]/, res.text);
+    // The latest balance per key, exact: ts 11-02 rows for AT, ABOVE, MAX; key 1's ts 11-03 row; key 2's only row.
+    assert.match(res.text, new RegExp(`"values":\\[${ABOVE},${MAX},-${MAX},${AT},20\\]`), res.text);
   } finally {
     await s.close();
   }

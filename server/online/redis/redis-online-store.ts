@@ -74,7 +74,7 @@ export class RedisOnlineStore implements OnlineStore {
       rows.keys,
       table.keys.map((k) => k.type),
     );
-    const values = rows.columns.map(textReader);
+    const values = rows.columns.map((c, k) => textReader(c, table.columns[k].type === 'int64'));
     const fields = table.columns.map((c) => c.name);
     const created = rows.createdTs;
     const keys = new Array<string>(rows.length);
@@ -180,8 +180,12 @@ function entityKeys(columns: Column[], types: KeyType[]): (i: number) => KeyValu
     });
 }
 
-/** A column's cell as the text Redis stores, or null for a null cell (no field). */
-function textReader(column: Column): (i: number) => string | null {
+/**
+ * A column's cell as the text Redis stores, or null for a null cell (no field). An int64 column given as
+ * decimal text (it holds a value beyond 2^53) is stored as the exact digits, written the one canonical way.
+ */
+function textReader(column: Column, int64: boolean): (i: number) => string | null {
+  if (column.kind === 'string' && int64) return (i) => (column.codes[i] < 0 ? null : String(BigInt(column.dictionary[column.codes[i]])));
   if (column.kind === 'string') return (i) => (column.codes[i] < 0 ? null : column.dictionary[column.codes[i]]);
   const values = column.values;
   return (i) => (values[i] !== values[i] ? null : String(values[i]));

@@ -1,12 +1,13 @@
 import type { FeatureType } from '../../domain/value-type.js';
-import type { KeyValue, OnlineRecord, OnlineTable, PreparedRead } from '../online-store.js';
+import type { KeyValue, OnlineRecord, OnlineValue, OnlineTable, PreparedRead } from '../online-store.js';
 import type { RedisClient } from './connect-redis.js';
 import { CREATED_FIELD, EVENT_FIELD, rowKey, tablePrefix } from './redis-keys.js';
 
 const NUMBER = 0;
 const BOOL = 1;
 const STRING = 2;
-const DECODER: Record<FeatureType, number> = { float64: NUMBER, int64: NUMBER, bool: BOOL, string: STRING };
+const INT64 = 3;
+const DECODER: Record<FeatureType, number> = { float64: NUMBER, int64: INT64, bool: BOOL, string: STRING };
 
 /**
  * One table's lookup: an HMGET of the row's times and the asked fields per key. The client pipelines
@@ -45,12 +46,18 @@ export class RedisRead implements PreparedRead {
   private record(reply: (string | null)[]): OnlineRecord | null {
     if (reply[0] === null) return null;
     const n = this.decoders.length;
-    const values = new Array<number | string | boolean | null>(n);
+    const values = new Array<OnlineValue>(n);
     for (let k = 0; k < n; k++) {
       const text = reply[k + 2];
       const decoder = this.decoders[k];
-      values[k] = text === null ? null : decoder === NUMBER ? Number(text) : decoder === BOOL ? text === '1' : text;
+      values[k] = text === null ? null : decoder === NUMBER ? Number(text) : decoder === INT64 ? int64(text) : decoder === BOOL ? text === '1' : text;
     }
     return { eventTs: Number(reply[0]), createdTs: reply[1] === null ? null : Number(reply[1]), values };
   }
+}
+
+/** An int64's stored digits: a number within 2^53, a BigInt beyond (only texts of 16+ characters can be). */
+function int64(text: string): number | bigint {
+  const n = Number(text);
+  return text.length < 16 || Number.isSafeInteger(n) ? n : BigInt(text);
 }

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import type { BundleInput } from '../../server/domain/bundle.js';
+import { openFeatureStore } from '../../server/sdk/embedded.js';
+import { pipelineServer } from '../support/pipeline-fixture.js';
+import { PUSH_STORES, forgetStorePrefixes } from './push-stores.js';
+
+// int64 feature values beyond 2^53 through /push and /write-to-online-store, read back exactly over
+// HTTP and through the in-process SDK (as BigInts there). 9007199254740993 is 2^53 + 1 (a double
+// rounds it to ...992); 9223372036854775807 is 2^63 - 1 and -9223372036854775808 is -2^63. Bodies and
+// answers are text: JSON.stringify and JSON.parse cannot hold these numbers.
+const MAX = '9223372036854775807';
+const MIN = '-9223372036854775808';
+const ABOVE = '9007199254740993';
+
+const bundle: BundleInput = {
+  entities: [{ name: 'account', joinKeys: ['account_id'], valueType: 'int64' }],
+  sources: [{ name: 'balances', type: 'push' }],
+  featureViews: [
+    {
+      name: 'bal',
+      entities: ['account'],
+      source: 'balances',
+      features: [
+        { name: 'balance', type: 'int64' },
+        { name: 'rate', type: 'float64' },
+      ],
+    },
+  ],
+};
+
+const post = async (url: string, body: string) => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, text: await res.text() };
+};
+
+after(forgetStorePrefixes);
+
+for (const store of PUSH_STORES) {
+  test(`${store.name}: int64 values beyond 2^53 pushed online are answered exactly (HTTP and SDK)`, { skip: store.skip }, async () => {
+    const overrides = store.overrides();
+    const s = await pipelineServer({}, bundle, overrides);
+    try {
+      const ts = '"2026-11-29T10:00:00Z"';
+      // A JSON integer, decimal text, and a value within 2^53 in the same column.
+      let res = await post(`${s.url}/push`, `{"push_source_name":"balances","df":{"account_id":[1,2,3],"event_timestamp":[${ts},${ts},${ts}],"balance":[${MAX},"${MIN}",42],"rate":[0.5,1.5,2.5]}}`);
+      assert.equal(res.status, 200, res.text);
+      res = await post(`${s.url}/write-to-online-store`, `{"feature_view_name":"bal","df":{"account_id":[${ABOVE}],"event_timestamp":[${ts}],"balance":[${ABOVE}],"rate":[null]}}`);
+      assert.equal(res.status, 200, res.text);
+      // Beyond int64 is refused, naming the cell.
+      res = await post(`${s.url}/push`, `{"push_source_name":"balances","df":{"account_id":[5],"event_timestamp":[${ts}],"balance":[9223372036854775808],"rate":[1]}}`);
+      assert.equal(res.status, 400, res.text);
+      assert.match(res.text, /df\.balance\[0\]/);
+
+      res = await post(`${s.url}/get-online-features`, `{"features":["bal:balance","bal:rate"],"entities":{"account_id":[1,2,3,${ABOVE},5]}}`);
+      assert.equal(res.status, 200, res.text);
+      assert.match(res.text, new RegExp(`"values":\\[${MAX},${MIN},42,${ABOVE},null\\]`), res.text);
+      // The one-row fast path.
+      res = await post(`${s.url}/get-online-features`, `{"features":["bal:balance"],"entities":{"account_id":[${ABOVE}]}}`);
+      assert.match(res.text, new RegExp(`"values":\\[${ABOVE}\\]`), res.text);
+
+      const sdk = await openFeatureStore({ dataDir: s.dataDir, clock: s.services.clock, onlineUrl: (overrides as { onlineUrl?: string }).onlineUrl });
+      try {
+        const answer = await sdk.getOnlineFeatures({ features: ['bal:balance'], entities: { account_id: [1, 2, 3, 9007199254740993n] } });
+        // BigInt beyond 2^53, number within it.
+        assert.deepEqual(answer.results[1].values, [BigInt(MAX), BigInt(MIN), 42, BigInt(ABOVE)]);
+      } finally {
+        await sdk.close();
+      }
+    } finally {
+      await s.close();
+    }
+  });
+}
