@@ -1,10 +1,6 @@
 import type { KeyInfo } from '../auth/key-service.js';
 import { createHttpClient } from '../client/http-client.js';
-import { systemClock } from '../clock.js';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
 import type { AuditRecord } from '../registry/auth-store.js';
-import { openServices } from '../services.js';
 
 /** Who a change made on the data dir itself is written down as: no credentials were presented. */
 export const LOCAL_ACTOR = 'cli (local)';
@@ -32,25 +28,9 @@ export interface AuthTarget {
  */
 export async function openAuthTarget(options: { url?: string; dataDir?: string }, env: NodeJS.ProcessEnv): Promise<AuthTarget> {
   if (options.url) return remoteAuthTarget(options.url);
-  const config = loadConfig({ dataDir: options.dataDir }, env);
-  const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
-  // status 0: no HTTP answer was given; the change was made on the data dir.
-  const audited = (action: string, resource: string, detail: string) => services.gate.audit.record({ at: services.gate.now(), actor: LOCAL_ACTOR, action, resource, outcome: 'ok', status: 0, detail });
-  return {
-    async createKey(input) {
-      const created = await services.keys.create({ ...input, createdBy: LOCAL_ACTOR });
-      audited('keys.create', `key:${created.key.id}`, `key=${created.key.id} roles=${created.key.roles.join(',')}`);
-      return created;
-    },
-    listKeys: () => services.keys.list(),
-    async revokeKey(id) {
-      await services.keys.revoke(id);
-      audited('keys.revoke', `key:${id}`, `key=${id}`);
-    },
-    audit: (o) => services.registry.auth.audit({ limit: o.limit, actor: o.actor }),
-    // Closing flushes the audit log's queue.
-    close: () => services.close(),
-  };
+  // The data dir needs DuckDB and the rest of the services: loaded only then, so `--url` starts fast.
+  const { openLocalAuthTarget } = await import('./local-auth-target.js');
+  return openLocalAuthTarget(options, env);
 }
 
 function remoteAuthTarget(url: string): AuthTarget {

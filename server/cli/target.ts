@@ -1,14 +1,9 @@
-import { systemClock } from '../clock.js';
-import { loadConfig } from '../config.js';
-import type { Bundle } from '../domain/bundle.js';
-import { notFound } from '../errors.js';
-import { presentEntity, presentFeatureView, presentService, presentSource, presentVersion } from '../http/present.js';
-import { createLogger } from '../logger.js';
-import type { ApplyResult } from '../registry/apply-service.js';
-import { openServices, type Services } from '../services.js';
-import { UsageError } from './command.js';
 import { createHttpClient } from '../client/http-client.js';
-import { presentRun, presentSnapshot } from '../http/routes/pipelines.js';
+import type { Bundle } from '../domain/bundle.js';
+import type { presentRun } from '../http/routes/pipelines.js';
+import type { ApplyResult } from '../registry/apply-service.js';
+import type { Services } from '../services.js';
+import { UsageError } from './command.js';
 
 export const KIND_SEGMENTS = {
   entities: 'entities',
@@ -47,35 +42,9 @@ export interface Target {
 /** `definitions`: the folder a local apply checks source paths against (a server checks against its own). */
 export async function openTarget(options: { url?: string; dataDir?: string; definitions?: string }, env: NodeJS.ProcessEnv): Promise<Target> {
   if (options.url) return remoteTarget(options.url);
-  const config = loadConfig({ dataDir: options.dataDir, definitions: options.definitions }, env);
-  const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
-  const target: Target = {
-    services,
-    apply: (bundle, dryRun, origin) => services.applyService.apply(bundle, { dryRun, actor: 'cli', origin }),
-    async list(kind) {
-      const c = await services.catalog.get();
-      const lists = {
-        entities: () => [...c.entities.values()].map(presentEntity),
-        sources: () => [...c.sources.values()].map(presentSource),
-        'feature-views': () => [...c.featureViews.values()].map(presentFeatureView),
-        'feature-services': () => [...c.featureServices.values()].map(presentService),
-      };
-      return lists[kind]() as Record<string, unknown>[];
-    },
-    async describe(kind, name) {
-      const found = (await target.list(kind)).find((o) => o.name === name);
-      if (!found) throw notFound(kind.replace(/s$/, '').replace('-', ' '), name);
-      return found;
-    },
-    async version(view, n) {
-      const found = (await services.catalog.get()).featureViews.get(view)?.versions.find((v) => v.version === n);
-      if (!found) throw notFound(`version of feature view '${view}'`, n);
-      return presentVersion(found, { snapshots: (await services.runs.snapshots(view, n)).map(presentSnapshot) });
-    },
-    runs: async (view, limit) => (await services.runs.list({ featureView: view, limit })).map(presentRun),
-    close: () => services.close(),
-  };
-  return target;
+  // The data dir needs DuckDB and the rest of the services: loaded only then, so `--url` starts fast.
+  const { openLocalTarget } = await import('./local-target.js');
+  return openLocalTarget(options, env);
 }
 
 function remoteTarget(url: string): Target {

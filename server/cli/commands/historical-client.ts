@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createHttpClient, type HttpAnswer, problemError, type RequestOptions } from '../../client/http-client.js';
-import { systemClock } from '../../clock.js';
-import { loadConfig } from '../../config.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
 import { validationError } from '../../errors.js';
-import { createLogger } from '../../logger.js';
 import { type EntityInput, formatOfPath } from '../../offline/entity-input.js';
 import { MEDIA_TYPES, type ResultFormat, resultFormatOfPath } from '../../offline/result-format.js';
 import { type Sink, writableSink } from '../../offline/result-sink.js';
 import type { FeatureRequest } from '../../serving/resolve-features.js';
-import { openServices } from '../../services.js';
 import type { Progress } from '../progress.js';
 
 const silentProgress: Progress = { update: () => {}, done: () => {} };
@@ -64,6 +60,13 @@ function entityInput(file: string): EntityInput {
 /** `progress` hears what a long retrieval is doing (the CLI draws it on a terminal). */
 export async function openOfflineClient(options: { url?: string; dataDir?: string }, env: NodeJS.ProcessEnv, progress: Progress = silentProgress): Promise<OfflineClient> {
   if (options.url) return remoteClient(options.url, progress);
+  // The data dir needs DuckDB and the rest of the services: loaded only then, so `--url` starts fast.
+  const [{ systemClock }, { loadConfig }, { createLogger }, { openServices }] = await Promise.all([
+    import('../../clock.js'),
+    import('../../config.js'),
+    import('../../logger.js'),
+    import('../../services.js'),
+  ]);
   const config = loadConfig({ dataDir: options.dataDir }, env);
   const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
   const { historical, datasets } = services;

@@ -1,26 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { createHttpClient, type HttpClient } from '../../client/http-client.js';
-import { systemClock } from '../../clock.js';
-import { loadConfig } from '../../config.js';
 import { parseTimestamp } from '../../domain/time.js';
-import { notFound } from '../../errors.js';
-import { presentRun } from '../../http/routes/pipelines.js';
-import { createLogger } from '../../logger.js';
-import { SCHEDULER_LEASE } from '../../pipelines/leadership.js';
-import { executeRun } from '../../pipelines/materialize.js';
-import { PipelineService } from '../../pipelines/pipeline-service.js';
-import { recoverInterrupted } from '../../pipelines/recovery.js';
-import { RUNNER_LEASE_PREFIX } from '../../pipelines/runner-lease.js';
-import type { RunRecord } from '../../domain/run.js';
-import { materializeDeps, openServices } from '../../services.js';
+import type { presentRun } from '../../http/routes/pipelines.js';
 import { defineCommand, optionValue, UsageError } from '../command.js';
 import { type CliIo, EXIT } from '../io.js';
 import { jsonOption, targetOptions } from '../options.js';
-import { type Progress, startProgress } from '../progress.js';
+import { startProgress } from '../progress.js';
 
-type RunJson = ReturnType<typeof presentRun>;
-type Request = { start?: number; end?: number; version?: number };
+export type RunJson = ReturnType<typeof presentRun>;
+export type Request = { start?: number; end?: number; version?: number };
 
 const options = {
   start: { type: 'string', value: '<time>', description: 'backfill from this event time (exclusive; RFC 3339 or epoch ms); default: the watermark' },
@@ -58,7 +45,8 @@ export const materialize = defineCommand({
     const request: Request = { start: time('start'), end: time('end'), version };
     const runs = values.url
       ? await runRemotely(createHttpClient(values.url), positionals, request, io)
-      : (await runLocally(positionals, request, { dataDir: values['data-dir'], definitions: values.definitions }, io)).map(presentRun);
+      : // The data dir needs DuckDB and the pipelines: loaded only then, so `--url` starts fast.
+        await (await import('./materialize-local.js')).runLocally(positionals, request, { dataDir: values['data-dir'], definitions: values.definitions }, io);
     if (values.json) io.stdout(`${JSON.stringify(positionals.length === 1 ? runs[0] : runs, null, 2)}\n`);
     else {
       if (runs.length === 0) io.stdout('no feature views to materialize\n');
@@ -69,7 +57,7 @@ export const materialize = defineCommand({
   },
 });
 
-const label = (view: string, i: number, n: number) => `materialize ${view}${n > 1 ? ` (${i + 1} of ${n})` : ''}`;
+export const label = (view: string, i: number, n: number) => `materialize ${view}${n > 1 ? ` (${i + 1} of ${n})` : ''}`;
 
 /** Against a server: queue each run, then follow it (`GET /api/v1/runs/{id}`) until it ends. */
 async function runRemotely(client: HttpClient, named: string[], request: Request, io: CliIo): Promise<RunJson[]> {
@@ -96,63 +84,5 @@ async function runRemotely(client: HttpClient, named: string[], request: Request
     return runs;
   } finally {
     client.close();
-  }
-}
-
-async function runLocally(named: string[], request: Request, paths: { dataDir?: string; definitions?: string }, io: CliIo): Promise<RunRecord[]> {
-  const config = loadConfig({ ...paths, pipelineThread: false }, io.env);
-  const logger = createLogger('warn', process.stderr);
-  const services = await openServices(config, logger, systemClock);
-  const holder = `cli:${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  try {
-    const pipelines = new PipelineService({ catalog: services.catalog, catalogStore: services.catalogStore, runs: services.runs, clock: systemClock, maxAttempts: 1 });
-    const catalog = await services.catalog.get();
-    const views = named.length ? [...new Set(named)] : [...catalog.featureViews.keys()];
-    // An unknown view fails before anything is queued.
-    for (const view of views) if (!catalog.featureViews.has(view)) throw notFound('feature view', view);
-    const queued: RunRecord[] = [];
-    for (const view of views) queued.push(await pipelines.materialize(view, { ...request, trigger: 'cli' }));
-    const follow = async (i: number, work: (progress: Progress) => Promise<RunRecord>) => {
-      const progress = startProgress(io, { label: label(queued[i].featureView, i, queued.length), done: 0, unit: 'rows' });
-      try {
-        return await work(progress);
-      } finally {
-        progress.done();
-      }
-    };
-    if (!(await services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs))) {
-      logger.warn('a running server holds the scheduler lease: the runs are queued for it');
-      const done: RunRecord[] = [];
-      for (const [i, q] of queued.entries()) {
-        const run = await follow(i, (progress) => {
-          progress.update({ phase: 'queued for the server' });
-          return pipelines.waitFor(q.id);
-        });
-        done.push(run);
-      }
-      return done;
-    }
-    // Holding the lease, this process is the only one running pipelines: runs left running are orphans.
-    // Workers of a shared registry that are alive keep their runs (and their staged files).
-    const liveRunners = await services.leases.live(RUNNER_LEASE_PREFIX);
-    await recoverInterrupted(services.runs, services.files, holder, systemClock, logger, { liveHolders: liveRunners, sweepStaged: liveRunners.length === 0 });
-    const renew = setInterval(() => void services.leases.tryAcquire(SCHEDULER_LEASE, holder, config.leaseMs), Math.floor(config.leaseMs / 3));
-    try {
-      const done: RunRecord[] = [];
-      for (const [i, q] of queued.entries()) {
-        const run = await follow(i, async (progress) => {
-          const claimed = await services.runs.claim(holder, systemClock.now(), q.id);
-          if (!claimed) return pipelines.waitFor(q.id);
-          return (await executeRun(claimed, { ...materializeDeps(services), onRowsRead: (rows) => progress.update({ done: rows }) })).run;
-        });
-        done.push(run);
-      }
-      return done;
-    } finally {
-      clearInterval(renew);
-      await services.leases.release(SCHEDULER_LEASE, holder);
-    }
-  } finally {
-    await services.close();
   }
 }

@@ -1,0 +1,41 @@
+import { systemClock } from '../clock.js';
+import { loadConfig } from '../config.js';
+import { notFound } from '../errors.js';
+import { presentEntity, presentFeatureView, presentService, presentSource, presentVersion } from '../http/present.js';
+import { presentRun, presentSnapshot } from '../http/routes/pipelines.js';
+import { createLogger } from '../logger.js';
+import { openServices } from '../services.js';
+import type { Target } from './target.js';
+
+/** A data directory as a `Target`, through the same services a server uses. */
+export async function openLocalTarget(options: { dataDir?: string; definitions?: string }, env: NodeJS.ProcessEnv): Promise<Target> {
+  const config = loadConfig({ dataDir: options.dataDir, definitions: options.definitions }, env);
+  const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
+  const target: Target = {
+    services,
+    apply: (bundle, dryRun, origin) => services.applyService.apply(bundle, { dryRun, actor: 'cli', origin }),
+    async list(kind) {
+      const c = await services.catalog.get();
+      const lists = {
+        entities: () => [...c.entities.values()].map(presentEntity),
+        sources: () => [...c.sources.values()].map(presentSource),
+        'feature-views': () => [...c.featureViews.values()].map(presentFeatureView),
+        'feature-services': () => [...c.featureServices.values()].map(presentService),
+      };
+      return lists[kind]() as Record<string, unknown>[];
+    },
+    async describe(kind, name) {
+      const found = (await target.list(kind)).find((o) => o.name === name);
+      if (!found) throw notFound(kind.replace(/s$/, '').replace('-', ' '), name);
+      return found;
+    },
+    async version(view, n) {
+      const found = (await services.catalog.get()).featureViews.get(view)?.versions.find((v) => v.version === n);
+      if (!found) throw notFound(`version of feature view '${view}'`, n);
+      return presentVersion(found, { snapshots: (await services.runs.snapshots(view, n)).map(presentSnapshot) });
+    },
+    runs: async (view, limit) => (await services.runs.list({ featureView: view, limit })).map(presentRun),
+    close: () => services.close(),
+  };
+  return target;
+}
