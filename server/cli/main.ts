@@ -1,17 +1,6 @@
-import { commandHelp, type CommandSpec, parseCommandArgs, UsageError, wantsHelp } from './command.js';
-import { apply, plan } from './commands/apply.js';
-import { audit } from './commands/audit.js';
-import { datasets } from './commands/datasets.js';
-import { getHistoricalFeatures } from './commands/historical.js';
-import { init, sampleData } from './commands/init.js';
-import { keys } from './commands/keys.js';
-import { describe, list } from './commands/list.js';
-import { materialize } from './commands/materialize.js';
-import { serve } from './commands/serve.js';
+import { commandHelp, parseCommandArgs, UsageError, wantsHelp } from './command.js';
+import { COMMANDS } from './command-table.js';
 import { type CliIo, EXIT, printError, processIo } from './io.js';
-
-// Each command's own option types are checked where it is defined; here they are all alike.
-const COMMANDS = [init, serve, plan, apply, list, describe, materialize, getHistoricalFeatures, datasets, keys, audit, sampleData] as unknown as CommandSpec[];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -29,13 +18,14 @@ export function usage(): string {
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...args] = withoutApiKey(argv);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const command = name === 'help' && args[0] ? COMMANDS.find((c) => c.name === args[0]) : undefined;
-    if (name === 'help' && args[0] && !command) return usageError(io, `unknown command '${args[0]}'`);
-    (name ? io.stdout : io.stderr)(command ? commandHelp(command) : usage());
+    const entry = name === 'help' && args[0] ? COMMANDS.find((c) => c.name === args[0]) : undefined;
+    if (name === 'help' && args[0] && !entry) return usageError(io, `unknown command '${args[0]}'`);
+    (name ? io.stdout : io.stderr)(entry ? commandHelp(await entry.load()) : usage());
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) return usageError(io, `unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) return usageError(io, `unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+  const command = await entry.load();
   if (wantsHelp(args)) {
     io.stdout(commandHelp(command));
     return EXIT.ok;

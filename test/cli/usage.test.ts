@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { COMMANDS as TABLE } from '../../server/cli/command-table.js';
 import type { CliIo } from '../../server/cli/io.js';
 import { main } from '../../server/cli/main.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -32,6 +33,15 @@ test('every command has --help (and -h): usage, options, examples; exit 0', asyn
   const top = await run(['--help']);
   assert.equal(top.code, 0);
   for (const command of COMMANDS) assert.match(top.stdout, new RegExp(`^ {2}${command} +\\S`, 'm'));
+});
+
+test("the overview's table names each command as its module does, with the same one-line summary", async () => {
+  for (const entry of TABLE) {
+    const spec = await entry.load();
+    assert.equal(spec.name, entry.name);
+    assert.equal(spec.summary, entry.summary, entry.name);
+  }
+  assert.equal(new Set(TABLE.map((e) => e.name)).size, TABLE.length);
 });
 
 test('usage mistakes: one line on stderr naming the mistake, exit 2, no stack, nothing on stdout', async () => {
