@@ -115,6 +115,31 @@ ${MAX},2026-11-04T00:00:00Z
     );
     await check();
 
+    // A saved training dataset: its data exact, its statistics of the values rounded to doubles (by hand:
+    // balance is [MAX, -MAX, ABOVE, 10, AT, null], so min -2^63 and max 2^63 once rounded).
+    const body = `{"name":"wide","features":["bal:balance"],"entities":{"account_id":[${ABOVE},${ABOVE},${AT},1,1,${MAX}],"event_timestamp":["2026-11-02T12:00:00Z","2026-11-04T00:00:00Z","2026-11-04T00:00:00Z","2026-11-01T12:00:00Z","2026-11-04T00:00:00Z","2026-11-04T00:00:00Z"]}}`;
+    const created = await post(`${s.url}/api/v1/training-datasets`, body);
+    assert.equal(created.status, 201, created.text);
+    const stats = (JSON.parse(created.text) as { statistics: Record<string, { count: number; nulls: number; min: number; max: number }> }).statistics;
+    assert.deepEqual([stats.balance.count, stats.balance.nulls, stats.balance.min, stats.balance.max], [6, 1, -(2 ** 63), 2 ** 63]);
+    const data = await fetch(`${s.url}/api/v1/training-datasets/wide/data`, { headers: { accept: 'text/csv' } });
+    assert.equal(data.status, 200);
+    assert.deepEqual(
+      (await data.text())
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => [line.split(',')[0], line.split(',')[2]]),
+      [
+        [ABOVE, MAX],
+        [ABOVE, `-${MAX}`],
+        [AT, ABOVE],
+        ['1', '10'],
+        ['1', AT],
+        [MAX, ''],
+      ],
+    );
+
     // The online store got the latest row per key, exact.
     const online = await post(`${s.url}/get-online-features`, `{"features":["bal:balance"],"entities":{"account_id":[${ABOVE},${AT},1,2]}}`);
     assert.match(online.text, new RegExp(`"values":\\[-${MAX},${ABOVE},${AT},20\\]`), online.text);
