@@ -5,13 +5,17 @@ import { createHash } from 'node:crypto';
  * beyond 2^53 read exactly from a request) is written as its exact digits, which JSON.stringify refuses.
  */
 export function canonicalJson(value: unknown): string {
-  const sorted = sortKeys(value);
+  return jsonWithBigInts(sortKeys(value));
+}
+
+/** JSON.stringify, except that a BigInt is written as its exact digits (JSON.stringify refuses it). */
+export function jsonWithBigInts(value: unknown): string {
   try {
-    return JSON.stringify(sorted);
+    return JSON.stringify(value);
   } catch (e) {
-    // Only a BigInt makes it throw (sorted values have no cycles): the slower replacer path, then.
+    // A BigInt (or a cycle, which the replacer path throws on again) makes it throw: the slower path, then.
     if (!(e instanceof TypeError)) throw e;
-    return JSON.stringify(sorted, (_key, v: unknown) => (typeof v === 'bigint' ? `${BIGINT_MARK}${v}${BIGINT_MARK}` : v)).replace(BIGINT_TEXT, '$1');
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${BIGINT_MARK}${v}${BIGINT_MARK}` : v)).replace(BIGINT_TEXT, '$1');
   }
 }
 

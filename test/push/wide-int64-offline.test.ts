@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { compactor } from '../../server/services.js';
 import { PARQUET, parquetRows } from '../http/historical-client.js';
+import { getHistoricalFeatures, getHistoricalFeaturesRemote } from '../../server/sdk/historical.js';
 import { duckRows } from '../support/duckdb.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 
@@ -90,6 +91,21 @@ ${MAX},2026-11-04T00:00:00Z
       assert.match(json, new RegExp(`\\[${MAX},-${MAX},${ABOVE},10,${AT},null\\]`), json);
     };
     await check();
+    // The SDKs, in process and over HTTP, with BigInt keys in JSON-like columns: Arrow answers, exact.
+    const request = {
+      features: ['bal:balance'],
+      entities: { account_id: [BigInt(ABOVE), BigInt(AT), 1], event_timestamp: ['2026-11-04T00:00:00Z', '2026-11-04T00:00:00Z', '2026-11-04T00:00:00Z'] },
+    };
+    for (const table of [await getHistoricalFeatures(s.services.historical, request), await getHistoricalFeaturesRemote(s.url, request)]) {
+      assert.deepEqual(
+        table.toArray().map((r) => [r.account_id, r.balance]),
+        [
+          [BigInt(ABOVE), -BigInt(MAX)],
+          [BigInt(AT), BigInt(ABOVE)],
+          [1n, BigInt(AT)],
+        ],
+      );
+    }
     // A JSON key beyond int64 is a 400 naming it, not a wrapped-around key.
     const beyond = await post(
       `${s.url}/get-historical-features`,
@@ -139,6 +155,10 @@ ${MAX},2026-11-04T00:00:00Z
         [MAX, ''],
       ],
     );
+
+    const rebuilt = await post(`${s.url}/api/v1/training-datasets/wide/rebuild`, '{}');
+    assert.equal(rebuilt.status, 200, rebuilt.text);
+    assert.match(rebuilt.text, /"matches":true/, rebuilt.text);
 
     // The online store got the latest row per key, exact.
     const online = await post(`${s.url}/get-online-features`, `{"features":["bal:balance"],"entities":{"account_id":[${ABOVE},${AT},1,2]}}`);
