@@ -1,4 +1,5 @@
-import { columnFromArrow } from '../columns/arrow-convert.js';
+import * as arrow from 'apache-arrow';
+import { approxNumeric, columnFromArrow } from '../columns/arrow-convert.js';
 import { StatsAccumulator } from '../columns/column-stats.js';
 import type { Column } from '../columns/column.js';
 import type { ResultColumn } from '../offline/result-columns.js';
@@ -15,8 +16,12 @@ export async function datasetStatistics(file: string, columns: ResultColumn[]): 
     for (const c of columns) {
       if (accumulators.get(c.name) === null) continue;
       let column: Column;
+      const vector = batch.getChild(c.name)!;
       try {
-        column = columnFromArrow(batch.getChild(c.name)!);
+        // An int64 column holding a value beyond 2^53 comes as decimal text: its statistics are of the
+        // values rounded to doubles, as a snapshot's are (and numeric in every batch alike).
+        column = columnFromArrow(vector);
+        if (arrow.DataType.isInt(vector.type)) column = approxNumeric(column);
       } catch {
         accumulators.set(c.name, null);
         continue;

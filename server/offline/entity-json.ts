@@ -5,6 +5,8 @@ import { describeValue, type FieldError, validationError } from '../errors.js';
 import { ENTITY_TIMESTAMP, columnNameErrors, entityPath } from './entity-input.js';
 
 const MAX_ERRORS = 20;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * JSON entity columns -> an Arrow table, columns in input order. Only the shape is checked here
@@ -75,12 +77,17 @@ function inferred(name: string, values: unknown[], errors: FieldError[]): arrow.
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined) continue;
-    const t = typeof v;
+    // A BigInt is an integer beyond 2^53 read exactly from the JSON body: an int64 like any integer.
+    const t = typeof v === 'bigint' ? 'number' : typeof v;
     if (t !== 'number' && t !== 'string' && t !== 'boolean') {
       errors.push({ path: entityPath(name, i), message: 'must be a number, a string, a boolean or null (nested values are not entity columns)' });
       return null;
     }
-    if (t === 'number') {
+    if (typeof v === 'bigint' && (v < INT64_MIN || v > INT64_MAX)) {
+      errors.push({ path: entityPath(name, i), message: 'is beyond the 64-bit integer range' });
+      return null;
+    }
+    if (typeof v === 'number') {
       if (!Number.isFinite(v)) {
         errors.push({ path: entityPath(name, i), message: 'must be a finite number' });
         return null;
@@ -97,15 +104,15 @@ function inferred(name: string, values: unknown[], errors: FieldError[]): arrow.
     }
   }
   const n = values.length;
-  if (kind === 'number' && integral) return int64s(values as (number | null)[]);
-  if (kind === 'number') return arrowFromColumn({ kind: 'numeric', values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : (v as number))) }, 'float64');
+  if (kind === 'number' && integral) return int64s(values as (number | bigint | null)[]);
+  if (kind === 'number') return arrowFromColumn({ kind: 'numeric', values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : Number(v))) }, 'float64');
   if (kind === 'boolean') return arrowFromColumn({ kind: 'numeric', values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : v ? 1 : 0)) }, 'bool');
   const strings = new Array<string | null>(n);
   for (let i = 0; i < n; i++) strings[i] = values[i] === null || values[i] === undefined ? null : String(values[i]);
   return arrow.vectorFromArray(strings, new arrow.Utf8()).data[0];
 }
 
-function int64s(values: (number | null)[]): arrow.Data {
+function int64s(values: (number | bigint | null)[]): arrow.Data {
   const n = values.length;
   const data = new BigInt64Array(n);
   const bitmap = new Uint8Array((n + 7) >> 3);

@@ -63,7 +63,6 @@ export class PushService {
       prepared.push({ view, version, rows });
     }
     const to = request.to ?? 'online';
-    if (to !== 'online') for (const p of prepared) refuseWideKeysOffline(p.version, p.rows);
     const results = await Promise.all(prepared.map((p) => this.write(p, to !== 'online', to !== 'offline')));
     return { push_source_name: source.name, feature_views: results };
   }
@@ -123,20 +122,6 @@ export class PushService {
     }
     return { name: view.name, version: version.version, rows: rows.length, online: written, snapshot_id: commit?.snapshotId ?? null };
   }
-}
-
-/**
- * Offline snapshots hold int64 keys as doubles today, so a key beyond 2^53 would be rounded there:
- * such a push is refused whole (nothing written) rather than stored wrong (docs/deviations.md).
- */
-function refuseWideKeysOffline(version: FeatureViewVersion, rows: OutputBatch): void {
-  joinKeysOf(version.definition).forEach((k, i) => {
-    if (k.type === 'int64' && rows.keys[i].kind === 'string') {
-      throw new TesseraError('validation', `df.${k.name}: int64 keys beyond 2^53 are kept exact in the online store only; push them with to: 'online'`, [
-        { path: `df.${k.name}`, message: "a key beyond 2^53 cannot be stored offline yet; use to: 'online'" },
-      ]);
-    }
-  });
 }
 
 function latest(view: FeatureViewRecord): FeatureViewVersion {

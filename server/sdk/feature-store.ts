@@ -12,7 +12,10 @@ export type { HistoricalRequest, OnlineRequest, OnlineResponse, TransformRespons
  * (Feast's, for online features), in process (`openFeatureStore`) or over HTTP (`connect`).
  */
 export interface FeatureStore {
-  /** The latest features per entity row, with statuses; Feast's column-major answer. */
+  /**
+   * The latest features per entity row, with statuses; Feast's column-major answer. An int64 key or
+   * value beyond ±(2^53 - 1) is a BigInt (exact), within it a number; keys may be given as BigInts.
+   */
   getOnlineFeatures(request: OnlineRequest): Promise<OnlineResponse>;
   /** Point-in-time feature rows for entity rows (keys + `event_timestamp` + labels), as an Arrow table. */
   getHistoricalFeatures(request: HistoricalRequest): Promise<Table>;

@@ -2,6 +2,7 @@ import * as arrow from 'apache-arrow';
 import { createHttpClient, type HttpAnswer, type HttpClient, problemError } from '../client/http-client.js';
 import type { EntityInput } from '../offline/entity-input.js';
 import type { HistoricalService } from '../offline/historical-service.js';
+import { jsonWithBigInts } from '../domain/canonical-json.js';
 import { MEDIA_TYPES } from '../offline/result-format.js';
 
 /** A point-in-time request: feature references or a service, and entity rows (JSON-like columns or an Arrow table). */
@@ -46,7 +47,8 @@ export async function getHistoricalFeaturesRemote(server: string | HttpClient, r
       const body = arrow.tableToIPC(request.entities, 'stream');
       answer = await client.request('POST', `/get-historical-features?${query}`, { headers: { ...headers, 'content-type': MEDIA_TYPES.arrow }, body, signal: options.signal });
     } else {
-      const body = JSON.stringify({ features: request.features, feature_service: request.featureService, full_feature_names: request.fullFeatureNames ?? false, entities: request.entities });
+      // BigInt keys (int64 beyond 2^53) are written as exact JSON integers, which the server reads exactly.
+      const body = jsonWithBigInts({ features: request.features, feature_service: request.featureService, full_feature_names: request.fullFeatureNames ?? false, entities: request.entities });
       answer = await client.request('POST', '/get-historical-features', { headers: { ...headers, 'content-type': 'application/json' }, body, signal: options.signal });
     }
     const bytes = await answer.bytes();

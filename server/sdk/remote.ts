@@ -1,6 +1,7 @@
 import { createHttpClient } from '../client/http-client.js';
 import type { FeatureStore } from './feature-store.js';
 import { getHistoricalFeaturesRemote } from './historical.js';
+import { getOnlineFeaturesRemote } from './remote-online.js';
 import { PredictionLogger, type PredictionLoggerOptions } from './prediction-logger.js';
 
 /**
@@ -12,7 +13,7 @@ export function connect(url: string, options: { predictionLog?: PredictionLogger
   const client = createHttpClient(url, { apiKey: options.apiKey });
   const predictions = new PredictionLogger((batch) => client.json('POST', '/api/v1/prediction-logs', batch), options.predictionLog);
   return {
-    getOnlineFeatures: (request) => client.json('POST', '/get-online-features', request),
+    getOnlineFeatures: (request) => getOnlineFeaturesRemote(client, request),
     getHistoricalFeatures: (request) => getHistoricalFeaturesRemote(client, request),
     transform: (view, rows, options = {}) => client.json('POST', `/api/v1/feature-views/${encodeURIComponent(view)}/transform`, { rows, ...options }),
     logPrediction: (prediction) => predictions.log(prediction),

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { openFeatureStore } from '../../server/sdk/embedded.js';
+import { connect } from '../../server/sdk/remote.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { PUSH_STORES, forgetStorePrefixes } from './push-stores.js';
 
 // int64 feature values beyond 2^53 through /push and /write-to-online-store, read back exactly over
-// HTTP and through the in-process SDK (as BigInts there). 9007199254740993 is 2^53 + 1 (a double
+// HTTP and through the in-process and HTTP SDKs (as BigInts there). 9007199254740993 is 2^53 + 1 (a double
 // rounds it to ...992); 9223372036854775807 is 2^63 - 1 and -9223372036854775808 is -2^63. Bodies and
 // answers are text: JSON.stringify and JSON.parse cannot hold these numbers.
 const MAX = '9223372036854775807';
@@ -37,7 +38,7 @@ const post = async (url: string, body: string) => {
 after(forgetStorePrefixes);
 
 for (const store of PUSH_STORES) {
-  test(`${store.name}: int64 values beyond 2^53 pushed online are answered exactly (HTTP and SDK)`, { skip: store.skip }, async () => {
+  test(`${store.name}: int64 values beyond 2^53 pushed online are answered exactly (HTTP, in-process and HTTP SDK)`, { skip: store.skip }, async () => {
     const overrides = store.overrides();
     const s = await pipelineServer({}, bundle, overrides);
     try {
@@ -66,6 +67,16 @@ for (const store of PUSH_STORES) {
         assert.deepEqual(answer.results[1].values, [BigInt(MAX), BigInt(MIN), 42, BigInt(ABOVE)]);
       } finally {
         await sdk.close();
+      }
+      // The HTTP SDK: a BigInt key sent exactly, the answer's wide integers back as BigInts, floats as numbers.
+      const remote = connect(s.url);
+      try {
+        const answer = await remote.getOnlineFeatures({ features: ['bal:balance', 'bal:rate'], entities: { account_id: [1, 2, 3, 9007199254740993n] } });
+        assert.deepEqual(answer.results[0].values, [1, 2, 3, BigInt(ABOVE)]);
+        assert.deepEqual(answer.results[1].values, [BigInt(MAX), BigInt(MIN), 42, BigInt(ABOVE)]);
+        assert.deepEqual(answer.results[2].values, [0.5, 1.5, 2.5, null]);
+      } finally {
+        await remote.close();
       }
     } finally {
       await s.close();

@@ -7,6 +7,7 @@ import { TesseraError, errorMessage, validationError } from '../../errors.js';
 import type { EntityFormat, EntityInput } from '../../offline/entity-input.js';
 import type { FeatureRequest } from '../../serving/resolve-features.js';
 import { mediaType } from '../body.js';
+import { mayHoldWideIntegers, parseJsonExact } from '../exact-json.js';
 import { parseInput, queryBool } from '../validate.js';
 
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
@@ -140,10 +141,17 @@ export function historicalInput(req: Request, schemas: HistoricalSchemas): Histo
 
 function jsonInput(body: Buffer, schemas: HistoricalSchemas): HistoricalInput {
   let parsed: unknown;
+  const text = body.toString('utf8');
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (e) {
     throw validationError('the request body is not valid JSON', [{ path: '(body)', message: errorMessage(e) }]);
+  }
+  // Entity columns only are read again losslessly: an int64 join key beyond 2^53 becomes a BigInt
+  // (JSON.parse rounds it). The other fields keep JSON.parse's values, which every consumer expects.
+  if (isObject(parsed) && isObject(parsed.entities) && mayHoldWideIntegers(text)) {
+    const exact = parseJsonExact(text) as { entities: unknown };
+    parsed = { ...parsed, entities: exact.entities };
   }
   const ranges = 'start' in schemas.json.shape;
   const { features, feature_service, full_feature_names, entities, start, end, ...extra } = parseInput(schemas.json, parsed) as SelectionFields & {
@@ -164,4 +172,8 @@ function jsonInput(body: Buffer, schemas: HistoricalSchemas): HistoricalInput {
     throw validationError(message, [{ path: 'entities', message: 'required' }]);
   }
   return { selection, entities: { kind: 'columns', columns: entities }, range: null, extra };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
