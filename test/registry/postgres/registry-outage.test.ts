@@ -43,7 +43,7 @@ test('the registry lost under a running server: 503 problem documents within the
     });
     assert.equal(health.body.status, 'unavailable');
     assert.equal(health.body.checks.onlineStore, 'ok');
-    assert.match(health.body.checks.registry, /^the registry \(postgres:\/\/postgres@127\.0\.0\.1:\d+\/tessera_test_[0-9a-f]+\) does not answer: /);
+    assert.match(health.body.checks.registry, new RegExp(`^the registry \\(postgres://${target.username}@127\\.0\\.0\\.1:\\d+/tessera_test_[0-9a-f]+\\) does not answer: `));
     // A request that needs the registry gets a problem document, well within a bounded time.
     const started = Date.now();
     const runs = await requestJson(`${url}/api/v1/runs`, 'GET', undefined, 30_000);
@@ -70,5 +70,40 @@ test('the registry lost under a running server: 503 problem documents within the
     await proxy.close();
     await database.drop();
     assert.equal(code, 0, server.output().slice(-3000));
+  }
+});
+
+test('SIGTERM while the registry is cut off: the server still exits, with code 0', { skip: POSTGRES_SKIP ?? false }, async () => {
+  const database = await createTestDatabase();
+  const target = new URL(TEST_POSTGRES_URL!);
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const through = new URL(database.url);
+  through.host = `127.0.0.1:${proxy.port}`;
+  const dir = tempDir();
+  const definitions = path.join(dir, 'definitions');
+  fs.mkdirSync(definitions);
+  fs.copyFileSync(path.join(packageRoot(), 'feature-definitions', 'customers.yaml'), path.join(definitions, 'customers.yaml'));
+  writeSampleData(definitions, Date.now());
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = spawnServe(['--port', String(port), '--data-dir', path.join(dir, 'data'), '--definitions', definitions, '--registry-url', through.toString()], {
+    TESSERA_REGISTRY_TIMEOUT_MS: String(TIMEOUT_MS),
+  });
+  const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+  try {
+    await waitFor('the server', 60_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
+    const materialized = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {}, 120_000);
+    assert.equal(materialized.body.status, 'succeeded', JSON.stringify(materialized.body));
+    await proxy.cut();
+    await waitFor('/health to see the registry gone', 30_000, async () => ((await requestJson(`${url}/health`, 'GET', undefined, 30_000)).status === 503 ? true : undefined));
+    server.kill('SIGTERM');
+    // The proxy stays cut: a server that waited for its registry socket to close would never exit.
+    const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 30_000).unref())]);
+    assert.equal(code, 0, server.output().slice(-3000));
+  } finally {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    await exited;
+    await proxy.close();
+    await database.drop();
   }
 });
