@@ -1,3 +1,4 @@
+import { closeAll } from './close-all.js';
 import { AuthGate } from './auth/auth-gate.js';
 import { KeyService } from './auth/key-service.js';
 import { OidcVerifier } from './auth/oidc.js';
@@ -221,16 +222,18 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     outcomes,
     outcomeStore,
     async close() {
-      await gate.audit.flush();
-      // Rows served before the stop are written before the process goes.
-      await featureLog.close();
-      await alerts.close();
-      // Acknowledged predictions are published before DuckDB goes (left in the journal if that fails).
-      await predictionLog.close();
-      await historical.close();
-      await pipelineDuckdb.close();
-      await online.close();
-      await registry.close();
+      await closeAll([
+        () => gate.audit.flush(),
+        // Rows served before the stop are written before the process goes.
+        () => featureLog.close(),
+        () => alerts.close(),
+        // Acknowledged predictions are published before DuckDB goes (left in the journal if that fails).
+        () => predictionLog.close(),
+        () => historical.close(),
+        () => pipelineDuckdb.close(),
+        () => online.close(),
+        () => registry.close(),
+      ]);
     },
   };
 }

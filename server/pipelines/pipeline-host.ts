@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { closeAll } from '../close-all.js';
 import { AlertLoop } from '../alerts/alert-loop.js';
 import { MonitorScheduler } from '../monitoring/monitors/monitor-scheduler.js';
 import type { RunRecord } from '../domain/run.js';
@@ -181,8 +182,6 @@ export class PipelineHost {
 
   /** Stops scheduling and claiming; waits for the run in progress; releases the leases. */
   async stop(): Promise<void> {
-    await this.leadership.stop();
-    await this.stopDraining();
-    await this.executor.close();
+    await closeAll([() => this.leadership.stop(), () => this.stopDraining(), () => this.executor.close()]);
   }
 }

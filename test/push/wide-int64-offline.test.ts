@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { compactor } from '../../server/services.js';
-import { PARQUET, parquetRows } from '../http/historical-client.js';
 import { getHistoricalFeatures, getHistoricalFeaturesRemote } from '../../server/sdk/historical.js';
 import { duckRows } from '../support/duckdb.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';

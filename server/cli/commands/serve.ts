@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { systemClock } from '../../clock.js';
+import { closeAll } from '../../close-all.js';
 import { type Config, DEFAULT_PORT, loadConfig } from '../../config.js';
 import { loadDefinitions } from '../../definitions/load-definitions.js';
 import { type Logger, createLogger } from '../../logger.js';
@@ -140,9 +141,7 @@ async function serveHere(config: Config, logger: Logger): Promise<number> {
   logger.info({ url: http.url, dataDir: config.dataDir, definitions: config.definitions }, 'tessera listening');
   await untilSignal(logger, async () => {
     stopWatch();
-    await http.stop(config.shutdownGraceMs);
-    await pipelines.stop();
-    await services.close();
+    await closeAll([() => http.stop(config.shutdownGraceMs), () => pipelines.stop(), () => services.close()]);
     // A cluster worker's channel to the primary would keep it alive: let go of it.
     cluster.worker?.disconnect();
   });
