@@ -11,7 +11,8 @@ import { tempDir } from '../../support/temp-dir.js';
 
 const TIMEOUT_MS = 2_000;
 
-test('the registry lost under a running server: 503 problem documents within the timeout, /health names it, and the server recovers by itself', { skip: POSTGRES_SKIP ?? false }, async () => {
+/** A test database reached through a proxy the test can cut, and a server on the customers definitions using it as its registry. */
+async function serverBehindProxy() {
   const database = await createTestDatabase();
   const target = new URL(TEST_POSTGRES_URL!);
   const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
@@ -27,6 +28,11 @@ test('the registry lost under a running server: 503 problem documents within the
   const server = spawnServe(['--port', String(port), '--data-dir', path.join(dir, 'data'), '--definitions', definitions, '--registry-url', through.toString()], {
     TESSERA_REGISTRY_TIMEOUT_MS: String(TIMEOUT_MS),
   });
+  return { database, target, proxy, url, server };
+}
+
+test('the registry lost under a running server: 503 problem documents within the timeout, /health names it, and the server recovers by itself', { skip: POSTGRES_SKIP ?? false }, async () => {
+  const { database, target, proxy, url, server } = await serverBehindProxy();
   try {
     await waitFor('the server', 60_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
     const materialized = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {}, 120_000);
@@ -74,21 +80,7 @@ test('the registry lost under a running server: 503 problem documents within the
 });
 
 test('SIGTERM while the registry is cut off: the server still exits, with code 0', { skip: POSTGRES_SKIP ?? false }, async () => {
-  const database = await createTestDatabase();
-  const target = new URL(TEST_POSTGRES_URL!);
-  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  const through = new URL(database.url);
-  through.host = `127.0.0.1:${proxy.port}`;
-  const dir = tempDir();
-  const definitions = path.join(dir, 'definitions');
-  fs.mkdirSync(definitions);
-  fs.copyFileSync(path.join(packageRoot(), 'feature-definitions', 'customers.yaml'), path.join(definitions, 'customers.yaml'));
-  writeSampleData(definitions, Date.now());
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = spawnServe(['--port', String(port), '--data-dir', path.join(dir, 'data'), '--definitions', definitions, '--registry-url', through.toString()], {
-    TESSERA_REGISTRY_TIMEOUT_MS: String(TIMEOUT_MS),
-  });
+  const { database, proxy, url, server } = await serverBehindProxy();
   const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
   try {
     await waitFor('the server', 60_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
