@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { KeyValue, OnlineRecord, OnlineTable, OnlineValue, PreparedRead } from './online-store.js';
 
-const q = (name: string) => `"${name}"`;
+/** A table or column name as a quoted SQL identifier (names are validated identifiers, so no quote inside). */
+export const q = (name: string) => `"${name}"`;
 const SAFE = Number.MAX_SAFE_INTEGER;
 
 /**
