@@ -13,16 +13,22 @@ import type { LogFileStore } from './log-file-store.js';
 import { LogPublisher } from './log-publisher.js';
 import type { LogQuery } from './log-query.js';
 import { LogReader } from './log-reader.js';
-import { type LogRow, entityKey, lineShared, presentRow, rowLine } from './log-row.js';
+import { JournalRow, LineBlock } from './journal-row.js';
+import { type LogRow, entityKey, lineOf, lineShared, presentRow, quotedScalar } from './log-row.js';
 import { IdSource, normalizeId } from './prediction-id.js';
 import type { LoggedPrediction, PredictionBatch } from './prediction-log.js';
 import { RecentIds } from './recent-ids.js';
+
+/** The default dedupe window across processes: far beyond the SDK's retries (5 attempts, about 3 s). */
+export const DEDUPE_MS = 600_000;
 
 export interface PredictionLogOptions {
   /** This machine's journal folder: `<dataDir>/prediction-log/journal`. */
   journalDir: string;
   publishMs: number;
   dedupeIds: number;
+  /** How long a published caller id keeps its retries on other processes out of the log (ms). */
+  dedupeMs?: number;
   /** A segment is sealed and published early once it holds this many rows (bounds memory). */
   sealRows?: number;
   segmentBytes?: number;
@@ -66,8 +72,8 @@ export class PredictionLogService {
     const { options } = deps;
     fs.mkdirSync(options.journalDir, { recursive: true });
     this.journal = new Journal({ dir: options.journalDir, owner: this.owner, io: deps.io ?? fileJournalIo, segmentBytes: options.segmentBytes ?? 64 * 1024 * 1024 });
-    this.publisher = new LogPublisher({ engine: deps.engine, files: deps.files, store: deps.store, now: () => deps.clock.now() });
-    this.reader = new LogReader({ engine: deps.engine, files: deps.files, store: deps.store });
+    this.publisher = new LogPublisher({ engine: deps.engine, files: deps.files, store: deps.store, now: () => deps.clock.now(), dedupeMs: options.dedupeMs ?? DEDUPE_MS });
+    this.reader = new LogReader({ engine: deps.engine, files: deps.files, store: deps.store, duplicates: (ids) => this.claimedElsewhere(ids) });
     this.recent = new RecentIds(options.dedupeIds);
   }
 
@@ -103,6 +109,7 @@ export class PredictionLogService {
     let given: Set<string> | null = null;
     let lines = '';
     const shared = lineShared(batch.model, batch.modelVersion, loggedAt);
+    const block = new LineBlock(batch.model, batch.modelVersion, loggedAt);
     for (let i = 0; i < predictions.length; i++) {
       const p = predictions[i];
       let id: string;
@@ -118,28 +125,29 @@ export class PredictionLogService {
         given.add(id);
       }
       predictionIds[i] = id;
-      const row: LogRow = {
+      const key = entityKey(p.entity);
+      // The JSON texts live only in the line: the row parses them back from it if a read shows it.
+      lines += lineOf(
         id,
-        model: batch.model,
-        model_version: batch.modelVersion,
-        logged_at: loggedAt,
-        predicted_at: predictedAt[i],
-        entity: JSON.stringify(p.entity),
-        entity_key: entityKey(p.entity),
-        features: JSON.stringify(p.features),
-        feature_versions: JSON.stringify(p.featureVersions),
-        prediction: JSON.stringify(p.prediction),
-        probability: p.probability ?? null,
-        status: p.status,
-        error: p.error ?? null,
-      };
-      rows.push(row);
-      lines += rowLine(row, shared);
+        shared,
+        predictedAt[i],
+        JSON.stringify(p.entity),
+        key,
+        JSON.stringify(p.features),
+        JSON.stringify(p.featureVersions),
+        quotedScalar(p.prediction),
+        p.probability ?? null,
+        p.status,
+        p.error ?? null,
+      );
+      rows.push(new JournalRow(id, key, p.status, p.id !== undefined, block, rows.length));
     }
     if (rows.length > 0) {
       if (given !== null) for (const id of given) this.recent.add(id);
+      const bytes = Buffer.from(lines);
+      block.fill(bytes, rows.length);
       try {
-        await this.journal.append(rows, lines);
+        await this.journal.append(rows, bytes);
       } catch (e) {
         if (given !== null) this.recent.remove(given);
         throw e;
@@ -191,6 +199,16 @@ export class PredictionLogService {
       }
       this.sealed.shift();
     }
+  }
+
+  /** Of these ids of rows in this process's journal, those a segment of another process claimed: its copy is the one logged. */
+  private async claimedElsewhere(ids: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const claimants = await this.deps.store.claimants(ids);
+    if (claimants.size === 0) return out;
+    const own = new Set(this.sealed.map((s) => s.name));
+    for (const [id, segment] of claimants) if (!own.has(segment)) out.add(id);
+    return out;
   }
 
   private *unpublished(): Iterable<LogRow> {
