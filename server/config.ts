@@ -119,6 +119,8 @@ export const configSchema = z.object({
   predictionLogPublishMs: intFromEnv(10, 3_600_000).default(10_000),
   /** Prediction log: how many recent ids are remembered so a retried request is not logged twice. */
   predictionLogDedupeIds: intFromEnv(0, 100_000_000).default(1_000_000),
+  /** Prediction log: how long a published caller id keeps a retry logged by another process out of the log (ms). */
+  predictionLogDedupeMs: intFromEnv(0, 7 * 86_400_000).default(600_000),
   /** Prediction log: rows per file after compaction at most. */
   predictionLogTargetRows: intFromEnv(1, 1_000_000_000).default(2_000_000),
   /** Prediction log (and outcome) retention in days: `30` for every model, `30,churn=90` with an exception; unset = forever. */
@@ -210,6 +212,7 @@ const ENV: Record<string, keyof Config> = {
   TESSERA_METRICS: 'metrics',
   TESSERA_PREDICTION_LOG_PUBLISH_MS: 'predictionLogPublishMs',
   TESSERA_PREDICTION_LOG_DEDUPE_IDS: 'predictionLogDedupeIds',
+  TESSERA_PREDICTION_LOG_DEDUPE_MS: 'predictionLogDedupeMs',
   TESSERA_PREDICTION_LOG_TARGET_ROWS: 'predictionLogTargetRows',
   TESSERA_PREDICTION_LOG_RETENTION: 'predictionLogRetention',
   TESSERA_RUN_ATTEMPTS: 'runAttempts',

@@ -162,7 +162,12 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
     store: registry.predictionLogs,
     clock,
     logger,
-    options: { journalDir: path.join(config.dataDir, 'prediction-log', 'journal'), publishMs: config.predictionLogPublishMs, dedupeIds: config.predictionLogDedupeIds },
+    options: {
+      journalDir: path.join(config.dataDir, 'prediction-log', 'journal'),
+      publishMs: config.predictionLogPublishMs,
+      dedupeIds: config.predictionLogDedupeIds,
+      dedupeMs: config.predictionLogDedupeMs,
+    },
   });
   try {
     // Predictions a process acknowledged before it died are published before this one serves reads.

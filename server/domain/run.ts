@@ -15,7 +15,7 @@ export interface RunStep {
   ms: number;
 }
 
-/** A pipeline run: queued, claimed by a worker, then succeeded or failed (DESIGN.md section 4). */
+/** A pipeline run: queued, claimed by a worker, then succeeded or failed (docs/semantics.md, "Pipeline run"). */
 export interface RunRecord {
   id: number;
   featureView: string;

@@ -3,7 +3,7 @@ import { Compression, Table as WasmTable, WriterPropertiesBuilder, readParquet, 
 
 /**
  * Arrow table -> Parquet bytes: snappy, dictionary encoding only for string columns (for numbers it
- * makes files ~27% larger, NOTES.md), statistics on, timestamps as TIMESTAMP(MILLIS, UTC).
+ * makes files ~27% larger, measured when the writer was chosen), statistics on, timestamps as TIMESTAMP(MILLIS, UTC).
  */
 export function toParquet(table: arrow.Table): Uint8Array {
   let props = new WriterPropertiesBuilder()

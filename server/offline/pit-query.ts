@@ -14,7 +14,7 @@ const MIN_BIGINT = '(-9223372036854775807)';
 
 /**
  * How a view's rows are ordered for the ASOF JOIN, which takes one inequality, so every tie-break
- * of DESIGN.md section 4 must live in one sort key (no dedupe pass, which would cost a sort of all
+ * of docs/semantics.md ("Point-in-time join") must live in one sort key (no dedupe pass, which would cost a sort of all
  * feature rows):
  * - `plain`: the event timestamp alone, exactly a bare ASOF JOIN. Enough when no two snapshots read
  *   overlap in event time, so a key and instant are in one snapshot, and that snapshot holds one row
@@ -63,7 +63,7 @@ function fresh(mode: KeyMode, f: string, ttlMs: number): string {
 }
 
 /**
- * The point-in-time join of DESIGN.md section 4, one ASOF LEFT JOIN per view on its own keys: the
+ * The point-in-time join of docs/semantics.md, one ASOF LEFT JOIN per view on its own keys: the
  * feature row with the greatest (event time, created time, snapshot) not after the entity time,
  * nulled when older than entity time - ttl. ASOF LEFT JOIN keeps every entity row exactly once;
  * ORDER BY restores input order. The entity side carries nothing a bare query would not, besides

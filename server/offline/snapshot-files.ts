@@ -17,7 +17,7 @@ export interface FileSelection {
   overlapping: boolean;
   /**
    * Every snapshot read was deduplicated on write (the `run=` layout): within one, a key and event
-   * time occur once, the row DESIGN.md's tie-breaks pick. The older `date=` layout kept duplicates.
+   * time occur once, the row the tie-breaks of docs/semantics.md pick. The older `date=` layout kept duplicates.
    */
   deduplicated: boolean;
 }

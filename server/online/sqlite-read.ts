@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { KeyValue, OnlineRecord, OnlineTable, OnlineValue, PreparedRead } from './online-store.js';
 
-const q = (name: string) => `"${name}"`;
+/** A table or column name as a quoted SQL identifier (names are validated identifiers, so no quote inside). */
+export const q = (name: string) => `"${name}"`;
 const SAFE = Number.MAX_SAFE_INTEGER;
 
 /**
@@ -44,7 +45,9 @@ export class SqliteRead implements PreparedRead {
     if (!statement) return out.fill(null);
     try {
       for (let i = 0; i < keys.length; i++) {
-        const row = statement.get(keys[i]) as unknown[] | undefined;
+        const key = keys[i];
+        // A one-column key binds as a scalar: binding an array costs ~5% of a lookup's CPU.
+        const row = statement.get(key.length === 1 ? key[0] : key) as unknown[] | undefined;
         out[i] = row === undefined ? null : this.wide(row) ? this.exactRecord(keys[i]) : this.record(row);
       }
     } catch (e) {

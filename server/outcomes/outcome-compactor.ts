@@ -6,6 +6,7 @@ import type { DuckDbEngine } from '../offline/duckdb-engine.js';
 import type { FileStore } from '../offline/file-store.js';
 import { literal } from '../offline/sql.js';
 import type { LogRetention } from '../prediction-logs/retention.js';
+import { sweepStaged } from '../prediction-logs/staged-sweep.js';
 import { compactName, firstKeptDay, isCovered, type OutcomeFile } from './outcome-files.js';
 import { batchRows, LATEST_FIRST, outcomeFolder, type OutcomeStore } from './outcome-store.js';
 
@@ -69,6 +70,8 @@ export class OutcomeCompactor {
         else pass.removed += await this.removeMerged(batches, compacts);
       }
     }
+    // Staging files of writers that died mid-write (a batch's `writeAtomic`, an earlier merge).
+    pass.removed += await sweepStaged(this.deps.files, 'offline/logs/outcomes', now, this.deps.graceMs);
     return pass;
   }
 

@@ -6,7 +6,7 @@ export const SCHEDULER_LEASE = 'scheduler';
 /**
  * Holds the scheduler lease for this process: renews it every third of its lifetime, and reports when
  * leadership is gained or lost. A holder that dies stops renewing; another process takes the lease
- * over once it expires. node-cron has no election of its own (NOTES.md), hence this.
+ * over once it expires. node-cron has no election, lock or failover of its own, hence this.
  */
 export class Leadership {
   private timer: NodeJS.Timeout | null = null;

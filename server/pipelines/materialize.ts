@@ -62,7 +62,7 @@ export interface MaterializeDeps {
 export type RunOutcome = { status: 'succeeded' | 'failed' | 'requeued'; run: RunRecord };
 
 /**
- * Executes one claimed run, in DESIGN.md section 4's order: read the source window -> coerce (rejects
+ * Executes one claimed run, in the order docs/semantics.md ("Pipeline run") gives: read the source window -> coerce (rejects
  * counted and kept) -> fit (a version's first run with rows) -> transform -> write Parquet -> commit
  * the snapshot in one registry transaction -> upsert the online store. A failure before the commit
  * leaves nothing visible; a source error is retried with backoff.

@@ -9,8 +9,10 @@ import { fileList, literal } from '../offline/sql.js';
 import type { LogFileRecord, LogFileStore } from './log-file-store.js';
 import { FILE_FORMAT, FILE_ORDER, logFolder } from './log-publisher.js';
 import { type LogRetention, retentionDays } from './retention.js';
+import { sweepStaged } from './staged-sweep.js';
 
 const DAY_MS = 86_400_000;
+const LOG_ROOT = 'offline/logs/predictions';
 /** Files merged into one at most (while a day is written, at least). */
 const MERGE_FILES = 8;
 /**
@@ -29,7 +31,7 @@ export interface LogCompactorDeps {
   /** Rows per merged file at most; files of a model and day are merged up to this. */
   targetRows: number;
   retention: LogRetention;
-  /** Files no longer in the registry stay this long (a read that listed them may still be reading). */
+  /** Files no longer in the registry stay this long (a read that listed them may still be reading); staging files left by a dead writer, at least `STAGED_FLOOR_MS`. */
   graceMs: number;
 }
 
@@ -72,6 +74,8 @@ export class LogCompactor {
       }
     }
     pass.removed = await this.sweep();
+    // Staging files of writers that died mid-write (a publisher's or an earlier compaction's).
+    pass.removed += await sweepStaged(this.deps.files, LOG_ROOT, this.deps.clock.now(), this.deps.graceMs);
     return pass;
   }
 
@@ -162,7 +166,7 @@ export class LogCompactor {
   private async sweep(): Promise<number> {
     const { files, store, clock } = this.deps;
     const minAge = Math.max(this.deps.graceMs, SWEEP_FLOOR_MS);
-    const onDisk = (await files.list('offline/logs/predictions')).filter((f) => f.endsWith('.parquet'));
+    const onDisk = (await files.list(LOG_ROOT)).filter((f) => f.endsWith('.parquet'));
     const listed = new Set<string>();
     for (const model of new Set(onDisk.map((f) => /model=([^/]+)/.exec(f)?.[1]).filter((m): m is string => m !== undefined))) {
       for (const f of await store.files(model)) listed.add(f.path);

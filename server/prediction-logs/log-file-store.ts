@@ -33,4 +33,13 @@ export interface LogFileStore {
    * when one of `removed` is no longer recorded: another compactor got there first.
    */
   replace(removed: string[], added: LogFileRecord[]): Promise<boolean>;
+  /**
+   * Claims caller-given prediction ids for a segment about to be published, in one transaction that
+   * also forgets claims made before `forgetBefore`. Answers the ids another segment claimed first:
+   * their rows here are retries logged elsewhere, and are not published. Claiming again for the same
+   * segment (a replay) finds its own claims, not duplicates.
+   */
+  claimIds(segment: string, ids: string[], now: number, forgetBefore: number): Promise<string[]>;
+  /** Which segment claimed each of `ids` that is claimed (reads drop a local row another segment claimed). */
+  claimants(ids: string[]): Promise<Map<string, string>>;
 }

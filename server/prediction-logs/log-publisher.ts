@@ -26,11 +26,16 @@ export const FILE_ORDER = 'ORDER BY logged_at DESC, id DESC';
  */
 export const FILE_FORMAT = 'FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384';
 
+/** Ids claimed per registry transaction (about 25 ms each on registry.db). */
+const CLAIM_CHUNK = 5_000;
+
 export interface LogPublisherDeps {
   engine: DuckDbEngine;
   files: FileStore;
   store: LogFileStore;
   now: () => number;
+  /** How long a published caller id keeps a retry of it (published by another segment) out of the log. */
+  dedupeMs: number;
 }
 
 /**
@@ -46,7 +51,8 @@ export class LogPublisher {
   async publish(segment: SealedSegment): Promise<void> {
     const { store, now } = this.deps;
     if (!(await store.isPublished(segment.name))) {
-      const records: LogFileRecord[] = segment.rows.length === 0 ? [] : await this.write(segment);
+      const duplicates = await this.claim(segment);
+      const records: LogFileRecord[] = segment.rows.length === 0 ? [] : await this.write(segment, duplicates);
       // False when another process replayed this segment first: its files are the ones recorded, and
       // they have the same names as these, so there is nothing to undo.
       await store.publish(segment.name, segment.rows.length, records, now());
@@ -54,11 +60,45 @@ export class LogPublisher {
     await fs.promises.rm(segment.file, { force: true });
   }
 
-  private async write(segment: SealedSegment): Promise<LogFileRecord[]> {
+  /**
+   * Claims the segment's caller-given ids in the registry; those another segment claimed first are
+   * retries that process logged already. They leave `segment.rows` (reads stop showing them) and are
+   * returned so the files leave them out.
+   */
+  private async claim(segment: SealedSegment): Promise<string[]> {
+    const given: string[] = [];
+    for (const r of segment.rows) if (r.given !== false) given.push(r.id);
+    if (given.length === 0) return [];
+    // Sorted, so two segments claiming overlapping ids take the keys in one order (no deadlock on PostgreSQL).
+    given.sort();
+    const now = this.deps.now();
+    const duplicates: string[] = [];
+    // In transactions of CLAIM_CHUNK ids: registry.db's write lock is never held for long (a claim is
+    // per id and a replay makes it again, so nothing needs the segment's claims to commit together).
+    for (let i = 0; i < given.length; i += CLAIM_CHUNK) {
+      duplicates.push(...(await this.deps.store.claimIds(segment.name, given.slice(i, i + CLAIM_CHUNK), now, now - this.deps.dedupeMs)));
+    }
+    if (duplicates.length > 0) {
+      const gone = new Set(duplicates);
+      segment.rows = segment.rows.filter((r) => !gone.has(r.id));
+    }
+    return duplicates;
+  }
+
+  private async write(segment: SealedSegment, duplicates: string[]): Promise<LogFileRecord[]> {
     const { engine, files, now } = this.deps;
     const columns = `{${LOG_COLUMNS.map(([n, t]) => `${n}: '${t}'`).join(', ')}}`;
     const staged = await engine.withConnection(async (db) => {
       await db.run(`CREATE TEMP TABLE segment AS SELECT * FROM read_json(${literal(segment.file)}, format = 'newline_delimited', columns = ${columns})`);
+      // Ids are normalised UUIDs: nothing in them needs more than `literal`'s quoting.
+      for (let i = 0; i < duplicates.length; i += 1000) {
+        await db.run(
+          `DELETE FROM segment WHERE id IN (${duplicates
+            .slice(i, i + 1000)
+            .map(literal)
+            .join(', ')})`,
+        );
+      }
       const groups = (await db.runAndReadAll('SELECT model, min(logged_at), max(logged_at), count(*) FROM segment GROUP BY model, epoch_ms(logged_at)::DATE')).getRowsJS();
       const out: { record: LogFileRecord; staging: string }[] = [];
       for (const [model, min, max, count] of groups as [string, bigint, bigint, bigint][]) {

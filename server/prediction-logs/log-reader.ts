@@ -11,6 +11,8 @@ export interface LogReaderDeps {
   engine: DuckDbEngine;
   files: FileStore;
   store: LogFileStore;
+  /** Of ids of unpublished rows, those another process published first (its copy is the logged one). */
+  duplicates?: (ids: string[]) => Promise<Set<string>>;
 }
 
 /**
@@ -25,15 +27,18 @@ export class LogReader {
   async read(q: LogQuery, unpublished: Iterable<LogRow>): Promise<{ rows: LogRow[]; next: string | null }> {
     const order = q.ascending ? (a: LogRow, b: LogRow) => newestFirst(b, a) : newestFirst;
     const want = q.limit + 1;
-    let found: LogRow[] = [];
     // A segment being published is briefly both in a file and in memory: each id counts once.
-    const seen = new Set<string>();
+    let seen = new Set<string>();
+    const local: LogRow[] = [];
     for (const r of unpublished) {
       if (matches(r, q) && !seen.has(r.id)) {
         seen.add(r.id);
-        found.push(r);
+        local.push(r);
       }
     }
+    let found = await this.withoutDuplicates(local, want, order);
+    // Rows past the first `want` cannot be on this page, nor can a file's copy of them.
+    if (found.length < local.length) seen = new Set(found.map((r) => r.id));
     const files = await this.candidates(q);
     if (files.length > 0) {
       await this.deps.engine.withConnection(async (db) => {
@@ -57,6 +62,28 @@ export class LogReader {
     const more = found.length > q.limit;
     found = found.slice(0, q.limit);
     return { rows: found, next: more ? encodeCursor(found[found.length - 1]) : null };
+  }
+
+  /**
+   * This process's unpublished rows that may reach the page, less those whose caller id another
+   * process published first (a retry it logged too: its copy is dropped when it publishes, and a read
+   * must not show the id twice meanwhile). Only rows that can be among the first `want` are asked about,
+   * in rounds, so a read asks the registry about at most a page of ids when nothing is dropped.
+   */
+  private async withoutDuplicates(local: LogRow[], want: number, order: (a: LogRow, b: LogRow) => number): Promise<LogRow[]> {
+    const { duplicates } = this.deps;
+    if (duplicates === undefined || local.length === 0) return local;
+    local.sort(order);
+    const kept: LogRow[] = [];
+    let at = 0;
+    while (at < local.length && kept.length < want) {
+      const round = local.slice(at, at + want - kept.length);
+      at += round.length;
+      const ask = round.filter((r) => r.given !== false).map((r) => r.id);
+      const gone = ask.length === 0 ? null : await duplicates(ask);
+      for (const r of round) if (!gone?.has(r.id)) kept.push(r);
+    }
+    return kept;
   }
 
   /** The files that may hold qualifying rows, in the order a read visits them. */

@@ -20,6 +20,12 @@ export interface LogRow {
   probability: number | null;
   status: 'ok' | 'failed';
   error: string | null;
+  /**
+   * In memory only (not a column): false when the server made the id. A caller's id may come again in
+   * a retry to another process, so only those are claimed at publishing (rows replayed from a journal
+   * do not know, and count as the caller's).
+   */
+  given?: boolean;
 }
 
 /** The columns in file order, with their DuckDB types (reading the journal's JSON lines, writing Parquet). */

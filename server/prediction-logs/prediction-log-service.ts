@@ -18,11 +18,16 @@ import { IdSource, normalizeId } from './prediction-id.js';
 import type { LoggedPrediction, PredictionBatch } from './prediction-log.js';
 import { RecentIds } from './recent-ids.js';
 
+/** The default dedupe window across processes: far beyond the SDK's retries (5 attempts, about 3 s). */
+export const DEDUPE_MS = 600_000;
+
 export interface PredictionLogOptions {
   /** This machine's journal folder: `<dataDir>/prediction-log/journal`. */
   journalDir: string;
   publishMs: number;
   dedupeIds: number;
+  /** How long a published caller id keeps its retries on other processes out of the log (ms). */
+  dedupeMs?: number;
   /** A segment is sealed and published early once it holds this many rows (bounds memory). */
   sealRows?: number;
   segmentBytes?: number;
@@ -66,8 +71,8 @@ export class PredictionLogService {
     const { options } = deps;
     fs.mkdirSync(options.journalDir, { recursive: true });
     this.journal = new Journal({ dir: options.journalDir, owner: this.owner, io: deps.io ?? fileJournalIo, segmentBytes: options.segmentBytes ?? 64 * 1024 * 1024 });
-    this.publisher = new LogPublisher({ engine: deps.engine, files: deps.files, store: deps.store, now: () => deps.clock.now() });
-    this.reader = new LogReader({ engine: deps.engine, files: deps.files, store: deps.store });
+    this.publisher = new LogPublisher({ engine: deps.engine, files: deps.files, store: deps.store, now: () => deps.clock.now(), dedupeMs: options.dedupeMs ?? DEDUPE_MS });
+    this.reader = new LogReader({ engine: deps.engine, files: deps.files, store: deps.store, duplicates: (ids) => this.claimedElsewhere(ids) });
     this.recent = new RecentIds(options.dedupeIds);
   }
 
@@ -132,6 +137,7 @@ export class PredictionLogService {
         probability: p.probability ?? null,
         status: p.status,
         error: p.error ?? null,
+        given: p.id !== undefined,
       };
       rows.push(row);
       lines += rowLine(row, shared);
@@ -191,6 +197,16 @@ export class PredictionLogService {
       }
       this.sealed.shift();
     }
+  }
+
+  /** Of these ids of rows in this process's journal, those a segment of another process claimed: its copy is the one logged. */
+  private async claimedElsewhere(ids: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const claimants = await this.deps.store.claimants(ids);
+    if (claimants.size === 0) return out;
+    const own = new Set(this.sealed.map((s) => s.name));
+    for (const [id, segment] of claimants) if (!own.has(segment)) out.add(id);
+    return out;
   }
 
   private *unpublished(): Iterable<LogRow> {

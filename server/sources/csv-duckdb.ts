@@ -47,7 +47,7 @@ async function* readCsv(source: CsvSource, ctx: SourceContext, engine: DuckDbCon
       const header = await plainCsvHeader(file.path, source.delimiter);
       const positions = header === null ? null : wanted.map((name) => (name === null ? -1 : header.indexOf(name)));
       let fromLine = 1;
-      if (header !== null && positions !== null && positions.every((p) => p >= 0)) {
+      if (header !== null && positions?.every((p) => p >= 0)) {
         // Rows the JS reader held (an earlier file) go first.
         const held = builder.flush();
         if (held !== null) yield held;

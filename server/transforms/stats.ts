@@ -3,7 +3,7 @@ import { selectInPlace } from './select.js';
 /**
  * Statistics over numeric columns, shared by imputation and scaling. NaN is null and is skipped; every
  * function returns 0 for a column with no non-null values, so fitted state never holds NaN (which JSON
- * cannot carry) and a degenerate column scales to 0 (DESIGN.md section 3).
+ * cannot carry) and a degenerate column scales to 0 (docs/semantics.md, "Transform arithmetic").
  */
 
 /** A copy of the non-null values, in row order. */

@@ -1,5 +1,5 @@
 /**
- * A deliberately naive point-in-time join, written from DESIGN.md section 4 alone, that the engine is
+ * A deliberately naive point-in-time join, written from docs/semantics.md ("Point-in-time join") alone, that the engine is
  * checked against: for each entity row, scan every stored row.
  */
 export interface StoredRow {

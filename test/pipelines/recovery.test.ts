@@ -61,10 +61,15 @@ test('recovery: a run that committed its snapshot before dying keeps its listed 
     // A dataset an API process is saving meanwhile: no run covers it, so the sweep leaves its staged file.
     const datasetTemp = 'offline/_datasets/d/data.parquet.0a1b.tmp';
     await s.files.writeAtomic(datasetTemp, new TextEncoder().encode('bytes'));
+    // So are a prediction log segment being published and an outcome batch being written (the log
+    // compaction pass sweeps those folders by age instead).
+    const logTemp = 'offline/logs/predictions/model=m/date=2026-12-01/1-a-000001.parquet.0a1b.tmp';
+    const outcomeTemp = 'offline/logs/outcomes/model=m/date=2026-12-01/1-1-a.jsonl.0a1b.tmp';
+    for (const temp of [logTemp, outcomeTemp]) await s.files.writeAtomic(temp, new TextEncoder().encode('bytes'));
 
     const interrupted = await recoverInterrupted(s.runs, s.files, 'me', s.clock, createLogger('silent'));
     assert.deepEqual(interrupted.sort(), [committedId, uncommittedId].sort());
-    assert.deepEqual((await s.files.list('offline')).sort(), [listed, liveFile, datasetTemp].sort());
+    assert.deepEqual((await s.files.list('offline')).sort(), [listed, liveFile, datasetTemp, logTemp, outcomeTemp].sort());
 
     const committed = await s.runs.get(committedId);
     assert.deepEqual([committed?.status, committed?.reason, committed?.snapshotId], ['failed', 'interrupted', snapshotId]);

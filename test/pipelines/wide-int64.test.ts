@@ -3,13 +3,10 @@ import { test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { duckRows } from '../support/duckdb.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
+import { ABOVE, AT, MAX, postText } from '../support/wide-int64.js';
 
-// int64 keys and values beyond 2^53 from a source, exact end to end (Feast keeps int64 exact).
-// 9007199254740993 is 2^53 + 1 (a double rounds it to 2^53, which would merge it with the 2^53 row);
-// 9223372036854775807 is 2^63 - 1. Answers are checked as text: JSON.parse would round them.
-const MAX = '9223372036854775807';
-const ABOVE = '9007199254740993';
-const AT = '9007199254740992';
+// int64 keys and values beyond 2^53 from a source, exact end to end (Feast keeps int64 exact). The values:
+// test/support/wide-int64.ts (ABOVE and AT are the two rows a rounding reader would merge).
 
 // Two files, read as separate batches: one all within 2^53, one with wide values, so a run mixes both.
 const SMALL = `account_id,ts,balance,plain
@@ -39,11 +36,6 @@ const bundle: BundleInput = {
   ],
 };
 
-const post = async (url: string, body: string) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return { status: res.status, text: await res.text() };
-};
-
 test('int64 keys and values beyond 2^53 go source -> Parquet -> online keys and values exactly', async () => {
   const s = await pipelineServer({ 'data/a.csv': SMALL, 'data/b.csv': WIDE }, bundle);
   try {
@@ -67,7 +59,7 @@ test('int64 keys and values beyond 2^53 go source -> Parquet -> online keys and 
       ],
     );
 
-    const res = await post(`${s.url}/get-online-features`, `{"features":["bal:balance","bal:plain"],"entities":{"account_id":[${AT},${ABOVE},${MAX},1,2]}}`);
+    const res = await postText(`${s.url}/get-online-features`, `{"features":["bal:balance","bal:plain"],"entities":{"account_id":[${AT},${ABOVE},${MAX},1,2]}}`);
     assert.equal(res.status, 200, res.text);
     assert.match(res.text, /"values":\[4,3,5,6,2\]/, res.text);
     // The latest balance per key, exact: ts 11-02 rows for AT, ABOVE, MAX; key 1's ts 11-03 row; key 2's only row.

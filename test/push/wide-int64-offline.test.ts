@@ -5,14 +5,11 @@ import { compactor } from '../../server/services.js';
 import { getHistoricalFeatures, getHistoricalFeaturesRemote } from '../../server/sdk/historical.js';
 import { duckRows } from '../support/duckdb.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
+import { ABOVE, AT, MAX, keyAndThird, postText } from '../support/wide-int64.js';
 
 // int64 keys and values beyond 2^53 pushed offline: exact in the snapshot's Parquet (BIGINT), after
-// compaction merges the snapshots, and in point-in-time answers (CSV and JSON). 9007199254740993 is
-// 2^53 + 1 (a double rounds it to 2^53 = AT, which would merge the two keys); MAX is 2^63 - 1.
-// Bodies and answers are text: JSON.stringify and JSON.parse cannot hold these numbers.
-const MAX = '9223372036854775807';
-const ABOVE = '9007199254740993';
-const AT = '9007199254740992';
+// compaction merges the snapshots, and in point-in-time answers (CSV and JSON). The values:
+// test/support/wide-int64.ts (ABOVE and AT are the two keys a rounding store would merge).
 
 const bundle: BundleInput = {
   entities: [{ name: 'account', joinKeys: ['account_id'], valueType: 'int64' }],
@@ -20,16 +17,11 @@ const bundle: BundleInput = {
   featureViews: [{ name: 'bal', entities: ['account'], source: 'balances', ttl: '30d', features: [{ name: 'balance', type: 'int64' }] }],
 };
 
-const post = async (url: string, body: string, type = 'application/json', accept = 'application/json') => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': type, accept }, body });
-  return { status: res.status, text: await res.text() };
-};
-
 test('int64 keys and values beyond 2^53 pushed offline stay exact: snapshot, compaction, historical answers', async () => {
   const s = await pipelineServer({}, bundle, { compactionIntervalMs: 0, compactionMinSnapshots: 2, compactionRetainMs: 0 });
   try {
     const push = async (df: string) => {
-      const res = await post(`${s.url}/push`, `{"push_source_name":"bal","to":"online_and_offline","df":${df}}`.replace('"bal"', '"balances"'));
+      const res = await postText(`${s.url}/push`, `{"push_source_name":"bal","to":"online_and_offline","df":${df}}`.replace('"bal"', '"balances"'));
       assert.equal(res.status, 200, res.text);
     };
     // Three snapshots: one all within 2^53, one with wide keys and values (JSON integers and text), one
@@ -66,25 +58,23 @@ ${AT},2026-11-04T00:00:00Z
 1,2026-11-04T00:00:00Z
 ${MAX},2026-11-04T00:00:00Z
 `;
+    const answered = [
+      [ABOVE, MAX],
+      [ABOVE, `-${MAX}`],
+      [AT, ABOVE],
+      ['1', '10'],
+      ['1', AT],
+      [MAX, ''],
+    ];
     const historical = async (accept: string) => {
-      const res = await post(`${s.url}/get-historical-features?features=bal:balance`, csv, 'text/csv', accept);
+      const res = await postText(`${s.url}/get-historical-features?features=bal:balance`, csv, 'text/csv', accept);
       assert.equal(res.status, 200, res.text);
       return res.text;
     };
     const check = async () => {
-      const csvAnswer = (await historical('text/csv')).trim().split('\n');
-      assert.equal(csvAnswer[0], 'account_id,event_timestamp,balance');
-      assert.deepEqual(
-        csvAnswer.slice(1).map((line) => [line.split(',')[0], line.split(',')[2]]),
-        [
-          [ABOVE, MAX],
-          [ABOVE, `-${MAX}`],
-          [AT, ABOVE],
-          ['1', '10'],
-          ['1', AT],
-          [MAX, ''],
-        ],
-      );
+      const csvAnswer = await historical('text/csv');
+      assert.equal(csvAnswer.split('\n')[0], 'account_id,event_timestamp,balance');
+      assert.deepEqual(keyAndThird(csvAnswer), answered);
       const json = await historical('application/json');
       assert.match(json, new RegExp(`\\[${ABOVE},${ABOVE},${AT},1,1,${MAX}\\]`), json);
       assert.match(json, new RegExp(`\\[${MAX},-${MAX},${ABOVE},10,${AT},null\\]`), json);
@@ -106,7 +96,7 @@ ${MAX},2026-11-04T00:00:00Z
       );
     }
     // A JSON key beyond int64 is a 400 naming it, not a wrapped-around key.
-    const beyond = await post(
+    const beyond = await postText(
       `${s.url}/get-historical-features`,
       '{"features":["bal:balance"],"entities":{"account_id":[1,9223372036854775808],"event_timestamp":["2026-11-04T00:00:00Z","2026-11-04T00:00:00Z"]}}',
     );
@@ -133,34 +123,20 @@ ${MAX},2026-11-04T00:00:00Z
     // A saved training dataset: its data exact, its statistics of the values rounded to doubles (by hand:
     // balance is [MAX, -MAX, ABOVE, 10, AT, null], so min -2^63 and max 2^63 once rounded).
     const body = `{"name":"wide","features":["bal:balance"],"entities":{"account_id":[${ABOVE},${ABOVE},${AT},1,1,${MAX}],"event_timestamp":["2026-11-02T12:00:00Z","2026-11-04T00:00:00Z","2026-11-04T00:00:00Z","2026-11-01T12:00:00Z","2026-11-04T00:00:00Z","2026-11-04T00:00:00Z"]}}`;
-    const created = await post(`${s.url}/api/v1/training-datasets`, body);
+    const created = await postText(`${s.url}/api/v1/training-datasets`, body);
     assert.equal(created.status, 201, created.text);
     const stats = (JSON.parse(created.text) as { statistics: Record<string, { count: number; nulls: number; min: number; max: number }> }).statistics;
     assert.deepEqual([stats.balance.count, stats.balance.nulls, stats.balance.min, stats.balance.max], [6, 1, -(2 ** 63), 2 ** 63]);
     const data = await fetch(`${s.url}/api/v1/training-datasets/wide/data`, { headers: { accept: 'text/csv' } });
     assert.equal(data.status, 200);
-    assert.deepEqual(
-      (await data.text())
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((line) => [line.split(',')[0], line.split(',')[2]]),
-      [
-        [ABOVE, MAX],
-        [ABOVE, `-${MAX}`],
-        [AT, ABOVE],
-        ['1', '10'],
-        ['1', AT],
-        [MAX, ''],
-      ],
-    );
+    assert.deepEqual(keyAndThird(await data.text()), answered);
 
-    const rebuilt = await post(`${s.url}/api/v1/training-datasets/wide/rebuild`, '{}');
+    const rebuilt = await postText(`${s.url}/api/v1/training-datasets/wide/rebuild`, '{}');
     assert.equal(rebuilt.status, 200, rebuilt.text);
     assert.match(rebuilt.text, /"matches":true/, rebuilt.text);
 
     // The online store got the latest row per key, exact.
-    const online = await post(`${s.url}/get-online-features`, `{"features":["bal:balance"],"entities":{"account_id":[${ABOVE},${AT},1,2]}}`);
+    const online = await postText(`${s.url}/get-online-features`, `{"features":["bal:balance"],"entities":{"account_id":[${ABOVE},${AT},1,2]}}`);
     assert.match(online.text, new RegExp(`"values":\\[-${MAX},${ABOVE},${AT},20\\]`), online.text);
   } finally {
     await s.close();

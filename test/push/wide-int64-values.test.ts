@@ -5,14 +5,10 @@ import { openFeatureStore } from '../../server/sdk/embedded.js';
 import { connect } from '../../server/sdk/remote.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { PUSH_STORES, forgetStorePrefixes } from './push-stores.js';
+import { ABOVE, MAX, MIN, postText } from '../support/wide-int64.js';
 
 // int64 feature values beyond 2^53 through /push and /write-to-online-store, read back exactly over
-// HTTP and through the in-process and HTTP SDKs (as BigInts there). 9007199254740993 is 2^53 + 1 (a double
-// rounds it to ...992); 9223372036854775807 is 2^63 - 1 and -9223372036854775808 is -2^63. Bodies and
-// answers are text: JSON.stringify and JSON.parse cannot hold these numbers.
-const MAX = '9223372036854775807';
-const MIN = '-9223372036854775808';
-const ABOVE = '9007199254740993';
+// HTTP and through the in-process and HTTP SDKs (as BigInts there). The values: test/support/wide-int64.ts.
 
 const bundle: BundleInput = {
   entities: [{ name: 'account', joinKeys: ['account_id'], valueType: 'int64' }],
@@ -30,11 +26,6 @@ const bundle: BundleInput = {
   ],
 };
 
-const post = async (url: string, body: string) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return { status: res.status, text: await res.text() };
-};
-
 after(forgetStorePrefixes);
 
 for (const store of PUSH_STORES) {
@@ -44,20 +35,23 @@ for (const store of PUSH_STORES) {
     try {
       const ts = '"2026-11-29T10:00:00Z"';
       // A JSON integer, decimal text, and a value within 2^53 in the same column.
-      let res = await post(`${s.url}/push`, `{"push_source_name":"balances","df":{"account_id":[1,2,3],"event_timestamp":[${ts},${ts},${ts}],"balance":[${MAX},"${MIN}",42],"rate":[0.5,1.5,2.5]}}`);
+      let res = await postText(
+        `${s.url}/push`,
+        `{"push_source_name":"balances","df":{"account_id":[1,2,3],"event_timestamp":[${ts},${ts},${ts}],"balance":[${MAX},"${MIN}",42],"rate":[0.5,1.5,2.5]}}`,
+      );
       assert.equal(res.status, 200, res.text);
-      res = await post(`${s.url}/write-to-online-store`, `{"feature_view_name":"bal","df":{"account_id":[${ABOVE}],"event_timestamp":[${ts}],"balance":[${ABOVE}],"rate":[null]}}`);
+      res = await postText(`${s.url}/write-to-online-store`, `{"feature_view_name":"bal","df":{"account_id":[${ABOVE}],"event_timestamp":[${ts}],"balance":[${ABOVE}],"rate":[null]}}`);
       assert.equal(res.status, 200, res.text);
       // Beyond int64 is refused, naming the cell.
-      res = await post(`${s.url}/push`, `{"push_source_name":"balances","df":{"account_id":[5],"event_timestamp":[${ts}],"balance":[9223372036854775808],"rate":[1]}}`);
+      res = await postText(`${s.url}/push`, `{"push_source_name":"balances","df":{"account_id":[5],"event_timestamp":[${ts}],"balance":[9223372036854775808],"rate":[1]}}`);
       assert.equal(res.status, 400, res.text);
       assert.match(res.text, /df\.balance\[0\]/);
 
-      res = await post(`${s.url}/get-online-features`, `{"features":["bal:balance","bal:rate"],"entities":{"account_id":[1,2,3,${ABOVE},5]}}`);
+      res = await postText(`${s.url}/get-online-features`, `{"features":["bal:balance","bal:rate"],"entities":{"account_id":[1,2,3,${ABOVE},5]}}`);
       assert.equal(res.status, 200, res.text);
       assert.match(res.text, new RegExp(`"values":\\[${MAX},${MIN},42,${ABOVE},null\\]`), res.text);
       // The one-row fast path.
-      res = await post(`${s.url}/get-online-features`, `{"features":["bal:balance"],"entities":{"account_id":[${ABOVE}]}}`);
+      res = await postText(`${s.url}/get-online-features`, `{"features":["bal:balance"],"entities":{"account_id":[${ABOVE}]}}`);
       assert.match(res.text, new RegExp(`"values":\\[${ABOVE}\\]`), res.text);
 
       const sdk = await openFeatureStore({ dataDir: s.dataDir, clock: s.services.clock, onlineUrl: (overrides as { onlineUrl?: string }).onlineUrl });

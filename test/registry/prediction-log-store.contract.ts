@@ -49,4 +49,22 @@ export function predictionLogStoreContract(): void {
     assert.deepEqual(await store.files('m'), []);
     assert.deepEqual(await store.models(), []);
   });
+
+  registryTest(suite, 'caller ids: the first segment to claim one keeps it; claims past the window are forgotten', async ({ registry, another }) => {
+    const store = registry.predictionLogs;
+    const other = (await another()).predictionLogs;
+    assert.deepEqual(await store.claimIds('seg-a', ['id-1', 'id-2'], T, T - 1000), []);
+    assert.deepEqual(await other.claimIds('seg-b', ['id-2', 'id-3'], T + 10, T - 990), ['id-2'], "id-2 is seg-a's");
+    assert.deepEqual(await store.claimIds('seg-a', ['id-1', 'id-2'], T + 20, T - 980), [], 'a replay of seg-a finds its own claims');
+    assert.deepEqual([...(await other.claimants(['id-1', 'id-3', 'id-9']))].sort(), [
+      ['id-1', 'seg-a'],
+      ['id-3', 'seg-b'],
+    ]);
+    // seg-a claimed at T: a window starting after T forgets it, and id-1 goes to whoever claims next.
+    assert.deepEqual(await other.claimIds('seg-c', ['id-1'], T + 2000, T + 5), []);
+    assert.deepEqual([...(await store.claimants(['id-1', 'id-2', 'id-3']))].sort(), [
+      ['id-1', 'seg-c'],
+      ['id-3', 'seg-b'],
+    ]);
+  });
 }

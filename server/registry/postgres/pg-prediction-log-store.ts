@@ -86,4 +86,20 @@ export class PgPredictionLogStore implements LogFileStore {
       throw e;
     }
   }
+
+  claimIds(segment: string, ids: string[], now: number, forgetBefore: number): Promise<string[]> {
+    return this.db.transaction(async (q) => {
+      await q.query('DELETE FROM prediction_log_ids WHERE claimed_at < $1', [forgetBefore]);
+      // A concurrent claim of the same id waits on the key until the other transaction ends, so the
+      // SELECT after it sees whichever segment won.
+      await q.query('INSERT INTO prediction_log_ids (id, segment, claimed_at) SELECT unnest($1::text[]), $2, $3 ON CONFLICT (id) DO NOTHING', [ids, segment, now]);
+      const { rows } = await q.query<{ id: string }>('SELECT id FROM prediction_log_ids WHERE id = ANY($1::text[]) AND segment <> $2', [ids, segment]);
+      return rows.map((r) => r.id);
+    });
+  }
+
+  async claimants(ids: string[]): Promise<Map<string, string>> {
+    const { rows } = await this.db.query<{ id: string; segment: string }>('SELECT id, segment FROM prediction_log_ids WHERE id = ANY($1::text[])', [ids]);
+    return new Map(rows.map((r) => [r.id, r.segment]));
+  }
 }

@@ -75,6 +75,30 @@ export class SqlitePredictionLogStore implements LogFileStore {
       throw e;
     }
   }
+
+  async claimIds(segment: string, ids: string[], now: number, forgetBefore: number): Promise<string[]> {
+    const run = this.db.transaction(() => {
+      this.db.prepare('DELETE FROM prediction_log_ids WHERE claimed_at < ?').run(forgetBefore);
+      const claim = this.db.prepare('INSERT INTO prediction_log_ids (id, segment, claimed_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING');
+      const owner = this.db.prepare('SELECT segment FROM prediction_log_ids WHERE id = ?').pluck();
+      const taken: string[] = [];
+      for (const id of ids) {
+        if (claim.run(id, segment, now).changes === 0 && owner.get(id) !== segment) taken.push(id);
+      }
+      return taken;
+    });
+    return run.immediate();
+  }
+
+  async claimants(ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const owner = this.db.prepare('SELECT segment FROM prediction_log_ids WHERE id = ?').pluck();
+    for (const id of ids) {
+      const segment = owner.get(id) as string | undefined;
+      if (segment !== undefined) out.set(id, segment);
+    }
+    return out;
+  }
 }
 
 /** Rolls the transaction back: a file to replace was replaced already. */
