@@ -1,5 +1,5 @@
-import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority } from '../background-priority.js';
 import type { LogBatch } from './log-columns.js';
 import { arrowSchemaMetadata, logArrowSchema } from './log-table.js';
 import { logParquet } from './parquet-log-file.js';
@@ -16,17 +16,9 @@ export interface EncodeRequest {
 
 export type EncodeAnswer = ({ id: number; parquet: Uint8Array } | { id: number; error: string }) & { buffers: ArrayBuffer[] };
 
-/** The encoder thread's nice value (0 = the process's own, 19 = lowest). */
-export const ENCODER_NICE = 10;
-
-// Encoding is background work: serving must win a contended core. On Linux the nice value is per thread,
-// so this lowers only this thread (the process's serving thread keeps its priority). The queue bounds
-// how far a starved encoder can fall behind (a full queue drops and counts, never blocks a request).
-try {
-  os.setPriority(ENCODER_NICE);
-} catch {
-  // Not permitted on some platforms; encoding simply runs at the process's priority.
-}
+// Encoding is background work: a full queue drops and counts rows, so a starved encoder costs rows
+// logged, never a request's latency.
+lowerThreadPriority();
 
 /** Each schema's Arrow metadata, made once (schemas change only with the definitions). */
 const arrowSchemas = new Map<string, string>();
