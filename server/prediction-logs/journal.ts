@@ -53,11 +53,11 @@ export class Journal {
 
   /**
    * Resolves once `rows` are on the device; rejects (`unavailable`) when the write or sync failed.
-   * `lines` is the rows as their journal lines (`rowLine`), made by the caller as it builds them.
+   * `bytes` is the rows as their journal lines (`rowLine`), made by the caller as it builds them.
    */
-  append(rows: LogRow[], lines: string): Promise<void> {
+  append(rows: LogRow[], bytes: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ bytes: Buffer.from(lines), rows, resolve, reject });
+      this.waiting.push({ bytes, rows, resolve, reject });
       this.flushing ??= this.drain();
     });
   }

@@ -73,7 +73,37 @@ export function lineShared(model: string, modelVersion: string, loggedAt: number
  * is `lineShared` of the row's model, version and log time.
  */
 export function rowLine(r: LogRow, shared = lineShared(r.model, r.model_version, r.logged_at)): string {
-  return `{"id":"${r.id}${shared}${r.predicted_at},"entity":${JSON.stringify(r.entity)},"entity_key":${JSON.stringify(r.entity_key)},"features":${JSON.stringify(r.features)},"feature_versions":${JSON.stringify(r.feature_versions)},"prediction":${JSON.stringify(r.prediction)},"probability":${r.probability === null ? 'null' : r.probability},"status":"${r.status}","error":${r.error === null ? 'null' : JSON.stringify(r.error)}}\n`;
+  return lineOf(r.id, shared, r.predicted_at, r.entity, r.entity_key, r.features, r.feature_versions, JSON.stringify(r.prediction), r.probability, r.status, r.error);
+}
+
+/**
+ * `JSON.stringify(JSON.stringify(v))` for a prediction (a JSON scalar): its JSON text as a JSON string,
+ * as a line holds it. Booleans, null and numbers need neither call (a finite number's JSON text is
+ * `String(n)`); strings take both.
+ */
+export function quotedScalar(v: string | number | boolean | null): string {
+  if (v === true) return '"true"';
+  if (v === false) return '"false"';
+  if (v === null) return '"null"';
+  if (typeof v === 'number') return `"${v}"`;
+  return JSON.stringify(JSON.stringify(v));
+}
+
+/** `rowLine` from the row's parts (an append has them as values, not as a row object); `quotedPrediction` is `quotedScalar` of the prediction. */
+export function lineOf(
+  id: string,
+  shared: string,
+  predictedAt: number,
+  entity: string,
+  key: string,
+  features: string,
+  versions: string,
+  quotedPrediction: string,
+  probability: number | null,
+  status: string,
+  error: string | null,
+): string {
+  return `{"id":"${id}${shared}${predictedAt},"entity":${JSON.stringify(entity)},"entity_key":${JSON.stringify(key)},"features":${JSON.stringify(features)},"feature_versions":${JSON.stringify(versions)},"prediction":${quotedPrediction},"probability":${probability === null ? 'null' : probability},"status":"${status}","error":${error === null ? 'null' : JSON.stringify(error)}}\n`;
 }
 
 /** A row as reads answer it. */

@@ -13,7 +13,8 @@ import type { LogFileStore } from './log-file-store.js';
 import { LogPublisher } from './log-publisher.js';
 import type { LogQuery } from './log-query.js';
 import { LogReader } from './log-reader.js';
-import { type LogRow, entityKey, lineShared, presentRow, rowLine } from './log-row.js';
+import { JournalRow, LineBlock } from './journal-row.js';
+import { type LogRow, entityKey, lineOf, lineShared, presentRow, quotedScalar } from './log-row.js';
 import { IdSource, normalizeId } from './prediction-id.js';
 import type { LoggedPrediction, PredictionBatch } from './prediction-log.js';
 import { RecentIds } from './recent-ids.js';
@@ -108,6 +109,7 @@ export class PredictionLogService {
     let given: Set<string> | null = null;
     let lines = '';
     const shared = lineShared(batch.model, batch.modelVersion, loggedAt);
+    const block = new LineBlock(batch.model, batch.modelVersion, loggedAt);
     for (let i = 0; i < predictions.length; i++) {
       const p = predictions[i];
       let id: string;
@@ -123,29 +125,29 @@ export class PredictionLogService {
         given.add(id);
       }
       predictionIds[i] = id;
-      const row: LogRow = {
+      const key = entityKey(p.entity);
+      // The JSON texts live only in the line: the row parses them back from it if a read shows it.
+      lines += lineOf(
         id,
-        model: batch.model,
-        model_version: batch.modelVersion,
-        logged_at: loggedAt,
-        predicted_at: predictedAt[i],
-        entity: JSON.stringify(p.entity),
-        entity_key: entityKey(p.entity),
-        features: JSON.stringify(p.features),
-        feature_versions: JSON.stringify(p.featureVersions),
-        prediction: JSON.stringify(p.prediction),
-        probability: p.probability ?? null,
-        status: p.status,
-        error: p.error ?? null,
-        given: p.id !== undefined,
-      };
-      rows.push(row);
-      lines += rowLine(row, shared);
+        shared,
+        predictedAt[i],
+        JSON.stringify(p.entity),
+        key,
+        JSON.stringify(p.features),
+        JSON.stringify(p.featureVersions),
+        quotedScalar(p.prediction),
+        p.probability ?? null,
+        p.status,
+        p.error ?? null,
+      );
+      rows.push(new JournalRow(id, key, p.status, p.id !== undefined, block, rows.length));
     }
     if (rows.length > 0) {
       if (given !== null) for (const id of given) this.recent.add(id);
+      const bytes = Buffer.from(lines);
+      block.fill(bytes, rows.length);
       try {
-        await this.journal.append(rows, lines);
+        await this.journal.append(rows, bytes);
       } catch (e) {
         if (given !== null) this.recent.remove(given);
         throw e;

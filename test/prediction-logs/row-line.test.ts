@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type LogRow, entityKey, lineShared, rowLine } from '../../server/prediction-logs/log-row.js';
+import { type LogRow, entityKey, lineShared, quotedScalar, rowLine } from '../../server/prediction-logs/log-row.js';
 
 const row: LogRow = {
   id: '0192f3a4-0000-7000-8000-000000000001',
@@ -33,4 +33,10 @@ test("a batch's shared middle makes the same line, and an entity's key is its va
   assert.equal(entityKey({ customer_id: 'c"1' }), 'c"1');
   assert.equal(entityKey({ store: 3, sku: 'a' }), 'a|3');
   assert.equal(entityKey({ n: 7 }), '7');
+});
+
+test('a prediction quoted for its line is its JSON text as a JSON string, for every kind of scalar', () => {
+  for (const v of [true, false, null, 0, -0, 1, -2.5, 1e21, 1e-7, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, 'yes', 'a "b" \\ \n ☃', '']) {
+    assert.equal(quotedScalar(v), JSON.stringify(JSON.stringify(v)), String(v));
+  }
 });
