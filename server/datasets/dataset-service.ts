@@ -34,6 +34,17 @@ export interface RebuildReport extends Comparison {
   snapshotIds: Record<string, number[]>;
 }
 
+/** How often a build touches its reservation, and how long without a touch makes it abandoned (its process died). */
+export const BUILD_HEARTBEAT_MS = 10_000;
+export const BUILD_STALE_MS = 60_000;
+
+/** A build whose reservation another build took over: it must leave the folder and the record alone. */
+class TakenOver extends Error {
+  constructor(readonly error: TesseraError) {
+    super(error.message);
+  }
+}
+
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
@@ -45,20 +56,32 @@ export class DatasetService {
   constructor(private readonly deps: DatasetDeps) {}
 
   async create(request: NewDataset, signal?: AbortSignal): Promise<DatasetMetadata> {
-    const { store, clock, historical } = this.deps;
-    await store.reserve(request.name, clock.now());
+    const { store, clock, historical, files } = this.deps;
+    const reservedAt = clock.now();
+    await store.reserve(request.name, reservedAt, reservedAt - BUILD_STALE_MS);
     const dir = datasetDir(request.name);
+    // The reservation may be one a dead builder left (taken over as abandoned): its partial files go first.
+    await files.remove(dir);
+    const heartbeat = setInterval(() => void store.touch(request.name, reservedAt, clock.now()).catch(() => undefined), BUILD_HEARTBEAT_MS);
+    heartbeat.unref();
     try {
-      return await historical.retrieve({ selection: request.selection, entities: request.entities }, (result) => this.save(request, dir, result), { signal, keepEntities: true });
+      return await historical.retrieve({ selection: request.selection, entities: request.entities }, (result) => this.save(request, reservedAt, dir, result), {
+        signal,
+        keepEntities: true,
+      });
     } catch (e) {
-      await this.deps.files.remove(dir).catch(() => undefined);
-      await store.release(request.name);
-      throw e;
+      if (!(e instanceof TakenOver)) {
+        await files.remove(dir).catch(() => undefined);
+        await store.release(request.name, reservedAt);
+      }
+      throw e instanceof TakenOver ? e.error : e;
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 
   /** Keeps a retrieval's answer and entity rows in the dataset's folder, then makes the dataset visible. */
-  private async save(request: NewDataset, dir: string, result: Retrieved): Promise<DatasetMetadata> {
+  private async save(request: NewDataset, reservedAt: number, dir: string, result: Retrieved): Promise<DatasetMetadata> {
     const { store, clock } = this.deps;
     const metadata: DatasetMetadata = {
       name: request.name,
@@ -73,7 +96,10 @@ export class DatasetService {
       createdAt: clock.now(),
     };
     await this.deps.files.writeAtomic(`${dir}/metadata.json`, Buffer.from(JSON.stringify(metadata, null, 2)));
-    await store.complete(request.name, metadata, clock.now());
+    if (!(await store.complete(request.name, reservedAt, metadata, clock.now()))) {
+      // This build stalled past BUILD_STALE_MS and another took the name over: the folder is the other's now.
+      throw new TakenOver(new TesseraError('conflict', `training dataset '${request.name}' was taken over by another build while this one stalled`, [{ path: 'name', message: 'taken over' }]));
+    }
     return metadata;
   }
 

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority } from '../background-priority.js';
 import type { LogBatch } from './log-columns.js';
 import { arrowSchemaMetadata, logArrowSchema } from './log-table.js';
 import { logParquet } from './parquet-log-file.js';
@@ -14,6 +15,10 @@ export interface EncodeRequest {
 }
 
 export type EncodeAnswer = ({ id: number; parquet: Uint8Array } | { id: number; error: string }) & { buffers: ArrayBuffer[] };
+
+// Encoding is background work: a full queue drops and counts rows, so a starved encoder costs rows
+// logged, never a request's latency.
+lowerThreadPriority();
 
 /** Each schema's Arrow metadata, made once (schemas change only with the definitions). */
 const arrowSchemas = new Map<string, string>();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { TesseraError } from '../errors.js';
 import type { DuckDbOptions } from './duckdb-options.js';
 import { Scratch, removeStaleScratch } from './scratch.js';
@@ -105,6 +105,8 @@ export class DuckDbEngine {
     await removeStaleScratch(scratchDirectory, DAY_MS, Date.now());
     await removeStaleScratch(path.dirname(tempDirectory), DAY_MS, Date.now());
     await fs.promises.mkdir(tempDirectory, { recursive: true });
+    // Loaded with the instance: a process that never queries (every CLI call that only reads the registry) skips its native module.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:', {
       memory_limit: memoryLimit,
       temp_directory: tempDirectory,

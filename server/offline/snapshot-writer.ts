@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { KeyType } from '../domain/value-type.js';
 import type { OutputBatch } from '../pipelines/output-batch.js';
-import { ChunkAppender } from './chunk-appender.js';
+import type { ChunkAppender } from './chunk-appender.js';
 import type { DuckDbEngine } from './duckdb-engine.js';
 import type { FileStore } from './file-store.js';
 import { NO_WIDE_COLUMNS, type StagePlan, type WideColumns, stagePlan, widenedSql, widerColumns } from './stage-plan.js';
@@ -171,10 +171,7 @@ export class SnapshotWriter {
     this.ordered = false;
     for (const file of this.written.splice(0)) await this.store.remove(file);
     this.plan = stagePlan(this.first!, this.layout, wide);
-    this.appender = new ChunkAppender(
-      await db.createAppender('stage', 'main', 'temp'),
-      this.plan.columns.map((c) => c.kind),
-    );
+    this.appender = await stageAppender(db, this.plan);
   }
 
   private async start(first: OutputBatch): Promise<void> {
@@ -185,10 +182,7 @@ export class SnapshotWriter {
     const db = this.handle.connection;
     const kinds = { double: 'DOUBLE', integer: 'INTEGER', varchar: 'VARCHAR' } as const;
     await db.run(`CREATE TEMP TABLE stage (${this.plan.columns.map((c) => `${c.name} ${kinds[c.kind]}`).join(', ')})`);
-    this.appender = new ChunkAppender(
-      await db.createAppender('stage', 'main', 'temp'),
-      this.plan.columns.map((c) => c.kind),
-    );
+    this.appender = await stageAppender(db, this.plan);
   }
 
   /**
@@ -224,6 +218,15 @@ function consecutive(from: number, length: number): Float64Array {
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) out[i] = from + i;
   return out;
+}
+
+/** The appender on the stage table; DuckDB's bindings load with the first run that writes, not with the process. */
+async function stageAppender(db: DuckDBConnection, plan: StagePlan): Promise<ChunkAppender> {
+  const { ChunkAppender } = await import('./chunk-appender.js');
+  return new ChunkAppender(
+    await db.createAppender('stage', 'main', 'temp'),
+    plan.columns.map((c) => c.kind),
+  );
 }
 
 async function scalar(db: DuckDBConnection, sql: string): Promise<number> {

@@ -1,4 +1,3 @@
-import duckdb from '@duckdb/node-bindings';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StageData, StageKind } from './chunk-appender.js';
 
@@ -8,6 +7,8 @@ import type { StageData, StageKind } from './chunk-appender.js';
  * numeric columns are not expected (staging keeps NaN and code -1 instead).
  */
 export async function* readStaged(connection: DuckDBConnection, sql: string, kinds: readonly StageKind[]): AsyncGenerator<{ values: StageData[]; length: number }> {
+  // Loaded here, not with the module: a connection exists, so the bindings are loaded already and this costs nothing.
+  const { default: duckdb } = await import('@duckdb/node-bindings');
   const result = await connection.stream(sql);
   for (;;) {
     const chunk = await result.fetchChunk();

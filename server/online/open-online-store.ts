@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { TesseraError } from '../errors.js';
 import type { OnlineStore } from './online-store.js';
-import { connectRedis } from './redis/connect-redis.js';
-import { RedisOnlineStore } from './redis/redis-online-store.js';
 import { parseRedisUrl } from './redis/redis-url.js';
 import { SqliteOnlineStore } from './sqlite-online-store.js';
 
@@ -20,6 +18,8 @@ export async function openOnlineStore(options: OnlineStoreOptions): Promise<Onli
   if (options.onlineUrl !== undefined) {
     if (/^rediss?(\+cluster)?:/i.test(options.onlineUrl)) {
       const location = parseRedisUrl(options.onlineUrl);
+      // Loaded only here: ioredis costs every process on the embedded store (every CLI call, most tests) a sixth of a second.
+      const [{ connectRedis }, { RedisOnlineStore }] = await Promise.all([import('./redis/connect-redis.js'), import('./redis/redis-online-store.js')]);
       return new RedisOnlineStore(await connectRedis(location), location);
     }
     const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(options.onlineUrl)?.[0] ?? options.onlineUrl;

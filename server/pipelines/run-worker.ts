@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '../background-priority.js';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { errorMessage } from '../errors.js';
@@ -14,6 +15,9 @@ import type { RunRecord } from '../domain/run.js';
 const port = parentPort;
 if (!port) throw new Error('run-worker.ts runs as a worker thread');
 const config = (workerData as { config: Config }).config;
+// Runs are batch work: on a contended core, serving wins (set before anything opens, so the threads
+// this one creates inherit it).
+lowerThreadPriority();
 const logger = createLogger(config.logLevel).child({ thread: 'pipeline' });
 const services = await openServices(config, logger, systemClock);
 // Runs come from serve's runner, under its runner lease: their commits are fenced by it.

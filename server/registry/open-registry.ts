@@ -1,7 +1,5 @@
 import type { Clock } from '../clock.js';
 import { TesseraError, errorMessage } from '../errors.js';
-import { openPostgresRegistry } from './postgres/open-postgres-registry.js';
-import { redactUrl } from './postgres/pg-database.js';
 import type { RegistryBackend } from './registry-backend.js';
 import { openSqliteRegistry } from './sqlite/open-sqlite-registry.js';
 
@@ -25,6 +23,8 @@ export async function openRegistry(options: RegistryOptions): Promise<RegistryBa
     // One line: the message names the setting, so no field list follows it.
     throw new TesseraError('validation', `${SETTING}: no registry backend serves '${scheme ? `${scheme}://` : url}' URLs (use postgres://user@host:5432/db)`);
   }
+  // Loaded only here: pg costs every process that keeps its registry in SQLite (every CLI call, most tests) a tenth of a second.
+  const [{ openPostgresRegistry }, { redactUrl }] = await Promise.all([import('./postgres/open-postgres-registry.js'), import('./postgres/pg-database.js')]);
   try {
     return await openPostgresRegistry({ url, clock: options.clock, timeoutMs: options.timeoutMs });
   } catch (e) {

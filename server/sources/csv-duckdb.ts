@@ -1,4 +1,3 @@
-import duckdb from '@duckdb/node-bindings';
 import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
 import { BatchBuilder } from './batch-builder.js';
 import { kindOf } from './column-buffer.js';
@@ -6,7 +5,7 @@ import type { CsvSource } from './csv.js';
 import { readCsvFile } from './csv.js';
 import { type TypedColumn, typedCsvQuery } from './csv-duckdb-sql.js';
 import { plainCsvHeader } from './csv-plain-file.js';
-import { DuckDbBatchSink } from './duckdb-batch-sink.js';
+import type { DuckDbBatchSink } from './duckdb-batch-sink.js';
 import { sourceColumnNames } from './field-mapping.js';
 import { matchFiles } from './file-glob.js';
 import type { DuckDbConnector, ReadRequest, SourceBatch, SourceContext, SourceReader } from './source.js';
@@ -34,6 +33,8 @@ async function* readCsv(source: CsvSource, ctx: SourceContext, engine: DuckDbCon
   const kinds = request.columns.map((c) => kindOf(c.type));
   const tsIndex = request.columns.findIndex((c) => c.name === request.timestampColumn);
   const range = { start: request.range.start ?? -Infinity, end: request.range.end };
+  // DuckDB's bindings load with the first CSV read, not with every process that can open a source (every CLI call).
+  const { DuckDbBatchSink } = await import('./duckdb-batch-sink.js');
   const sink = new DuckDbBatchSink(builder.schema, kinds, tsIndex, range, request.batchSize);
   const wanted = sourceColumnNames(
     source,
@@ -77,6 +78,7 @@ async function* readCsv(source: CsvSource, ctx: SourceContext, engine: DuckDbCon
  * taken, else how many were (the JS reader reads on from there).
  */
 async function* provenRows(connection: DuckDBConnection, sql: string, badColumn: number, sink: DuckDbBatchSink, signal?: AbortSignal): AsyncGenerator<SourceBatch, number | null> {
+  const { default: duckdb } = await import('@duckdb/node-bindings');
   const interrupt = () => connection.interrupt();
   signal?.addEventListener('abort', interrupt);
   let taken = 0;

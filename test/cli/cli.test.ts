@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { packageRoot } from '../../server/paths.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 import { driverStatsYaml } from '../support/bundles.js';
+import { runCliHere } from '../support/run-cli.js';
 
 const ROOT = packageRoot();
 // Absolute, so the child resolves tsx from this checkout whatever its working directory.
@@ -21,33 +22,34 @@ function tessera(args: string[], cwd: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('tessera apply, then list; plan then apply a change makes version 2 and keeps 1', () => {
+// In this process (main()): the exit-code tests below spawn the binary.
+test('tessera apply, then list; plan then apply a change makes version 2 and keeps 1', async () => {
   const dir = tempDir();
   writeFiles(dir, { 'defs/drivers.yaml': driverStatsYaml('standard') });
-  const applied = tessera(['apply', 'defs', '--data-dir', 'data'], dir);
+  const applied = await runCliHere(['apply', 'defs', '--data-dir', 'data'], dir);
   assert.equal(applied.code, 0, applied.stderr);
   assert.match(applied.stdout, /\+ featureView driver_stats \(version 1\)/);
   assert.ok(fs.existsSync(path.join(dir, 'data', 'registry.db')));
 
-  const listed = tessera(['list', 'feature-views', '--data-dir', 'data'], dir);
+  const listed = await runCliHere(['list', 'feature-views', '--data-dir', 'data'], dir);
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /driver_stats\s+versions: 1 \(latest 1\)/);
 
   writeFiles(dir, { 'defs/drivers.yaml': driverStatsYaml('minmax') });
-  const plan = tessera(['plan', 'defs', '--data-dir', 'data'], dir);
+  const plan = await runCliHere(['plan', 'defs', '--data-dir', 'data'], dir);
   assert.equal(plan.code, 0, plan.stderr);
   assert.match(plan.stdout, /\^ featureView driver_stats: new version 2 \(features\[0\]\.transforms\[0\]\.scale\.method\)/);
-  assert.match(tessera(['list', 'feature-views', '--data-dir', 'data'], dir).stdout, /versions: 1 \(latest 1\)/, 'plan must not write');
+  assert.match((await runCliHere(['list', 'feature-views', '--data-dir', 'data'], dir)).stdout, /versions: 1 \(latest 1\)/, 'plan must not write');
 
-  assert.equal(tessera(['apply', 'defs', '--data-dir', 'data'], dir).code, 0);
-  assert.match(tessera(['list', 'feature-views', '--data-dir', 'data'], dir).stdout, /versions: 1, 2 \(latest 2\)/);
-  const described = JSON.parse(tessera(['describe', 'feature-view', 'driver_stats', '--data-dir', 'data', '--json'], dir).stdout);
+  assert.equal((await runCliHere(['apply', 'defs', '--data-dir', 'data'], dir)).code, 0);
+  assert.match((await runCliHere(['list', 'feature-views', '--data-dir', 'data'], dir)).stdout, /versions: 1, 2 \(latest 2\)/);
+  const described = JSON.parse((await runCliHere(['describe', 'feature-view', 'driver_stats', '--data-dir', 'data', '--json'], dir)).stdout);
   assert.deepEqual(
     described.versions.map((v: { version: number }) => v.version),
     [1, 2],
   );
   // For people: both versions in words, the latest not fitted yet (no run).
-  const readable = tessera(['describe', 'feature-view', 'driver_stats', '--data-dir', 'data'], dir);
+  const readable = await runCliHere(['describe', 'feature-view', 'driver_stats', '--data-dir', 'data'], dir);
   assert.equal(readable.code, 0, readable.stderr);
   assert.match(readable.stdout, /^feature view driver_stats\n/);
   assert.match(readable.stdout, /^ {2}v1 {2}created \S+ by apply; not fitted yet \(its first run fits it\); 1 output columns$/m);

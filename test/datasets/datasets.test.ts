@@ -174,3 +174,32 @@ test('names: taken is a 409, invalid a 400; a failed build leaves the name free;
   assert.ok(!fs.existsSync(path.join(s.dataDir, 'offline/_datasets/retry_me')));
   assert.equal((await get(`${api}/train_v1/data`, 'text/html')).status, 406);
 });
+
+test('a build whose process died leaves a reservation that a later build takes over once it has gone a minute untouched', async () => {
+  const body = { features: ['driver_stats:rate'], entities: { driver_id: [1], event_timestamp: ['2026-11-01T11:00:00Z'] } };
+  const store = s.services.registry.datasets;
+  const now = s.services.clock.now();
+  // As a process killed mid-build leaves it: the name reserved, a partial file in its folder.
+  const folder = path.join(s.dataDir, 'offline/_datasets/crashed');
+  await store.reserve('crashed', now - 2 * 60_000, 0);
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'entities.parquet'), 'half a file');
+  fs.writeFileSync(path.join(folder, 'data.parquet.tmp-4242'), 'a staging file the dead build never renamed');
+  // A build that is alive (reserved, or touched, within the minute: 50 s ago here) keeps the name.
+  await store.reserve('busy', now - 50_000, 0);
+  const busy = await postJsonTo(api, { name: 'busy', ...body });
+  assert.equal(busy.status, 409);
+  assert.match(busy.json().detail, /is being built/);
+
+  const created = await postJsonTo(api, { name: 'crashed', ...body });
+  assert.equal(created.status, 201, JSON.stringify(created.json()));
+  const shown = (await getJson(`${api}/crashed`)).body as { entities: { file: string; sha256: string }; data: { rows: number } };
+  assert.equal(shown.data.rows, 1);
+  // The dead build's files are gone: the folder holds this build's three, the entity copy as hashed.
+  assert.deepEqual(fs.readdirSync(folder).sort(), ['data.parquet', 'entities.parquet', 'metadata.json']);
+  assert.equal(sha256(path.join(s.dataDir, shown.entities.file)), shown.entities.sha256);
+  assert.deepEqual(
+    parquetRows(fs.readFileSync(path.join(s.dataDir, 'offline/_datasets/crashed/data.parquet'))).rows.map((r) => r.rate),
+    [0.3],
+  );
+});

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { main } from '../../server/cli/main.js';
 import { packageRoot } from '../../server/paths.js';
 
 const CLI = path.join(packageRoot(), 'server/cli/bin.ts');
@@ -23,4 +24,23 @@ export function runCli(args: string[], cwd: string): Promise<{ code: number | nu
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * `tessera <args>` through the CLI's `main()` in this process, in `cwd` (relative paths resolve there, as
+ * in a child), with the environment runCli gives a child. A child costs ~2 s of start-up; tests that check
+ * the exit code of the real binary keep spawning it. Not for concurrent tests: it changes the process's cwd.
+ */
+export async function runCliHere(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    const env = { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' };
+    const code = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env });
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(before);
+  }
 }

@@ -19,21 +19,37 @@ function toRecord(r: Row): DatasetRecord {
 export class PgDatasetStore implements DatasetStore {
   constructor(private readonly db: Queryable) {}
 
-  async reserve(name: string, now: number): Promise<void> {
-    const inserted = await this.db.query("INSERT INTO training_datasets (name, status, created_at, updated_at) VALUES ($1, 'building', $2, $2) ON CONFLICT (name) DO NOTHING", [name, now]);
-    if (inserted.rowCount === 0) {
+  async reserve(name: string, now: number, staleBefore: number): Promise<void> {
+    // One statement: a fresh name is inserted, an abandoned reservation (no heartbeat since staleBefore) replaced.
+    const claimed = await this.db.query(
+      `INSERT INTO training_datasets (name, status, created_at, updated_at) VALUES ($1, 'building', $2, $2)
+       ON CONFLICT (name) DO UPDATE SET created_at = excluded.created_at, updated_at = excluded.updated_at
+       WHERE training_datasets.status = 'building' AND training_datasets.updated_at < $3`,
+      [name, now, staleBefore],
+    );
+    if (claimed.rowCount === 0) {
       const existing = (await this.db.query<{ status: DatasetStatus }>('SELECT status FROM training_datasets WHERE name = $1', [name])).rows[0]?.status;
       const what = existing === 'building' ? 'is being built' : 'already exists';
       throw conflict(`training dataset '${name}' ${what}; pick another name or delete it first`, [{ path: 'name', message: what }]);
     }
   }
 
-  async complete(name: string, metadata: DatasetMetadata, now: number): Promise<void> {
-    await this.db.query("UPDATE training_datasets SET status = 'ready', metadata = $1, updated_at = $2 WHERE name = $3 AND status = 'building'", [JSON.stringify(metadata), now, name]);
+  async touch(name: string, reservedAt: number, now: number): Promise<void> {
+    await this.db.query("UPDATE training_datasets SET updated_at = $1 WHERE name = $2 AND status = 'building' AND created_at = $3", [now, name, reservedAt]);
   }
 
-  async release(name: string): Promise<void> {
-    await this.db.query("DELETE FROM training_datasets WHERE name = $1 AND status = 'building'", [name]);
+  async complete(name: string, reservedAt: number, metadata: DatasetMetadata, now: number): Promise<boolean> {
+    const done = await this.db.query("UPDATE training_datasets SET status = 'ready', metadata = $1, updated_at = $2 WHERE name = $3 AND status = 'building' AND created_at = $4", [
+      JSON.stringify(metadata),
+      now,
+      name,
+      reservedAt,
+    ]);
+    return (done.rowCount ?? 0) > 0;
+  }
+
+  async release(name: string, reservedAt: number): Promise<void> {
+    await this.db.query("DELETE FROM training_datasets WHERE name = $1 AND status = 'building' AND created_at = $2", [name, reservedAt]);
   }
 
   async get(name: string): Promise<DatasetRecord | null> {

@@ -19,21 +19,35 @@ function toRecord(r: Row): DatasetRecord {
 export class SqliteDatasetStore implements DatasetStore {
   constructor(private readonly db: Database.Database) {}
 
-  async reserve(name: string, now: number): Promise<void> {
-    const inserted = this.db.prepare("INSERT INTO training_datasets (name, status, created_at, updated_at) VALUES (?, 'building', ?, ?) ON CONFLICT (name) DO NOTHING").run(name, now, now);
-    if (inserted.changes === 0) {
+  async reserve(name: string, now: number, staleBefore: number): Promise<void> {
+    // One statement: a fresh name is inserted, an abandoned reservation (no heartbeat since staleBefore) replaced.
+    const claimed = this.db
+      .prepare(
+        `INSERT INTO training_datasets (name, status, created_at, updated_at) VALUES (?, 'building', ?, ?)
+         ON CONFLICT (name) DO UPDATE SET created_at = excluded.created_at, updated_at = excluded.updated_at
+         WHERE training_datasets.status = 'building' AND training_datasets.updated_at < ?`,
+      )
+      .run(name, now, now, staleBefore);
+    if (claimed.changes === 0) {
       const existing = (this.db.prepare('SELECT status FROM training_datasets WHERE name = ?').get(name) as { status: DatasetStatus } | undefined)?.status;
       const what = existing === 'building' ? 'is being built' : 'already exists';
       throw conflict(`training dataset '${name}' ${what}; pick another name or delete it first`, [{ path: 'name', message: what }]);
     }
   }
 
-  async complete(name: string, metadata: DatasetMetadata, now: number): Promise<void> {
-    this.db.prepare("UPDATE training_datasets SET status = 'ready', metadata = ?, updated_at = ? WHERE name = ? AND status = 'building'").run(JSON.stringify(metadata), now, name);
+  async touch(name: string, reservedAt: number, now: number): Promise<void> {
+    this.db.prepare("UPDATE training_datasets SET updated_at = ? WHERE name = ? AND status = 'building' AND created_at = ?").run(now, name, reservedAt);
   }
 
-  async release(name: string): Promise<void> {
-    this.db.prepare("DELETE FROM training_datasets WHERE name = ? AND status = 'building'").run(name);
+  async complete(name: string, reservedAt: number, metadata: DatasetMetadata, now: number): Promise<boolean> {
+    const done = this.db
+      .prepare("UPDATE training_datasets SET status = 'ready', metadata = ?, updated_at = ? WHERE name = ? AND status = 'building' AND created_at = ?")
+      .run(JSON.stringify(metadata), now, name, reservedAt);
+    return done.changes > 0;
+  }
+
+  async release(name: string, reservedAt: number): Promise<void> {
+    this.db.prepare("DELETE FROM training_datasets WHERE name = ? AND status = 'building' AND created_at = ?").run(name, reservedAt);
   }
 
   async get(name: string): Promise<DatasetRecord | null> {
