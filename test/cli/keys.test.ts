@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { main } from '../../server/cli/main.js';
-import { runCli } from '../support/run-cli.js';
+import { runCli, runCliHere } from '../support/run-cli.js';
 import { T0, testServer } from '../support/services.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -27,7 +27,9 @@ after(() => server?.close());
 
 const idOf = (token: string) => TOKEN.exec(token)![1];
 const status = async (token?: string) => (await fetch(`${server.url}/api/v1/feature-views`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).status;
-const remote = (args: string[], token = bootToken) => runCli([...args, '--url', server.url, '--api-key', token], dir);
+// Over --url, through main() in this process (a child costs ~2 s of start-up); the exit-code checks and the
+// "another process" test spawn the binary.
+const remote = (args: string[], token = bootToken) => runCliHere([...args, '--url', server.url, '--api-key', token], dir);
 
 test('a key created on the data dir opens the server: 401 without it, 200 with it', async () => {
   assert.equal(await status(), 401);
@@ -102,7 +104,7 @@ test('over --url: create needs an admin key; list shows keys without secrets; re
   assert.equal(await status(created.token), 401);
   const again = await remote(['keys', 'list', '--json']);
   assert.equal(typeof JSON.parse(again.stdout).find((k: any) => k.id === created.key.id).revokedAt, 'number');
-  const unknown = await remote(['keys', 'revoke', '000000000000']);
+  const unknown = await runCli(['keys', 'revoke', '000000000000', '--url', server.url, '--api-key', bootToken], dir);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /000000000000/);
 });
@@ -153,7 +155,7 @@ test('audit lists the calls, newest first: local and remote key changes and refu
     ids.slice(0, 2),
   );
 
-  const local = await runCli(['audit', '--json', '--actor', 'cli (local)', '--data-dir', dataDir], dir);
+  const local = await runCliHere(['audit', '--json', '--actor', 'cli (local)', '--data-dir', dataDir], dir);
   assert.equal(local.code, 0, local.stderr);
   assert.deepEqual(
     JSON.parse(local.stdout).map((e: any) => e.action),

@@ -6,8 +6,13 @@ import { test } from 'node:test';
 import { fixedClock } from '../../server/clock.js';
 import { packageRoot } from '../../server/paths.js';
 import { openFeatureStore } from '../../server/sdk/index.js';
+import { runCliHere } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
+/**
+ * The binary, as the scaffold's README runs it: for init (both), materialize (its stderr must stay empty when piped,
+ * the server's log lines included). The other steps go through runCliHere (main() in this process).
+ */
 function tessera(args: string[], cwd: string) {
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
   const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(packageRoot(), 'server/cli/bin.ts'), ...args], {
@@ -41,7 +46,7 @@ test('tessera init in an empty folder, then plan, apply and materialize with the
     ['tessera plan', 'tessera apply', 'tessera materialize'],
   );
 
-  const plan = tessera(['plan'], repo);
+  const plan = await runCliHere(['plan'], repo);
   assert.equal(plan.code, 0, plan.stderr);
   assert.equal(
     plan.stdout,
@@ -54,8 +59,8 @@ test('tessera init in an empty folder, then plan, apply and materialize with the
       '',
     ].join('\n'),
   );
-  assert.ok(!fs.existsSync(path.join(repo, '.data', 'registry.db')) || tessera(['list', 'feature-views'], repo).stdout.split('\n').length === 2, 'plan writes nothing');
-  const applied = tessera(['apply'], repo);
+  assert.ok(!fs.existsSync(path.join(repo, '.data', 'registry.db')) || (await runCliHere(['list', 'feature-views'], repo)).stdout.split('\n').length === 2, 'plan writes nothing');
+  const applied = await runCliHere(['apply'], repo);
   assert.equal(applied.code, 0, applied.stderr);
   assert.match(applied.stdout, /^Applied: 4 created, 0 updated, 1 new version, 0 unchanged\.$/m);
   const run = tessera(['materialize'], repo);
@@ -97,11 +102,11 @@ test('tessera init in an empty folder, then plan, apply and materialize with the
     await store.close();
   }
 
-  const described = tessera(['describe', 'feature-view', 'driver_hourly_stats'], repo);
+  const described = await runCliHere(['describe', 'feature-view', 'driver_hourly_stats'], repo);
   assert.equal(described.code, 0, described.stderr);
   assert.match(described.stdout, new RegExp(`^ {2}conv_rate: impute median: value ${Number(fill.toPrecision(4))}$`, 'm'));
   assert.match(described.stdout, /^ {2}run 1 {2}v1 {2}succeeded {2}cli /m);
-  const json = JSON.parse(tessera(['describe', 'feature-view', 'driver_hourly_stats', '--json'], repo).stdout);
+  const json = JSON.parse((await runCliHere(['describe', 'feature-view', 'driver_hourly_stats', '--json'], repo)).stdout);
   assert.equal(json.versions[0].fitRows, 720);
 
   // init never overwrites: a second init into the same folder is refused and changes nothing.

@@ -35,6 +35,8 @@ export async function runCliHere(args: string[], cwd: string): Promise<{ code: n
   let stdout = '';
   let stderr = '';
   const before = process.cwd();
+  // main() puts `--api-key` into process.env, where a child's would die with it: put it back after the call.
+  const apiKey = process.env.TESSERA_API_KEY;
   process.chdir(cwd);
   try {
     const env = { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' };
@@ -42,5 +44,7 @@ export async function runCliHere(args: string[], cwd: string): Promise<{ code: n
     return { code, stdout, stderr };
   } finally {
     process.chdir(before);
+    if (apiKey === undefined) delete process.env.TESSERA_API_KEY;
+    else process.env.TESSERA_API_KEY = apiKey;
   }
 }
