@@ -7,12 +7,16 @@ import { packageRoot } from '../../server/paths.js';
 import { csvRows, parquetRows, postJsonTo } from '../http/historical-client.js';
 import { HAND_FILES, handBundle, ms } from '../offline/fixture.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
+import { runCliHere } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const ROOT = packageRoot();
 const TSX = import.meta.resolve('tsx');
 
-/** Runs the CLI from source, as `tessera <args>`, in `cwd` (asynchronously: the test's server keeps answering). */
+/**
+ * Runs the CLI from source, as `tessera <args>`, in `cwd` (asynchronously: the test's server keeps answering). A child
+ * process for the exit codes a shell sees; the other calls go through runCliHere (main() in this process).
+ */
 function tessera(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'server/cli/bin.ts'), ...args], { cwd, env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' } });
@@ -37,7 +41,7 @@ before(async () => {
 after(() => s.close());
 
 test('tessera get-historical-features: local data dir to Parquet, a server (--url) to CSV', async () => {
-  const local = await tessera(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate,rider_stats:tier', '--out', 'out.parquet', '--data-dir', s.dataDir], dir);
+  const local = await runCliHere(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate,rider_stats:tier', '--out', 'out.parquet', '--data-dir', s.dataDir], dir);
   assert.equal(local.code, 0, local.stderr);
   assert.match(local.stdout, /wrote 3 rows to out\.parquet/);
   const { columns, rows } = parquetRows(fs.readFileSync(path.join(dir, 'out.parquet')));
@@ -51,7 +55,7 @@ test('tessera get-historical-features: local data dir to Parquet, a server (--ur
     ],
   );
 
-  const remote = await tessera(
+  const remote = await runCliHere(
     ['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate,rider_stats:tier', '--full-feature-names', '--out', 'out.csv', '--url', s.url],
     dir,
   );
@@ -74,14 +78,14 @@ test('tessera get-historical-features: bad input exits 1 naming the problem (2 f
 test('tessera datasets list, show, export', async () => {
   const created = await postJsonTo(`${s.url}/api/v1/training-datasets`, { name: 'cli_set', features: ['driver_stats:rate'], entities: { driver_id: [2], event_timestamp: ['2026-11-01T10:00:00Z'] } });
   assert.equal(created.status, 201);
-  const list = await tessera(['datasets', 'list', '--data-dir', s.dataDir], dir);
+  const list = await runCliHere(['datasets', 'list', '--data-dir', s.dataDir], dir);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /^NAME\s+STATUS\s+ROWS/);
   assert.match(list.stdout, /cli_set\s+ready\s+1\s+/);
-  const show = await tessera(['datasets', 'show', 'cli_set', '--url', s.url], dir);
+  const show = await runCliHere(['datasets', 'show', 'cli_set', '--url', s.url], dir);
   assert.equal(show.code, 0, show.stderr);
   assert.equal(JSON.parse(show.stdout).rows, 1);
-  const exported = await tessera(['datasets', 'export', 'cli_set', '--out', 'set.json', '--data-dir', s.dataDir], dir);
+  const exported = await runCliHere(['datasets', 'export', 'cli_set', '--out', 'set.json', '--data-dir', s.dataDir], dir);
   assert.equal(exported.code, 0, exported.stderr);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'set.json'), 'utf8')), { driver_id: [2], event_timestamp: ['2026-11-01T10:00:00.000Z'], rate: [5] });
   const missing = await tessera(['datasets', 'show', 'nope', '--data-dir', s.dataDir], dir);

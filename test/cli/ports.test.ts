@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_PORT } from '../../server/config.js';
-import { packageRoot } from '../../server/paths.js';
 import { initRepository } from '../../server/scaffold/init-repo.js';
 import { connect } from '../../server/sdk/index.js';
+import { runCliHere } from '../support/run-cli.js';
 import { exitedWith, requestJson, spawnServe, waitFor } from '../support/spawn-server.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -19,16 +18,6 @@ function isFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-}
-
-function tessera(args: string[], cwd: string) {
-  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(packageRoot(), 'server/cli/bin.ts'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 for (const [name, port, flags] of [
@@ -47,14 +36,15 @@ for (const [name, port, flags] of [
       await waitFor('the server', 60_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
       assert.match(server.output(), new RegExp(`"url":"http://127\\.0\\.0\\.1:${port}"`));
 
-      const run = tessera(['materialize', 'driver_hourly_stats', '--url', url, '--json'], repo);
+      // The CLI through main() in this process: what is tested here is the server's port, not the binary.
+      const run = await runCliHere(['materialize', 'driver_hourly_stats', '--url', url, '--json'], repo);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(JSON.parse(run.stdout).status, 'succeeded');
       assert.equal(JSON.parse(run.stdout).rowsOut, 720);
-      const listed = tessera(['list', 'feature-views', '--url', url], repo);
+      const listed = await runCliHere(['list', 'feature-views', '--url', url], repo);
       assert.equal(listed.code, 0, listed.stderr);
       assert.match(listed.stdout, /^driver_hourly_stats +versions: 1 \(latest 1\), 4 features, source driver_stats$/m);
-      const described = tessera(['describe', 'feature-view', 'driver_hourly_stats', '--url', url], repo);
+      const described = await runCliHere(['describe', 'feature-view', 'driver_hourly_stats', '--url', url], repo);
       assert.equal(described.code, 0, described.stderr);
       assert.match(described.stdout, /^ {2}v1 .* fitted on 720 rows at /m);
 
