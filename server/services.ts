@@ -33,6 +33,7 @@ import { OutcomeService } from './outcomes/outcome-service.js';
 import { OutcomeStore } from './outcomes/outcome-store.js';
 import { performanceProvider } from './outcomes/performance-conditions.js';
 import { LogCompactionLoop } from './prediction-logs/log-compaction-loop.js';
+import { FeatureLogSweep } from './feature-logging/feature-log-sweep.js';
 import { LogCompactor } from './prediction-logs/log-compactor.js';
 import type { MaterializeDeps } from './pipelines/materialize.js';
 import { ApplyService } from './registry/apply-service.js';
@@ -261,7 +262,7 @@ export function compactor(services: Services, holder: string): Compactor {
   });
 }
 
-/** The prediction log's and the outcome stream's compaction and retention job, as the scheduler lease holder `holder` runs it. */
+/** The prediction log's and the outcome stream's compaction and retention job (and the feature log's staging sweep), as the scheduler lease holder `holder` runs it. */
 export function logCompactionLoop(services: Services, holder: string): LogCompactionLoop {
   const { config } = services;
   const compactor = new LogCompactor({
@@ -283,7 +284,8 @@ export function logCompactionLoop(services: Services, holder: string): LogCompac
     retention: config.predictionLogRetention,
     graceMs: config.compactionRetainMs,
   });
-  return new LogCompactionLoop([compactor, outcomes], services.leases, holder, config.compactionIntervalMs, services.logger);
+  const featureLogs = new FeatureLogSweep({ files: services.files, clock: services.clock, graceMs: config.compactionRetainMs });
+  return new LogCompactionLoop([compactor, outcomes, featureLogs], services.leases, holder, config.compactionIntervalMs, services.logger);
 }
 
 /** What a pipeline run needs, from a process's services. */

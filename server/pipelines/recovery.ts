@@ -4,9 +4,10 @@ import type { Logger } from '../logger.js';
 import type { FileStore } from '../offline/file-store.js';
 import type { RunStore } from '../registry/run-store.js';
 import { DATASETS_DIR } from '../datasets/dataset-metadata.js';
+import { FEATURE_LOG_ROOT } from '../feature-logging/log-files.js';
 
 /** Folders under offline/ whose staged files no run writes. */
-const NOT_RUNS = [`${DATASETS_DIR}/`, 'offline/logs/predictions/', 'offline/logs/outcomes/'];
+const NOT_RUNS = [`${DATASETS_DIR}/`, 'offline/logs/predictions/', 'offline/logs/outcomes/', `${FEATURE_LOG_ROOT}/`];
 
 export interface RecoveryOptions {
   /** Holders of other processes known to be alive (their runner leases): their runs are not orphans. */
@@ -40,8 +41,9 @@ export async function recoverInterrupted(runs: RunStore, files: FileStore, holde
     );
   }
   // Every staged file of a run, when no run can be writing one (this process starting to lead, nothing
-  // running here). Datasets, prediction logs and outcomes are written by API processes, which no run
-  // lease covers: theirs stay (the log compaction pass sweeps the logs' by age, staged-sweep.ts).
+  // running here). Datasets, prediction logs, outcomes and feature logs are written by API processes, which no run
+  // lease covers: theirs stay (the log compaction pass sweeps the logs' by age, staged-sweep.ts; the
+  // feature log's too, feature-log-sweep.ts).
   if (options.sweepStaged ?? true) for (const file of await files.list('offline')) if (file.endsWith('.tmp') && !NOT_RUNS.some((dir) => file.startsWith(dir))) await files.remove(file);
   return orphans.map((r) => r.id);
 }

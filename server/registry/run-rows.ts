@@ -97,3 +97,18 @@ export function toSnapshot(r: SnapshotRow): SnapshotRecord {
     replacedBy: r.replaced_by,
   };
 }
+
+/**
+ * The values a failed run's row takes for steps, rows_in, rows_rejected, rejects_by_reason, rejects_file
+ * and snapshot_id, in that order: what the failure reports, else what the run had.
+ */
+export function failedRunValues(partial: Partial<Pick<RunRecord, 'steps' | 'rowsIn' | 'rowsRejected' | 'rejectsByReason' | 'rejectsFile' | 'snapshotId'>>, current: RunRecord): unknown[] {
+  return [
+    JSON.stringify(partial.steps ?? current.steps),
+    partial.rowsIn ?? current.rowsIn,
+    partial.rowsRejected ?? current.rowsRejected,
+    JSON.stringify(partial.rejectsByReason ?? current.rejectsByReason),
+    partial.rejectsFile ?? current.rejectsFile,
+    partial.snapshotId ?? current.snapshotId,
+  ];
+}

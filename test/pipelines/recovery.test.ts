@@ -65,11 +65,13 @@ test('recovery: a run that committed its snapshot before dying keeps its listed 
     // compaction pass sweeps those folders by age instead).
     const logTemp = 'offline/logs/predictions/model=m/date=2026-12-01/1-a-000001.parquet.0a1b.tmp';
     const outcomeTemp = 'offline/logs/outcomes/model=m/date=2026-12-01/1-1-a.jsonl.0a1b.tmp';
-    for (const temp of [logTemp, outcomeTemp]) await s.files.writeAtomic(temp, new TextEncoder().encode('bytes'));
+    // And a feature log file a serving process is writing (feature-log-sweep.ts sweeps those by age).
+    const featureLogTemp = 'offline/logs/feature_services/service=s/date=2026-12-01/x.parquet.0a1b.tmp';
+    for (const temp of [logTemp, outcomeTemp, featureLogTemp]) await s.files.writeAtomic(temp, new TextEncoder().encode('bytes'));
 
     const interrupted = await recoverInterrupted(s.runs, s.files, 'me', s.clock, createLogger('silent'));
     assert.deepEqual(interrupted.sort(), [committedId, uncommittedId].sort());
-    assert.deepEqual((await s.files.list('offline')).sort(), [listed, liveFile, datasetTemp, logTemp, outcomeTemp].sort());
+    assert.deepEqual((await s.files.list('offline')).sort(), [listed, liveFile, datasetTemp, logTemp, outcomeTemp, featureLogTemp].sort());
 
     const committed = await s.runs.get(committedId);
     assert.deepEqual([committed?.status, committed?.reason, committed?.snapshotId], ['failed', 'interrupted', snapshotId]);

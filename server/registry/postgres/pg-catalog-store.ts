@@ -1,46 +1,13 @@
-import type { AlertRule, Webhook } from '../../alerts/alert-definition.js';
-import type { Monitor } from '../../monitoring/monitors/monitor-definition.js';
 import type { Clock } from '../../clock.js';
-import { type EntityInput, resolveEntity } from '../../domain/entity.js';
-import type { FeatureService } from '../../domain/feature-service.js';
-import type { FeatureViewDefinition, FeatureViewVersion, FittedState } from '../../domain/feature-view-version.js';
-import { type FeatureViewInput, viewMetadata } from '../../domain/feature-view.js';
-import type { Source } from '../../domain/source.js';
+import type { FeatureViewDefinition, FittedState } from '../../domain/feature-view-version.js';
 import { conflict, notFound } from '../../errors.js';
 import { type Catalog, type ObjectKind, latestVersion } from '../catalog.js';
 import type { ApplyRecord, CatalogStore } from '../catalog-store.js';
 import type { ApplyPlan } from '../plan.js';
 import { assertDeletable } from '../references.js';
+import { type ApplyRow, type SpecRow, TABLE, type VersionRow, applyRecord, catalogFromRows } from '../catalog-rows.js';
 import type { PgDatabase, Queryable } from './pg-database.js';
 import { CHANNELS } from './pg-notifier.js';
-
-interface SpecRow {
-  name: string;
-  spec: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface VersionRow {
-  view: string;
-  version: number;
-  definition: string;
-  fingerprint: string;
-  reason: 'apply' | 'refit';
-  fitted_state: string | null;
-  fitted_at: number | null;
-  created_at: number;
-}
-
-const TABLE: Record<ObjectKind, string> = {
-  entity: 'entities',
-  source: 'sources',
-  featureView: 'feature_views',
-  featureService: 'feature_services',
-  alert: 'alert_rules',
-  webhook: 'webhooks',
-  monitor: 'monitors',
-};
 
 /**
  * The catalog tables on PostgreSQL. Every write locks the one `catalog_revision` row first, so catalog
@@ -126,47 +93,16 @@ export class PgCatalogStore implements CatalogStore {
   }
 
   async applyHistory(limit: number): Promise<ApplyRecord[]> {
-    const { rows } = await this.db.query<{ id: number; applied_at: number; actor: string; summary: string }>('SELECT id, applied_at, actor, summary FROM apply_history ORDER BY id DESC LIMIT $1', [
-      limit,
-    ]);
-    return rows.map((r) => ({ id: r.id, appliedAt: r.applied_at, actor: r.actor, summary: JSON.parse(r.summary) }));
+    const { rows } = await this.db.query<ApplyRow>('SELECT id, applied_at, actor, summary FROM apply_history ORDER BY id DESC LIMIT $1', [limit]);
+    return rows.map(applyRecord);
   }
 
   private async readCatalog(q: Queryable): Promise<Catalog> {
-    const rows = async (table: string) => (await q.query<SpecRow>(`SELECT name, spec, created_at, updated_at FROM ${table} ORDER BY name COLLATE "C"`)).rows;
     const revision = (await q.query<{ revision: number }>('SELECT revision FROM catalog_revision WHERE id = 1')).rows[0].revision;
-    const catalog: Catalog = { revision, entities: new Map(), sources: new Map(), featureViews: new Map(), featureServices: new Map(), alerts: new Map(), webhooks: new Map(), monitors: new Map() };
-    for (const r of await rows('entities')) {
-      const spec = JSON.parse(r.spec) as EntityInput;
-      catalog.entities.set(r.name, { name: r.name, spec, entity: resolveEntity(spec), createdAt: r.created_at, updatedAt: r.updated_at });
-    }
-    for (const r of await rows('sources')) catalog.sources.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Source, createdAt: r.created_at, updatedAt: r.updated_at });
-    for (const r of await rows('feature_services')) {
-      catalog.featureServices.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as FeatureService, createdAt: r.created_at, updatedAt: r.updated_at });
-    }
-    for (const r of await rows('alert_rules')) catalog.alerts.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as AlertRule, createdAt: r.created_at, updatedAt: r.updated_at });
-    for (const r of await rows('webhooks')) catalog.webhooks.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Webhook, createdAt: r.created_at, updatedAt: r.updated_at });
-    for (const r of await rows('monitors')) catalog.monitors.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Monitor, createdAt: r.created_at, updatedAt: r.updated_at });
-    const versions = new Map<string, FeatureViewVersion[]>();
-    for (const v of (await q.query<VersionRow>('SELECT * FROM feature_view_versions ORDER BY view COLLATE "C", version')).rows) {
-      const list = versions.get(v.view) ?? [];
-      list.push({
-        view: v.view,
-        version: v.version,
-        definition: JSON.parse(v.definition) as FeatureViewDefinition,
-        fingerprint: v.fingerprint,
-        reason: v.reason,
-        fittedState: v.fitted_state === null ? null : (JSON.parse(v.fitted_state) as FittedState),
-        fittedAt: v.fitted_at,
-        createdAt: v.created_at,
-      });
-      versions.set(v.view, list);
-    }
-    for (const r of await rows('feature_views')) {
-      const spec = JSON.parse(r.spec) as FeatureViewInput;
-      catalog.featureViews.set(r.name, { name: r.name, spec, metadata: viewMetadata(spec), versions: versions.get(r.name) ?? [], createdAt: r.created_at, updatedAt: r.updated_at });
-    }
-    return catalog;
+    const specs = new Map<string, SpecRow[]>();
+    for (const table of Object.values(TABLE)) specs.set(table, (await q.query<SpecRow>(`SELECT name, spec, created_at, updated_at FROM ${table} ORDER BY name COLLATE "C"`)).rows);
+    const versions = (await q.query<VersionRow>('SELECT * FROM feature_view_versions ORDER BY view COLLATE "C", version')).rows;
+    return catalogFromRows(revision, (table) => specs.get(table)!, versions);
   }
 }
 

@@ -1,19 +1,7 @@
 import type { DatasetMetadata, DatasetRecord, DatasetStatus } from '../../datasets/dataset-metadata.js';
 import type { DatasetStore } from '../../datasets/dataset-store.js';
-import { conflict } from '../../errors.js';
 import type { Queryable } from './pg-database.js';
-
-interface Row {
-  name: string;
-  status: DatasetStatus;
-  metadata: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-function toRecord(r: Row): DatasetRecord {
-  return { name: r.name, status: r.status, metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as DatasetMetadata), createdAt: r.created_at, updatedAt: r.updated_at };
-}
+import { type DatasetRow, datasetRecord, reservationConflict } from '../dataset-rows.js';
 
 /** Saved datasets' records on PostgreSQL: a name is reserved by the insert that wins its primary key. */
 export class PgDatasetStore implements DatasetStore {
@@ -29,8 +17,7 @@ export class PgDatasetStore implements DatasetStore {
     );
     if (claimed.rowCount === 0) {
       const existing = (await this.db.query<{ status: DatasetStatus }>('SELECT status FROM training_datasets WHERE name = $1', [name])).rows[0]?.status;
-      const what = existing === 'building' ? 'is being built' : 'already exists';
-      throw conflict(`training dataset '${name}' ${what}; pick another name or delete it first`, [{ path: 'name', message: what }]);
+      throw reservationConflict(name, existing);
     }
   }
 
@@ -53,12 +40,12 @@ export class PgDatasetStore implements DatasetStore {
   }
 
   async get(name: string): Promise<DatasetRecord | null> {
-    const { rows } = await this.db.query<Row>('SELECT * FROM training_datasets WHERE name = $1', [name]);
-    return rows.length ? toRecord(rows[0]) : null;
+    const { rows } = await this.db.query<DatasetRow>('SELECT * FROM training_datasets WHERE name = $1', [name]);
+    return rows.length ? datasetRecord(rows[0]) : null;
   }
 
   async list(): Promise<DatasetRecord[]> {
-    return (await this.db.query<Row>('SELECT * FROM training_datasets ORDER BY name COLLATE "C"')).rows.map(toRecord);
+    return (await this.db.query<DatasetRow>('SELECT * FROM training_datasets ORDER BY name COLLATE "C"')).rows.map(datasetRecord);
   }
 
   async remove(name: string): Promise<boolean> {

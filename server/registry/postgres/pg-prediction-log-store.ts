@@ -1,27 +1,6 @@
 import type { LogFileRecord, LogFileStore } from '../../prediction-logs/log-file-store.js';
 import type { PgDatabase, Queryable } from './pg-database.js';
-
-interface Row {
-  path: string;
-  model: string;
-  date: string;
-  rows: number;
-  bytes: number;
-  min_logged_at: number;
-  max_logged_at: number;
-  created_at: number;
-}
-
-const toRecord = (r: Row): LogFileRecord => ({
-  path: r.path,
-  model: r.model,
-  date: r.date,
-  rows: r.rows,
-  bytes: r.bytes,
-  minLoggedAt: r.min_logged_at,
-  maxLoggedAt: r.max_logged_at,
-  createdAt: r.created_at,
-});
+import { type LogFileRow, logFileRecord } from '../log-file-rows.js';
 
 async function insert(q: Queryable, files: LogFileRecord[]): Promise<void> {
   for (const f of files) {
@@ -59,12 +38,11 @@ export class PgPredictionLogStore implements LogFileStore {
   }
 
   async files(model: string, range: { from?: number; to?: number } = {}): Promise<LogFileRecord[]> {
-    const { rows } = await this.db.query<Row>('SELECT * FROM prediction_log_files WHERE model = $1 AND max_logged_at >= $2 AND min_logged_at < $3 ORDER BY max_logged_at DESC, path COLLATE "C" DESC', [
-      model,
-      range.from ?? -Number.MAX_SAFE_INTEGER,
-      range.to ?? Number.MAX_SAFE_INTEGER,
-    ]);
-    return rows.map(toRecord);
+    const { rows } = await this.db.query<LogFileRow>(
+      'SELECT * FROM prediction_log_files WHERE model = $1 AND max_logged_at >= $2 AND min_logged_at < $3 ORDER BY max_logged_at DESC, path COLLATE "C" DESC',
+      [model, range.from ?? -Number.MAX_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER],
+    );
+    return rows.map(logFileRecord);
   }
 
   async models(): Promise<string[]> {

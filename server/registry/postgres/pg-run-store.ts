@@ -3,7 +3,7 @@ import type { NewRun, RunRecord, RunStatus, RunStep, SideRunTrigger } from '../.
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
 import { conflict, notFound } from '../../errors.js';
 import { refuseCommit, refuseFence } from '../commit-rules.js';
-import { type RunRow, type SnapshotRow, toRun, toSnapshot } from '../run-rows.js';
+import { type RunRow, type SnapshotRow, failedRunValues, toRun, toSnapshot } from '../run-rows.js';
 import type { RunStore } from '../run-store.js';
 import { lockRevision } from './pg-catalog-store.js';
 import type { PgDatabase, Queryable } from './pg-database.js';
@@ -89,19 +89,7 @@ export class PgRunStore implements RunStore {
     await this.db.query(
       `UPDATE runs SET status = 'failed', reason = $1, error = $2, finished_at = $3, steps = $4, rows_in = $5, rows_rejected = $6,
        rejects_by_reason = $7, rejects_file = $8, snapshot_id = $9 WHERE id = $10 AND ($11::text IS NULL OR (status = 'running' AND holder = $11))`,
-      [
-        reason,
-        error,
-        now,
-        JSON.stringify(partial.steps ?? current.steps),
-        partial.rowsIn ?? current.rowsIn,
-        partial.rowsRejected ?? current.rowsRejected,
-        JSON.stringify(partial.rejectsByReason ?? current.rejectsByReason),
-        partial.rejectsFile ?? current.rejectsFile,
-        partial.snapshotId ?? current.snapshotId,
-        id,
-        heldBy ?? null,
-      ],
+      [reason, error, now, ...failedRunValues(partial, current), id, heldBy ?? null],
     );
   }
 

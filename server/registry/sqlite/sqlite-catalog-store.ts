@@ -1,45 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { AlertRule, Webhook } from '../../alerts/alert-definition.js';
-import type { Monitor } from '../../monitoring/monitors/monitor-definition.js';
 import type { Clock } from '../../clock.js';
-import { resolveEntity, type EntityInput } from '../../domain/entity.js';
-import type { FeatureService } from '../../domain/feature-service.js';
-import type { FeatureViewDefinition, FeatureViewVersion, FittedState } from '../../domain/feature-view-version.js';
-import { type FeatureViewInput, viewMetadata } from '../../domain/feature-view.js';
-import type { Source } from '../../domain/source.js';
+import type { FeatureViewDefinition, FittedState } from '../../domain/feature-view-version.js';
 import { conflict, notFound } from '../../errors.js';
 import { type Catalog, type ObjectKind, latestVersion } from '../catalog.js';
 import type { ApplyRecord, CatalogStore } from '../catalog-store.js';
 import type { ApplyPlan } from '../plan.js';
 import { assertDeletable } from '../references.js';
-
-interface SpecRow {
-  name: string;
-  spec: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface VersionRow {
-  view: string;
-  version: number;
-  definition: string;
-  fingerprint: string;
-  reason: 'apply' | 'refit';
-  fitted_state: string | null;
-  fitted_at: number | null;
-  created_at: number;
-}
-
-const TABLE: Record<ObjectKind, string> = {
-  entity: 'entities',
-  source: 'sources',
-  featureView: 'feature_views',
-  featureService: 'feature_services',
-  alert: 'alert_rules',
-  webhook: 'webhooks',
-  monitor: 'monitors',
-};
+import { type ApplyRow, type SpecRow, TABLE, type VersionRow, applyRecord, catalogFromRows } from '../catalog-rows.js';
 
 /**
  * The catalog tables of registry.db (better-sqlite3 is synchronous; the Promises are the interface's).
@@ -137,58 +104,14 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async applyHistory(limit: number): Promise<ApplyRecord[]> {
-    const rows = this.db.prepare('SELECT id, applied_at, actor, summary FROM apply_history ORDER BY id DESC LIMIT ?').all(limit) as {
-      id: number;
-      applied_at: number;
-      actor: string;
-      summary: string;
-    }[];
-    return rows.map((r) => ({ id: r.id, appliedAt: r.applied_at, actor: r.actor, summary: JSON.parse(r.summary) }));
+    const rows = this.db.prepare('SELECT id, applied_at, actor, summary FROM apply_history ORDER BY id DESC LIMIT ?').all(limit) as ApplyRow[];
+    return rows.map(applyRecord);
   }
 
   private readCatalog(): Catalog {
-    const rows = (table: string) => this.db.prepare(`SELECT name, spec, created_at, updated_at FROM ${table} ORDER BY name`).all() as SpecRow[];
-    const catalog: Catalog = {
-      revision: this.currentRevision(),
-      entities: new Map(),
-      sources: new Map(),
-      featureViews: new Map(),
-      featureServices: new Map(),
-      alerts: new Map(),
-      webhooks: new Map(),
-      monitors: new Map(),
-    };
-    for (const r of rows('entities')) {
-      const spec = JSON.parse(r.spec) as EntityInput;
-      catalog.entities.set(r.name, { name: r.name, spec, entity: resolveEntity(spec), createdAt: r.created_at, updatedAt: r.updated_at });
-    }
-    for (const r of rows('sources')) catalog.sources.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Source, createdAt: r.created_at, updatedAt: r.updated_at });
-    for (const r of rows('feature_services')) {
-      catalog.featureServices.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as FeatureService, createdAt: r.created_at, updatedAt: r.updated_at });
-    }
-    for (const r of rows('alert_rules')) catalog.alerts.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as AlertRule, createdAt: r.created_at, updatedAt: r.updated_at });
-    for (const r of rows('webhooks')) catalog.webhooks.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Webhook, createdAt: r.created_at, updatedAt: r.updated_at });
-    for (const r of rows('monitors')) catalog.monitors.set(r.name, { name: r.name, spec: JSON.parse(r.spec) as Monitor, createdAt: r.created_at, updatedAt: r.updated_at });
-    const versions = new Map<string, FeatureViewVersion[]>();
-    for (const v of this.db.prepare('SELECT * FROM feature_view_versions ORDER BY view, version').all() as VersionRow[]) {
-      const list = versions.get(v.view) ?? [];
-      list.push({
-        view: v.view,
-        version: v.version,
-        definition: JSON.parse(v.definition) as FeatureViewDefinition,
-        fingerprint: v.fingerprint,
-        reason: v.reason,
-        fittedState: v.fitted_state === null ? null : (JSON.parse(v.fitted_state) as FittedState),
-        fittedAt: v.fitted_at,
-        createdAt: v.created_at,
-      });
-      versions.set(v.view, list);
-    }
-    for (const r of rows('feature_views')) {
-      const spec = JSON.parse(r.spec) as FeatureViewInput;
-      catalog.featureViews.set(r.name, { name: r.name, spec, metadata: viewMetadata(spec), versions: versions.get(r.name) ?? [], createdAt: r.created_at, updatedAt: r.updated_at });
-    }
-    return catalog;
+    const specs = (table: string) => this.db.prepare(`SELECT name, spec, created_at, updated_at FROM ${table} ORDER BY name`).all() as SpecRow[];
+    const versions = this.db.prepare('SELECT * FROM feature_view_versions ORDER BY view, version').all() as VersionRow[];
+    return catalogFromRows(this.currentRevision(), specs, versions);
   }
 
   private insertVersion(view: string, version: number, definition: FeatureViewDefinition, print: string, reason: 'apply' | 'refit', at: number): void {

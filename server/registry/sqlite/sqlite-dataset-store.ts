@@ -1,19 +1,7 @@
 import type Database from 'better-sqlite3';
-import { conflict } from '../../errors.js';
 import type { DatasetMetadata, DatasetRecord, DatasetStatus } from '../../datasets/dataset-metadata.js';
 import type { DatasetStore } from '../../datasets/dataset-store.js';
-
-interface Row {
-  name: string;
-  status: DatasetStatus;
-  metadata: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-function toRecord(r: Row): DatasetRecord {
-  return { name: r.name, status: r.status, metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as DatasetMetadata), createdAt: r.created_at, updatedAt: r.updated_at };
-}
+import { type DatasetRow, datasetRecord, reservationConflict } from '../dataset-rows.js';
 
 /** Saved datasets in registry.db (migration 0003). */
 export class SqliteDatasetStore implements DatasetStore {
@@ -30,8 +18,7 @@ export class SqliteDatasetStore implements DatasetStore {
       .run(name, now, now, staleBefore);
     if (claimed.changes === 0) {
       const existing = (this.db.prepare('SELECT status FROM training_datasets WHERE name = ?').get(name) as { status: DatasetStatus } | undefined)?.status;
-      const what = existing === 'building' ? 'is being built' : 'already exists';
-      throw conflict(`training dataset '${name}' ${what}; pick another name or delete it first`, [{ path: 'name', message: what }]);
+      throw reservationConflict(name, existing);
     }
   }
 
@@ -51,12 +38,12 @@ export class SqliteDatasetStore implements DatasetStore {
   }
 
   async get(name: string): Promise<DatasetRecord | null> {
-    const row = this.db.prepare('SELECT * FROM training_datasets WHERE name = ?').get(name) as Row | undefined;
-    return row ? toRecord(row) : null;
+    const row = this.db.prepare('SELECT * FROM training_datasets WHERE name = ?').get(name) as DatasetRow | undefined;
+    return row ? datasetRecord(row) : null;
   }
 
   async list(): Promise<DatasetRecord[]> {
-    return (this.db.prepare('SELECT * FROM training_datasets ORDER BY name').all() as Row[]).map(toRecord);
+    return (this.db.prepare('SELECT * FROM training_datasets ORDER BY name').all() as DatasetRow[]).map(datasetRecord);
   }
 
   async remove(name: string): Promise<boolean> {

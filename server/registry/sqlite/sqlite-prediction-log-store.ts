@@ -1,27 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { LogFileRecord, LogFileStore } from '../../prediction-logs/log-file-store.js';
-
-interface Row {
-  path: string;
-  model: string;
-  date: string;
-  rows: number;
-  bytes: number;
-  min_logged_at: number;
-  max_logged_at: number;
-  created_at: number;
-}
-
-const toRecord = (r: Row): LogFileRecord => ({
-  path: r.path,
-  model: r.model,
-  date: r.date,
-  rows: r.rows,
-  bytes: r.bytes,
-  minLoggedAt: r.min_logged_at,
-  maxLoggedAt: r.max_logged_at,
-  createdAt: r.created_at,
-});
+import { type LogFileRow, logFileRecord } from '../log-file-rows.js';
 
 const INSERT = 'INSERT INTO prediction_log_files (path, model, date, rows, bytes, min_logged_at, max_logged_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
@@ -51,8 +30,8 @@ export class SqlitePredictionLogStore implements LogFileStore {
   async files(model: string, range: { from?: number; to?: number } = {}): Promise<LogFileRecord[]> {
     const rows = this.db
       .prepare('SELECT * FROM prediction_log_files WHERE model = ? AND max_logged_at >= ? AND min_logged_at < ? ORDER BY max_logged_at DESC, path DESC')
-      .all(model, range.from ?? -Number.MAX_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as Row[];
-    return rows.map(toRecord);
+      .all(model, range.from ?? -Number.MAX_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as LogFileRow[];
+    return rows.map(logFileRecord);
   }
 
   async models(): Promise<string[]> {

@@ -5,7 +5,7 @@ import type { NewRun, RunRecord, RunStatus, RunStep, SideRunTrigger } from '../.
 import type { RunStore } from '../run-store.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
 import { refuseCommit, refuseFence } from '../commit-rules.js';
-import { type RunRow, type SnapshotRow, toRun, toSnapshot } from '../run-rows.js';
+import { type RunRow, type SnapshotRow, failedRunValues, toRun, toSnapshot } from '../run-rows.js';
 
 /**
  * Runs, snapshots, watermarks and ffill carry in registry.db. It writes its own tables only: a commit
@@ -77,20 +77,7 @@ export class SqliteRunStore implements RunStore {
         `UPDATE runs SET status = 'failed', reason = ?, error = ?, finished_at = ?, steps = ?, rows_in = ?, rows_rejected = ?,
          rejects_by_reason = ?, rejects_file = ?, snapshot_id = ? WHERE id = ? AND (? IS NULL OR (status = 'running' AND holder = ?))`,
       )
-      .run(
-        reason,
-        error,
-        now,
-        JSON.stringify(partial.steps ?? current.steps),
-        partial.rowsIn ?? current.rowsIn,
-        partial.rowsRejected ?? current.rowsRejected,
-        JSON.stringify(partial.rejectsByReason ?? current.rejectsByReason),
-        partial.rejectsFile ?? current.rejectsFile,
-        partial.snapshotId ?? current.snapshotId,
-        id,
-        heldBy ?? null,
-        heldBy ?? null,
-      );
+      .run(reason, error, now, ...failedRunValues(partial, current), id, heldBy ?? null, heldBy ?? null);
   }
 
   async succeed(id: number, now: number, steps: RunStep[]): Promise<void> {
