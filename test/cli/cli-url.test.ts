@@ -9,6 +9,7 @@ import { freePort } from '../support/spawn-server.js';
 import { getJson, testServer } from '../support/services.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 import { driverStatsYaml } from '../support/bundles.js';
+import { runCliHere } from '../support/run-cli.js';
 
 const CLI = path.join(packageRoot(), 'server/cli/bin.ts');
 // Absolute, so the child resolves tsx from this checkout whatever its working directory.
@@ -49,18 +50,19 @@ async function remoteState(): Promise<{ views: [string, number[]][]; applies: nu
   };
 }
 
+// Through main() in this process (a child costs ~2 s of start-up); the exit-code tests below spawn the binary.
 test('plan --url shows the change and writes nothing; apply --url creates it; a changed view makes version 2', async () => {
   const dir = tempDir();
   writeFiles(dir, { 'defs/drivers.yaml': driverStatsYaml('standard') });
 
-  const plan = await tessera(['plan', 'defs', '--url', server.url], dir);
+  const plan = await runCliHere(['plan', 'defs', '--url', server.url], dir);
   // A new view counts as its version 1.
   assert.equal(plan.code, 0, plan.stderr);
   assert.equal(plan.stdout, ['+ entity driver', '+ source stats', '+ featureView driver_stats (version 1)', 'Plan: 3 to create, 0 to update, 1 new version, 0 unchanged.', ''].join('\n'));
   assert.deepEqual(await remoteState(), { views: [], applies: 0 }, 'plan must not write');
   assert.deepEqual((await getJson(`${server.url}/api/v1/entities`)).body.entities, []);
 
-  const applied = await tessera(['apply', 'defs', '--url', server.url], dir);
+  const applied = await runCliHere(['apply', 'defs', '--url', server.url], dir);
   assert.equal(applied.code, 0, applied.stderr);
   assert.match(applied.stdout, /^\+ featureView driver_stats \(version 1\)$/m);
   assert.match(applied.stdout, /^Applied: 3 created, 0 updated, 1 new version, 0 unchanged\.$/m);
@@ -75,7 +77,7 @@ test('plan --url shows the change and writes nothing; apply --url creates it; a 
   assert.deepEqual(fs.readdirSync(dir), ['defs']);
 
   writeFiles(dir, { 'defs/drivers.yaml': driverStatsYaml('minmax') });
-  const plan2 = await tessera(['plan', 'defs', '--url', server.url, '--json'], dir);
+  const plan2 = await runCliHere(['plan', 'defs', '--url', server.url, '--json'], dir);
   assert.equal(plan2.code, 0, plan2.stderr);
   const result = JSON.parse(plan2.stdout);
   assert.equal(result.dryRun, true);
@@ -83,14 +85,14 @@ test('plan --url shows the change and writes nothing; apply --url creates it; a 
   assert.deepEqual(result.unchanged.map((u: any) => u.name).sort(), ['driver', 'stats']);
   assert.deepEqual(await remoteState(), { views: [['driver_stats', [1]]], applies: 1 }, 'plan must not write');
 
-  const applied2 = await tessera(['apply', 'defs', '--url', server.url], dir);
+  const applied2 = await runCliHere(['apply', 'defs', '--url', server.url], dir);
   assert.equal(applied2.code, 0, applied2.stderr);
   assert.match(applied2.stdout, /^\^ featureView driver_stats: new version 2 \(features\[0\]\.transforms\[0\]\.scale\.method\)$/m);
   assert.deepEqual(await remoteState(), { views: [['driver_stats', [1, 2]]], applies: 2 });
   assert.equal((await getJson(`${server.url}/api/v1/feature-views/driver_stats/versions/2`)).body.definition.features[0].transforms[0].scale.method, 'minmax');
 
   // The same files again: nothing to do, nothing recorded.
-  const again = await tessera(['apply', 'defs', '--url', server.url], dir);
+  const again = await runCliHere(['apply', 'defs', '--url', server.url], dir);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /^Applied: 0 created, 0 updated, 0 new versions, 3 unchanged\.$/m);
   assert.deepEqual(await remoteState(), { views: [['driver_stats', [1, 2]]], applies: 2 });
