@@ -4,12 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { HAND_FILES, handBundle } from '../offline/fixture.js';
-import { runCli } from '../support/run-cli.js';
+import { runCli, runCliHere } from '../support/run-cli.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { getJson, postJson } from '../support/services.js';
 import { tempDir } from '../support/temp-dir.js';
 
-// The commands below against a server (--url) that nothing else covers; the server lives in this process.
+// The commands below against a server (--url) that nothing else covers; the server lives in this process. They
+// run through main() in this process too (a child costs ~2 s of start-up), but for the exit-code check.
 // The tests run in order: the first materializes what the others describe and export.
 let s: Awaited<ReturnType<typeof pipelineServer>>;
 let cwd: string;
@@ -20,7 +21,7 @@ before(async () => {
 after(() => s.close());
 
 test('materialize --url with no view runs every view the server lists, each once', async () => {
-  const r = await runCli(['materialize', '--url', s.url, '--json'], cwd);
+  const r = await runCliHere(['materialize', '--url', s.url, '--json'], cwd);
   assert.equal(r.code, 0, r.stderr);
   const runs = JSON.parse(r.stdout) as any[];
   // Rows in, by hand: the data lines of drivers.csv, riders.csv and zones.csv.
@@ -40,7 +41,7 @@ test('materialize --url with no view runs every view the server lists, each once
 });
 
 test('list --url and describe --url show what the server holds', async () => {
-  const listed = await runCli(['list', 'feature-views', '--url', s.url], cwd);
+  const listed = await runCliHere(['list', 'feature-views', '--url', s.url], cwd);
   assert.equal(listed.code, 0, listed.stderr);
   assert.equal(
     listed.stdout,
@@ -52,7 +53,7 @@ test('list --url and describe --url show what the server holds', async () => {
       '',
     ].join('\n'),
   );
-  const entities = await runCli(['list', 'entities', '--url', s.url, '--json'], cwd);
+  const entities = await runCliHere(['list', 'entities', '--url', s.url, '--json'], cwd);
   assert.equal(entities.code, 0, entities.stderr);
   assert.deepEqual(
     (JSON.parse(entities.stdout) as any[]).map((e) => [e.name, e.joinKeys.map((k: any) => `${k.name}:${k.type}`)]),
@@ -62,10 +63,10 @@ test('list --url and describe --url show what the server holds', async () => {
       ['zone', ['city:string', 'zone:int64']],
     ],
   );
-  const described = await runCli(['describe', 'feature-view', 'rider_stats', '--url', s.url], cwd);
+  const described = await runCliHere(['describe', 'feature-view', 'rider_stats', '--url', s.url], cwd);
   assert.equal(described.code, 0, described.stderr);
   assert.match(described.stdout, /^ {2}v1 .* fitted on 3 rows at /m);
-  const service = await runCli(['describe', 'feature-service', 'driver_model', '--url', s.url, '--json'], cwd);
+  const service = await runCliHere(['describe', 'feature-service', 'driver_model', '--url', s.url, '--json'], cwd);
   assert.equal(service.code, 0, service.stderr);
   assert.deepEqual(JSON.parse(service.stdout).features, ['driver_stats:rate', 'rider_stats:*']);
   const missing = await runCli(['describe', 'feature-view', 'nope', '--url', s.url], cwd);
@@ -81,7 +82,7 @@ test('datasets export --url writes the saved rows to the file', async () => {
   });
   assert.equal(saved.status, 201, JSON.stringify(saved.body));
   const out = path.join(cwd, 'export.json');
-  const r = await runCli(['datasets', 'export', 'remote_export', '--out', out, '--url', s.url], cwd);
+  const r = await runCliHere(['datasets', 'export', 'remote_export', '--out', out, '--url', s.url], cwd);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `wrote 2 rows of 'remote_export' to ${out}\n`);
   // By hand from test/offline/fixture.ts: driver 1 at 11:00 takes the latest created of its three 11:00 rows
