@@ -37,7 +37,7 @@ export const onlineRedis: BenchScenario = {
     const data = await prepareOnlineData(path.join(options.workDir, 'online-redis'), rows, { csv, views: 2 });
     if (!(await answers(base))) throw new Error(`${NO_REDIS}: nothing answers at ${base} (set TESSERA_TEST_REDIS_URL)`);
     const started: ServerProcess[] = [];
-    const load = new LoadGenerator();
+    const load = new LoadGenerator({ quick: options.quick });
     const figures: BenchFigure[] = [];
     const env = { TESSERA_ONLINE_URL: redisUrl };
     try {
