@@ -28,11 +28,13 @@ async function serverBehindProxy() {
   const server = spawnServe(['--port', String(port), '--data-dir', path.join(dir, 'data'), '--definitions', definitions, '--registry-url', through.toString()], {
     TESSERA_REGISTRY_TIMEOUT_MS: String(TIMEOUT_MS),
   });
-  return { database, target, proxy, url, server };
+  // Listened for from the start: a server that exits early (a failure) must not leave a later wait hanging.
+  const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+  return { database, target, proxy, url, server, exited };
 }
 
 test('the registry lost under a running server: 503 problem documents within the timeout, /health names it, and the server recovers by itself', { skip: POSTGRES_SKIP ?? false }, async () => {
-  const { database, target, proxy, url, server } = await serverBehindProxy();
+  const { database, target, proxy, url, server, exited } = await serverBehindProxy();
   try {
     await waitFor('the server', 60_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
     const materialized = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {}, 120_000);
@@ -70,7 +72,6 @@ test('the registry lost under a running server: 503 problem documents within the
       [[materialized.body.id, 'succeeded']],
     );
   } finally {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
     const code = await exited;
     await proxy.close();
@@ -80,8 +81,7 @@ test('the registry lost under a running server: 503 problem documents within the
 });
 
 test('SIGTERM while the registry is cut off: the server still exits, with code 0', { skip: POSTGRES_SKIP ?? false }, async () => {
-  const { database, proxy, url, server } = await serverBehindProxy();
-  const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+  const { database, proxy, url, server, exited } = await serverBehindProxy();
   try {
     await waitFor('the server', 60_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
     const materialized = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {}, 120_000);
