@@ -14,6 +14,9 @@ test('outcome compaction merges each closed day into one Parquet file, answers s
   const services = await testServices({ predictionLogRetention: '30' });
   const { clock } = services;
   const base = Date.now();
+  // Events go just after the start of their UTC day, so that "today's" are today's at any hour the test
+  // runs (an hour before now would be yesterday's just after midnight).
+  const dayStart = base - (base % DAY);
   clock.set(base);
   const compactor = new OutcomeCompactor({
     store: services.outcomeStore,
@@ -30,7 +33,7 @@ test('outcome compaction merges each closed day into one Parquet file, answers s
     const latest = new Map<string, { probability: number; label: number; day: number }>();
     const ids: Record<number, string[]> = {};
     for (const day of [-40, -2, -1, 0]) {
-      clock.set(base + day * DAY - 3_600_000);
+      clock.set(dayStart + day * DAY + 100);
       const probabilities = [0.9, 0.6, 0.4, 0.2];
       const logged = await services.predictionLog.append({
         model: 'rain',
@@ -50,7 +53,7 @@ test('outcome compaction merges each closed day into one Parquet file, answers s
         [[ids[day][0], 0], ...(day === -1 ? [[ids[-2][1], 1] as [string, number]] : [])],
       ];
       for (const [k, batch] of batches.entries()) {
-        clock.set(base + day * DAY - 3_000_000 + k * 1000);
+        clock.set(dayStart + day * DAY + 1000 + k * 1000);
         await services.outcomes.record({ model: 'rain', outcomes: batch.map(([predictionId, value]) => ({ predictionId, value })) });
         for (const [id, label] of batch) {
           const at = Object.entries(ids).find(([, list]) => list.includes(id))!;
@@ -87,7 +90,7 @@ test('outcome compaction merges each closed day into one Parquet file, answers s
       }
       return byDay;
     };
-    const date = (day: number) => utcDate(base + day * DAY - 3_000_000);
+    const date = (day: number) => utcDate(dayStart + day * DAY + 1000);
 
     clock.set(base + 2000);
     const before = await check('before compaction');
