@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { FeatureLogSweep } from '../../server/feature-logging/feature-log-sweep.js';
 import { logCompactionLoop } from '../../server/services.js';
 import { testServices } from '../support/services.js';
+import { stagedFile } from '../support/staged-file.js';
 
 const MINUTE = 60_000;
 
@@ -13,12 +14,7 @@ test('the log compaction pass removes staging files a dead writer left in the fe
   try {
     const now = Date.now();
     clock.set(now);
-    const staged = async (relPath: string, ageMs: number) => {
-      const file = await files.stagingPath(relPath);
-      fs.writeFileSync(file, 'PAR1 half a file');
-      fs.utimesSync(file, new Date(now - ageMs), new Date(now - ageMs));
-      return file;
-    };
+    const staged = (relPath: string, ageMs: number) => stagedFile(files, relPath, now, ageMs);
     const day = 'offline/logs/feature_services/service=s/date=2026-12-01';
     const dead = await staged(`${day}/a.parquet`, 11 * MINUTE);
     const writing = await staged(`${day}/b.parquet`, 0);

@@ -7,6 +7,7 @@ import { OutcomeStore } from '../../server/outcomes/outcome-store.js';
 import { LogCompactor } from '../../server/prediction-logs/log-compactor.js';
 import { STAGED_FLOOR_MS } from '../../server/prediction-logs/staged-sweep.js';
 import { testServices } from '../support/services.js';
+import { stagedFile } from '../support/staged-file.js';
 
 const MINUTE = 60_000;
 
@@ -20,13 +21,7 @@ test("the log compaction pass deletes staging files left by dead writers, never 
   try {
     const now = Date.now();
     clock.set(now);
-    /** A staging file as a writer makes it (`stagingPath`), last written `ageMs` ago. */
-    const staged = async (relPath: string, ageMs: number) => {
-      const file = await files.stagingPath(relPath);
-      fs.writeFileSync(file, 'PAR1 half a file');
-      fs.utimesSync(file, new Date(now - ageMs), new Date(now - ageMs));
-      return file;
-    };
+    const staged = (relPath: string, ageMs: number) => stagedFile(files, relPath, now, ageMs);
     const day = 'offline/logs/predictions/model=churn/date=2026-12-01';
     const deadPublisher = await staged(`${day}/123-abc-000001.parquet`, 11 * MINUTE);
     const deadMerge = await staged(`${day}/compact-1-aa.parquet`, 3 * 60 * MINUTE);
