@@ -82,6 +82,11 @@ export class PgDatabase implements Queryable {
         throw this.translate(e);
       }
       let broken: Error | undefined;
+      // A checked-out client has no listener of the pool's: a socket lost now would be emitted as an
+      // unhandled 'error' and end the process. The statement in flight fails on its own; keep the error
+      // so the client is dropped, not reused.
+      const onError = (e: Error) => void (broken ??= e);
+      client.on('error', onError);
       try {
         await client.query(options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
         const result = await fn(client);
@@ -94,6 +99,7 @@ export class PgDatabase implements Queryable {
         if (!broken && code && RETRYABLE.has(code) && attempt < 5) continue;
         throw this.translate(e);
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     }

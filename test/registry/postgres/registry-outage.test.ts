@@ -45,10 +45,15 @@ test('the registry lost under a running server: 503 problem documents within the
 
     await proxy.cut();
     // /health says which store failed; the online store still answers.
-    const health = await waitFor('/health to see the registry gone', 30_000, async () => {
-      const h = await requestJson(`${url}/health`, 'GET', undefined, 30_000);
-      return h.status === 503 ? h : undefined;
-    });
+    const health = await waitFor(
+      '/health to see the registry gone',
+      30_000,
+      async () => {
+        const h = await requestJson(`${url}/health`, 'GET', undefined, 30_000);
+        return h.status === 503 ? h : undefined;
+      },
+      exitedWith(server),
+    );
     assert.equal(health.body.status, 'unavailable');
     assert.equal(health.body.checks.onlineStore, 'ok');
     assert.match(health.body.checks.registry, new RegExp(`^the registry \\(postgres://${target.username}@127\\.0\\.0\\.1:\\d+/tessera_test_[0-9a-f]+\\) does not answer: `));
@@ -87,7 +92,7 @@ test('SIGTERM while the registry is cut off: the server still exits, with code 0
     const materialized = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {}, 120_000);
     assert.equal(materialized.body.status, 'succeeded', JSON.stringify(materialized.body));
     await proxy.cut();
-    await waitFor('/health to see the registry gone', 30_000, async () => ((await requestJson(`${url}/health`, 'GET', undefined, 30_000)).status === 503 ? true : undefined));
+    await waitFor('/health to see the registry gone', 30_000, async () => ((await requestJson(`${url}/health`, 'GET', undefined, 30_000)).status === 503 ? true : undefined), exitedWith(server));
     server.kill('SIGTERM');
     // The proxy stays cut: a server that waited for its registry socket to close would never exit.
     const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 30_000).unref())]);
