@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -9,10 +8,10 @@ import { loadConfig } from '../../server/config.js';
 import { loadDefinitions } from '../../server/definitions/load-definitions.js';
 import { TesseraError } from '../../server/errors.js';
 import { createLogger } from '../../server/logger.js';
-import { packageRoot } from '../../server/paths.js';
 import { openServices } from '../../server/services.js';
 import { systemResolver } from '../../server/sources/http-access.js';
 import type { ChildProcess } from 'node:child_process';
+import { runCliHere } from '../support/run-cli.js';
 import { spawnServe } from '../support/spawn-server.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 
@@ -21,7 +20,6 @@ import { tempDir, writeFiles } from '../support/temp-dir.js';
  * and `tessera serve` (which applies the folder at start-up) refuse them all, naming file and field,
  * write nothing, and serve does not start.
  */
-const TSX = import.meta.resolve('tsx');
 const dir = tempDir();
 const defs = path.join(dir, 'defs');
 const secret = path.join(dir, 'secret');
@@ -54,22 +52,19 @@ function expectEveryRefusal(output: string): void {
   assert.ok(!output.includes('hunter2'), 'no secret text in the output');
 }
 
-test('tessera apply refuses every escape in a definitions folder, naming file and field; nothing is written', () => {
-  const r = spawnSync(process.execPath, ['--import', TSX, path.join(packageRoot(), 'server/cli/bin.ts'), 'apply', defs, '--data-dir', path.join(dir, 'data')], {
-    encoding: 'utf8',
-    env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '', TESSERA_SOURCE_ROOTS: '', TESSERA_HTTP_SOURCE_ALLOW: '' },
-  });
-  assert.equal(r.status, 1, r.stderr);
+test('tessera apply refuses every escape in a definitions folder, naming file and field; nothing is written', async () => {
+  const r = await runCliHere(['apply', defs, '--data-dir', path.join(dir, 'data')], dir, { TESSERA_SOURCE_ROOTS: '', TESSERA_HTTP_SOURCE_ALLOW: '' });
+  assert.equal(r.code, 1, r.stderr);
   expectEveryRefusal(r.stderr);
-  const listed = spawnSync(process.execPath, ['--import', TSX, path.join(packageRoot(), 'server/cli/bin.ts'), 'list', 'sources', '--data-dir', path.join(dir, 'data'), '--json'], { encoding: 'utf8' });
+  const listed = await runCliHere(['list', 'sources', '--data-dir', path.join(dir, 'data'), '--json'], dir);
   assert.deepEqual(JSON.parse(listed.stdout), []);
 });
 
-test('a credential header written in clear is refused when the folder is read, without repeating it', () => {
+test('a credential header written in clear is refused when the folder is read, without repeating it', async () => {
   const only = path.join(dir, 'header-defs');
   writeFiles(only, { 'header.yaml': source('header', 'type: http, url: "https://api.example.com/x", headers: {Authorization: "Bearer hunter2"}') });
-  const r = spawnSync(process.execPath, ['--import', TSX, path.join(packageRoot(), 'server/cli/bin.ts'), 'apply', only, '--data-dir', path.join(dir, 'header-data')], { encoding: 'utf8' });
-  assert.equal(r.status, 1, r.stderr);
+  const r = await runCliHere(['apply', only, '--data-dir', path.join(dir, 'header-data')], dir);
+  assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /header\.yaml: sources\[0\]\.headers\.Authorization: 'Authorization' carries a credential: write it as a reference to an environment variable of the server, \{env: NAME\}/);
   assert.ok(!r.stderr.includes('hunter2'));
 });

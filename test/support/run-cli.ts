@@ -31,7 +31,7 @@ export function runCli(args: string[], cwd: string): Promise<{ code: number | nu
  * in a child), with the environment runCli gives a child. A child costs ~2 s of start-up; tests that check
  * the exit code of the real binary keep spawning it. Not for concurrent tests: it changes the process's cwd.
  */
-export async function runCliHere(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCliHere(args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const before = process.cwd();
@@ -39,7 +39,7 @@ export async function runCliHere(args: string[], cwd: string): Promise<{ code: n
   const apiKey = process.env.TESSERA_API_KEY;
   process.chdir(cwd);
   try {
-    const env = { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' };
+    const env = { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '', ...extraEnv };
     const code = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env });
     return { code, stdout, stderr };
   } finally {
