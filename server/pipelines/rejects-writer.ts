@@ -11,6 +11,7 @@ export class RejectsWriter {
   readonly byReason: Record<string, number> = {};
   count = 0;
   private stream: fs.WriteStream | null = null;
+  private failure: Error | null = null;
 
   constructor(
     private readonly dataDir: string,
@@ -23,6 +24,9 @@ export class RejectsWriter {
       const file = path.join(this.dataDir, this.relPath);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       this.stream = fs.createWriteStream(file);
+      // A failure to open or write the file (a full disk) is emitted as 'error': unheard, Node would throw
+      // it and end the process. close() reports it, and the run fails.
+      this.stream.on('error', (e) => void (this.failure ??= e));
     }
     let text = '';
     for (const r of rejects) {
@@ -37,7 +41,7 @@ export class RejectsWriter {
   async close(): Promise<string | null> {
     if (!this.stream) return null;
     const stream = this.stream;
-    await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(this.failure ?? e) : resolve())));
     return this.relPath;
   }
 }
