@@ -53,13 +53,32 @@ export class Leadership {
     }
     if (held && !this.leading) {
       this.logger.info({ holder: this.holder }, 'this process now runs the scheduler and pipelines');
-      await this.events.gained();
+      try {
+        await this.events.gained();
+      } catch (e) {
+        // Taking up reads the registry, which may be gone again. Thrown, this would leave the renewal
+        // chain rejected (never leading again) and reach the process unhandled: undo what started, let
+        // the lease go, and try again at the next renewal.
+        this.logger.warn({ err: e }, 'taking up the scheduler failed; tried again at the next renewal');
+        await this.lose();
+        await this.leases.release(SCHEDULER_LEASE, this.holder).catch(() => undefined);
+        return;
+      }
       // Only once recovery and the schedules are in place does this process say it leads.
       this.leading = true;
     } else if (!held && this.leading) {
       this.leading = false;
       this.logger.warn({ holder: this.holder }, 'scheduler lease lost: stopping the scheduler and pipelines here');
+      await this.lose();
+    }
+  }
+
+  /** `lost`, whose failure is logged: the renewals must go on. */
+  private async lose(): Promise<void> {
+    try {
       await this.events.lost();
+    } catch (e) {
+      this.logger.error({ err: e }, 'stopping the scheduler and pipelines failed');
     }
   }
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SCHEDULER_LEASE } from '../../server/pipelines/leadership.js';
+import { createLogger } from '../../server/logger.js';
+import { Leadership, SCHEDULER_LEASE } from '../../server/pipelines/leadership.js';
+import type { LeaseStore } from '../../server/registry/lease-store.js';
 import { manualCron } from '../support/manual-cron.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { getJson } from '../support/services.js';
@@ -40,5 +42,51 @@ test('a process that loses the scheduler lease while alive stops its schedules, 
     assert.equal(await leases.holderOf(SCHEDULER_LEASE), s.pipelines.holder);
   } finally {
     await s.close();
+  }
+});
+
+// Taking up leadership reads the registry (recovery, the catalog, catch-up runs): an outage right after
+// the lease was won made `gained` throw. The renewal chain then stayed rejected for good (this process
+// never led again) and the rejection reached the process unhandled, which Node ends it for.
+test('a failure while taking up leadership is undone and tried again at the next renewal; nothing reaches the process', async () => {
+  const calls: string[] = [];
+  let acquires = 0;
+  const leases = {
+    // The first renewal cannot reach the registry; every later one wins the lease.
+    tryAcquire: async () => {
+      acquires++;
+      if (acquires === 1) throw new Error('registry unavailable');
+      return true;
+    },
+    release: async () => void calls.push('release'),
+  } as unknown as LeaseStore;
+  let gains = 0;
+  const leadership = new Leadership(leases, 'this-process', 150, createLogger('silent'), {
+    gained: async () => {
+      gains++;
+      calls.push(`gained ${gains}`);
+      // The lease is won on the second renewal (the first on the timer): taking up fails there, once.
+      if (gains === 1) throw new Error('registry unavailable');
+    },
+    lost: async () => void calls.push('lost'),
+  });
+  const rejections: unknown[] = [];
+  const onRejection = (e: unknown) => rejections.push(e);
+  process.on('unhandledRejection', onRejection);
+  try {
+    await leadership.start();
+    assert.equal(leadership.isLeader, false);
+    await waitFor(
+      'leadership',
+      10_000,
+      async () => (leadership.isLeader ? true : undefined),
+      () => null,
+      20,
+    );
+    assert.deepEqual(calls, ['gained 1', 'lost', 'release', 'gained 2']);
+    assert.deepEqual(rejections, []);
+  } finally {
+    await leadership.stop();
+    process.off('unhandledRejection', onRejection);
   }
 });
