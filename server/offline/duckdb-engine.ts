@@ -63,14 +63,19 @@ export class DuckDbEngine {
   private discard(instance: DuckDBInstance): void {
     const current = this.instance;
     this.instance = null;
-    void current?.then((live) => {
-      if (live !== instance) return;
-      try {
-        live.closeSync();
-      } catch {
-        // already unusable: nothing more to release
-      }
-    });
+    // `current` may be a replacement whose creation failed (its callers got that error): a chain
+    // without a rejection handler would reach the process as an unhandled rejection.
+    void current?.then(
+      (live) => {
+        if (live !== instance) return;
+        try {
+          live.closeSync();
+        } catch {
+          // already unusable: nothing more to release
+        }
+      },
+      () => undefined,
+    );
   }
 
   /** A private scratch folder for one retrieval. */
