@@ -75,6 +75,30 @@ test('tessera get-historical-features: bad input exits 1 naming the problem (2 f
   assert.ok(!fs.readdirSync(dir).some((f) => f.startsWith('bad.')));
 });
 
+// The output file is a write stream: a failure to open it (a folder that does not exist) is emitted as
+// 'error', which Node throws when nobody listens: the CLI died with a stack trace (and, remote, while the
+// answer was still arriving) instead of exiting 1 naming the file.
+test('tessera get-historical-features: an --out in a missing folder exits 1 naming it, locally and from a server', async () => {
+  const uncaught: unknown[] = [];
+  const onUncaught = (e: unknown) => uncaught.push(e);
+  process.on('uncaughtException', onUncaught);
+  try {
+    for (const [target, out] of [
+      [['--data-dir', s.dataDir], 'missing/out.parquet'],
+      [['--url', s.url], 'missing/out.csv'],
+    ] as const) {
+      const run = await runCliHere(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate', '--out', out, ...target], dir);
+      assert.equal(run.code, 1, `${target[0]}: ${run.stderr}`);
+      assert.match(run.stderr, /ENOENT/, target[0]);
+      assert.match(run.stderr, /missing[\\/]out\./, target[0]);
+    }
+    assert.deepEqual(uncaught, []);
+    assert.ok(!fs.existsSync(path.join(dir, 'missing')));
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+});
+
 test('tessera datasets list, show, export', async () => {
   const created = await postJsonTo(`${s.url}/api/v1/training-datasets`, { name: 'cli_set', features: ['driver_stats:rate'], entities: { driver_id: [2], event_timestamp: ['2026-11-01T10:00:00Z'] } });
   assert.equal(created.status, 201);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import { createHttpClient, type HttpAnswer, problemError, type RequestOptions } from '../../client/http-client.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
@@ -32,6 +33,10 @@ export function outputFormat(out: string): ResultFormat {
 async function atomically(out: string, write: (stream: fs.WriteStream) => Promise<void>): Promise<void> {
   const temp = `${out}.${randomBytes(4).toString('hex')}.tmp`;
   const stream = fs.createWriteStream(temp);
+  // A failure to open or write the file (a missing folder, a full disk) is emitted as 'error': unheard,
+  // Node would throw it and end the process. The writes fail on their own; this keeps the cause.
+  let failure: Error | null = null;
+  stream.on('error', (e) => void (failure ??= e));
   try {
     await write(stream);
     await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
@@ -39,7 +44,7 @@ async function atomically(out: string, write: (stream: fs.WriteStream) => Promis
   } catch (e) {
     stream.destroy();
     await fs.promises.rm(temp, { force: true });
-    throw e;
+    throw failure ?? e;
   }
 }
 
@@ -109,7 +114,8 @@ function remoteClient(url: string, progress: Progress): OfflineClient {
       for await (const chunk of answer.stream as AsyncIterable<Buffer>) {
         received += chunk.length;
         progress.update({ done: received });
-        if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+        // once() rejects on 'error': a file that fails mid-download would never drain.
+        if (!stream.write(chunk)) await once(stream, 'drain');
       }
     });
     return rows;
