@@ -7,6 +7,8 @@ export interface AutocannonOptions {
   connections: number;
   /** Seconds. */
   duration: number;
+  /** Requests to send, then wait for: when set, `duration` is ignored. */
+  amount?: number;
   /** Requests per second over all connections; autocannon sends each second's quota at once. */
   overallRate?: number;
   /** Seconds: a request without an answer after this counts as a timeout. */

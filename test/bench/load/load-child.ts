@@ -15,7 +15,7 @@ const headers = { 'content-type': 'application/json' };
 let current: AutocannonInstance | null = null;
 
 /** One autocannon run; the answer times of 2xx responses, in milliseconds. */
-function measure(spec: LoadSpec, bodies: string[], seconds: number): Promise<{ latencies: number[]; failed: number; seconds: number }> {
+function measure(spec: LoadSpec, bodies: string[], seconds: number, amount?: number): Promise<{ latencies: number[]; failed: number; seconds: number }> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     let failed = 0;
@@ -25,6 +25,8 @@ function measure(spec: LoadSpec, bodies: string[], seconds: number): Promise<{ l
         url: spec.url,
         connections: spec.connections,
         duration: seconds,
+        // When set, autocannon sends this many requests and waits for their answers; the duration is ignored.
+        amount,
         overallRate: spec.rate,
         timeout: spec.timeoutSeconds ?? 10,
         // Otherwise a run ends on a whole second: half a second of quick-mode load would last one.
@@ -58,6 +60,12 @@ async function run(spec: LoadSpec): Promise<void> {
   const warmup = spec.warmupSeconds > 0 ? await measure(spec, bodies, spec.warmupSeconds) : { latencies: [], failed: 0 };
   process.stdout.write(`${JSON.stringify({ event: 'started' })}\n`);
   const measured = await measure(spec, bodies, spec.seconds);
+  while (measured.latencies.length + measured.failed < (spec.minAnswers ?? 0)) {
+    const more = await measure(spec, bodies, spec.seconds, spec.connections);
+    measured.latencies.push(...more.latencies);
+    measured.failed += more.failed;
+    measured.seconds += more.seconds;
+  }
   // Each connection sends rate / connections requests a second: one due every connections / rate s.
   const intervalMs = spec.rate ? (1000 * spec.connections) / spec.rate : undefined;
   const result = summarize(measured.latencies, measured.failed + warmup.failed, measured.seconds, warmup.latencies.length, intervalMs);

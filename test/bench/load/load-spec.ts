@@ -16,6 +16,11 @@ export interface LoadSpec {
   untilStopped?: boolean;
   /** A request without an answer after this many seconds is a timeout, which invalidates the measurement. */
   timeoutSeconds?: number;
+  /**
+   * A measurement that ends with fewer answers goes on, one request per connection at a time, until it
+   * has them: a smoke run's short window on a busy machine may end before the first answer arrives.
+   */
+  minAnswers?: number;
   /** Sent with every request besides the content type (`authorization` for an API key). */
   headers?: Record<string, string>;
 }
