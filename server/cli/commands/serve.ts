@@ -11,6 +11,7 @@ import { TesseraError } from '../../errors.js';
 import { checkBind, isLoopbackHost } from '../../auth/bind-guard.js';
 import { openRegistry } from '../../registry/open-registry.js';
 import { defineCommand, type OptionSpec, UsageError } from '../command.js';
+import { forkWorker } from './worker-fork.js';
 
 /** serve's options: each sets the configuration key it names (flags win over TESSERA_* variables). */
 const options = {
@@ -151,7 +152,7 @@ async function serveHere(config: Config, logger: Logger): Promise<number> {
 /** The cluster primary: forks the workers, replaces any that die, and stops them all on a signal. */
 async function supervise(config: Config, logger: Logger): Promise<number> {
   let stopping = false;
-  const fork = () => cluster.fork();
+  const fork = () => forkWorker(logger, () => stopping);
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
@@ -161,7 +162,8 @@ async function supervise(config: Config, logger: Logger): Promise<number> {
   logger.info({ workers: config.workers, port: config.port }, 'tessera primary: workers forked');
   await untilSignal(logger, async () => {
     stopping = true;
-    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    // A worker that never started (see forkWorker) has no process to stop and sends no 'exit'.
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && w.process.pid !== undefined);
     await Promise.all(
       workers.map(
         (w) =>
