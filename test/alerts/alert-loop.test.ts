@@ -11,14 +11,14 @@ test('the scheduler lease holder evaluates the rules every TESSERA_ALERT_INTERVA
   try {
     assert.equal(s.pipelines.isLeader, true);
     assert.equal(await s.run(), 'failed');
-    const [alert] = await waitFor('the loop to open an alert', 10_000, async () => {
+    const [alert] = await waitFor('the loop to open an alert', 60_000, async () => {
       const open = await s.services.alerts.list({ limit: 10, status: 'open' });
       return open.length ? open : undefined;
     });
     assert.deepEqual([alert.rule, alert.subject], ['any_failure', 'stats_view']);
     s.healData();
     assert.equal(await s.run(), 'succeeded');
-    await waitFor('the loop to resolve it', 10_000, async () => ((await s.services.registry.alerts.get(alert.id))?.status === 'resolved' ? true : undefined));
+    await waitFor('the loop to resolve it', 60_000, async () => ((await s.services.registry.alerts.get(alert.id))?.status === 'resolved' ? true : undefined));
   } finally {
     await s.close();
   }

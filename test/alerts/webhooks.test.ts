@@ -121,7 +121,7 @@ test('a hanging webhook does not block the next evaluation; each attempt is cut 
     assert.equal(await s.run(), 'failed');
     const first = await s.services.alerts.evaluate();
     assert.equal(first.fired.length, 1);
-    await waitFor('the webhook to hold a request open', 10_000, async () => (hook.hanging() === 1 ? true : undefined), undefined, 5);
+    await waitFor('the webhook to hold a request open', 60_000, async () => (hook.hanging() === 1 ? true : undefined), undefined, 5);
     // While the receiver holds the request, evaluations (and the API) go on.
     s.healData();
     assert.equal(await s.run(), 'succeeded');

@@ -65,7 +65,7 @@ test('three tessera serve processes on one PostgreSQL, one Redis and one offline
       roles.map((r) => [r, ['offlineRoot', 'onlineStore', 'registry']]),
     );
     // The scheduler runs exactly once: one of the two `all` processes, never the api one.
-    const leaders = await waitFor('one scheduler', 30_000, async () => {
+    const leaders = await waitFor('one scheduler', 120_000, async () => {
       const said = await Promise.all(servers.map(async (s) => (await requestJson(`${s.url}/health`)).body.scheduler));
       return said.filter((x) => x === 'this process').length === 1 ? said : undefined;
     });

@@ -42,7 +42,7 @@ test('serve --workers 2: two processes share the port, one runs the scheduler, a
 
     // Kill the lease holder outright: the primary replaces it, and some worker takes the lease over.
     process.kill(leader, 'SIGKILL');
-    const next = await waitFor('a new scheduler', 20_000, async () => {
+    const next = await waitFor('a new scheduler', 60_000, async () => {
       for (let i = 0; i < 10; i++) {
         const h = await requestJson(`${url}/health`);
         if (h.body.scheduler === 'this process' && h.body.pid !== leader) return h.body.pid as number;

@@ -46,7 +46,7 @@ test('a build in progress touches its reservation every heartbeat, so a build th
       services.clock.set(T0 + beat * BUILD_HEARTBEAT_MS);
       t.mock.timers.tick(BUILD_HEARTBEAT_MS);
       const at = T0 + beat * BUILD_HEARTBEAT_MS;
-      await waitFor(`touch ${beat}`, 10_000, async () => ((await store.get('long_build'))?.updatedAt === at ? true : undefined), undefined, 5);
+      await waitFor(`touch ${beat}`, 60_000, async () => ((await store.get('long_build'))?.updatedAt === at ? true : undefined), undefined, 5);
     }
     const record = await store.get('long_build');
     assert.equal(record?.status, 'building');

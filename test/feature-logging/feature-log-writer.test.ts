@@ -117,12 +117,12 @@ test('rows become durable within the flush interval, without a flush call', asyn
   const writer = new FeatureLogWriter({ files, logger: silent, options: { capacityRows: 100, flushMs: 50 } });
   const offered = Date.now();
   writer.offer(served([1], T));
-  await waitFor('the row written', 10_000, async () => (writer.queueStats().writtenRows === 1 ? true : undefined), undefined, 10);
+  await waitFor('the row written', 60_000, async () => (writer.queueStats().writtenRows === 1 ? true : undefined), undefined, 10);
   assert.ok(Date.now() - offered < 10_000);
   assert.equal((await files.list('offline/logs')).length, 1);
   // Later rows get their own timer and file.
   writer.offer(served([2, 3], T + 5));
-  await waitFor('the second file', 10_000, async () => (writer.queueStats().writtenRows === 3 ? true : undefined), undefined, 10);
+  await waitFor('the second file', 60_000, async () => (writer.queueStats().writtenRows === 3 ? true : undefined), undefined, 10);
   assert.equal((await files.list('offline/logs')).length, 2);
   await writer.close();
   assert.deepEqual(writer.queueStats(), { queueDepthRows: 0, capacityRows: 100, droppedRows: 0, writtenRows: 3, failedRows: 0 });

@@ -47,7 +47,7 @@ test('freshness per view with an injected clock: data age, last successful run a
     // With a schedule, the view is materialized at once (never materialized), then on its ticks.
     const scheduled = await postJson(`${s.url}/api/v1/apply`, { featureViews: [view('hourly', { schedule: '0 * * * *' })] });
     assert.deepEqual(scheduled.body.newVersions, []);
-    await waitFor('the first scheduled run', 10_000, async () => {
+    await waitFor('the first scheduled run', 60_000, async () => {
       const [run] = await s.services.runs.list({ featureView: 'hourly', limit: 1 });
       return run?.status === 'succeeded' ? run : undefined;
     });

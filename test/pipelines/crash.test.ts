@@ -49,7 +49,7 @@ async function start(defs: string, dataDir: string) {
   });
   const url = `http://127.0.0.1:${port}`;
   // Ready once it holds the scheduler lease (a killed predecessor's expires after 1 s) and has recovered.
-  await waitFor('the server to lead', 30_000, async () => ((await requestJson(`${url}/health`)).body.scheduler === 'this process' ? true : undefined), exitedWith(server));
+  await waitFor('the server to lead', 120_000, async () => ((await requestJson(`${url}/health`)).body.scheduler === 'this process' ? true : undefined), exitedWith(server));
   return { server, url };
 }
 
@@ -64,7 +64,8 @@ async function crashDuring(defs: string, dataDir: string, moment: 'reading' | 'w
   assert.equal(queued.status, 202, JSON.stringify(queued.body));
   await waitFor(
     `the run ${moment}`,
-    30_000,
+    // A failure bound only: under a loaded machine reading the first batches can take long.
+    120_000,
     async () => {
       const run = (await requestJson(`${url}/api/v1/runs/${queued.body.runId}`)).body;
       assert.notEqual(run.status, 'succeeded', 'the run finished before it could be killed: make it bigger');
@@ -93,7 +94,7 @@ test('kill -9 mid-run, restart: the run is failed/interrupted, nothing partial i
   try {
     // The restarted server takes the lease (the dead one's expires after 1 s) and recovers.
     for (const id of [early, late]) {
-      const run = await waitFor(`run ${id} marked interrupted`, 20_000, async () => {
+      const run = await waitFor(`run ${id} marked interrupted`, 60_000, async () => {
         const r = (await requestJson(`${url}/api/v1/runs/${id}`)).body;
         return r.status === 'failed' ? r : undefined;
       });

@@ -10,7 +10,7 @@ async function start(dataDir: string, defs: string) {
   const port = await freePort();
   const server = spawnServe(['--port', String(port), '--data-dir', dataDir, '--definitions', defs], { TESSERA_PREDICTION_LOG_PUBLISH_MS: '3600000' });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the server to answer', 30_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
+  await waitFor('the server to answer', 120_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
   return { server, url };
 }
 
@@ -39,7 +39,7 @@ test('kill -9 with predictions in the journal: after a restart every acknowledge
     }
   };
   const writers = Array.from({ length: 4 }, writer);
-  await waitFor('some acknowledged predictions', 30_000, async () => (acknowledged.size >= 500 ? true : undefined));
+  await waitFor('some acknowledged predictions', 120_000, async () => (acknowledged.size >= 500 ? true : undefined));
   const journal = path.join(dataDir, 'prediction-log', 'journal');
   assert.ok(
     fs.readdirSync(journal).some((f) => fs.statSync(path.join(journal, f)).size > 0),

@@ -10,7 +10,7 @@ async function start(dataDir: string, defs: string, publishMs: number) {
   const port = await freePort();
   const server = spawnServe(['--port', String(port), '--data-dir', dataDir, '--definitions', defs], { TESSERA_PREDICTION_LOG_PUBLISH_MS: String(publishMs) });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the server to answer', 30_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
+  await waitFor('the server to answer', 120_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
   return { server, url };
 }
 
@@ -44,7 +44,7 @@ test('a retry that reaches another process sharing the data dir is logged once; 
     assert.equal(b.status, 201, JSON.stringify(b.body));
     assert.deepEqual(b.body.predictionIds, [ID(1), ID(2), ID(3), ID(4)]);
 
-    await waitFor('the first process to publish', 30_000, async () =>
+    await waitFor('the first process to publish', 120_000, async () =>
       fs.existsSync(folder) && fs.readdirSync(folder, { recursive: true }).some((f) => String(f).endsWith('.parquet')) ? true : undefined,
     );
     const ids = async (url: string, query = '') => {

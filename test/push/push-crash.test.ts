@@ -33,7 +33,7 @@ test('kill -9 in the middle of a push commit: every answered push survives, no r
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, defs, String(port), marker, '6'], { stdio: 'ignore', env });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const childAlive = () => (child.exitCode !== null ? `the push process exited (${child.exitCode})` : null);
-  await waitFor('the push process to listen', 30_000, async () => ((await requestJson(`${url}/health`).catch(() => null))?.status === 200 ? true : undefined), childAlive);
+  await waitFor('the push process to listen', 120_000, async () => ((await requestJson(`${url}/health`).catch(() => null))?.status === 200 ? true : undefined), childAlive);
 
   // Four pushes in flight at a time until the process stops inside a commit; then kill -9 it there.
   const answered = new Set<number>();
@@ -61,8 +61,8 @@ test('kill -9 in the middle of a push commit: every answered push survives, no r
   // The real server over the same data dir: it takes the lease over and recovers the dead process's run.
   const server = spawnServe(['--port', String(port), '--data-dir', dataDir, '--definitions', defs], { TESSERA_LEASE_MS: '1000' });
   try {
-    await waitFor('the server to lead', 30_000, async () => ((await requestJson(`${url}/health`).catch(() => null))?.body.scheduler === 'this process' ? true : undefined), exitedWith(server));
-    const run = await waitFor('the interrupted push run to fail', 30_000, async () => {
+    await waitFor('the server to lead', 120_000, async () => ((await requestJson(`${url}/health`).catch(() => null))?.body.scheduler === 'this process' ? true : undefined), exitedWith(server));
+    const run = await waitFor('the interrupted push run to fail', 120_000, async () => {
       const r = (await requestJson(`${url}/api/v1/runs/${runId}`)).body;
       return r.status === 'failed' ? r : undefined;
     });

@@ -21,7 +21,7 @@ export async function privateCluster(size = 3): Promise<PrivateCluster> {
   for (let i = 0; i < size; i++) nodes.push(await privateRedis(await freePort(), tempDir(), ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf']));
   const cli = (...args: string[]) => run('redis-cli', args, { timeout: 30_000 });
   const ready = async () => {
-    await waitFor('the cluster to be ok', 30_000, async () => {
+    await waitFor('the cluster to be ok', 120_000, async () => {
       const states = await Promise.all(nodes.map((n) => cli('-p', String(n.port), 'cluster', 'info').then((r) => r.stdout.includes('cluster_state:ok'))));
       return states.every(Boolean) ? true : undefined;
     });

@@ -36,9 +36,10 @@ export function spawnServe(args: string[], env: Record<string, string> = {}): Ch
 /**
  * One request on a fresh connection (so cluster workers take turns), JSON answer. `timeoutMs` bounds
  * a request that can hang (a connection handed to a dying worker); a `?wait=true` materialization of
- * many rows on a busy machine needs a larger one.
+ * many rows on a busy machine needs a larger one. The default is a failure bound for a loaded machine,
+ * where a plain request can wait seconds for a CPU.
  */
-export function requestJson(url: string, method = 'GET', body?: unknown, timeoutMs = 5000): Promise<{ status: number; body: any }> {
+export function requestJson(url: string, method = 'GET', body?: unknown, timeoutMs = 15_000): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, agent: false, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
       let text = '';

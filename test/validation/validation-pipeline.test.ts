@@ -85,7 +85,7 @@ test('warn: the run commits and its report holds every expectation with hand-wor
     );
     assert.equal(report.body.checkedAt, '2026-11-29T12:00:00.000Z');
     // One failure counted per failed expectation (seven), by kind and policy.
-    const scraped = await waitFor('the validation counter', 5000, async () => {
+    const scraped = await waitFor('the validation counter', 60_000, async () => {
       const text = (await fetch(`${s.url}/metrics`).then((r) => r.text())) as string;
       return sample(text, 'tessera_validation_failures_total', { feature_view: 'checked', expectation: 'uniqueKeys', policy: 'warn' }) === 1 ? text : undefined;
     });

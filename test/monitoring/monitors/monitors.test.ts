@@ -41,7 +41,7 @@ before(async () => {
 after(() => s.close());
 
 test('a scheduled monitor runs on its tick, stores its report, publishes its score and fires a drift alert', async () => {
-  await waitFor('the monitor task', 10_000, async () => cron.live('monitor:rate_drift'));
+  await waitFor('the monitor task', 60_000, async () => cron.live('monitor:rate_drift'));
   assert.deepEqual(await getJson(`${s.url}/api/v1/monitors/rate_drift/results`).then((r) => r.body.results), []);
   await cron.tick('monitor:rate_drift');
   const { body } = await getJson(`${s.url}/api/v1/monitors/rate_drift/results`);

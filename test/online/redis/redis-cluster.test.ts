@@ -31,11 +31,11 @@ before(async () => {
     for (const n of nodes) n.kill();
   });
   const cli = (...args: string[]) => run('redis-cli', args, { timeout: 30_000 });
-  await waitFor('the cluster nodes to answer', 20_000, async () =>
+  await waitFor('the cluster nodes to answer', 60_000, async () =>
     (await Promise.all(nodes.map((n) => cli('-p', String(n.port), 'ping')))).every((r) => r.stdout.trim() === 'PONG') ? true : undefined,
   );
   await cli('--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes');
-  await waitFor('the cluster to be ok', 30_000, async () => ((await cli('-p', String(nodes[0].port), 'cluster', 'info')).stdout.includes('cluster_state:ok') ? true : undefined));
+  await waitFor('the cluster to be ok', 120_000, async () => ((await cli('-p', String(nodes[0].port), 'cluster', 'info')).stdout.includes('cluster_state:ok') ? true : undefined));
 });
 after(() => {
   for (const n of nodes) n.kill();

@@ -52,7 +52,7 @@ test('Redis lost or stalled under a running server: 503 problem documents, /heal
     assert.match(h.body.checks.onlineStore, new RegExp(`redis://127\\.0\\.0\\.1:${redis.port}`));
   };
   const recovers = async () => {
-    await waitFor('the online store to answer again', 30_000, async () => ((await health()).status === 200 ? true : undefined));
+    await waitFor('the online store to answer again', 120_000, async () => ((await health()).status === 200 ? true : undefined));
     await servesRows();
   };
   try {

@@ -97,13 +97,13 @@ test('subscribers in another process hear of catalog writes and queued runs (LIS
     reader.subscribe('catalog', () => catalogEvents++);
     reader.subscribe('runs', () => runEvents++);
     // The LISTEN connection opens on the first subscription: wait until a write is heard.
-    await waitFor('the listener to hear an apply', 20_000, async () => {
+    await waitFor('the listener to hear an apply', 60_000, async () => {
       await writer.catalog.addRefitVersion('driver_hourly_stats').catch(async () => applyBundle(writer.catalog));
       return catalogEvents > 0 ? true : undefined;
     });
     assert.equal(runEvents, 0);
     await writer.runs.enqueue({ featureView: 'driver_hourly_stats', version: 1, trigger: 'manual', start: null, end: null, maxAttempts: 1 }, Date.now());
-    await waitFor('the listener to hear a queued run', 20_000, async () => (runEvents > 0 ? true : undefined));
+    await waitFor('the listener to hear a queued run', 60_000, async () => (runEvents > 0 ? true : undefined));
   });
 });
 

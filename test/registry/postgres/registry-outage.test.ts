@@ -69,7 +69,7 @@ test('the registry lost under a running server: 503 problem documents within the
     assert.deepEqual(await requestJson(`${url}/get-online-features`, 'POST', onlineRequest), online);
 
     await proxy.restore();
-    await waitFor('the server to recover', 30_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
+    await waitFor('the server to recover', 120_000, async () => ((await requestJson(`${url}/health`)).status === 200 ? true : undefined), exitedWith(server));
     const after = await requestJson(`${url}/api/v1/runs`);
     assert.equal(after.status, 200);
     assert.deepEqual(
@@ -92,7 +92,7 @@ test('SIGTERM while the registry is cut off: the server still exits, with code 0
     const materialized = await requestJson(`${url}/api/v1/feature-views/customer_profile/materialize?wait=true`, 'POST', {}, 120_000);
     assert.equal(materialized.body.status, 'succeeded', JSON.stringify(materialized.body));
     await proxy.cut();
-    await waitFor('/health to see the registry gone', 30_000, async () => ((await requestJson(`${url}/health`, 'GET', undefined, 30_000)).status === 503 ? true : undefined), exitedWith(server));
+    await waitFor('/health to see the registry gone', 120_000, async () => ((await requestJson(`${url}/health`, 'GET', undefined, 30_000)).status === 503 ? true : undefined), exitedWith(server));
     server.kill('SIGTERM');
     // The proxy stays cut: a server that waited for its registry socket to close would never exit.
     const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 30_000).unref())]);
