@@ -163,7 +163,9 @@ async function supervise(config: Config, logger: Logger): Promise<number> {
   await untilSignal(logger, async () => {
     stopping = true;
     // A worker that never started (see forkWorker) has no process to stop and sends no 'exit'.
-    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && w.process.pid !== undefined);
+    const workers = Object.values(cluster.workers ?? {})
+      .filter((w) => w !== undefined)
+      .filter((w) => w.process.pid !== undefined);
     await Promise.all(
       workers.map(
         (w) =>
