@@ -173,8 +173,14 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // Listening, an 'error' is a failed accept (EMFILE: out of file descriptors) and the server goes on
+  // listening; unheard, Node would throw it and end the process.
+  server.on('error', (e) => logger.error({ err: e }, 'the HTTP server failed to accept a connection'));
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
