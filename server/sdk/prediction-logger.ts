@@ -72,7 +72,7 @@ export class PredictionLogger {
     const { model, modelVersion = '1', ...prediction } = input;
     const id = prediction.id ?? this.ids.next(Date.now());
     if (this.queued >= this.options.maxQueued) {
-      this.options.onError?.(new Error(`the prediction log queue is full (${this.queued}); the server is not keeping up or is away`), 1);
+      this.report(new Error(`the prediction log queue is full (${this.queued}); the server is not keeping up or is away`), 1);
       return id;
     }
     const key = `${model}\u0000${modelVersion}`;
@@ -109,6 +109,18 @@ export class PredictionLogger {
     await this.flush();
   }
 
+  /**
+   * Calls `onError`. Its failure is the caller's own: thrown here it would reject the send chain, reach
+   * the caller's process as an unhandled rejection (flushes run unawaited) and fail every later flush.
+   */
+  private report(error: Error, dropped: number): void {
+    try {
+      this.options.onError?.(error, dropped);
+    } catch {
+      // Nothing more to tell: the predictions were reported as dropped.
+    }
+  }
+
   private async deliver(batch: PredictionBatchInput): Promise<void> {
     let delay = this.options.retryDelayMs;
     for (let attempt = 1; ; attempt++) {
@@ -117,7 +129,7 @@ export class PredictionLogger {
         return;
       } catch (e) {
         if (!retryable(e) || attempt >= this.options.attempts) {
-          this.options.onError?.(new Error(`logging ${batch.predictions.length} predictions of ${batch.model} failed: ${errorMessage(e)}`, { cause: e }), batch.predictions.length);
+          this.report(new Error(`logging ${batch.predictions.length} predictions of ${batch.model} failed: ${errorMessage(e)}`, { cause: e }), batch.predictions.length);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, delay));

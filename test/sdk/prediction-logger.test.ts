@@ -103,3 +103,54 @@ test('over HTTP and in process: every logged prediction reaches the log once, by
     await s.close();
   }
 });
+
+// The SDK runs inside the caller's inference service. A throwing onError (the caller's own bug, or a
+// reporter that is down) rejected the send chain: the batch's flush, started by the queue filling up,
+// was not awaited, so the rejection reached the caller's process unhandled (which Node ends), and
+// every later flush failed the same way, so nothing was logged again.
+test("an onError that throws is the caller's: nothing reaches the process, and later batches are still sent", async () => {
+  const sent: PredictionBatchInput[] = [];
+  let refuse = true;
+  const reported: number[] = [];
+  const logger = new PredictionLogger(
+    async (batch) => {
+      if (refuse) throw new TesseraError('validation', 'refused');
+      sent.push(batch);
+    },
+    {
+      flushMs: 3_600_000,
+      maxBatch: 1,
+      onError: (_e, dropped) => {
+        reported.push(dropped);
+        throw new Error('the reporter is down');
+      },
+    },
+  );
+  const rejections: unknown[] = [];
+  const onRejection = (e: unknown) => rejections.push(e);
+  process.on('unhandledRejection', onRejection);
+  try {
+    // A full queue (maxBatch 1) sends at once, without an await: the refusal goes to onError, which throws.
+    logger.log({ model: 'a', ...prediction(0) });
+    await waitFor(
+      'the refusal reported',
+      5000,
+      async () => (reported.length === 1 ? true : undefined),
+      () => null,
+      5,
+    );
+    refuse = false;
+    const id = logger.log({ model: 'a', ...prediction(1) });
+    await logger.flush();
+    assert.deepEqual(
+      sent.map((b) => b.predictions.map((p) => p.id)),
+      [[id]],
+    );
+    // An unhandled rejection is reported after the microtask queue drains: give the event loop a few turns.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(rejections, []);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+    await logger.close().catch(() => undefined);
+  }
+});
