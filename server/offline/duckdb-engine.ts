@@ -99,7 +99,14 @@ export class DuckDbEngine {
 
   private open(): Promise<DuckDBInstance> {
     if (this.closed) return Promise.reject(new TesseraError('unavailable', 'the offline query engine is shut down'));
-    this.instance ??= this.create();
+    if (!this.instance) {
+      const created = this.create();
+      this.instance = created;
+      // A failed start (a full disk, a folder in the way) is not kept: the next retrieval tries again.
+      created.catch(() => {
+        if (this.instance === created) this.instance = null;
+      });
+    }
     return this.instance;
   }
 

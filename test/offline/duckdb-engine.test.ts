@@ -6,9 +6,9 @@ import { DuckDbEngine } from '../../server/offline/duckdb-engine.js';
 import { tempDir } from '../support/temp-dir.js';
 
 // Two retrievals on an instance that breaks both report its internal error. The first one's discard
-// lets a third start a new instance; when that creation fails (here: a file where the spill folder
-// goes), the second one's discard met the failed creation and chained onto it with no handler: an
-// unhandled rejection, which ends the process.
+// lets a third start a new instance; the second one's discard meets that creation and chains onto it.
+// When the creation fails (here: a file where the spill folder goes), a chain with no rejection
+// handler is an unhandled rejection, which ends the process.
 test('an instance discarded while its replacement failed to start: the retrievals fail, nothing reaches the process', async () => {
   const dir = tempDir();
   const engine = new DuckDbEngine({ tempDirectory: path.join(dir, 'duckdb', 'spill'), scratchDirectory: path.join(dir, 'scratch'), memoryLimit: '256MB', threads: 1 });
@@ -42,23 +42,49 @@ test('an instance discarded while its replacement failed to start: the retrieval
         (e: unknown) => e,
       );
     assert.match(String(first), /INTERNAL Error/);
-    // Retrieval 3: the new instance cannot be created (the spill folder's path is a file now).
+    // Retrieval 3: the new instance cannot be created (the spill folder's path is a file now). Its
+    // creation starts at once and fails on a later turn, after retrieval 2's discard met it pending.
     fs.rmSync(path.join(dir, 'duckdb', 'spill'), { recursive: true, force: true });
     fs.writeFileSync(path.join(dir, 'duckdb', 'spill'), 'in the way');
-    const third = await engine
+    const third = engine
       .withConnection(async () => 'ran')
       .then(
         () => null,
         (e: unknown) => e,
       );
-    assert.ok(third instanceof Error, `creating the new instance should fail, got ${String(third)}`);
     release();
     assert.match(String(await second), /INTERNAL Error/);
+    const failed = await third;
+    assert.ok(failed instanceof Error, `creating the new instance should fail, got ${String(failed)}`);
     // The rejection would be reported once the microtask queue drains: give the event loop a few turns.
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(rejections, []);
   } finally {
     process.off('unhandledRejection', onRejection);
+    await engine.close();
+  }
+});
+
+// The instance is created on first use and kept. A creation that failed was kept too: after one failed
+// start (a full disk, a folder in the way) every retrieval failed with its error until a restart.
+test('an instance that failed to start is tried again by the next retrieval', async () => {
+  const dir = tempDir();
+  const spill = path.join(dir, 'duckdb', 'spill');
+  const engine = new DuckDbEngine({ tempDirectory: spill, scratchDirectory: path.join(dir, 'scratch'), memoryLimit: '256MB', threads: 1 });
+  try {
+    fs.mkdirSync(path.dirname(spill), { recursive: true });
+    fs.writeFileSync(spill, 'in the way');
+    const failed = await engine
+      .withConnection(async () => 'ran')
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    assert.equal((failed as NodeJS.ErrnoException | null)?.code, 'EEXIST');
+    fs.rmSync(spill);
+    const answer = await engine.withConnection(async (connection) => (await connection.runAndReadAll('SELECT 41 + 1 AS n')).getRowObjects()[0].n);
+    assert.equal(answer, 42);
+  } finally {
     await engine.close();
   }
 });
