@@ -31,7 +31,7 @@ test('a serve worker that cannot be started is logged and forked again later; no
     forkWorker(logger, () => failures().length >= 2, 10);
     await waitFor(
       'a failed start and its retry',
-      10_000,
+      60_000,
       async () => (failures().length >= 2 ? true : undefined),
       () => null,
       10,
