@@ -23,7 +23,8 @@ export class DuckDbEngine {
 
   /** Runs `work` on a fresh connection; `signal` interrupts the running query. */
   async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const instance = await this.open();
+    const opened = this.open();
+    const instance = await opened;
     const connection = await instance.connect();
     this.active.add(connection);
     const interrupt = () => connection.interrupt();
@@ -34,7 +35,7 @@ export class DuckDbEngine {
     } catch (e) {
       // After an internal error DuckDB refuses every later query ("database has been invalidated"):
       // the next retrieval starts a fresh instance instead of failing until a restart.
-      if (INVALIDATES.test(e instanceof Error ? e.message : String(e))) this.discard(instance);
+      if (INVALIDATES.test(e instanceof Error ? e.message : String(e))) this.discard(opened);
       throw e;
     } finally {
       signal?.removeEventListener('abort', interrupt);
@@ -60,16 +61,19 @@ export class DuckDbEngine {
     };
   }
 
-  private discard(instance: DuckDBInstance): void {
-    const current = this.instance;
+  /**
+   * Lets go of the instance `opened` gave, if it is still the current one. Several retrievals may meet
+   * one broken instance: the first discards it, a later retrieval may already have started its
+   * replacement, and the others must leave that replacement alone (dropping it would leak a whole
+   * instance, and chaining onto its creation would meet that creation's failure unhandled).
+   */
+  private discard(opened: Promise<DuckDBInstance>): void {
+    if (this.instance !== opened) return;
     this.instance = null;
-    // `current` may be a replacement whose creation failed (its callers got that error): a chain
-    // without a rejection handler would reach the process as an unhandled rejection.
-    void current?.then(
-      (live) => {
-        if (live !== instance) return;
+    void opened.then(
+      (broken) => {
         try {
-          live.closeSync();
+          broken.closeSync();
         } catch {
           // already unusable: nothing more to release
         }

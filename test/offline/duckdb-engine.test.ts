@@ -88,3 +88,37 @@ test('an instance that failed to start is tried again by the next retrieval', as
     await engine.close();
   }
 });
+
+// Two retrievals meet one broken instance. The first discards it and a third retrieval starts its
+// replacement; the second's discard must leave that replacement alone. Dropping it leaked a whole
+// instance (never closed) and made the next retrieval start yet another one.
+test('a second discard of a broken instance keeps the replacement another retrieval started', async () => {
+  const dir = tempDir();
+  const engine = new DuckDbEngine({ tempDirectory: path.join(dir, 'duckdb', 'spill'), scratchDirectory: path.join(dir, 'scratch'), memoryLimit: '256MB', threads: 1 });
+  try {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started = () => {};
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const second = engine.withConnection(async () => {
+      started();
+      await held;
+      throw new Error('INTERNAL Error: the instance broke');
+    });
+    await running;
+    await assert.rejects(
+      engine.withConnection(async () => {
+        throw new Error('INTERNAL Error: the instance broke');
+      }),
+      /INTERNAL Error/,
+    );
+    // The replacement: a table in its in-memory database marks it (a new instance would not have it).
+    await engine.withConnection(async (connection) => void (await connection.run('CREATE TABLE marker AS SELECT 7 AS n')));
+    release();
+    await assert.rejects(second, /INTERNAL Error/);
+    const n = await engine.withConnection(async (connection) => (await connection.runAndReadAll('SELECT n FROM marker')).getRowObjects()[0].n);
+    assert.equal(n, 7);
+  } finally {
+    await engine.close();
+  }
+});
