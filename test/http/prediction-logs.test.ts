@@ -19,8 +19,8 @@ function expected(sent: Sent[], keep: (s: Sent) => boolean, ascending = false): 
 }
 
 test('prediction logs: ids, dedupe of retries, every filter and cursor paging, from the journal and from Parquet alike', async () => {
-  // Only the test publishes: the background publisher (every 10 s by default) would race it on a slow machine.
-  const s = await testServer({ predictionLogPublishMs: 3_600_000 });
+  // Only the test publishes (testServices' default): the background publisher would race it on a slow machine.
+  const s = await testServer();
   const url = `${s.url}/api/v1/prediction-logs`;
   try {
     const sent: Sent[] = [];

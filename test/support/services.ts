@@ -16,7 +16,8 @@ export async function testServices(
   options: ServiceOptions & { logger?: Logger } = {},
 ): Promise<Services & { dir: string; clock: ReturnType<typeof fixedClock> }> {
   const dir = tempDir();
-  const config = loadConfig({ dataDir: path.join(dir, 'data'), definitions: path.join(dir, 'defs'), port: 0, logLevel: 'silent', ...overrides }, {});
+  // The prediction log publishes when a test says so: a 10 s timer would race a test's own publish() on a slow machine.
+  const config = loadConfig({ dataDir: path.join(dir, 'data'), definitions: path.join(dir, 'defs'), port: 0, logLevel: 'silent', predictionLogPublishMs: 3_600_000, ...overrides }, {});
   const clock = fixedClock(T0);
   const services = await openServices(config, options.logger ?? createLogger('silent'), clock, options);
   return Object.assign(services, { dir, clock });
