@@ -20,7 +20,9 @@ async function appears(file: string, exited: Promise<number | null>): Promise<vo
 }
 
 test('kill -9 in the middle of a compaction loses nothing and shows nothing twice; the next leader cleans up and compacts', async () => {
-  const s = await compactionServer(16);
+  // The server's periodic recovery (every leaseMs) would adopt the child's run, whose holder holds no
+  // runner lease, as soon as it ticks while the test looks: it runs once an hour here.
+  const s = await compactionServer(16, { leaseMs: 3_600_000 });
   try {
     const { runs, files, clock, logger } = s.services;
     const before = await answers(s);
