@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createLogger } from '../server/logger.js';
+import { capturedLogger } from './support/captured-logger.js';
 import { testServer } from './support/services.js';
 
 // A listening server reports a failed accept (EMFILE: the process is out of file descriptors, as under a
@@ -9,14 +8,8 @@ import { testServer } from './support/services.js';
 // listener was there: the first such error used it up, the second had none and Node threw it, ending
 // the process. The errors are emitted here as Node's accept emits them.
 test('failed accepts on a listening server are logged; the server keeps answering', async () => {
-  const lines: { msg: string; err?: { code?: string } }[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const s = await testServer({}, { logger: createLogger('error', sink) });
+  const { logger, lines } = capturedLogger('error');
+  const s = await testServer({}, { logger });
   try {
     for (let i = 0; i < 2; i++) s.http.server.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE', errno: -24, syscall: 'accept' }));
     assert.deepEqual(

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import cluster from 'node:cluster';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { forkWorker } from '../../server/cli/commands/worker-fork.js';
-import { createLogger } from '../../server/logger.js';
+import { capturedLogger } from '../support/captured-logger.js';
 import { waitFor } from '../support/spawn-server.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -12,14 +11,7 @@ import { tempDir } from '../support/temp-dir.js';
 // worker and never 'exit': with no listener, Node threw it and the primary (every worker's parent) ended.
 // Here the spawn fails for certain, and harmlessly: the working folder does not exist, so no process starts.
 test('a serve worker that cannot be started is logged and forked again later; nothing reaches the process', async () => {
-  const lines: { msg: string; err?: { code?: string } }[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const logger = createLogger('error', sink);
+  const { logger, lines } = capturedLogger('error');
   const failures = () => lines.filter((l) => l.msg === 'a worker process failed');
   const uncaught: unknown[] = [];
   const onUncaught = (e: unknown) => uncaught.push(e);

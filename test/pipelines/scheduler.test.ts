@@ -1,12 +1,11 @@
 // `any`: log lines and run records are asserted field by field.
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { parseBundle } from '../../server/definitions/parse-bundle.js';
 import type { BundleInput } from '../../server/domain/bundle.js';
-import { createLogger } from '../../server/logger.js';
 import { PipelineService } from '../../server/pipelines/pipeline-service.js';
 import { Scheduler } from '../../server/pipelines/scheduler.js';
+import { capturedLogger } from '../support/captured-logger.js';
 import { manualCron } from '../support/manual-cron.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { getJson, postJson, T0, testServices } from '../support/services.js';
@@ -22,18 +21,6 @@ function bundle(schedule?: string): BundleInput {
     sources: [{ name: 'stats', type: 'csv', path: 'data/stats.csv', timestampField: 'ts' }],
     featureViews: [{ name: 'stats_view', entities: ['driver'], source: 'stats', ...(schedule ? { schedule, timezone: 'Europe/Paris' } : {}), features: [{ name: 'rate', type: 'float64' }] }],
   };
-}
-
-/** A logger whose JSON lines the test reads. */
-function capturedLogger() {
-  const lines: any[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: createLogger('info', stream), lines };
 }
 
 test('a tick queues a scheduled run at the injected time; a tick while the run is queued or running is skipped', async () => {

@@ -57,31 +57,16 @@ test('PairSet switching out of order midway still finds pairs it met in order', 
 });
 
 test('PairSet: NaN is never a repeat and -0 is 0, in order and out of order', () => {
-  assert.equal(
-    agree([
-      [Number.NaN, 1],
-      [Number.NaN, 1],
-      [-0, 2],
-      [0, 2],
-      [1, Number.NaN],
-      [1, Number.NaN],
-      [0, -0],
-      [-0, 0],
-    ]),
-    2,
-  );
+  // Two repeats of a NaN pair (none), of (0, 2) written as -0 (one), of (1, NaN) (none).
+  const edges: [number, number][] = [
+    [Number.NaN, 1],
+    [Number.NaN, 1],
+    [-0, 2],
+    [0, 2],
+    [1, Number.NaN],
+    [1, Number.NaN],
+  ];
+  assert.equal(agree([...edges, [0, -0], [-0, 0]]), 2);
   // The same pairs after the set went out of order.
-  assert.equal(
-    agree([
-      [5, 10],
-      [5, 9],
-      [Number.NaN, 1],
-      [Number.NaN, 1],
-      [-0, 2],
-      [0, 2],
-      [1, Number.NaN],
-      [1, Number.NaN],
-    ]),
-    1,
-  );
+  assert.equal(agree([[5, 10], [5, 9], ...edges]), 1);
 });
