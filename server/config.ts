@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from './vendor/zod.cjs';
 import { formatPath, validationError } from './errors.js';
 import { parseAllowEntry } from './sources/http-allow.js';
 import { parseRetention } from './prediction-logs/retention.js';

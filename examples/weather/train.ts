@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Table } from 'apache-arrow';
+import type { Table } from '../../server/vendor/arrow.cjs';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../../server/paths.js';
 import { fitTree } from '../ml/decision-tree.js';

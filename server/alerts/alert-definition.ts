@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 import { descriptionSchema, nameSchema } from '../domain/names.js';
 import { secretRefSchema } from '../domain/secret-ref.js';
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { type JWTVerifyGetKey, createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
+import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 import type { Identity } from './identity.js';
 
 export interface OidcSettings {
@@ -25,21 +25,26 @@ function rolesAt(claims: Record<string, unknown>, path: string): string[] {
  * A JWKS given as a URL is fetched and cached by jose (refetched when a token names an unknown key).
  */
 export class OidcVerifier {
-  private readonly keys: JWTVerifyGetKey;
+  // jose (46 ES modules) loads only where OIDC is configured, not in every process that never sees a token.
+  private readonly jose = import('jose');
+  private readonly keys: Promise<JWTVerifyGetKey>;
 
   constructor(
     private readonly settings: OidcSettings,
     private readonly now: () => number,
   ) {
-    this.keys = /^https?:\/\//.test(settings.jwks)
-      ? createRemoteJWKSet(new URL(settings.jwks))
-      : createLocalJWKSet(JSON.parse(fs.readFileSync(settings.jwks, 'utf8')) as Parameters<typeof createLocalJWKSet>[0]);
+    // A JWKS file is read now, so a missing or malformed one stops the server at start.
+    const local = /^https?:\/\//.test(settings.jwks) ? null : (JSON.parse(fs.readFileSync(settings.jwks, 'utf8')) as JSONWebKeySet);
+    this.keys = this.jose.then((jose) => (local ? jose.createLocalJWKSet(local) : jose.createRemoteJWKSet(new URL(settings.jwks))));
+    // verify() awaits it and answers null; without a handler here a failure would end the process first.
+    this.keys.catch(() => undefined);
   }
 
   /** The identity of a valid token, or null (bad signature, wrong issuer or audience, expired, not a JWT). */
   async verify(token: string): Promise<Identity | null> {
     try {
-      const { payload } = await jwtVerify(token, this.keys, {
+      const [{ jwtVerify }, keys] = await Promise.all([this.jose, this.keys]);
+      const { payload } = await jwtVerify(token, keys, {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         requiredClaims: ['exp', 'sub'],

@@ -1,4 +1,4 @@
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 import type { FeatureType } from '../domain/value-type.js';
 import { type Column, type StringColumn, numericColumn, stringColumn, stringColumnFrom } from './column.js';
 

@@ -1,4 +1,4 @@
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 import { approxNumeric, columnFromArrow } from '../columns/arrow-convert.js';
 import { StatsAccumulator } from '../columns/column-stats.js';
 import type { Column } from '../columns/column.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 import { alertRuleSchema, webhookSchema } from '../alerts/alert-definition.js';
 import { entitySchema } from './entity.js';
 import { featureServiceSchema } from './feature-service.js';

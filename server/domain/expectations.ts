@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 import { durationSchema } from './duration.js';
 
 /**

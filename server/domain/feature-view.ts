@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 import { validate as validateCron } from 'node-cron';
 import { durationSchema } from './duration.js';
 import { type FeatureExpect, type ViewFreshness, type ViewValidation, featureExpectSchema, viewFreshnessSchema, viewValidationSchema } from './expectations.js';

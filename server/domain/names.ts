@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 
 /** Every name in a bundle: lower-case, starts with a letter, at most 63 characters. */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 import { nameSchema } from './names.js';
 
 /** Feast's `AuthzedAction`s: what a request does to a resource. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 
 /**
  * A secret written as a reference to an environment variable of the server (`{env: WEATHER_API_TOKEN}`),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 import { descriptionSchema, nameSchema, tagsSchema } from './names.js';
 import { isCredentialHeader, secretRefSchema } from './secret-ref.js';
 

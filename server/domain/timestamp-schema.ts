@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 import { parseTimestamp } from './time.js';
 
 /** An instant in a request: RFC 3339 (naive = UTC) or epoch milliseconds; parsed to epoch ms. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 
 export const imputeSpecSchema = z.discriminatedUnion('strategy', [
   z.strictObject({ strategy: z.literal('mean') }),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 
 /** Types of feature values. */
 export const featureTypeSchema = z.enum(['float64', 'int64', 'string', 'bool']);

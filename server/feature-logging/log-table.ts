@@ -1,4 +1,4 @@
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 import type { FeatureType, KeyType } from '../domain/value-type.js';
 import { FEATURE_VERSIONS, LOG_TIMESTAMP, REQUEST_ID, type LogSchema, statusColumn, timestampColumn } from './log-schema.js';
 

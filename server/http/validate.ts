@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 import { formatPath, validationError } from '../errors.js';
 
 /** Parses a request part with a zod schema; a failure is a 400 naming each field (prefixed, e.g. `(query) limit`). */

@@ -1,4 +1,4 @@
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 import { arrowFromColumn } from '../columns/arrow-convert.js';
 import { parseTimestamp } from '../domain/time.js';
 import { describeValue, type FieldError, validationError } from '../errors.js';

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 import Papa from 'papaparse';
 import { type FieldError, errorMessage, validationError } from '../errors.js';
 import { execute, inputError, queryRows } from './duckdb-query.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 import { parseTimestamp } from '../domain/time.js';
 import { type FieldError, validationError } from '../errors.js';
 import { ENTITY_TIMESTAMP, entityPath } from './entity-input.js';

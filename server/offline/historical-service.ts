@@ -1,4 +1,4 @@
-import type * as arrow from 'apache-arrow';
+import type * as arrow from '../vendor/arrow.cjs';
 import type { CatalogCache } from '../registry/catalog-cache.js';
 import type { RunStore } from '../registry/run-store.js';
 import type { FeatureRequest } from '../serving/resolve-features.js';

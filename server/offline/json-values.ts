@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 
 const TWO_32 = 4294967296;
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 import { openAsBlob } from 'node:fs';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 import { ParquetFile } from 'parquet-wasm/node';
 
 /**

@@ -1,4 +1,4 @@
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 import { resultBatches, resultTable } from './result-batches.js';
 import type { Sink } from './result-sink.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from '../vendor/arrow.cjs';
 import type { Clock } from '../clock.js';
 import { TesseraError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';

@@ -1,4 +1,4 @@
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from '../vendor/arrow.cjs';
 import { columnFromArrow } from '../columns/arrow-convert.js';
 import { type Column, type StringColumn, columnLength, numericColumn, stringColumn, stringColumnFrom } from '../columns/column.js';
 

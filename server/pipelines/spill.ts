@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { type RecordBatch, Table, tableFromIPC, tableToIPC } from '../vendor/arrow.cjs';
 
 /**
  * Source batches parked on disk while a run fits its transforms, so the fit can see every row before

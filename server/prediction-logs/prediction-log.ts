@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 
 /** One prediction as an inference service logs it: the features it used and what it predicted. */
 export const predictionSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import type { Table } from 'apache-arrow';
+import type { Table } from '../vendor/arrow.cjs';
 import type { OnlineRequest } from '../serving/online-request.js';
 import type { HistoricalRequest } from './historical.js';
 import type { PredictionInput } from './prediction-logger.js';

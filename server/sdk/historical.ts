@@ -1,4 +1,4 @@
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 import { createHttpClient, type HttpAnswer, type HttpClient, problemError } from '../client/http-client.js';
 import type { EntityInput } from '../offline/entity-input.js';
 import type { HistoricalService } from '../offline/historical-service.js';

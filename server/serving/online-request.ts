@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 import type { KeyType } from '../domain/value-type.js';
 import { describeValue, type FieldError, TesseraError, validationError } from '../errors.js';
 import type { KeyValue } from '../online/online-store.js';

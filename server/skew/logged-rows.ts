@@ -1,4 +1,4 @@
-import type * as arrow from 'apache-arrow';
+import type * as arrow from '../vendor/arrow.cjs';
 import { FEATURE_VERSIONS, LOG_TIMESTAMP, REQUEST_ID, statusColumn } from '../feature-logging/log-schema.js';
 import type { KeyType } from '../domain/value-type.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.cjs';
 import { nameSchema } from '../domain/names.js';
 import { parseTimestamp } from '../domain/time.js';
 

@@ -1,4 +1,4 @@
-import * as arrow from 'apache-arrow';
+import * as arrow from '../vendor/arrow.cjs';
 import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../domain/time.js';
 import { TesseraError } from '../errors.js';

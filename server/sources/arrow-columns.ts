@@ -1,5 +1,5 @@
-import { Precision, TimeUnit, Type } from 'apache-arrow';
-import type { Data, DataType, Decimal, Dictionary, Float, Int, Timestamp, Vector } from 'apache-arrow';
+import { Precision, TimeUnit, Type } from '../vendor/arrow.cjs';
+import type { Data, DataType, Decimal, Dictionary, Float, Int, Timestamp, Vector } from '../vendor/arrow.cjs';
 import { KIND_BOOL, KIND_FLOAT64, KIND_INT64, KIND_STRING, KIND_TIMESTAMP } from './column-buffer.js';
 import type { Kind } from './column-buffer.js';
 

@@ -1,5 +1,5 @@
-import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
-import type { Data } from 'apache-arrow';
+import { Field, RecordBatch, Schema, Struct, makeData } from '../vendor/arrow.cjs';
+import type { Data } from '../vendor/arrow.cjs';
 import { TesseraError } from '../errors.js';
 import { toBool, toFloat64, toInt64, toStringValue, toWideInt64, toTimestampMs } from './coerce.js';
 import { ColumnBuffer, KIND_BOOL, KIND_FLOAT64, KIND_INT64, KIND_STRING, arrowTypeFor, kindOf } from './column-buffer.js';

@@ -1,5 +1,5 @@
-import { Bool, Dictionary, Float64, Int32, Int64, TimeUnit, Timestamp, Utf8, Vector, makeData } from 'apache-arrow';
-import type { Data, DataType } from 'apache-arrow';
+import { Bool, Dictionary, Float64, Int32, Int64, TimeUnit, Timestamp, Utf8, Vector, makeData } from '../vendor/arrow.cjs';
+import type { Data, DataType } from '../vendor/arrow.cjs';
 import type { ColumnReadType } from './source.js';
 
 export const KIND_FLOAT64 = 0;

@@ -1,6 +1,6 @@
 import duckdb from '@duckdb/node-bindings';
 import type { DuckDBDataChunk, DuckDBVector } from '@duckdb/node-api';
-import { type Field, RecordBatch, type Schema, Struct, makeData } from 'apache-arrow';
+import { type Field, RecordBatch, type Schema, Struct, makeData } from '../vendor/arrow.cjs';
 import { ColumnBuffer, KIND_BOOL, KIND_FLOAT64, KIND_STRING, type Kind } from './column-buffer.js';
 import type { SourceBatch } from './source.js';
 

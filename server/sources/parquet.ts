@@ -1,6 +1,6 @@
 import { openAsBlob } from 'node:fs';
-import { RecordBatch, Struct, makeData, tableFromIPC } from 'apache-arrow';
-import type { Data, Vector } from 'apache-arrow';
+import { RecordBatch, Struct, makeData, tableFromIPC } from '../vendor/arrow.cjs';
+import type { Data, Vector } from '../vendor/arrow.cjs';
 import { ParquetFile } from 'parquet-wasm/node';
 import type { Source } from '../domain/source.js';
 import { TesseraError, errorMessage } from '../errors.js';

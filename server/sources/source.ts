@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from '../vendor/arrow.cjs';
 import type { FeatureType } from '../domain/value-type.js';
 import type { HttpAccess } from './http-access.js';
 

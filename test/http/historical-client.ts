@@ -1,4 +1,4 @@
-import * as arrow from 'apache-arrow';
+import * as arrow from '../../server/vendor/arrow.cjs';
 import Papa from 'papaparse';
 import { readParquet } from 'parquet-wasm/node';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../../server/vendor/arrow.cjs';
 import { toParquet } from '../../server/offline/parquet-file.js';
 import { HAND_FILES, handBundle, ms } from '../offline/fixture.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../../server/vendor/arrow.cjs';
 import { readParquet } from 'parquet-wasm/node';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import type { EntityInput } from '../../server/offline/entity-input.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../../server/vendor/arrow.cjs';
 import { JsonValues } from '../../server/offline/json-values.js';
 
 const format = (vector: arrow.Vector) => `[${vector.data.map((d) => new JsonValues().format(d)).join(',')}]`;

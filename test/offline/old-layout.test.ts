@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../../server/vendor/arrow.cjs';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { toParquet } from '../../server/offline/parquet-file.js';
 import { compactor } from '../../server/services.js';

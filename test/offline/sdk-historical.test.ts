@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../../server/vendor/arrow.cjs';
 import { TesseraError } from '../../server/errors.js';
 import { getHistoricalFeatures, getHistoricalFeaturesRemote } from '../../server/sdk/historical.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';

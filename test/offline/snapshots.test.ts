@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../../server/vendor/arrow.cjs';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { toParquet } from '../../server/offline/parquet-file.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';

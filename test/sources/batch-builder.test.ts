@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Float64, Vector } from 'apache-arrow';
+import type { Float64, Vector } from '../../server/vendor/arrow.cjs';
 import { BatchBuilder } from '../../server/sources/batch-builder.js';
 import type { BuilderOptions } from '../../server/sources/batch-builder.js';
 import type { SourceBatch } from '../../server/sources/source.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from '../../server/vendor/arrow.cjs';
 import type { ColumnRequest, ReadRequest, RejectedRow, SourceReader, TimeRange } from '../../server/sources/source.js';
 
 /** A temp folder with files written into it; `cleanup` removes it. */

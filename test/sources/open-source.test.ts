@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Float64, Table, TimeUnit, Timestamp, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { Float64, Table, TimeUnit, Timestamp, tableToIPC, vectorFromArray } from '../../server/vendor/arrow.cjs';
 import Database from 'better-sqlite3';
 import { Table as WasmTable, writeParquet } from 'parquet-wasm/node';
 import type { Source } from '../../server/domain/source.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Bool, Dictionary, Float64, Int32, Int64, Table, TimeUnit, Timestamp, Utf8, makeData, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
-import type { Vector } from 'apache-arrow';
+import { Bool, Dictionary, Float64, Int32, Int64, Table, TimeUnit, Timestamp, Utf8, makeData, makeVector, tableToIPC, vectorFromArray } from '../../server/vendor/arrow.cjs';
+import type { Vector } from '../../server/vendor/arrow.cjs';
 import { Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm/node';
 import { TesseraError } from '../../server/errors.js';
 import { parquetReader } from '../../server/sources/parquet.js';

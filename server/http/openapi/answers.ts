@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 
 /**
  * The JSON shapes of answers, for the OpenAPI document. Requests are validated with their own zod

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { PROBLEMS } from '../problem.js';
 import { problemAnswer } from './answers.js';
 import type { ContentDoc, RouteDoc } from './route-doc.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from '../../vendor/zod.cjs';
 import type { RouteAuth } from '../../auth/route-auth.js';
 
 /** A body or an answer in one or more media types; `schema` describes the JSON ones. */

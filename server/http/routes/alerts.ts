@@ -1,6 +1,6 @@
 import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { ALERT_KINDS } from '../../alerts/alert-definition.js';
 import type { Evaluation } from '../../alerts/alert-evaluator.js';
 import type { DeliveryRecord } from '../../alerts/alert-record.js';

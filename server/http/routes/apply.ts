@@ -1,7 +1,7 @@
 import { OPEN, needs, project } from '../../auth/route-auth.js';
 import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { parseBundle } from '../../definitions/parse-bundle.js';
 import { type Bundle, bundleJsonSchema, bundleSchema } from '../../domain/bundle.js';
 import { formatTimestamp } from '../../domain/time.js';

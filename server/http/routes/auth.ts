@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { actorName } from '../../auth/audit-log.js';
 import type { AuthGate } from '../../auth/auth-gate.js';
 import { ADMIN_ONLY } from '../../auth/route-auth.js';

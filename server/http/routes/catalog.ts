@@ -1,6 +1,6 @@
 import { every, named, needs } from '../../auth/route-auth.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { notFound } from '../../errors.js';
 import type { Catalog, ObjectKind } from '../../registry/catalog.js';
 import type { CatalogCache } from '../../registry/catalog-cache.js';

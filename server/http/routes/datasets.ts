@@ -8,7 +8,7 @@ import type { DatasetService } from '../../datasets/dataset-service.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
 import { mediaType } from '../body.js';
 import { parseInput } from '../validate.js';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { columnsAnswer, datasetAnswer, datasetSummaryAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';
 import { entityBody, historicalInput, historicalSchemas, UPLOAD_TYPES } from './historical-input.js';

@@ -1,6 +1,6 @@
 import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { driftMethodSchema } from '../../monitoring/drift/drift-method.js';
 import { driftRequestSchema } from '../../monitoring/drift/drift-spec.js';
 import type { DriftService } from '../../monitoring/drift/drift-service.js';

@@ -1,6 +1,6 @@
 import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { parseTimestamp } from '../../domain/time.js';
 import { validationError } from '../../errors.js';
 import type { PipelineService } from '../../pipelines/pipeline-service.js';

@@ -1,6 +1,6 @@
 import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { formatTimestamp } from '../../domain/time.js';
 import type { FreshnessService } from '../../monitoring/freshness.js';
 import { defineRoutes } from '../openapi/route-doc.js';

@@ -1,6 +1,6 @@
 import { OPEN } from '../../auth/route-auth.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { errorMessage, notFound } from '../../errors.js';
 import { healthAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { checkBody, hasBodyCheck } from '../auth-middleware.js';
 import express from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { timestampSchema } from '../../domain/timestamp-schema.js';
 import { TesseraError, errorMessage, validationError } from '../../errors.js';
 import type { EntityFormat, EntityInput } from '../../offline/entity-input.js';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { named, needs } from '../../auth/route-auth.js';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { formatTimestamp } from '../../domain/time.js';
 import { notFound } from '../../errors.js';
 import type { MonitorResult, MonitorResultStore } from '../../monitoring/monitors/monitor-result-store.js';

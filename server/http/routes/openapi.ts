@@ -1,6 +1,6 @@
 import { OPEN } from '../../auth/route-auth.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { defineRoutes, type RouteDoc } from '../openapi/route-doc.js';
 
 export const OPENAPI_ROUTES = defineRoutes({

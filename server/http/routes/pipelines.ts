@@ -1,6 +1,6 @@
 import { named, needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { timestampSchema } from '../../domain/timestamp-schema.js';
 import { formatTimestamp } from '../../domain/time.js';
 import { notFound } from '../../errors.js';

@@ -1,6 +1,6 @@
 import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { parseTimestamp } from '../../domain/time.js';
 import { validationError } from '../../errors.js';
 import { decodeCursor, type LogQuery } from '../../prediction-logs/log-query.js';

@@ -1,6 +1,6 @@
 import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { skewRequestSchema } from '../../skew/skew-request.js';
 import type { SkewService } from '../../skew/skew-service.js';
 import { parsedBody } from '../body.js';

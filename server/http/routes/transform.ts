@@ -1,6 +1,6 @@
 import { named, needs } from '../../auth/route-auth.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import type { RunStore } from '../../registry/run-store.js';
 import type { CatalogCache } from '../../registry/catalog-cache.js';
 import { transformRows } from '../../serving/transform-service.js';

@@ -1,6 +1,6 @@
 import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { formatTimestamp } from '../../domain/time.js';
 import { notFound } from '../../errors.js';
 import type { RunStore } from '../../registry/run-store.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 
 export const DRIFT_METHODS = ['ks', 'wasserstein', 'psi', 'jensen_shannon', 'chi_square', 'z_test'] as const;
 export type DriftMethod = (typeof DRIFT_METHODS)[number];

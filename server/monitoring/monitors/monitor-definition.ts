@@ -1,5 +1,5 @@
 import { validate as validateCron } from 'node-cron';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.cjs';
 import { descriptionSchema, nameSchema } from '../../domain/names.js';
 import type { Bundle } from '../../domain/bundle.js';
 import type { Catalog } from '../../registry/catalog.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import * as arrow from 'apache-arrow';
+import * as arrow from '../../../server/vendor/arrow.cjs';
 import { fixedClock } from '../../../server/clock.js';
 import { numericColumn, stringColumn } from '../../../server/columns/column.js';
 import { loadConfig } from '../../../server/config.js';
