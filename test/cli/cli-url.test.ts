@@ -1,38 +1,15 @@
 // `any`: response bodies are asserted field by field.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { packageRoot } from '../../server/paths.js';
 import { freePort } from '../support/spawn-server.js';
 import { getJson, testServer } from '../support/services.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 import { driverStatsYaml } from '../support/bundles.js';
-import { runCliHere } from '../support/run-cli.js';
+import { runCli, runCliHere } from '../support/run-cli.js';
 
-const CLI = path.join(packageRoot(), 'server/cli/bin.ts');
-// Absolute, so the child resolves tsx from this checkout whatever its working directory.
-const TSX = import.meta.resolve('tsx');
-
-/**
- * Runs `tessera <args>` in `cwd`, asynchronously: the server under test lives in this process, and
- * spawnSync would block the event loop that has to answer the CLI.
- */
-function tessera(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  // Without NODE_TEST_CONTEXT (the child would talk to node:test) and without a data dir from the
-  // environment, so a CLI that wrote locally would do it in cwd, where the test looks.
-  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { ...env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// A child process, asynchronously: the server under test lives in this process.
+const tessera = runCli;
 
 let server: Awaited<ReturnType<typeof testServer>>;
 before(async () => {

@@ -3,18 +3,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { packageRoot } from '../../server/paths.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 import { driverStatsYaml } from '../support/bundles.js';
 import { runCliHere } from '../support/run-cli.js';
+import { tesseraArgs } from '../support/tessera-bin.js';
 
-const ROOT = packageRoot();
-// Absolute, so the child resolves tsx from this checkout whatever its working directory.
-const TSX = import.meta.resolve('tsx');
-
-/** Runs the CLI from source, as `tessera <args>`, in `cwd`. */
+/** Runs the CLI as `tessera <args>` in `cwd`, in a child process. */
 function tessera(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'server/cli/bin.ts'), ...args], {
+  const r = spawnSync(process.execPath, tesseraArgs(args), {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' },

@@ -3,23 +3,20 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { packageRoot } from '../../server/paths.js';
 import { csvRows, parquetRows, postJsonTo } from '../http/historical-client.js';
 import { HAND_FILES, handBundle, ms } from '../offline/fixture.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { runCliHere } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-
-const ROOT = packageRoot();
-const TSX = import.meta.resolve('tsx');
+import { tesseraArgs } from '../support/tessera-bin.js';
 
 /**
- * Runs the CLI from source, as `tessera <args>`, in `cwd` (asynchronously: the test's server keeps answering). A child
+ * Runs the CLI as `tessera <args>`, in `cwd` (asynchronously: the test's server keeps answering). A child
  * process for the exit codes a shell sees; the other calls go through runCliHere (main() in this process).
  */
 function tessera(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'server/cli/bin.ts'), ...args], { cwd, env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' } });
+    const child = spawn(process.execPath, tesseraArgs(args), { cwd, env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

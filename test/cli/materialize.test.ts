@@ -3,14 +3,14 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { packageRoot } from '../../server/paths.js';
 import { runCliHere } from '../support/run-cli.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
+import { tesseraArgs } from '../support/tessera-bin.js';
 
 /** The binary in a child process: for the exit codes a shell sees. Everything else goes through runCliHere (main() in this process). */
 function tessera(args: string[], cwd: string) {
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(packageRoot(), 'server/cli/bin.ts'), ...args], { cwd, encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, tesseraArgs(args), { cwd, encoding: 'utf8', env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fixedClock } from '../../server/clock.js';
-import { packageRoot } from '../../server/paths.js';
 import { openFeatureStore } from '../../server/sdk/index.js';
 import { runCliHere } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
+import { tesseraArgs } from '../support/tessera-bin.js';
 
 /**
  * The binary, as the scaffold's README runs it: for init (both), materialize (its stderr must stay empty when piped,
@@ -15,7 +15,7 @@ import { tempDir } from '../support/temp-dir.js';
  */
 function tessera(args: string[], cwd: string) {
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(packageRoot(), 'server/cli/bin.ts'), ...args], {
+  const r = spawnSync(process.execPath, tesseraArgs(args), {
     cwd,
     encoding: 'utf8',
     // The defaults (feature-definitions, .data) are what the scaffold's README relies on.

@@ -1,11 +1,6 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { main } from '../../server/cli/main.js';
-import { packageRoot } from '../../server/paths.js';
-
-const CLI = path.join(packageRoot(), 'server/cli/bin.ts');
-// Absolute, so the child resolves tsx from this checkout whatever its working directory.
-const TSX = import.meta.resolve('tsx');
+import { tesseraArgs } from './tessera-bin.js';
 
 /**
  * Runs `tessera <args>` in `cwd`, asynchronously: a server under test may live in this process, and
@@ -15,7 +10,7 @@ const TSX = import.meta.resolve('tsx');
 export function runCli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // Without NODE_TEST_CONTEXT: a child that inherits it talks to node:test instead of running normally.
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { ...env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, tesseraArgs(args), { cwd, env: { ...env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -3,8 +3,7 @@ import { AssertionError } from 'node:assert';
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
-import { packageRoot } from '../../server/paths.js';
+import { tesseraArgs } from './tessera-bin.js';
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -15,11 +14,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `tessera serve` from source, in a child process. */
+/** `tessera serve` in a child process (tessera-bin.ts says whether compiled or from source). */
 export function spawnServe(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
   // Without NODE_TEST_CONTEXT: a child that inherits it talks to node:test instead of running normally.
   const { NODE_TEST_CONTEXT: _, ...parentEnv } = process.env;
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(packageRoot(), 'server/cli/bin.ts'), 'serve', ...args], {
+  const child = spawn(process.execPath, tesseraArgs(['serve', ...args]), {
     env: { ...parentEnv, TESSERA_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

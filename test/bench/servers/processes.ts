@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { tesseraArgs } from '../../support/tessera-bin.js';
 import { BENCH_DIR, TSX, childEnv, profileFlags } from '../child.js';
 
 /** A server the benchmark started, in its own process. */
@@ -91,12 +92,11 @@ async function start(name: string, nodeArgs: string[], port: number, env: Record
 }
 
 /**
- * `tessera serve` over an existing data dir (definitions already applied), from source through tsx as
- * in development; logs at `warn` as a tuned production server would (at `info` it logs every request).
+ * `tessera serve` over an existing data dir (definitions already applied), compiled or from source as
+ * test/support/tessera-bin.ts says; logs at `warn` as a tuned production server would (at `info` it logs every request).
  */
 export async function startTessera(options: { dataDir: string; workers?: number; cpuProfDir?: string; sourceRoots?: string[]; env?: Record<string, string> }): Promise<ServerProcess> {
   const port = await freePort();
-  const bin = path.resolve(BENCH_DIR, '../../server/cli/bin.ts');
   const args = [
     'serve',
     '--host',
@@ -113,7 +113,7 @@ export async function startTessera(options: { dataDir: string; workers?: number;
     '--workers',
     String(options.workers ?? 1),
   ];
-  return start(options.workers && options.workers > 1 ? `tessera --workers ${options.workers}` : 'tessera', [...profileFlags(options.cpuProfDir), '--import', TSX, bin, ...args], port, {
+  return start(options.workers && options.workers > 1 ? `tessera --workers ${options.workers}` : 'tessera', [...profileFlags(options.cpuProfDir), ...tesseraArgs(args)], port, {
     // Source files outside the definitions folder must be in a source root, as on any server.
     TESSERA_SOURCE_ROOTS: (options.sourceRoots ?? []).join(path.delimiter),
     ...options.env,
