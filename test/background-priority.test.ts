@@ -4,6 +4,7 @@ import os from 'node:os';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { BACKGROUND_NICE } from '../server/background-priority.js';
+import { moduleUrl, needsTsx } from './support/node-child.js';
 
 const linux = process.platform === 'linux';
 
@@ -14,14 +15,15 @@ function niceOf(tid: number): number {
 }
 
 test('lowerThreadPriority lowers the calling thread only, and never raises it again', { skip: !linux && 'nice values are per thread on Linux only' }, async () => {
-  const module = new URL('../server/background-priority.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
+  const module = moduleUrl(import.meta.url, '../server/background-priority.ts').href;
+  // From source, the worker needs tsx to load a .ts module; compiled, it imports the .js.
+  const loader = needsTsx(import.meta.url) ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => register())` : 'Promise.resolve()';
   // The worker reports its own thread id (from /proc/thread-self) and its priority after each call.
   const code = `
     const { parentPort } = require('node:worker_threads');
     const fs = require('node:fs');
     const os = require('node:os');
-    import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(module)}); }).then(({ lowerThreadPriority }) => {
+    ${loader}.then(() => import(${JSON.stringify(module)})).then(({ lowerThreadPriority }) => {
       const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
       lowerThreadPriority();
       const first = os.getPriority();

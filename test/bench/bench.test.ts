@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BENCH_DIR, TSX, childEnv } from './child.js';
+import { scriptArgs } from '../support/node-child.js';
+import { childEnv } from './child.js';
 import type { ScenarioResult } from './format.js';
 import { scenarios } from './scenarios/index.js';
 import { NO_REDIS } from './scenarios/online-redis.js';
@@ -20,7 +21,7 @@ test('npm run bench -- --quick: every scenario produces finite figures', { timeo
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
       execFile(
         process.execPath,
-        ['--import', TSX, path.join(BENCH_DIR, 'run.ts'), '--quick', '--runs', '1', '--json', json, '--out', out],
+        [...scriptArgs(import.meta.url, './run.ts'), '--quick', '--runs', '1', '--json', json, '--out', out],
         { env: childEnv(), timeout: 1_500_000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 },
         (error, stdout, stderr) => (error ? reject(new Error(`the harness failed: ${error.message}\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`)) : resolve({ stdout })),
       );

@@ -1,9 +1,5 @@
 import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-export const TSX = import.meta.resolve('tsx');
+import { scriptArgs } from '../support/node-child.js';
 
 /**
  * The environment for every process the benchmark starts. Without NODE_TEST_CONTEXT: a child that
@@ -32,7 +28,7 @@ export interface ChildOptions {
  */
 export function runChild<T>(script: string, args: string[], options: ChildOptions): Promise<T> {
   return new Promise((resolve, reject) => {
-    const argv = [...profileFlags(options.cpuProfDir), '--import', TSX, path.resolve(BENCH_DIR, script), ...args];
+    const argv = [...profileFlags(options.cpuProfDir), ...scriptArgs(import.meta.url, `./${script}`), ...args];
     execFile(process.execPath, argv, { maxBuffer: 64 << 20, timeout: options.timeoutMs, killSignal: 'SIGKILL', env: childEnv(options.env) }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`${script} ${args.join(' ')} failed: ${error.killed ? `killed after ${options.timeoutMs} ms` : error.message}\n${stderr.slice(-3000)}`));
       const last = stdout.trim().split('\n').pop() ?? '';

@@ -8,14 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_DIR } from './child.js';
+import { packageRoot } from '../../server/paths.js';
 import { type ScenarioResult, textTable } from './format.js';
 import { describeMachine } from './machine.js';
 import { writeReport } from './report.js';
 import { scenarios } from './scenarios/index.js';
 import { stopAllServers } from './servers/processes.js';
 
-const REPO = path.resolve(BENCH_DIR, '../..');
+const REPO = packageRoot();
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -87,7 +87,7 @@ try {
 
 const minutes = (performance.now() - t0) / 60_000;
 console.log(`\n${textTable(results)}\n`);
-const findingsFile = path.join(BENCH_DIR, 'FINDINGS.md');
+const findingsFile = path.join(REPO, 'test/bench/FINDINGS.md');
 writeReport(out, {
   machine,
   loadAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { numericColumnFrom } from '../../server/columns/column.js';
 import { SqliteOnlineStore } from '../../server/online/sqlite-online-store.js';
+import { loaderArgs, moduleUrl } from '../support/node-child.js';
 import { tempDir } from '../support/temp-dir.js';
 
 test('sqlite: reading while another process writes never fails and never sees half a row', async () => {
@@ -22,8 +22,8 @@ test('sqlite: reading while another process writes never fails and never sees ha
   await reader.createTable(table);
   // The writer rewrites every row each round with a = b = round, in another process.
   const script = `
-    import { numericColumnFrom } from ${JSON.stringify(pathToFileURL(path.resolve('server/columns/column.ts')).href)};
-    import { SqliteOnlineStore } from ${JSON.stringify(pathToFileURL(path.resolve('server/online/sqlite-online-store.ts')).href)};
+    import { numericColumnFrom } from ${JSON.stringify(moduleUrl(import.meta.url, '../../server/columns/column.ts').href)};
+    import { SqliteOnlineStore } from ${JSON.stringify(moduleUrl(import.meta.url, '../../server/online/sqlite-online-store.ts').href)};
     const store = new SqliteOnlineStore(${JSON.stringify(file)});
     const table = ${JSON.stringify(table)};
     const n = 20000;
@@ -34,7 +34,7 @@ test('sqlite: reading while another process writes never fails and never sees ha
     }
     await store.close();
   `;
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...loaderArgs(import.meta.url), '--input-type=module', '-e', script], { stdio: 'inherit' });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   let reads = 0;
   let done = false;

@@ -3,11 +3,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { recoverInterrupted } from '../../server/pipelines/recovery.js';
+import { scriptArgs } from '../support/node-child.js';
 import { VIEWS, answers, compactionServer } from './compaction-fixture.js';
-
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'compaction-child.ts');
 
 /** Resolves once `file` exists (the child writes it when it has stopped where the test wants it). */
 async function appears(file: string, exited: Promise<number | null>): Promise<void> {
@@ -30,7 +28,7 @@ test('kill -9 in the middle of a compaction loses nothing and shows nothing twic
     const snapshotsBefore = await live();
 
     const marker = path.join(s.dataDir, 'compaction-marker');
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, s.dataDir, s.defs, marker], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [...scriptArgs(import.meta.url, './compaction-child.ts'), s.dataDir, s.defs, marker], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     await appears(marker, exited);
     // The merged snapshot's first file is in place; the registry has not committed it: kill there.

@@ -3,12 +3,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { stringify as toYaml } from 'yaml';
+import { scriptArgs } from '../support/node-child.js';
 import { exitedWith, freePort, requestJson, spawnServe, waitFor } from '../support/spawn-server.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'push-crash-child.ts');
 const ROWS = 5;
 const AT = '2026-11-29T10:00:00Z';
 
@@ -30,7 +29,7 @@ test('kill -9 in the middle of a push commit: every answered push survives, no r
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, defs, String(port), marker, '6'], { stdio: 'ignore', env });
+  const child = spawn(process.execPath, [...scriptArgs(import.meta.url, './push-crash-child.ts'), dataDir, defs, String(port), marker, '6'], { stdio: 'ignore', env });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const childAlive = () => (child.exitCode !== null ? `the push process exited (${child.exitCode})` : null);
   await waitFor('the push process to listen', 120_000, async () => ((await requestJson(`${url}/health`).catch(() => null))?.status === 200 ? true : undefined), childAlive);

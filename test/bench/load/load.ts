@@ -2,7 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { BENCH_DIR, TSX, childEnv } from '../child.js';
+import { scriptArgs } from '../../support/node-child.js';
+import { childEnv } from '../child.js';
 import type { LoadResult, LoadSpec } from './load-spec.js';
 
 export type { LoadResult, LoadSpec } from './load-spec.js';
@@ -42,7 +43,7 @@ export class LoadGenerator {
    * one arrives (`minAnswers`).
    */
   constructor(private readonly options: { quick?: boolean } = {}) {
-    this.child = spawn(process.execPath, ['--import', TSX, path.join(BENCH_DIR, 'load', 'load-child.ts')], { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, scriptArgs(import.meta.url, './load-child.ts'), { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
     readline.createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
     this.child.once('exit', (code, signal) => {

@@ -1,12 +1,10 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { scriptArgs } from '../../support/node-child.js';
 import { type BenchFigure, type BenchOptions, type BenchScenario, median } from '../scenario.js';
 import { FULL, QUICK } from './training-data.js';
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'training-child.ts');
-const TSX = import.meta.resolve('tsx');
 const ANCHOR = 'Hopsworks reports ~960,000 rows/s for a 10M-row point-in-time read; Feast users report hours for far smaller jobs';
 
 interface Measured {
@@ -22,10 +20,15 @@ interface Measured {
 /** Runs one measurement in a fresh Node process (its peak RSS is that measurement's alone). */
 function child(args: string[]): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', TSX, CHILD, ...args], { maxBuffer: 1 << 20, env: { ...process.env, TESSERA_LOG_LEVEL: 'silent' } }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`${args[0]} failed: ${stderr || error.message}`));
-      resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Measured);
-    });
+    execFile(
+      process.execPath,
+      [...scriptArgs(import.meta.url, './training-child.ts'), ...args],
+      { maxBuffer: 1 << 20, env: { ...process.env, TESSERA_LOG_LEVEL: 'silent' } },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`${args[0]} failed: ${stderr || error.message}`));
+        resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Measured);
+      },
+    );
   });
 }
 

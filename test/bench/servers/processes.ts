@@ -4,7 +4,8 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { tesseraArgs } from '../../support/tessera-bin.js';
-import { BENCH_DIR, TSX, childEnv, profileFlags } from '../child.js';
+import { scriptArgs } from '../../support/node-child.js';
+import { childEnv, profileFlags } from '../child.js';
 
 /** A server the benchmark started, in its own process. */
 export interface ServerProcess {
@@ -125,14 +126,14 @@ export type BaselineKind = 'express' | 'node:http';
 /** The node:http baseline reading the online view from Redis (servers/node-http-redis-baseline.ts). */
 export async function startRedisBaseline(redisUrl: string, prefix: string): Promise<ServerProcess> {
   const port = await freePort();
-  return start('minimal node:http + ioredis', ['--import', TSX, path.join(BENCH_DIR, 'servers', 'node-http-redis-baseline.ts'), redisUrl, prefix, String(port)], port);
+  return start('minimal node:http + ioredis', [...scriptArgs(import.meta.url, './node-http-redis-baseline.ts'), redisUrl, prefix, String(port)], port);
 }
 
 /** A baseline server (servers/*-baseline.ts) reading `online.db` directly. */
 export async function startBaseline(kind: BaselineKind, onlineDb: string): Promise<ServerProcess> {
   const port = await freePort();
-  const script = path.join(BENCH_DIR, 'servers', kind === 'express' ? 'express-baseline.ts' : 'node-http-baseline.ts');
-  return start(`minimal ${kind}`, ['--import', TSX, script, onlineDb, String(port)], port);
+  const script = kind === 'express' ? './express-baseline.ts' : './node-http-baseline.ts';
+  return start(`minimal ${kind}`, [...scriptArgs(import.meta.url, script), onlineDb, String(port)], port);
 }
 
 /** POSTs JSON and returns the parsed answer (for checking that every server answers alike). */
