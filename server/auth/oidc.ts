@@ -19,6 +19,12 @@ function rolesAt(claims: Record<string, unknown>, path: string): string[] {
   return Array.isArray(at) ? at.filter((r): r is string => typeof r === 'string') : [];
 }
 
+/** The shape jose requires of a key set: a `keys` list of objects. */
+function isKeySet(value: unknown): boolean {
+  const keys = value !== null && typeof value === 'object' ? (value as { keys?: unknown }).keys : undefined;
+  return Array.isArray(keys) && keys.every((k) => k !== null && typeof k === 'object' && !Array.isArray(k));
+}
+
 /**
  * OIDC bearer tokens (JWTs), verified with jose against the provider's keys: signature, issuer,
  * audience and expiry are always checked (Feast checks neither issuer nor audience by default).
@@ -33,9 +39,12 @@ export class OidcVerifier {
     private readonly settings: OidcSettings,
     private readonly now: () => number,
   ) {
-    // A JWKS file is read now, so a missing or malformed one stops the server at start.
-    const local = /^https?:\/\//.test(settings.jwks) ? null : (JSON.parse(fs.readFileSync(settings.jwks, 'utf8')) as JSONWebKeySet);
-    this.keys = this.jose.then((jose) => (local ? jose.createLocalJWKSet(local) : jose.createRemoteJWKSet(new URL(settings.jwks))));
+    // A JWKS file is read and its shape checked now (jose checks it only when the key set is made,
+    // lazily), so a missing or malformed file stops the server at start.
+    const remote = /^https?:\/\//.test(settings.jwks);
+    const local: unknown = remote ? null : JSON.parse(fs.readFileSync(settings.jwks, 'utf8'));
+    if (!remote && !isKeySet(local)) throw new Error(`the OIDC JWKS file ${settings.jwks} is not a JSON Web Key Set: it needs a "keys" list of objects`);
+    this.keys = this.jose.then((jose) => (remote ? jose.createRemoteJWKSet(new URL(settings.jwks)) : jose.createLocalJWKSet(local as JSONWebKeySet)));
     // verify() awaits it and answers null; without a handler here a failure would end the process first.
     this.keys.catch(() => undefined);
   }

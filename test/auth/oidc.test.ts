@@ -77,3 +77,18 @@ test('OIDC settings come all three or none', async () => {
     (e: unknown) => (e as { errors: { path: string }[] }).errors.some((f) => f.path === 'oidcAudience'),
   );
 });
+
+test('a JWKS file that is not a key set stops the start, whatever else it holds', async () => {
+  const { OidcVerifier } = await import('../../server/auth/oidc.js');
+  const dir = tempDir();
+  const settings = (file: string) => ({ jwks: file, issuer: ISSUER, audience: AUDIENCE, rolesClaim: 'roles' });
+  for (const [name, content] of Object.entries({ 'no-keys.json': { key: [] }, 'keys-not-list.json': { keys: {} }, 'key-not-object.json': { keys: ['k1'] }, 'null.json': null })) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, JSON.stringify(content));
+    assert.throws(() => new OidcVerifier(settings(file), () => T0), /is not a JSON Web Key Set/, name);
+  }
+  // An empty list is a key set (every token is then refused): it starts.
+  const empty = path.join(dir, 'empty.json');
+  fs.writeFileSync(empty, JSON.stringify({ keys: [] }));
+  assert.doesNotThrow(() => new OidcVerifier(settings(empty), () => T0));
+});
