@@ -6,6 +6,5 @@ set -e
 biome ci .
 rm -rf .test-build
 tsc -p tsconfig.json --outDir .test-build
-mkdir -p .test-build/server/vendor
-cp server/vendor/*.cjs .test-build/server/vendor/
+sh scripts/copy-vendor.sh .test-build
 exec node --enable-source-maps --test --test-concurrency=2 $(find .test-build/test -name '*.test.js' | sort)

@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 import { driverStatsYaml } from '../support/bundles.js';
-import { runCliHere } from '../support/run-cli.js';
-import { tesseraArgs } from '../support/tessera-bin.js';
+import { runCliHere, runCliSync } from '../support/run-cli.js';
 
 /** Runs the CLI as `tessera <args>` in `cwd`, in a child process. */
-function tessera(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, tesseraArgs(args), {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const tessera = runCliSync;
 
 // In this process (main()): the exit-code tests below spawn the binary.
 test('tessera apply, then list; plan then apply a change makes version 2 and keeps 1', async () => {

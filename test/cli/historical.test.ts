@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { csvRows, parquetRows, postJsonTo } from '../http/historical-client.js';
 import { HAND_FILES, handBundle, ms } from '../offline/fixture.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
-import { runCliHere } from '../support/run-cli.js';
+import { runCli, runCliHere } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-import { tesseraArgs } from '../support/tessera-bin.js';
 
-/**
- * Runs the CLI as `tessera <args>`, in `cwd` (asynchronously: the test's server keeps answering). A child
- * process for the exit codes a shell sees; the other calls go through runCliHere (main() in this process).
- */
-function tessera(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, tesseraArgs(args), { cwd, env: { ...process.env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// A child process for the exit codes a shell sees (asynchronously: the test's server keeps answering);
+// the other calls go through runCliHere (main() in this process).
+const tessera = runCli;
 
 let s: Awaited<ReturnType<typeof pipelineServer>>;
 let dir: string;

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { runCliHere } from '../support/run-cli.js';
+import { runCliHere, runCliSync } from '../support/run-cli.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
-import { tesseraArgs } from '../support/tessera-bin.js';
 
 /** The binary in a child process: for the exit codes a shell sees. Everything else goes through runCliHere (main() in this process). */
-function tessera(args: string[], cwd: string) {
-  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const r = spawnSync(process.execPath, tesseraArgs(args), { cwd, encoding: 'utf8', env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const tessera = runCliSync;
 
 test('tessera materialize runs a window against a data dir and reports the run', async () => {
   const dir = tempDir();

@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fixedClock } from '../../server/clock.js';
 import { openFeatureStore } from '../../server/sdk/index.js';
-import { runCliHere } from '../support/run-cli.js';
+import { runCliHere, runCliSync } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-import { tesseraArgs } from '../support/tessera-bin.js';
 
 /**
  * The binary, as the scaffold's README runs it: for init (both), materialize (its stderr must stay empty when piped,
  * the server's log lines included). The other steps go through runCliHere (main() in this process).
  */
-function tessera(args: string[], cwd: string) {
-  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const r = spawnSync(process.execPath, tesseraArgs(args), {
-    cwd,
-    encoding: 'utf8',
-    // The defaults (feature-definitions, .data) are what the scaffold's README relies on.
-    env: { ...env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const tessera = runCliSync;
 
 /** numpy's default quantile: linear between closest ranks. */
 function median(values: number[]): number {

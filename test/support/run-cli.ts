@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { main } from '../../server/cli/main.js';
 import { tesseraArgs } from './tessera-bin.js';
 
@@ -8,9 +8,7 @@ import { tesseraArgs } from './tessera-bin.js';
  * the environment, so a CLI that wrote locally would do it in `cwd`, where a test can look.
  */
 export function runCli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  // Without NODE_TEST_CONTEXT: a child that inherits it talks to node:test instead of running normally.
-  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const child = spawn(process.execPath, tesseraArgs(args), { cwd, env: { ...env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, tesseraArgs(args), { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -19,6 +17,18 @@ export function runCli(args: string[], cwd: string): Promise<{ code: number | nu
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** runCli, blocking: for tests with no server in their own process. */
+export function runCliSync(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, tesseraArgs(args), { cwd, encoding: 'utf8', env: childEnv() });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Without NODE_TEST_CONTEXT (a child that inherits it talks to node:test instead of running normally) and without a data dir or definitions from the environment. */
+function childEnv(): NodeJS.ProcessEnv {
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  return { ...env, TESSERA_DATA_DIR: '', TESSERA_DEFINITIONS: '' };
 }
 
 /**
