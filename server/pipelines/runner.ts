@@ -91,7 +91,14 @@ export class Runner {
         await this.recordFailure(run, `the pipeline worker failed: ${errorMessage(e)}`);
         result = (await this.runs.get(run.id).catch(() => null)) ?? run;
       }
-      for (const listener of this.finished) listener(result);
+      for (const listener of this.finished) {
+        // A listener's failure is its own: it must not end the loop that runs every later run.
+        try {
+          listener(result);
+        } catch (e) {
+          this.logger.error({ err: e, runId: result.id }, 'a run-finished listener failed');
+        }
+      }
     }
   }
 }
