@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { KeyType } from '../domain/value-type.js';
 import type { OutputBatch } from '../pipelines/output-batch.js';
@@ -32,11 +33,20 @@ export interface WrittenFiles {
   duplicates: number;
 }
 
+type Handle = { connection: DuckDBConnection; close(): void };
+
 /**
  * Writes one snapshot's rows as a few large Parquet files, whatever their event-time span: rows are
- * staged in a DuckDB temporary table (bounded by DuckDB's memory limit: beyond it DuckDB spills to
- * disk), deduplicated, sorted by event time then keys, and cut into files of `rowsPerFile` rows with
- * row groups of `rowGroupRows` (so a snapshot of N rows has ceil(N / rowsPerFile) files).
+ * staged in a DuckDB table of the writer's own (bounded by DuckDB's memory limit: beyond it DuckDB
+ * spills to disk), deduplicated, sorted by event time then keys, and cut into files of at most
+ * `rowsPerFile` rows with row groups of `rowGroupRows`. A snapshot of N rows has at most
+ * ceil(N / rowsPerFile) + 1 files: the rows left at the end are cut into equal files, two of them
+ * when there are more than half a file's worth (see `finish`).
+ *
+ * Files are written two at a time, each by its own connection: DuckDB's order-preserving COPY of
+ * one file of many columns keeps about one core busy, and two files side by side take ~0.6 of
+ * one file's time (docs/offline-layout.md). The staging table is therefore a plain table, which
+ * both connections see, under a name no other writer on the instance uses; `close` drops it.
  *
  * Deduplication: of rows equal in keys and event time, the one with the greatest created time wins
  * (null created loses), then the one read last (`seq`): the same row the online store keeps. Files
@@ -44,7 +54,11 @@ export interface WrittenFiles {
  * visible to readers until the registry commits the snapshot that lists it.
  */
 export class SnapshotWriter {
-  private handle: { connection: DuckDBConnection; close(): void } | null = null;
+  private handle: Handle | null = null;
+  /** The second connection, for the file written beside the first one's. */
+  private side: Handle | null = null;
+  /** This writer's tables on the shared instance: `<prefix>stage`, `<prefix>sorted`, `<prefix>losers`. */
+  private readonly prefix = `w${randomUUID().replaceAll('-', '')}_`;
   private plan: StagePlan | null = null;
   private first: OutputBatch | null = null;
   private wide: WideColumns = NO_WIDE_COLUMNS;
@@ -55,14 +69,16 @@ export class SnapshotWriter {
   private lastTs = -Infinity;
   private lastKey = -Infinity;
   private readonly written: string[] = [];
-  private source = 'stage';
+  private source: string;
 
   constructor(
     private readonly engine: DuckDbEngine,
     private readonly store: FileStore,
     private readonly layout: SnapshotLayout,
     private readonly options: SnapshotFileOptions = DEFAULT_FILE_OPTIONS,
-  ) {}
+  ) {
+    this.source = this.table('stage');
+  }
 
   /**
    * Stages a batch. `seq`: each row's position in read order (the dedupe tie-break); default
@@ -87,9 +103,12 @@ export class SnapshotWriter {
       for (const file of this.written.splice(0)) await this.store.remove(file);
     }
     if (this.ordered) {
-      while ((this.written.length + 1) * this.options.rowsPerFile <= this.staged) {
+      // Two full files at a time, keeping at least half a file staged for `finish` to cut in two.
+      const size = this.options.rowsPerFile;
+      while ((this.written.length + 2.5) * size <= this.staged) {
         this.appender!.flush();
-        await this.copyPart(this.written.length);
+        const at = this.written.length * size;
+        await this.copyFiles([at, at + size, at + 2 * size]);
       }
     }
   }
@@ -103,32 +122,51 @@ export class SnapshotWriter {
     const identity = this.plan.identity.join(', ');
     let duplicates = 0;
     if (!this.ordered) {
-      const repeated = await scalar(db, `SELECT count(*) FROM (SELECT 1 FROM stage GROUP BY ${identity} HAVING count(*) > 1)`);
-      let keep = 'stage';
+      const [stage, losers, sorted] = [this.table('stage'), this.table('losers'), this.table('sorted')];
+      const repeated = await scalar(db, `SELECT count(*) FROM (SELECT 1 FROM ${stage} GROUP BY ${identity} HAVING count(*) > 1)`);
+      let keep = stage;
       if (repeated > 0) {
         const created = this.layout.hasCreated ? "nullif(c, 'nan'::DOUBLE) DESC NULLS LAST, " : '';
-        await db.run(`CREATE TEMP TABLE losers AS SELECT s FROM (SELECT s, row_number() OVER (PARTITION BY ${identity} ORDER BY ${created}s DESC) AS r FROM stage) WHERE r > 1`);
-        duplicates = await scalar(db, 'SELECT count(*) FROM losers');
-        keep = 'stage ANTI JOIN losers USING (s)';
+        await db.run(`CREATE TABLE ${losers} AS SELECT s FROM (SELECT s, row_number() OVER (PARTITION BY ${identity} ORDER BY ${created}s DESC) AS r FROM ${stage}) WHERE r > 1`);
+        duplicates = await scalar(db, `SELECT count(*) FROM ${losers}`);
+        keep = `${stage} ANTI JOIN ${losers} USING (s)`;
       }
-      await db.run(`CREATE TEMP TABLE sorted AS SELECT stage.* FROM ${keep} ORDER BY t, ${this.plan.identity.filter((c) => c !== 't').join(', ') || 't'}`);
-      await db.run('DROP TABLE stage');
-      this.source = 'sorted';
+      await db.run(`CREATE TABLE ${sorted} AS SELECT ${stage}.* FROM ${keep} ORDER BY t, ${this.plan.identity.filter((c) => c !== 't').join(', ') || 't'}`);
+      await db.run(`DROP TABLE ${stage}`);
+      await db.run(`DROP TABLE IF EXISTS ${losers}`);
+      this.source = sorted;
     }
     const rows = this.staged - duplicates;
-    for (let part = this.written.length; part * this.options.rowsPerFile < rows; part++) await this.copyPart(part);
+    await this.copyFiles(fileBounds(this.written.length * this.options.rowsPerFile, rows, this.options.rowsPerFile));
     return { files: [...this.written], rows, duplicates };
   }
 
-  /** Writes file `part`: rows [part, part + 1) x rowsPerFile of the source table, in its order. */
-  private async copyPart(part: number): Promise<void> {
-    const { rowsPerFile, rowGroupRows } = this.options;
-    const file = `${this.layout.folder}/part-${part}.parquet`;
-    const staged = await this.store.stagingPath(file);
+  /**
+   * Writes one file per pair of consecutive `bounds` (row numbers of the source table, in its
+   * order), two at a time.
+   */
+  private async copyFiles(bounds: number[]): Promise<void> {
+    for (let k = 0; k + 1 < bounds.length; k += 2) {
+      const first = this.copyRange(this.handle!.connection, bounds[k], bounds[k + 1]);
+      if (k + 2 >= bounds.length) {
+        await first;
+        continue;
+      }
+      this.side ??= await this.engine.connect();
+      const second = this.copyRange(this.side.connection, bounds[k + 1], bounds[k + 2]);
+      const [a, b] = await Promise.allSettled([first, second]);
+      for (const result of [a, b]) if (result.status === 'rejected') throw result.reason;
+    }
+  }
+
+  /** Writes rows [from, to) of the source table, in its order, as the snapshot's next file. */
+  private async copyRange(connection: DuckDBConnection, from: number, to: number): Promise<void> {
+    const file = `${this.layout.folder}/part-${this.written.length}.parquet`;
     this.written.push(file);
-    await this.handle!.connection.run(
-      `COPY (SELECT ${this.plan!.outputs.join(', ')} FROM ${this.source} WHERE rowid >= ${part * rowsPerFile} AND rowid < ${(part + 1) * rowsPerFile})
-       TO ${literal(staged)} (FORMAT parquet, ROW_GROUP_SIZE ${rowGroupRows})`,
+    const staged = await this.store.stagingPath(file);
+    await connection.run(
+      `COPY (SELECT ${this.plan!.outputs.join(', ')} FROM ${this.source} WHERE rowid >= ${from} AND rowid < ${to})
+       TO ${literal(staged)} (FORMAT parquet, ROW_GROUP_SIZE ${this.options.rowGroupRows})`,
     );
     await this.store.publish(staged, file);
   }
@@ -140,20 +178,34 @@ export class SnapshotWriter {
 
   /** Removes the snapshot's folder, files and staging files alike (a failed run leaves nothing behind), and releases DuckDB. */
   async abort(): Promise<void> {
-    this.close();
+    await this.close();
     await this.store.remove(this.layout.folder);
   }
 
-  /** Releases the staging tables. */
-  close(): void {
+  /** Drops the staging tables and releases the connections. */
+  async close(): Promise<void> {
     try {
       this.appender?.close();
     } catch {
-      // the connection is going away anyway
+      // the tables are dropped next anyway
     }
     this.appender = null;
-    this.handle?.close();
+    const handle = this.handle;
     this.handle = null;
+    this.side?.close();
+    this.side = null;
+    if (handle === null) return;
+    try {
+      for (const name of ['stage', 'losers', 'sorted'] as const) await handle.connection.run(`DROP TABLE IF EXISTS ${this.table(name)}`);
+    } catch {
+      // An instance that fails a DROP is broken: the engine replaces it, and its tables with it.
+    } finally {
+      handle.close();
+    }
+  }
+
+  private table(name: 'stage' | 'losers' | 'sorted'): string {
+    return `${this.prefix}${name}`;
   }
 
   /**
@@ -163,7 +215,7 @@ export class SnapshotWriter {
   private async widen(wide: WideColumns): Promise<void> {
     this.appender!.close();
     const db = this.handle!.connection;
-    const restage = (name: string) => db.run(`ALTER TABLE stage ALTER ${name} TYPE VARCHAR USING ${widenedSql(name)}`);
+    const restage = (name: string) => db.run(`ALTER TABLE ${this.table('stage')} ALTER ${name} TYPE VARCHAR USING ${widenedSql(name)}`);
     for (const i of wide.keys) if (!this.wide.keys.has(i)) await restage(`k${i}`);
     for (const j of wide.values) if (!this.wide.values.has(j)) await restage(`v${j}`);
     this.wide = wide;
@@ -171,7 +223,7 @@ export class SnapshotWriter {
     this.ordered = false;
     for (const file of this.written.splice(0)) await this.store.remove(file);
     this.plan = stagePlan(this.first!, this.layout, wide);
-    this.appender = await stageAppender(db, this.plan);
+    this.appender = await stageAppender(db, this.table('stage'), this.plan);
   }
 
   private async start(first: OutputBatch): Promise<void> {
@@ -181,8 +233,8 @@ export class SnapshotWriter {
     this.handle = await this.engine.connect();
     const db = this.handle.connection;
     const kinds = { double: 'DOUBLE', integer: 'INTEGER', varchar: 'VARCHAR' } as const;
-    await db.run(`CREATE TEMP TABLE stage (${this.plan.columns.map((c) => `${c.name} ${kinds[c.kind]}`).join(', ')})`);
-    this.appender = await stageAppender(db, this.plan);
+    await db.run(`CREATE TABLE ${this.table('stage')} (${this.plan.columns.map((c) => `${c.name} ${kinds[c.kind]}`).join(', ')})`);
+    this.appender = await stageAppender(db, this.table('stage'), this.plan);
   }
 
   /**
@@ -221,10 +273,10 @@ function consecutive(from: number, length: number): Float64Array {
 }
 
 /** The appender on the stage table; DuckDB's bindings load with the first run that writes, not with the process. */
-async function stageAppender(db: DuckDBConnection, plan: StagePlan): Promise<ChunkAppender> {
+async function stageAppender(db: DuckDBConnection, table: string, plan: StagePlan): Promise<ChunkAppender> {
   const { ChunkAppender } = await import('./chunk-appender.js');
   return new ChunkAppender(
-    await db.createAppender('stage', 'main', 'temp'),
+    await db.createAppender(table),
     plan.columns.map((c) => c.kind),
   );
 }
@@ -232,4 +284,21 @@ async function stageAppender(db: DuckDBConnection, plan: StagePlan): Promise<Chu
 async function scalar(db: DuckDBConnection, sql: string): Promise<number> {
   const reader = await db.runAndReadAll(sql);
   return Number(reader.getRowsJS()[0][0]);
+}
+
+/**
+ * Where the files of rows [from, rows) begin and end: full files of `size` rows while more than
+ * 2.5 files' worth remain (as rows arriving in order were written), then what is left in equal
+ * files, at least two when it is more than half a file (two files are written side by side). With
+ * the early files, a snapshot of N rows has at most ceil(N / size) + 1 files.
+ */
+export function fileBounds(from: number, rows: number, size: number): number[] {
+  const bounds = [from];
+  let at = from;
+  while (rows - at > 2.5 * size) bounds.push((at += size));
+  const rest = rows - at;
+  if (rest <= 0) return [];
+  const count = Math.max(Math.ceil(rest / size), rest > size / 2 ? 2 : 1);
+  for (let k = 1; k <= count; k++) bounds.push(at + Math.round((rest * k) / count));
+  return bounds;
 }

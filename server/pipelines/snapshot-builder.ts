@@ -54,7 +54,7 @@ export class SnapshotBuilder {
     const written = await this.watch.timeAsync('write', () => this.writer.finish());
     // Dropped duplicates were counted: describe the rows that were written instead.
     if (written.duplicates > 0) await this.watch.timeAsync('stats', () => this.restat());
-    this.writer.close();
+    await this.writer.close();
     return {
       rows: written.rows,
       files: written.files,

@@ -151,7 +151,7 @@ export class OfflineBatcher {
         await watch.timeAsync('write', () => writer.add(b));
       }
       const written = await watch.timeAsync('write', () => writer.finish());
-      writer.close();
+      await writer.close();
       const id = await watch.timeAsync('commit', () =>
         runs.commitSnapshot(
           {

@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import { numericColumn, stringColumn } from '../../server/columns/column.js';
 import { DuckDbEngine } from '../../server/offline/duckdb-engine.js';
 import { LocalFileStore } from '../../server/offline/file-store.js';
-import { SnapshotWriter } from '../../server/offline/snapshot-writer.js';
+import { SnapshotWriter, fileBounds } from '../../server/offline/snapshot-writer.js';
 import { type OutputBatch, onehotColumn } from '../../server/pipelines/output-batch.js';
 import { duckRows } from '../support/duckdb.js';
 import { seeded } from '../support/seeded.js';
@@ -47,7 +47,7 @@ async function write(folder: string, batches: OutputBatch[], options = { rowsPer
     for (const b of batches) await writer.add(b);
     return await writer.finish();
   } finally {
-    writer.close();
+    await writer.close();
   }
 }
 
@@ -132,6 +132,77 @@ test('of rows equal in key and event time, the greatest created time wins (null 
     ],
   );
   assert.deepEqual(fs.readdirSync(store.locate('offline/d/v1/run=1')), ['part-0.parquet']);
+});
+
+test('file bounds: full files while over 2.5 remain, then the rest in equal files, two when over half a file', () => {
+  assert.deepEqual(fileBounds(0, 0, 100), []);
+  assert.deepEqual(fileBounds(0, 40, 100), [0, 40]);
+  assert.deepEqual(fileBounds(0, 50, 100), [0, 50]);
+  assert.deepEqual(fileBounds(0, 51, 100), [0, 26, 51]);
+  assert.deepEqual(fileBounds(0, 100, 100), [0, 50, 100]);
+  assert.deepEqual(fileBounds(0, 250, 100), [0, 83, 167, 250]);
+  assert.deepEqual(fileBounds(0, 251, 100), [0, 100, 176, 251]);
+  assert.deepEqual(fileBounds(0, 500, 100), [0, 100, 200, 300, 400, 500]);
+  // After early files, from the first row not yet written; nothing left, nothing to write.
+  assert.deepEqual(fileBounds(400, 640, 100), [400, 480, 560, 640]);
+  assert.deepEqual(fileBounds(400, 400, 100), []);
+  for (let n = 1; n <= 1000; n++) {
+    const b = fileBounds(0, n, 100);
+    assert.ok(b.length - 1 <= Math.ceil(n / 100) + 1, `${n} rows: ${b.length - 1} files`);
+    assert.equal(b[0], 0);
+    assert.equal(b.at(-1), n);
+    for (let k = 1; k < b.length; k++) assert.ok(b[k] > b[k - 1] && b[k] - b[k - 1] <= 100, `${n} rows: file ${k} of ${b[k] - b[k - 1]}`);
+  }
+});
+
+test('rows in order are written two files at a time as they arrive, the rest at the end; the staging tables are dropped', async () => {
+  const n = 5300;
+  const keys = new Float64Array(n);
+  const ts = new Float64Array(n);
+  const x = new Float64Array(n);
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    keys[i] = i % 7;
+    ts[i] = BASE + Math.floor(i / 7) * 1000;
+    x[i] = i * 0.5;
+    codes[i] = i % 3;
+  }
+  const all: OutputBatch = {
+    length: n,
+    keys: [numericColumn(keys)],
+    eventTs: ts,
+    createdTs: null,
+    columns: [{ name: 'x', type: 'float64', column: numericColumn(x) }, ...['a', 'b', 'c'].map((s, k) => onehotColumn(`cat__${s}`, codes, k))],
+  };
+  const folder = 'offline/o/v1/run=1';
+  const writer = new SnapshotWriter(engine, store, { folder, keys: [{ name: 'id', type: 'int64' }], hasCreated: false }, { rowsPerFile: 1000, rowGroupRows: 500 });
+  const seen: number[] = [];
+  try {
+    for (let at = 0; at < n; at += 400) {
+      await writer.add(slice(all, at, Math.min(n, at + 400)));
+      seen.push(fs.existsSync(store.locate(folder)) ? fs.readdirSync(store.locate(folder)).filter((f) => f.endsWith('.parquet')).length : 0);
+    }
+    const written = await writer.finish();
+    // Two files once 2,500 rows are staged (after the 7th batch), two more at 4,500 (the 12th); the last 1,300 rows are two files of 650.
+    assert.deepEqual(seen, [0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 4, 4, 4]);
+    assert.deepEqual([written.rows, written.duplicates, written.files.length], [n, 0, 6]);
+    const counts = await duckRows(
+      `SELECT file_name, count(*) AS n FROM read_parquet([${written.files.map((f) => `'${store.locate(f)}'`).join(', ')}], filename = file_name) GROUP BY ALL ORDER BY file_name`,
+    );
+    assert.deepEqual(
+      counts.map((r) => Number(r.n)),
+      [1000, 1000, 1000, 1000, 650, 650],
+    );
+    const back = await duckRows(`SELECT id, x, cat__b FROM read_parquet([${written.files.map((f) => `'${store.locate(f)}'`).join(', ')}]) ORDER BY file_index, file_row_number`);
+    assert.deepEqual(
+      back.map((r) => [Number(r.id), r.x, Number(r.cat__b)]),
+      Array.from({ length: n }, (_, i) => [i % 7, i * 0.5, i % 3 === 1 ? 1 : 0]),
+    );
+  } finally {
+    await writer.close();
+  }
+  const left = await engine.withConnection(async (c) => (await c.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'w%'")).getRowsJS()[0][0]);
+  assert.equal(Number(left), 0);
 });
 
 function slice(batch: OutputBatch, from: number, to: number): OutputBatch {

@@ -105,7 +105,7 @@ export async function commit(services: Services, view: string, b: OutputBatch, h
   const writer = new SnapshotWriter(services.pipelineDuckdb, services.files, { folder: `offline/${view}/v1/run=${run.id}`, keys: [{ name: 'driver_id', type: 'int64' }], hasCreated });
   await writer.add(b);
   const written = await writer.finish();
-  writer.close();
+  await writer.close();
   const id = await services.runs.commitSnapshot(
     {
       runId: run.id,

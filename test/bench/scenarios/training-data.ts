@@ -133,7 +133,7 @@ export async function generateTrainingData(dataDir: string, size: TrainingSize, 
         const batch = batchFor(v, rows, from, span, size.ids, rand);
         await writer.add(batch);
         const { files: written } = await writer.finish();
-        writer.close();
+        await writer.close();
         files += written.length;
         let min = Infinity;
         let max = -Infinity;
