@@ -45,8 +45,8 @@ export class DuckDbEngine {
   }
 
   /**
-   * A connection kept across many calls (a pipeline run's writer stages rows in its temporary tables);
-   * `close` releases it and drops them.
+   * A connection kept across many calls (a pipeline run's writer stages rows in tables of its own);
+   * `close` releases it (the writer drops its tables before).
    */
   async connect(): Promise<{ connection: DuckDBConnection; close(): void }> {
     const instance = await this.open();
