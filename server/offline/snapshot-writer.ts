@@ -35,6 +35,9 @@ export interface WrittenFiles {
 
 type Handle = { connection: DuckDBConnection; close(): void };
 
+/** Full files are written early (two at a time) only while more than this many files' worth of rows are staged. */
+const AHEAD = 2.5;
+
 /**
  * Writes one snapshot's rows as a few large Parquet files, whatever their event-time span: rows are
  * staged in a DuckDB table of the writer's own (bounded by DuckDB's memory limit: beyond it DuckDB
@@ -44,7 +47,7 @@ type Handle = { connection: DuckDBConnection; close(): void };
  * when there are more than half a file's worth (see `finish`).
  *
  * Files are written two at a time, each by its own connection: DuckDB's order-preserving COPY of
- * one file of many columns keeps about one core busy, and two files side by side take ~0.6 of
+ * one file of many columns keeps about one core busy, and two files side by side take ~0.7 of
  * one file's time (docs/offline-layout.md). The staging table is therefore a plain table, which
  * both connections see, under a name no other writer on the instance uses; `close` drops it.
  *
@@ -105,7 +108,7 @@ export class SnapshotWriter {
     if (this.ordered) {
       // Two full files at a time, keeping at least half a file staged for `finish` to cut in two.
       const size = this.options.rowsPerFile;
-      while ((this.written.length + 2.5) * size <= this.staged) {
+      while ((this.written.length + AHEAD) * size <= this.staged) {
         this.appender!.flush();
         const at = this.written.length * size;
         await this.copyFiles([at, at + size, at + 2 * size]);
@@ -147,12 +150,13 @@ export class SnapshotWriter {
    */
   private async copyFiles(bounds: number[]): Promise<void> {
     for (let k = 0; k + 1 < bounds.length; k += 2) {
-      const first = this.copyRange(this.handle!.connection, bounds[k], bounds[k + 1]);
       if (k + 2 >= bounds.length) {
-        await first;
+        await this.copyRange(this.handle!.connection, bounds[k], bounds[k + 1]);
         continue;
       }
+      // Connected before either COPY starts: a failed connect must not leave a COPY running unawaited.
       this.side ??= await this.engine.connect();
+      const first = this.copyRange(this.handle!.connection, bounds[k], bounds[k + 1]);
       const second = this.copyRange(this.side.connection, bounds[k + 1], bounds[k + 2]);
       const [a, b] = await Promise.allSettled([first, second]);
       for (const result of [a, b]) if (result.status === 'rejected') throw result.reason;
@@ -288,14 +292,14 @@ async function scalar(db: DuckDBConnection, sql: string): Promise<number> {
 
 /**
  * Where the files of rows [from, rows) begin and end: full files of `size` rows while more than
- * 2.5 files' worth remain (as rows arriving in order were written), then what is left in equal
+ * `AHEAD` files' worth remain (as rows arriving in order were written), then what is left in equal
  * files, at least two when it is more than half a file (two files are written side by side). With
  * the early files, a snapshot of N rows has at most ceil(N / size) + 1 files.
  */
 export function fileBounds(from: number, rows: number, size: number): number[] {
   const bounds = [from];
   let at = from;
-  while (rows - at > 2.5 * size) bounds.push((at += size));
+  while (rows - at > AHEAD * size) bounds.push((at += size));
   const rest = rows - at;
   if (rest <= 0) return [];
   const count = Math.max(Math.ceil(rest / size), rest > size / 2 ? 2 : 1);
