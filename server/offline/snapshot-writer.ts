@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { KeyType } from '../domain/value-type.js';
 import type { OutputBatch } from '../pipelines/output-batch.js';
 import type { ChunkAppender } from './chunk-appender.js';
+import { copyPairs } from './copy-pairs.js';
 import type { DuckDbEngine } from './duckdb-engine.js';
 import type { FileStore } from './file-store.js';
 import { NO_WIDE_COLUMNS, type StagePlan, type WideColumns, stagePlan, widenedSql, widerColumns } from './stage-plan.js';
@@ -46,10 +47,9 @@ const AHEAD = 2.5;
  * ceil(N / rowsPerFile) + 1 files: the rows left at the end are cut into equal files, two of them
  * when there are more than half a file's worth (see `finish`).
  *
- * Files are written two at a time, each by its own connection: DuckDB's order-preserving COPY of
- * one file of many columns keeps about one core busy, and two files side by side take ~0.7 of
- * one file's time (docs/offline-layout.md). The staging table is therefore a plain table, which
- * both connections see, under a name no other writer on the instance uses; `close` drops it.
+ * Files are written two at a time, each by its own connection (`copyPairs`). The staging table is
+ * therefore a plain table, which both connections see, under a name no other writer on the
+ * instance uses; `close` drops it.
  *
  * Deduplication: of rows equal in keys and event time, the one with the greatest created time wins
  * (null created loses), then the one read last (`seq`): the same row the online store keeps. Files
@@ -144,23 +144,13 @@ export class SnapshotWriter {
     return { files: [...this.written], rows, duplicates };
   }
 
-  /**
-   * Writes one file per pair of consecutive `bounds` (row numbers of the source table, in its
-   * order), two at a time.
-   */
+  /** Writes one file per pair of consecutive `bounds` (row numbers of the source table, in its order). */
   private async copyFiles(bounds: number[]): Promise<void> {
-    for (let k = 0; k + 1 < bounds.length; k += 2) {
-      if (k + 2 >= bounds.length) {
-        await this.copyRange(this.handle!.connection, bounds[k], bounds[k + 1]);
-        continue;
-      }
-      // Connected before either COPY starts: a failed connect must not leave a COPY running unawaited.
+    const side = async () => {
       this.side ??= await this.engine.connect();
-      const first = this.copyRange(this.handle!.connection, bounds[k], bounds[k + 1]);
-      const second = this.copyRange(this.side.connection, bounds[k + 1], bounds[k + 2]);
-      const [a, b] = await Promise.allSettled([first, second]);
-      for (const result of [a, b]) if (result.status === 'rejected') throw result.reason;
-    }
+      return this.side.connection;
+    };
+    await copyPairs(bounds, this.handle!.connection, side, (connection, from, to) => this.copyRange(connection, from, to));
   }
 
   /** Writes rows [from, to) of the source table, in its order, as the snapshot's next file. */

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { numericColumn, stringColumn } from '../../columns/column.js';
 import type { ColumnStatistics } from '../../domain/snapshot.js';
 import type { FeatureType } from '../../domain/value-type.js';
 import type { DuckDbEngine } from '../../offline/duckdb-engine.js';
 import type { FileStore } from '../../offline/file-store.js';
-import type { SnapshotFileOptions } from '../../offline/snapshot-writer.js';
+import { copyPairs } from '../../offline/copy-pairs.js';
+import { type SnapshotFileOptions, fileBounds } from '../../offline/snapshot-writer.js';
 import { readStaged } from '../../offline/stage-reader.js';
 import { fileList, ident, literal } from '../../offline/sql.js';
 import { SnapshotStats } from '../snapshot-stats.js';
@@ -32,48 +34,62 @@ export interface MergedSnapshot {
  * Merges snapshots' files into one snapshot's: of rows equal in keys and event time it keeps the one
  * a point-in-time read returns (greatest created time, null losing; then the later snapshot; then
  * the row read later), sorts by event time then keys, and writes files as a run does
- * (`SnapshotWriter`'s layout and sizes). Old `date=` files and new ones merge alike.
+ * (`SnapshotWriter`'s layout, `fileBounds`, two files at a time). Old `date=` files and new ones
+ * merge alike.
  */
 export async function mergeSnapshots(engine: DuckDbEngine, store: FileStore, input: MergeInput, options: SnapshotFileOptions): Promise<MergedSnapshot> {
   if (input.files.length === 0) return { files: [], rows: 0, minEventTs: null, maxEventTs: null, stats: {} };
   const handle = await engine.connect();
+  // Opened for the second file of a pair; a holder, since the closure below assigns it.
+  const side: { handle: Awaited<ReturnType<DuckDbEngine['connect']>> | null } = { handle: null };
   const db = handle.connection;
+  // A plain table, so that the second connection writing files sees it; a name of its own on the shared instance.
+  const merged = `m${randomUUID().replaceAll('-', '')}_merged`;
   try {
     const keys = input.keys.map(ident);
     const created = input.hasCreated ? 'created_timestamp DESC NULLS LAST, ' : '';
     await db.run(
-      `CREATE TEMP TABLE merged AS SELECT * EXCLUDE (file_row_number)
+      `CREATE TABLE ${merged} AS SELECT * EXCLUDE (file_row_number)
        FROM read_parquet(${fileList(input.files)}, hive_partitioning = false, file_row_number = true)
        QUALIFY row_number() OVER (PARTITION BY ${[...keys, 'event_timestamp'].join(', ')} ORDER BY ${created}file_index DESC, file_row_number DESC) = 1
        ORDER BY event_timestamp, ${keys.join(', ')}`,
     );
-    const [summary] = (await db.runAndReadAll('SELECT count(*), epoch_ms(min(event_timestamp)), epoch_ms(max(event_timestamp)) FROM merged')).getRowsJS();
+    const [summary] = (await db.runAndReadAll(`SELECT count(*), epoch_ms(min(event_timestamp)), epoch_ms(max(event_timestamp)) FROM ${merged}`)).getRowsJS();
     const rows = Number(summary[0]);
     const files: string[] = [];
-    for (let part = 0; part * options.rowsPerFile < rows; part++) {
-      const file = `${input.folder}/part-${part}.parquet`;
-      const staged = await store.stagingPath(file);
+    const copy = async (connection: DuckDBConnection, from: number, to: number) => {
+      const file = `${input.folder}/part-${files.length}.parquet`;
       files.push(file);
-      await db.run(
-        `COPY (SELECT * FROM merged WHERE rowid >= ${part * options.rowsPerFile} AND rowid < ${(part + 1) * options.rowsPerFile})
-         TO ${literal(staged)} (FORMAT parquet, ROW_GROUP_SIZE ${options.rowGroupRows})`,
-      );
+      const staged = await store.stagingPath(file);
+      await connection.run(`COPY (SELECT * FROM ${merged} WHERE rowid >= ${from} AND rowid < ${to}) TO ${literal(staged)} (FORMAT parquet, ROW_GROUP_SIZE ${options.rowGroupRows})`);
       await store.publish(staged, file);
-    }
-    const stats = await statistics(db, input.columns);
+    };
+    const second = async () => {
+      side.handle ??= await engine.connect();
+      return side.handle.connection;
+    };
+    await copyPairs(fileBounds(0, rows, options.rowsPerFile), db, second, copy);
+    const stats = await statistics(db, merged, input.columns);
     return { files, rows, minEventTs: rows ? Number(summary[1]) : null, maxEventTs: rows ? Number(summary[2]) : null, stats };
   } finally {
-    handle.close();
+    side.handle?.close();
+    try {
+      await db.run(`DROP TABLE IF EXISTS ${merged}`);
+    } catch {
+      // An instance that fails a DROP is broken: the engine replaces it, and its tables with it.
+    } finally {
+      handle.close();
+    }
   }
 }
 
 /** The merged rows' statistics, computed as a run computes them (a chunk at a time: the event loop breathes between). */
-async function statistics(db: DuckDBConnection, columns: MergeInput['columns']): Promise<Record<string, ColumnStatistics>> {
+async function statistics(db: DuckDBConnection, merged: string, columns: MergeInput['columns']): Promise<Record<string, ColumnStatistics>> {
   const stats = new SnapshotStats();
   if (columns.length === 0) return stats.result();
   const select = columns.map((c) => (c.type === 'string' ? ident(c.name) : `coalesce(CAST(${ident(c.name)} AS DOUBLE), 'nan'::DOUBLE)`));
   const kinds = columns.map((c) => (c.type === 'string' ? ('varchar' as const) : ('double' as const)));
-  for await (const chunk of readStaged(db, `SELECT ${select.join(', ')} FROM merged ORDER BY rowid`, kinds)) {
+  for await (const chunk of readStaged(db, `SELECT ${select.join(', ')} FROM ${merged} ORDER BY rowid`, kinds)) {
     stats.add({
       length: chunk.length,
       keys: [],
