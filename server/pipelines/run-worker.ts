@@ -25,7 +25,14 @@ const deps = { ...materializeDeps(services), fenceLeases: services.leases };
 
 port.on('message', (message: { id: number; run: RunRecord } | { close: true }) => {
   if ('close' in message) {
-    void services.close().then(() => port.close());
+    // A failed close is logged and the thread still ends: the main thread waits for its exit.
+    services.close().then(
+      () => port.close(),
+      (e: unknown) => {
+        logger.error({ err: e }, 'closing the pipeline worker failed');
+        port.close();
+      },
+    );
     return;
   }
   executeRun(message.run, deps).then(
