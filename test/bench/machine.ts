@@ -9,6 +9,11 @@ export interface Machine {
   date: string;
   /** 1, 5 and 15-minute load averages when the run began: other work on a shared machine shows here. */
   loadAtStart: number[];
+  /**
+   * A fixed single-threaded JS loop's time in ms (median of 5) when the run began: hosts differ in
+   * speed, so compare it before comparing absolute figures (rows/s, req/s) between two reports.
+   */
+  loopMs: number;
 }
 
 export function describeMachine(): Machine {
@@ -21,5 +26,19 @@ export function describeMachine(): Machine {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     date: new Date().toISOString(),
     loadAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    loopMs: referenceLoopMs(),
   };
+}
+
+function referenceLoopMs(): number {
+  const times: number[] = [];
+  let sink = 0;
+  for (let round = 0; round < 5; round++) {
+    const started = performance.now();
+    for (let i = 0; i < 300_000_000; i++) sink += i % 7;
+    times.push(performance.now() - started);
+  }
+  // `sink` is used, so the loop cannot be optimised away.
+  if (sink < 0) throw new Error('unreachable');
+  return Math.round(times.sort((a, b) => a - b)[2]);
 }

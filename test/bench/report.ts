@@ -81,6 +81,7 @@ export function markdownReport(input: ReportInput): string {
     `- Memory: ${m.memoryGiB} GiB`,
     `- Node.js ${m.node}, ${m.os}`,
     `- Load average at the start (1, 5, 15 min): ${m.loadAtStart.join(', ')}; at the end: ${input.loadAtEnd.join(', ')}. The machine is shared: a load above 0 means other work ran beside the benchmark.`,
+    `- Speed reference: a fixed single-threaded JS loop (3·10^8 additions) took ${m.loopMs} ms at the start (median of 5). Hosts differ in speed: compare it before comparing absolute figures (rows/s, req/s) between two reports; ratios are measured within one run.`,
     '',
     '## Command',
     '',
