@@ -9,6 +9,12 @@ const DAY_MS = 86_400_000;
 /** DuckDB's words for errors after which its instance answers nothing else. */
 const INVALIDATES = /INTERNAL Error|FATAL Error|database has been invalidated/;
 
+/** A connection kept across calls (`DuckDbEngine.connect`); `close` releases it. */
+export interface DuckDbHandle {
+  connection: DuckDBConnection;
+  close(): void;
+}
+
 /**
  * The process's one DuckDB instance, created on first use (a process that never serves a historical
  * retrieval never pays for it). Each retrieval gets its own connection; DuckDB runs them side by side
@@ -48,7 +54,7 @@ export class DuckDbEngine {
    * A connection kept across many calls (a pipeline run's writer stages rows in tables of its own);
    * `close` releases it (the writer drops its tables before).
    */
-  async connect(): Promise<{ connection: DuckDBConnection; close(): void }> {
+  async connect(): Promise<DuckDbHandle> {
     const instance = await this.open();
     const connection = await instance.connect();
     this.active.add(connection);

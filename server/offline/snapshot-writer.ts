@@ -3,11 +3,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { KeyType } from '../domain/value-type.js';
 import type { OutputBatch } from '../pipelines/output-batch.js';
 import type { ChunkAppender } from './chunk-appender.js';
-import { copyPairs } from './copy-pairs.js';
-import type { DuckDbEngine } from './duckdb-engine.js';
+import type { DuckDbEngine, DuckDbHandle } from './duckdb-engine.js';
 import type { FileStore } from './file-store.js';
 import { NO_WIDE_COLUMNS, type StagePlan, type WideColumns, stagePlan, widenedSql, widerColumns } from './stage-plan.js';
-import { literal } from './sql.js';
+import { RowFiles, dropAndRelease } from './row-files.js';
 
 /** Where a snapshot's files go and what identifies a row. */
 export interface SnapshotLayout {
@@ -34,8 +33,6 @@ export interface WrittenFiles {
   duplicates: number;
 }
 
-type Handle = { connection: DuckDBConnection; close(): void };
-
 /** Full files are written early (two at a time) only while more than this many files' worth of rows are staged. */
 const AHEAD = 2.5;
 
@@ -47,7 +44,7 @@ const AHEAD = 2.5;
  * ceil(N / rowsPerFile) + 1 files: the rows left at the end are cut into equal files, two of them
  * when there are more than half a file's worth (see `finish`).
  *
- * Files are written two at a time, each by its own connection (`copyPairs`). The staging table is
+ * Files are written two at a time, each by its own connection (`RowFiles`). The staging table is
  * therefore a plain table, which both connections see, under a name no other writer on the
  * instance uses; `close` drops it.
  *
@@ -57,9 +54,7 @@ const AHEAD = 2.5;
  * visible to readers until the registry commits the snapshot that lists it.
  */
 export class SnapshotWriter {
-  private handle: Handle | null = null;
-  /** The second connection, for the file written beside the first one's. */
-  private side: Handle | null = null;
+  private handle: DuckDbHandle | null = null;
   /** This writer's tables on the shared instance: `<prefix>stage`, `<prefix>sorted`, `<prefix>losers`. */
   private readonly prefix = `w${randomUUID().replaceAll('-', '')}_`;
   private plan: StagePlan | null = null;
@@ -71,7 +66,7 @@ export class SnapshotWriter {
   private ordered = true;
   private lastTs = -Infinity;
   private lastKey = -Infinity;
-  private readonly written: string[] = [];
+  private readonly written: RowFiles;
   private source: string;
 
   constructor(
@@ -81,6 +76,7 @@ export class SnapshotWriter {
     private readonly options: SnapshotFileOptions = DEFAULT_FILE_OPTIONS,
   ) {
     this.source = this.table('stage');
+    this.written = new RowFiles(engine, store, layout.folder, options.rowGroupRows);
   }
 
   /**
@@ -100,17 +96,17 @@ export class SnapshotWriter {
     this.track(batch);
     this.appender!.append(this.plan!.data(batch, order), batch.length);
     this.staged += batch.length;
-    if (wasOrdered && !this.ordered && this.written.length > 0) {
+    if (wasOrdered && !this.ordered && this.written.files.length > 0) {
       // Files written early hold sorted, unique rows of the stage; with rows out of order the whole
       // stage must be sorted and deduplicated together: they are written again at the end.
-      for (const file of this.written.splice(0)) await this.store.remove(file);
+      await this.written.removeAll();
     }
     if (this.ordered) {
       // Two full files at a time, keeping at least half a file staged for `finish` to cut in two.
       const size = this.options.rowsPerFile;
-      while ((this.written.length + AHEAD) * size <= this.staged) {
+      while ((this.written.files.length + AHEAD) * size <= this.staged) {
         this.appender!.flush();
-        const at = this.written.length * size;
+        const at = this.written.files.length * size;
         await this.copyFiles([at, at + size, at + 2 * size]);
       }
     }
@@ -140,29 +136,13 @@ export class SnapshotWriter {
       this.source = sorted;
     }
     const rows = this.staged - duplicates;
-    await this.copyFiles(fileBounds(this.written.length * this.options.rowsPerFile, rows, this.options.rowsPerFile));
-    return { files: [...this.written], rows, duplicates };
+    await this.copyFiles(fileBounds(this.written.files.length * this.options.rowsPerFile, rows, this.options.rowsPerFile));
+    return { files: [...this.written.files], rows, duplicates };
   }
 
   /** Writes one file per pair of consecutive `bounds` (row numbers of the source table, in its order). */
-  private async copyFiles(bounds: number[]): Promise<void> {
-    const side = async () => {
-      this.side ??= await this.engine.connect();
-      return this.side.connection;
-    };
-    await copyPairs(bounds, this.handle!.connection, side, (connection, from, to) => this.copyRange(connection, from, to));
-  }
-
-  /** Writes rows [from, to) of the source table, in its order, as the snapshot's next file. */
-  private async copyRange(connection: DuckDBConnection, from: number, to: number): Promise<void> {
-    const file = `${this.layout.folder}/part-${this.written.length}.parquet`;
-    this.written.push(file);
-    const staged = await this.store.stagingPath(file);
-    await connection.run(
-      `COPY (SELECT ${this.plan!.outputs.join(', ')} FROM ${this.source} WHERE rowid >= ${from} AND rowid < ${to})
-       TO ${literal(staged)} (FORMAT parquet, ROW_GROUP_SIZE ${this.options.rowGroupRows})`,
-    );
-    await this.store.publish(staged, file);
+  private copyFiles(bounds: number[]): Promise<void> {
+    return this.written.write(this.handle!.connection, `SELECT ${this.plan!.outputs.join(', ')} FROM ${this.source}`, bounds);
   }
 
   /** The written rows' staging columns, in file order (for statistics after duplicates were dropped). */
@@ -186,16 +166,8 @@ export class SnapshotWriter {
     this.appender = null;
     const handle = this.handle;
     this.handle = null;
-    this.side?.close();
-    this.side = null;
-    if (handle === null) return;
-    try {
-      for (const name of ['stage', 'losers', 'sorted'] as const) await handle.connection.run(`DROP TABLE IF EXISTS ${this.table(name)}`);
-    } catch {
-      // An instance that fails a DROP is broken: the engine replaces it, and its tables with it.
-    } finally {
-      handle.close();
-    }
+    this.written.close();
+    if (handle !== null) await dropAndRelease(handle, [this.table('stage'), this.table('losers'), this.table('sorted')]);
   }
 
   private table(name: 'stage' | 'losers' | 'sorted'): string {
@@ -215,7 +187,7 @@ export class SnapshotWriter {
     this.wide = wide;
     // The rare path keeps to the general one: files written early are written again from the sorted stage.
     this.ordered = false;
-    for (const file of this.written.splice(0)) await this.store.remove(file);
+    await this.written.removeAll();
     this.plan = stagePlan(this.first!, this.layout, wide);
     this.appender = await stageAppender(db, this.table('stage'), this.plan);
   }

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { copyPairs } from '../../server/offline/copy-pairs.js';
+import { copyPairs } from '../../server/offline/row-files.js';
 import { DEFAULT_FILE_OPTIONS, fileBounds } from '../../server/offline/snapshot-writer.js';
 import { ident, literal } from '../../server/offline/sql.js';
 

@@ -5,10 +5,10 @@ import type { ColumnStatistics } from '../../domain/snapshot.js';
 import type { FeatureType } from '../../domain/value-type.js';
 import type { DuckDbEngine } from '../../offline/duckdb-engine.js';
 import type { FileStore } from '../../offline/file-store.js';
-import { copyPairs } from '../../offline/copy-pairs.js';
+import { RowFiles, dropAndRelease } from '../../offline/row-files.js';
 import { type SnapshotFileOptions, fileBounds } from '../../offline/snapshot-writer.js';
 import { readStaged } from '../../offline/stage-reader.js';
-import { fileList, ident, literal } from '../../offline/sql.js';
+import { fileList, ident } from '../../offline/sql.js';
 import { SnapshotStats } from '../snapshot-stats.js';
 
 export interface MergeInput {
@@ -40,8 +40,6 @@ export interface MergedSnapshot {
 export async function mergeSnapshots(engine: DuckDbEngine, store: FileStore, input: MergeInput, options: SnapshotFileOptions): Promise<MergedSnapshot> {
   if (input.files.length === 0) return { files: [], rows: 0, minEventTs: null, maxEventTs: null, stats: {} };
   const handle = await engine.connect();
-  // Opened for the second file of a pair; a holder, since the closure below assigns it.
-  const side: { handle: Awaited<ReturnType<DuckDbEngine['connect']>> | null } = { handle: null };
   const db = handle.connection;
   // A plain table, so that the second connection writing files sees it; a name of its own on the shared instance.
   const merged = `m${randomUUID().replaceAll('-', '')}_merged`;
@@ -56,30 +54,16 @@ export async function mergeSnapshots(engine: DuckDbEngine, store: FileStore, inp
     );
     const [summary] = (await db.runAndReadAll(`SELECT count(*), epoch_ms(min(event_timestamp)), epoch_ms(max(event_timestamp)) FROM ${merged}`)).getRowsJS();
     const rows = Number(summary[0]);
-    const files: string[] = [];
-    const copy = async (connection: DuckDBConnection, from: number, to: number) => {
-      const file = `${input.folder}/part-${files.length}.parquet`;
-      files.push(file);
-      const staged = await store.stagingPath(file);
-      await connection.run(`COPY (SELECT * FROM ${merged} WHERE rowid >= ${from} AND rowid < ${to}) TO ${literal(staged)} (FORMAT parquet, ROW_GROUP_SIZE ${options.rowGroupRows})`);
-      await store.publish(staged, file);
-    };
-    const second = async () => {
-      side.handle ??= await engine.connect();
-      return side.handle.connection;
-    };
-    await copyPairs(fileBounds(0, rows, options.rowsPerFile), db, second, copy);
-    const stats = await statistics(db, merged, input.columns);
-    return { files, rows, minEventTs: rows ? Number(summary[1]) : null, maxEventTs: rows ? Number(summary[2]) : null, stats };
-  } finally {
-    side.handle?.close();
+    const out = new RowFiles(engine, store, input.folder, options.rowGroupRows);
     try {
-      await db.run(`DROP TABLE IF EXISTS ${merged}`);
-    } catch {
-      // An instance that fails a DROP is broken: the engine replaces it, and its tables with it.
+      await out.write(db, `SELECT * FROM ${merged}`, fileBounds(0, rows, options.rowsPerFile));
     } finally {
-      handle.close();
+      out.close();
     }
+    const stats = await statistics(db, merged, input.columns);
+    return { files: out.files, rows, minEventTs: rows ? Number(summary[1]) : null, maxEventTs: rows ? Number(summary[2]) : null, stats };
+  } finally {
+    await dropAndRelease(handle, [merged]);
   }
 }
 
