@@ -6,7 +6,7 @@
  * scalers and encoders need of the imputed values), and writes the transformed rows as a run's
  * files are cut (`fileBounds`), two at a time, with Tessera's row groups. It skips what a run must
  * also do (type each field as the JS reader would, statistics, the latest rows, the online store,
- * the registry). Prints one JSON line: `{seconds, rows, columns}`.
+ * the registry). Prints one JSON line: `{seconds, cpuSeconds, rows, columns}`.
  * Usage: node --import tsx test/bench/duckdb-view-child.ts <file.csv> <bundle.json> <out-dir>
  */
 import fs from 'node:fs';
@@ -35,6 +35,7 @@ const features: Feature[] = view.features;
 const { rowsPerFile, rowGroupRows } = DEFAULT_FILE_OPTIONS;
 
 const started = performance.now();
+const cpuFrom = process.cpuUsage();
 const instance = await DuckDBInstance.create(':memory:');
 const db = await instance.connect();
 const one = async (sql: string): Promise<unknown[]> => (await db.runAndReadAll(sql)).getRowsJS()[0];
@@ -93,8 +94,9 @@ await copyPairs(
   },
 );
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuFrom);
 // `side` is assigned in the callback above, which TypeScript's narrowing does not follow.
 (side as DuckDBConnection | null)?.closeSync();
 db.closeSync();
 instance.closeSync();
-process.stdout.write(`${JSON.stringify({ seconds, rows, columns: outputs.length, files: written })}\n`);
+process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, rows, columns: outputs.length, files: written })}\n`);

@@ -25,8 +25,10 @@ await services.applyService.apply(parseBundle(JSON.parse(fs.readFileSync(bundleF
 const queued = await services.runs.enqueue({ featureView: view, version: 1, trigger: 'cli', start: null, end: null, maxAttempts: 1 }, systemClock.now());
 const claimed = (await services.runs.claim('bench', systemClock.now(), queued.id))!;
 const started = performance.now();
+const cpuFrom = process.cpuUsage();
 const outcome = await executeRun(claimed, materializeDeps(services));
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuFrom);
 const snapshot = outcome.run.snapshotId === null ? null : await services.runs.snapshot(outcome.run.snapshotId);
 await services.close();
 process.stdout.write(
@@ -35,6 +37,7 @@ process.stdout.write(
     error: outcome.run.error,
     rows: outcome.run.rowsOut,
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     steps: outcome.run.steps,
     files: snapshot?.files.length ?? 0,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runChild } from '../child.js';
 import { EVENT_SPANS, type EventSpan, pipelineBundle, pipelineCsv, wideBundle, wideCsv } from '../data.js';
@@ -9,10 +10,14 @@ interface PipelineRun {
   error: string | null;
   rows: number;
   seconds: number;
+  /** CPU time of the run, all the process's threads (DuckDB's included). */
+  cpuSeconds: number;
   maxRssMB: number;
   steps: { name: string; ms: number }[];
   files: number;
 }
+
+const cores = () => os.availableParallelism();
 
 const SIZES = { full: { rows: 1_000_000, large: 10_000_000 }, quick: { rows: 20_000, large: 50_000 } };
 
@@ -43,11 +48,11 @@ async function runOnce(options: BenchOptions, csv: string, name: string, online:
 const stepMs = (run: PipelineRun, name: string) => run.steps.find((s) => s.name === name)?.ms ?? 0;
 
 /** DuckDB's own `COPY (SELECT * FROM read_csv(...)) TO 'x.parquet'` of `csv`, in a fresh process. */
-async function duckdbCopy(options: BenchOptions, csv: string): Promise<{ seconds: number; rows: number }> {
+async function duckdbCopy(options: BenchOptions, csv: string): Promise<{ seconds: number; cpuSeconds: number; rows: number }> {
   const out = path.join(options.workDir, 'pipeline', 'duckdb-copy.parquet');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   try {
-    return await runChild<{ seconds: number; rows: number }>('duckdb-copy-child.ts', [csv, out], { timeoutMs: 600_000 });
+    return await runChild<{ seconds: number; cpuSeconds: number; rows: number }>('duckdb-copy-child.ts', [csv, out], { timeoutMs: 600_000 });
   } finally {
     fs.rmSync(out, { force: true });
   }
@@ -57,14 +62,14 @@ async function duckdbCopy(options: BenchOptions, csv: string): Promise<{ seconds
  * DuckDB alone doing the view's offline work on `csv` (sorted read, fit in SQL, transforms, the run's
  * files two at a time), in a fresh process: a bound (duckdb-view-child.ts says what it leaves out).
  */
-async function duckdbView(options: BenchOptions, csv: string): Promise<{ seconds: number; rows: number; columns: number }> {
+async function duckdbView(options: BenchOptions, csv: string): Promise<{ seconds: number; cpuSeconds: number; rows: number; columns: number }> {
   const dir = path.join(options.workDir, 'pipeline');
   fs.mkdirSync(dir, { recursive: true });
   const bundleFile = path.join(dir, 'duckdb-view-bundle.json');
   const out = path.join(dir, 'duckdb-view');
   fs.writeFileSync(bundleFile, JSON.stringify(wideBundle(csv)));
   try {
-    return await runChild<{ seconds: number; rows: number; columns: number }>('duckdb-view-child.ts', [csv, bundleFile, out], { timeoutMs: 600_000 });
+    return await runChild<{ seconds: number; cpuSeconds: number; rows: number; columns: number }>('duckdb-view-child.ts', [csv, bundleFile, out], { timeoutMs: 600_000 });
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
     fs.rmSync(bundleFile, { force: true });
@@ -85,8 +90,8 @@ async function wideFigures(options: BenchOptions, rows: number): Promise<BenchFi
   for (const span of Object.keys(EVENT_SPANS) as EventSpan[]) {
     const csv = wideCsv(options.workDir, rows, span);
     const mine: PipelineRun[] = [];
-    const copies: { seconds: number; rows: number }[] = [];
-    const views: { seconds: number; rows: number; columns: number }[] = [];
+    const copies: { seconds: number; cpuSeconds: number; rows: number }[] = [];
+    const views: { seconds: number; cpuSeconds: number; rows: number; columns: number }[] = [];
     const ratios: number[] = [];
     for (let r = 0; r < options.runs; r++) {
       const copy = await duckdbCopy(options, csv);
@@ -98,7 +103,7 @@ async function wideFigures(options: BenchOptions, rows: number): Promise<BenchFi
       mine.push(run);
       ratios.push(copy.seconds / run.seconds);
       options.log(
-        `pipeline ${SPAN_TITLE[span]}: DuckDB COPY ${copy.seconds.toFixed(2)} s; DuckDB alone with the view's work ${alone.seconds.toFixed(2)} s (${alone.columns} columns); Tessera ${run.seconds.toFixed(2)} s (${ratios[r].toFixed(3)}x), ${run.files} file(s), peak RSS ${Math.round(run.maxRssMB)} MB; ${run.steps.map((s) => `${s.name} ${Math.round(s.ms)}`).join(', ')} ms`,
+        `pipeline ${SPAN_TITLE[span]}: DuckDB COPY ${copy.seconds.toFixed(2)} s (CPU ${copy.cpuSeconds.toFixed(2)} s); DuckDB alone with the view's work ${alone.seconds.toFixed(2)} s (CPU ${alone.cpuSeconds.toFixed(2)} s, ${alone.columns} columns); Tessera ${run.seconds.toFixed(2)} s (CPU ${run.cpuSeconds.toFixed(2)} s, ${ratios[r].toFixed(3)}x), ${run.files} file(s), peak RSS ${Math.round(run.maxRssMB)} MB; ${run.steps.map((s) => `${s.name} ${Math.round(s.ms)}`).join(', ')} ms`,
       );
     }
     const name = `pipeline ${label(rows)} rows x 10 columns, ${SPAN_TITLE[span]}, to Parquet and the online store`;
@@ -141,6 +146,15 @@ async function wideFigures(options: BenchOptions, rows: number): Promise<BenchFi
         unit: 'x',
         runs: options.runs,
         note: `rows/s ratio within each run; per run: ${views.map((v, r) => (v.seconds / mine[r].seconds).toFixed(3)).join(', ')}`,
+      },
+      {
+        // Wall-time ratios move with the machine's load; CPU time shows the work itself. On this
+        // many cores, a run meets the 0.35x target only if it is done in COPY / 0.35 of wall time.
+        name: `${name}: Tessera CPU / DuckDB alone with the view's work CPU`,
+        value: median(mine.map((r) => r.cpuSeconds)) / median(views.map((v) => v.cpuSeconds)),
+        unit: 'x',
+        runs: options.runs,
+        note: `CPU seconds of all threads, median: Tessera ${median(mine.map((r) => r.cpuSeconds)).toFixed(2)}, DuckDB alone with the view's work ${median(views.map((v) => v.cpuSeconds)).toFixed(2)}, DuckDB COPY ${median(copies.map((c) => c.cpuSeconds)).toFixed(2)}; 0.35x of the COPY is ${(median(copies.map((c) => c.seconds)) / 0.35).toFixed(2)} s of wall time, ${((median(copies.map((c) => c.seconds)) / 0.35) * cores()).toFixed(2)} CPU seconds on ${cores()} cores at best`,
       },
       {
         name: `${name}: files per snapshot`,
