@@ -10,9 +10,14 @@ import { ONLINE_ROWS } from './online-sdk.js';
 const SERVICE = 'bench_auth';
 const CONNECTIONS = 20;
 const TIMES = {
-  full: { throughput: 3, warmup: 1 },
-  quick: { throughput: 0.25, warmup: 0.1 },
+  full: { throughput: 3, steady: 10, warmup: 1 },
+  quick: { throughput: 0.25, steady: 0.25, warmup: 0.1 },
 };
+/**
+ * The steady load at which server CPU per request is compared: at max throughput the load generator
+ * takes one of the two cores from the server, so the CPU a request costs moves with it.
+ */
+const STEADY = { rate: 2000, connections: 10 };
 
 /** `tessera keys create ...` (the CLI, as an operator makes keys); its stdout is the token. */
 async function createKey(args: string[], cwd: string): Promise<string> {
@@ -35,6 +40,7 @@ async function call(url: string, method: string, body: unknown, token?: string):
  * measured in turn (order alternating run to run) at max throughput, 1 entity x 50 features. Target:
  * on / off >= 0.9 (a verified key is cached for TESSERA_KEY_CACHE_MS, so a request pays a SHA-256; only
  * the first pays a scrypt: the verdict is renewed in the background by reading the key's record).
+ * Then each at a steady 2,000 req/s, for the server CPU per request with the load generator's share steady.
  */
 export const authOverhead: BenchScenario = {
   name: 'auth',
@@ -87,6 +93,7 @@ export const authOverhead: BenchScenario = {
       const headers = { on: { authorization: `Bearer ${reader}` }, off: {} };
       const max: Record<'on' | 'off', LoadResult[]> = { on: [], off: [] };
       const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
+      const steady: Record<'on' | 'off', number[]> = { on: [], off: [] };
       for (let r = 0; r < options.runs; r++) {
         const order = r % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
         for (const which of order) {
@@ -105,8 +112,24 @@ export const authOverhead: BenchScenario = {
           max[which].push(result);
           if (before !== null && after !== null) cpu[which].push(((after - before) * 1000) / result.allRequests);
         }
+        for (const which of order) {
+          const server = started[which];
+          const before = server.cpuMs();
+          const result = await load.run({
+            url: server.url,
+            path: '/get-online-features',
+            bodiesFile: bodies,
+            headers: headers[which],
+            connections: STEADY.connections,
+            rate: STEADY.rate,
+            seconds: times.steady,
+            warmupSeconds: times.warmup,
+          });
+          const after = server.cpuMs();
+          if (before !== null && after !== null) steady[which].push(((after - before) * 1000) / result.allRequests);
+        }
         options.log(
-          `auth run ${r + 1}: max ${Math.round(max.on[r].rps)} req/s with an API key vs ${Math.round(max.off[r].rps)} auth off; server CPU ${cpu.on[r]?.toFixed(1)} vs ${cpu.off[r]?.toFixed(1)} us/request`,
+          `auth run ${r + 1}: max ${Math.round(max.on[r].rps)} req/s with an API key vs ${Math.round(max.off[r].rps)} auth off; server CPU ${cpu.on[r]?.toFixed(1)} vs ${cpu.off[r]?.toFixed(1)} us/request at max throughput, ${steady.on[r]?.toFixed(1)} vs ${steady.off[r]?.toFixed(1)} us/request at ${STEADY.rate} req/s`,
         );
       }
       const ratios = max.on.map((x, i) => x.rps / max.off[i].rps);
@@ -129,6 +152,15 @@ export const authOverhead: BenchScenario = {
           unit: 'x',
           runs: options.runs,
           note: `all threads, from /proc; ratio of medians of ${median(cpu.on).toFixed(1)} and ${median(cpu.off).toFixed(1)} us`,
+        });
+      }
+      if (steady.on.length === options.runs && steady.off.length === options.runs) {
+        figures.push({
+          name: `auth 1 x 50: server CPU per request at ${STEADY.rate.toLocaleString('en-US')} req/s, API key / auth off`,
+          value: median(steady.on) / median(steady.off),
+          unit: 'x',
+          runs: options.runs,
+          note: `all threads, from /proc, ${STEADY.connections} connections, ${times.steady} s; ratio of medians of ${median(steady.on).toFixed(1)} and ${median(steady.off).toFixed(1)} us; per run: ${steady.on.map((v, i) => (v / steady.off[i]).toFixed(3)).join(', ')}`,
         });
       }
       return figures;
