@@ -94,39 +94,24 @@ export const authOverhead: BenchScenario = {
       const max: Record<'on' | 'off', LoadResult[]> = { on: [], off: [] };
       const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
       const steady: Record<'on' | 'off', number[]> = { on: [], off: [] };
+      /** One load on one server: its result, and the server's CPU per request (us; null without /proc). */
+      const measure = async (which: 'on' | 'off', shape: { connections: number; seconds: number; rate?: number }) => {
+        const server = started[which];
+        const before = server.cpuMs();
+        const result = await load.run({ url: server.url, path: '/get-online-features', bodiesFile: bodies, headers: headers[which], warmupSeconds: times.warmup, ...shape });
+        const after = server.cpuMs();
+        return { result, cpuUs: before !== null && after !== null ? ((after - before) * 1000) / result.allRequests : null };
+      };
       for (let r = 0; r < options.runs; r++) {
         const order = r % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
         for (const which of order) {
-          const server = started[which];
-          const before = server.cpuMs();
-          const result = await load.run({
-            url: server.url,
-            path: '/get-online-features',
-            bodiesFile: bodies,
-            headers: headers[which],
-            connections: CONNECTIONS,
-            seconds: times.throughput,
-            warmupSeconds: times.warmup,
-          });
-          const after = server.cpuMs();
+          const { result, cpuUs } = await measure(which, { connections: CONNECTIONS, seconds: times.throughput });
           max[which].push(result);
-          if (before !== null && after !== null) cpu[which].push(((after - before) * 1000) / result.allRequests);
+          if (cpuUs !== null) cpu[which].push(cpuUs);
         }
         for (const which of order) {
-          const server = started[which];
-          const before = server.cpuMs();
-          const result = await load.run({
-            url: server.url,
-            path: '/get-online-features',
-            bodiesFile: bodies,
-            headers: headers[which],
-            connections: STEADY.connections,
-            rate: STEADY.rate,
-            seconds: times.steady,
-            warmupSeconds: times.warmup,
-          });
-          const after = server.cpuMs();
-          if (before !== null && after !== null) steady[which].push(((after - before) * 1000) / result.allRequests);
+          const { cpuUs } = await measure(which, { connections: STEADY.connections, rate: STEADY.rate, seconds: times.steady });
+          if (cpuUs !== null) steady[which].push(cpuUs);
         }
         options.log(
           `auth run ${r + 1}: max ${Math.round(max.on[r].rps)} req/s with an API key vs ${Math.round(max.off[r].rps)} auth off; server CPU ${cpu.on[r]?.toFixed(1)} vs ${cpu.off[r]?.toFixed(1)} us/request at max throughput, ${steady.on[r]?.toFixed(1)} vs ${steady.off[r]?.toFixed(1)} us/request at ${STEADY.rate} req/s`,

@@ -17,7 +17,16 @@ interface PipelineRun {
   files: number;
 }
 
-const cores = () => os.availableParallelism();
+/** What a DuckDB reference child prints: wall and CPU seconds (all threads) and the rows it wrote. */
+interface ReferenceRun {
+  seconds: number;
+  cpuSeconds: number;
+  rows: number;
+}
+type ViewRun = ReferenceRun & { columns: number };
+
+/** Issue 12's target: a run's rows/s at least this fraction of DuckDB's plain COPY's. */
+const COPY_TARGET = 0.35;
 
 const SIZES = { full: { rows: 1_000_000, large: 10_000_000 }, quick: { rows: 20_000, large: 50_000 } };
 
@@ -48,11 +57,11 @@ async function runOnce(options: BenchOptions, csv: string, name: string, online:
 const stepMs = (run: PipelineRun, name: string) => run.steps.find((s) => s.name === name)?.ms ?? 0;
 
 /** DuckDB's own `COPY (SELECT * FROM read_csv(...)) TO 'x.parquet'` of `csv`, in a fresh process. */
-async function duckdbCopy(options: BenchOptions, csv: string): Promise<{ seconds: number; cpuSeconds: number; rows: number }> {
+async function duckdbCopy(options: BenchOptions, csv: string): Promise<ReferenceRun> {
   const out = path.join(options.workDir, 'pipeline', 'duckdb-copy.parquet');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   try {
-    return await runChild<{ seconds: number; cpuSeconds: number; rows: number }>('duckdb-copy-child.ts', [csv, out], { timeoutMs: 600_000 });
+    return await runChild<ReferenceRun>('duckdb-copy-child.ts', [csv, out], { timeoutMs: 600_000 });
   } finally {
     fs.rmSync(out, { force: true });
   }
@@ -62,14 +71,14 @@ async function duckdbCopy(options: BenchOptions, csv: string): Promise<{ seconds
  * DuckDB alone doing the view's offline work on `csv` (sorted read, fit in SQL, transforms, the run's
  * files two at a time), in a fresh process: a bound (duckdb-view-child.ts says what it leaves out).
  */
-async function duckdbView(options: BenchOptions, csv: string): Promise<{ seconds: number; cpuSeconds: number; rows: number; columns: number }> {
+async function duckdbView(options: BenchOptions, csv: string): Promise<ViewRun> {
   const dir = path.join(options.workDir, 'pipeline');
   fs.mkdirSync(dir, { recursive: true });
   const bundleFile = path.join(dir, 'duckdb-view-bundle.json');
   const out = path.join(dir, 'duckdb-view');
   fs.writeFileSync(bundleFile, JSON.stringify(wideBundle(csv)));
   try {
-    return await runChild<{ seconds: number; cpuSeconds: number; rows: number; columns: number }>('duckdb-view-child.ts', [csv, bundleFile, out], { timeoutMs: 600_000 });
+    return await runChild<ViewRun>('duckdb-view-child.ts', [csv, bundleFile, out], { timeoutMs: 600_000 });
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
     fs.rmSync(bundleFile, { force: true });
@@ -90,8 +99,8 @@ async function wideFigures(options: BenchOptions, rows: number): Promise<BenchFi
   for (const span of Object.keys(EVENT_SPANS) as EventSpan[]) {
     const csv = wideCsv(options.workDir, rows, span);
     const mine: PipelineRun[] = [];
-    const copies: { seconds: number; cpuSeconds: number; rows: number }[] = [];
-    const views: { seconds: number; cpuSeconds: number; rows: number; columns: number }[] = [];
+    const copies: ReferenceRun[] = [];
+    const views: ViewRun[] = [];
     const ratios: number[] = [];
     for (let r = 0; r < options.runs; r++) {
       const copy = await duckdbCopy(options, csv);
@@ -107,6 +116,10 @@ async function wideFigures(options: BenchOptions, rows: number): Promise<BenchFi
       );
     }
     const name = `pipeline ${label(rows)} rows x 10 columns, ${SPAN_TITLE[span]}, to Parquet and the online store`;
+    const cpu = { tessera: median(mine.map((r) => r.cpuSeconds)), alone: median(views.map((v) => v.cpuSeconds)), copy: median(copies.map((c) => c.cpuSeconds)) };
+    // The wall time the target allows a run, and the cores that could spend CPU in it.
+    const budget = median(copies.map((c) => c.seconds)) / COPY_TARGET;
+    const cores = os.availableParallelism();
     const stepNote = Array.from(new Set(mine.flatMap((r) => r.steps.map((s) => s.name))))
       .map((step) => `${step} ${Math.round(median(mine.map((r) => stepMs(r, step))))}`)
       .join(', ');
@@ -130,7 +143,7 @@ async function wideFigures(options: BenchOptions, rows: number): Promise<BenchFi
         value: median(ratios),
         unit: 'x',
         runs: options.runs,
-        target: { op: '>=', value: 0.35 },
+        target: { op: '>=', value: COPY_TARGET },
         note: `rows/s ratio within each run; per run: ${ratios.map((x) => x.toFixed(3)).join(', ')}`,
       },
       {
@@ -149,12 +162,12 @@ async function wideFigures(options: BenchOptions, rows: number): Promise<BenchFi
       },
       {
         // Wall-time ratios move with the machine's load; CPU time shows the work itself. On this
-        // many cores, a run meets the 0.35x target only if it is done in COPY / 0.35 of wall time.
+        // many cores, a run meets the target only if it is done in COPY / COPY_TARGET of wall time.
         name: `${name}: Tessera CPU / DuckDB alone with the view's work CPU`,
-        value: median(mine.map((r) => r.cpuSeconds)) / median(views.map((v) => v.cpuSeconds)),
+        value: cpu.tessera / cpu.alone,
         unit: 'x',
         runs: options.runs,
-        note: `CPU seconds of all threads, median: Tessera ${median(mine.map((r) => r.cpuSeconds)).toFixed(2)}, DuckDB alone with the view's work ${median(views.map((v) => v.cpuSeconds)).toFixed(2)}, DuckDB COPY ${median(copies.map((c) => c.cpuSeconds)).toFixed(2)}; 0.35x of the COPY is ${(median(copies.map((c) => c.seconds)) / 0.35).toFixed(2)} s of wall time, ${((median(copies.map((c) => c.seconds)) / 0.35) * cores()).toFixed(2)} CPU seconds on ${cores()} cores at best`,
+        note: `CPU seconds of all threads, median: Tessera ${cpu.tessera.toFixed(2)}, DuckDB alone with the view's work ${cpu.alone.toFixed(2)}, DuckDB COPY ${cpu.copy.toFixed(2)}; ${COPY_TARGET}x of the COPY is ${budget.toFixed(2)} s of wall time, ${(budget * cores).toFixed(2)} CPU seconds on ${cores} cores at best`,
       },
       {
         name: `${name}: files per snapshot`,
