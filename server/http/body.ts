@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { TesseraError, errorMessage, validationError } from '../errors.js';
 import { checkBody } from './auth-middleware.js';
 import { mayHoldWideIntegers, parseJsonExact } from './exact-json.js';
+import { checkWellFormed } from './well-formed.js';
 
 const JSON_TYPES = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
 const YAML_TYPES = /^(?:application\/(?:x-)?yaml|text\/(?:x-)?yaml)$/i;
@@ -46,13 +47,18 @@ export function decodeBody(buffer: Buffer, type: string, options: BodyOptions = 
   // Invalid bytes would become U+FFFD silently, and a key or name would change without a word.
   if (!isUtf8(buffer)) throw validationError('the request body is not UTF-8 text', [{ path: '(body)', message: 'not valid UTF-8' }]);
   const text = buffer.toString('utf8');
+  let value: unknown;
   try {
-    if (isYaml) return parseYaml(text);
-    const value: unknown = JSON.parse(text);
-    return options.exactIntegers && mayHoldWideIntegers(text) ? parseJsonExact(text) : value;
+    if (isYaml) value = parseYaml(text);
+    else {
+      value = JSON.parse(text);
+      if (options.exactIntegers && mayHoldWideIntegers(text)) value = parseJsonExact(text);
+    }
   } catch (e) {
     throw validationError(`the request body is not valid ${isYaml ? 'YAML' : 'JSON'}`, [{ path: '(body)', message: errorMessage(e) }]);
   }
+  checkWellFormed(value, isYaml ? undefined : text);
+  return value;
 }
 
 /** The 413 for a body over `limit` bytes. */

@@ -146,3 +146,35 @@ test('definitions: a ttl beyond any date, two columns mapped onto one, a NUL in 
   ];
   for (const [b, path] of cases) assertProblem(await postJson(`${s.url}/api/v1/apply?dry_run=true`, b), 400, path);
 });
+
+test('a lone surrogate escape in a JSON or YAML body is a 400 naming the string; a pair is text', async () => {
+  const json = { 'content-type': 'application/json' };
+  const prediction = (entity: string, feature: string) => `{"model":"surr","predictions":[{"entity":{"k":"${entity}"},"features":{"f":"${feature}"},"prediction":1}]}`;
+  assertProblem(await send('POST', '/api/v1/prediction-logs', prediction('v', '\\ud800'), json), 400, 'predictions[0].features.f');
+  assertProblem(await send('POST', '/api/v1/prediction-logs', '{"model":"surr","predictions":[{"entity":{"k\\uDFFF":"v"},"features":{},"prediction":1}]}', json), 400, 'predictions[0].entity.k\udfff');
+  const listed = await getJson(`${s.url}/api/v1/prediction-logs?model=surr`);
+  assert.deepEqual(listed.body.predictions, []);
+  // A surrogate pair is one character (an emoji): it is logged and read back as it was sent.
+  const paired = await send('POST', '/api/v1/prediction-logs', prediction('\\ud83d\\ude00', 'x'), json);
+  assert.equal(paired.status, 201, JSON.stringify(paired.body));
+  assert.deepEqual(
+    (await getJson(`${s.url}/api/v1/prediction-logs?model=surr`)).body.predictions.map((p: { entity: unknown }) => p.entity),
+    [{ k: '😀' }],
+  );
+
+  assertProblem(await send('POST', '/get-online-features', '{"features":["drv:rate"],"entities":{"driver_id":["\\ud800"]}}', json), 400, 'entities.driver_id[0]');
+  assertProblem(
+    await send('POST', '/get-historical-features', '{"features":["drv:rate"],"entities":{"driver_id":[1],"event_timestamp":["2026-11-22T00:00:00Z"],"note":["\\udc00"]}}', json),
+    400,
+    'entities.note[0]',
+  );
+  const yaml = 'entities:\n  - name: "dr\\ud800"\n    joinKeys: [driver_id]\n    valueType: int64\n';
+  assertProblem(await send('POST', '/api/v1/apply', yaml, { 'content-type': 'application/yaml' }), 400, 'entities[0].name');
+});
+
+test('a forged prediction-log cursor beyond the range of a date is a 400, not a 500', async () => {
+  for (const loggedAt of ['9999999999999999', '-9999999999999999']) {
+    const after = Buffer.from(`${loggedAt},0192f3a4-0000-7000-8000-000000000001`).toString('base64url');
+    assertProblem(await getJson(`${s.url}/api/v1/prediction-logs?model=surr&after=${after}`), 400, '(query) after');
+  }
+});

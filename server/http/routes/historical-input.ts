@@ -7,6 +7,7 @@ import { TesseraError, errorMessage, validationError } from '../../errors.js';
 import type { EntityFormat, EntityInput } from '../../offline/entity-input.js';
 import type { FeatureRequest } from '../../serving/resolve-features.js';
 import { mediaType } from '../body.js';
+import { checkWellFormed } from '../well-formed.js';
 import { mayHoldWideIntegers, parseJsonExact } from '../exact-json.js';
 import { parseInput, queryBool } from '../validate.js';
 
@@ -147,6 +148,7 @@ function jsonInput(body: Buffer, schemas: HistoricalSchemas): HistoricalInput {
   } catch (e) {
     throw validationError('the request body is not valid JSON', [{ path: '(body)', message: errorMessage(e) }]);
   }
+  checkWellFormed(parsed, text);
   // Entity columns only are read again losslessly: an int64 join key beyond 2^53 becomes a BigInt
   // (JSON.parse rounds it). The other fields keep JSON.parse's values, which every consumer expects.
   if (isObject(parsed) && isObject(parsed.entities) && mayHoldWideIntegers(text)) {
