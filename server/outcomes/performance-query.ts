@@ -55,8 +55,10 @@ export async function performanceReport(db: DuckDBConnection, relation: string |
   if (rows === 0) return empty;
   const task: Task = q.task ?? (scored > 0 ? 'classification' : 'regression');
   const bucketed = async (bucketSql: string) => (await db.runAndReadAll(task === 'classification' ? classificationSql(bucketSql, q.threshold) : regressionSql(bucketSql))).getRowObjectsJS();
-  const buckets = (await bucketed(`date_trunc('${q.bucket}', epoch_ms(predicted_at))`)).map((r) => ({ start: new Date(`${String(r.b).replace(' ', 'T')}Z`).toISOString(), ...present(r, task) }));
-  const [overall] = await bucketed('NULL::TIMESTAMP');
+  // Bucket starts come back as epoch ms: DuckDB's text of a timestamp before year 1 or after 9999
+  // ("(BC)", five-digit years) is not one Date parses.
+  const buckets = (await bucketed(`epoch_ms(date_trunc('${q.bucket}', epoch_ms(predicted_at)))`)).map((r) => ({ start: new Date(Number(r.b)).toISOString(), ...present(r, task) }));
+  const [overall] = await bucketed('NULL::BIGINT');
   await db.run('DROP TABLE joined');
   return { model: q.model, task, bucket: q.bucket, threshold: q.threshold, buckets, overall: overall ? present(overall, task) : { count: 0 } };
 }
@@ -81,13 +83,13 @@ function classificationSql(bucket: string, threshold: number): string {
         -avg(label * ln(greatest(p, ${EPS})) + (1 - label) * ln(greatest(1 - p, ${EPS}))) AS log_loss
       FROM c GROUP BY b
     )
-    SELECT m.b::VARCHAR AS b, m.n, m.accuracy, m.log_loss,
+    SELECT m.b, m.n, m.accuracy, m.log_loss,
       CASE WHEN auc.n1 > 0 AND auc.n0 > 0 THEN (auc.rsum - auc.n1 * (auc.n1 + 1) / 2) / (auc.n1 * auc.n0) END AS auc
     FROM m JOIN auc ON m.b IS NOT DISTINCT FROM auc.b ORDER BY m.b`;
 }
 
 function regressionSql(bucket: string): string {
   return `
-    SELECT ${bucket}::VARCHAR AS b, count(*) AS n, avg(abs(prediction - label)) AS mae, sqrt(avg((prediction - label) ^ 2)) AS rmse
+    SELECT ${bucket} AS b, count(*) AS n, avg(abs(prediction - label)) AS mae, sqrt(avg((prediction - label) ^ 2)) AS rmse
     FROM joined WHERE prediction IS NOT NULL GROUP BY 1 ORDER BY 1`;
 }

@@ -34,7 +34,9 @@ export function encodeCursor(row: { logged_at: number; id: string }): string {
 /** A cursor from `next`, or a 400 naming `field`. */
 export function decodeCursor(text: string, field = 'after'): Cursor {
   const m = /^(-?\d{1,16}),([0-9a-f-]{36})$/.exec(Buffer.from(text, 'base64url').toString('utf8'));
-  if (!m) throw validationError(`'${field}' is not a cursor from a previous page`, [{ path: field, message: 'not a cursor from a previous page' }]);
+  // A page's rows were logged within the range of a date (±8.64e15 ms): beyond it no row follows, and
+  // DuckDB cannot hold the instant as a timestamp.
+  if (!m || Math.abs(Number(m[1])) > 8.64e15) throw validationError(`'${field}' is not a cursor from a previous page`, [{ path: field, message: 'not a cursor from a previous page' }]);
   return { loggedAt: Number(m[1]), id: m[2] };
 }
 

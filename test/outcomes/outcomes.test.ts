@@ -111,6 +111,24 @@ test('regressor MAE and RMSE by hand; a repeated outcome replaces the earlier on
   s.services.clock.set(T0);
 });
 
+test('predictions made before year 1 or after year 9999 get buckets too, in time order', async () => {
+  // Bucket starts once went through DuckDB's text form, which writes "(BC)" and five-digit years.
+  const times = [Date.UTC(10_000, 5, 1), Date.parse('0000-06-01T00:00:00Z'), Date.UTC(2026, 5, 1), -8.64e15];
+  const ids = await logPredictions(
+    'eras',
+    times.map((predictedAt, i) => ({ entity: { id: i }, features: {}, prediction: i, predictedAt })),
+  );
+  assert.equal((await postJson(`${s.url}/api/v1/outcomes`, { model: 'eras', outcomes: ids.map((predictionId, i) => ({ predictionId, value: i + 1 })) })).status, 201);
+  const report = await perf('eras', '?bucket=day');
+  const day = (ms: number) => new Date(ms - (((ms % DAY) + DAY) % DAY)).toISOString();
+  assert.deepEqual(
+    report.buckets.map((b: { start: string; count: number; mae: number }) => [b.start, b.count, b.mae]),
+    [...times].sort((a, b) => a - b).map((t) => [day(t), 1, 1]),
+  );
+  assert.equal(report.buckets[1].start, '0000-06-01T00:00:00.000Z');
+  assert.equal(report.buckets[3].start, '+010000-06-01T00:00:00.000Z');
+});
+
 test('an outcome by entity and time joins the latest prediction made at or before it', async () => {
   await logPredictions('ent', [
     { entity: { station: 'a', day: 1 }, features: {}, prediction: 1, probability: 0.9, predictedAt: T0 - 2 * DAY },
