@@ -83,7 +83,7 @@ export const sourceSchema = z.discriminatedUnion('type', [
     ...common,
     type: z.literal('http'),
     /** `{start}` and `{end}` are replaced by the run's range, RFC 3339, URL-encoded. */
-    url: z.url({ protocol: /^https?$/ }),
+    url: z.url({ protocol: /^https?$/ }).refine(placeholdersOutsideOrigin, '{start} and {end} may only stand in the path or the query, not in the host, port or user'),
     format: z.enum(['json', 'jsonl']).default('json'),
     /** Dotted path to the array of records inside a JSON answer, e.g. `data.items`. */
     recordsPath: z.string().min(1).max(500).optional(),
@@ -102,6 +102,13 @@ export const sourceSchema = z.discriminatedUnion('type', [
     batchSource: nameSchema.optional().describe('the source materializations of its views read (any type but push)'),
   }),
 ]);
+
+/** True when filling `{start}`/`{end}` in leaves the URL's scheme, user, host and port as they are. */
+function placeholdersOutsideOrigin(template: string): boolean {
+  const fill = (value: string) => URL.parse(template.replaceAll('{start}', value).replaceAll('{end}', value));
+  const [a, b] = [fill(''), fill('2026-01-01T00%3A00%3A00.000Z')];
+  return a !== null && b !== null && a.protocol === b.protocol && a.username === b.username && a.password === b.password && a.host === b.host;
+}
 
 export type Source = z.output<typeof sourceSchema>;
 export type SourceType = Source['type'];

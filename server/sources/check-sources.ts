@@ -54,7 +54,9 @@ export async function checkSources(sources: readonly Source[], ctx: SourceContex
  */
 async function urlProblem(template: string, ctx: SourceContext): Promise<string | null> {
   const access = ctx.http ?? httpAccess();
-  const url = new URL(template.replaceAll('{start}', '').replaceAll('{end}', ''));
+  const url = URL.parse(template.replaceAll('{start}', '').replaceAll('{end}', ''));
+  // The source schema refuses such a template; this keeps a stored one from failing an apply with a 500.
+  if (url === null) return 'not a URL once {start} and {end} are filled in';
   const literal = literalProblem(url, access);
   if (literal !== null) return literal;
   if (parseIp(url.hostname) !== null) return null;

@@ -197,6 +197,20 @@ test('schema errors name the deepest field: unknown enum values, types, keys', a
   );
 });
 
+test('an http source with {start} or {end} in its host, port or user is refused at its url', async () => {
+  for (const url of ['http://{start}', 'https://{end}/', 'http://x@{start}', 'http://{start}.example.com/data']) {
+    const errors = await refused({ sources: [{ name: 'remote', type: 'http', url, timestampField: 't' }] }, ['sources[0].url']);
+    assert.match(errors[0].message, /only stand in the path or the query/, url);
+  }
+  // Not a URL at all (a port must be digits): refused as one.
+  const [port] = await refused({ sources: [{ name: 'remote', type: 'http', url: 'http://example.com:{end}/', timestampField: 't' }] }, ['sources[0].url']);
+  assert.equal(port.message, 'Invalid URL');
+  // In the path and the query they are what the run fills in: accepted (a dry run: nothing is stored,
+  // and a literal public address is checked without connecting or resolving).
+  const ok = await postJson(`${server.url}/api/v1/apply?dry_run=true`, { sources: [{ name: 'remote', type: 'http', url: 'http://93.184.216.34/rows/{start}?to={end}', timestampField: 't' }] });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+});
+
 test('a change that would break a stored service is refused, blaming the view', async () => {
   // driver_model uses car_type: a new version without it would leave the service dangling.
   const view = clone(sampleBundle().featureViews![0]);
