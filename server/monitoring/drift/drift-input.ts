@@ -26,6 +26,8 @@ export interface DriftInputDeps {
   files: FileStore;
   /** Lists a relation's columns (a DuckDB `DESCRIBE`). */
   describe: (relation: string) => Promise<string[]>;
+  /** Whether a relation holds at least one row. */
+  hasRows: (relation: string) => Promise<boolean>;
 }
 
 /** The [from, to) window a spec names, `last`/`offset` counted back from `now`. */
@@ -35,6 +37,19 @@ export function inputWindow(spec: { start?: number; end?: number; last?: number;
     return { from: to - spec.last * 1000, to };
   }
   return { from: spec.start ?? null, to: spec.end ?? now };
+}
+
+/** `inputWindow` of a request's side, refusing what would be silently dropped or empty: a 400 naming the field. */
+function checkedWindow(spec: { start?: number; end?: number; last?: number; offset?: number }, now: number, path: string): { from: number | null; to: number } {
+  const given = (['start', 'end'] as const).find((k) => spec[k] !== undefined);
+  if (given !== undefined && spec.last !== undefined)
+    throw validationError(`the ${path} gives both ${given} and last`, [{ path: `${path}.last`, message: `give either start/end or last, not both (${given} is given)` }]);
+  const w = inputWindow(spec, now);
+  if (w.from !== null && w.to < w.from) {
+    const [field, message] = spec.end === undefined ? ['start', 'is after now, where the window ends by default'] : ['end', 'must not be before start'];
+    throw validationError(`the ${path} window ends before it starts`, [{ path: `${path}.${field}`, message }]);
+  }
+  return w;
 }
 
 const windowText = (w: { from: number | null; to: number }) => `[${w.from === null ? '-∞' : formatTimestamp(w.from)}, ${formatTimestamp(w.to)})`;
@@ -66,17 +81,20 @@ export async function driftInput(deps: DriftInputDeps, target: DriftTarget, spec
     description = `dataset ${spec.dataset}`;
     relation = `(SELECT * FROM read_parquet(${literal(deps.files.locate(record.metadata.data.file))}))`;
   } else if ('featureService' in spec) {
-    const w = inputWindow(spec, now);
+    const w = checkedWindow(spec, now, path);
     const files = (await deps.files.list(serviceLogFolder(spec.featureService))).filter((f) => fileMayHold(f, w.from ?? Number.NEGATIVE_INFINITY, w.to));
     description = `logs of ${spec.featureService} ${windowText(w)}`;
     relation = files.length ? `(SELECT * FROM read_parquet(${fileList(files.map((f) => deps.files.locate(f)))}, union_by_name = true) WHERE ${timeFilter(LOG_TIMESTAMP, w)})` : '';
   } else {
-    const w = inputWindow(spec, now);
+    const w = checkedWindow(spec, now, path);
     const selection = selectFiles(await deps.runs.snapshots(target.view, target.version), (f) => deps.files.locate(f), w.from, w.to);
     description = `window ${windowText(w)}`;
     relation = selection.files.length ? `(SELECT * FROM read_parquet(${fileList(selection.files)}, union_by_name = true) WHERE ${timeFilter(ENTITY_TIMESTAMP, w)})` : '';
   }
   if (relation === '') throw validationError(`the ${path} holds no rows: ${description} has no files`, [{ path, message: `no rows in ${description}` }]);
+  // Files whose rows all fall outside the window (or an empty window) hold no sample either: every
+  // feature would compare nothing and the report would say "no drift".
+  if (!(await deps.hasRows(relation))) throw validationError(`the ${path} holds no rows: ${description} has none`, [{ path, message: `no rows in ${description}` }]);
   const present = new Set(await deps.describe(relation));
   const columns = new Map<string, string>();
   for (const feature of target.features) {

@@ -46,7 +46,8 @@ export class DriftService {
     try {
       return await this.deps.engine.withConnection(async (connection) => {
         const describe = async (relation: string) => (await queryRows(connection, `DESCRIBE SELECT * FROM ${relation}`)).map((r) => r.column_name as string);
-        const inputDeps = { runs: this.deps.runs, datasets: this.deps.datasets, files: this.deps.files, describe };
+        const hasRows = async (relation: string) => (await queryRows(connection, `SELECT 1 AS one FROM ${relation} LIMIT 1`)).length > 0;
+        const inputDeps = { runs: this.deps.runs, datasets: this.deps.datasets, files: this.deps.files, describe, hasRows };
         const reference = await driftInput(inputDeps, target, request.reference, now, 'reference');
         const detection = await driftInput(inputDeps, target, request.detection, now, 'detection');
         const features: FeatureDrift[] = [];

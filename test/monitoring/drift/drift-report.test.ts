@@ -133,6 +133,12 @@ test('bad drift requests are 400s naming the field; unknown objects are 404s', a
     [{ ...ok, thresholds: { speed: 0.2 } }, 'thresholds.speed', 400],
     [{ ...ok, driftShare: 2 }, 'driftShare', 400],
     [{ ...ok, detection: { end: DAY1 - 1000 } }, 'detection', 400],
+    // Files overlap these windows, but no row falls inside: no sample, not "no drift".
+    [{ ...ok, detection: { start: DAY2 + 5001, end: DAY2 + 5999 } }, 'detection', 400],
+    [{ ...ok, detection: { start: DAY2 + 5000, end: DAY2 + 5000 } }, 'detection', 400],
+    [{ ...ok, reference: { start: DAY2, end: DAY1 } }, 'reference.end', 400],
+    [{ ...ok, detection: { start: DAY1, last: '1d' } }, 'detection.last', 400],
+    [{ ...ok, detection: { start: Date.parse('2026-11-29T13:00:00Z') } }, 'detection.start', 400],
     [{ ...ok, featureView: 'ghost' }, 'featureView', 404],
     [{ ...ok, reference: { snapshots: [999] } }, 'reference.snapshots[0]', 404],
     [{ ...ok, reference: { dataset: 'nope' } }, 'reference.dataset', 404],
