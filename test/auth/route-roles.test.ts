@@ -245,3 +245,25 @@ test('the audit log holds the refusals and the mutating calls, with who and what
   assert.ok(logLines.length > 100, `the server logged (${logLines.length} lines)`);
   for (const secret of secrets) for (const line of texts) assert.ok(!line.includes(secret), `a secret appears in: ${line.slice(0, 200)}`);
 });
+
+test('a key with an expiry beyond any date, a name with control characters or a role twice is a 400 naming the field; nothing is created', async () => {
+  const before = await state();
+  const cases: [Record<string, unknown>, string][] = [
+    [{ name: 'far', roles: ['reader'], expiresAt: 8.64e15 + 1 }, 'expiresAt'],
+    [{ name: 'far', roles: ['reader'], expiresAt: Number.MAX_SAFE_INTEGER }, 'expiresAt'],
+    [{ name: 'ctl\u0000\n', roles: ['reader'] }, 'name'],
+    [{ name: 'two', roles: ['reader', 'reader'] }, 'roles'],
+    [{ name: 'bell', roles: ['read\u0007er'] }, 'roles[0]'],
+  ];
+  for (const [body, field] of cases) {
+    const res = await fetch(`${s.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get('admin')}` }, body: JSON.stringify(body) });
+    const problem = (await res.json()) as { errors: { path: string }[] };
+    assert.equal(res.status, 400, JSON.stringify(problem));
+    assert.deepEqual(
+      problem.errors.map((e) => e.path),
+      [field],
+      JSON.stringify(body),
+    );
+  }
+  assert.deepEqual(await state(), before);
+});

@@ -20,10 +20,21 @@ const keyInfo = z.object({
   revokedAt: z.number().int().nullable(),
 });
 
+// Names and roles reach audit entries, logs and the CLI's tables: no control characters.
+const printable = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\p{Cc}]+$/u, 'no control characters');
+
 const createKey = z.strictObject({
-  name: z.string().min(1).max(200),
-  roles: z.array(z.string().min(1).max(200)).min(1),
-  expiresAt: z.number().int().positive().nullable().optional().describe('epoch ms; absent or null: never'),
+  name: printable,
+  roles: z
+    .array(printable)
+    .min(1)
+    .refine((roles) => new Set(roles).size === roles.length, 'each role once'),
+  // 8.64e15: the last instant a date holds (a later expiry could not be shown).
+  expiresAt: z.number().int().positive().max(8.64e15).nullable().optional().describe('epoch ms; absent or null: never'),
 });
 
 const auditRecord = z.object({
