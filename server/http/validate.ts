@@ -22,7 +22,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
 export const queryInt = (min: number, max: number) =>
   z
     .string()
-    .regex(/^\d{1,15}$/, 'expected a whole number in decimal digits')
+    .regex(/^\d{1,16}$/, 'expected a whole number in decimal digits')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 

@@ -178,3 +178,19 @@ test('a forged prediction-log cursor beyond the range of a date is a 400, not a 
     assertProblem(await getJson(`${s.url}/api/v1/prediction-logs?model=surr&after=${after}`), 400, '(query) after');
   }
 });
+
+test('paging ids take every safe integer; query parameters a route does not know are 400s', async () => {
+  for (const url of ['/api/v1/alerts', '/api/v1/audit', '/api/v1/runs']) {
+    const res = await getJson(`${s.url}${url}?before=9007199254740991`);
+    assert.equal(res.status, 200, `${url}: ${JSON.stringify(res.body)}`);
+    assertProblem(await getJson(`${s.url}${url}?before=9007199254740992`), 400, '(query) before');
+  }
+  for (const url of ['/api/v1/alerts?foo=1', '/api/v1/audit?foo=1', '/api/v1/runs?foo=1', '/api/v1/monitors/nope/results?foo=1']) {
+    const res = await getJson(`${s.url}${url}`);
+    assert.equal(res.status, 400, `${url}: ${JSON.stringify(res.body)}`);
+    assert.match(JSON.stringify(res.body.errors), /foo/);
+  }
+  const res = await postJson(`${s.url}/api/v1/feature-views/drv/materialize?wiat=true`, {});
+  assert.equal(res.status, 400, JSON.stringify(res.body));
+  assert.deepEqual((await getJson(`${s.url}/api/v1/runs?featureView=drv`)).body.runs.length, 1, 'the refused request queued no run');
+});

@@ -66,7 +66,7 @@ export const ALERT_ROUTES = defineRoutes({
     auth: needs('DESCRIBE', project('alerts')),
     tag: 'monitoring',
     summary: 'Alerts, newest first, with their webhook deliveries',
-    query: z.object({
+    query: z.strictObject({
       status: z.enum(['open', 'resolved']).optional(),
       rule: z.string().regex(NAME_PATTERN, 'an alert rule name').optional(),
       limit: queryInt(1, 1000).default(100),

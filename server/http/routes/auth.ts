@@ -84,7 +84,7 @@ export const AUTH_ROUTES = defineRoutes({
     auth: ADMIN_ONLY,
     tag: 'security',
     summary: 'The audit log, newest first: mutating calls and refused requests',
-    query: z.object({
+    query: z.strictObject({
       limit: queryInt(1, 1000).default(100),
       before: queryInt(1, Number.MAX_SAFE_INTEGER).optional().describe('entries with a smaller id (paging)'),
       actor: z.string().optional(),

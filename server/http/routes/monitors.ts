@@ -34,7 +34,7 @@ export const MONITOR_ROUTES = defineRoutes({
     tag: 'monitoring',
     summary: "A drift monitor's results, newest first",
     params: monitorParam,
-    query: z.object({
+    query: z.strictObject({
       limit: queryInt(1, 1000).default(100),
       before: queryInt(1, Number.MAX_SAFE_INTEGER).optional().describe('results with a smaller id (paging)'),
     }),

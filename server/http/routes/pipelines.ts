@@ -73,7 +73,7 @@ export const PIPELINE_ROUTES = defineRoutes({
     tag: 'pipelines',
     summary: 'Run a materialization (a backfill with start and end)',
     params: viewParam,
-    query: z.object({ wait: queryBool.describe('answer when the run has ended, with the run') }),
+    query: z.strictObject({ wait: queryBool.describe('answer when the run has ended, with the run') }),
     body: { required: false, description: 'the window and version; an empty body reads what is new', schema: materializeBody },
     responses: {
       200: { description: 'with wait=true: the ended run', schema: runAnswer },
@@ -97,7 +97,7 @@ export const PIPELINE_ROUTES = defineRoutes({
     auth: needs('DESCRIBE', project('runs')),
     tag: 'pipelines',
     summary: 'Run history, newest first',
-    query: z.object({
+    query: z.strictObject({
       featureView: z.string().optional(),
       status: z.enum(['queued', 'running', 'succeeded', 'failed']).optional(),
       limit: queryInt(1, 1000).default(100),
