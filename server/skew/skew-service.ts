@@ -1,7 +1,7 @@
 import * as arrow from '../vendor/arrow.cjs';
 import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../domain/time.js';
-import { TesseraError } from '../errors.js';
+import { TesseraError, validationError } from '../errors.js';
 import { int64Vector } from '../feature-logging/log-table.js';
 import { fileMayHold, serviceLogFolder } from '../feature-logging/log-files.js';
 import type { FileStore } from '../offline/file-store.js';
@@ -47,8 +47,12 @@ export class SkewService {
     const start = request.start ?? Number.NEGATIVE_INFINITY;
     const end = request.end ?? this.deps.clock.now();
     const files = (await this.deps.files.list(serviceLogFolder(request.featureService))).filter((f) => fileMayHold(f, start, end));
-    if (files.length === 0 && !(await this.deps.catalog.get()).featureServices.has(request.featureService)) {
-      throw new TesseraError('not_found', `feature service '${request.featureService}' does not exist and has no logs`, [{ path: 'featureService', message: 'unknown feature service' }]);
+    if (files.length === 0) {
+      const service = (await this.deps.catalog.get()).featureServices.get(request.featureService);
+      if (!service) throw new TesseraError('not_found', `feature service '${request.featureService}' does not exist and has no logs`, [{ path: 'featureService', message: 'unknown feature service' }]);
+      // A service that never logged has nothing to compare: not "0 rows, no skew".
+      if (!service.spec.logging)
+        throw validationError(`feature service '${request.featureService}' does not log what it serves`, [{ path: 'featureService', message: 'has no logging: and no logs to compare' }]);
     }
     // Names start with the earliest request time: by date, then by name, is oldest first.
     files.sort((a, b) => a.localeCompare(b));

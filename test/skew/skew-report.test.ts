@@ -31,7 +31,10 @@ const bundle: BundleInput = {
       ],
     },
   ],
-  featureServices: [{ name: 'ranker', features: ['driver_stats:rate', 'driver_stats:trips', 'driver_stats:tier'], logging: { sampleRate: 1 } }],
+  featureServices: [
+    { name: 'ranker', features: ['driver_stats:rate', 'driver_stats:trips', 'driver_stats:tier'], logging: { sampleRate: 1 } },
+    { name: 'unlogged', features: ['driver_stats:rate'] },
+  ],
 };
 
 const H12 = Date.parse('2026-11-29T12:00:00Z');
@@ -132,7 +135,7 @@ test('the planted serving bug shows up, per feature and per hour, with the count
   assert.deepEqual([tier.total, tier.bothNull, tier.onlyOnlineNull, tier.onlyOfflineNull, tier.mismatch, tier.smape], [6, 1, 2, 1, 0, null]);
 });
 
-test('bad skew requests are 400s naming the field; an unknown service is a 404', async () => {
+test('bad skew requests (and a service that does not log) are 400s naming the field; an unknown service is a 404', async () => {
   const bad: [unknown, string][] = [
     [{}, 'featureService'],
     [{ featureService: 'Ranker!' }, 'featureService'],
@@ -140,6 +143,8 @@ test('bad skew requests are 400s naming the field; an unknown service is a 404',
     [{ featureService: 'ranker', start: '2026-11-29T13:00:00Z', end: '2026-11-29T12:00:00Z' }, 'end'],
     [{ featureService: 'ranker', maxRows: 0 }, 'maxRows'],
     [{ featureService: 'ranker', extra: 1 }, 'extra'],
+    // A service without logging: has no logs: nothing was compared, which is not "no skew".
+    [{ featureService: 'unlogged' }, 'featureService'],
   ];
   for (const [body, field] of bad) {
     const res = await postJson(`${s.url}/api/v1/skew`, body);
