@@ -65,6 +65,9 @@ export async function driftInput(deps: DriftInputDeps, target: DriftTarget, spec
   if ('snapshots' in spec) {
     const files: string[] = [];
     for (const [i, id] of spec.snapshots.entries()) {
+      // Given twice, a snapshot's rows would be read twice and weigh double in the sample.
+      if (spec.snapshots.indexOf(id) !== i)
+        throw validationError(`snapshot ${id} is given twice`, [{ path: `${path}.snapshots[${i}]`, message: `already ${path}.snapshots[${spec.snapshots.indexOf(id)}]` }]);
       const snapshot = await deps.runs.snapshot(id);
       if (!snapshot || snapshot.featureView !== target.view || snapshot.version !== target.version) {
         throw notFound(`snapshot of ${target.view}@${target.version}`, id, `${path}.snapshots[${i}]`);

@@ -30,6 +30,8 @@ export async function driftTarget(catalog: CatalogCache, request: { featureView:
   const byName = new Map(columns.map((c) => [c.name, c]));
   const names = request.features ?? columns.map((c) => c.name);
   const features = names.map((name, i) => {
+    // Asked twice, a feature would count twice in the drifted share.
+    if (names.indexOf(name) !== i) throw validationError(`'${name}' is asked for twice`, [{ path: `${at}features[${i}]`, message: `'${name}' is already features[${names.indexOf(name)}]` }]);
     const column = byName.get(name);
     if (!column)
       throw validationError(`'${view.name}' version ${version.version} has no column '${name}'`, [{ path: `${at}features[${i}]`, message: `not a column of ${view.name}@${version.version}` }]);

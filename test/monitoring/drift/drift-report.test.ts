@@ -138,6 +138,8 @@ test('bad drift requests are 400s naming the field; unknown objects are 404s', a
     [{ ...ok, detection: { start: DAY2 + 5000, end: DAY2 + 5000 } }, 'detection', 400],
     [{ ...ok, reference: { start: DAY2, end: DAY1 } }, 'reference.end', 400],
     [{ ...ok, detection: { start: DAY1, last: '1d' } }, 'detection.last', 400],
+    [{ ...ok, reference: { snapshots: [1, 2, 1] } }, 'reference.snapshots[2]', 400],
+    [{ ...ok, features: ['rate', 'tier', 'rate'] }, 'features[2]', 400],
     [{ ...ok, detection: { start: Date.parse('2026-11-29T13:00:00Z') } }, 'detection.start', 400],
     [{ ...ok, featureView: 'ghost' }, 'featureView', 404],
     [{ ...ok, reference: { snapshots: [999] } }, 'reference.snapshots[0]', 404],
