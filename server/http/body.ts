@@ -55,6 +55,8 @@ export function decodeBody(buffer: Buffer, type: string, options: BodyOptions = 
       if (options.exactIntegers && mayHoldWideIntegers(text)) value = parseJsonExact(text);
     }
   } catch (e) {
+    // The exact-integer reader is recursive: valid JSON nested past the stack's depth ends up here.
+    if (e instanceof RangeError) throw validationError('the request body is nested too deeply', [{ path: '(body)', message: 'nested too deeply to read' }]);
     throw validationError(`the request body is not valid ${isYaml ? 'YAML' : 'JSON'}`, [{ path: '(body)', message: errorMessage(e) }]);
   }
   checkWellFormed(value, isYaml ? undefined : text);

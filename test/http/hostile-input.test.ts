@@ -194,3 +194,11 @@ test('paging ids take every safe integer; query parameters a route does not know
   assert.equal(res.status, 400, JSON.stringify(res.body));
   assert.deepEqual((await getJson(`${s.url}/api/v1/runs?featureView=drv`)).body.runs.length, 1, 'the refused request queued no run');
 });
+
+test('valid JSON nested past the exact-integer reader’s depth is a 400 saying so, not "not valid JSON"', async () => {
+  const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  const body = `{"features":["drv:rate"],"entities":{"driver_id":[9007199254740993]},"request_context":{"x":${deep}}}`;
+  const res = await send('POST', '/get-online-features', body, { 'content-type': 'application/json' });
+  assertProblem(res, 400, '(body)');
+  assert.match(JSON.stringify(res.body), /nested too deeply/);
+});
