@@ -8,6 +8,7 @@ import type { RowBatch } from '../pipelines/row-batch.js';
 import type { RunStore } from '../registry/run-store.js';
 import type { Catalog } from '../registry/catalog.js';
 import { joinKeysOf } from '../registry/view-definition.js';
+import { toInt64Key } from '../push/push-rows.js';
 import { toBool, toFloat64, toInt64, toStringValue } from '../sources/coerce.js';
 import { TransformRowError } from '../transforms/state.js';
 
@@ -62,10 +63,13 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
   const hasFfill = features.some((f) => f.transforms.some((t) => t.impute?.strategy === 'ffill'));
   const keyColumns = keys.map((k) => {
     const values = rows.map((row, i) => {
-      const v = k.type === 'int64' ? toInt64(row[k.name]) : toStringValue(row[k.name]);
-      if (hasFfill && (v === null || v === undefined)) errors.push({ path: `rows[${i}].${k.name}`, message: `join key '${k.name}' is required: ffill carries values per entity` });
+      const v = k.type === 'int64' ? toInt64Key(row[k.name]) : toStringValue(row[k.name]);
+      if (v === undefined) errors.push({ path: `rows[${i}].${k.name}`, message: `${describeValue(row[k.name])} is not a${k.type === 'int64' ? 'n int64' : ' string'}` });
+      else if (hasFfill && v === null) errors.push({ path: `rows[${i}].${k.name}`, message: `join key '${k.name}' is required: ffill carries values per entity` });
       return v ?? null;
     });
+    // An int64 key beyond 2^53 is carried as its exact decimal text, as a pipeline run carries it.
+    if (values.some((v) => typeof v === 'bigint')) return stringColumnFrom(values.map((v) => (v === null ? null : String(v))));
     return k.type === 'int64' ? numericColumnFrom(values as (number | null)[]) : stringColumnFrom(values as (string | null)[]);
   });
   if (errors.length) throw new TesseraError('validation', `invalid rows: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);

@@ -148,6 +148,9 @@ test('/transform bad input: 4xx naming the field', async () => {
     ['kinds', { rows: [{ id: 1, x: 'abc' }] }, 400, 'rows[0].x'],
     ['kinds', { rows: [{ id: 1, n: 1.5 }] }, 400, 'rows[0].n'],
     ['kinds', { rows: [{ x: 1 }] }, 400, 'rows[0].id'],
+    ['kinds', { rows: [{ id: 1.5 }] }, 400, 'rows[0].id'],
+    ['kinds', { rows: [{ id: {} }] }, 400, 'rows[0].id'],
+    ['kinds', { rows: [{ id: '9223372036854775808' }] }, 400, 'rows[0].id'],
     ['kinds', { rows: [] }, 400, 'rows'],
     ['kinds', { rows: 'x' }, 400, 'rows'],
     ['kinds', { rows: [{ id: 1 }], version: 9 }, 404, 'version'],
@@ -161,6 +164,17 @@ test('/transform bad input: 4xx naming the field', async () => {
       `${JSON.stringify(body)}: ${JSON.stringify(res.body.errors)}`,
     );
   }
+  const bad = await postJson(`${s.url}/api/v1/feature-views/kinds/transform`, { rows: [{ id: 1.5 }] });
+  assert.deepEqual(bad.body.errors, [{ path: 'rows[0].id', message: '1.5 is not an int64' }]);
+  // An int64 key beyond 2^53, as a JSON number or as text, is a key like any other: an unseen one
+  // gets the same answer as another unseen key.
+  const raw = (id: string) =>
+    fetch(`${s.url}/api/v1/feature-views/kinds/transform`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"rows":[{"id":${id},"x":2.5,"n":3,"c":"a"}]}` }).then(
+      async (r) => ({ status: r.status, body: await r.json() }),
+    );
+  const unseen = await raw('424242');
+  assert.equal(unseen.status, 200, JSON.stringify(unseen.body));
+  for (const wide of ['9007199254740993', '"9007199254740993"', '-9223372036854775808']) assert.deepEqual(await raw(wide), unseen, wide);
   // Ids 2, 1, 2: rows of one entity are grouped for ffill, and the error still names the row as sent.
   const log = await postJson(`${s.url}/api/v1/feature-views/kinds/transform`, {
     rows: [

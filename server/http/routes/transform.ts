@@ -34,7 +34,7 @@ export const TRANSFORM_ROUTES = defineRoutes({
 export function transformRoutes(deps: { catalog: CatalogCache; runs: RunStore; bodyLimit: number; maxRows: number }): Router {
   const router = Router();
   const route = TRANSFORM_ROUTES.transform;
-  router.post(route.path, ...parsedBody(deps.bodyLimit), async (req, res) => {
+  router.post(route.path, ...parsedBody(deps.bodyLimit, { exactIntegers: true }), async (req, res) => {
     const { name } = parseInput(route.params, req.params);
     const body = parseInput(route.body.schema, req.body);
     res.json(await transformRows(await deps.catalog.get(), deps.runs, name, body, deps.maxRows));
