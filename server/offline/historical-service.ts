@@ -61,7 +61,10 @@ export class HistoricalService {
   async retrieve<T>(query: HistoricalQuery, use: (result: Retrieved) => Promise<T>, options: { signal?: AbortSignal; keepEntities?: boolean } = {}): Promise<T> {
     const scratch = await this.engine.scratch();
     try {
-      const entityCopy = options.keepEntities ? scratch.file('entities.parquet') : undefined;
+      // Not `entities.parquet`, where JSON entity columns land (entity-raw.ts): the join reads that file
+      // again after the copy is written, and a copy over it (keys already cast, text to BIGINT) no longer
+      // fits the key SQL built for the columns as they came.
+      const entityCopy = options.keepEntities ? scratch.file('kept-entities.parquet') : undefined;
       const run = { signal: options.signal, entityCopy };
       let result: RetrievalResult;
       if ('plan' in query) result = await historicalToParquet(this.deps, await pinAgain(this.deps, query.plan), query.entities, scratch, run);

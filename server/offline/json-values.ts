@@ -1,5 +1,7 @@
 import { isAscii } from 'node:buffer';
 import * as arrow from '../vendor/arrow.cjs';
+import { isValid } from './arrow-valid.js';
+import { dates, decimals, times, uuids } from './json-labels.js';
 
 const TWO_32 = 4294967296;
 const DAY_MS = 86_400_000;
@@ -21,6 +23,12 @@ export class JsonValues {
     if (arrow.DataType.isInt(type) && (type as arrow.Int).bitWidth === 64) return this.int64s(data, (type as arrow.Int).isSigned);
     if (arrow.DataType.isInt(type) || arrow.DataType.isFloat(type)) return numbers(data).join(',');
     if (arrow.DataType.isUtf8(type)) return strings(data).join(',');
+    if (arrow.DataType.isDecimal(type)) return decimals(data, type as arrow.Decimal).join(',');
+    if (arrow.DataType.isDate(type)) return dates(data, (type as arrow.Date_).unit).join(',');
+    if (arrow.DataType.isTime(type)) return times(data, (type as arrow.Time).unit).join(',');
+    // DuckDB writes a UUID as FIXED_LEN_BYTE_ARRAY(16), and a BLOB (a fixed-size one uploaded too) as
+    // BYTE_ARRAY: in a result file, 16 fixed bytes are a UUID.
+    if (arrow.DataType.isFixedSizeBinary(type) && (type as arrow.FixedSizeBinary).byteWidth === 16) return uuids(data).join(',');
     const vector = arrow.makeVector(data);
     const out = new Array<string>(data.length);
     for (let i = 0; i < data.length; i++) out[i] = JSON.stringify(toJson(vector.get(i))) ?? 'null';
@@ -122,12 +130,6 @@ function writeInteger(out: Uint8Array, at: number, n: number): number {
     n = Math.floor(n / 10);
   }
   return at + digits;
-}
-
-function isValid(data: arrow.Data, i: number): boolean {
-  if (data.nullCount === 0 || !data.nullBitmap) return true;
-  const j = data.offset + i;
-  return (data.nullBitmap[j >> 3] & (1 << (j & 7))) !== 0;
 }
 
 /**
