@@ -196,14 +196,14 @@ test('DECIMAL, DATE, TIME and UUID labels of a Parquet upload: exact decimals, I
     id: ['123e4567-e89b-12d3-a456-426614174000', 'ffffffff-0000-0000-0000-00000000000a', null],
     conv_rate: [0.5, null, 0.25],
   });
-  // CSV was right already; it is the reference for the decimals' text.
+  // CSV was right already for the decimals (it is the reference for their text); a DATE is the same day as in JSON.
   const csv = csvRows((await post(`${historical}?features=driver_hourly_stats:conv_rate`, parquet, PARQUET, 'text/csv')).bytes);
   assert.deepEqual(
-    csv.rows.map((r) => [r[csv.columns.indexOf('lbl')], r[csv.columns.indexOf('small')], r[csv.columns.indexOf('wide')]]),
+    csv.rows.map((r) => ['lbl', 'small', 'wide', 'day', 'event_timestamp'].map((c) => r[csv.columns.indexOf(c)])),
     [
-      ['1.50', '-0.05', '12345678901234567890.1234567891'],
-      ['', '7.00', '-1.5000000000'],
-      ['0.00', '0.00', ''],
+      ['1.50', '-0.05', '12345678901234567890.1234567891', '2026-11-01', '2026-11-29T10:00:00.000Z'],
+      ['', '7.00', '-1.5000000000', '1969-12-31', '2026-11-28T09:30:00.000Z'],
+      ['0.00', '0.00', '', '', '2026-11-28T09:30:00.000Z'],
     ],
   );
 });
