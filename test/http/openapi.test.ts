@@ -197,8 +197,14 @@ test('real requests and answers of the running server match the document', async
   const outcome = { model: 'm1', outcomes: [{ predictionId: logged.body.predictions[0].id, value: 1 }] };
   assert.equal((await call('post', '/api/v1/outcomes', { body: outcome })).status, 201);
   assert.equal((await call('get', '/api/v1/models/m1/performance?bucket=day')).body.overall.accuracy, 1);
-  // driver_model does not log: its report compares no rows.
-  assert.equal((await call('post', '/api/v1/skew', { body: { featureService: 'driver_model' } })).body.rows, 0);
+  // driver_model does not log: there is nothing to compare, a 400 naming it.
+  const skew = await call('post', '/api/v1/skew', { body: { featureService: 'driver_model' } });
+  assert.equal(skew.status, 400, JSON.stringify(skew.body));
+  assert.equal(skew.body.errors[0].path, 'featureService');
+  // A service that logs but has served nothing yet compares no rows.
+  const loggedService = { featureServices: [{ name: 'logged_model', features: ['driver_hourly_stats:conv_rate'], logging: { sampleRate: 1 } }] };
+  assert.equal((await call('post', '/api/v1/apply', { body: loggedService })).status, 200);
+  assert.equal((await call('post', '/api/v1/skew', { body: { featureService: 'logged_model' } })).body.rows, 0);
   const drift = await call('post', '/api/v1/drift', { body: { featureView: 'driver_hourly_stats', reference: { snapshots: [version.body.snapshots[0].id] }, detection: {} } });
   assert.equal(drift.status, 200, JSON.stringify(drift.body));
   // PSI at threshold 0 drifts every feature: the drift alert below fires on this monitor's result.
