@@ -204,3 +204,10 @@ test('valid JSON nested past the exact-integer reader’s depth is a 400 saying 
   assertProblem(res, 400, '(body)');
   assert.match(JSON.stringify(res.body), /nested too deeply/);
 });
+
+test('a lone surrogate 100,000 arrays deep is found without overflowing the stack: a 400 naming its path', async () => {
+  const body = `{"features":["drv:rate"],"entities":{"driver_id":[1]},"request_context":{"x":${'['.repeat(100_000)}"\\ud800"${']'.repeat(100_000)}}}`;
+  const res = await send('POST', '/get-online-features', body, { 'content-type': 'application/json' });
+  assert.equal(res.status, 400, JSON.stringify(res.body).slice(0, 300));
+  assertProblem(res, 400, `request_context.x${'[0]'.repeat(100_000)}`);
+});
