@@ -4,11 +4,11 @@ import { entitySchema } from './entity.js';
 import { featureServiceSchema } from './feature-service.js';
 import { featureViewSchema } from './feature-view.js';
 import { permissionSchema } from './permission.js';
+import { refuseProtoKeys } from './proto-key.js';
 import { sourceSchema } from './source.js';
 import { monitorSchema } from '../monitoring/monitors/monitor-definition.js';
 
-/** A change set of definitions: what it names is created or updated, what it leaves out is untouched. */
-export const bundleSchema = z.strictObject({
+const bundleFields = z.strictObject({
   entities: z.array(entitySchema).default([]),
   sources: z.array(sourceSchema).default([]),
   featureViews: z.array(featureViewSchema).default([]),
@@ -22,6 +22,12 @@ export const bundleSchema = z.strictObject({
   /** Scheduled drift monitors (docs/drift.md). */
   monitors: z.array(monitorSchema).default([]),
 });
+
+/**
+ * A change set of definitions: what it names is created or updated, what it leaves out is untouched.
+ * An own `__proto__` key anywhere in it is refused, named, rather than dropped (proto-key.ts).
+ */
+export const bundleSchema = z.preprocess<unknown, typeof bundleFields, z.input<typeof bundleFields>>(refuseProtoKeys, bundleFields);
 
 export type Bundle = z.output<typeof bundleSchema>;
 export type BundleInput = z.input<typeof bundleSchema>;

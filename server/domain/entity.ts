@@ -21,7 +21,8 @@ export const entitySchema = z
     });
     if (typeof e.valueType === 'object') {
       for (const k of keys) {
-        if (!(k in e.valueType)) ctx.addIssue({ code: 'custom', path: ['valueType', k], message: `no type given for join key '${k}'` });
+        // Own keys only: `in` would find Object.prototype's (a join key named `constructor`).
+        if (!Object.hasOwn(e.valueType, k)) ctx.addIssue({ code: 'custom', path: ['valueType', k], message: `no type given for join key '${k}'` });
       }
       for (const k of Object.keys(e.valueType)) {
         if (!keys.includes(k)) ctx.addIssue({ code: 'custom', path: ['valueType', k], message: `'${k}' is not a join key of entity '${e.name}'` });

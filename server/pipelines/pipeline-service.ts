@@ -3,7 +3,7 @@ import { formatTimestamp } from '../domain/time.js';
 import { conflict, notFound, validationError } from '../errors.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
 import type { CatalogStore } from '../registry/catalog-store.js';
-import type { RunRecord, RunTrigger } from '../domain/run.js';
+import { isSideRun, type NewRun, type RunRecord, type RunTrigger } from '../domain/run.js';
 import type { RunStore } from '../registry/run-store.js';
 
 export interface MaterializeRequest {
@@ -12,6 +12,19 @@ export interface MaterializeRequest {
   version?: number | null;
   trigger: RunTrigger;
 }
+
+/**
+ * The request's fields, as its errors name them: a Feast request spells them `feature_views[1]`,
+ * `start_ts`, `end_ts`. Without `start` the window starts at the view's watermark, which no field gave.
+ */
+export interface RequestFields {
+  name: string;
+  version: string;
+  start?: string;
+  end: string;
+}
+
+const OWN_FIELDS: RequestFields = { name: 'name', version: 'version', start: 'start', end: 'end' };
 
 /**
  * What the API and CLI ask of pipelines: queue a materialization (an incremental run, or a backfill
@@ -32,21 +45,72 @@ export class PipelineService {
   ) {}
 
   async materialize(viewName: string, request: MaterializeRequest): Promise<RunRecord> {
+    const [run] = await this.materializeAll([{ view: viewName, request }]);
+    return run;
+  }
+
+  /**
+   * Queues one run per view, all or none: every view, version and window is checked, and no view may
+   * be asked for twice or have an active run, before the first is queued. Queued, a run runs and
+   * commits, so a request refused halfway must not leave the runs of the views before it behind.
+   */
+  async materializeAll(items: { view: string; request: MaterializeRequest; fields?: RequestFields }[]): Promise<RunRecord[]> {
+    const runs: NewRun[] = [];
+    for (const { view, request, fields = OWN_FIELDS } of items) {
+      if (runs.some((r) => r.featureView === view)) {
+        throw conflict(`feature view '${view}' is asked for twice; a view never runs twice at once`, [{ path: fields.name, message: 'listed twice' }]);
+      }
+      runs.push(await this.check(view, request, fields));
+    }
+    const now = this.deps.clock.now();
+    const queued: RunRecord[] = [];
+    // The store still refuses a run that another request queued since the check (a conflict).
+    for (const run of runs) queued.push(await this.deps.runs.enqueue(run, now));
+    this.deps.wake?.();
+    return queued;
+  }
+
+  /** The run `materialize` would queue, or the error it would throw (naming the caller's `fields`). */
+  private async check(viewName: string, request: MaterializeRequest, fields: RequestFields): Promise<NewRun> {
     const view = (await this.deps.catalog.get()).featureViews.get(viewName);
-    if (!view) throw notFound('feature view', viewName, 'name');
+    if (!view) throw notFound('feature view', viewName, fields.name);
     const latest = view.versions[view.versions.length - 1].version;
     const version = request.version ?? latest;
-    if (!view.versions.some((v) => v.version === version)) throw notFound(`version of feature view '${viewName}'`, version, 'version');
+    if (!view.versions.some((v) => v.version === version)) throw notFound(`version of feature view '${viewName}'`, version, fields.version);
     const start = request.start ?? null;
     let end = request.end ?? null;
     if (start !== null && end === null) end = this.deps.clock.now();
-    if (start !== null && end !== null && start >= end) throw validationError('start must be before end', [{ path: 'start', message: 'must be before end' }]);
+    if (start !== null && end !== null && start >= end) {
+      if (fields.start !== undefined) throw validationError(`${fields.start} must be before ${fields.end}`, [{ path: fields.start, message: `must be before ${fields.end}` }]);
+      // The start is the view's watermark: the rows up to it were read already.
+      throw validationError(`${fields.end} must be after the watermark of feature view '${viewName}' version ${version} (${formatTimestamp(start)})`, [
+        { path: fields.end, message: `must be after the watermark of feature view '${viewName}' (${formatTimestamp(start)})` },
+      ]);
+    }
     const now = this.deps.clock.now();
     // A window ending after now would move the watermark past rows not written yet: they would never be read.
-    if (end !== null && end > now) throw validationError('end is in the future', [{ path: 'end', message: `must not be later than now (${formatTimestamp(now)})` }]);
-    const run = await this.deps.runs.enqueue({ featureView: viewName, version, trigger: request.trigger, start, end, maxAttempts: this.deps.maxAttempts }, now);
-    this.deps.wake?.();
-    return run;
+    if (end !== null && end > now) throw validationError(`${fields.end} is in the future`, [{ path: fields.end, message: `must not be later than now (${formatTimestamp(now)})` }]);
+    const active = await this.activeRun(viewName);
+    if (active) {
+      throw conflict(`feature view '${viewName}' already has a ${active.status} run (${active.id}); a view never runs twice at once`, [
+        { path: fields.name, message: `run ${active.id} is ${active.status}` },
+      ]);
+    }
+    return { featureView: viewName, version, trigger: request.trigger, start, end, maxAttempts: this.deps.maxAttempts };
+  }
+
+  /** The view's queued or running run, if any; side runs (a push's commit, a compaction) run beside one. */
+  private async activeRun(viewName: string): Promise<RunRecord | undefined> {
+    // Side runs are never queued.
+    const [queued] = await this.deps.runs.list({ featureView: viewName, status: 'queued', limit: 1 });
+    if (queued) return queued;
+    const page = 100;
+    for (let beforeId: number | undefined; ; ) {
+      const running = await this.deps.runs.list({ featureView: viewName, status: 'running', limit: page, beforeId });
+      const run = running.find((r) => !isSideRun(r.trigger));
+      if (run || running.length < page) return run;
+      beforeId = running[running.length - 1].id;
+    }
   }
 
   /** Resolves with the run once it has succeeded or failed (a retried run keeps being waited for). */

@@ -1,7 +1,7 @@
 import { conflict, notFound } from '../errors.js';
 import type { Catalog, ObjectKind } from './catalog.js';
 
-/** Who refers to an object: views to entities and sources, services to views. */
+/** Who refers to an object: views to entities and sources, push sources to their batch source, services to views. */
 export function referencesTo(catalog: Catalog, kind: ObjectKind, name: string): string[] {
   const users: string[] = [];
   if (kind === 'entity' || kind === 'source') {
@@ -9,6 +9,10 @@ export function referencesTo(catalog: Catalog, kind: ObjectKind, name: string): 
       const uses = kind === 'entity' ? view.spec.entities.includes(name) : view.spec.source === name;
       if (uses) users.push(`feature view '${view.name}'`);
     }
+  }
+  if (kind === 'source') {
+    // Without its batch source, a push source's views would read nothing on their next run.
+    for (const source of catalog.sources.values()) if (source.spec.type === 'push' && source.spec.batchSource === name) users.push(`push source '${source.name}'`);
   }
   if (kind === 'featureView') {
     for (const service of catalog.featureServices.values()) {

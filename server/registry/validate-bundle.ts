@@ -12,7 +12,8 @@ import { validateExpectations } from './validate-expectations.js';
 
 /**
  * A push source's batch source must exist and not be a push source, and both must agree on whether
- * rows have a created timestamp: pushed and materialized rows share one offline layout.
+ * rows have a created timestamp: pushed and materialized rows share one offline layout. Checked from
+ * both ends: a push source in the bundle, and a batch source in the bundle that a stored push source uses.
  */
 function checkPushSources(bundle: Bundle, catalog: Catalog, add: (path: string, message: string) => void): void {
   const sourceOf = (name: string) => bundle.sources.find((s) => s.name === name) ?? catalog.sources.get(name)?.spec;
@@ -26,6 +27,21 @@ function checkPushSources(bundle: Bundle, catalog: Catalog, add: (path: string, 
       add(`sources[${i}].createdTimestampField`, `must be set exactly when batch source '${source.batchSource}' sets createdTimestampField: pushed and materialized rows share one offline layout`);
     }
   });
+  // A bundle may change a batch source alone: the stored push sources that use it must still agree.
+  for (const [name, { spec: push }] of catalog.sources) {
+    if (push.type !== 'push' || push.batchSource === undefined || bundle.sources.some((s) => s.name === name)) continue;
+    const i = bundle.sources.findIndex((s) => s.name === push.batchSource);
+    if (i < 0) continue;
+    const batch = bundle.sources[i];
+    if (batch.type === 'push') {
+      add(`sources[${i}].type`, `'${batch.name}' is the batch source of push source '${name}': a batch source is one a run can read, not a push source`);
+    } else if ((batch.createdTimestampField === undefined) !== (push.createdTimestampField === undefined)) {
+      add(
+        `sources[${i}].createdTimestampField`,
+        `must be set exactly when push source '${name}', which reads '${batch.name}' as its batch source, sets createdTimestampField: pushed and materialized rows share one offline layout`,
+      );
+    }
+  }
 }
 
 /** Columns every offline row has besides features: a feature may not take these names. */

@@ -68,23 +68,29 @@ export function feastMaterializeRoutes(deps: { pipelines: PipelineService; runs:
   const run = async (
     res: import('express').Response,
     asyncMode: boolean,
-    views: string[],
+    listed: string[] | null | undefined,
     window: (view: string, version: number) => Promise<{ start: number | null; end: number | null }>,
     versionText: string | null | undefined,
+    /** The request's field of the window's start; none when it is each view's watermark. */
+    startField?: string,
   ) => {
     const catalog = await deps.catalog.get();
-    const records = [];
-    for (const name of views) {
+    const views = listed ?? [...catalog.featureViews.keys()];
+    const items = [];
+    for (const [i, name] of views.entries()) {
       const view = catalog.featureViews.get(name);
       const version = pickVersion(versionText, view?.versions.at(-1)?.version ?? 1);
       const { start, end } = await window(name, version);
-      records.push(await deps.pipelines.materialize(name, { start, end, version, trigger: 'manual' }));
+      // Errors name the request's fields; without feature_views, every view was asked for.
+      const fields = { name: listed ? `feature_views[${i}]` : 'feature_views', version: 'version', start: startField, end: 'end_ts' };
+      items.push({ view: name, request: { start, end, version, trigger: 'manual' as const }, fields });
     }
+    // All or none: a view refused after others were queued would leave their runs to commit.
+    const records = await deps.pipelines.materializeAll(items);
     if (asyncMode) return void res.status(202).json({ status: 'accepted', feature_views: views, runs: records.map(presentRun) });
     const done = await Promise.all(records.map((r) => deps.pipelines.waitFor(r.id, { timeoutMs: deps.waitTimeoutMs ?? 3_600_000 })));
     res.json({ status: done.every((r) => r.status === 'succeeded') ? 'succeeded' : 'failed', feature_views: views, runs: done.map(presentRun) });
   };
-  const viewsOf = async (names: string[] | null | undefined) => names ?? [...(await deps.catalog.get()).featureViews.keys()];
 
   router.post(routes.materialize.path, ...parsedBody(deps.bodyLimit, FEAST_BODY), async (req, res) => {
     const q = parseInput(routes.materialize.query, req.query, '(query) ');
@@ -98,14 +104,14 @@ export function feastMaterializeRoutes(deps: { pipelines: PipelineService; runs:
       end = time(body.end_ts, 'end_ts');
       if (start >= end) throw validationError('start_ts must be before end_ts', [{ path: 'start_ts', message: 'must be before end_ts' }]);
     }
-    await run(res, q.async, await viewsOf(body.feature_views), async () => ({ start, end }), body.version);
+    await run(res, q.async, body.feature_views, async () => ({ start, end }), body.version, 'start_ts');
   });
 
   router.post(routes.materializeIncremental.path, ...parsedBody(deps.bodyLimit, FEAST_BODY), async (req, res) => {
     const q = parseInput(routes.materializeIncremental.query, req.query, '(query) ');
     const body = parseInput(routes.materializeIncremental.body.schema, req.body);
     const end = time(body.end_ts, 'end_ts');
-    await run(res, q.async, await viewsOf(body.feature_views), async (view, version) => ({ start: await deps.runs.watermark(view, version), end }), body.version);
+    await run(res, q.async, body.feature_views, async (view, version) => ({ start: await deps.runs.watermark(view, version), end }), body.version);
   });
   return router;
 }
