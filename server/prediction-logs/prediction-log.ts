@@ -1,3 +1,4 @@
+import { refuseProtoKeys } from '../domain/proto-key.js';
 import { z } from '../vendor/zod.cjs';
 
 /** One prediction as an inference service logs it: the features it used and what it predicted. */
@@ -22,11 +23,14 @@ export const predictionSchema = z.strictObject({
   predictedAt: z.union([z.string(), z.number()]).optional(),
 });
 
-export const predictionBatchSchema = z.strictObject({
+const batchFields = z.strictObject({
   model: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,127}$/, 'lower-case letters, digits, _ . - (up to 128)'),
   modelVersion: z.string().min(1).max(128).default('1'),
   predictions: z.array(predictionSchema).min(1).max(10_000),
 });
+
+/** A batch of predictions; an own `__proto__` key (an entity key or feature name) is a 400, not dropped. */
+export const predictionBatchSchema = z.preprocess<unknown, typeof batchFields, z.input<typeof batchFields>>(refuseProtoKeys, batchFields);
 
 export type Prediction = z.output<typeof predictionSchema>;
 export type PredictionBatch = z.output<typeof predictionBatchSchema>;

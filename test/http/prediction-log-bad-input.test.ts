@@ -43,6 +43,9 @@ test('the express route and the node:http fast path answer a bad batch with the 
       [{ model: 'churn', predictions: [good, { ...good, status: 'maybe' }] }, 'predictions[1].status'],
       [{ model: 'churn', predictions: [{ entity: good.entity, features: {} }] }, 'predictions[0].prediction'],
       [{ model: 'churn', predictions: [good, { ...good, predictedAt: 'noon' }] }, 'predictions[1].predictedAt'],
+      // JSON.parse makes "__proto__" an own key; zod's records would drop it and log {} with a 201.
+      [{ model: 'churn', predictions: [good, { ...good, entity: JSON.parse('{"__proto__":"x"}') }] }, 'predictions[1].entity.__proto__'],
+      [{ model: 'churn', predictions: [{ ...good, features: JSON.parse('{"a":1,"__proto__":{"b":2}}') }] }, 'predictions[0].features.__proto__'],
     ];
     for (const [body, path] of bad) {
       const [a, b] = await Promise.all(urls.map((url) => post(url, body)));
