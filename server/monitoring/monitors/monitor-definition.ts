@@ -2,7 +2,7 @@ import { validate as validateCron } from 'node-cron';
 import { z } from '../../vendor/zod.cjs';
 import { descriptionSchema, nameSchema } from '../../domain/names.js';
 import type { Bundle } from '../../domain/bundle.js';
-import type { Catalog } from '../../registry/catalog.js';
+import { type Catalog, findVersion } from '../../registry/catalog.js';
 import { driftInputSchema, driftOptions } from '../drift/drift-spec.js';
 
 /**
@@ -31,5 +31,10 @@ export function validateMonitors(bundle: Bundle, catalog: Catalog, add: (path: s
     if (seen.has(monitor.name)) add(`monitors[${i}].name`, `'${monitor.name}' is defined twice in this bundle`);
     seen.add(monitor.name);
     if (!views.has(monitor.featureView)) add(`monitors[${i}].featureView`, `feature view '${monitor.featureView}' does not exist`);
+    else if (monitor.version !== undefined) {
+      // A pinned version is one already stored, as a feature service's pin is: a run would fail on any other.
+      const record = catalog.featureViews.get(monitor.featureView);
+      if (!record || !findVersion(record, monitor.version)) add(`monitors[${i}].version`, `feature view '${monitor.featureView}' has no version ${monitor.version}`);
+    }
   });
 }

@@ -92,6 +92,7 @@ test('bad monitors are refused at apply naming the field, nothing stored; unknow
     [{ ...monitor, name: 'm3', detection: { last: 'soon' } }, 'monitors[0].detection'],
     [{ ...monitor, name: 'm4', method: 'median' }, 'monitors[0].method'],
     [{ ...monitor, name: 'm5', driftShare: 1.5 }, 'monitors[0].driftShare'],
+    [{ ...monitor, name: 'm6', version: 99 }, 'monitors[0].version'],
   ];
   for (const [m, field] of bad) {
     const res = await postJson(`${s.url}/api/v1/apply`, { monitors: [m] });
@@ -102,6 +103,9 @@ test('bad monitors are refused at apply naming the field, nothing stored; unknow
     );
   }
   assert.deepEqual([...(await s.services.catalog.get()).monitors.keys()].sort(), ['empty_window', 'rate_drift']);
+  // A stored version may be pinned.
+  const pinned = await postJson(`${s.url}/api/v1/apply?dry_run=true`, { monitors: [{ ...monitor, name: 'pinned', version: 1 }] });
+  assert.equal(pinned.status, 200, JSON.stringify(pinned.body));
   assert.equal((await getJson(`${s.url}/api/v1/monitors/m1/results`)).status, 404);
   assert.equal((await postJson(`${s.url}/api/v1/monitors/ghost/run`, {})).status, 404);
   assert.equal((await getJson(`${s.url}/api/v1/monitors/rate_drift/results?limit=0`)).status, 400);
