@@ -98,7 +98,9 @@ export function describeFeatureView(o: Json, latest: Json, runs: Json[]): string
   out.push(...section('features', features));
   const versions = (o.versions as Json[]).map((v) => {
     const fitted = v.fitted ? `fitted on ${String(v.fitRows)} rows at ${String(v.fittedAt)}` : 'not fitted yet (its first run fits it)';
-    return `v${String(v.version)}  created ${String(v.createdAt)} by ${String(v.reason)}; ${fitted}; ${(v.outputSchema as unknown[]).length} output columns`;
+    // Null until fitted when a transform's columns come from its fit (one-hot's categories).
+    const columns = Array.isArray(v.outputSchema) ? `${v.outputSchema.length} output columns` : 'output columns known once fitted';
+    return `v${String(v.version)}  created ${String(v.createdAt)} by ${String(v.reason)}; ${fitted}; ${columns}`;
   });
   out.push(...section('versions', versions));
 

@@ -45,6 +45,26 @@ test('tessera apply, then list; plan then apply a change makes version 2 and kee
   assert.match(readable.stdout, /\nsnapshots of v2:\n {2}none yet\n\nlast runs:\n {2}none yet\n$/);
 });
 
+test('describe of a one-hot view before its first run: its output columns are not known yet, said in words', async () => {
+  const dir = tempDir();
+  const yaml = `entities:
+  - {name: driver, joinKeys: [driver_id], valueType: int64}
+sources:
+  - {name: stats, type: csv, path: stats.csv, timestampField: ts}
+featureViews:
+  - name: cars
+    entities: [driver]
+    source: stats
+    features:
+      - {name: car_type, type: string, transforms: [{encode: {method: onehot}}]}
+`;
+  writeFiles(dir, { 'defs/cars.yaml': yaml, 'defs/stats.csv': 'driver_id,ts,car_type\n1,2026-11-01T00:00:00Z,suv\n' });
+  assert.equal((await runCliHere(['apply', 'defs', '--data-dir', 'data'], dir)).code, 0);
+  const readable = await runCliHere(['describe', 'feature-view', 'cars', '--data-dir', 'data'], dir);
+  assert.equal(readable.code, 0, readable.stderr);
+  assert.match(readable.stdout, /^ {2}v1 {2}created \S+ by apply; not fitted yet \(its first run fits it\); output columns known once fitted$/m);
+});
+
 test('invalid definitions: exit 1, the file and field named, nothing written', () => {
   const dir = tempDir();
   writeFiles(dir, { 'defs/bad.yaml': driverStatsYaml('zscore'), 'defs/broken.json': '{"entities": [' });
