@@ -23,6 +23,16 @@ export class CatalogCache {
     return this.current;
   }
 
+  /**
+   * The catalog as stored now: reloaded when the stored revision moved (one revision query). For the
+   * management API, whose reads must show a write another thread or process just made (a run's fit,
+   * a CLI's apply) without waiting for `watch`; hot paths use `get`/`peek`.
+   */
+  async latest(): Promise<Catalog> {
+    if (this.current === null) return this.refresh();
+    return (await this.store.revision()) === this.current.revision ? this.current : this.refresh();
+  }
+
   async refresh(): Promise<Catalog> {
     if (!this.loading) {
       this.loading = this.store.loadCatalog().then(

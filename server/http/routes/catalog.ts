@@ -118,11 +118,11 @@ export function catalogRoutes(deps: CatalogRouteDeps): Router {
   const router = Router();
   for (const [segment, route] of Object.entries(KINDS)) {
     router.get(`/api/v1/${segment}`, async (_req, res) => {
-      res.json({ [segment.replace(/-(.)/g, (_, c: string) => c.toUpperCase())]: route.list(await deps.catalog.get()) });
+      res.json({ [segment.replace(/-(.)/g, (_, c: string) => c.toUpperCase())]: route.list(await deps.catalog.latest()) });
     });
     router.get(`/api/v1/${segment}/:name`, async (req, res) => {
       const { name } = parseInput(nameParam, req.params);
-      const found = route.one(await deps.catalog.get(), name);
+      const found = route.one(await deps.catalog.latest(), name);
       if (found === undefined) throw notFound(route.label, name, 'name');
       res.json(found);
     });
@@ -134,7 +134,7 @@ export function catalogRoutes(deps: CatalogRouteDeps): Router {
   }
   router.get(CATALOG_ROUTES.version.path, async (req, res) => {
     const name = String(req.params.name);
-    const view = (await deps.catalog.get()).featureViews.get(name);
+    const view = (await deps.catalog.latest()).featureViews.get(name);
     if (!view) throw notFound('feature view', name, 'name');
     const params = parseInput(CATALOG_ROUTES.version.params, req.params);
     const version = view.versions.find((v) => v.version === Number(params.version));
