@@ -189,15 +189,17 @@ export class PredictionLogService {
     } catch (e) {
       this.deps.logger.error(`prediction log: sealing the journal failed: ${errorMessage(e)}`);
     }
-    while (this.sealed.length > 0) {
+    // Each segment on its own: one that cannot be published (a line DuckDB refuses, written before
+    // bodies were checked for lone surrogates) must not hold back the segments after it.
+    // A segment leaves `sealed` (which reads merge) only once its files are recorded.
+    for (const segment of [...this.sealed]) {
       try {
-        await this.publisher.publish(this.sealed[0]);
+        await this.publisher.publish(segment);
+        this.sealed.splice(this.sealed.indexOf(segment), 1);
       } catch (e) {
         // The segment stays on disk and in memory: reads still see it, and the next turn tries again.
-        this.deps.logger.error(`prediction log: publishing ${this.sealed[0].name} failed: ${errorMessage(e)}`);
-        return;
+        this.deps.logger.error(`prediction log: publishing ${segment.name} failed: ${errorMessage(e)}`);
       }
-      this.sealed.shift();
     }
   }
 
