@@ -29,7 +29,7 @@ export function loadDefinitions(dir: string): LoadedDefinitions {
     .filter((f) => /\.(ya?ml|json)$/i.test(f))
     .sort();
   const merged: Bundle = { entities: [], sources: [], featureViews: [], featureServices: [], alerts: [], webhooks: [], monitors: [] };
-  const origins: Record<string, string[]> = Object.fromEntries(LISTS.map((l) => [l, []]));
+  const origins: Record<string, string[]> = Object.fromEntries([...LISTS, 'permissions'].map((l) => [l, []]));
   const errors: FieldError[] = [];
   for (const file of files) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
@@ -49,13 +49,18 @@ export function loadDefinitions(dir: string): LoadedDefinitions {
         origins[list].push(`${file}: ${list}[${i}]`);
       });
     }
+    // `permissions:` replaces every permission when given, and leaves them alone when no file gives it.
+    parsed.permissions?.forEach((item, i) => {
+      (merged.permissions ??= []).push(item);
+      origins.permissions.push(`${file}: permissions[${i}]`);
+    });
   }
   if (errors.length) throw validationError(`definitions in '${dir}' are invalid`, errors);
   return {
     bundle: merged,
     files,
     origin(p: string): string {
-      const m = /^(entities|sources|featureViews|featureServices|alerts|webhooks)\[(\d+)\](.*)$/.exec(p);
+      const m = /^(entities|sources|featureViews|featureServices|alerts|webhooks|monitors|permissions)\[(\d+)\](.*)$/.exec(p);
       const where = m && origins[m[1]][Number(m[2])];
       return where ? `${where}${m[3]}` : p;
     },
