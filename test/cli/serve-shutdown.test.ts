@@ -147,3 +147,39 @@ test('SIGTERM during a waiting materialize: the request completes with the succe
     await source.close();
   }
 });
+
+test('serve on a port already in use exits 1 naming it, and lets go of the pipeline lease', async () => {
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as net.AddressInfo).port;
+  const dir = tempDir();
+  writeFiles(dir, { 'defs/.keep': '' });
+  const dataDir = path.join(dir, 'data');
+  try {
+    const child = spawnServe(['--port', String(port), '--data-dir', dataDir, '--definitions', path.join(dir, 'defs')]);
+    // A bound on a failure (it hung for good before); the exit itself comes within a second or two.
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`serve did not exit:\n${child.output()}`));
+      }, 60_000);
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    assert.equal(code, 1, child.output());
+    assert.match(child.output(), /EADDRINUSE/);
+    // Another process takes the pipelines at once: the lease was given back, not left to expire.
+    const other = await freePort();
+    const next = spawnServe(['--port', String(other), '--data-dir', dataDir, '--definitions', path.join(dir, 'defs')], { TESSERA_LEASE_MS: '600000' });
+    try {
+      await waitFor('the next server to run the pipelines', 60_000, async () => (/now runs the scheduler and pipelines/.test(next.output()) ? true : undefined), exitedWith(next));
+    } finally {
+      next.kill('SIGTERM');
+      await new Promise((resolve) => next.once('exit', resolve));
+    }
+  } finally {
+    taken.close();
+  }
+});

@@ -137,8 +137,17 @@ async function serveHere(config: Config, logger: Logger): Promise<number> {
     stopListening();
   };
   const pipelines = new PipelineHost(services);
-  await pipelines.start();
-  const http = await startHttp(services, pipelines);
+  let http: Awaited<ReturnType<typeof startHttp>>;
+  try {
+    await pipelines.start();
+    http = await startHttp(services, pipelines);
+  } catch (e) {
+    // A port in use, say: let go of the pipeline lease and every store, so the process exits (1)
+    // instead of running the scheduler without serving.
+    stopWatch();
+    await closeAll([() => pipelines.stop(), () => services.close()]).catch((err: unknown) => logger.warn({ err }, 'closing after a failed start'));
+    throw e;
+  }
   logger.info({ url: http.url, dataDir: config.dataDir, definitions: config.definitions }, 'tessera listening');
   await untilSignal(logger, async () => {
     stopWatch();
