@@ -11,7 +11,12 @@ const byteSize = z.union([z.number().int().positive(), z.string().regex(/^\d+(?:
   return Math.floor(Number(m[1]) * unit);
 });
 
-const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/**
+ * A whole number from code or from decimal digits in a variable or flag: `z.coerce.number` would read
+ * '' and ' ' as 0 (a random port), `0x10` as 16 and `7.16e3` as 7160.
+ */
+const intFromEnv = (min: number, max: number) =>
+  z.union([z.number(), z.string().regex(/^\d+$/, 'expected a whole number in decimal digits').transform(Number)]).pipe(z.number().int().min(min).max(max));
 
 /** A list from a variable (split on `separator`, blanks dropped) or from code (an array). */
 const listOf = (separator: string | RegExp) =>
