@@ -39,11 +39,18 @@ export interface HttpClient {
 
 const UPLOAD_CHUNK = 1 << 20;
 
+/** How long a request may wait with nothing arriving (no connection, no answer, no byte of the body). */
+const DEFAULT_IDLE_MS = 300_000;
+
 /**
  * `apiKey` (else TESSERA_API_KEY): sent as `Authorization: Bearer <key>` on every request (an API key
  * or an OIDC token), so the SDK, the CLI and the console's calls carry the same credentials.
+ * `idleTimeoutMs` (else TESSERA_CLIENT_TIMEOUT_MS, else 5 minutes, a server's own request timeout): a
+ * request that hears nothing for that long fails as `unavailable` instead of hanging for good (a
+ * server that accepts connections and never answers). Long retrievals stream, so it bounds silence,
+ * not a request's length.
  */
-export function createHttpClient(baseUrl: string, options: { apiKey?: string } = {}): HttpClient {
+export function createHttpClient(baseUrl: string, options: { apiKey?: string; idleTimeoutMs?: number } = {}): HttpClient {
   let base: URL;
   try {
     base = new URL(baseUrl);
@@ -57,6 +64,8 @@ export function createHttpClient(baseUrl: string, options: { apiKey?: string } =
   const agent = new transport.Agent({ keepAlive: true, maxSockets: 64 });
   const unreachable = (e: unknown) => new TesseraError('unavailable', `cannot reach ${baseUrl}: ${(e as Error).message}`, [], { cause: e });
 
+  const fromEnv = process.env.TESSERA_CLIENT_TIMEOUT_MS;
+  const idleMs = options.idleTimeoutMs ?? (fromEnv && /^\d+$/.test(fromEnv) ? Number(fromEnv) : DEFAULT_IDLE_MS);
   const apiKey = options.apiKey ?? process.env.TESSERA_API_KEY;
   const credentials = apiKey ? `Bearer ${apiKey}` : null;
   const request: HttpClient['request'] = (method, path, options = {}) =>
@@ -64,6 +73,7 @@ export function createHttpClient(baseUrl: string, options: { apiKey?: string } =
       const url = new URL(path, base);
       const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body;
       const headers: Record<string, string | number> = { ...options.headers };
+      let silence: TesseraError | null = null;
       if (credentials) headers.authorization = credentials;
       if (body !== undefined) headers['content-length'] = body.length;
       const req = transport.request(url, { method, agent, headers, signal: options.signal }, (res) => {
@@ -72,11 +82,17 @@ export function createHttpClient(baseUrl: string, options: { apiKey?: string } =
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
             res.once('end', () => done(Buffer.concat(chunks)));
-            res.once('error', fail);
+            // Cut off by the idle timeout mid-body: that is the error, not the socket's 'aborted'.
+            res.once('error', (e) => fail(silence ?? e));
           });
         resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res, bytes: collect, text: async () => (await collect()).toString('utf8') });
       });
-      req.once('error', (e) => reject(options.signal?.aborted ? e : unreachable(e)));
+      req.once('error', (e) => reject(options.signal?.aborted || e instanceof TesseraError ? e : unreachable(e)));
+      // The socket's inactivity, from connecting through the last byte of the answer.
+      req.setTimeout(idleMs, () => {
+        silence = new TesseraError('unavailable', `${baseUrl} sent nothing for ${idleMs / 1000} s (${method} ${path})`, []);
+        req.destroy(silence);
+      });
       if (body === undefined) return void req.end();
       if (!options.onUpload) return void req.end(body);
       // In chunks, so a large upload can report how far it got.
