@@ -49,6 +49,21 @@ test('tessera get-historical-features: local data dir to Parquet, a server (--ur
   assert.deepEqual(csv.rows[2], ['99', 'x', '2026-11-01T10:30:00.000Z', '1', '', '']);
 });
 
+test('a JSON entity file keeps an int64 key beyond 2^53 exact, locally and over --url (it was rounded to 9007199254740992)', async () => {
+  // rider_id is a string key: only driver_id is wide. Nothing matches it, so the features are null.
+  fs.writeFileSync(path.join(dir, 'wide.json'), '{"driver_id":[9007199254740993, 1],"rider_id":["r1","r1"],"event_timestamp":["2026-11-01T11:00:00Z","2026-11-01T11:00:00Z"]}');
+  for (const where of [
+    ['--data-dir', s.dataDir],
+    ['--url', s.url],
+  ]) {
+    const run = await runCliHere(['get-historical-features', '--entities', 'wide.json', '--features', 'driver_stats:rate', '--out', 'wide-out.json', ...where], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const text = fs.readFileSync(path.join(dir, 'wide-out.json'), 'utf8');
+    assert.match(text, /"driver_id":\[9007199254740993,1\]/, where[0]);
+    assert.match(text, /"rate":\[null,0\.3\]/, where[0]);
+  }
+});
+
 test('tessera get-historical-features: bad input exits 1 naming the problem (2 for a bad option value), and writes no file', async () => {
   const unknown = await tessera(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:nope', '--out', 'bad.json', '--data-dir', s.dataDir], dir);
   assert.equal(unknown.code, 1);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { createHttpClient, type HttpAnswer, problemError, type RequestOptions } from '../../client/http-client.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
 import { validationError } from '../../errors.js';
+import { mayHoldWideIntegers, parseJsonExact } from '../../http/exact-json.js';
 import { type EntityInput, formatOfPath } from '../../offline/entity-input.js';
 import { MEDIA_TYPES, type ResultFormat, resultFormatOfPath } from '../../offline/result-format.js';
 import { type Sink, writableSink } from '../../offline/result-sink.js';
@@ -48,14 +49,18 @@ async function atomically(out: string, write: (stream: fs.WriteStream) => Promis
   }
 }
 
-function entityInput(file: string): EntityInput {
+/** `text`: a JSON file's text, sent as it is over `--url` (JSON.stringify cannot write a BigInt). */
+function entityInput(file: string): EntityInput & { text?: string } {
   if (!fs.existsSync(file)) throw validationError(`'${file}' does not exist`, [{ path: '--entities', message: 'no such file' }]);
   if (file.toLowerCase().endsWith('.json')) {
+    const text = fs.readFileSync(file, 'utf8');
     try {
-      return { kind: 'columns', columns: JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown[]> };
+      JSON.parse(text);
     } catch (e) {
       throw validationError(`'${file}' is not valid JSON`, [{ path: '--entities', message: (e as Error).message }]);
     }
+    // An int64 key beyond 2^53 stays exact (a BigInt), as the server reads a JSON body: JSON.parse would round it.
+    return { kind: 'columns', columns: (mayHoldWideIntegers(text) ? parseJsonExact(text) : JSON.parse(text)) as Record<string, unknown[]>, text };
   }
   const format = formatOfPath(file);
   if (!format) throw validationError(`cannot tell the format of '${file}': use .csv, .parquet, .arrow or .json (an object of columns)`, [{ path: '--entities', message: 'unknown extension' }]);
@@ -126,7 +131,9 @@ function remoteClient(url: string, progress: Progress): OfflineClient {
       const accept = MEDIA_TYPES[outputFormat(out)];
       const input = entityInput(entities);
       if (input.kind === 'columns') {
-        const body = JSON.stringify({ features: selection.features, feature_service: selection.featureService, full_feature_names: selection.fullFeatureNames, entities: input.columns });
+        // The file's own text as `entities`: its integers keep every digit.
+        const selected = JSON.stringify({ features: selection.features, feature_service: selection.featureService, full_feature_names: selection.fullFeatureNames });
+        const body = `${selected.slice(0, -1)}${selected.length > 2 ? ',' : ''}"entities":${input.text}}`;
         return download(await call('/get-historical-features', { method: 'POST', headers: { 'content-type': 'application/json', accept }, body, ...upload }), out);
       }
       const query = new URLSearchParams();
