@@ -5,9 +5,11 @@ import { presentEntity, presentFeatureView, presentService, presentSource, prese
 import { presentRun, presentSnapshot } from '../http/routes/pipelines.js';
 import { createLogger } from '../logger.js';
 import { openServices } from '../services.js';
-import type { Target } from './target.js';
+import type { KindSegment, Target } from './target.js';
 
 /** A data directory as a `Target`, through the same services a server uses. */
+const SINGULAR: Record<KindSegment, string> = { entities: 'entity', sources: 'source', 'feature-views': 'feature view', 'feature-services': 'feature service' };
+
 export async function openLocalTarget(options: { dataDir?: string; definitions?: string }, env: NodeJS.ProcessEnv): Promise<Target> {
   const config = loadConfig({ dataDir: options.dataDir, definitions: options.definitions }, env);
   const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
@@ -26,7 +28,8 @@ export async function openLocalTarget(options: { dataDir?: string; definitions?:
     },
     async describe(kind, name) {
       const found = (await target.list(kind)).find((o) => o.name === name);
-      if (!found) throw notFound(kind.replace(/s$/, '').replace('-', ' '), name);
+      // Worded and named as the server's 404 is, so local and --url say the same.
+      if (!found) throw notFound(SINGULAR[kind], name, 'name');
       return found;
     },
     async version(view, n) {

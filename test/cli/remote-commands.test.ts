@@ -71,7 +71,14 @@ test('list --url and describe --url show what the server holds', async () => {
   assert.deepEqual(JSON.parse(service.stdout).features, ['driver_stats:rate', 'rider_stats:*']);
   const missing = await runCli(['describe', 'feature-view', 'nope', '--url', s.url], cwd);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /nope/);
+  assert.match(missing.stderr, /feature view 'nope' does not exist/);
+  // The data dir says the same, in the same words (it said "entitie 'nope'").
+  for (const kind of ['entity', 'feature-view', 'feature-service', 'source']) {
+    const [remote, local] = await Promise.all([runCliHere(['describe', kind, 'nope', '--url', s.url], cwd), runCliHere(['describe', kind, 'nope', '--data-dir', s.dataDir], cwd)]);
+    assert.equal(local.code, 1);
+    assert.equal(local.stderr, remote.stderr, kind);
+    assert.match(local.stderr, new RegExp(`^error: ${kind.replace('-', ' ')} 'nope' does not exist`));
+  }
 });
 
 test('datasets export --url writes the saved rows to the file', async () => {
