@@ -7,9 +7,9 @@ import { createLogger } from '../logger.js';
 import { openServices } from '../services.js';
 import type { KindSegment, Target } from './target.js';
 
-/** A data directory as a `Target`, through the same services a server uses. */
 const SINGULAR: Record<KindSegment, string> = { entities: 'entity', sources: 'source', 'feature-views': 'feature view', 'feature-services': 'feature service' };
 
+/** A data directory as a `Target`, through the same services a server uses. */
 export async function openLocalTarget(options: { dataDir?: string; definitions?: string }, env: NodeJS.ProcessEnv): Promise<Target> {
   const config = loadConfig({ dataDir: options.dataDir, definitions: options.definitions }, env);
   const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
