@@ -98,6 +98,11 @@ export interface Services {
 export interface ServiceOptions {
   /** Tests only: a resolver, connector or environment for sources. */
   sources?: SourceOverrides;
+  /**
+   * False for the pipeline thread: it logs no predictions, so it neither replays dead writers'
+   * journals (the serving thread does, at its start) nor publishes on a timer.
+   */
+  predictionLogJournal?: boolean;
 }
 
 export async function openServices(config: Config, logger: Logger, clock: Clock, options: ServiceOptions = {}): Promise<Services> {
@@ -172,7 +177,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock,
   });
   try {
     // Predictions a process acknowledged before it died are published before this one serves reads.
-    await predictionLog.start();
+    if (options.predictionLogJournal !== false) await predictionLog.start();
   } catch (e) {
     await pipelineDuckdb.close();
     await online.close();

@@ -19,7 +19,7 @@ const config = (workerData as { config: Config }).config;
 // this one creates inherit it).
 lowerThreadPriority();
 const logger = createLogger(config.logLevel).child({ thread: 'pipeline' });
-const services = await openServices(config, logger, systemClock);
+const services = await openServices(config, logger, systemClock, { predictionLogJournal: false });
 // Runs come from serve's runner, under its runner lease: their commits are fenced by it.
 const deps = { ...materializeDeps(services), fenceLeases: services.leases };
 

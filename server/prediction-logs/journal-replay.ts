@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SealedSegment } from './journal.js';
@@ -15,12 +16,20 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** A journal writer's name: its pid, then when it was made (ms, base 36) and 6 random hex digits. */
+export function journalOwner(now = Date.now()): string {
+  return `${process.pid}-${now.toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
 /**
- * The segments in `dir` whose writer is gone: another owner whose process no longer runs, or an
- * earlier process with this one's pid (a container restarted as pid 1). A live process's segments are
- * its own to publish.
+ * The segments in `dir` whose writer is gone: another owner whose process no longer runs, or one with
+ * this process's pid made before this process started (an earlier process: a container restarted as
+ * pid 1). One with this pid made since is a live writer of this very process (the pipeline thread's
+ * services beside the server's), whose segment is its own to publish: taking it would cut the live
+ * file short and lose what it acknowledges next. `processStart`: the process's start, the same in
+ * every thread.
  */
-export function deadSegments(dir: string, owner: string, alive: (pid: number) => boolean = processAlive): string[] {
+export function deadSegments(dir: string, owner: string, alive: (pid: number) => boolean = processAlive, processStart = performance.timeOrigin): string[] {
   if (!fs.existsSync(dir)) return [];
   const [myPid] = owner.split('-');
   return fs
@@ -28,7 +37,8 @@ export function deadSegments(dir: string, owner: string, alive: (pid: number) =>
     .filter((name) => {
       const m = SEGMENT.exec(name);
       if (!m || `${m[1]}-${m[2]}` === owner) return false;
-      return m[1] === myPid || !alive(Number(m[1]));
+      if (m[1] === myPid) return Number.parseInt(m[2].slice(0, -6), 36) < Math.floor(processStart);
+      return !alive(Number(m[1]));
     })
     .sort()
     .map((name) => path.join(dir, name));

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { parseTimestamp } from '../domain/time.js';
 import { errorMessage, validationError } from '../errors.js';
@@ -7,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { DuckDbEngine } from '../offline/duckdb-engine.js';
 import type { FileStore } from '../offline/file-store.js';
 import { type JournalIo, fileJournalIo } from './journal-io.js';
-import { deadSegments, recoverSegment } from './journal-replay.js';
+import { deadSegments, journalOwner, recoverSegment } from './journal-replay.js';
 import { Journal, type SealedSegment } from './journal.js';
 import type { LogFileStore } from './log-file-store.js';
 import { LogPublisher } from './log-publisher.js';
@@ -66,7 +65,7 @@ export class PredictionLogService {
   private readonly sealed: SealedSegment[] = [];
   private publishing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly owner = `${process.pid}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  private readonly owner = journalOwner();
 
   constructor(private readonly deps: PredictionLogDeps) {
     const { options } = deps;

@@ -65,3 +65,41 @@ test('kill -9 with predictions in the journal: after a restart every acknowledge
     await new Promise((resolve) => second.server.once('exit', resolve));
   }
 });
+
+test("a pipeline run between predictions leaves the serving thread's journal alone: all of them are readable, then and after a restart", async () => {
+  const dir = tempDir();
+  const dataDir = path.join(dir, 'data');
+  const defs = path.join(dir, 'defs');
+  fs.mkdirSync(defs, { recursive: true });
+  fs.writeFileSync(path.join(defs, 'rates.csv'), 'id,ts,rate\n1,2026-11-01T00:00:00Z,0.5\n2,2026-11-01T01:00:00Z,0.7\n');
+  fs.writeFileSync(
+    path.join(defs, 'rates.yaml'),
+    'entities: [{name: thing, joinKeys: [id], valueType: int64}]\nsources: [{name: rates, type: csv, path: rates.csv, timestampField: ts}]\nfeatureViews: [{name: rates, entities: [thing], source: rates, features: [{name: rate, type: float64}]}]\n',
+  );
+  const log = async (url: string, from: number) => {
+    for (let i = from; i < from + 20; i++) {
+      const res = await requestJson(`${url}/api/v1/prediction-logs`, 'POST', { model: 'churn', predictions: [{ entity: { customer_id: `c${i}` }, features: {}, prediction: 1 }] });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    }
+  };
+  const logged = async (url: string) => ((await requestJson(`${url}/api/v1/prediction-logs?model=churn&limit=1000`)).body.predictions as unknown[]).length;
+  const first = await start(dataDir, defs);
+  try {
+    await log(first.url, 0);
+    // The first run starts the pipeline thread, whose services once took the live journal for a dead one.
+    const run = await requestJson(`${first.url}/api/v1/feature-views/rates/materialize?wait=true`, 'POST', {}, 120_000);
+    assert.equal(run.body.status, 'succeeded', JSON.stringify(run.body));
+    await log(first.url, 20);
+    assert.equal(await logged(first.url), 40);
+  } finally {
+    first.server.kill('SIGTERM');
+    await new Promise((resolve) => first.server.once('exit', resolve));
+  }
+  const second = await start(dataDir, defs);
+  try {
+    assert.equal(await logged(second.url), 40, 'after a restart too');
+  } finally {
+    second.server.kill('SIGTERM');
+    await new Promise((resolve) => second.server.once('exit', resolve));
+  }
+});
