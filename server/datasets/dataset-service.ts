@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { Clock } from '../clock.js';
 import { TesseraError, notFound } from '../errors.js';
@@ -38,7 +38,7 @@ export interface RebuildReport extends Comparison {
 export const BUILD_HEARTBEAT_MS = 10_000;
 export const BUILD_STALE_MS = 60_000;
 
-/** A build whose reservation another build took over: it must leave the folder and the record alone. */
+/** A build whose reservation another build took over (or a delete removed): it must leave the record alone. */
 class TakenOver extends Error {
   constructor(readonly error: TesseraError) {
     super(error.message);
@@ -59,9 +59,11 @@ export class DatasetService {
     const { store, clock, historical, files } = this.deps;
     const reservedAt = clock.now();
     await store.reserve(request.name, reservedAt, reservedAt - BUILD_STALE_MS);
-    const dir = datasetDir(request.name);
-    // The reservation may be one a dead builder left (taken over as abandoned): its partial files go first.
-    await files.remove(dir);
+    // The name is this build's now: no dataset of it is ready, so what its folder holds is what dead
+    // or stalled builders left. Each build writes in a folder of its own inside it, so a stalled or
+    // deleted build that goes on writing never writes over this one's files.
+    await files.remove(datasetDir(request.name));
+    const dir = `${datasetDir(request.name)}/build-${reservedAt.toString(36)}-${randomBytes(4).toString('hex')}`;
     const heartbeat = setInterval(() => void store.touch(request.name, reservedAt, clock.now()).catch(() => undefined), BUILD_HEARTBEAT_MS);
     heartbeat.unref();
     try {
@@ -70,10 +72,9 @@ export class DatasetService {
         keepEntities: true,
       });
     } catch (e) {
-      if (!(e instanceof TakenOver)) {
-        await files.remove(dir).catch(() => undefined);
-        await store.release(request.name, reservedAt);
-      }
+      // This build's folder is its own, taken over or not: nothing of it is kept.
+      await files.remove(dir).catch(() => undefined);
+      if (!(e instanceof TakenOver)) await store.release(request.name, reservedAt);
       throw e instanceof TakenOver ? e.error : e;
     } finally {
       clearInterval(heartbeat);
@@ -97,7 +98,7 @@ export class DatasetService {
     };
     await this.deps.files.writeAtomic(`${dir}/metadata.json`, Buffer.from(JSON.stringify(metadata, null, 2)));
     if (!(await store.complete(request.name, reservedAt, metadata, clock.now()))) {
-      // This build stalled past BUILD_STALE_MS and another took the name over: the folder is the other's now.
+      // This build stalled past BUILD_STALE_MS and another took the name over, or the name was deleted.
       throw new TakenOver(new TesseraError('conflict', `training dataset '${request.name}' was taken over by another build while this one stalled`, [{ path: 'name', message: 'taken over' }]));
     }
     return metadata;
@@ -149,6 +150,9 @@ export class DatasetService {
     const record = await this.deps.store.get(name);
     if (!record) throw notFound('training dataset', name, 'name');
     await this.deps.files.remove(savedDatasetDir(record));
+    // The name's folder too: a build deleted while it ran leaves nothing behind (a new build of the
+    // name cannot start before the record below is gone).
+    await this.deps.files.remove(datasetDir(name));
     await this.deps.store.remove(name);
   }
 

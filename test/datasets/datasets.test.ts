@@ -72,10 +72,12 @@ test('a saved dataset: stored as Parquet with its metadata, listed, shown, expor
   // The files are where the metadata says, with the recorded hashes; the entity copy holds the validated rows.
   const data = path.join(s.dataDir, m.data.file);
   const entities = path.join(s.dataDir, m.entities.file);
-  assert.equal(m.data.file, 'offline/_datasets/train_v1/data.parquet');
+  // In a folder of this build's own under the name's (another build of the name never writes there).
+  assert.match(m.data.file, /^offline\/_datasets\/train_v1\/build-[0-9a-z]+-[0-9a-f]{8}\/data\.parquet$/);
+  assert.equal(path.dirname(m.entities.file), path.dirname(m.data.file));
   assert.equal(sha256(data), m.data.sha256);
   assert.equal(sha256(entities), m.entities.sha256);
-  assert.ok(fs.existsSync(path.join(s.dataDir, 'offline/_datasets/train_v1/metadata.json')));
+  assert.ok(fs.existsSync(path.join(s.dataDir, path.dirname(m.data.file), 'metadata.json')));
   const copy = parquetRows(fs.readFileSync(entities));
   assert.deepEqual(copy.columns, ['driver_id', 'rider_id', 'event_timestamp', 'label']);
   assert.deepEqual(
@@ -195,11 +197,13 @@ test('a build whose process died leaves a reservation that a later build takes o
   assert.equal(created.status, 201, JSON.stringify(created.json()));
   const shown = (await getJson(`${api}/crashed`)).body as { entities: { file: string; sha256: string }; data: { rows: number } };
   assert.equal(shown.data.rows, 1);
-  // The dead build's files are gone: the folder holds this build's three, the entity copy as hashed.
-  assert.deepEqual(fs.readdirSync(folder).sort(), ['data.parquet', 'entities.parquet', 'metadata.json']);
+  // The dead build's files are gone: the folder holds this build's folder of three, the entity copy as hashed.
+  const [build] = fs.readdirSync(folder);
+  assert.deepEqual(fs.readdirSync(folder), [build]);
+  assert.deepEqual(fs.readdirSync(path.join(folder, build)).sort(), ['data.parquet', 'entities.parquet', 'metadata.json']);
   assert.equal(sha256(path.join(s.dataDir, shown.entities.file)), shown.entities.sha256);
   assert.deepEqual(
-    parquetRows(fs.readFileSync(path.join(s.dataDir, 'offline/_datasets/crashed/data.parquet'))).rows.map((r) => r.rate),
+    parquetRows(fs.readFileSync(path.join(folder, build, 'data.parquet'))).rows.map((r) => r.rate),
     [0.3],
   );
 });
