@@ -1,4 +1,4 @@
-import { TesseraError, errorMessage } from '../errors.js';
+import { TesseraError, errorMessage, validationError } from '../errors.js';
 import { IdSource } from '../prediction-logs/prediction-id.js';
 
 /** One prediction as `logPrediction` takes it: the model and the prediction's fields (as `POST /api/v1/prediction-logs`). */
@@ -67,8 +67,15 @@ export class PredictionLogger {
     this.timer.unref();
   }
 
-  /** Queues a prediction; returns its id (the caller's, or a new UUIDv7). */
+  /**
+   * Queues a prediction; returns its id (the caller's, or a new UUIDv7). Only a prediction that is not
+   * an object is refused here, at once: the rest is checked where it is logged, and reported by `onError`.
+   */
   log(input: PredictionInput): string {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      const message = 'expected an object: { model, entity, features, prediction }';
+      throw validationError(`invalid prediction: ${message}`, [{ path: '(prediction)', message }]);
+    }
     const { model, modelVersion = '1', ...prediction } = input;
     const id = prediction.id ?? this.ids.next(Date.now());
     if (this.queued >= this.options.maxQueued) {

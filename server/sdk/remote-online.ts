@@ -1,9 +1,7 @@
 import type { HttpClient } from '../client/http-client.js';
-import { problemError } from '../client/http-client.js';
-import { jsonWithBigInts } from '../domain/canonical-json.js';
-import { mayHoldWideIntegers, parseJsonExact } from '../http/exact-json.js';
 import type { OnlineRequest } from '../serving/online-request.js';
 import type { OnlineResponse } from '../serving/online-service.js';
+import { jsonAnswer, jsonBody } from './remote-wire.js';
 
 /**
  * `getOnlineFeatures` over HTTP with int64 beyond 2^53 exact both ways, as the in-process store gives
@@ -11,9 +9,6 @@ import type { OnlineResponse } from '../serving/online-service.js';
  * BigInts (JSON.parse would round them). Answers without such a number parse as before.
  */
 export async function getOnlineFeaturesRemote(client: HttpClient, request: OnlineRequest): Promise<OnlineResponse> {
-  const answer = await client.request('POST', '/get-online-features', { headers: { 'content-type': 'application/json' }, body: jsonWithBigInts(request) });
-  const text = await answer.text();
-  if (answer.status < 200 || answer.status > 299) throw problemError(answer.status, text, 'POST /get-online-features');
-  const parsed = JSON.parse(text) as OnlineResponse;
-  return mayHoldWideIntegers(text) ? (parseJsonExact(text) as OnlineResponse) : parsed;
+  const answer = await client.request('POST', '/get-online-features', { headers: { 'content-type': 'application/json' }, body: jsonBody(request) });
+  return jsonAnswer<OnlineResponse>(answer, 'POST /get-online-features');
 }

@@ -11,7 +11,8 @@ import { parseInput } from '../validate.js';
 import { z } from '../../vendor/zod.cjs';
 import { columnsAnswer, datasetAnswer, datasetSummaryAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';
-import { entityBody, historicalInput, historicalSchemas, UPLOAD_TYPES } from './historical-input.js';
+import { historicalSchemas } from '../historical-schemas.js';
+import { entityBody, historicalInput, UPLOAD_TYPES } from './historical-input.js';
 import { RESULT_MEDIA_TYPES } from './historical.js';
 import { abortOnClose, negotiate, sendResult } from './historical-output.js';
 

@@ -1,15 +1,14 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { checkBody, hasBodyCheck } from '../auth-middleware.js';
 import express from 'express';
-import { z } from '../../vendor/zod.cjs';
-import { timestampSchema } from '../../domain/timestamp-schema.js';
 import { TesseraError, errorMessage, validationError } from '../../errors.js';
 import type { EntityFormat, EntityInput } from '../../offline/entity-input.js';
 import type { FeatureRequest } from '../../serving/resolve-features.js';
 import { mediaType } from '../body.js';
 import { checkWellFormed } from '../well-formed.js';
 import { mayHoldWideIntegers, parseJsonExact } from '../exact-json.js';
-import { parseInput, queryBool } from '../validate.js';
+import { parseInput } from '../validate.js';
+import type { HistoricalSchemas } from '../historical-schemas.js';
 
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
 
@@ -71,45 +70,6 @@ export interface HistoricalInput {
   range: { start: number; end: number } | null;
   /** The JSON body's or the query string's other fields (a dataset's `name`). */
   extra: Record<string, unknown>;
-}
-
-const featureFields = {
-  features: z.array(z.string()).optional().describe('feature references: view:feature, view@N:feature, view:*'),
-  feature_service: z.string().optional(),
-  full_feature_names: z.boolean().default(false),
-};
-
-/**
- * The request shapes of a historical route: a JSON body (`range` adds `start`/`end`, a read without
- * entities), or an upload whose selection rides in the query string. `extra` names the other fields
- * a route takes (a dataset's `name`, `description`). The routes validate with these and the OpenAPI
- * document describes them.
- */
-export function historicalSchemas<E extends z.ZodRawShape = Record<never, never>>(options: { range: boolean; extra?: E }) {
-  const extra = (options.extra ?? {}) as E;
-  return {
-    json: z.strictObject({
-      ...featureFields,
-      entities: z.record(z.string(), z.array(z.unknown())).optional().describe('entity rows as columns: join keys, event_timestamp, and any labels'),
-      ...(options.range ? { start: timestampSchema.optional().describe('with end and no entities: every row of the view in (start, end]'), end: timestampSchema.optional() } : {}),
-      ...extra,
-    }),
-    query: z.strictObject({
-      features: z
-        .union([z.string(), z.array(z.string())])
-        .optional()
-        .describe('comma-separated feature references (for uploads)'),
-      feature_service: z.string().optional(),
-      full_feature_names: queryBool,
-      ...extra,
-    }),
-  };
-}
-
-/** What the readers below need of a route's schemas (each route keeps its own literal types for the document). */
-export interface HistoricalSchemas {
-  json: z.ZodObject;
-  query: z.ZodObject;
 }
 
 interface SelectionFields {

@@ -4,7 +4,8 @@ import type { HistoricalService } from '../../offline/historical-service.js';
 import { MEDIA_TYPES, type ResultFormat } from '../../offline/result-format.js';
 import { columnsAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';
-import { entityBody, historicalInput, historicalSchemas, UPLOAD_TYPES } from './historical-input.js';
+import { historicalSchemas } from '../historical-schemas.js';
+import { entityBody, historicalInput, UPLOAD_TYPES } from './historical-input.js';
 import { abortOnClose, acceptable, sendResult } from './historical-output.js';
 
 export interface HistoricalRouteDeps {

@@ -8,6 +8,7 @@ import { parsedBody } from '../body.js';
 import { transformAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';
 import { parseInput } from '../validate.js';
+import { transformBodySchema } from '../transform-schema.js';
 
 export const TRANSFORM_ROUTES = defineRoutes({
   transform: {
@@ -20,10 +21,7 @@ export const TRANSFORM_ROUTES = defineRoutes({
     body: {
       required: true,
       description: 'raw rows, by source column',
-      schema: z.strictObject({
-        rows: z.array(z.record(z.string(), z.unknown())),
-        version: z.number().int().positive().optional().describe('default: the latest fitted version'),
-      }),
+      schema: transformBodySchema,
     },
     responses: { 200: { description: 'the rows as the pipeline would write them', schema: transformAnswer } },
     problems: [400, 404, 409, 413, 415, 422],
