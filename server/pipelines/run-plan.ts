@@ -34,7 +34,8 @@ export function planRun(run: RunRecord, catalog: Catalog, watermark: number | nu
   const def = version.definition;
 
   const explicit = run.end !== null;
-  const range: TimeRange = explicit ? { start: run.start, end: run.end! } : { start: watermark, end: now };
+  // A window given its end alone starts at the watermark, as the API documents (not at the beginning).
+  const range: TimeRange = explicit ? { start: run.start ?? watermark, end: run.end! } : { start: watermark, end: now };
   const advancesWatermark = !explicit || range.start === null || (watermark !== null && range.start <= watermark) || (watermark === null && run.start === null);
 
   const keys = joinKeysOf(def);

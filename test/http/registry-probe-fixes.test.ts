@@ -106,9 +106,10 @@ describe("Feast's materialize endpoints queue every run or none", () => {
     assert.equal(res.body.status, 'succeeded');
     assert.deepEqual(
       res.body.runs.map((r: any) => [r.featureView, r.version, r.status, r.rowsIn, r.window.start, r.window.end]),
+      // A run's window is (start, end]: Feast's [start_ts, end_ts] starts 1 ms before start_ts.
       [
-        ['a', 2, 'succeeded', 2, '2026-11-28T00:00:00.000Z', '2026-11-29T00:00:00.000Z'],
-        ['b', 1, 'succeeded', 2, '2026-11-28T00:00:00.000Z', '2026-11-29T00:00:00.000Z'],
+        ['a', 2, 'succeeded', 2, '2026-11-27T23:59:59.999Z', '2026-11-29T00:00:00.000Z'],
+        ['b', 1, 'succeeded', 2, '2026-11-27T23:59:59.999Z', '2026-11-29T00:00:00.000Z'],
       ],
     );
   });

@@ -95,14 +95,18 @@ export function feastMaterializeRoutes(deps: { pipelines: PipelineService; runs:
   router.post(routes.materialize.path, ...parsedBody(deps.bodyLimit, FEAST_BODY), async (req, res) => {
     const q = parseInput(routes.materialize.query, req.query, '(query) ');
     const body = parseInput(routes.materialize.body.schema, req.body);
-    let start: number | null = 0;
+    // A run's window is (start, end], in whole ms. Feast reads [start_ts, end_ts] (its offline stores'
+    // BETWEEN), so the run starts 1 ms before start_ts. Without event times: every row there is, before
+    // 1970 too (the earliest instant a timestamp holds).
+    let start: number | null = -8.64e15;
     let end: number | null = null;
     if (!body.disable_event_timestamp) {
       if (!body.start_ts || !body.end_ts)
         throw validationError('start_ts and end_ts are required unless disable_event_timestamp is true', [{ path: body.start_ts ? 'end_ts' : 'start_ts', message: 'required' }]);
-      start = time(body.start_ts, 'start_ts');
+      const from = time(body.start_ts, 'start_ts');
       end = time(body.end_ts, 'end_ts');
-      if (start >= end) throw validationError('start_ts must be before end_ts', [{ path: 'start_ts', message: 'must be before end_ts' }]);
+      if (from >= end) throw validationError('start_ts must be before end_ts', [{ path: 'start_ts', message: 'must be before end_ts' }]);
+      start = from - 1;
     }
     await run(res, q.async, body.feature_views, async () => ({ start, end }), body.version, 'start_ts');
   });

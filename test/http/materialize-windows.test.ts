@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { BundleInput } from '../../server/domain/bundle.js';
+import { pipelineServer } from '../support/pipeline-fixture.js';
+import { postJson } from '../support/services.js';
+
+// Rows at a backfill's exact start and end, one before it, two inside.
+const CSV = `driver_id,ts,rate
+1,2026-11-27T10:00:00Z,1
+1,2026-11-28T00:00:00Z,2
+1,2026-11-28T10:00:00Z,3
+2,2026-11-28T11:00:00Z,4
+2,2026-11-29T00:00:00Z,5
+`;
+const view = (name: string) => ({ name, entities: ['driver'], source: 'stats', features: [{ name: 'rate', type: 'float64' as const }] });
+const bundle: BundleInput = {
+  entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
+  sources: [{ name: 'stats', type: 'csv', path: 'stats.csv', timestampField: 'ts' }],
+  featureViews: [view('feast_window'), view('end_only')],
+};
+
+let s: Awaited<ReturnType<typeof pipelineServer>>;
+before(async () => {
+  s = await pipelineServer({ 'stats.csv': CSV }, bundle);
+});
+after(() => s.close());
+
+test("Feast's /materialize reads [start_ts, end_ts]: the row at exactly start_ts is read, as Feast's BETWEEN reads it", async () => {
+  const res = await postJson(`${s.url}/materialize`, { start_ts: '2026-11-28T00:00:00Z', end_ts: '2026-11-29T00:00:00Z', feature_views: ['feast_window'] });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const [run] = res.body.runs;
+  assert.equal(run.status, 'succeeded', run.error);
+  assert.equal(run.rowsIn, 4, 'the rows of the 28th at 00:00, 10:00 and 11:00, and of the 29th at 00:00');
+});
+
+test('a materialization given only its end starts at the watermark, as the API says, not at the beginning', async () => {
+  s.services.clock.set(Date.parse('2026-11-28T10:30:00Z'));
+  try {
+    const first = await s.materialize('end_only');
+    assert.equal(first.status, 'succeeded', first.error);
+    assert.equal(first.rowsIn, 3);
+  } finally {
+    s.services.clock.set(Date.parse('2026-11-29T12:00:00Z'));
+  }
+  const res = await postJson(`${s.url}/api/v1/feature-views/end_only/materialize?wait=true`, { end: '2026-11-29T00:00:00Z' });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.status, 'succeeded', res.body.error);
+  assert.equal(res.body.rowsIn, 2, 'the rows after the watermark (10:30 on the 28th): 11:00 and the 29th at 00:00');
+  assert.equal(res.body.window.start, '2026-11-28T10:30:00.000Z');
+});
