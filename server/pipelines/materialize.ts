@@ -9,6 +9,7 @@ import { type SnapshotFileOptions, SnapshotWriter } from '../offline/snapshot-wr
 import type { OnlineStore } from '../online/online-store.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
 import type { FittedState } from '../domain/feature-view-version.js';
+import type { FeatureInput } from '../domain/feature-view.js';
 import { openSource } from '../sources/open-source.js';
 import type { SourceContext } from '../sources/source.js';
 import { noRowContext, orderByEntity } from './entity-order.js';
@@ -112,8 +113,9 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       const all: RowBatch[] = [];
       for await (const b of read()) all.push(fromSource(b));
       if (all.length) {
-        const ordered = watch.time('sort', () => orderByEntity(concatBatches(all)));
-        if (!states) ({ states, fitted } = fitInMemory(plan, ordered.batch, watch));
+        const inReadOrder = concatBatches(all);
+        const ordered = watch.time('sort', () => orderByEntity(inReadOrder));
+        if (!states) ({ states, fitted } = fitInMemory(plan, inReadOrder, watch));
         await builder.add(ordered.batch, states, ordered.rows, carry, Float64Array.from(ordered.order));
       }
     } else if (!states) {
@@ -221,15 +223,30 @@ function writerLayout(plan: RunPlan, runId: number) {
 
 /**
  * The fit rows are all of the run's rows, or those within `fit.window` of its last one. A view with
- * ffill fits on its rows held in memory, in entity order (`batch`).
+ * ffill fits on its rows held in memory (`batch`, in read order). A feature with an ffill step fits in
+ * entity order (ffill's order: what it carries depends on it); every other feature in read order, as
+ * in a view without ffill, so its state does not change with another feature's ffill step (a mean
+ * sums left to right, and a different order rounds differently).
  */
 function fitInMemory(plan: RunPlan, batch: RowBatch, watch: Stopwatch): { states: Record<string, unknown[]>; fitted: FittedState } {
   return watch.time('fit', () => {
     const collector = new FitCollector();
     collector.add(batch);
     const selection = fitSelection(plan, collector);
-    const ordered = orderByEntity(selection.keep ? takeRows(batch, selection.keep) : batch);
-    const states = fitFeatures(ordered.batch, plan.features, ordered.rows, rowOrigin(plan));
+    const rows = selection.keep ? takeRows(batch, selection.keep) : batch;
+    const carries = (f: FeatureInput) => f.transforms.some((t) => t.impute?.strategy === 'ffill');
+    const ordered = orderByEntity(rows);
+    const fitted = {
+      ...fitFeatures(
+        rows,
+        plan.features.filter((f) => !carries(f)),
+        noRowContext(),
+        rowOrigin(plan),
+      ),
+      ...fitFeatures(ordered.batch, plan.features.filter(carries), ordered.rows, rowOrigin(plan)),
+    };
+    // In the definition's order, as one fit of every feature kept them.
+    const states = Object.fromEntries(plan.features.filter((f) => f.name in fitted).map((f) => [f.name, fitted[f.name]]));
     return { states, fitted: { ...selection.range, features: states } };
   });
 }
