@@ -22,6 +22,7 @@ import type { RunStore } from '../registry/run-store.js';
 import type { LeaseStore } from '../registry/lease-store.js';
 import { LeaseLostError } from '../registry/commit-rules.js';
 import { takeFence } from './run-fence.js';
+import { attemptName } from './attempt-name.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 import { FitCollector } from './fit-collector.js';
 import { SpillFile } from './spill.js';
@@ -71,7 +72,9 @@ export type RunOutcome = { status: 'succeeded' | 'failed' | 'requeued'; run: Run
 export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise<RunOutcome> {
   const watch = new Stopwatch();
   const log = deps.logger.child({ runId: run.id, featureView: run.featureView, version: run.version });
-  const rejects = new RejectsWriter(deps.dataDir, `rejects/${run.featureView}/v${run.version}/run-${run.id}.jsonl`);
+  // Every path this attempt writes names it (attemptName): an attempt cut off from its lease may go on
+  // writing, and its abort removes what it wrote, never the files of the attempt that took over.
+  const rejects = new RejectsWriter(deps.dataDir, `rejects/${run.featureView}/v${run.version}/${attemptName('run-', run)}.jsonl`);
   let rowsIn = 0;
   let spill = null as SpillFile | null;
   let builder: SnapshotBuilder | null = null;
@@ -106,7 +109,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     let states = plan.version.fittedState?.features ?? null;
     let fitted: FittedState | null = null;
     const online = deps.online !== null && plan.view.metadata.online;
-    builder = new SnapshotBuilder(new SnapshotWriter(deps.engine, deps.files, writerLayout(plan, run.id), deps.fileOptions), plan.features, watch, online, rowOrigin(plan));
+    builder = new SnapshotBuilder(new SnapshotWriter(deps.engine, deps.files, writerLayout(plan, run), deps.fileOptions), plan.features, watch, online, rowOrigin(plan));
 
     if (plan.hasFfill) {
       // ffill needs each entity's rows in event-time order across the whole run: hold them, sort once.
@@ -128,7 +131,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
         const rows = fromSource(b);
         fitRows.add(rows);
         if (spill === null && fitRows.length <= deps.spillRows) kept.push(rows);
-        else watch.time('spill', () => (spill ??= new SpillFile(path.join(deps.dataDir, 'tmp', `run-${run.id}`, 'spill.arrows'))).append(b));
+        else watch.time('spill', () => (spill ??= new SpillFile(path.join(deps.dataDir, 'tmp', attemptName('run-', run), 'spill.arrows'))).append(b));
       }
       if (fitRows.length) {
         ({ states, fitted } = fitColumns(plan, fitRows, watch));
@@ -217,8 +220,8 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
   }
 }
 
-function writerLayout(plan: RunPlan, runId: number) {
-  return { folder: `${plan.offlineDir}/run=${runId}`, keys: plan.version.definition.entities.flatMap((e) => e.joinKeys), hasCreated: plan.layout.createdColumn !== null };
+function writerLayout(plan: RunPlan, run: RunRecord) {
+  return { folder: `${plan.offlineDir}/${attemptName('run=', run)}`, keys: plan.version.definition.entities.flatMap((e) => e.joinKeys), hasCreated: plan.layout.createdColumn !== null };
 }
 
 /**

@@ -12,7 +12,7 @@ import { CompactionLoop } from './compaction/compaction-loop.js';
 import { Leadership } from './leadership.js';
 import { executeRun } from './materialize.js';
 import { PipelineService } from './pipeline-service.js';
-import { recoverInterrupted } from './recovery.js';
+import { recoverInterrupted, sweepSpills } from './recovery.js';
 import { Runner, type RunExecutor, inlineExecutor } from './runner.js';
 import { RUNNER_LEASE_PREFIX, RunnerLease } from './runner-lease.js';
 import { type CronSchedule, Scheduler } from './scheduler.js';
@@ -127,6 +127,11 @@ export class PipelineHost {
   private async startDraining(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
+    // Before this process runs anything: the spills its earlier life left, whose runs went elsewhere.
+    await sweepSpills(this.services.runs, this.services.files).then(
+      (removed) => removed.length && this.logger.info({ removed }, 'removed the spill folders of runs this data dir no longer runs'),
+      (e: unknown) => this.logger.warn({ err: e }, 'sweeping old spill folders failed'),
+    );
     await this.runnerLease.start();
     this.runner.start();
     // A run queued by another process wakes the runner at once where the registry notifies.

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { isSideRun, type RunRecord } from '../domain/run.js';
 import type { Logger } from '../logger.js';
+import { attemptNames } from './attempt-name.js';
 import type { FileStore } from '../offline/file-store.js';
 import type { RunStore } from '../registry/run-store.js';
 import { DATASETS_DIR } from '../datasets/dataset-metadata.js';
@@ -50,13 +51,36 @@ export async function recoverInterrupted(runs: RunStore, files: FileStore, holde
 
 async function removeUncommitted(runs: RunStore, files: FileStore, run: RunRecord): Promise<number> {
   const committed = new Set(run.snapshotId === null ? [] : ((await runs.snapshot(run.snapshotId))?.files ?? []));
-  // Files of the old layout (`date=.../<runId>-<part>.parquet`) and of the current one (`run=<runId>/part-<k>.parquet`).
-  const mine = new RegExp(`(/${run.id}-\\d+|/run=${run.id}/part-\\d+)\\.parquet(\\.[0-9a-f]+\\.tmp)?$`);
+  // Files of the old layout (`date=.../<runId>-<part>.parquet`) and of the current one
+  // (`run=<runId>/part-<k>.parquet`, a later attempt's `run=<runId>-a<n>/`: attempt-name.ts).
+  const mine = new RegExp(`(/${run.id}-\\d+|/run=${run.id}(?:-a\\d+)?/part-\\d+)\\.parquet(\\.[0-9a-f]+\\.tmp)?$`);
   const written = (await files.list(`offline/${run.featureView}/v${run.version}`)).filter((f) => mine.test(f) && !committed.has(f));
   for (const file of written) await files.remove(file);
-  // A run that committed nothing owns its whole folder: remove it, empty or not, so no `run=<id>/`
-  // of an uncommitted run stays behind for a reader or an operator to wonder about.
-  if (run.snapshotId === null) await files.remove(`offline/${run.featureView}/v${run.version}/run=${run.id}`);
-  await files.remove(`tmp/run-${run.id}`);
+  // An attempt that committed nothing owns its whole folder: remove it, empty or not, so no `run=<id>/`
+  // of an uncommitted attempt stays behind for a reader or an operator to wonder about.
+  const base = `offline/${run.featureView}/v${run.version}/`;
+  for (const folder of attemptNames('run=', run)) if (![...committed].some((f) => f.startsWith(`${base}${folder}/`))) await files.remove(`${base}${folder}`);
+  for (const folder of attemptNames('run-', run)) await files.remove(`tmp/${folder}`);
   return written.length;
+}
+
+/**
+ * Spill folders (`tmp/run-<id>`, a later attempt's `tmp/run-<id>-a<n>`) in this process's data dir of
+ * runs that are not running: a process killed mid-run leaves its spill in its own data dir, and the
+ * process that takes the run over cleans its own, not this one. Called before this process runs
+ * anything; a running run's folder stays (another process may share this data dir).
+ */
+export async function sweepSpills(runs: RunStore, files: FileStore): Promise<string[]> {
+  const folders = new Map<string, number>();
+  for (const file of await files.list('tmp')) {
+    const m = /^tmp\/(run-(\d+)(?:-a\d+)?)\//.exec(file);
+    if (m) folders.set(m[1], Number(m[2]));
+  }
+  const removed: string[] = [];
+  for (const [folder, id] of folders) {
+    if ((await runs.get(id))?.status === 'running') continue;
+    await files.remove(`tmp/${folder}`);
+    removed.push(folder);
+  }
+  return removed;
 }

@@ -119,6 +119,44 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
   });
 
+  test(`${backend}: a worker cut off while another took its run over and committed it removes only its own files when it comes back`, { skip }, async () => {
+    await withWorker(async (s, runId) => {
+      let committed: string[] = [];
+      const outcome = await execute(s, runId, async () => {
+        // As above: the lease lapses and the run is taken over (attempt 2)...
+        assert.equal(await s.leases.tryAcquire(LEASE, HOLDER, 200), true);
+        if (backend === 'sqlite') s.clock.set(s.clock.now() + 1000);
+        await waitFor(
+          'the lease to expire',
+          20_000,
+          async () => ((await s.leases.live(RUNNER_LEASE_PREFIX)).includes(HOLDER) ? undefined : true),
+          () => null,
+          50,
+        );
+        assert.deepEqual(await recoverInterrupted(s.runs, s.files, 'leader', s.clock, s.logger, { liveHolders: await s.leases.live(RUNNER_LEASE_PREFIX), sweepStaged: false }), [runId]);
+        // ...and another worker runs it to the end while this one is still away.
+        const other = 'worker-2';
+        assert.equal(await s.leases.tryAcquire(RUNNER_LEASE_PREFIX + other, other, 60_000), true);
+        const second = await s.runs.claim(other, s.clock.now(), runId);
+        assert.equal(second?.attempt, 2);
+        const done = await executeRun(second!, { ...materializeDeps(s), fenceLeases: s.leases });
+        assert.equal(done.run.status, 'succeeded', done.run.error ?? '');
+        committed = (await s.runs.snapshot(done.run.snapshotId!))!.files;
+        assert.ok(committed.length > 0);
+      });
+      // The first attempt finds its run gone at the commit and drops what it wrote: its own folder.
+      assert.equal(outcome.status, 'failed');
+      const run = await s.runs.get(runId);
+      assert.deepEqual([run?.status, run?.attempt], ['succeeded', 2]);
+      const onDisk = new Set(await s.files.list('offline'));
+      for (const file of committed) assert.ok(onDisk.has(file), `${file}, committed by attempt 2, is still there`);
+      assert.ok(
+        [...onDisk].every((f) => !f.includes(`/run=${runId}/`)),
+        `attempt 1 left nothing: ${[...onDisk].join(', ')}`,
+      );
+    });
+  });
+
   test(`${backend}: a worker that does not hold its runner lease does not start`, { skip }, async () => {
     await withWorker(async (s, runId) => {
       await s.leases.release(LEASE, HOLDER);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseBundle } from '../../server/definitions/parse-bundle.js';
 import { createLogger } from '../../server/logger.js';
-import { recoverInterrupted } from '../../server/pipelines/recovery.js';
+import { recoverInterrupted, sweepSpills } from '../../server/pipelines/recovery.js';
 import { T0, testServices } from '../support/services.js';
 import { writeFiles } from '../support/temp-dir.js';
 
@@ -81,6 +81,25 @@ test('recovery: a run that committed its snapshot before dying keeps its listed 
       [[snapshotId, [listed]]],
     );
     assert.equal((await s.runs.get(liveId.id))?.status, 'running');
+  } finally {
+    await s.close();
+  }
+});
+
+test("a process sweeps its data dir's spill folders of runs not running (a run of it that died went elsewhere); a running run's stays", async () => {
+  const s = await testServices();
+  try {
+    writeFiles(s.config.definitions, { 'data/stats.csv': 'driver_id,ts,rate\n1,2026-11-01T00:00:00Z,0.5\n' });
+    await s.applyService.apply(parseBundle(bundle), { dryRun: false, actor: 'test' });
+    const gone = await s.runs.enqueue({ featureView: 'v', version: 1, trigger: 'manual', start: null, end: null, maxAttempts: 1 }, T0);
+    await s.runs.fail(gone.id, 'interrupted', 'taken over and finished elsewhere', T0);
+    const running = await s.runs.enqueue({ featureView: 'w', version: 1, trigger: 'manual', start: null, end: null, maxAttempts: 1 }, T0);
+    await s.runs.claim('sibling', T0, running.id);
+    const bytes = new TextEncoder().encode('rows');
+    for (const folder of [`run-${gone.id}`, `run-${gone.id}-a2`, `run-${running.id}`, 'run-424242']) await s.files.writeAtomic(`tmp/${folder}/spill.arrows`, bytes);
+    await s.files.writeAtomic('tmp/other/keep.txt', bytes);
+    assert.deepEqual((await sweepSpills(s.runs, s.files)).sort(), [`run-${gone.id}`, `run-${gone.id}-a2`, 'run-424242'].sort());
+    assert.deepEqual((await s.files.list('tmp')).sort(), [`tmp/run-${running.id}/spill.arrows`, 'tmp/other/keep.txt'].sort());
   } finally {
     await s.close();
   }
