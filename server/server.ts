@@ -95,6 +95,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
     tally: recording?.online,
     onStoreError: () => metrics.storeError('online', 'read'),
     featureLog: services.featureLog,
+    reloadIfMoved: () => services.catalog.reloadIfMoved(),
   });
   // Pushes commit runs of their own, under a holder with a live runner lease: the leader's recovery
   // takes over only runs whose process is gone, never an in-flight push of a process that is not a runner.

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { validationError } from '../errors.js';
+import { TesseraError, validationError } from '../errors.js';
 import type { RunStore } from '../registry/run-store.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
 import { type FeatureRequest, resolveFeatures } from '../serving/resolve-features.js';
@@ -46,7 +46,14 @@ export interface RetrievalOptions {
 
 /** Resolves feature references and pins the snapshots committed now. */
 export async function pinFeatures(deps: OfflineDeps, request: FeatureRequest): Promise<PinnedPlan> {
-  const resolved = resolveFeatures(await deps.catalog.get(), request);
+  let resolved: ReturnType<typeof resolveFeatures>;
+  try {
+    resolved = resolveFeatures(await deps.catalog.get(), request);
+  } catch (e) {
+    // A view or service another process just created: the cache follows moments later; ask the registry.
+    if (!(e instanceof TesseraError && e.code === 'not_found' && (await deps.catalog.reloadIfMoved()))) throw e;
+    resolved = resolveFeatures(await deps.catalog.get(), request);
+  }
   return planRetrieval(resolved, deps.runs);
 }
 

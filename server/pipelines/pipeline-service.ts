@@ -72,7 +72,9 @@ export class PipelineService {
 
   /** The run `materialize` would queue, or the error it would throw (naming the caller's `fields`). */
   private async check(viewName: string, request: MaterializeRequest, fields: RequestFields): Promise<NewRun> {
-    const view = (await this.deps.catalog.get()).featureViews.get(viewName);
+    // The catalog as stored, not as cached: a materialize right after an apply made in another process
+    // runs the version just applied (the cache follows it moments later).
+    const view = (await this.deps.catalog.latest()).featureViews.get(viewName);
     if (!view) throw notFound('feature view', viewName, fields.name);
     const latest = view.versions[view.versions.length - 1].version;
     const version = request.version ?? latest;
@@ -130,7 +132,7 @@ export class PipelineService {
 
   /** A new version with the latest definition and no state: its first run fits afresh. Queues that run. */
   async refit(viewName: string): Promise<{ version: number; run: RunRecord | null }> {
-    const view = (await this.deps.catalog.get()).featureViews.get(viewName);
+    const view = (await this.deps.catalog.latest()).featureViews.get(viewName);
     if (!view) throw notFound('feature view', viewName, 'name');
     // A refit while a run is active would make a version that no run fits: refuse it, as materialize does.
     for (const status of ['running', 'queued'] as const) {

@@ -38,7 +38,9 @@ export class PushService {
   ) {}
 
   async push(request: PushRequest): Promise<PushResult> {
-    const catalog = request.allow_registry_cache === false ? await this.deps.catalog.refresh() : await this.deps.catalog.get();
+    let catalog = request.allow_registry_cache === false ? await this.deps.catalog.refresh() : await this.deps.catalog.get();
+    // A push source another process just created: the cache follows moments later; ask the registry.
+    if (!catalog.sources.has(request.push_source_name) && (await this.deps.catalog.reloadIfMoved())) catalog = await this.deps.catalog.get();
     const source = catalog.sources.get(request.push_source_name);
     if (source?.spec.type !== 'push') {
       const known = [...catalog.sources.values()].filter((s) => s.spec.type === 'push').map((s) => s.name);
@@ -68,7 +70,8 @@ export class PushService {
   }
 
   async writeToOnlineStore(request: WriteToOnlineStoreRequest): Promise<PushResult> {
-    const catalog: Catalog = request.allow_registry_cache === false ? await this.deps.catalog.refresh() : await this.deps.catalog.get();
+    let catalog: Catalog = request.allow_registry_cache === false ? await this.deps.catalog.refresh() : await this.deps.catalog.get();
+    if (!catalog.featureViews.has(request.feature_view_name) && (await this.deps.catalog.reloadIfMoved())) catalog = await this.deps.catalog.get();
     const view = catalog.featureViews.get(request.feature_view_name);
     if (!view) throw notFound('feature view', request.feature_view_name, 'feature_view_name');
     const version = latest(view);

@@ -30,7 +30,21 @@ export class CatalogCache {
    */
   async latest(): Promise<Catalog> {
     if (this.current === null) return this.refresh();
-    return (await this.store.revision()) === this.current.revision ? this.current : this.refresh();
+    const stored = await this.store.revision();
+    let catalog = this.current;
+    // A load already under way (which refresh() hands back) may have started before that revision.
+    while (catalog.revision < stored) catalog = await this.refresh();
+    return catalog;
+  }
+
+  /**
+   * Reloads when the stored revision moved; true when it had. For a name a hot path did not find in
+   * the cached catalog: another process may have just created it (the cache follows on a timer or a
+   * notification, moments later).
+   */
+  async reloadIfMoved(): Promise<boolean> {
+    const before = this.current?.revision;
+    return (await this.latest()).revision !== before;
   }
 
   async refresh(): Promise<Catalog> {

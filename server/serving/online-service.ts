@@ -85,12 +85,15 @@ export class OnlineService {
       tally?: OnlineTally;
       /** Told of an online store that failed a read (metrics). */
       onStoreError?: (e: unknown) => void;
+      /** Reloads the catalog when another process changed it; true when it had (a miss is then tried again). */
+      reloadIfMoved?: () => Promise<boolean>;
     },
   ) {}
 
   async get(body: unknown, requestId?: string): Promise<OnlineResponse> {
     const request = parseOnlineRequest(body, this.deps.maxRows);
-    const plan = this.plan(request);
+    const planned = this.planOrReload(request);
+    const plan = planned instanceof Promise ? await planned : planned;
     const found = await this.read(request, plan);
     const answer = this.answer(request, plan, found);
     if (plan.log !== null) this.logServed(plan.log, request, answer, found, requestId);
@@ -112,7 +115,8 @@ export class OnlineService {
    */
   async getJson(body: unknown, requestId?: string): Promise<string> {
     const request = parseOnlineRequest(body, this.deps.maxRows);
-    const plan = this.plan(request);
+    const planned = this.planOrReload(request);
+    const plan = planned instanceof Promise ? await planned : planned;
     const found = await this.read(request, plan);
     const answer = this.answer(request, plan, found);
     if (plan.log !== null) this.logServed(plan.log, request, answer, found, requestId);
@@ -177,6 +181,23 @@ export class OnlineService {
     }
     const offset = answer.results.length - schema.features.length;
     sink.offer({ schema, requestId, at: this.deps.clock.now(), keys, rows, count: rows === null ? request.rows : rows.length, results: answer.results, offset, found });
+  }
+
+  /**
+   * `plan`, tried again once when it names something the cached catalog does not hold and the stored
+   * catalog has moved since (a view another process just created). No Promise on the way that finds it.
+   */
+  private planOrReload(request: ParsedOnlineRequest): Plan | Promise<Plan> {
+    try {
+      return this.plan(request);
+    } catch (e) {
+      const reload = this.deps.reloadIfMoved;
+      if (reload === undefined || !(e instanceof TesseraError) || e.code !== 'not_found') throw e;
+      return reload().then((moved) => {
+        if (!moved) throw e;
+        return this.plan(request);
+      });
+    }
   }
 
   private plan(request: ParsedOnlineRequest): Plan {
