@@ -65,7 +65,11 @@ export function createHttpClient(baseUrl: string, options: { apiKey?: string; id
   const unreachable = (e: unknown) => new TesseraError('unavailable', `cannot reach ${baseUrl}: ${(e as Error).message}`, [], { cause: e });
 
   const fromEnv = process.env.TESSERA_CLIENT_TIMEOUT_MS;
-  const idleMs = options.idleTimeoutMs ?? (fromEnv && /^\d+$/.test(fromEnv) ? Number(fromEnv) : DEFAULT_IDLE_MS);
+  if (options.idleTimeoutMs === undefined && fromEnv && !/^[1-9]\d*$/.test(fromEnv))
+    throw new TesseraError('validation', `TESSERA_CLIENT_TIMEOUT_MS '${fromEnv}' is not a whole number of milliseconds`, [
+      { path: 'TESSERA_CLIENT_TIMEOUT_MS', message: 'expected milliseconds, e.g. 300000' },
+    ]);
+  const idleMs = options.idleTimeoutMs ?? (fromEnv ? Number(fromEnv) : DEFAULT_IDLE_MS);
   const apiKey = options.apiKey ?? process.env.TESSERA_API_KEY;
   const credentials = apiKey ? `Bearer ${apiKey}` : null;
   const request: HttpClient['request'] = (method, path, options = {}) =>

@@ -53,3 +53,22 @@ test('an answer whose body stalls midway fails too; a slow answer that keeps sen
     server.close();
   }
 });
+
+test('TESSERA_CLIENT_TIMEOUT_MS that is not a whole number of milliseconds is refused, naming it', () => {
+  const saved = process.env.TESSERA_CLIENT_TIMEOUT_MS;
+  try {
+    for (const bad of ['abc', '0', '1.5', '-5']) {
+      process.env.TESSERA_CLIENT_TIMEOUT_MS = bad;
+      assert.throws(
+        () => createHttpClient('http://127.0.0.1:1'),
+        (e: unknown) => e instanceof TesseraError && e.code === 'validation' && e.errors[0].path === 'TESSERA_CLIENT_TIMEOUT_MS',
+        bad,
+      );
+    }
+    process.env.TESSERA_CLIENT_TIMEOUT_MS = '1000';
+    createHttpClient('http://127.0.0.1:1').close();
+  } finally {
+    if (saved === undefined) delete process.env.TESSERA_CLIENT_TIMEOUT_MS;
+    else process.env.TESSERA_CLIENT_TIMEOUT_MS = saved;
+  }
+});
