@@ -9,11 +9,10 @@ import { type SnapshotFileOptions, SnapshotWriter } from '../offline/snapshot-wr
 import type { OnlineStore } from '../online/online-store.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
 import type { FittedState } from '../domain/feature-view-version.js';
-import type { FeatureInput } from '../domain/feature-view.js';
 import { openSource } from '../sources/open-source.js';
 import type { SourceContext } from '../sources/source.js';
 import { noRowContext, orderByEntity } from './entity-order.js';
-import { type RowOrigin, fitFeatures, inputOf } from './output-batch.js';
+import { type RowOrigin, carriesValues, fitFeatures, inputOf } from './output-batch.js';
 import { RejectsWriter } from './rejects-writer.js';
 import { concatBatches, type RowBatch, rowBatchFromArrow, takeColumn, takeRows } from './row-batch.js';
 import { planRun, type RunPlan } from './run-plan.js';
@@ -237,16 +236,15 @@ function fitInMemory(plan: RunPlan, batch: RowBatch, watch: Stopwatch): { states
     collector.add(batch);
     const selection = fitSelection(plan, collector);
     const rows = selection.keep ? takeRows(batch, selection.keep) : batch;
-    const carries = (f: FeatureInput) => f.transforms.some((t) => t.impute?.strategy === 'ffill');
     const ordered = orderByEntity(rows);
     const fitted = {
       ...fitFeatures(
         rows,
-        plan.features.filter((f) => !carries(f)),
+        plan.features.filter((f) => !carriesValues(f)),
         noRowContext(),
         rowOrigin(plan),
       ),
-      ...fitFeatures(ordered.batch, plan.features.filter(carries), ordered.rows, rowOrigin(plan)),
+      ...fitFeatures(ordered.batch, plan.features.filter(carriesValues), ordered.rows, rowOrigin(plan)),
     };
     // In the definition's order, as one fit of every feature kept them.
     const states = Object.fromEntries(plan.features.filter((f) => f.name in fitted).map((f) => [f.name, fitted[f.name]]));

@@ -64,13 +64,18 @@ export function inputOf(feature: FeatureInput): string {
   return feature.from ?? feature.name;
 }
 
+/** Whether a feature has an ffill step: it carries values per entity, so its rows go in entity order. */
+export function carriesValues(feature: FeatureInput): boolean {
+  return feature.transforms.some((t) => t.impute?.strategy === 'ffill');
+}
+
 /**
  * ffill reads and updates a carry of its own per feature and ffill step; other steps ignore the row
  * context. The first ffill step's carry is stored under the feature's name, a later one's under
  * `<feature>#<ordinal>` (names cannot hold '#', so the two never meet).
  */
 function contextFor(feature: FeatureInput, rows: RowContext, carry: Record<string, Map<string, number | string>>): RowContext {
-  if (!feature.transforms.some((t) => t.impute?.strategy === 'ffill')) return rows;
+  if (!carriesValues(feature)) return rows;
   return { ...rows, carry: (carry[feature.name] ??= new Map()), laterCarry: (ordinal) => (carry[`${feature.name}#${ordinal}`] ??= new Map()) };
 }
 

@@ -7,7 +7,7 @@ import type { OnlineTable } from '../online/online-store.js';
 import { outputSchema } from '../registry/output-schema.js';
 import { joinKeysOf } from '../registry/view-definition.js';
 import type { ColumnRequest, TimeRange } from '../sources/source.js';
-import { inputOf } from './output-batch.js';
+import { carriesValues, inputOf } from './output-batch.js';
 import type { BatchLayout } from './row-batch.js';
 import type { RunRecord } from '../domain/run.js';
 
@@ -59,7 +59,7 @@ export function planRun(run: RunRecord, catalog: Catalog, watermark: number | nu
     layout: { keyColumns: keys.map((k) => k.name), timestampColumn: read.timestampField, createdColumn: created, inputColumns: [...inputTypes.keys()] },
     features: def.features,
     needsFit: version.fittedState === null,
-    hasFfill: def.features.some((f) => f.transforms.some((t) => t.impute?.strategy === 'ffill')),
+    hasFfill: def.features.some(carriesValues),
     offlineDir: `offline/${view.name}/v${version.version}`,
   };
 }

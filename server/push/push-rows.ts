@@ -3,7 +3,7 @@ import type { FeatureViewVersion } from '../domain/feature-view-version.js';
 import type { FeatureType } from '../domain/value-type.js';
 import { describeValue, type FieldError, TesseraError } from '../errors.js';
 import { noRowContext, orderByEntity } from '../pipelines/entity-order.js';
-import { inputOf, type OutputBatch, type OutputColumnData, transformBatch } from '../pipelines/output-batch.js';
+import { carriesValues, inputOf, type OutputBatch, type OutputColumnData, transformBatch } from '../pipelines/output-batch.js';
 import type { RowBatch } from '../pipelines/row-batch.js';
 import { outputSchema } from '../registry/output-schema.js';
 import { joinKeysOf } from '../registry/view-definition.js';
@@ -98,7 +98,7 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
 
   const batch: RowBatch = { length: n, keys, eventTs, createdTs, inputs };
   const features = version.definition.features;
-  const hasFfill = features.some((f) => f.transforms.some((t) => t.impute?.strategy === 'ffill'));
+  const hasFfill = features.some(carriesValues);
   try {
     if (!hasFfill) return transformBatch(batch, features, options.states, noRowContext(), {});
     // ffill reads each entity's rows in event-time order, starting from the value the latest run left.

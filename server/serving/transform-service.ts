@@ -3,7 +3,7 @@ import type { FeatureInput } from '../domain/feature-view.js';
 import type { FeatureType } from '../domain/value-type.js';
 import { conflict, describeValue, type FieldError, notFound, TesseraError, validationError } from '../errors.js';
 import { noRowContext, orderByEntity } from '../pipelines/entity-order.js';
-import { inputOf, transformBatch } from '../pipelines/output-batch.js';
+import { carriesValues, inputOf, transformBatch } from '../pipelines/output-batch.js';
 import type { RowBatch } from '../pipelines/row-batch.js';
 import type { RunStore } from '../registry/run-store.js';
 import type { Catalog } from '../registry/catalog.js';
@@ -60,7 +60,7 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
     inputs.set(name, f.type === 'string' ? stringColumnFrom(values as (string | null)[]) : numericColumnFrom(values as (number | boolean | null)[]));
   }
   const keys = joinKeysOf(version.definition);
-  const hasFfill = features.some((f) => f.transforms.some((t) => t.impute?.strategy === 'ffill'));
+  const hasFfill = features.some(carriesValues);
   const keyColumns = keys.map((k) => {
     const values = rows.map((row, i) => {
       const v = k.type === 'int64' ? toInt64Key(row[k.name]) : toStringValue(row[k.name]);

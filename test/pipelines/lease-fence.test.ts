@@ -61,6 +61,24 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     return outcome;
   }
 
+  /**
+   * HOLDER stops renewing (cut off): its lease expires, on the registry's clock, and the scheduler's
+   * holder takes its run over (queued again), as it does for a worker that died.
+   */
+  async function takeOver(s: Services, runId: number): Promise<void> {
+    assert.equal(await s.leases.tryAcquire(LEASE, HOLDER, 200), true);
+    if (backend === 'sqlite') s.clock.set(s.clock.now() + 1000);
+    await waitFor(
+      'the lease to expire',
+      20_000,
+      async () => ((await s.leases.live(RUNNER_LEASE_PREFIX)).includes(HOLDER) ? undefined : true),
+      () => null,
+      50,
+    );
+    const live = await s.leases.live(RUNNER_LEASE_PREFIX);
+    assert.deepEqual(await recoverInterrupted(s.runs, s.files, 'leader', s.clock, s.logger, { liveHolders: live, sweepStaged: false }), [runId]);
+  }
+
   async function assertNothingCommitted(s: Services): Promise<void> {
     assert.deepEqual(await s.runs.snapshots('things', 1), []);
     assert.equal(await s.runs.watermark('things', 1), null);
@@ -95,20 +113,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
   test(`${backend}: a worker whose run was taken over meanwhile commits nothing and leaves the run to its new holder`, { skip }, async () => {
     await withWorker(async (s, runId) => {
       const outcome = await execute(s, runId, async () => {
-        // The worker stops renewing (cut off): its lease expires, on the registry's clock.
-        assert.equal(await s.leases.tryAcquire(LEASE, HOLDER, 200), true);
         const epoch = await s.leases.epoch(LEASE, HOLDER);
-        if (backend === 'sqlite') s.clock.set(s.clock.now() + 1000);
-        await waitFor(
-          'the lease to expire',
-          20_000,
-          async () => ((await s.leases.live(RUNNER_LEASE_PREFIX)).includes(HOLDER) ? undefined : true),
-          () => null,
-          50,
-        );
-        // The scheduler's holder takes the run over (queued again), as it does for a worker that died.
-        const live = await s.leases.live(RUNNER_LEASE_PREFIX);
-        assert.deepEqual(await recoverInterrupted(s.runs, s.files, 'leader', s.clock, s.logger, { liveHolders: live, sweepStaged: false }), [runId]);
+        await takeOver(s, runId);
         // The worker is back and renews its lease: the same epoch, nobody else had it. Only the run is gone.
         assert.equal(await s.leases.tryAcquire(LEASE, HOLDER, 60_000), true);
         assert.equal(await s.leases.epoch(LEASE, HOLDER), epoch);
@@ -123,17 +129,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     await withWorker(async (s, runId) => {
       let committed: string[] = [];
       const outcome = await execute(s, runId, async () => {
-        // As above: the lease lapses and the run is taken over (attempt 2)...
-        assert.equal(await s.leases.tryAcquire(LEASE, HOLDER, 200), true);
-        if (backend === 'sqlite') s.clock.set(s.clock.now() + 1000);
-        await waitFor(
-          'the lease to expire',
-          20_000,
-          async () => ((await s.leases.live(RUNNER_LEASE_PREFIX)).includes(HOLDER) ? undefined : true),
-          () => null,
-          50,
-        );
-        assert.deepEqual(await recoverInterrupted(s.runs, s.files, 'leader', s.clock, s.logger, { liveHolders: await s.leases.live(RUNNER_LEASE_PREFIX), sweepStaged: false }), [runId]);
+        // The run is taken over (attempt 2)...
+        await takeOver(s, runId);
         // ...and another worker runs it to the end while this one is still away.
         const other = 'worker-2';
         assert.equal(await s.leases.tryAcquire(RUNNER_LEASE_PREFIX + other, other, 60_000), true);

@@ -8,8 +8,8 @@ import { errorHandler } from '../../server/http/error-handler.js';
 import { predictionLogRoutes } from '../../server/http/routes/prediction-logs.js';
 import { createLogger } from '../../server/logger.js';
 import { type JournalIo, fileJournalIo } from '../../server/prediction-logs/journal-io.js';
-import { PredictionLogService } from '../../server/prediction-logs/prediction-log-service.js';
 import { getJson, postJson, testServices } from '../support/services.js';
+import { openPredictionLog } from './open-log.js';
 
 /** The real file operations, but the next write or sync fails as a full disk or a failing device does. */
 function faultyIo(): JournalIo & { failNext(op: 'write' | 'sync', code: string): void } {
@@ -42,15 +42,7 @@ test('a failed sync (EIO) or write (ENOSPC) answers 503; what was acknowledged b
   const services = await testServices();
   const io = faultyIo();
   const journalDir = path.join(services.dir, 'faulty-journal');
-  const logs = new PredictionLogService({
-    engine: services.pipelineDuckdb,
-    files: services.files,
-    store: services.registry.predictionLogs,
-    clock: services.clock,
-    logger: services.logger,
-    options: { journalDir, publishMs: 3_600_000, dedupeIds: 1000 },
-    io,
-  });
+  const logs = openPredictionLog(services, journalDir, io);
   await logs.start();
   const app = express()
     .use(predictionLogRoutes({ logs, bodyLimit: 1 << 20 }))

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { deadSegments, journalOwner } from '../../server/prediction-logs/journal-replay.js';
-import { PredictionLogService } from '../../server/prediction-logs/prediction-log-service.js';
 import { testServices } from '../support/services.js';
 import { tempDir } from '../support/temp-dir.js';
+import { openPredictionLog } from './open-log.js';
 
 test('a segment of this pid is dead only when made before this process started; another pid, when its process is gone', () => {
   const dir = tempDir();
@@ -23,15 +23,7 @@ test('a segment of this pid is dead only when made before this process started; 
 test("a second prediction log in the same process (the pipeline thread's) leaves the live journal alone: every acknowledged prediction stays", async () => {
   const services = await testServices();
   const journalDir = path.join(services.dir, 'shared-journal');
-  const open = () =>
-    new PredictionLogService({
-      engine: services.pipelineDuckdb,
-      files: services.files,
-      store: services.registry.predictionLogs,
-      clock: services.clock,
-      logger: services.logger,
-      options: { journalDir, publishMs: 3_600_000, dedupeIds: 1000 },
-    });
+  const open = () => openPredictionLog(services, journalDir);
   const batch = (prefix: string) => ({
     model: 'm',
     modelVersion: '1',

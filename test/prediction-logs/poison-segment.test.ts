@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { PredictionLogService } from '../../server/prediction-logs/prediction-log-service.js';
 import { testServices } from '../support/services.js';
+import { openPredictionLog } from './open-log.js';
 
 /** Pids no process runs, so their segments are a dead writer's, replayed at start. */
 function deadPids(n: number): number[] {
@@ -20,15 +20,7 @@ function deadPids(n: number): number[] {
 
 test('a segment DuckDB cannot read (a lone surrogate an older version journaled) does not hold back the segments after it', async () => {
   const services = await testServices();
-  const service = (journalDir: string) =>
-    new PredictionLogService({
-      engine: services.pipelineDuckdb,
-      files: services.files,
-      store: services.registry.predictionLogs,
-      clock: services.clock,
-      logger: services.logger,
-      options: { journalDir, publishMs: 3_600_000, dedupeIds: 1000 },
-    });
+  const service = (journalDir: string) => openPredictionLog(services, journalDir);
   try {
     // A journal line as this version writes it, to copy.
     const first = service(path.join(services.dir, 'journal-a'));
