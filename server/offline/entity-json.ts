@@ -1,6 +1,8 @@
 import * as arrow from '../vendor/arrow.cjs';
 import { arrowFromColumn } from '../columns/arrow-convert.js';
+import { type JoinKeyValue, joinKeyOf, joinKeyProblem } from '../domain/join-key-value.js';
 import { parseTimestamp } from '../domain/time.js';
+import type { KeyType } from '../domain/value-type.js';
 import { describeValue, type FieldError, validationError } from '../errors.js';
 import { ENTITY_TIMESTAMP, columnNameErrors, entityPath } from './entity-input.js';
 
@@ -8,13 +10,20 @@ const MAX_ERRORS = 20;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** A join key the entity rows carry, with its views' type. */
+export interface EntityKey {
+  name: string;
+  type: KeyType;
+}
+
 /**
- * JSON entity columns -> an Arrow table, columns in input order. Only the shape is checked here
- * (arrays of equal length, scalar values, one JSON type per column) and the timestamps parsed, with
- * Tessera's own parser; join keys are checked against their views' types later, in one place for
- * every input format. A column mixing numbers and strings becomes strings (keys such as [7, "8"]).
+ * JSON entity columns -> an Arrow table, columns in input order. The shape is checked here (arrays of
+ * equal length, scalar values, one JSON type per column), the timestamps parsed with Tessera's own
+ * parser, and the join keys read by the rule online reads and push share (join-key-value.ts), so
+ * `"5001"` is the key 5001 here as there; a null key is allowed (it matches no feature row). Other
+ * columns take their type from their values; one mixing numbers and strings becomes strings.
  */
-export function entityTableFromColumns(columns: Record<string, unknown[]>): arrow.Table {
+export function entityTableFromColumns(columns: Record<string, unknown[]>, keys: readonly EntityKey[] = []): arrow.Table {
   const errors: FieldError[] = [];
   const names = Object.keys(columns);
   if (names.length === 0) throw validationError('the entity rows have no columns', [{ path: 'entities', message: `needs the join keys and '${ENTITY_TIMESTAMP}'` }]);
@@ -34,7 +43,8 @@ export function entityTableFromColumns(columns: Record<string, unknown[]>): arro
   const fields: arrow.Field[] = [];
   const children: arrow.Data[] = [];
   for (const name of names) {
-    const data = name === ENTITY_TIMESTAMP ? timestamps(columns[name], errors) : inferred(name, columns[name], errors);
+    const key = keys.find((k) => k.name === name);
+    const data = name === ENTITY_TIMESTAMP ? timestamps(columns[name], errors) : key ? keyColumn(key, columns[name], errors) : inferred(name, columns[name], errors);
     if (!data) continue;
     fields.push(new arrow.Field(name, data.type, true));
     children.push(data);
@@ -66,6 +76,16 @@ function timestamps(values: unknown[], errors: FieldError[]): arrow.Data | null 
 export function describeBadTimestamp(v: unknown): string {
   if (v === null || v === undefined || v === '') return 'missing: every entity row needs a timestamp';
   return `${describeValue(v)} is not a timestamp: use RFC 3339 (e.g. 2026-11-29T10:00:00Z, or with an offset) or epoch milliseconds`;
+}
+
+function keyColumn(key: EntityKey, values: unknown[], errors: FieldError[]): arrow.Data {
+  const out = new Array<JoinKeyValue | null>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = joinKeyOf(key.type, values[i]);
+    if (v === undefined && errors.length < MAX_ERRORS) errors.push({ path: entityPath(key.name, i), message: joinKeyProblem(key.type, values[i]) });
+    out[i] = v ?? null;
+  }
+  return key.type === 'int64' ? int64s(out as (number | bigint | null)[]) : arrow.vectorFromArray(out as (string | null)[], new arrow.Utf8()).data[0];
 }
 
 type Kind = 'number' | 'string' | 'boolean';

@@ -6,7 +6,7 @@ import Papa from 'papaparse';
 import { type FieldError, errorMessage, validationError } from '../errors.js';
 import { execute, inputError, queryRows } from './duckdb-query.js';
 import { ENTITY_TIMESTAMP, type EntityFormat, type EntityInput, columnNameErrors } from './entity-input.js';
-import { entityTableFromColumns } from './entity-json.js';
+import { type EntityKey, entityTableFromColumns } from './entity-json.js';
 import { toParquet } from './parquet-file.js';
 import type { Scratch } from './scratch.js';
 import { ident, literal } from './sql.js';
@@ -16,10 +16,10 @@ import { ident, literal } from './sql.js';
  * (that is `entityRelation`'s job, the same for every format). A Parquet file given by path is used
  * where it lies; everything else lands in the scratch folder.
  */
-export async function rawEntityFile(input: EntityInput, scratch: Scratch, connection: DuckDBConnection, keyNames: string[]): Promise<string> {
+export async function rawEntityFile(input: EntityInput, scratch: Scratch, connection: DuckDBConnection, keys: readonly EntityKey[]): Promise<string> {
   if (input.kind === 'columns') {
     const target = scratch.file('entities.parquet');
-    await fs.promises.writeFile(target, toParquet(entityTableFromColumns(input.columns)));
+    await fs.promises.writeFile(target, toParquet(entityTableFromColumns(input.columns, keys)));
     return target;
   }
   const format: EntityFormat = input.format;
@@ -50,7 +50,12 @@ export async function rawEntityFile(input: EntityInput, scratch: Scratch, connec
     csv = scratch.file('upload.csv');
     await fs.promises.writeFile(csv, input.bytes);
   } else csv = input.path;
-  return csvToParquet(csv, scratch, connection, keyNames);
+  return csvToParquet(
+    csv,
+    scratch,
+    connection,
+    keys.map((k) => k.name),
+  );
 }
 
 function checkParquetMagic(bytes: Uint8Array): void {

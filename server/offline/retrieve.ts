@@ -66,12 +66,7 @@ export async function pinAgain(deps: OfflineDeps, plan: RetrievalPlan): Promise<
 export async function historicalToParquet(deps: OfflineDeps, pinned: PinnedPlan, entities: EntityInput, scratch: Scratch, options: RetrievalOptions = {}): Promise<RetrievalResult> {
   const { plan } = pinned;
   return deps.engine.withConnection(async (connection) => {
-    const raw = await rawEntityFile(
-      entities,
-      scratch,
-      connection,
-      plan.keys.map((k) => k.name),
-    );
+    const raw = await rawEntityFile(entities, scratch, connection, plan.keys);
     const entity = await entityRelation(connection, raw, plan.keys, scratch);
     const names = resultColumns(plan, entity.extras);
     const selections = pinned.snapshots.map(({ view, snapshots }) => {

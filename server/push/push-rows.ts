@@ -1,5 +1,6 @@
 import { type Column, numericColumnFrom, stringColumnFrom } from '../columns/column.js';
 import type { FeatureViewVersion } from '../domain/feature-view-version.js';
+import { type JoinKeyValue, joinKeyOf, joinKeyProblem } from '../domain/join-key-value.js';
 import type { FeatureType } from '../domain/value-type.js';
 import { describeValue, type FieldError, TesseraError } from '../errors.js';
 import { noRowContext, orderByEntity } from '../pipelines/entity-order.js';
@@ -60,8 +61,19 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
     return out;
   };
 
+  // Join keys by the rule every way in shares (join-key-value.ts), so a pushed "5001" is the key an
+  // online read of "5001" looks up; a pushed row needs its keys.
   const keys: Column[] = joinKeysOf(version.definition).map((k) => {
-    const values = read(k.name, k.type === 'int64' ? toInt64Key : toStringValue, k.type === 'int64' ? 'a 64-bit integer' : 'a string', true) ?? [];
+    const get = frame.column(k.name);
+    if (!get) errors.push({ path: at(k.name), message: 'missing: the view needs this column' });
+    const values = new Array<JoinKeyValue | null>(get ? n : 0);
+    for (let i = 0; get && i < n; i++) {
+      const raw = get(i);
+      const v = joinKeyOf(k.type, raw);
+      if (v === undefined) errors.push({ path: `${at(k.name)}[${i}]`, message: joinKeyProblem(k.type, raw) });
+      else if (v === null) errors.push({ path: `${at(k.name)}[${i}]`, message: 'must not be null: a pushed row needs its join key' });
+      values[i] = v ?? null;
+    }
     return k.type === 'string' ? stringColumnFrom(values as (string | null)[]) : valueColumn(values);
   });
   const tsName = options.timestamp.find((c) => frame.column(c) !== undefined) ?? options.timestamp[0];
@@ -117,7 +129,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 const DIGITS = /^-?\d+$/;
 
 /** An int64 join key: a number within 2^53, else an exact BigInt (a JSON integer or decimal text up to 2^63-1). */
-export function toInt64Key(v: unknown): number | bigint | null | undefined {
+function toInt64Key(v: unknown): number | bigint | null | undefined {
   const wide = typeof v === 'bigint' ? v : typeof v === 'string' && DIGITS.test(v) && !Number.isSafeInteger(Number(v)) ? BigInt(v) : null;
   if (wide === null) return toInt64(v);
   if (wide < INT64_MIN || wide > INT64_MAX) return undefined;

@@ -1,6 +1,7 @@
 import { z } from '../vendor/zod.cjs';
 import type { KeyType } from '../domain/value-type.js';
-import { describeValue, type FieldError, TesseraError, validationError } from '../errors.js';
+import { joinKeyOf, joinKeyProblem } from '../domain/join-key-value.js';
+import { type FieldError, TesseraError, validationError } from '../errors.js';
 import type { KeyValue } from '../online/online-store.js';
 
 /** Feast's get-online-features request, as sent on the wire (its Python and Go servers' fields). */
@@ -128,17 +129,28 @@ export function keyColumn(request: ParsedOnlineRequest, key: OnlineKey): KeyValu
     const given = request.entities.map((e) => e.name).join(', ');
     throw new TesseraError('validation', `entity column '${key.name}' is required by the features asked for (given: ${given})`, [{ path: `entities.${key.name}`, message: 'missing' }]);
   }
-  const values = column.values;
+  const int64 = key.type === 'int64';
+  let values = column.values;
+  let copied = false;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    const ok = key.type === 'int64' ? (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX) : typeof v === 'string';
-    if (!ok) throw invalid(`entities.${column.name}[${i}]`, `expected ${key.type === 'int64' ? 'a 64-bit integer' : 'a string'}, got ${describeValue(v)}`);
+    // The usual key costs a typeof and is kept as it is; the rule's other forms ("5001") are converted.
+    if (int64 ? typeof v === 'number' && Number.isSafeInteger(v) : typeof v === 'string' && v.length > 0) continue;
+    const k = joinKeyOf(key.type, v);
+    // A null key is refused here, where Feast answers NOT_FOUND (docs/deviations.md).
+    if (k === undefined || k === null) throw invalid(`entities.${column.name}[${i}]`, k === null ? 'must not be null: an online read needs every row’s join key' : joinKeyProblem(key.type, v));
+    if (k === v) continue;
+    // Into a copy, once: the caller's arrays (an SDK caller's own) stay as given, and the answer's echo
+    // and the feature log read the key that was looked up.
+    if (!copied) {
+      values = values.slice();
+      column.values = values;
+      copied = true;
+    }
+    values[i] = k;
   }
   return values as KeyValue[];
 }
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 /** A join key the request must carry; `entity` names its entity when that entity has this one key. */
 export interface OnlineKey {

@@ -1,5 +1,6 @@
 import { type Column, numericColumnFrom, stringColumnFrom, valueAt } from '../columns/column.js';
 import type { FeatureInput } from '../domain/feature-view.js';
+import { joinKeyOf, joinKeyProblem } from '../domain/join-key-value.js';
 import type { FeatureType } from '../domain/value-type.js';
 import { conflict, describeValue, type FieldError, notFound, TesseraError, validationError } from '../errors.js';
 import { noRowContext, orderByEntity } from '../pipelines/entity-order.js';
@@ -8,7 +9,6 @@ import type { RowBatch } from '../pipelines/row-batch.js';
 import type { RunStore } from '../registry/run-store.js';
 import type { Catalog } from '../registry/catalog.js';
 import { joinKeysOf } from '../registry/view-definition.js';
-import { toInt64Key } from '../push/push-rows.js';
 import { toBool, toFloat64, toInt64, toStringValue } from '../sources/coerce.js';
 import { TransformRowError } from '../transforms/state.js';
 
@@ -63,8 +63,9 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
   const hasFfill = features.some(carriesValues);
   const keyColumns = keys.map((k) => {
     const values = rows.map((row, i) => {
-      const v = k.type === 'int64' ? toInt64Key(row[k.name]) : toStringValue(row[k.name]);
-      if (v === undefined) errors.push({ path: `rows[${i}].${k.name}`, message: `${describeValue(row[k.name])} is not a${k.type === 'int64' ? 'n int64' : ' string'}` });
+      // The rule every way in shares (join-key-value.ts); a missing key is fine unless ffill needs it.
+      const v = joinKeyOf(k.type, row[k.name]);
+      if (v === undefined) errors.push({ path: `rows[${i}].${k.name}`, message: joinKeyProblem(k.type, row[k.name]) });
       else if (hasFfill && v === null) errors.push({ path: `rows[${i}].${k.name}`, message: `join key '${k.name}' is required: ffill carries values per entity` });
       return v ?? null;
     });

@@ -51,8 +51,8 @@ test('unparseable timestamps and keys name the row, in JSON and in uploads', asy
   const ts = ['2026-11-01T11:00:00Z', 1793534400000, '2026-11-01', 'next tuesday', null];
   problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 1, 1, 1, 1], event_timestamp: ts } }), 400, ['entities.event_timestamp[3]', 'entities.event_timestamp[4]']);
   problem(await post(`${url}?features=first:rate`, 'driver_id,event_timestamp\n1,2026-11-01\n2,2026-13-01\n', 'text/csv'), 400, ['entities.event_timestamp[1]']);
-  // The first bad row of each column is named.
-  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 'abc', '2.5'], event_timestamp: ts.slice(0, 3) } }), 400, ['entities.driver_id[1]']);
+  // JSON keys are read as online reads and push read them: every bad row is named.
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 'abc', '2.5'], event_timestamp: ts.slice(0, 3) } }), 400, ['entities.driver_id[1]', 'entities.driver_id[2]']);
   problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, '2.5'], event_timestamp: ts.slice(0, 2) } }), 400, ['entities.driver_id[1]']);
   problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 2.5], event_timestamp: ts.slice(0, 2) } }), 400, ['entities.driver_id[1]']);
   problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 2], event_timestamp: ts.slice(0, 2), label: [1, { nested: true }] } }), 400, ['entities.label[1]']);

@@ -128,7 +128,7 @@ test('bad input: 4xx problem documents naming the field', async () => {
     [{ features: ['drv'], entities: { driver_id: [1] } }, 400, 'features[0]'],
     [{ features: ['drv:rate', 'drv@x:rate'], entities: { driver_id: [1] } }, 400, 'features[1]'],
     [{ features: ['drv:rate'], entities: { city: ['x'] } }, 400, 'entities.driver_id'],
-    [{ features: ['drv:rate'], entities: { driver_id: [1, '2'] } }, 400, 'entities.driver_id[1]'],
+    [{ features: ['drv:rate'], entities: { driver_id: [1, 'x'] } }, 400, 'entities.driver_id[1]'],
     [{ features: ['drv:rate'], entities: { driver_id: [1.5] } }, 400, 'entities.driver_id[0]'],
     [{ features: ['drv:rate', 'city_trips:n'], entities: { driver_id: [1, 2], city: ['a'] } }, 400, 'entities.city'],
     [{ features: ['drv:rate'], entities: { driver_id: [] } }, 400, 'entities'],

@@ -165,7 +165,7 @@ test('/transform bad input: 4xx naming the field', async () => {
     );
   }
   const bad = await postJson(`${s.url}/api/v1/feature-views/kinds/transform`, { rows: [{ id: 1.5 }] });
-  assert.deepEqual(bad.body.errors, [{ path: 'rows[0].id', message: '1.5 is not an int64' }]);
+  assert.deepEqual(bad.body.errors, [{ path: 'rows[0].id', message: 'expected a 64-bit integer (a JSON integer, or its digits as a string), got 1.5' }]);
   // An int64 key beyond 2^53, as a JSON number or as text, is a key like any other: an unseen one
   // gets the same answer as another unseen key.
   const raw = (id: string) =>
