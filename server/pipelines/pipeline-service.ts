@@ -3,7 +3,7 @@ import { formatTimestamp } from '../domain/time.js';
 import { conflict, notFound, validationError } from '../errors.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
 import type { CatalogStore } from '../registry/catalog-store.js';
-import { isSideRun, type NewRun, type RunRecord, type RunTrigger } from '../domain/run.js';
+import type { NewRun, RunRecord, RunTrigger } from '../domain/run.js';
 import type { RunStore } from '../registry/run-store.js';
 
 export interface MaterializeRequest {
@@ -51,8 +51,9 @@ export class PipelineService {
 
   /**
    * Queues one run per view, all or none: every view, version and window is checked, and no view may
-   * be asked for twice or have an active run, before the first is queued. Queued, a run runs and
-   * commits, so a request refused halfway must not leave the runs of the views before it behind.
+   * be asked for twice, before the run store queues them in one transaction, which refuses them all
+   * when any view has an active run (whoever queued it, however late). Queued, a run runs and commits,
+   * so a request refused halfway must not leave the runs of the views before it behind.
    */
   async materializeAll(items: { view: string; request: MaterializeRequest; fields?: RequestFields }[]): Promise<RunRecord[]> {
     const runs: NewRun[] = [];
@@ -62,10 +63,11 @@ export class PipelineService {
       }
       runs.push(await this.check(view, request, fields));
     }
-    const now = this.deps.clock.now();
-    const queued: RunRecord[] = [];
-    // The store still refuses a run that another request queued since the check (a conflict).
-    for (const run of runs) queued.push(await this.deps.runs.enqueue(run, now));
+    const queued = await this.deps.runs.enqueueAll(
+      runs,
+      this.deps.clock.now(),
+      items.map((i) => (i.fields ?? OWN_FIELDS).name),
+    );
     this.deps.wake?.();
     return queued;
   }
@@ -92,27 +94,7 @@ export class PipelineService {
     const now = this.deps.clock.now();
     // A window ending after now would move the watermark past rows not written yet: they would never be read.
     if (end !== null && end > now) throw validationError(`${fields.end} is in the future`, [{ path: fields.end, message: `must not be later than now (${formatTimestamp(now)})` }]);
-    const active = await this.activeRun(viewName);
-    if (active) {
-      throw conflict(`feature view '${viewName}' already has a ${active.status} run (${active.id}); a view never runs twice at once`, [
-        { path: fields.name, message: `run ${active.id} is ${active.status}` },
-      ]);
-    }
     return { featureView: viewName, version, trigger: request.trigger, start, end, maxAttempts: this.deps.maxAttempts };
-  }
-
-  /** The view's queued or running run, if any; side runs (a push's commit, a compaction) run beside one. */
-  private async activeRun(viewName: string): Promise<RunRecord | undefined> {
-    // Side runs are never queued.
-    const [queued] = await this.deps.runs.list({ featureView: viewName, status: 'queued', limit: 1 });
-    if (queued) return queued;
-    const page = 100;
-    for (let beforeId: number | undefined; ; ) {
-      const running = await this.deps.runs.list({ featureView: viewName, status: 'running', limit: page, beforeId });
-      const run = running.find((r) => !isSideRun(r.trigger));
-      if (run || running.length < page) return run;
-      beforeId = running[running.length - 1].id;
-    }
   }
 
   /** Resolves with the run once it has succeeded or failed (a retried run keeps being waited for). */

@@ -5,7 +5,7 @@ import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../dom
  * The durable run queue, run history, snapshots, watermarks and ffill carry: one part of a
  * `RegistryBackend`. Contract, proved for every backend by `test/registry/run-store.contract.ts`:
  * - At most one queued-or-running run per view: `enqueue` of a second is a `conflict`, whichever
- *   processes race.
+ *   processes race. `enqueueAll` queues several runs all or none, in one transaction.
  * - `claim` moves one due queued run to running for a holder, atomically: two claimers (in any
  *   processes) never get the same run.
  * - `commitSnapshot` writes the snapshot, the watermark (only ever forward), the version's fitted
@@ -26,6 +26,13 @@ import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../dom
  */
 export interface RunStore {
   enqueue(run: NewRun, now: number): Promise<RunRecord>;
+  /**
+   * Queues `runs` (one per view) in one transaction, all or none: when any of their views has an
+   * active run (or is listed twice), however close the race with another process, none is queued and
+   * it is a `conflict` naming the refused run's entry of `fields` (its request's field; `'name'` when
+   * none is given). Answers the records in the order of `runs`. `enqueue` is `enqueueAll` of one run.
+   */
+  enqueueAll(runs: NewRun[], now: number, fields?: string[]): Promise<RunRecord[]>;
   claim(holder: string, now: number, runId?: number): Promise<RunRecord | null>;
   get(id: number): Promise<RunRecord | null>;
   list(filter: { featureView?: string; status?: RunStatus; limit: number; beforeId?: number }): Promise<RunRecord[]>;

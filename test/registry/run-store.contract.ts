@@ -99,6 +99,60 @@ export function runStoreContract(): void {
     assert.equal((await registry.runs.list({ featureView: VIEW, limit: 10 })).length, 1);
   });
 
+  registryTest(suite, 'enqueueAll queues every run or none: one view with an active run (or listed twice) refuses them all, naming its field', async ({ registry }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const all = await runs.enqueueAll([newRun({ featureView: 'view_2' }), newRun({ featureView: 'view_1', start: T - 1000, end: T - 10 })], T);
+    assert.deepEqual(
+      all.map((r) => [r.featureView, r.status, r.start, r.end, r.createdAt]),
+      [
+        ['view_2', 'queued', null, null, T],
+        ['view_1', 'queued', T - 1000, T - 10, T],
+      ],
+    );
+    assert.deepEqual(await Promise.all(all.map((r) => runs.get(r.id))), all);
+    const before = await runs.list({ limit: 20 });
+    const refused = (e: unknown, path: string, message: RegExp) => isConflict(e) && (e as TesseraError).errors[0].path === path && message.test((e as TesseraError).errors[0].message);
+    const three = [newRun({ featureView: 'view_3' }), newRun({ featureView: 'view_1' }), newRun({ featureView: 'view_4' })];
+    await assert.rejects(runs.enqueueAll(three, T + 1, ['views[0]', 'views[1]', 'views[2]']), (e) => refused(e, 'views[1]', new RegExp(`^run ${all[1].id} is queued$`)));
+    await assert.rejects(runs.enqueueAll(three, T + 1), (e) => refused(e, 'name', /is queued$/));
+    await runs.claim('w', T + 2, all[1].id);
+    await assert.rejects(runs.enqueueAll(three, T + 3, ['a', 'b', 'c']), (e) => refused(e, 'b', /is running$/), 'a running run blocks too');
+    await assert.rejects(runs.enqueueAll([newRun({ featureView: 'view_5' }), newRun({ featureView: 'view_5' })], T + 4, ['x', 'y']), (e) => refused(e, 'y', /is queued$/), 'listed twice');
+    const running = { ...all[1], status: 'running', holder: 'w', startedAt: T + 2 };
+    assert.deepEqual(
+      await runs.list({ limit: 20 }),
+      before.map((r) => (r.id === running.id ? running : r)),
+      'view_3, view_4 and view_5 got no run',
+    );
+    assert.deepEqual(await runs.enqueueAll([], T + 5), []);
+  });
+
+  registryTest(suite, 'two processes enqueueing overlapping views at once: exactly one queues all of its runs, the others none', async ({ registry, another }) => {
+    await withViews(registry);
+    const other = await another();
+    // Opposite orders: each takes a view the other wants before reaching the shared one.
+    const batches = [
+      { store: registry.runs, views: ['view_1', 'view_2', 'view_3'] },
+      { store: other.runs, views: ['view_4', 'view_3', 'view_1'] },
+      { store: registry.runs, views: ['view_5', 'view_2'] },
+      { store: other.runs, views: ['view_6', 'view_2', 'view_4'] },
+    ];
+    const results = await Promise.allSettled(
+      batches.map((b) =>
+        b.store.enqueueAll(
+          b.views.map((v) => newRun({ featureView: v })),
+          T,
+        ),
+      ),
+    );
+    for (const r of results) if (r.status === 'rejected') assert.ok(isConflict(r.reason), String(r.reason));
+    const queued = results.flatMap((r) => (r.status === 'fulfilled' ? r.value.map((run) => run.featureView) : []));
+    assert.ok(queued.length > 0, 'one batch at least wins');
+    assert.deepEqual((await registry.runs.list({ limit: 20 })).map((r) => r.featureView).sort(), [...queued].sort(), 'only the runs of the batches that won');
+    assert.equal(new Set(queued).size, queued.length, 'a view never gets two runs');
+  });
+
   registryTest(suite, 'claim takes the due run first in (notBefore, id) order, or the one asked for; never one not yet due', async ({ registry }) => {
     await withViews(registry);
     const runs = registry.runs;

@@ -2,14 +2,13 @@ import type { FittedState } from '../../domain/feature-view-version.js';
 import type { NewRun, RunRecord, RunStatus, RunStep, SideRunTrigger } from '../../domain/run.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
 import { conflict, notFound } from '../../errors.js';
+import { ACTIVE_RUN, activeRunConflict } from '../active-run.js';
 import { refuseCommit, refuseFence } from '../commit-rules.js';
 import { type RunRow, type SnapshotRow, failedRunValues, toRun, toSnapshot } from '../run-rows.js';
 import type { RunStore } from '../run-store.js';
 import { lockRevision } from './pg-catalog-store.js';
 import type { PgDatabase, Queryable } from './pg-database.js';
 import { CHANNELS } from './pg-notifier.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Runs, snapshots, watermarks and ffill carry on PostgreSQL. Workers in any number of processes claim
@@ -24,30 +23,22 @@ export class PgRunStore implements RunStore {
   ) {}
 
   async enqueue(run: NewRun, now: number): Promise<RunRecord> {
-    for (;;) {
-      try {
-        const { rows } = await this.db.query<RunRow>(
-          `WITH inserted AS (
-             INSERT INTO runs (view, version, status, trigger, requested_start, requested_end, max_attempts, created_at)
-             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7) RETURNING *)
-           SELECT *, pg_notify($8, '') FROM inserted`,
-          [run.featureView, run.version, run.trigger, run.start, run.end, run.maxAttempts, now, CHANNELS.runs],
-        );
-        return toRun(rows[0]);
-      } catch (e) {
-        if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
-        const { rows } = await this.db.query<{ id: number; status: string }>(
-          "SELECT id, status FROM runs WHERE view = $1 AND status IN ('queued', 'running') AND trigger NOT IN ('compaction', 'push')",
-          [run.featureView],
-        );
-        // The active run ended between the refused insert and this read: try again.
-        if (rows.length === 0) continue;
-        const active = rows[0];
-        throw conflict(`feature view '${run.featureView}' already has a ${active.status} run (${active.id}); a view never runs twice at once`, [
-          { path: 'name', message: `run ${active.id} is ${active.status}` },
-        ]);
-      }
-    }
+    const [queued] = await this.enqueueAll([run], now);
+    return queued;
+  }
+
+  async enqueueAll(runs: NewRun[], now: number, fields: string[] = []): Promise<RunRecord[]> {
+    if (runs.length === 0) return [];
+    // One run is one statement, atomic on its own: no transaction's round trips.
+    if (runs.length === 1) return [await insertRun(this.db, runs[0], now, fields[0] ?? 'name')];
+    // In view order: two transactions queuing overlapping views wait on each other's inserts in the
+    // same order, so one waits for the other to end instead of the two deadlocking.
+    const order = runs.map((_, i) => i).sort((a, b) => (runs[a].featureView < runs[b].featureView ? -1 : runs[a].featureView > runs[b].featureView ? 1 : a - b));
+    return this.db.transaction(async (q) => {
+      const queued: RunRecord[] = [];
+      for (const i of order) queued[i] = await insertRun(q, runs[i], now, fields[i] ?? 'name');
+      return queued;
+    });
   }
 
   async claim(holder: string, now: number, runId?: number): Promise<RunRecord | null> {
@@ -247,6 +238,27 @@ export class PgRunStore implements RunStore {
       `UPDATE runs SET status = 'failed', reason = 'deleted', error = 'the feature view was deleted', finished_at = $1, holder = NULL WHERE view = $2 AND status IN ('queued', 'running')`,
       [now, name],
     );
+  }
+}
+
+/**
+ * Inserts a queued run (and wakes the workers: in a transaction, at its commit), or throws the conflict
+ * of its view's active run. The unique index decides: an insert racing another transaction's waits for
+ * it to end, then finds its run.
+ */
+async function insertRun(q: Queryable, run: NewRun, now: number, field: string): Promise<RunRecord> {
+  for (;;) {
+    const { rows } = await q.query<RunRow>(
+      `WITH inserted AS (
+         INSERT INTO runs (view, version, status, trigger, requested_start, requested_end, max_attempts, created_at)
+         VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7) ON CONFLICT (view) WHERE ${ACTIVE_RUN} DO NOTHING RETURNING *)
+       SELECT *, pg_notify($8, '') FROM inserted`,
+      [run.featureView, run.version, run.trigger, run.start, run.end, run.maxAttempts, now, CHANNELS.runs],
+    );
+    if (rows.length) return toRun(rows[0]);
+    const active = (await q.query<{ id: number; status: string }>(`SELECT id, status FROM runs WHERE view = $1 AND ${ACTIVE_RUN}`, [run.featureView])).rows[0];
+    if (active) throw activeRunConflict(run.featureView, active, field);
+    // The active run ended between the refused insert and this read: try again.
   }
 }
 

@@ -4,6 +4,7 @@ import { conflict, notFound } from '../../errors.js';
 import type { NewRun, RunRecord, RunStatus, RunStep, SideRunTrigger } from '../../domain/run.js';
 import type { RunStore } from '../run-store.js';
 import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../../domain/snapshot.js';
+import { ACTIVE_RUN, activeRunConflict } from '../active-run.js';
 import { refuseCommit, refuseFence } from '../commit-rules.js';
 import { type RunRow, type SnapshotRow, failedRunValues, toRun, toSnapshot } from '../run-rows.js';
 
@@ -19,19 +20,22 @@ export class SqliteRunStore implements RunStore {
   ) {}
 
   async enqueue(run: NewRun, now: number): Promise<RunRecord> {
+    const [queued] = await this.enqueueAll([run], now);
+    return queued;
+  }
+
+  async enqueueAll(runs: NewRun[], now: number, fields: string[] = []): Promise<RunRecord[]> {
+    // IMMEDIATE: the write lock is taken before the reads, so no other connection queues a run in between.
     return this.db
       .transaction(() => {
-        const active = this.db.prepare("SELECT id, status FROM runs WHERE view = ? AND status IN ('queued', 'running') AND trigger NOT IN ('compaction', 'push')").get(run.featureView) as
-          | { id: number; status: string }
-          | undefined;
-        if (active)
-          throw conflict(`feature view '${run.featureView}' already has a ${active.status} run (${active.id}); a view never runs twice at once`, [
-            { path: 'name', message: `run ${active.id} is ${active.status}` },
-          ]);
-        const id = this.db
-          .prepare('INSERT INTO runs (view, version, status, trigger, requested_start, requested_end, max_attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(run.featureView, run.version, 'queued', run.trigger, run.start, run.end, run.maxAttempts, now).lastInsertRowid;
-        return this.getSync(Number(id))!;
+        const activeOf = this.db.prepare(`SELECT id, status FROM runs WHERE view = ? AND ${ACTIVE_RUN}`);
+        const insert = this.db.prepare("INSERT INTO runs (view, version, status, trigger, requested_start, requested_end, max_attempts, created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)");
+        return runs.map((run, i) => {
+          const active = activeOf.get(run.featureView) as { id: number; status: string } | undefined;
+          if (active) throw activeRunConflict(run.featureView, active, fields[i] ?? 'name');
+          const id = insert.run(run.featureView, run.version, run.trigger, run.start, run.end, run.maxAttempts, now).lastInsertRowid;
+          return this.getSync(Number(id))!;
+        });
       })
       .immediate();
   }
