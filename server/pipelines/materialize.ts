@@ -22,6 +22,7 @@ import type { LeaseStore } from '../registry/lease-store.js';
 import { LeaseLostError } from '../registry/commit-rules.js';
 import { takeFence } from './run-fence.js';
 import { attemptName } from './attempt-name.js';
+import { deletedMidRun } from './deleted-mid-run.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 import { FitCollector } from './fit-collector.js';
 import { SpillFile } from './spill.js';
@@ -191,6 +192,8 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
     await builder?.abort().catch(() => undefined);
     spill?.remove();
     const rejectsFile = await rejects.close().catch(() => null);
+    const deleted = await deletedMidRun(deps.runs, run, log);
+    if (deleted) return deleted;
     const code = e instanceof TesseraError ? e.code : 'internal';
     const message = errorMessage(e);
     if (!(e instanceof TesseraError)) log.error({ err: e }, 'run failed with an unexpected error');

@@ -2,9 +2,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { parseBundle } from '../../server/definitions/parse-bundle.js';
 import type { BundleInput } from '../../server/domain/bundle.js';
+import type { FileStore } from '../../server/offline/file-store.js';
+import { executeRun } from '../../server/pipelines/materialize.js';
+import { RUNNER_LEASE_PREFIX } from '../../server/pipelines/runner-lease.js';
+import type { RunStore } from '../../server/registry/run-store.js';
+import { materializeDeps } from '../../server/services.js';
+import { capturedLogger } from '../support/captured-logger.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
-import { getJson, postJson } from '../support/services.js';
+import { T0, getJson, postJson, testServices } from '../support/services.js';
+import { writeFiles } from '../support/temp-dir.js';
 
 // A view deleted and created again under its name starts from nothing: no snapshots, no watermark,
 // and no run of the old view commits into the new one.
@@ -84,3 +92,54 @@ test('a run of a deleted view is failed at once, and one still executing cannot 
     await s.close();
   }
 });
+
+// Where the deletion lands in a run of serve's runners (fenced by the runner lease): right before the
+// commit (refused), or while the run publishes its files (the deletion removes their folder).
+for (const when of ['before the commit', 'while files are published'] as const) {
+  test(`a view deleted ${when}: one info line says so; no error line, no "taken over"; the run stays failed as deleted`, async () => {
+    const { logger, lines } = capturedLogger('debug');
+    const s = await testServices({ pipelineThread: false }, { logger });
+    try {
+      writeFiles(s.config.definitions, { 'data/re.csv': 'id,ts,x\n1,2026-01-01T00:00:00Z,100\n2,2026-01-02T00:00:00Z,200\n' });
+      await s.applyService.apply(parseBundle(bundle), { dryRun: false, actor: 'test' });
+      const holder = 'worker-1';
+      assert.equal(await s.leases.tryAcquire(RUNNER_LEASE_PREFIX + holder, holder, 60_000), true);
+      const queued = await s.runs.enqueue({ featureView: 're', version: 1, trigger: 'manual', start: null, end: null, maxAttempts: 3 }, T0);
+      const claimed = await s.runs.claim(holder, T0, queued.id);
+      let deleted = 0;
+      const deleteView = async () => {
+        if (deleted++ === 0) await s.deleteService.delete('featureView', 're');
+      };
+      const runs: RunStore = Object.create(s.runs);
+      const files: FileStore = Object.create(s.files);
+      if (when === 'before the commit') {
+        runs.commitSnapshot = async (commit, now) => {
+          await deleteView();
+          return s.runs.commitSnapshot(commit, now);
+        };
+      } else {
+        files.publish = async (staged, relPath) => {
+          await deleteView();
+          return s.files.publish(staged, relPath);
+        };
+      }
+
+      const outcome = await executeRun(claimed!, { ...materializeDeps(s), runs, files, fenceLeases: s.leases });
+      assert.equal(deleted, 1, 'the deletion happened mid-run');
+      assert.deepEqual([outcome.status, outcome.run.status, outcome.run.reason, outcome.run.error], ['failed', 'failed', 'deleted', 'the feature view was deleted']);
+      assert.deepEqual(await s.runs.get(queued.id), outcome.run);
+      const after = lines.slice(lines.findIndex((l) => l.msg === 'run started') + 1).filter((l) => l.runId === queued.id);
+      assert.deepEqual(
+        after.map((l) => [l.level, l.msg]),
+        [[30, 'feature view deleted during the run: the run ends there, failed (reason deleted)']],
+        JSON.stringify(after),
+      );
+      assert.deepEqual(
+        lines.filter((l) => l.level >= 50 || /taken over/.test(JSON.stringify(l))),
+        [],
+      );
+    } finally {
+      await s.close();
+    }
+  });
+}
