@@ -131,6 +131,9 @@ test('bad drift requests are 400s naming the field; unknown objects are 404s', a
     [{ ...ok, methods: { tier: 'ks' } }, 'methods.tier', 400],
     [{ ...ok, methods: { rate: 'median' } }, 'methods.rate', 400],
     [{ ...ok, thresholds: { speed: 0.2 } }, 'thresholds.speed', 400],
+    // JSON.parse makes "__proto__" an own key; zod's records would drop it, and the report go on without it.
+    [{ ...ok, methods: JSON.parse('{"rate":"ks","__proto__":"psi"}') }, 'methods.__proto__', 400],
+    [{ ...ok, thresholds: JSON.parse('{"__proto__":0.5}') }, 'thresholds.__proto__', 400],
     [{ ...ok, driftShare: 2 }, 'driftShare', 400],
     [{ ...ok, detection: { end: DAY1 - 1000 } }, 'detection', 400],
     // Files overlap these windows, but no row falls inside: no sample, not "no drift".
