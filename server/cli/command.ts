@@ -62,7 +62,7 @@ export function parseCommandArgs<O extends OptionTable>(spec: CommandSpec<O>, ar
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     const options = Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]));
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: negativeValuesInline(spec.options, args), options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(parseArgsMessage(e as Error & { code?: string }));
   }
@@ -74,6 +74,26 @@ export function parseCommandArgs<O extends OptionTable>(spec: CommandSpec<O>, ar
     throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.join(' ')}: tessera ${spec.name} ${spec.usage}`);
   }
   return { values: parsed.values as OptionValues<O>, positionals: parsed.positionals };
+}
+
+/**
+ * parseArgs takes the `-5` of `--limit -5` for an option (and says `--limit` needs a value): a dash
+ * followed by a digit after an option that takes a value is that value, passed on as `--limit=-5` for
+ * the command to check like any other.
+ */
+function negativeValuesInline(table: OptionTable, args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return out.concat(args.slice(i));
+    const name = arg.startsWith('--') ? arg.slice(2) : Object.keys(table).find((n) => table[n].short !== undefined && arg === `-${table[n].short}`);
+    const next = args[i + 1];
+    if (name !== undefined && Object.hasOwn(table, name) && table[name].type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** node:util's messages are long and mention its own internals: say the one thing that is wrong. */

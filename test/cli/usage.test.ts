@@ -71,6 +71,11 @@ test('usage mistakes: one line on stderr naming the mistake, exit 2, no stack, n
     [['serve', '--workers', '0'], /^tessera serve: option '--workers': '0' is not valid/],
     [['serve', 'now'], /^tessera serve: unexpected argument 'now'/],
     [['help', 'nope'], /^tessera: unknown command 'nope'/],
+    // A dash and a digit after an option is its value (parseArgs took it for an option: "needs a value"), checked by the command.
+    [['audit', '--limit', '-5'], /^tessera audit: option '--limit': '-5' is not a whole number from 1 to 1000/],
+    [['serve', '--port', '-1'], /^tessera serve: option '--port': '-1' is not valid/],
+    [['serve', '--workers', '-2'], /^tessera serve: option '--workers': '-2' is not valid/],
+    [['keys', 'create', '--name', 'k', '--role', 'admin', '--expires', '-30d'], /^tessera keys: option '--expires': '-30d' is not a duration/],
   ];
   for (const [args, expected] of cases) {
     const r = await run(args);
