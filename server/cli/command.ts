@@ -10,6 +10,10 @@ export interface OptionSpec {
   /** May be given more than once (`--role a --role b`): the values arrive as an array. */
   multiple?: boolean;
   description: string;
+  /** What is wrong with a value (`'x' is not a URL`), or null: a bad one is a usage error naming the option. */
+  check?: (text: string) => string | null;
+  /** Options it cannot be given with (`--url` and `--data-dir`): both given is a usage error. */
+  excludes?: readonly string[];
 }
 
 export type OptionTable = Record<string, OptionSpec>;
@@ -73,7 +77,22 @@ export function parseCommandArgs<O extends OptionTable>(spec: CommandSpec<O>, ar
     const extra = parsed.positionals.slice(spec.args.max).map((p) => `'${p}'`);
     throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.join(' ')}: tessera ${spec.name} ${spec.usage}`);
   }
+  checkValues(spec.options, parsed.values);
   return { values: parsed.values as OptionValues<O>, positionals: parsed.positionals };
+}
+
+/** The table's own rules on values: options that exclude each other, and each value's check. */
+function checkValues(table: OptionTable, values: Record<string, unknown>): void {
+  for (const [name, option] of Object.entries(table)) {
+    const given = values[name];
+    if (given === undefined) continue;
+    const clash = option.excludes?.find((other) => values[other] !== undefined);
+    if (clash) throw new UsageError(`give '--${name}' or '--${clash}', not both`);
+    for (const text of [given].flat()) {
+      const problem = typeof text === 'string' ? (option.check?.(text) ?? null) : null;
+      if (problem !== null) throw new UsageError(`option '--${name}': ${problem}`);
+    }
+  }
 }
 
 /**

@@ -39,6 +39,13 @@ export interface HttpClient {
 
 const UPLOAD_CHUNK = 1 << 20;
 
+/** What is wrong with a server's address, or null when it is an http or https URL. */
+export function baseUrlProblem(text: string): string | null {
+  if (!URL.canParse(text)) return `'${text}' is not a URL`;
+  const { protocol } = new URL(text);
+  return protocol === 'http:' || protocol === 'https:' ? null : `'${text}' is not an http or https URL`;
+}
+
 /** How long a request may wait with nothing arriving (no connection, no answer, no byte of the body). */
 const DEFAULT_IDLE_MS = 300_000;
 
@@ -51,14 +58,9 @@ const DEFAULT_IDLE_MS = 300_000;
  * not a request's length.
  */
 export function createHttpClient(baseUrl: string, options: { apiKey?: string; idleTimeoutMs?: number } = {}): HttpClient {
-  let base: URL;
-  try {
-    base = new URL(baseUrl);
-  } catch {
-    throw new TesseraError('validation', `'${baseUrl}' is not a URL`, [{ path: 'url', message: 'expected http://host:port' }]);
-  }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:')
-    throw new TesseraError('validation', `'${baseUrl}' is not an http or https URL`, [{ path: 'url', message: 'expected http://host:port' }]);
+  const problem = baseUrlProblem(baseUrl);
+  if (problem !== null) throw new TesseraError('validation', problem, [{ path: 'url', message: 'expected http://host:port' }]);
+  const base = new URL(baseUrl);
   const transport = base.protocol === 'https:' ? https : http;
   // Idle pooled sockets are unref'd by node's agent: a CLI that is done exits without close().
   const agent = new transport.Agent({ keepAlive: true, maxSockets: 64 });

@@ -49,6 +49,11 @@ async function atomically(out: string, write: (stream: fs.WriteStream) => Promis
   }
 }
 
+/** Why an entity file's format cannot be told from its name, or null. */
+export function entityFormatProblem(file: string): string | null {
+  return file.toLowerCase().endsWith('.json') || formatOfPath(file) ? null : `cannot tell the format of '${file}': use .csv, .parquet, .arrow or .json (an object of columns)`;
+}
+
 /** `text`: a JSON file's text, sent as it is over `--url` (JSON.stringify cannot write a BigInt). */
 function entityInput(file: string): EntityInput & { text?: string } {
   if (!fs.existsSync(file)) throw validationError(`'${file}' does not exist`, [{ path: '--entities', message: 'no such file' }]);
@@ -63,7 +68,7 @@ function entityInput(file: string): EntityInput & { text?: string } {
     return { kind: 'columns', columns: (mayHoldWideIntegers(text) ? parseJsonExact(text) : JSON.parse(text)) as Record<string, unknown[]>, text };
   }
   const format = formatOfPath(file);
-  if (!format) throw validationError(`cannot tell the format of '${file}': use .csv, .parquet, .arrow or .json (an object of columns)`, [{ path: '--entities', message: 'unknown extension' }]);
+  if (!format) throw validationError(entityFormatProblem(file)!, [{ path: '--entities', message: 'unknown extension' }]);
   return { kind: 'file', format, path: file };
 }
 

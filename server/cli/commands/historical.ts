@@ -3,7 +3,14 @@ import { defineCommand, UsageError } from '../command.js';
 import { EXIT } from '../io.js';
 import { targetOptions } from '../options.js';
 import { startProgress } from '../progress.js';
-import { openOfflineClient } from './historical-client.js';
+import { entityFormatProblem, openOfflineClient } from './historical-client.js';
+
+/** `--features a:x, b:y`: the references, without blanks. */
+const refs = (text: string) =>
+  text
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
 
 /** A bad output extension is a bad option value: said before any work. */
 export function checkOut(out: string): void {
@@ -19,8 +26,19 @@ export const getHistoricalFeatures = defineCommand({
     "The entity file holds the join keys, event_timestamp and any labels (CSV, Parquet, Arrow IPC, or JSON as an object of columns). Each row gets the feature values as of its timestamp (Feast semantics). The output format follows --out's extension; the file appears only when complete.",
   args: { min: 0, max: 0 },
   options: {
-    entities: { type: 'string', value: '<file>', description: 'entity rows: .csv, .parquet, .arrow or .json' },
-    features: { type: 'string', value: '<refs>', description: 'feature references, comma-separated: view:feature, view@2:feature, view:*' },
+    entities: {
+      type: 'string',
+      value: '<file>',
+      description: 'entity rows: .csv, .parquet, .arrow or .json',
+      check: entityFormatProblem,
+    },
+    features: {
+      type: 'string',
+      value: '<refs>',
+      description: 'feature references, comma-separated: view:feature, view@2:feature, view:*',
+      check: (t) => (refs(t).length > 0 ? null : `'${t}' names no feature (view:feature, ...)`),
+      excludes: ['feature-service'],
+    },
     'feature-service': { type: 'string', value: '<name>', description: 'the features of a feature service instead' },
     out: { type: 'string', value: '<file>', description: 'where to write: .parquet, .csv, .json or .arrow' },
     'full-feature-names': { type: 'boolean', description: 'name columns view__feature' },
@@ -35,10 +53,7 @@ export const getHistoricalFeatures = defineCommand({
     if (!values.out) throw new UsageError("missing option '--out <file>'");
     if (!values.features && !values['feature-service']) throw new UsageError("missing option: give '--features <refs>' or '--feature-service <name>'");
     checkOut(values.out);
-    const features = values.features
-      ?.split(',')
-      .map((f) => f.trim())
-      .filter((f) => f !== '');
+    const features = values.features === undefined ? undefined : refs(values.features);
     const progress = startProgress(io, { label: 'get-historical-features', done: 0, unit: 'rows' });
     const client = await openOfflineClient({ url: values.url, dataDir: values['data-dir'] }, io.env, progress);
     try {

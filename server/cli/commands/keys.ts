@@ -54,7 +54,9 @@ export const keys = defineCommand({
       if (!values.name) throw new UsageError("missing option '--name <name>'");
       if (!values.role || values.role.length === 0) throw new UsageError("missing option '--role <role>'");
       if (values.role.some((r) => r.trim() === '')) throw new UsageError("option '--role': a role cannot be empty");
-      const expiresAt = optionValue('expires', values.expires, (t) => parseExpiry(t, Date.now()), 'a duration (30d, 12h) or a time (RFC 3339 or epoch ms)') ?? null;
+      const now = Date.now();
+      const expiresAt = optionValue('expires', values.expires, (t) => parseExpiry(t, now), 'a duration (30d, 12h) or a time (RFC 3339 or epoch ms)') ?? null;
+      if (expiresAt !== null && expiresAt <= now) throw new UsageError(`option '--expires': '${values.expires}' is in the past: the key would have expired already`);
       input = { name: values.name, roles: [...new Set(values.role)], expiresAt };
     }
     const target = await openAuthTarget({ url: values.url, dataDir: values['data-dir'] }, io.env);

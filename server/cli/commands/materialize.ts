@@ -1,5 +1,5 @@
 import { createHttpClient, type HttpClient } from '../../client/http-client.js';
-import { parseTimestamp } from '../../domain/time.js';
+import { formatTimestamp, parseTimestamp } from '../../domain/time.js';
 import type { presentRun } from '../../http/routes/pipelines.js';
 import { defineCommand, optionValue, UsageError } from '../command.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -13,7 +13,12 @@ const options = {
   start: { type: 'string', value: '<time>', description: 'backfill from this event time (exclusive; RFC 3339 or epoch ms); default: the watermark' },
   end: { type: 'string', value: '<time>', description: 'up to this event time (inclusive); default: now' },
   version: { type: 'string', value: '<n>', description: 'a version of the one view named (default: its latest)' },
-  definitions: { type: 'string', value: '<dir>', description: 'where relative source paths resolve (default feature-definitions, env TESSERA_DEFINITIONS)' },
+  definitions: {
+    type: 'string',
+    value: '<dir>',
+    description: 'where relative source paths resolve (default feature-definitions, env TESSERA_DEFINITIONS); a server (--url) resolves them itself',
+    excludes: ['url'],
+  },
   ...targetOptions,
   ...jsonOption,
 } as const;
@@ -43,6 +48,7 @@ export const materialize = defineCommand({
     const version = optionValue('version', values.version, (t) => (/^[1-9]\d{0,8}$/.test(t) ? Number(t) : null), 'a version number (1, 2, ...)');
     if (version !== undefined && positionals.length !== 1) throw new UsageError('--version names a version of one view: give exactly one view with it');
     const request: Request = { start: time('start'), end: time('end'), version };
+    checkWindow(request, values);
     const runs = values.url
       ? await runRemotely(createHttpClient(values.url), positionals, request, io)
       : // The data dir needs DuckDB and the pipelines: loaded only then, so `--url` starts fast.
@@ -56,6 +62,17 @@ export const materialize = defineCommand({
     return runs.every((r) => r.status === 'succeeded') ? EXIT.ok : EXIT.failed;
   },
 });
+
+/**
+ * A window that cannot be read is a mistake in the options, said before anything runs. Against the
+ * clock of this machine: a server checks again against its own.
+ */
+function checkWindow(request: Request, given: { start?: string; end?: string }): void {
+  const now = Date.now();
+  if (request.end !== undefined && request.end > now) throw new UsageError(`option '--end': '${given.end}' is in the future (now is ${formatTimestamp(now)})`);
+  if (request.start !== undefined && request.start >= (request.end ?? now))
+    throw new UsageError(`option '--start': '${given.start}' is not before ${request.end === undefined ? `now (${formatTimestamp(now)}), the default --end` : `--end '${given.end}'`}`);
+}
 
 export const label = (view: string, i: number, n: number) => `materialize ${view}${n > 1 ? ` (${i + 1} of ${n})` : ''}`;
 
