@@ -1,6 +1,7 @@
 import type { KeyInfo } from '../auth/key-service.js';
 import { createHttpClient } from '../client/http-client.js';
 import type { AuditRecord } from '../registry/auth-store.js';
+import type { DataDirAccess } from './data-dir-check.js';
 
 /** Who a change made on the data dir itself is written down as: no credentials were presented. */
 export const LOCAL_ACTOR = 'cli (local)';
@@ -26,7 +27,7 @@ export interface AuthTarget {
  * data dir through the same services a server uses, so the first admin key can be made before auth is on
  * (anyone who can write the data dir could read the registry anyway). Local key changes are audited too.
  */
-export async function openAuthTarget(options: { url?: string; dataDir?: string }, env: NodeJS.ProcessEnv): Promise<AuthTarget> {
+export async function openAuthTarget(options: { url?: string; dataDir?: string; access: DataDirAccess }, env: NodeJS.ProcessEnv): Promise<AuthTarget> {
   if (options.url) return remoteAuthTarget(options.url);
   // The data dir needs DuckDB and the rest of the services: loaded only then, so `--url` starts fast.
   const { openLocalAuthTarget } = await import('./local-auth-target.js');

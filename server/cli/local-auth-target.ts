@@ -3,13 +3,15 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { openServices } from '../services.js';
 import { type AuthTarget, LOCAL_ACTOR } from './auth-target.js';
+import { checkDataDir, type DataDirAccess } from './data-dir-check.js';
 
 /**
  * A data directory as an `AuthTarget`, through the same services a server uses, so the first admin key
  * can be made before auth is on. Local key changes are audited too.
  */
-export async function openLocalAuthTarget(options: { dataDir?: string }, env: NodeJS.ProcessEnv): Promise<AuthTarget> {
+export async function openLocalAuthTarget(options: { dataDir?: string; access: DataDirAccess }, env: NodeJS.ProcessEnv): Promise<AuthTarget> {
   const config = loadConfig({ dataDir: options.dataDir }, env);
+  checkDataDir(config, options.access);
   const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
   // status 0: no HTTP answer was given; the change was made on the data dir.
   const audited = (action: string, resource: string, detail: string) => services.gate.audit.record({ at: services.gate.now(), actor: LOCAL_ACTOR, action, resource, outcome: 'ok', status: 0, detail });

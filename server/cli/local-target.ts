@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { notFound } from '../errors.js';
@@ -5,16 +8,24 @@ import { presentEntity, presentFeatureView, presentService, presentSource, prese
 import { presentRun, presentSnapshot } from '../http/routes/pipelines.js';
 import { createLogger } from '../logger.js';
 import { openServices } from '../services.js';
+import { checkDataDir, type DataDirAccess, hasRegistry } from './data-dir-check.js';
 import type { KindSegment, Target } from './target.js';
 
 const SINGULAR: Record<KindSegment, string> = { entities: 'entity', sources: 'source', 'feature-views': 'feature view', 'feature-services': 'feature service' };
 
 /** A data directory as a `Target`, through the same services a server uses. */
-export async function openLocalTarget(options: { dataDir?: string; definitions?: string }, env: NodeJS.ProcessEnv): Promise<Target> {
+export async function openLocalTarget(options: { dataDir?: string; definitions?: string; access: DataDirAccess }, env: NodeJS.ProcessEnv): Promise<Target> {
   const config = loadConfig({ dataDir: options.dataDir, definitions: options.definitions }, env);
-  const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
+  checkDataDir(config, options.access);
+  // A plan for a data dir not made yet is what applying would create: planned on an empty one, thrown away.
+  const scratch = options.access === 'plan' && !hasRegistry(config) ? fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-plan-')) : undefined;
+  const services = await openServices(scratch ? { ...config, dataDir: scratch } : config, createLogger('warn', process.stderr), systemClock).catch((e: unknown) => {
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    throw e;
+  });
   const target: Target = {
     services,
+    ...(scratch ? { planningNew: config.dataDir } : {}),
     apply: (bundle, dryRun, origin) => services.applyService.apply(bundle, { dryRun, actor: 'cli', origin }),
     async list(kind) {
       const c = await services.catalog.get();
@@ -38,7 +49,13 @@ export async function openLocalTarget(options: { dataDir?: string; definitions?:
       return presentVersion(found, { snapshots: (await services.runs.snapshots(view, n)).map(presentSnapshot) });
     },
     runs: async (view, limit) => (await services.runs.list({ featureView: view, limit })).map(presentRun),
-    close: () => services.close(),
+    async close() {
+      try {
+        await services.close();
+      } finally {
+        if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+      }
+    },
   };
   return target;
 }

@@ -4,6 +4,7 @@ import type { presentRun } from '../http/routes/pipelines.js';
 import type { ApplyResult } from '../registry/apply-service.js';
 import type { Services } from '../services.js';
 import { UsageError } from './command.js';
+import type { DataDirAccess } from './data-dir-check.js';
 
 export const KIND_SEGMENTS = {
   entities: 'entities',
@@ -36,11 +37,13 @@ export interface Target {
   /** The latest runs of a view, newest first. */
   runs(view: string, limit: number): Promise<ReturnType<typeof presentRun>[]>;
   services?: Services;
+  /** A plan for a data dir that does not exist yet (this one): made against an empty registry. */
+  planningNew?: string;
   close(): Promise<void>;
 }
 
 /** `definitions`: the folder a local apply checks source paths against (a server checks against its own). */
-export async function openTarget(options: { url?: string; dataDir?: string; definitions?: string }, env: NodeJS.ProcessEnv): Promise<Target> {
+export async function openTarget(options: { url?: string; dataDir?: string; definitions?: string; access: DataDirAccess }, env: NodeJS.ProcessEnv): Promise<Target> {
   if (options.url) return remoteTarget(options.url);
   // The data dir needs DuckDB and the rest of the services: loaded only then, so `--url` starts fast.
   const { openLocalTarget } = await import('./local-target.js');

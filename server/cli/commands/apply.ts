@@ -24,8 +24,9 @@ function applyCommand(dryRun: boolean): CommandSpec<typeof options> {
       const dir = positionals[0] ?? (io.env.TESSERA_DEFINITIONS || 'feature-definitions');
       const loaded = loadDefinitions(dir);
       // Applied locally, the folder applied is the definitions folder its relative paths (and the file roots) mean.
-      const target = await openTarget({ url: values.url, dataDir: values['data-dir'], definitions: dir }, io.env);
+      const target = await openTarget({ url: values.url, dataDir: values['data-dir'], definitions: dir, access: dryRun ? 'plan' : 'write' }, io.env);
       try {
+        if (target.planningNew) io.stderr(`no registry in '${target.planningNew}' yet: planned against an empty one (nothing created)\n`);
         const result = await target.apply(loaded.bundle, dryRun, loaded.origin);
         io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatPlan(result));
         return EXIT.ok;

@@ -21,7 +21,7 @@ export const audit = defineCommand({
   examples: ['tessera audit --limit 20 --url http://127.0.0.1:6567 --api-key $ADMIN_KEY', 'tessera audit --data-dir .data'],
   async run({ values }, io) {
     const limit = optionValue('limit', values.limit, (t) => (/^\d{1,4}$/.test(t) && Number(t) >= 1 && Number(t) <= 1000 ? Number(t) : null), 'a whole number from 1 to 1000') ?? 100;
-    const target = await openAuthTarget({ url: values.url, dataDir: values['data-dir'] }, io.env);
+    const target = await openAuthTarget({ url: values.url, dataDir: values['data-dir'], access: 'read' }, io.env);
     try {
       const entries = await target.audit({ limit, actor: values.actor });
       if (values.json) io.stdout(`${JSON.stringify(entries, null, 2)}\n`);

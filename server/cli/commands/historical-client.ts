@@ -9,6 +9,7 @@ import { type EntityInput, formatOfPath } from '../../offline/entity-input.js';
 import { MEDIA_TYPES, type ResultFormat, resultFormatOfPath } from '../../offline/result-format.js';
 import { type Sink, writableSink } from '../../offline/result-sink.js';
 import type { FeatureRequest } from '../../serving/resolve-features.js';
+import { checkDataDir } from '../data-dir-check.js';
 import type { Progress } from '../progress.js';
 
 const silentProgress: Progress = { update: () => {}, done: () => {} };
@@ -83,6 +84,8 @@ export async function openOfflineClient(options: { url?: string; dataDir?: strin
     import('../../services.js'),
   ]);
   const config = loadConfig({ dataDir: options.dataDir }, env);
+  // Every offline command only reads the data dir (its files go where --out says).
+  checkDataDir(config, 'read');
   const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
   const { historical, datasets } = services;
   const toFile = (out: string, write: (sink: Sink) => Promise<void>) => atomically(out, (stream) => write(writableSink(stream)));

@@ -59,7 +59,7 @@ export const keys = defineCommand({
       if (expiresAt !== null && expiresAt <= now) throw new UsageError(`option '--expires': '${values.expires}' is in the past: the key would have expired already`);
       input = { name: values.name, roles: [...new Set(values.role)], expiresAt };
     }
-    const target = await openAuthTarget({ url: values.url, dataDir: values['data-dir'] }, io.env);
+    const target = await openAuthTarget({ url: values.url, dataDir: values['data-dir'], access: input ? 'write' : 'read' }, io.env);
     try {
       if (input) {
         const created = await target.createKey(input);

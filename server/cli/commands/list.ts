@@ -18,7 +18,7 @@ export const list = defineCommand({
   examples: ['tessera list feature-views', 'tessera list entities --json', 'tessera list feature-services --url http://127.0.0.1:6567'],
   async run({ values, positionals }, io) {
     const kind = kindSegment(positionals[0]);
-    const target = await openTarget({ url: values.url, dataDir: values['data-dir'] }, io.env);
+    const target = await openTarget({ url: values.url, dataDir: values['data-dir'], access: 'read' }, io.env);
     try {
       const items = await target.list(kind);
       if (values.json) {
@@ -63,7 +63,7 @@ export const describe = defineCommand({
   async run({ values, positionals }, io) {
     const kind = kindSegment(positionals[0]);
     const name = positionals[1];
-    const target = await openTarget({ url: values.url, dataDir: values['data-dir'] }, io.env);
+    const target = await openTarget({ url: values.url, dataDir: values['data-dir'], access: 'read' }, io.env);
     try {
       const found = await target.describe(kind, name);
       if (values.json) {
