@@ -11,6 +11,7 @@ import { TesseraError } from '../../errors.js';
 import { checkBind, isLoopbackHost } from '../../auth/bind-guard.js';
 import { openRegistry } from '../../registry/open-registry.js';
 import { defineCommand, type OptionSpec, UsageError } from '../command.js';
+import { checkPortFree } from './serve-port.js';
 import { forkWorker } from './worker-fork.js';
 
 /** serve's options: each sets the configuration key it names (flags win over TESSERA_* variables). */
@@ -82,7 +83,9 @@ export const serve = defineCommand({
     // --no-apply turns applying off; a cluster worker never applies (its primary did).
     flags.applyOnStart = values['no-apply'] || cluster.isWorker ? false : undefined;
     const config = configFromFlags(flags, io.env);
-    // Before anything is applied: a server that may not listen does nothing.
+    // Before anything is applied: a server that may not listen, or cannot, does nothing. A cluster
+    // worker listens on its primary's port, which its siblings hold.
+    if (cluster.isPrimary) await checkPortFree(config.host, config.port);
     checkBind(config, await keysExist(config));
     const logger = createLogger(config.logLevel);
     if (config.applyOnStart) await applyDefinitions(config, logger);
@@ -142,7 +145,7 @@ async function serveHere(config: Config, logger: Logger): Promise<number> {
     await pipelines.start();
     http = await startHttp(services, pipelines);
   } catch (e) {
-    // A port in use, say: let go of the pipeline lease and every store, so the process exits (1)
+    // A port taken since the check, say: let go of the pipeline lease and every store, so the process exits (1)
     // instead of running the scheduler without serving.
     stopWatch();
     await closeAll([() => pipelines.stop(), () => services.close()]).catch((err: unknown) => logger.warn({ err }, 'closing after a failed start'));
