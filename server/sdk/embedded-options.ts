@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
-import { TesseraError, validationError } from '../errors.js';
+import { TesseraError } from '../errors.js';
 import type { PredictionLoggerOptions } from './prediction-logger.js';
+import { checkPredictionLoggerOptions, invalidOption, MAX_TIMER_MS } from './prediction-logger-options.js';
 
 /** The shortest `refreshMs`: below it the store would spend its time asking the registry for changes. */
 export const MIN_REFRESH_MS = 10;
 /** The longest `refreshMs`: setInterval takes anything longer as 1 ms (Node warns, then polls every millisecond). */
-const MAX_REFRESH_MS = 2 ** 31 - 1;
+const MAX_REFRESH_MS = MAX_TIMER_MS;
 
 export interface EmbeddedOptions {
   /** The data dir a Tessera server (or `tessera apply` + `materialize`) writes; created when absent. */
@@ -32,20 +33,16 @@ export interface EmbeddedOptions {
   predictionLog?: PredictionLoggerOptions;
 }
 
-function invalid(field: string, message: string): TesseraError {
-  return validationError(`invalid options: ${field}: ${message}`, [{ path: field, message }]);
-}
-
 /**
  * `openFeatureStore`'s options checked, and the configuration they make (a server's, from them only:
  * TESSERA_* variables are not read). Errors name the option as the caller wrote it (`maxRows`, not
  * the configuration's `maxOnlineRows`).
  */
 export function embeddedConfig(options: unknown): { config: Config; refreshMs: number } {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw invalid('dataDir', 'required: openFeatureStore({ dataDir })');
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw invalidOption('dataDir', 'required: openFeatureStore({ dataDir })');
   const given = options as Partial<Record<keyof EmbeddedOptions, unknown>>;
   const dataDir = given.dataDir;
-  if (typeof dataDir !== 'string' || dataDir === '') throw invalid('dataDir', dataDir === undefined ? 'required: the data dir a Tessera server writes' : 'expected the path of a directory');
+  if (typeof dataDir !== 'string' || dataDir === '') throw invalidOption('dataDir', dataDir === undefined ? 'required: the data dir a Tessera server writes' : 'expected the path of a directory');
   const resolved = path.resolve(dataDir);
   let stat: fs.Stats | undefined;
   try {
@@ -53,13 +50,15 @@ export function embeddedConfig(options: unknown): { config: Config; refreshMs: n
   } catch (e) {
     // ENOTDIR: a file stands where one of its parent directories should be.
     if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
-    throw invalid('dataDir', `'${resolved}' cannot be a directory: a file stands in its path`);
+    throw invalidOption('dataDir', `'${resolved}' cannot be a directory: a file stands in its path`);
   }
-  if (stat && !stat.isDirectory()) throw invalid('dataDir', `'${resolved}' is not a directory`);
+  if (stat && !stat.isDirectory()) throw invalidOption('dataDir', `'${resolved}' is not a directory`);
   const refreshMs = given.refreshMs ?? 1000;
   if (typeof refreshMs !== 'number' || !Number.isInteger(refreshMs) || refreshMs < MIN_REFRESH_MS || refreshMs > MAX_REFRESH_MS) {
-    throw invalid('refreshMs', `expected whole milliseconds from ${MIN_REFRESH_MS} to ${MAX_REFRESH_MS}`);
+    throw invalidOption('refreshMs', `expected whole milliseconds from ${MIN_REFRESH_MS} to ${MAX_REFRESH_MS}`);
   }
+  // Before anything opens: a bad one would leave the stores open behind the error.
+  checkPredictionLoggerOptions(given.predictionLog);
   try {
     const config = loadConfig({ dataDir: resolved, maxOnlineRows: given.maxRows, logLevel: 'warn', onlineUrl: given.onlineUrl }, {});
     return { config, refreshMs };

@@ -1,5 +1,6 @@
 import { TesseraError, errorMessage, validationError } from '../errors.js';
 import { IdSource } from '../prediction-logs/prediction-id.js';
+import { checkPredictionLoggerOptions } from './prediction-logger-options.js';
 
 /** One prediction as `logPrediction` takes it: the model and the prediction's fields (as `POST /api/v1/prediction-logs`). */
 export interface PredictionInput {
@@ -24,16 +25,17 @@ export interface PredictionBatchInput {
   predictions: Omit<PredictionInput, 'model' | 'modelVersion'>[];
 }
 
+/** Checked when the store opens (checkPredictionLoggerOptions): a bad value is a 'validation' error naming it. */
 export interface PredictionLoggerOptions {
-  /** Queued predictions are sent at least this often (default 1000 ms). */
+  /** Queued predictions are sent at least this often, in whole milliseconds from 10 (default 1000). */
   flushMs?: number;
-  /** Predictions per request at most; a model's queue this long is sent at once (default 1000). */
+  /** Predictions per request at most, from 1; a model's queue this long is sent at once (default 1000: 1 sends each prediction as it comes). */
   maxBatch?: number;
-  /** Predictions queued at most; beyond, new ones are dropped and reported (default 100,000). */
+  /** Predictions queued at most, from 1; beyond, new ones are dropped and reported (default 100,000). */
   maxQueued?: number;
-  /** Attempts per batch when the server does not answer or answers 503 (default 5), with the same ids each time. */
+  /** Attempts per batch when the server does not answer or answers 503, from 1 (default 5), with the same ids each time. */
   attempts?: number;
-  /** First delay between attempts, doubled each time (default 200 ms). */
+  /** First delay between attempts, doubled each time, from 0 ms (default 200 ms). */
   retryDelayMs?: number;
   /** Predictions that could not be logged (the server refused them, or every attempt failed, or the queue was full). */
   onError?: (error: Error, dropped: number) => void;
@@ -62,7 +64,7 @@ export class PredictionLogger {
     private readonly send: (batch: PredictionBatchInput) => Promise<unknown>,
     options: PredictionLoggerOptions = {},
   ) {
-    this.options = { flushMs: 1000, maxBatch: 1000, maxQueued: 100_000, attempts: 5, retryDelayMs: 200, ...options };
+    this.options = { flushMs: 1000, maxBatch: 1000, maxQueued: 100_000, attempts: 5, retryDelayMs: 200, ...checkPredictionLoggerOptions(options) };
     this.timer = setInterval(() => void this.flush(), this.options.flushMs);
     this.timer.unref();
   }

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { TesseraError } from '../../server/errors.js';
 import { connect, openFeatureStore } from '../../server/sdk/index.js';
 import { type PredictionBatchInput, PredictionLogger } from '../../server/sdk/prediction-logger.js';
 import { waitFor } from '../support/spawn-server.js';
 import { getJson, testServer } from '../support/services.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const prediction = (i: number) => ({ entity: { customer_id: `c${i}` }, features: { i }, prediction: i % 2 === 0 });
 
@@ -153,4 +156,37 @@ test("an onError that throws is the caller's: nothing reaches the process, and l
     process.off('unhandledRejection', onRejection);
     await logger.close().catch(() => undefined);
   }
+});
+
+// flushMs: 0 armed a timer that fired every millisecond; maxBatch: 0 made a flush loop for ever (batches of nothing).
+test("predictionLog options out of bounds: 'validation' naming the option, from connect, openFeatureStore and the logger, before anything opens", async () => {
+  const bad: [Record<string, unknown> | string, string][] = [
+    ...[0, -1, 9, 1.5, Number.NaN, '1000', 2 ** 31].map((flushMs): [Record<string, unknown>, string] => [{ flushMs }, 'predictionLog.flushMs']),
+    ...[0, -1, 2.5].map((maxBatch): [Record<string, unknown>, string] => [{ maxBatch }, 'predictionLog.maxBatch']),
+    [{ maxQueued: 0 }, 'predictionLog.maxQueued'],
+    [{ attempts: 0 }, 'predictionLog.attempts'],
+    [{ retryDelayMs: -1 }, 'predictionLog.retryDelayMs'],
+    [{ retryDelayMs: 2 ** 31 }, 'predictionLog.retryDelayMs'],
+    [{ onError: 'log it' }, 'predictionLog.onError'],
+    ['fast', 'predictionLog'],
+  ];
+  const dataDir = path.join(tempDir(), 'never-made');
+  for (const [predictionLog, field] of bad) {
+    const what = JSON.stringify(predictionLog);
+    for (const open of [
+      () => connect('http://127.0.0.1:1', { predictionLog: predictionLog as never }),
+      () => new PredictionLogger(async () => {}, predictionLog as never),
+      () => openFeatureStore({ dataDir, predictionLog: predictionLog as never }),
+    ]) {
+      await assert.rejects(
+        async () => open(),
+        (e: unknown) => e instanceof TesseraError && e.code === 'validation' && e.errors[0]?.path === field && e.message.startsWith(`invalid options: ${field}: expected`),
+        what,
+      );
+    }
+  }
+  assert.ok(!fs.existsSync(dataDir), 'openFeatureStore opened the data dir before refusing its options');
+  // The bounds themselves are taken.
+  const logger = new PredictionLogger(async () => {}, { flushMs: 10, maxBatch: 1, maxQueued: 1, attempts: 1, retryDelayMs: 0 });
+  await logger.close();
 });
