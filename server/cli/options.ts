@@ -1,9 +1,19 @@
 import { baseUrlProblem } from '../client/http-client.js';
 import type { OptionTable } from './command.js';
 
+/** A value check: `--data-dir ''` is a mistake in the call, not a configuration error. */
+export function nonEmpty(what: string): (text: string) => string | null {
+  return (text) => (text === '' ? `${what} cannot be empty` : null);
+}
+
 /** Where a command acts: a data directory, or a running server (not both: one would be ignored). */
 export const targetOptions = {
-  'data-dir': { type: 'string', value: '<dir>', description: 'the data directory to act on (default .data, env TESSERA_DATA_DIR)' },
+  'data-dir': {
+    type: 'string',
+    value: '<dir>',
+    description: 'the data directory to act on (default .data, env TESSERA_DATA_DIR)',
+    check: nonEmpty('a data directory'),
+  },
   url: {
     type: 'string',
     value: '<url>',

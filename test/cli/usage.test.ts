@@ -92,6 +92,10 @@ test('usage mistakes: one line on stderr naming the mistake, exit 2, no stack, n
     [['materialize', 'v', '--start', '2999-01-01'], /^tessera materialize: option '--start': '2999-01-01' is not before now \(.*\), the default --end/],
     [['materialize', 'v', '--end', '2999-01-01'], /^tessera materialize: option '--end': '2999-01-01' is in the future/],
     [['keys', 'create', '--name', 'k', '--role', 'admin', '--expires', '2001-01-01'], /^tessera keys: option '--expires': '2001-01-01' is in the past/],
+    [['list', 'entities', '--data-dir', ''], /^tessera list: option '--data-dir': a data directory cannot be empty/],
+    [['materialize', '--definitions', ''], /^tessera materialize: option '--definitions': a definitions folder cannot be empty/],
+    [['get-historical-features', '--entities', 'e.csv', '--features', 'v:a,nocolon', '--out', 'x.csv'], /^tessera get-historical-features: option '--features': 'nocolon' is not a feature reference/],
+    [['get-historical-features', '--entities', 'e.csv', '--features', 'v@x:a', '--out', 'x.csv'], /^tessera get-historical-features: option '--features': 'v@x:a': the version after '@' must be/],
   ];
   for (const [args, expected] of cases) {
     const r = await run(args);

@@ -1,3 +1,4 @@
+import { parseFeatureRef } from '../../domain/feature-ref.js';
 import { resultFormatOfPath } from '../../offline/result-format.js';
 import { defineCommand, UsageError } from '../command.js';
 import { EXIT } from '../io.js';
@@ -11,6 +12,17 @@ const refs = (text: string) =>
     .split(',')
     .map((f) => f.trim())
     .filter((f) => f !== '');
+
+/** A malformed reference is a bad option value; an unknown view or feature is for the store to say. */
+function featuresProblem(text: string): string | null {
+  const list = refs(text);
+  if (list.length === 0) return `'${text}' names no feature (view:feature, ...)`;
+  for (const ref of list) {
+    const parsed = parseFeatureRef(ref);
+    if (typeof parsed === 'string') return parsed;
+  }
+  return null;
+}
 
 /** A bad output extension is a bad option value: said before any work. */
 export function checkOut(out: string): void {
@@ -36,7 +48,7 @@ export const getHistoricalFeatures = defineCommand({
       type: 'string',
       value: '<refs>',
       description: 'feature references, comma-separated: view:feature, view@2:feature, view:*',
-      check: (t) => (refs(t).length > 0 ? null : `'${t}' names no feature (view:feature, ...)`),
+      check: featuresProblem,
       excludes: ['feature-service'],
     },
     'feature-service': { type: 'string', value: '<name>', description: 'the features of a feature service instead' },

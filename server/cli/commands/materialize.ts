@@ -3,7 +3,7 @@ import { formatTimestamp, parseTimestamp } from '../../domain/time.js';
 import type { presentRun } from '../../http/routes/pipelines.js';
 import { defineCommand, optionValue, UsageError } from '../command.js';
 import { type CliIo, EXIT } from '../io.js';
-import { jsonOption, targetOptions } from '../options.js';
+import { jsonOption, nonEmpty, targetOptions } from '../options.js';
 import { startProgress } from '../progress.js';
 
 export type RunJson = ReturnType<typeof presentRun>;
@@ -18,6 +18,7 @@ const options = {
     value: '<dir>',
     description: 'where relative source paths resolve (default feature-definitions, env TESSERA_DEFINITIONS); a server (--url) resolves them itself',
     excludes: ['url'],
+    check: nonEmpty('a definitions folder'),
   },
   ...targetOptions,
   ...jsonOption,
