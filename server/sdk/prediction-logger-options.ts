@@ -26,8 +26,9 @@ const BOUNDS: Record<'flushMs' | 'maxBatch' | 'maxQueued' | 'attempts' | 'retryD
 
 /** `predictionLog`'s options checked: a 'validation' error naming the first bad one. */
 export function checkPredictionLoggerOptions(options: unknown): PredictionLoggerOptions {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw invalidOption('predictionLog', 'expected an object: { flushMs, maxBatch, ... }');
+  // null as undefined: the defaults, as a spread of it gave before these checks.
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw invalidOption('predictionLog', 'expected an object: { flushMs, maxBatch, ... }');
   const given = options as Record<string, unknown>;
   for (const [name, [min, max, what]] of Object.entries(BOUNDS)) {
     const value = given[name];

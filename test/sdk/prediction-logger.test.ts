@@ -186,7 +186,8 @@ test("predictionLog options out of bounds: 'validation' naming the option, from 
     }
   }
   assert.ok(!fs.existsSync(dataDir), 'openFeatureStore opened the data dir before refusing its options');
-  // The bounds themselves are taken.
+  // The bounds themselves are taken, and null means the defaults.
   const logger = new PredictionLogger(async () => {}, { flushMs: 10, maxBatch: 1, maxQueued: 1, attempts: 1, retryDelayMs: 0 });
   await logger.close();
+  await connect('http://127.0.0.1:1', { predictionLog: null as never }).close();
 });
