@@ -4,10 +4,29 @@
  * Outputs are RFC 3339 with `Z` and milliseconds.
  */
 
+/**
+ * The instants Tessera takes: years 0001-9999 UTC, what a protobuf Timestamp (Feast's online values)
+ * and Python's datetime hold and what RFC 3339 can write with its 4-digit year. Outside it a value is
+ * no timestamp at all: it would be written back as text (`+275760-09-13...`) nothing reads again.
+ */
+export const MIN_TIMESTAMP_MS = -62_135_596_800_000; // 0001-01-01T00:00:00.000Z
+export const MAX_TIMESTAMP_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+
+/** What a timestamp may be, for error messages. */
+export const TIMESTAMP_FORMS = 'RFC 3339 (e.g. 2026-11-29T10:00:00Z) or epoch milliseconds, in years 0001-9999 UTC';
+
+/** Whether epoch ms `ms` (an integer) is inside the range Tessera takes. */
+export function inTimestampRange(ms: number): boolean {
+  return ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS;
+}
+
 // YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]]][Z|(+|-)HH[:]MM]. Parsed by hand, not by a regex and Date.UTC:
 // sources hand us millions of timestamps and this function is most of the cost of reading them.
 
-/** Parses an RFC 3339 / ISO 8601 string to epoch ms, or null when it is not one. Fractions beyond ms are truncated. */
+/**
+ * Parses an RFC 3339 / ISO 8601 string (or epoch-ms digits) to epoch ms, or null when it is not one or
+ * falls outside years 0001-9999 UTC. Fractions beyond ms are truncated.
+ */
 export function parseTimestampString(text: string): number | null {
   let s = text;
   const n0 = s.length;
@@ -77,7 +96,9 @@ export function parseTimestampString(text: string): number | null {
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) return null;
   if (second === 60) second = 59;
-  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms + offset;
+  // A 4-digit year can still land outside: year 0000, or an offset across 0001-01-01 or 9999-12-31.
+  const t = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms + offset;
+  return t >= MIN_TIMESTAMP_MS && t <= MAX_TIMESTAMP_MS ? t : null;
 }
 
 /** The old regex's fallback: a bare integer is epoch milliseconds. */
@@ -86,9 +107,8 @@ function parseIntegerString(s: string): number | null {
   let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
   if (i === n) return null;
   for (; i < n; i++) if (!isDigit(s.charCodeAt(i))) return null;
-  // Beyond what a Date (and every store) can hold is no instant at all.
   const ms = Number(s);
-  return Math.abs(ms) <= MAX_MS ? ms : null;
+  return ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS ? ms : null;
 }
 
 function isDigit(c: number): boolean {
@@ -128,12 +148,12 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
-/** Largest epoch ms JavaScript dates hold; beyond it a value is not a timestamp. */
-const MAX_MS = 8.64e15;
-
-/** Parses epoch ms (number or bigint), a Date, or an RFC 3339 string; null for anything else. */
+/** Parses epoch ms (number or bigint), a Date, or an RFC 3339 string, in years 0001-9999 UTC; null for anything else. */
 export function parseTimestamp(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) <= MAX_MS ? Math.trunc(value) : null;
+  if (typeof value === 'number') {
+    const ms = Math.trunc(value);
+    return ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS ? ms : null;
+  }
   if (typeof value === 'string') return parseTimestampString(value);
   if (typeof value === 'bigint') return parseTimestamp(Number(value));
   if (value instanceof Date) return parseTimestamp(value.getTime());

@@ -1,7 +1,7 @@
 import * as arrow from '../vendor/arrow.cjs';
 import { arrowFromColumn } from '../columns/arrow-convert.js';
 import { type JoinKeyValue, joinKeyOf, joinKeyProblem } from '../domain/join-key-value.js';
-import { parseTimestamp } from '../domain/time.js';
+import { parseTimestamp, TIMESTAMP_FORMS } from '../domain/time.js';
 import type { KeyType } from '../domain/value-type.js';
 import { describeValue, type FieldError, validationError } from '../errors.js';
 import { ENTITY_TIMESTAMP, columnNameErrors, entityPath } from './entity-input.js';
@@ -75,7 +75,7 @@ function timestamps(values: unknown[], errors: FieldError[]): arrow.Data | null 
 
 export function describeBadTimestamp(v: unknown): string {
   if (v === null || v === undefined || v === '') return 'missing: every entity row needs a timestamp';
-  return `${describeValue(v)} is not a timestamp: use RFC 3339 (e.g. 2026-11-29T10:00:00Z, or with an offset) or epoch milliseconds`;
+  return `${describeValue(v)} is not a timestamp: use ${TIMESTAMP_FORMS}`;
 }
 
 function keyColumn(key: EntityKey, values: unknown[], errors: FieldError[]): arrow.Data {

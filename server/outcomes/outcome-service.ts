@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { parseTimestamp } from '../domain/time.js';
+import { parseTimestamp, TIMESTAMP_FORMS } from '../domain/time.js';
 import { TesseraError, type FieldError, validationError } from '../errors.js';
 import type { DuckDbEngine } from '../offline/duckdb-engine.js';
 import { entityKey } from '../prediction-logs/log-row.js';
@@ -35,7 +35,7 @@ export class OutcomeService {
     const at = batch.outcomes.map((o, i) => {
       if (o.at === undefined) return receivedAt;
       const t = parseTimestamp(o.at);
-      if (t === null) errors.push({ path: `outcomes[${i}].at`, message: `'${String(o.at)}' is not a timestamp` });
+      if (t === null) errors.push({ path: `outcomes[${i}].at`, message: `'${String(o.at)}' is not a timestamp: use ${TIMESTAMP_FORMS}` });
       return t ?? receivedAt;
     });
     batch.outcomes.forEach((o, i) => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Clock } from '../clock.js';
-import { parseTimestamp } from '../domain/time.js';
+import { parseTimestamp, TIMESTAMP_FORMS } from '../domain/time.js';
 import { errorMessage, validationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DuckDbEngine } from '../offline/duckdb-engine.js';
@@ -97,7 +97,7 @@ export class PredictionLogService {
     for (let i = 0; i < predictions.length; i++) {
       const given = predictions[i].predictedAt;
       const at = given === undefined ? loggedAt : parseTimestamp(given);
-      if (at === null) throw validationError('invalid predictedAt', [{ path: `predictions[${i}].predictedAt`, message: `'${String(given)}' is not a timestamp` }]);
+      if (at === null) throw validationError('invalid predictedAt', [{ path: `predictions[${i}].predictedAt`, message: `'${String(given)}' is not a timestamp: use ${TIMESTAMP_FORMS}` }]);
       predictedAt[i] = at;
     }
     const predictionIds: string[] = new Array(predictions.length);

@@ -1,6 +1,7 @@
 import { type Column, numericColumnFrom, stringColumnFrom } from '../columns/column.js';
 import type { FeatureViewVersion } from '../domain/feature-view-version.js';
 import { type JoinKeyValue, joinKeyOf, joinKeyProblem } from '../domain/join-key-value.js';
+import { TIMESTAMP_FORMS } from '../domain/time.js';
 import type { FeatureType } from '../domain/value-type.js';
 import { describeValue, type FieldError, TesseraError } from '../errors.js';
 import { noRowContext, orderByEntity } from '../pipelines/entity-order.js';
@@ -77,9 +78,9 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
     return k.type === 'string' ? stringColumnFrom(values as (string | null)[]) : valueColumn(values);
   });
   const tsName = options.timestamp.find((c) => frame.column(c) !== undefined) ?? options.timestamp[0];
-  const eventTs = Float64Array.from(read(tsName, toTimestampMs, 'a timestamp', true) ?? [], (v) => (v === null ? Number.NaN : (v as number)));
+  const eventTs = Float64Array.from(read(tsName, toTimestampMs, A_TIMESTAMP, true) ?? [], (v) => (v === null ? Number.NaN : (v as number)));
   const createdName = options.created.find((c) => frame.column(c) !== undefined);
-  const created = createdName ? read(createdName, toTimestampMs, 'a timestamp', false) : null;
+  const created = createdName ? read(createdName, toTimestampMs, A_TIMESTAMP, false) : null;
   const createdTs = options.created.length === 0 ? null : Float64Array.from({ length: n }, (_, i) => (created?.[i] ?? Number.NaN) as number);
 
   if (!options.transform) {
@@ -124,6 +125,7 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
   }
 }
 
+const A_TIMESTAMP = `a timestamp (${TIMESTAMP_FORMS})`;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const DIGITS = /^-?\d+$/;

@@ -1,13 +1,13 @@
 import { z } from '../vendor/zod.cjs';
 import { nameSchema } from '../domain/names.js';
-import { parseTimestamp } from '../domain/time.js';
+import { parseTimestamp, TIMESTAMP_FORMS } from '../domain/time.js';
 
 const timestamp = z
   .union([z.string(), z.number()])
   .transform((v, ctx) => {
     const ms = parseTimestamp(v);
     if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `'${v}' is not a timestamp (RFC 3339 or epoch ms)` });
+      ctx.addIssue({ code: 'custom', message: `'${v}' is not a timestamp: use ${TIMESTAMP_FORMS}` });
       return z.NEVER;
     }
     return ms;

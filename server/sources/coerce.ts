@@ -1,13 +1,10 @@
-import { parseTimestampString } from '../domain/time.js';
+import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, parseTimestampString } from '../domain/time.js';
 
 /**
  * Raw source values -> typed values. Each function returns the value, `null` for a missing value
  * (null, undefined, empty string, NaN), or `undefined` when the value cannot be coerced. Three states
  * without allocating: these run once per cell, millions of times per run.
  */
-
-/** Largest epoch ms JavaScript dates hold; beyond it a value is not a timestamp. */
-const MAX_MS = 8.64e15;
 
 export function toFloat64(v: unknown): number | null | undefined {
   if (typeof v === 'string') return v.length === 0 ? null : numberFromText(v);
@@ -66,16 +63,17 @@ export function toStringValue(v: unknown): string | null | undefined {
   return undefined;
 }
 
-/** Epoch ms from RFC 3339 text, epoch-ms digits, a number, a bigint or a Date. */
+/** Epoch ms from RFC 3339 text, epoch-ms digits, a number, a bigint or a Date, in years 0001-9999 UTC (`time.ts`). */
 export function toTimestampMs(v: unknown): number | null | undefined {
   if (typeof v === 'string') {
     if (v.length === 0) return null;
     const t = parseTimestampString(v);
-    return t !== null && t >= -MAX_MS && t <= MAX_MS ? t : undefined;
+    return t === null ? undefined : t;
   }
   if (typeof v === 'number') {
     if (v !== v) return null;
-    return v >= -MAX_MS && v <= MAX_MS ? Math.trunc(v) : undefined;
+    const t = Math.trunc(v);
+    return t >= MIN_TIMESTAMP_MS && t <= MAX_TIMESTAMP_MS ? t : undefined;
   }
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return toTimestampMs(Number(v));

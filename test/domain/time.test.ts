@@ -40,3 +40,34 @@ test('the fast formatter writes exactly what toISOString writes', async () => {
   // Each twice in a row: the second answer comes from the kept last one.
   for (const ms of cases) for (let k = 0; k < 2; k++) assert.equal(f.format(ms), new Date(ms).toISOString(), String(ms));
 });
+
+test('only years 0001-9999 UTC are timestamps: every accepted instant is written back as text that reads again', () => {
+  const min = -62_135_596_800_000;
+  const max = 253_402_300_799_999;
+  assert.equal(formatTimestamp(min), '0001-01-01T00:00:00.000Z');
+  assert.equal(formatTimestamp(max), '9999-12-31T23:59:59.999Z');
+  for (const ok of [min, max, '0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '0001-01-01T01:00:00+01:00', '9999-12-31T22:59:59.999-01:00', String(min), String(max), new Date(max), BigInt(min)]) {
+    const ms = parseTimestamp(ok);
+    assert.ok(ms === min || ms === max, String(ok));
+    assert.equal(parseTimestamp(formatTimestamp(ms as number)), ms, String(ok));
+  }
+  for (const bad of [
+    min - 1,
+    max + 1,
+    8.64e15,
+    -8.64e15,
+    -62_198_755_200_001,
+    Infinity,
+    String(min - 1),
+    String(max + 1),
+    '8640000000000000',
+    '0000-12-31T23:59:59.999Z',
+    '0000-06-01',
+    '0001-01-01T00:30:00+01:00',
+    '9999-12-31T23:30:00-01:00',
+    new Date(8.64e15),
+    BigInt(max + 1),
+  ]) {
+    assert.equal(parseTimestamp(bad), null, String(bad));
+  }
+});

@@ -58,6 +58,18 @@ test('unparseable timestamps and keys name the row, in JSON and in uploads', asy
   problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 2], event_timestamp: ts.slice(0, 2), label: [1, { nested: true }] } }), 400, ['entities.label[1]']);
 });
 
+test('entity times outside years 0001-9999 UTC name the row in JSON and CSV; a range end does too', async () => {
+  const json = { driver_id: [1, 1, 1, 1, 1], event_timestamp: ['2026-11-01T11:00:00Z', 8.64e15, '0000-12-31T23:59:59Z', -62_135_596_800_001, '9999-12-31T23:59:59.999Z'] };
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: json }), 400, ['entities.event_timestamp[1]', 'entities.event_timestamp[2]', 'entities.event_timestamp[3]']);
+  const message = (await postJsonTo(url, { features: ['first:rate'], entities: json })).json().errors[0].message;
+  assert.match(message, /^8640000000000000 is not a timestamp: .*years 0001-9999 UTC$/);
+  problem(await post(`${url}?features=first:rate`, 'driver_id,event_timestamp\n1,2026-11-01\n1,9999-12-31T23:30:00-01:00\n1,8640000000000000\n', 'text/csv'), 400, [
+    'entities.event_timestamp[1]',
+    'entities.event_timestamp[2]',
+  ]);
+  problem(await postJsonTo(url, { features: ['first:rate'], start: '2026-11-01', end: 8.64e15 }), 400, ['end']);
+});
+
 test('unknown features are 404s naming the reference; a clash without full_feature_names is a 400', async () => {
   problem(await postJsonTo(url, { features: ['first:rate', 'first:speed'], entities: ok }), 404, ['features[1]']);
   problem(await postJsonTo(url, { features: ['nope:rate'], entities: ok }), 404, ['features[0]']);

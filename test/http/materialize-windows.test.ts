@@ -48,3 +48,22 @@ test('a materialization given only its end starts at the watermark, as the API s
   assert.equal(res.body.rowsIn, 2, 'the rows after the watermark (10:30 on the 28th): 11:00 and the 29th at 00:00');
   assert.equal(res.body.window.start, '2026-11-28T10:30:00.000Z');
 });
+
+test('a window reaching outside years 0001-9999 UTC is a 400 naming its end, on both materialize routes', async () => {
+  const cases: [string, object, string][] = [
+    ['/materialize', { start_ts: '0000-12-31T23:59:59Z', end_ts: '2026-11-29T00:00:00Z', feature_views: ['end_only'] }, 'start_ts'],
+    ['/materialize', { start_ts: '2026-11-28T00:00:00Z', end_ts: '-62135596800001', feature_views: ['end_only'] }, 'end_ts'],
+    ['/api/v1/feature-views/end_only/materialize', { start: -62_198_755_200_001, end: '2026-11-28T00:00:00Z' }, 'start'],
+    ['/api/v1/feature-views/end_only/materialize', { start: '2026-11-27T00:00:00Z', end: 8.64e15 }, 'end'],
+  ];
+  for (const [route, body, path] of cases) {
+    const res = await postJson(`${s.url}${route}`, body);
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.match(res.type, /^application\/problem\+json/);
+    assert.deepEqual(
+      res.body.errors.map((e: { path: string }) => e.path),
+      [path],
+    );
+    assert.match(res.body.errors[0].message, /years 0001-9999 UTC/);
+  }
+});

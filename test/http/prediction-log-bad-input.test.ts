@@ -43,6 +43,10 @@ test('the express route and the node:http fast path answer a bad batch with the 
       [{ model: 'churn', predictions: [good, { ...good, status: 'maybe' }] }, 'predictions[1].status'],
       [{ model: 'churn', predictions: [{ entity: good.entity, features: {} }] }, 'predictions[0].prediction'],
       [{ model: 'churn', predictions: [good, { ...good, predictedAt: 'noon' }] }, 'predictions[1].predictedAt'],
+      // Outside years 0001-9999 UTC: 8.64e15 was logged and read back as '+275760-09-13T00:00:00.000Z'.
+      [{ model: 'churn', predictions: [good, { ...good, predictedAt: 8.64e15 }] }, 'predictions[1].predictedAt'],
+      [{ model: 'churn', predictions: [{ ...good, predictedAt: '0000-12-31T23:59:59Z' }] }, 'predictions[0].predictedAt'],
+      [{ model: 'churn', predictions: [{ ...good, predictedAt: -62_198_755_200_001 }] }, 'predictions[0].predictedAt'],
       // JSON.parse makes "__proto__" an own key; zod's records would drop it and log {} with a 201.
       [{ model: 'churn', predictions: [good, { ...good, entity: JSON.parse('{"__proto__":"x"}') }] }, 'predictions[1].entity.__proto__'],
       [{ model: 'churn', predictions: [{ ...good, features: JSON.parse('{"a":1,"__proto__":{"b":2}}') }] }, 'predictions[0].features.__proto__'],
@@ -63,6 +67,14 @@ test('the express route and the node:http fast path answer a bad batch with the 
     }
     const read = await services.predictionLog.read({ model: 'churn', limit: 10 });
     assert.equal(read.predictions.length, 4);
+    for (const query of ['from=8640000000000000', 'to=10000-01-01', 'from=0000-12-31T23:59:59Z']) {
+      const res = await fetch(`${urls[0]}?model=churn&${query}`);
+      assert.equal(res.status, 400, query);
+      assert.deepEqual(
+        ((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path),
+        [`(query) ${query.split('=')[0]}`],
+      );
+    }
   } finally {
     viaExpress.close();
     viaFast.close();

@@ -111,9 +111,10 @@ test('regressor MAE and RMSE by hand; a repeated outcome replaces the earlier on
   s.services.clock.set(T0);
 });
 
-test('predictions made before year 1 or after year 9999 get buckets too, in time order', async () => {
-  // Bucket starts once went through DuckDB's text form, which writes "(BC)" and five-digit years.
-  const times = [Date.UTC(10_000, 5, 1), Date.parse('0000-06-01T00:00:00Z'), Date.UTC(2026, 5, 1), -8.64e15];
+test('predictions made in year 1 and in year 9999 get buckets too, in time order', async () => {
+  // Bucket starts once went through DuckDB's text form, which writes "(BC)" and five-digit years; years
+  // outside 0001-9999 are no longer taken (the malformed outcomes test).
+  const times = [Date.parse('9999-12-31T23:59:59.999Z'), Date.parse('0001-06-01T00:00:00Z'), Date.UTC(2026, 5, 1), Date.parse('0001-01-01T00:00:00Z')];
   const ids = await logPredictions(
     'eras',
     times.map((predictedAt, i) => ({ entity: { id: i }, features: {}, prediction: i, predictedAt })),
@@ -125,8 +126,9 @@ test('predictions made before year 1 or after year 9999 get buckets too, in time
     report.buckets.map((b: { start: string; count: number; mae: number }) => [b.start, b.count, b.mae]),
     [...times].sort((a, b) => a - b).map((t) => [day(t), 1, 1]),
   );
-  assert.equal(report.buckets[1].start, '0000-06-01T00:00:00.000Z');
-  assert.equal(report.buckets[3].start, '+010000-06-01T00:00:00.000Z');
+  assert.equal(report.buckets[0].start, '0001-01-01T00:00:00.000Z');
+  assert.equal(report.buckets[1].start, '0001-06-01T00:00:00.000Z');
+  assert.equal(report.buckets[3].start, '9999-12-31T00:00:00.000Z');
 });
 
 test('an outcome by entity and time joins the latest prediction made at or before it', async () => {
@@ -208,6 +210,8 @@ test('malformed outcomes are 400 naming the field; unknown ids 404; nothing is s
     [{ model: 'bad', outcomes: [{ predictionId: id, entity: { id: 1 }, value: 1 }] }, 400, 'outcomes[0].predictionId'],
     [{ model: 'bad', outcomes: [{ value: 1 }] }, 400, 'outcomes[0].predictionId'],
     [{ model: 'bad', outcomes: [{ predictionId: id, value: 1, at: 'yesterday' }] }, 400, 'outcomes[0].at'],
+    [{ model: 'bad', outcomes: [{ predictionId: id, value: 1, at: 8.64e15 }] }, 400, 'outcomes[0].at'],
+    [{ model: 'bad', outcomes: [{ entity: { id: 1 }, value: 1, at: '0000-12-31T23:59:59Z' }] }, 400, 'outcomes[0].at'],
     [{ model: 'Bad!', outcomes: [{ predictionId: id, value: 1 }] }, 400, 'model'],
     [{ model: 'bad', outcomes: [] }, 400, 'outcomes'],
     [{ model: 'bad', outcomes: [{ predictionId: id, value: 1, extra: 1 }] }, 400, 'outcomes[0].extra'],
@@ -238,6 +242,7 @@ test('malformed outcomes are 400 naming the field; unknown ids 404; nothing is s
   for (const [query, field] of [
     ['?bucket=week', '(query) bucket'],
     ['?from=soon', '(query) from'],
+    ['?to=8640000000000000', '(query) to'],
     ['?threshold=2', '(query) threshold'],
     ['?colour=red', '(query) colour'],
   ]) {

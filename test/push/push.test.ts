@@ -115,6 +115,41 @@ for (const store of PUSH_STORES) {
       assert.deepEqual(answer.results[1].values, [1000]);
     });
 
+    test('event and created times outside years 0001-9999 UTC are a 400 naming the cell on both push routes; the edges are served as they were sent', async () => {
+      // 8.64e15 ms was once stored and served as '+275760-09-13T00:00:00Z', and shadowed every later push of the key.
+      const cases: [string, Record<string, unknown>, string][] = [
+        ['/push', { push_source_name: 'raw_push', df: { driver_id: [40, 41], event_timestamp: ['2026-11-29T07:00:00Z', 8.64e15], score: [1, 2] } }, 'df.event_timestamp[1]'],
+        ['/push', { push_source_name: 'raw_push', df: { driver_id: [40], event_timestamp: [-62_198_755_200_001], score: [1] } }, 'df.event_timestamp[0]'],
+        ['/push', { push_source_name: 'raw_push', df: { driver_id: [40], event_timestamp: ['9999-12-31T23:30:00-01:00'], score: [1] } }, 'df.event_timestamp[0]'],
+        [
+          '/push',
+          { push_source_name: 'driver_stats_push_source', df: { driver_id: [40], event_timestamp: ['2026-11-29T07:00:00Z'], created: ['0000-12-31T23:59:59Z'], conv_rate: [1], avg_daily_trips: [1] } },
+          'df.created[0]',
+        ],
+        ['/write-to-online-store', { feature_view_name: 'plain', df: { driver_id: [40], score: [1], event_timestamp: ['253402300800000'], created: [null] } }, 'df.event_timestamp[0]'],
+      ];
+      for (const [route, body, path] of cases) {
+        const res = await postJson(`${s.url}${route}`, body);
+        assert.equal(res.status, 400, JSON.stringify(res.body));
+        assert.match(res.type, /^application\/problem\+json/);
+        assert.deepEqual(
+          res.body.errors.map((e: { path: string }) => e.path),
+          [path],
+        );
+        assert.match(res.body.errors[0].message, /years 0001-9999 UTC/);
+      }
+      assert.deepEqual((await online(['plain:score'], [40, 41])).results[1].statuses, ['NOT_FOUND', 'NOT_FOUND']);
+      const edges = await postJson(`${s.url}/push`, {
+        push_source_name: 'raw_push',
+        df: { driver_id: [42, 43], event_timestamp: ['0001-01-01T00:00:00Z', 253_402_300_799_999], score: [1, 2] },
+        to: 'online',
+      });
+      assert.equal(edges.status, 200, JSON.stringify(edges.body));
+      const answer = await online(['plain:score'], [42, 43]);
+      assert.deepEqual(answer.results[1].values, [1, 2]);
+      assert.deepEqual(answer.results[1].event_timestamps, ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z']);
+    });
+
     test("a push source without a batch source serves a view without transforms from its first push; the docs' scalar column is repeated", async () => {
       // requests.post(data=json.dumps(push_data)): no content type; "string_feature": "test2" is a scalar.
       const body = (source: string) => ({

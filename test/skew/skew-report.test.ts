@@ -140,6 +140,8 @@ test('bad skew requests (and a service that does not log) are 400s naming the fi
     [{}, 'featureService'],
     [{ featureService: 'Ranker!' }, 'featureService'],
     [{ featureService: 'ranker', start: 'yesterday' }, 'start'],
+    [{ featureService: 'ranker', start: -8.64e15 }, 'start'],
+    [{ featureService: 'ranker', start: '2026-11-29T11:00:00Z', end: '0000-12-31T23:59:59Z' }, 'end'],
     [{ featureService: 'ranker', start: '2026-11-29T13:00:00Z', end: '2026-11-29T12:00:00Z' }, 'end'],
     [{ featureService: 'ranker', maxRows: 0 }, 'maxRows'],
     [{ featureService: 'ranker', extra: 1 }, 'extra'],

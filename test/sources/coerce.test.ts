@@ -133,6 +133,18 @@ describe('coercion', () => {
       ['yesterday', undefined],
       [8.64e15 + 1, undefined],
       ['99999999999999999', undefined],
+      // Years 0001-9999 UTC only: 8.64e15 was once written back as '+275760-09-13T00:00:00.000Z'.
+      [-62_135_596_800_000, -62_135_596_800_000],
+      [253_402_300_799_999, 253_402_300_799_999],
+      ['9999-12-31T23:59:59.999Z', 253_402_300_799_999],
+      [8.64e15, undefined],
+      [-62_135_596_800_001, undefined],
+      [253_402_300_800_000, undefined],
+      ['253402300800000', undefined],
+      [253_402_300_800_000n, undefined],
+      [new Date(8.64e15), undefined],
+      ['0000-12-31T23:59:59Z', undefined],
+      ['9999-12-31T23:30:00-01:00', undefined],
       [true, undefined],
     ]);
   });

@@ -100,6 +100,40 @@ describe('DuckDB CSV reader', () => {
     }
   });
 
+  it('rejects times outside years 0001-9999 UTC alike: the proven forms all lie inside, the JS reader takes the rest', async () => {
+    fixture.write(
+      'eras.csv',
+      'driver_id,ts,rate,car,ok\n' +
+        '1,9999-12-31T23:59:59.999Z,1,a,t\n' +
+        '2,1000-01-01,2,b,f\n' +
+        '3,0000-12-31T23:59:59Z,3,c,t\n' +
+        '4,0001-01-01T00:00:00Z,4,d,t\n' +
+        '5,9999-12-31T23:30:00-01:00,5,e,t\n' +
+        '6,0001-01-01T00:30:00+01:00,6,f,t\n' +
+        '7,8640000000000000,7,g,t\n' +
+        '8,-62135596800001,8,h,t\n' +
+        '9,253402300799999,9,i,t\n',
+    );
+    const { rows, rejects, handOvers } = await both('eras.csv', request(columns));
+    assert.deepEqual(handOvers, ['eras.csv:4']);
+    assert.deepEqual(rows, [
+      row(1, '9999-12-31T23:59:59.999Z', 1, 'a', true),
+      row(2, '1000-01-01T00:00:00Z', 2, 'b', false),
+      row(4, '0001-01-01T00:00:00Z', 4, 'd', true),
+      row(9, '9999-12-31T23:59:59.999Z', 9, 'i', true),
+    ]);
+    assert.deepEqual(
+      rejects.map((r) => [r.reason, r.column, r.location, r.value]),
+      [
+        ['invalid_timestamp', 'ts', 'eras.csv:4', '0000-12-31T23:59:59Z'],
+        ['invalid_timestamp', 'ts', 'eras.csv:6', '9999-12-31T23:30:00-01:00'],
+        ['invalid_timestamp', 'ts', 'eras.csv:7', '0001-01-01T00:30:00+01:00'],
+        ['invalid_timestamp', 'ts', 'eras.csv:8', '8640000000000000'],
+        ['invalid_timestamp', 'ts', 'eras.csv:9', '-62135596800001'],
+      ],
+    );
+  });
+
   it('leaves files that are not plain to the JS reader whole: quotes, CRLF, a BOM, blank lines', async () => {
     const body = '1,2026-01-01T00:00:00Z,1.5,"big, red",t\n2,2026-01-01T00:00:01Z,2,b,f\n';
     for (const [name, text] of [

@@ -1,7 +1,7 @@
 import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import { z } from '../../vendor/zod.cjs';
-import { parseTimestamp } from '../../domain/time.js';
+import { parseTimestamp, TIMESTAMP_FORMS } from '../../domain/time.js';
 import { validationError } from '../../errors.js';
 import type { PipelineService } from '../../pipelines/pipeline-service.js';
 import type { CatalogCache } from '../../registry/catalog-cache.js';
@@ -122,7 +122,7 @@ export function feastMaterializeRoutes(deps: { pipelines: PipelineService; runs:
 
 function time(text: string, path: string): number {
   const ms = parseTimestamp(text);
-  if (ms === null) throw validationError(`${path}: '${text}' is not a timestamp`, [{ path, message: 'expected ISO 8601, e.g. 2021-01-01T00:00:00' }]);
+  if (ms === null) throw validationError(`${path}: '${text}' is not a timestamp`, [{ path, message: `expected ${TIMESTAMP_FORMS}` }]);
   return ms;
 }
 

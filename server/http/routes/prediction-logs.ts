@@ -1,7 +1,7 @@
 import { needs, project } from '../../auth/route-auth.js';
 import { Router } from 'express';
 import { z } from '../../vendor/zod.cjs';
-import { parseTimestamp } from '../../domain/time.js';
+import { parseTimestamp, TIMESTAMP_FORMS } from '../../domain/time.js';
 import { validationError } from '../../errors.js';
 import { decodeCursor, type LogQuery } from '../../prediction-logs/log-query.js';
 import { fastBatch } from '../../prediction-logs/fast-batch.js';
@@ -51,7 +51,7 @@ export const PREDICTION_LOG_ROUTES = defineRoutes({
 function time(text: string | undefined, field: string): number | undefined {
   if (text === undefined) return undefined;
   const at = parseTimestamp(/^-?\d+$/.test(text) ? Number(text) : text);
-  if (at === null) throw validationError(`'${text}' is not a time`, [{ path: `(query) ${field}`, message: 'not an RFC 3339 time or epoch ms' }]);
+  if (at === null) throw validationError(`'${text}' is not a time`, [{ path: `(query) ${field}`, message: `not a timestamp: use ${TIMESTAMP_FORMS}` }]);
   return at;
 }
 

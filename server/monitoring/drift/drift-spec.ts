@@ -2,7 +2,7 @@ import { z } from '../../vendor/zod.cjs';
 import { durationSchema } from '../../domain/duration.js';
 import { nameSchema } from '../../domain/names.js';
 import { refuseProtoKeys } from '../../domain/proto-key.js';
-import { parseTimestamp } from '../../domain/time.js';
+import { parseTimestamp, TIMESTAMP_FORMS } from '../../domain/time.js';
 import { driftMethodSchema } from './drift-method.js';
 
 const timestamp = z
@@ -10,7 +10,7 @@ const timestamp = z
   .transform((v, ctx) => {
     const ms = parseTimestamp(v);
     if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `'${v}' is not a timestamp (RFC 3339 or epoch ms)` });
+      ctx.addIssue({ code: 'custom', message: `'${v}' is not a timestamp: use ${TIMESTAMP_FORMS}` });
       return z.NEVER;
     }
     return ms;

@@ -144,6 +144,9 @@ test('bad drift requests are 400s naming the field; unknown objects are 404s', a
     [{ ...ok, reference: { snapshots: [1, 2, 1] } }, 'reference.snapshots[2]', 400],
     [{ ...ok, features: ['rate', 'tier', 'rate'] }, 'features[2]', 400],
     [{ ...ok, detection: { start: Date.parse('2026-11-29T13:00:00Z') } }, 'detection.start', 400],
+    // Years 0001-9999 UTC only, as every timestamp Tessera takes.
+    [{ ...ok, detection: { start: -8.64e15 } }, 'detection', 400],
+    [{ ...ok, reference: { start: '0000-12-31T23:59:59Z', end: DAY1 } }, 'reference', 400],
     [{ ...ok, featureView: 'ghost' }, 'featureView', 404],
     [{ ...ok, reference: { snapshots: [999] } }, 'reference.snapshots[0]', 404],
     [{ ...ok, reference: { dataset: 'nope' } }, 'reference.dataset', 404],
