@@ -1,3 +1,4 @@
+import { inTimestampRange } from '../domain/time.js';
 import { Precision, TimeUnit, Type } from '../vendor/arrow.cjs';
 import type { Data, DataType, Decimal, Dictionary, Float, Int, Timestamp, Vector } from '../vendor/arrow.cjs';
 import { KIND_BOOL, KIND_FLOAT64, KIND_INT64, KIND_STRING, KIND_TIMESTAMP } from './column-buffer.js';
@@ -41,6 +42,13 @@ export function int64InSafeRange(data: Data): boolean {
     const hi = words[2 * i + 1];
     if (hi >= 2_097_152 || hi < -2_097_152 || (hi === -2_097_152 && words[2 * i] === 0)) return false;
   }
+  return true;
+}
+
+/** Timestamp (ms) data whose valid values are all in years 0001-9999 UTC, as coercion demands. */
+export function timestampsInRange(data: Data): boolean {
+  const words = int32Words(data);
+  for (let i = 0; i < data.length; i++) if (data.getValid(i) && !inTimestampRange(words[2 * i + 1] * 4294967296 + (words[2 * i] >>> 0))) return false;
   return true;
 }
 

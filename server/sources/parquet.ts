@@ -4,10 +4,10 @@ import type { Data, Vector } from '../vendor/arrow.cjs';
 import { ParquetFile } from 'parquet-wasm/node';
 import type { Source } from '../domain/source.js';
 import { TesseraError, errorMessage } from '../errors.js';
-import { int64InSafeRange, passesThrough, rowValues, timestampMillis } from './arrow-columns.js';
+import { int64InSafeRange, passesThrough, rowValues, timestampMillis, timestampsInRange } from './arrow-columns.js';
 import { BatchBuilder } from './batch-builder.js';
 import type { RawRow } from './batch-builder.js';
-import { KIND_INT64, kindOf } from './column-buffer.js';
+import { KIND_INT64, KIND_TIMESTAMP, kindOf } from './column-buffer.js';
 import type { Kind } from './column-buffer.js';
 import { describeColumn, sourceColumnNames } from './field-mapping.js';
 import { matchFiles } from './file-glob.js';
@@ -100,7 +100,10 @@ class BatchReader {
     this.rowsBefore += length;
     if (length === 0) return;
     const data = vectors.map((v) => (v.data.length === 1 ? (v.data[0] as Data) : null));
-    const direct = data.every((d, c) => d !== null && passesThrough(d.type, this.kinds[c]) && (this.kinds[c] !== KIND_INT64 || int64InSafeRange(d)));
+    // Values coercion would reject (an int64 beyond 2^53, a time outside years 0001-9999) go row by row to be rejected.
+    const direct = data.every(
+      (d, c) => d !== null && passesThrough(d.type, this.kinds[c]) && (this.kinds[c] !== KIND_INT64 || int64InSafeRange(d)) && (this.kinds[c] !== KIND_TIMESTAMP || timestampsInRange(d)),
+    );
     if (direct) {
       const inRange = this.countInRange(data[this.tsIndex] as Data);
       if (inRange === 0) return;

@@ -123,6 +123,26 @@ describe('parquet source', () => {
     );
   });
 
+  it('rejects times outside years 0001-9999 UTC, in columns that would otherwise pass through whole', async () => {
+    const max = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+    writeParquetFile('far.parquet', {
+      id: int64s([1n, 2n, 3n, 4n, 5n]),
+      ts: tsMillis([T, 8.64e15, -62_135_596_800_001, T, max]),
+      made: tsMillis([T, T, T, max + 1, -62_135_596_800_000]),
+    });
+    const cols = [col('id', 'int64', true), col('ts', 'timestamp', true), col('made', 'timestamp')];
+    const { rows, rejects } = await readAll(parquet('far.parquet'), request(cols));
+    assert.deepEqual(rows, [
+      { id: 1, ts: T, made: T },
+      { id: 5, ts: max, made: -62_135_596_800_000 },
+    ]);
+    assert.deepEqual(rejects.map(rejectSummary), [
+      { reason: 'invalid_timestamp', column: 'ts', location: 'far.parquet row 2', value: '8640000000000000' },
+      { reason: 'invalid_timestamp', column: 'ts', location: 'far.parquet row 3', value: '-62135596800001' },
+      { reason: 'invalid_timestamp', column: 'made', location: 'far.parquet row 4', value: '253402300800000' },
+    ]);
+  });
+
   it('names the source, file and column when a column is missing; a non-Parquet file is a source error', async () => {
     await assert.rejects(
       readAll(parquet('typed.parquet'), request([...typed, col('tip', 'float64')])),
