@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS } from '../domain/time.js';
 import type { KeyType } from '../domain/value-type.js';
 import { describeValue, type FieldError, validationError } from '../errors.js';
 import { inputError, queryRows } from './duckdb-query.js';
@@ -11,9 +12,6 @@ import { ident, literal } from './sql.js';
 /** The input-order column the relation adds; an entity column may not use `__tessera_` names. */
 export const ROW = '__tessera_row';
 const RESERVED = /^(?:__tessera_|file_row_number$)/;
-
-/** Largest epoch ms a JavaScript Date holds: beyond it a value is not a timestamp. */
-const MAX_MS = 8_640_000_000_000_000;
 
 export interface EntityColumn {
   name: string;
@@ -78,7 +76,7 @@ export async function entityRelation(connection: DuckDBConnection, file: string,
     `count(*) AS n`,
     `min(${tsExpr}) AS min_ts`,
     `max(${tsExpr}) AS max_ts`,
-    `min(r.file_row_number) FILTER (WHERE ${tsExpr} IS NULL OR ${tsExpr} NOT BETWEEN ${-MAX_MS} AND ${MAX_MS}) AS bad_ts`,
+    `min(r.file_row_number) FILTER (WHERE ${tsExpr} IS NULL OR ${tsExpr} NOT BETWEEN ${MIN_TIMESTAMP_MS} AND ${MAX_TIMESTAMP_MS}) AS bad_ts`,
     typedTs ? `coalesce(bool_and(epoch_us(r.${ident(ts!.name)}) % 1000 = 0), true) AS whole_ms` : 'false AS whole_ms',
     ...keys.map((k, i) => `min(r.file_row_number) FILTER (WHERE r.${ident(k.name)} IS NOT NULL AND (${keyExprs[i]}) IS NULL) AS bad_${i}`),
   ];

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import * as arrow from '../../server/vendor/arrow.cjs';
 import type { BundleInput } from '../../server/domain/bundle.js';
+import { toParquet } from '../../server/offline/parquet-file.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { type Answer, ARROW, PARQUET, post, postJsonTo } from './historical-client.js';
 
@@ -58,7 +60,7 @@ test('unparseable timestamps and keys name the row, in JSON and in uploads', asy
   problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 2], event_timestamp: ts.slice(0, 2), label: [1, { nested: true }] } }), 400, ['entities.label[1]']);
 });
 
-test('entity times outside years 0001-9999 UTC name the row in JSON and CSV; a range end does too', async () => {
+test('entity times outside years 0001-9999 UTC name the row in JSON, CSV and Parquet (typed or epoch ms); a range end does too', async () => {
   const json = { driver_id: [1, 1, 1, 1, 1], event_timestamp: ['2026-11-01T11:00:00Z', 8.64e15, '0000-12-31T23:59:59Z', -62_135_596_800_001, '9999-12-31T23:59:59.999Z'] };
   problem(await postJsonTo(url, { features: ['first:rate'], entities: json }), 400, ['entities.event_timestamp[1]', 'entities.event_timestamp[2]', 'entities.event_timestamp[3]']);
   const message = (await postJsonTo(url, { features: ['first:rate'], entities: json })).json().errors[0].message;
@@ -67,6 +69,20 @@ test('entity times outside years 0001-9999 UTC name the row in JSON and CSV; a r
     'entities.event_timestamp[1]',
     'entities.event_timestamp[2]',
   ]);
+  const typed = toParquet(
+    new arrow.Table({
+      driver_id: arrow.vectorFromArray([1n, 1n], new arrow.Int64()),
+      event_timestamp: arrow.vectorFromArray([Date.parse('2026-11-01T11:00:00Z'), 8.64e15], new arrow.TimestampMillisecond('UTC')),
+    }),
+  );
+  problem(await post(`${url}?features=first:rate`, typed, PARQUET), 400, ['entities.event_timestamp[1]']);
+  const epochs = toParquet(
+    new arrow.Table({
+      driver_id: arrow.vectorFromArray([1n, 1n], new arrow.Int64()),
+      event_timestamp: arrow.vectorFromArray([253_402_300_799_999n, 253_402_300_800_000n], new arrow.Int64()),
+    }),
+  );
+  problem(await post(`${url}?features=first:rate`, epochs, PARQUET), 400, ['entities.event_timestamp[1]']);
   problem(await postJsonTo(url, { features: ['first:rate'], start: '2026-11-01', end: 8.64e15 }), 400, ['end']);
 });
 
