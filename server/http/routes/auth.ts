@@ -6,6 +6,7 @@ import { ADMIN_ONLY } from '../../auth/route-auth.js';
 import type { KeyService } from '../../auth/key-service.js';
 import type { Identity } from '../../auth/identity.js';
 import type { AuthStore } from '../../registry/auth-store.js';
+import { MAX_TIMESTAMP_MS } from '../../domain/time.js';
 import { parsedBody } from '../body.js';
 import { defineRoutes } from '../openapi/route-doc.js';
 import { parseInput, queryInt } from '../validate.js';
@@ -33,8 +34,8 @@ const createKey = z.strictObject({
     .array(printable)
     .min(1)
     .refine((roles) => new Set(roles).size === roles.length, 'each role once'),
-  // 8.64e15: the last instant a date holds (a later expiry could not be shown).
-  expiresAt: z.number().int().positive().max(8.64e15).nullable().optional().describe('epoch ms; absent or null: never'),
+  // The last instant a timestamp holds: a later expiry could not be shown as one.
+  expiresAt: z.number().int().positive().max(MAX_TIMESTAMP_MS).nullable().optional().describe('epoch ms; absent or null: never'),
 });
 
 const auditRecord = z.object({
