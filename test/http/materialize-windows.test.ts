@@ -15,13 +15,16 @@ const CSV = `driver_id,ts,rate
 const view = (name: string) => ({ name, entities: ['driver'], source: 'stats', features: [{ name: 'rate', type: 'float64' as const }] });
 const bundle: BundleInput = {
   entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
-  sources: [{ name: 'stats', type: 'csv', path: 'stats.csv', timestampField: 'ts' }],
-  featureViews: [view('feast_window'), view('end_only')],
+  sources: [
+    { name: 'stats', type: 'csv', path: 'stats.csv', timestampField: 'ts' },
+    { name: 'eras', type: 'csv', path: 'eras.csv', timestampField: 'ts' },
+  ],
+  featureViews: [view('feast_window'), view('end_only'), { ...view('all_time'), source: 'eras' }],
 };
 
 let s: Awaited<ReturnType<typeof pipelineServer>>;
 before(async () => {
-  s = await pipelineServer({ 'stats.csv': CSV }, bundle);
+  s = await pipelineServer({ 'stats.csv': CSV, 'eras.csv': `driver_id,ts,rate\n1,0001-01-01T00:00:00Z,1\n2,2026-11-28T00:00:00Z,2\n` }, bundle);
 });
 after(() => s.close());
 
@@ -66,4 +69,14 @@ test('a window reaching outside years 0001-9999 UTC is a 400 naming its end, on 
     );
     assert.match(res.body.errors[0].message, /years 0001-9999 UTC/);
   }
+});
+
+test("Feast's /materialize without event times reads from the first instant a timestamp holds, and shows its window as RFC 3339", async () => {
+  const res = await postJson(`${s.url}/materialize`, { disable_event_timestamp: true, feature_views: ['all_time'] });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const [run] = res.body.runs;
+  assert.equal(run.status, 'succeeded', run.error);
+  assert.equal(run.rowsIn, 2, 'the row at 0001-01-01T00:00:00Z too');
+  // Was '-271821-04-20T00:00:00.000Z' (JS Date's first instant), which no RFC 3339 reader takes.
+  assert.equal(run.window.start, '0000-12-31T23:59:59.999Z');
 });

@@ -1,7 +1,7 @@
 import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import { z } from '../../vendor/zod.cjs';
-import { parseTimestamp, TIMESTAMP_FORMS } from '../../domain/time.js';
+import { MIN_TIMESTAMP_MS, parseTimestamp, TIMESTAMP_FORMS } from '../../domain/time.js';
 import { validationError } from '../../errors.js';
 import type { PipelineService } from '../../pipelines/pipeline-service.js';
 import type { CatalogCache } from '../../registry/catalog-cache.js';
@@ -96,9 +96,9 @@ export function feastMaterializeRoutes(deps: { pipelines: PipelineService; runs:
     const q = parseInput(routes.materialize.query, req.query, '(query) ');
     const body = parseInput(routes.materialize.body.schema, req.body);
     // A run's window is (start, end], in whole ms. Feast reads [start_ts, end_ts] (its offline stores'
-    // BETWEEN), so the run starts 1 ms before start_ts. Without event times: every row there is, before
-    // 1970 too (the earliest instant a timestamp holds).
-    let start: number | null = -8.64e15;
+    // BETWEEN), so the run starts 1 ms before start_ts. Without event times: every row there is, from
+    // the earliest instant a timestamp holds (the run shows 0000-12-31T23:59:59.999Z, RFC 3339 still).
+    let start: number | null = MIN_TIMESTAMP_MS - 1;
     let end: number | null = null;
     if (!body.disable_event_timestamp) {
       if (!body.start_ts || !body.end_ts)
