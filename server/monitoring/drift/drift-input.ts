@@ -1,5 +1,5 @@
 import type { DatasetStore } from '../../datasets/dataset-store.js';
-import { formatTimestamp } from '../../domain/time.js';
+import { formatTimestamp, MIN_TIMESTAMP_MS } from '../../domain/time.js';
 import { notFound, validationError } from '../../errors.js';
 import { fileMayHold, serviceLogFolder } from '../../feature-logging/log-files.js';
 import { LOG_TIMESTAMP } from '../../feature-logging/log-schema.js';
@@ -34,7 +34,9 @@ export interface DriftInputDeps {
 export function inputWindow(spec: { start?: number; end?: number; last?: number; offset?: number }, now: number): { from: number | null; to: number } {
   if (spec.last !== undefined) {
     const to = now - (spec.offset ?? 0) * 1000;
-    return { from: to - spec.last * 1000, to };
+    const from = to - spec.last * 1000;
+    // A `last` reaching before year 0001 bounds nothing (no timestamp is earlier): shown as -∞, not as year -271821.
+    return { from: from < MIN_TIMESTAMP_MS ? null : from, to };
   }
   return { from: spec.start ?? null, to: spec.end ?? now };
 }

@@ -122,6 +122,13 @@ test('a sample compared with itself drifts nowhere', async () => {
   assert.deepEqual([report.driftedFeatures, report.share, report.datasetDrift], [0, 0, false]);
 });
 
+test('a `last` window reaching before year 0001 starts nowhere: every row is read and the report shows -∞', async () => {
+  // 10,000,000 weeks back is year -189627, which the report once showed as such.
+  const report = await drift({ featureView: 'driver_stats', reference: { snapshots: [snapshot1] }, detection: { last: '10000000w' } });
+  assert.equal(report.detection.description, 'window [-∞, 2026-11-29T12:00:00.000Z)');
+  assert.equal(byFeature(report).trips.detectionRows, 2 * ROWS);
+});
+
 test('bad drift requests are 400s naming the field; unknown objects are 404s', async () => {
   const ok = { featureView: 'driver_stats', reference: { snapshots: [1] }, detection: { start: DAY2 } };
   const bad: [unknown, string, number][] = [
