@@ -59,6 +59,32 @@ describe('jsonl source', () => {
     assert.deepEqual(rejects[2].raw, { user: 'u4', ts: '2026-01-01T00:00:00Z', n: 1.5 });
   });
 
+  it('rejects times outside years 0001-9999 UTC, as epoch-ms numbers or as text', async () => {
+    fixture.write(
+      'eras.jsonl',
+      [
+        '{"user":"u1","ts":253402300799999}',
+        '{"user":"u2","ts":8640000000000000}',
+        '{"user":"u3","ts":"0000-12-31T23:59:59Z"}',
+        '{"user":"u4","ts":"0001-01-01T00:00:00Z"}',
+        '{"user":"u5","ts":-62135596800001}',
+      ].join('\n'),
+    );
+    const { rows, rejects } = await readAll(jsonl('eras.jsonl'), request(columns));
+    assert.deepEqual(
+      rows.map((r) => [r.user, r.ts]),
+      [
+        ['u1', 253_402_300_799_999],
+        ['u4', -62_135_596_800_000],
+      ],
+    );
+    assert.deepEqual(rejects.map(rejectSummary), [
+      { reason: 'invalid_timestamp', column: 'ts', location: 'eras.jsonl:2', value: '8640000000000000' },
+      { reason: 'invalid_timestamp', column: 'ts', location: 'eras.jsonl:3', value: '0000-12-31T23:59:59Z' },
+      { reason: 'invalid_timestamp', column: 'ts', location: 'eras.jsonl:5', value: '-62135596800001' },
+    ]);
+  });
+
   it('globs several files in name order, applies fieldMapping and the range', async () => {
     fixture.write('days/b.jsonl', '{"who":"u3","at":"2026-01-03T00:00:00Z"}\n{"who":"u4","at":"2026-01-04T00:00:00Z"}\n');
     fixture.write('days/a.jsonl', '{"who":"u1","at":"2026-01-01T00:00:00Z"}\n{"who":"u2","at":"2026-01-02T00:00:00Z"}\n');
