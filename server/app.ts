@@ -6,15 +6,17 @@ import { cors } from './http/cors.js';
 import { API_ROUTES } from './http/openapi/api-routes.js';
 import { errorHandler } from './http/error-handler.js';
 import { problemFor, sendProblem } from './http/problem.js';
+import type { RouteDoc } from './http/openapi/route-doc.js';
+import { allowedMethods } from './http/route-matcher.js';
 import { requestLog } from './http/request-log.js';
 import { tesseraOpenApi } from './http/openapi/tessera-openapi.js';
 import { applyRoutes } from './http/routes/apply.js';
 import { catalogRoutes } from './http/routes/catalog.js';
-import { type HealthCheck, healthRoutes } from './http/routes/health.js';
+import { HEALTH_ROUTES, type HealthCheck, healthRoutes } from './http/routes/health.js';
 import { openApiRoutes } from './http/routes/openapi.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
-import { metricsRoutes } from './http/routes/metrics.js';
+import { METRICS_ROUTES, metricsRoutes } from './http/routes/metrics.js';
 import type { ApplyService } from './registry/apply-service.js';
 import type { CatalogCache } from './registry/catalog-cache.js';
 import type { DeleteService } from './registry/delete-service.js';
@@ -55,19 +57,34 @@ export function createApp(deps: AppDeps): Express {
   if (deps.corsOrigins && deps.corsOrigins.length > 0) app.use(cors(deps.corsOrigins));
   if (deps.gate) app.use(authMiddleware({ gate: deps.gate, routes: API_ROUTES, catalog: () => deps.catalog.peek()! }));
   if (deps.metrics) app.use(deps.metrics.http.middleware(), metricsRoutes({ metrics: deps.metrics, logger: deps.logger }));
-  if (deps.healthOnly) return withFallbacks(app.use(healthRoutes(deps.healthChecks, deps.healthInfo)), deps.logger);
+  if (deps.healthOnly) {
+    const served = [...Object.values(HEALTH_ROUTES), ...(deps.metrics ? Object.values(METRICS_ROUTES) : [])];
+    return withFallbacks(app.use(healthRoutes(deps.healthChecks, deps.healthInfo)), deps.logger, served);
+  }
   for (const router of deps.hot ?? []) app.use(router);
   app.use(healthRoutes(deps.healthChecks, deps.healthInfo));
   app.use(applyRoutes({ applyService: deps.applyService, catalogStore: deps.catalogStore, bodyLimit: deps.bodyLimit }));
   app.use(catalogRoutes(deps));
   app.use(openApiRoutes(tesseraOpenApi));
   for (const router of deps.routers ?? []) app.use(router);
-  return withFallbacks(app, deps.logger);
+  return withFallbacks(app, deps.logger, API_ROUTES);
 }
 
-/** A problem document for a path no route serves, and the one error handler. */
-function withFallbacks(app: Express, logger: Logger): Express {
+/**
+ * A problem document for a request no route serves: a 405 naming the methods in `Allow` when the path
+ * is served with others, else a 404; and the one error handler. Only unmatched requests get here, so
+ * the routes' own matching costs nothing more.
+ */
+function withFallbacks(app: Express, logger: Logger, served: readonly RouteDoc[]): Express {
+  const allowed = allowedMethods(served);
   app.use((req, res) => {
+    const methods = allowed(req.path);
+    if (methods.length > 0) {
+      const list = methods.join(', ');
+      res.set('Allow', list);
+      const error = new TesseraError('method_not_allowed', `${req.path} does not take ${req.method}; it takes ${list}`, [{ path: '(method)', message: `one of ${list}` }]);
+      return sendProblem(res, problemFor(error, req.originalUrl));
+    }
     sendProblem(
       res,
       problemFor(new TesseraError('not_found', `no route for ${req.method} ${req.path}`, [{ path: '(url)', message: `${req.method} ${req.path} is not an endpoint` }]), req.originalUrl),

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'not_acceptable'
+  | 'method_not_allowed' // the path exists, not with this method (405 with Allow)
   | 'source_error' // a source could not be read (file missing, HTTP 5xx, timeout)
   | 'source_refused' // a source reaches what the server does not allow (outside the file roots, a private address, a write, an unset secret): not retried
   | 'transform_error' // a transform cannot be applied to the data (log1p of -1)

@@ -31,6 +31,7 @@ export function feastErrorDetail(error: TesseraError): FeastErrorDetail {
     case 'payload_too_large':
     case 'unsupported_media_type':
     case 'not_acceptable':
+    case 'method_not_allowed':
       // Feast's servers raise ValueError for a bad request; its client rebuilds it from the builtins module.
       return { module: 'builtins', class: 'ValueError', message: error.message };
     case 'conflict':

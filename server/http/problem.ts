@@ -10,6 +10,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
   transform_error: { status: 422, title: 'Transform cannot be applied' },
   validation_failed: { status: 422, title: 'Source rows failed validation' },
   unknown_push_source: { status: 422, title: 'Unknown push source' },

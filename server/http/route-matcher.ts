@@ -5,13 +5,19 @@ export interface MatchedRoute {
   params: Record<string, string>;
 }
 
+interface CompiledRoute {
+  route: RouteDoc;
+  method: string;
+  names: string[];
+  pattern: RegExp;
+}
+
 /**
- * Finds the documented route a request is for, with its path parameters, the way express will
- * route it: `:name` is one path segment. Static paths win over parameterized ones (as the routers'
- * order makes them win), so `/api/v1/runs` is never read as `/api/v1/runs/:id`.
+ * The routes as express will route them: `:name` is one path segment. Static paths come first (as
+ * the routers' order makes them win), so `/api/v1/runs` is never read as `/api/v1/runs/:id`.
  */
-export function routeMatcher(routes: readonly RouteDoc[]): (method: string, path: string) => MatchedRoute | null {
-  const compiled = [...routes]
+function compile(routes: readonly RouteDoc[]): CompiledRoute[] {
+  return [...routes]
     .sort((a, b) => Number(a.path.includes(':')) - Number(b.path.includes(':')))
     .map((route) => {
       const names: string[] = [];
@@ -25,6 +31,11 @@ export function routeMatcher(routes: readonly RouteDoc[]): (method: string, path
         .join('/');
       return { route, method: route.method.toUpperCase(), names, pattern: new RegExp(`^${source}/?$`) };
     });
+}
+
+/** Finds the documented route a request is for, with its path parameters. */
+export function routeMatcher(routes: readonly RouteDoc[]): (method: string, path: string) => MatchedRoute | null {
+  const compiled = compile(routes);
   return (method, path) => {
     const m = method === 'HEAD' ? 'GET' : method;
     for (const c of compiled) {
@@ -42,5 +53,23 @@ export function routeMatcher(routes: readonly RouteDoc[]): (method: string, path
       return { route: c.route, params };
     }
     return null;
+  };
+}
+
+/**
+ * The methods some route serves at a path (`GET` brings `HEAD`, as express answers it), in a fixed
+ * order: the `Allow` header of a 405. Empty when no route serves the path at all (a 404).
+ */
+export function allowedMethods(routes: readonly RouteDoc[]): (path: string) => string[] {
+  const compiled = compile(routes);
+  const order = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  return (path) => {
+    const methods = new Set<string>();
+    for (const c of compiled) {
+      if (!c.pattern.test(path)) continue;
+      methods.add(c.method);
+      if (c.method === 'GET') methods.add('HEAD');
+    }
+    return order.filter((m) => methods.has(m));
   };
 }
