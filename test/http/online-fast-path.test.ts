@@ -104,7 +104,7 @@ test('a body under the limit in several chunks is read whole', async () => {
   assert.deepEqual(JSON.parse(res.body).results[1].values, [0.5, null, null]);
 });
 
-test('wrong content type is a 415; request ids are echoed or made; other methods go on to a 404', async () => {
+test('wrong content type is a 415; request ids are echoed or made; other methods go on to a 405', async () => {
   const wrong = await send('/get-online-features', Buffer.from('{}'), { 'content-type': 'application/xml' });
   assert.equal(wrong.status, 415);
   assert.equal(JSON.parse(wrong.body).errors[0].path, '(header) content-type');
@@ -113,6 +113,7 @@ test('wrong content type is a 415; request ids are echoed or made; other methods
   const made = await send('/get-online-features', Buffer.from(JSON.stringify(bodies[0])));
   assert.match(String(made.headers['x-request-id']), /^[0-9a-f]{8}-[0-9a-z]+$/);
   const get = await fetch(`${s.url}/get-online-features`);
-  assert.equal(get.status, 404);
+  assert.equal(get.status, 405);
+  assert.equal(get.headers.get('allow'), 'POST');
   assert.match(get.headers.get('content-type') ?? '', /problem\+json/);
 });
