@@ -6,6 +6,7 @@ import type { Identity } from '../auth/identity.js';
 import { ADMIN_ONLY, type AuthInput, type RouteAuth } from '../auth/route-auth.js';
 import type { Catalog } from '../registry/catalog.js';
 import type { RouteDoc } from './openapi/route-doc.js';
+import { authorizationHeader } from './authorization-header.js';
 import { routeMatcher } from './route-matcher.js';
 
 /** Where the gate leaves the check a body route makes once its body is read (`parsedBody` calls it). */
@@ -55,7 +56,15 @@ export function authMiddleware(deps: { gate: AuthGate; routes: readonly RouteDoc
       res.locals.authRefused = true;
       next(e);
     };
-    gate.identify(req.headers.authorization, gateReq).then((identity) => {
+    let authorization: string | undefined;
+    try {
+      // With auth off no credentials are read, so none can be ambiguous.
+      authorization = gate.enabled() ? authorizationHeader(req) : undefined;
+    } catch (e) {
+      refuse(e);
+      return;
+    }
+    gate.identify(authorization, gateReq).then((identity) => {
       try {
         gate.admitUrl(identity, gateReq, () => input());
       } catch (e) {

@@ -6,6 +6,7 @@ import { ADMIN_ONLY, type RouteAuth } from '../auth/route-auth.js';
 import type { Logger } from '../logger.js';
 import type { HttpMetrics } from '../metrics/http-metrics.js';
 import type { OnlineService } from '../serving/online-service.js';
+import { authorizationHeader } from './authorization-header.js';
 import { FEAST_BODY, decodeBody, mediaType, tooLarge } from './body.js';
 import { INTERNAL, knownError } from './error-handler.js';
 import { problemFor } from './problem.js';
@@ -74,13 +75,15 @@ export function onlineFastPath(deps: {
     let refusal: unknown = null;
     let who: Promise<Identity> | null = null;
     if (gate?.enabled()) {
+      let authorization: string | undefined;
       try {
-        identity = gate.identifyNow(req.headers.authorization, gateReq);
+        authorization = authorizationHeader(req);
+        identity = gate.identifyNow(authorization, gateReq);
       } catch (e) {
         refusal = e;
       }
       if (identity === undefined && refusal === null) {
-        who = gate.identifyLater(req.headers.authorization, gateReq);
+        who = gate.identifyLater(authorization, gateReq);
         who.catch(() => undefined);
       }
     }

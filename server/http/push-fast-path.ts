@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { HttpMetrics } from '../metrics/http-metrics.js';
 import type { PushService } from '../push/push-service.js';
 import { auditMutatingCall, routeAuth } from './auth-middleware.js';
+import { authorizationHeader } from './authorization-header.js';
 import { FEAST_BODY, decodeBody, mediaType, tooLarge } from './body.js';
 import { INTERNAL, knownError } from './error-handler.js';
 import type { NodeHandler } from './online-fast-path.js';
@@ -82,13 +83,16 @@ export function pushFastPath(deps: { push: PushService; bodyLimit: number; logge
     let identity: Identity | undefined;
     let refusal: unknown = null;
     let who: Promise<Identity> | null = null;
+    let authorization: string | undefined;
     try {
-      identity = gate.identifyNow(req.headers.authorization, gateReq);
+      // With auth off no credentials are read, so none can be ambiguous.
+      authorization = gate.enabled() ? authorizationHeader(req) : undefined;
+      identity = gate.identifyNow(authorization, gateReq);
     } catch (e) {
       refusal = e;
     }
     if (identity === undefined && refusal === null) {
-      who = gate.identifyLater(req.headers.authorization, gateReq);
+      who = gate.identifyLater(authorization, gateReq);
       who.catch(() => undefined);
     }
     const run = (identity: Identity, buffer: Buffer): Promise<unknown> | undefined => {
