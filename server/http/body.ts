@@ -11,8 +11,27 @@ import { checkWellFormed } from './well-formed.js';
 const JSON_TYPES = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
 const YAML_TYPES = /^(?:application\/(?:x-)?yaml|text\/(?:x-)?yaml)$/i;
 
+const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
+
+/**
+ * The request's media type, lowercase, without parameters. Bodies are read as UTF-8 only: a `charset`
+ * parameter naming anything else (`latin1`) is a 415 here, where every body reader asks for the type,
+ * rather than bytes decoded in a charset the client did not use.
+ */
 export function mediaType(req: Request | IncomingMessage): string {
-  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const header = req.headers['content-type'] ?? '';
+  const semicolon = header.indexOf(';');
+  if (semicolon === -1) return header.trim().toLowerCase();
+  const charset = CHARSET.exec(header.slice(semicolon));
+  if (charset) {
+    const name = charset[1] ?? charset[2];
+    if (name.toLowerCase() !== 'utf-8') {
+      throw new TesseraError('unsupported_media_type', `charset '${name}' is not accepted: bodies are read as UTF-8 (send charset=utf-8, or none)`, [
+        { path: '(header) content-type', message: `charset '${name}' is not utf-8` },
+      ]);
+    }
+  }
+  return header.slice(0, semicolon).trim().toLowerCase();
 }
 
 export interface BodyOptions {
