@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'not_acceptable'
   | 'method_not_allowed' // the path exists, not with this method (405 with Allow)
+  | 'headers_too_large' // the request's headers pass Node's limit (431)
+  | 'request_timeout' // the request did not arrive within Node's time limits (408)
   | 'source_error' // a source could not be read (file missing, HTTP 5xx, timeout)
   | 'source_refused' // a source reaches what the server does not allow (outside the file roots, a private address, a write, an unset secret): not retried
   | 'transform_error' // a transform cannot be applied to the data (log1p of -1)

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { checkBind } from './auth/bind-guard.js';
 import { TesseraError, errorMessage } from './errors.js';
+import { answerClientError } from './http/client-error.js';
 import { onlineFastPath } from './http/online-fast-path.js';
 import { predictionLogFastPath } from './http/prediction-log-fast-path.js';
 import { pushFastPath } from './http/push-fast-path.js';
@@ -172,6 +173,7 @@ export async function startHttp(services: Services, pipelines: PipelineHost): Pr
   };
   const server = config.tlsCert && config.tlsKey ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, handle) : http.createServer(handle);
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

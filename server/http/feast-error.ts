@@ -32,6 +32,7 @@ export function feastErrorDetail(error: TesseraError): FeastErrorDetail {
     case 'unsupported_media_type':
     case 'not_acceptable':
     case 'method_not_allowed':
+    case 'headers_too_large':
       // Feast's servers raise ValueError for a bad request; its client rebuilds it from the builtins module.
       return { module: 'builtins', class: 'ValueError', message: error.message };
     case 'conflict':

@@ -11,6 +11,8 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  headers_too_large: { status: 431, title: 'Request header fields too large' },
+  request_timeout: { status: 408, title: 'Request timeout' },
   transform_error: { status: 422, title: 'Transform cannot be applied' },
   validation_failed: { status: 422, title: 'Source rows failed validation' },
   unknown_push_source: { status: 422, title: 'Unknown push source' },
