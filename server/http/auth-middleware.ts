@@ -71,7 +71,11 @@ export function authMiddleware(deps: { gate: AuthGate; routes: readonly RouteDoc
         return refuse(e);
       }
       res.locals.identity = identity;
+      // The body as the check read it: an entity route keeps `req.body` raw (a Buffer, naming nothing),
+      // and the audit entry must name what the check decided on.
+      let checked: { body: unknown } | null = null;
       (req as WithBodyCheck)[BODY_CHECK] = (body) => {
+        checked = { body };
         try {
           gate.admitBody(identity, gateReq, input(body));
         } catch (e) {
@@ -79,7 +83,7 @@ export function authMiddleware(deps: { gate: AuthGate; routes: readonly RouteDoc
           throw e;
         }
       };
-      res.once('finish', () => auditCall(gate, identity, gateReq, found.route, res, () => input(req.body)));
+      res.once('finish', () => auditCall(gate, identity, gateReq, found.route, res, () => input(checked ? checked.body : req.body)));
       next();
     }, refuse);
   };

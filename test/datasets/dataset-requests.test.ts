@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { HAND_FILES, handBundle } from '../offline/fixture.js';
+import { pipelineServer } from '../support/pipeline-fixture.js';
+
+// Dataset requests the probes found mishandled, with auth on (the audit log is one of them).
+
+let s: Awaited<ReturnType<typeof pipelineServer>>;
+let token = '';
+before(async () => {
+  s = await pipelineServer(HAND_FILES, handBundle());
+  assert.equal((await s.materialize('driver_stats')).status, 'succeeded');
+  token = (await s.services.keys.create({ name: 'admin', roles: ['admin'], expiresAt: null, createdBy: 'test' })).token;
+});
+after(() => s.close());
+
+const ENTITIES = { driver_id: [1, 2], event_timestamp: ['2026-11-01T11:00:00Z', '2026-11-01T10:00:00Z'] };
+const FEATURES = ['driver_stats:rate'];
+
+async function call(method: string, path: string, options: { json?: unknown; accept?: string } = {}) {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  if (options.accept) headers.accept = options.accept;
+  const res = await fetch(`${s.url}${path}`, { method, headers, body: options.json === undefined ? undefined : JSON.stringify(options.json) });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  return { status: res.status, type: res.headers.get('content-type') ?? '', bytes, json: () => JSON.parse(Buffer.from(bytes).toString('utf8')) };
+}
+
+test('the audit entry of a dataset created from a JSON body names the dataset and the views it read', async () => {
+  const created = await call('POST', '/api/v1/training-datasets', { json: { name: 'audited', features: FEATURES, entities: ENTITIES } });
+  assert.equal(created.status, 201, Buffer.from(created.bytes).toString());
+  const entries = (await call('GET', '/api/v1/audit')).json().entries as { action: string; resource: string; status: number }[];
+  const entry = entries.find((e) => e.action === 'POST /api/v1/training-datasets');
+  assert.deepEqual(entry && { resource: entry.resource, status: entry.status }, { resource: "training_dataset 'audited', feature_view 'driver_stats'", status: 201 });
+});
