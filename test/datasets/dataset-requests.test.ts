@@ -33,3 +33,33 @@ test('the audit entry of a dataset created from a JSON body names the dataset an
   const entry = entries.find((e) => e.action === 'POST /api/v1/training-datasets');
   assert.deepEqual(entry && { resource: entry.resource, status: entry.status }, { resource: "training_dataset 'audited', feature_view 'driver_stats'", status: 201 });
 });
+
+test('a query string beside a JSON body may only repeat it: a different name is a 400, and nothing is saved', async () => {
+  const body = { name: 'from_body', features: FEATURES, entities: ENTITIES };
+  const cases: [string, string, RegExp][] = [
+    ['?name=from_query', '(query) name', /differs from the JSON body's name \("from_body"\)/],
+    ['?description=d', '(query) description', /does not set it/],
+    ['?features=driver_stats:trips', '(query) features', /differs/],
+    ['?full_feature_names=true', '(query) full_feature_names', /differs/],
+    ['?colour=red', '(query) colour', /unknown field/],
+  ];
+  for (const [query, path, message] of cases) {
+    const res = await call('POST', `/api/v1/training-datasets${query}`, { json: body });
+    assert.equal(res.status, 400, `${query}: ${Buffer.from(res.bytes).toString()}`);
+    const problem = res.json();
+    assert.equal(problem.errors[0].path, path, query);
+    assert.match(problem.errors[0].message, message, query);
+  }
+  assert.equal((await call('GET', '/api/v1/training-datasets/from_body')).status, 404, 'no refused request saved the dataset');
+  assert.equal((await call('GET', '/api/v1/training-datasets/from_query')).status, 404);
+  // The same value in both places is no disagreement.
+  const same = await call('POST', '/api/v1/training-datasets?name=from_body&features=driver_stats:rate&full_feature_names=false', { json: body });
+  assert.equal(same.status, 201, Buffer.from(same.bytes).toString());
+  assert.equal(same.json().name, 'from_body');
+});
+
+test('retrieval reads its JSON body the same way: a query parameter that disagrees is a 400', async () => {
+  const res = await call('POST', '/get-historical-features?features=driver_stats:trips', { json: { features: FEATURES, entities: ENTITIES } });
+  assert.equal(res.status, 400);
+  assert.equal(res.json().errors[0].path, '(query) features');
+});

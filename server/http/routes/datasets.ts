@@ -32,6 +32,8 @@ export const DATASET_ROUTES = defineRoutes({
     auth: ROUTE_NEEDS.createDataset,
     tag: 'offline',
     summary: 'Save a training dataset: point-in-time rows, pinned to the versions and snapshots read',
+    description:
+      'name, selection and entity rows in a JSON body, or an upload (CSV, Parquet, Arrow IPC) with them in the query string. Beside a JSON body a query parameter may only repeat the body: a ?name= that differs from the body name, or a parameter the body lacks, is a 400 naming it.',
     query: schemas.query,
     body: { required: true, description: 'name, selection and entity rows (JSON), or an upload with them in the query string', schema: schemas.json, mediaTypes: Object.keys(UPLOAD_TYPES) },
     responses: { 201: { description: 'the saved dataset', schema: datasetAnswer } },

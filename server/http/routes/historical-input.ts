@@ -9,6 +9,7 @@ import { checkWellFormed } from '../well-formed.js';
 import { mayHoldWideIntegers, parseJsonExact } from '../exact-json.js';
 import { parseInput } from '../validate.js';
 import type { HistoricalSchemas } from '../historical-schemas.js';
+import { checkQueryBesideBody } from './query-beside-body.js';
 
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
 
@@ -82,7 +83,7 @@ interface SelectionFields {
 export function historicalInput(req: Request, schemas: HistoricalSchemas): HistoricalInput {
   const type = mediaType(req);
   const body = req.body as Buffer;
-  if (JSON_TYPE.test(type)) return jsonInput(body, schemas);
+  if (JSON_TYPE.test(type)) return jsonInput(body, schemas, req.query as Record<string, unknown>);
   const query = parseInput(schemas.query, req.query, '(query) ') as SelectionFields & Record<string, unknown>;
   const { features, feature_service, full_feature_names, ...extra } = query;
   const list =
@@ -100,7 +101,7 @@ export function historicalInput(req: Request, schemas: HistoricalSchemas): Histo
   };
 }
 
-function jsonInput(body: Buffer, schemas: HistoricalSchemas): HistoricalInput {
+function jsonInput(body: Buffer, schemas: HistoricalSchemas, query: Record<string, unknown>): HistoricalInput {
   let parsed: unknown;
   const text = body.toString('utf8');
   try {
@@ -116,12 +117,14 @@ function jsonInput(body: Buffer, schemas: HistoricalSchemas): HistoricalInput {
     parsed = { ...parsed, entities: exact.entities };
   }
   const ranges = 'start' in schemas.json.shape;
-  const { features, feature_service, full_feature_names, entities, start, end, ...extra } = parseInput(schemas.json, parsed) as SelectionFields & {
+  const fields = parseInput(schemas.json, parsed) as SelectionFields & {
     features?: string[];
     entities?: Record<string, unknown[]>;
     start?: number;
     end?: number;
   } & Record<string, unknown>;
+  checkQueryBesideBody(query, schemas, fields);
+  const { features, feature_service, full_feature_names, entities, start, end, ...extra } = fields;
   const selection = { features, featureService: feature_service, fullFeatureNames: full_feature_names };
   const ranged = start !== undefined || end !== undefined;
   if (entities && ranged) throw validationError('give entities, or start and end, not both', [{ path: 'start', message: 'not allowed together with entities' }]);

@@ -26,7 +26,7 @@ export const HISTORICAL_ROUTES = defineRoutes({
     tag: 'offline',
     summary: 'Point-in-time features for entity rows (Feast semantics)',
     description:
-      'Entity rows as JSON columns, or uploaded as CSV, Parquet or Arrow IPC with the selection in the query string; or, with start and end and no entities, every row of one view in that range. The answer streams in the format Accept asks for; X-Tessera-Rows holds the row count.',
+      'Entity rows as JSON columns, or uploaded as CSV, Parquet or Arrow IPC with the selection in the query string (beside a JSON body, a query parameter may only repeat the body: one that differs, or that the body lacks, is a 400); or, with start and end and no entities, every row of one view in that range. The answer streams in the format Accept asks for; X-Tessera-Rows holds the row count.',
     query: schemas.query,
     body: { required: true, description: 'the selection and entity rows', schema: schemas.json, mediaTypes: Object.keys(UPLOAD_TYPES) },
     responses: { 200: { description: 'one row per entity row, in input order', schema: columnsAnswer, mediaTypes: RESULT_MEDIA_TYPES } },
