@@ -2,9 +2,12 @@ import * as arrow from '../vendor/arrow.cjs';
 import { resultBatches, resultTable } from './result-batches.js';
 import type { Sink } from './result-sink.js';
 
-/** The answer as an Arrow IPC stream, one record batch per Parquet row group, written as it is read. */
-export async function writeArrow(file: string, sink: Sink): Promise<void> {
-  const writer = new arrow.RecordBatchStreamWriter();
+/**
+ * The answer in Arrow IPC, one record batch per Parquet row group, written as it is read: the stream
+ * format, or the file format (the same batches between magic bytes, then a footer indexing them).
+ */
+export async function writeArrow(file: string, sink: Sink, layout: 'stream' | 'file' = 'stream'): Promise<void> {
+  const writer = layout === 'file' ? new arrow.RecordBatchFileWriter() : new arrow.RecordBatchStreamWriter();
   const pump = (async () => {
     for await (const chunk of writer) await sink.write(chunk);
   })();

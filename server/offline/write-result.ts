@@ -24,5 +24,7 @@ export async function writeResult(engine: DuckDbEngine, file: string, columns: R
       );
     case 'arrow':
       return writeArrow(file, sink);
+    case 'arrow_file':
+      return writeArrow(file, sink, 'file');
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { arrowRows, parquetRows } from '../http/historical-client.js';
 import { HAND_FILES, handBundle } from '../offline/fixture.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 
@@ -62,4 +63,32 @@ test('retrieval reads its JSON body the same way: a query parameter that disagre
   const res = await call('POST', '/get-historical-features?features=driver_stats:trips', { json: { features: FEATURES, entities: ENTITIES } });
   assert.equal(res.status, 400);
   assert.equal(res.json().errors[0].path, '(query) features');
+});
+
+test('the upload types answer too: Arrow file format for application/vnd.apache.arrow.file, Parquet for application/x-parquet', async () => {
+  assert.equal((await call('POST', '/api/v1/training-datasets', { json: { name: 'formats', features: FEATURES, entities: ENTITIES } })).status, 201);
+  const expected = (await call('GET', '/api/v1/training-datasets/formats/data')).json();
+  for (const url of ['/api/v1/training-datasets/formats/data', null]) {
+    const fetchAs = (accept: string) => (url ? call('GET', url, { accept }) : call('POST', '/get-historical-features', { json: { features: FEATURES, entities: ENTITIES }, accept }));
+    const file = await fetchAs('application/vnd.apache.arrow.file');
+    assert.equal(file.status, 200, Buffer.from(file.bytes).toString());
+    assert.equal(file.type, 'application/vnd.apache.arrow.file');
+    // The file format: magic at both ends (a stream has none), a footer a file reader seeks to.
+    assert.equal(Buffer.from(file.bytes.subarray(0, 6)).toString(), 'ARROW1');
+    assert.equal(Buffer.from(file.bytes.subarray(-6)).toString(), 'ARROW1');
+    assert.deepEqual(
+      arrowRows(file.bytes).rows.map((r) => r.rate),
+      expected.rate,
+    );
+    const parquet = await fetchAs('application/x-parquet');
+    assert.equal(parquet.status, 200);
+    assert.equal(parquet.type, 'application/vnd.apache.parquet');
+    assert.deepEqual(
+      parquetRows(parquet.bytes).rows.map((r) => r.rate),
+      expected.rate,
+    );
+  }
+  const refused = await call('GET', '/api/v1/training-datasets/formats/data', { accept: 'application/xml' });
+  assert.equal(refused.status, 406);
+  assert.match(refused.json().errors[0].message, /application\/vnd\.apache\.arrow\.file/);
 });

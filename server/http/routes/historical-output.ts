@@ -1,16 +1,17 @@
 import type { NextFunction, Request, Response } from 'express';
 import { TesseraError } from '../../errors.js';
-import { MEDIA_TYPES, type ResultFormat, contentType } from '../../offline/result-format.js';
+import { MEDIA_TYPE_ALIASES, MEDIA_TYPES, type ResultFormat, contentType } from '../../offline/result-format.js';
 import { type Sink, writableSink } from '../../offline/result-sink.js';
 
-const FORMATS = Object.entries(MEDIA_TYPES) as [ResultFormat, string][];
+const FORMATS = [...(Object.entries(MEDIA_TYPES) as [ResultFormat, string][]), ...MEDIA_TYPE_ALIASES];
+const OFFERED = FORMATS.map(([, type]) => type);
 
 /** The answer format from `Accept` (none or `*\/*`: JSON); anything else is a 406, before any work. */
 export function negotiate(req: Request): ResultFormat {
-  const chosen = req.accepts(FORMATS.map(([, type]) => type));
+  const chosen = req.accepts(OFFERED);
   const found = FORMATS.find(([, type]) => type === chosen);
   if (!found) {
-    const offered = FORMATS.map(([, type]) => type).join(', ');
+    const offered = OFFERED.join(', ');
     throw new TesseraError('not_acceptable', `cannot answer in '${req.headers.accept ?? ''}'; ask for one of ${offered}`, [{ path: '(header) accept', message: `one of ${offered}` }]);
   }
   return found[0];
