@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { arrowRows, parquetRows } from '../http/historical-client.js';
+import { arrowRows, csvRows, parquetRows } from '../http/historical-client.js';
 import { HAND_FILES, handBundle } from '../offline/fixture.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 
@@ -91,4 +91,20 @@ test('the upload types answer too: Arrow file format for application/vnd.apache.
   const refused = await call('GET', '/api/v1/training-datasets/formats/data', { accept: 'application/xml' });
   assert.equal(refused.status, 406);
   assert.match(refused.json().errors[0].message, /application\/vnd\.apache\.arrow\.file/);
+});
+
+test('?format= picks the answer format over Accept; an unknown one is a 400 naming the formats', async () => {
+  assert.equal((await call('POST', '/api/v1/training-datasets', { json: { name: 'by_query', features: FEATURES, entities: ENTITIES } })).status, 201);
+  const data = '/api/v1/training-datasets/by_query/data';
+  const bad = await call('GET', `${data}?format=xyz`);
+  assert.equal(bad.status, 400);
+  assert.deepEqual(bad.json().errors, [{ path: '(query) format', message: "'xyz' is not a format: one of json, csv, arrow, arrow_file, parquet" }]);
+  assert.equal((await call('GET', `${data}?colour=red`)).status, 400, 'an unknown parameter is no longer ignored');
+  const csv = await call('GET', `${data}?format=csv`, { accept: 'application/json' });
+  assert.equal(csv.status, 200);
+  assert.equal(csv.type, 'text/csv; charset=utf-8');
+  assert.deepEqual(csvRows(csv.bytes).columns, ['driver_id', 'event_timestamp', 'rate']);
+  // A browser's Accept (text/html first) does not matter with ?format=.
+  const parquet = await call('GET', `${data}?format=parquet`, { accept: 'text/html' });
+  assert.equal(parquet.type, 'application/vnd.apache.parquet');
 });

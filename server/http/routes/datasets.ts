@@ -7,6 +7,7 @@ import { descriptionSchema, nameSchema } from '../../domain/names.js';
 import type { DatasetService } from '../../datasets/dataset-service.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
 import { mediaType } from '../body.js';
+import { MEDIA_TYPES, type ResultFormat } from '../../offline/result-format.js';
 import { parseInput } from '../validate.js';
 import { z } from '../../vendor/zod.cjs';
 import { columnsAnswer, datasetAnswer, datasetSummaryAnswer } from '../openapi/answers.js';
@@ -24,6 +25,13 @@ export interface DatasetRouteDeps {
 
 const schemas = historicalSchemas({ range: false, extra: { name: nameSchema, description: descriptionSchema.optional() } });
 const nameParam = z.object({ name: z.string() });
+const FORMAT_NAMES = Object.keys(MEDIA_TYPES) as [ResultFormat, ...ResultFormat[]];
+const dataQuery = z.strictObject({
+  format: z
+    .enum(FORMAT_NAMES, { error: (issue) => `'${String(issue.input)}' is not a format: one of ${FORMAT_NAMES.join(', ')}` })
+    .optional()
+    .describe(`the answer format, in place of Accept (a download link cannot set headers): ${FORMAT_NAMES.join(', ')}`),
+});
 
 export const DATASET_ROUTES = defineRoutes({
   create: {
@@ -63,10 +71,12 @@ export const DATASET_ROUTES = defineRoutes({
     path: '/api/v1/training-datasets/:name/data',
     auth: needs('READ_OFFLINE', named('training_dataset'), { expensive: true }),
     tag: 'offline',
-    summary: "A dataset's rows, in the format Accept asks for",
+    summary: "A dataset's rows, in the format ?format= or Accept asks for",
+    description: 'With ?format=, Accept is not read; an unknown format is a 400 naming the ones there are.',
     params: nameParam,
+    query: dataQuery,
     responses: { 200: { description: 'the rows', schema: columnsAnswer, mediaTypes: RESULT_MEDIA_TYPES } },
-    problems: [404, 406],
+    problems: [400, 404, 406],
   },
   rebuild: {
     method: 'post',
@@ -118,7 +128,8 @@ export function datasetRoutes(deps: DatasetRouteDeps): Router {
     res.json(presentDataset(await datasets.get(parseInput(nameParam, req.params).name)));
   });
   router.get(DATASET_ROUTES.data.path, async (req, res) => {
-    const format = negotiate(req);
+    const asked = parseInput(dataQuery, req.query, '(query) ').format;
+    const format = asked ?? negotiate(req);
     const data = await datasets.data(parseInput(nameParam, req.params).name);
     await sendResult(res, data.rows, format, (sink) => datasets.write(data, format, sink));
   });
