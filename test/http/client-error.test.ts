@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
+import { answerClientError } from '../../server/http/client-error.js';
 import { testServer } from '../support/services.js';
 
 // Requests Node's parser refuses never reach express: Node answered them itself, in plain text with no
@@ -53,4 +55,21 @@ test('a malformed request line: a 400 problem, then the connection closes; the s
     );
   }
   assert.equal((await fetch(`${s.url}/health`)).status, 200);
+});
+
+test('a timeout is a 408 problem; nothing is written on a connection whose answer has begun', async () => {
+  const read = (socket: PassThrough) => new Promise<string>((resolve) => socket.on('data', (c: Buffer) => resolve(c.toString('utf8'))));
+  const idle = new PassThrough();
+  const answer = read(idle);
+  answerClientError(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), idle);
+  const text = await answer;
+  assert.match(text, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+  assert.equal(JSON.parse(text.split('\r\n\r\n')[1]).type, '/problems/request_timeout');
+
+  const busy = Object.assign(new PassThrough(), { _httpMessage: { headersSent: true } });
+  const written: Buffer[] = [];
+  busy.on('data', (c: Buffer) => written.push(c));
+  answerClientError(Object.assign(new Error('bad'), { code: 'HPE_INVALID_CHUNK_SIZE' }), busy);
+  assert.equal(busy.destroyed, true);
+  assert.deepEqual(written, []);
 });
