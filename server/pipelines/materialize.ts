@@ -26,6 +26,7 @@ import { deletedMidRun } from './deleted-mid-run.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 import { FitCollector } from './fit-collector.js';
 import { SpillFile } from './spill.js';
+import { tieWinners } from './tie-winners.js';
 import { Stopwatch } from './stopwatch.js';
 import { syncOnline } from './online-sync.js';
 import { ValidateStep } from './validate-step.js';
@@ -116,7 +117,10 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       const all: RowBatch[] = [];
       for await (const b of read()) all.push(fromSource(b));
       if (all.length) {
-        const inReadOrder = concatBatches(all);
+        const readRows = concatBatches(all);
+        // Rows that lose a tie on key and event time are dropped before ffill and the fit see them.
+        const winners = watch.time('sort', () => tieWinners(readRows));
+        const inReadOrder = winners ? takeRows(readRows, winners) : readRows;
         const ordered = watch.time('sort', () => orderByEntity(inReadOrder));
         if (!states) ({ states, fitted } = fitInMemory(plan, inReadOrder, watch));
         await builder.add(ordered.batch, states, ordered.rows, carry, Float64Array.from(ordered.order));
@@ -125,8 +129,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       // The fit must see every fit row before any row is transformed. Up to `spillRows` rows wait in
       // memory; beyond, source batches wait on disk, and only the fit's input columns stay in memory.
       const kept: RowBatch[] = [];
-      // Event times are kept only for a fit window to select by (fitSelection).
-      const fitRows = new FitCollector(Boolean(plan.version.definition.fitWindow));
+      const fitRows = new FitCollector();
       for await (const b of read()) {
         const rows = fromSource(b);
         fitRows.add(rows);
@@ -227,8 +230,9 @@ function writerLayout(plan: RunPlan, run: RunRecord) {
 }
 
 /**
- * The fit rows are all of the run's rows, or those within `fit.window` of its last one. A view with
- * ffill fits on its rows held in memory (`batch`, in read order). A feature with an ffill step fits in
+ * The fit rows are the rows the run's snapshot keeps (a row that loses a tie on key and event time is
+ * no fit row), or those of them within `fit.window` of its last one. A view with ffill fits on its
+ * rows held in memory (`batch`, in read order, ties already dropped). A feature with an ffill step fits in
  * entity order (ffill's order: what it carries depends on it); every other feature in read order, as
  * in a view without ffill, so its state does not change with another feature's ffill step (a mean
  * sums left to right, and a different order rounds differently).
@@ -275,11 +279,11 @@ function rowOrigin(plan: RunPlan): RowOrigin {
   return { source: plan.version.definition.source.name, keyNames: plan.layout.keyColumns };
 }
 
+/** The rows the snapshot keeps (ties dropped) within `fit.window`, whose start is exclusive as a run window's is. */
 function fitSelection(plan: RunPlan, collector: FitCollector): { keep: Int32Array | null; range: { rows: number; from: number | null; to: number | null } } {
-  const { min, max } = collector.range;
+  const { max } = collector.range;
   const window = plan.version.definition.fitWindow;
-  if (!window) return { keep: null, range: { rows: collector.length, from: collector.length ? min : null, to: collector.length ? max : null } };
-  const selected = collector.select(max - window * 1000);
-  const rows = selected.keep.length;
+  const selected = collector.select(window ? max - window * 1000 : null);
+  const rows = selected.keep ? selected.keep.length : collector.length;
   return { keep: selected.keep, range: { rows, from: rows ? selected.min : null, to: rows ? max : null } };
 }
