@@ -11,6 +11,7 @@ const CSV = `driver_id,ts,rate,trips,active,kind
 2,2026-11-29T11:00:00Z,,4,false,b
 3,2026-11-27T00:00:00Z,0.9,5,true,a
 1,2026-11-28T10:00:00Z,0.1,1,false,b
+5,2026-11-27T00:00:00Z,,,,
 `;
 const TRIPS = `city,driver_id,ts,n
 Paris,1,2026-11-29T00:00:00Z,10
@@ -80,6 +81,22 @@ test('Feast-shaped answer with every status', async () => {
       },
     ],
   });
+});
+
+test("a null value of a row older than the ttl answers OUTSIDE_MAX_AGE, not NULL_VALUE: staleness is the row's", async () => {
+  // Driver 5's row is from 2026-11-27, older than now - 1d, and every value of it is null; driver 2's
+  // null rate is fresh.
+  const res = await online({ features: ['drv:rate', 'drv:kind'], entities: { driver_id: [5, 2] } });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.deepEqual(res.body.results.slice(1), [
+    { values: [null, null], statuses: ['OUTSIDE_MAX_AGE', 'NULL_VALUE'], event_timestamps: ['2026-11-27T00:00:00Z', '2026-11-29T11:00:00Z'] },
+    // A null category is all zeros in a one-hot column: a value, stale all the same.
+    { values: [0, 0], statuses: ['OUTSIDE_MAX_AGE', 'PRESENT'], event_timestamps: ['2026-11-27T00:00:00Z', '2026-11-29T11:00:00Z'] },
+    { values: [0, 1], statuses: ['OUTSIDE_MAX_AGE', 'PRESENT'], event_timestamps: ['2026-11-27T00:00:00Z', '2026-11-29T11:00:00Z'] },
+  ]);
+  // A training row at the same instant finds no row for driver 5 within the ttl: null, as the status says.
+  const hist = await postJson(`${s.url}/get-historical-features`, { features: ['drv:rate'], entities: { driver_id: [5], event_timestamp: ['2026-11-29T12:00:00Z'] } });
+  assert.deepEqual(hist.body.rate, [null]);
 });
 
 test('one-hot base names expand; full feature names; composite keys; feature services', async () => {
