@@ -25,3 +25,8 @@ test('the greatest created time wins; a null created time loses to any, and null
   const keep = tieWinners(rows([1, 1, 1, 2, 2], ['p', 'p', 'p', 'p', 'p'], [5, 5, 5, 5, 5], [9, NaN_, 3, NaN_, NaN_]));
   assert.deepEqual([...keep!], [0, 4]);
 });
+
+test('rows out of time order are grouped by time first: ties are found wherever they were read', () => {
+  // (1, p)@5 at rows 0 and 4, (2, p)@3 at rows 1 and 3: rows 3 and 4 win; row 2 is alone at 9.
+  assert.deepEqual([...tieWinners(rows([1, 2, 1, 2, 1], ['p', 'p', 'p', 'p', 'p'], [5, 3, 9, 3, 5]))!], [2, 3, 4]);
+});
