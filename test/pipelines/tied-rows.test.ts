@@ -48,31 +48,35 @@ const bundle: BundleInput = {
   ],
 };
 
-test('the fit sees the rows the snapshot keeps: a row that lost a tie on key and event time counts for nothing', async () => {
-  const s = await pipelineServer({ 'plain.csv': PLAIN, 'created.csv': CREATED, 'fill.csv': FILL }, bundle);
-  try {
-    for (const view of ['plain', 'created', 'plain_ffill']) {
-      const run = await s.materialize(view);
-      assert.equal(run.status, 'succeeded', view);
-      assert.equal(run.rowsOut, 3, `${view}: one row of u1 at 00:00 is kept`);
-      const state = (await getJson(`${s.url}/api/v1/feature-views/${view}/versions/1`)).body.fittedState;
-      // By hand: the kept values of f are 20 and 30 (u3's is null), mean 25; kind's kept values are
-      // a, a, b: "x" was never kept, so it is no category.
-      assert.deepEqual(state.features.f, [{ value: 25 }], view);
-      assert.deepEqual(state.features.kind, [{ categories: ['a', 'b'] }], view);
-      assert.equal(state.rows, 3, view);
-      const hist = await postJson(`${s.url}/get-historical-features`, {
-        features: [`${view}:f`, `${view}:kind`],
-        entities: { id: ['u1', 'u3'], event_timestamp: ['2026-11-01T00:30:00Z', '2026-11-01T03:00:00Z'] },
-      });
-      assert.equal(hist.status, 200);
-      assert.deepEqual(hist.body.f, [20, 25], `${view}: u3's null imputed with the mean of the kept rows`);
-      assert.deepEqual(hist.body.kind, [0, 1], view);
+for (const [how, overrides] of [
+  ['held in memory', {}],
+  ['parked on disk, one row a batch', { spillRows: 1, batchSize: 1 }],
+] as const)
+  test(`the fit sees the rows the snapshot keeps: a row that lost a tie on key and event time counts for nothing (rows ${how})`, async () => {
+    const s = await pipelineServer({ 'plain.csv': PLAIN, 'created.csv': CREATED, 'fill.csv': FILL }, bundle, overrides);
+    try {
+      for (const view of ['plain', 'created', 'plain_ffill']) {
+        const run = await s.materialize(view);
+        assert.equal(run.status, 'succeeded', view);
+        assert.equal(run.rowsOut, 3, `${view}: one row of u1 at 00:00 is kept`);
+        const state = (await getJson(`${s.url}/api/v1/feature-views/${view}/versions/1`)).body.fittedState;
+        // By hand: the kept values of f are 20 and 30 (u3's is null), mean 25; kind's kept values are
+        // a, a, b: "x" was never kept, so it is no category.
+        assert.deepEqual(state.features.f, [{ value: 25 }], view);
+        assert.deepEqual(state.features.kind, [{ categories: ['a', 'b'] }], view);
+        assert.equal(state.rows, 3, view);
+        const hist = await postJson(`${s.url}/get-historical-features`, {
+          features: [`${view}:f`, `${view}:kind`],
+          entities: { id: ['u1', 'u3'], event_timestamp: ['2026-11-01T00:30:00Z', '2026-11-01T03:00:00Z'] },
+        });
+        assert.equal(hist.status, 200);
+        assert.deepEqual(hist.body.f, [20, 25], `${view}: u3's null imputed with the mean of the kept rows`);
+        assert.deepEqual(hist.body.kind, [0, 1], view);
+      }
+    } finally {
+      await s.close();
     }
-  } finally {
-    await s.close();
-  }
-});
+  });
 
 test('ffill never fills from a row that lost a tie on key and event time', async () => {
   const s = await pipelineServer({ 'plain.csv': PLAIN, 'created.csv': CREATED, 'fill.csv': FILL }, bundle);
