@@ -29,10 +29,15 @@ export class LeaseLostError extends TesseraError {
   }
 }
 
-/** Checks a commit's fence inside the commit's transaction; `leaseLive` says whether the lease row matched. */
-export function refuseFence(c: Pick<SnapshotCommit, 'runId' | 'fence'>, runHolder: string | null, leaseLive: boolean): void {
+/**
+ * Checks a commit's fence inside the commit's transaction; `leaseLive` says whether the lease row
+ * matched. A run whose view was deleted has no holder (the deletion let go of it), and nobody took it
+ * over: `refuseCommit` says why it commits nothing.
+ */
+export function refuseFence(c: Pick<SnapshotCommit, 'runId' | 'fence'>, run: { holder: string | null; reason: string | null } | undefined, leaseLive: boolean): void {
   const fence = c.fence;
-  if (!fence) return;
+  if (!fence || run?.reason === 'deleted') return;
+  const runHolder = run?.holder ?? null;
   if (runHolder !== fence.holder) {
     throw new LeaseLostError(c.runId, fence, `${fence.holder} no longer holds the run (it was taken over${runHolder ? ` by ${runHolder}` : ''})`);
   }

@@ -300,6 +300,23 @@ export function runStoreContract(): void {
     assert.deepEqual([(await runs.get(other.id))?.status, (await runs.get(other.id))?.reason], ['failed', 'lease_lost']);
   });
 
+  registryTest(suite, 'a fenced commit of a run whose view was deleted is refused as deleted, not as taken over', async ({ registry }) => {
+    await withViews(registry);
+    const runs = registry.runs;
+    const run = await runs.enqueue(newRun({ featureView: 'view_1' }), T);
+    await runs.claim('w', T, run.id);
+    assert.equal(await registry.leases.tryAcquire('runner:w', 'w', MINUTE), true);
+    const fence = { lease: 'runner:w', holder: 'w', epoch: (await registry.leases.epoch('runner:w', 'w'))! };
+    await registry.catalog.deleteObject('featureView', 'view_1');
+    const refused = await runs.commitSnapshot(commitOf(run, { fence }), T + 1).then(
+      () => assert.fail('committed a run of a deleted view'),
+      (e: unknown) => e,
+    );
+    assert.ok(isConflict(refused), String(refused));
+    assert.equal((refused as Error).message, "feature view 'view_1' was deleted during the run: its snapshot is not committed");
+    assert.deepEqual(await runs.snapshots('view_1', 1), []);
+  });
+
   registryTest(suite, 'a commit is refused, and writes nothing, for a run not running, a run that committed already, or a version fitted already', async ({ registry }) => {
     await withViews(registry);
     const runs = registry.runs;

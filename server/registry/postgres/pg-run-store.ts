@@ -102,7 +102,7 @@ export class PgRunStore implements RunStore {
         const { lease, holder, epoch } = c.fence;
         // FOR SHARE holds the lease row until the commit ends: nobody takes the lease over meanwhile.
         const live = await q.query('SELECT 1 FROM leases WHERE name = $1 AND holder = $2 AND acquired_at = $3 FOR SHARE', [lease, holder, epoch]);
-        refuseFence(c, run?.holder ?? null, live.rows.length === 1);
+        refuseFence(c, run, live.rows.length === 1);
       }
       refuseCommit(c, run && { status: run.status, reason: run.reason, snapshotId: run.snapshot_id });
       const id = (

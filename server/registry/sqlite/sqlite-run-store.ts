@@ -100,7 +100,7 @@ export class SqliteRunStore implements RunStore {
         if (c.fence) {
           const { lease, holder, epoch } = c.fence;
           const live = this.db.prepare('SELECT 1 FROM leases WHERE name = ? AND holder = ? AND acquired_at = ?').get(lease, holder, epoch);
-          refuseFence(c, run?.holder ?? null, live !== undefined);
+          refuseFence(c, run, live !== undefined);
         }
         refuseCommit(c, run && { status: run.status, reason: run.reason, snapshotId: run.snapshot_id });
         const id = Number(
