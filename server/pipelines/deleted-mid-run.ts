@@ -16,3 +16,9 @@ export async function deletedMidRun(runs: RunStore, run: RunRecord, log: Logger)
   log.info({ reason: 'deleted' }, 'feature view deleted during the run: the run ends there, failed (reason deleted)');
   return { status: 'failed', run: stored };
 }
+
+/** Whether the deletion of the run's view has failed it (the deletion's registry transaction did). */
+export async function deletedDuring(run: RunRecord, runs: RunStore): Promise<boolean> {
+  const stored = await runs.get(run.id);
+  return stored?.status === 'failed' && stored.reason === 'deleted';
+}

@@ -183,6 +183,8 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       try {
         await watch.timeAsync('online', () => syncOnline(run, snapshotId, latest, deps));
       } catch (e) {
+        const deleted = await deletedMidRun(deps.runs, run, log);
+        if (deleted) return deleted;
         // The snapshot stays committed; the next run of this version writes it online again.
         log.error({ err: e }, 'online store write failed');
         await deps.runs.fail(run.id, 'online_store_error', `the snapshot was committed, but the online store write failed: ${errorMessage(e)}`, deps.clock.now(), { steps: watch.steps(), snapshotId });
@@ -190,7 +192,10 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
       }
     }
     await deps.runs.succeed(run.id, deps.clock.now(), watch.steps());
-    return { status: 'succeeded', run: await current() };
+    const done = await current();
+    // succeed leaves a run failed meanwhile as it is: its view deleted since the online write.
+    if (done.status !== 'succeeded') return (await deletedMidRun(deps.runs, run, log)) ?? { status: 'failed', run: done };
+    return { status: 'succeeded', run: done };
   } catch (e) {
     await builder?.abort().catch(() => undefined);
     spill?.remove();

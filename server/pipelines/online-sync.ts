@@ -4,15 +4,44 @@ import { LatestRows } from './latest-rows.js';
 import type { MaterializeDeps } from './materialize.js';
 import { onlineTableOf } from './run-plan.js';
 import type { RunRecord } from '../domain/run.js';
+import { conflict } from '../errors.js';
+import type { OnlineStore } from '../online/online-store.js';
+import { deletedDuring } from './deleted-mid-run.js';
+
+type SyncDeps = Pick<MaterializeDeps, 'catalog' | 'runs' | 'files' | 'online'>;
 
 /**
  * Writes a committed snapshot's latest rows to the online store, after first re-writing any earlier
  * snapshot of the version whose online write failed (the "next run repairs it" rule). The store never
  * lets an older row replace a newer one, so the order of these writes does not matter.
+ *
+ * The view may be deleted meanwhile: its deletion fails this run (reason `deleted`) in the registry,
+ * then drops the view's online tables. A table has the view's name and version, the same for a view
+ * created again under the name, so this run must leave no row in it: it writes nothing once the run is
+ * failed as deleted, and when that happened while it wrote (its write may have created the table again
+ * after the drop), it drops the table again: the deletion's drop wins. Either way it throws, and the run
+ * ends as the deletion left it. (A view created again and run to its online write in the moment between
+ * this write and its check loses those rows with the drop: its table is then empty, never stale.)
  */
-export async function syncOnline(run: RunRecord, snapshotId: number, latest: LatestRows, deps: Pick<MaterializeDeps, 'catalog' | 'runs' | 'files' | 'online'>): Promise<void> {
+export async function syncOnline(run: RunRecord, snapshotId: number, latest: LatestRows, deps: SyncDeps): Promise<void> {
   const online = deps.online;
   if (!online) return;
+  if (await deletedDuring(run, deps.runs)) throw viewDeleted(run);
+  let failure: { error: unknown } | null = null;
+  try {
+    await write(run, snapshotId, latest, deps, online);
+  } catch (error) {
+    failure = { error };
+  }
+  // A registry that does not answer now: the write's own outcome stands.
+  if (await deletedDuring(run, deps.runs).catch(() => false)) {
+    await online.dropTable(run.featureView, run.version);
+    throw viewDeleted(run);
+  }
+  if (failure) throw failure.error;
+}
+
+async function write(run: RunRecord, snapshotId: number, latest: LatestRows, deps: SyncDeps, online: OnlineStore): Promise<void> {
   const catalog = await deps.catalog.refresh();
   const version = catalog.featureViews.get(run.featureView)?.versions.find((v) => v.version === run.version);
   const table = version ? onlineTableOf(version) : null;
@@ -44,4 +73,8 @@ export async function syncOnline(run: RunRecord, snapshotId: number, latest: Lat
   }
   if (latest.length) await online.write(table, latest.rows(hasCreated));
   await deps.runs.markOnlineSynced([...pending.map((s) => s.id), snapshotId]);
+}
+
+function viewDeleted(run: RunRecord) {
+  return conflict(`feature view '${run.featureView}' was deleted during the run: its rows are not written online`);
 }

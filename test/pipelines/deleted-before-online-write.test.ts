@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { parseBundle } from '../../server/definitions/parse-bundle.js';
+import type { BundleInput } from '../../server/domain/bundle.js';
+import { openOnlineStore } from '../../server/online/open-online-store.js';
+import type { OnlineStore } from '../../server/online/online-store.js';
+import { executeRun } from '../../server/pipelines/materialize.js';
+import { onlineTableOf } from '../../server/pipelines/run-plan.js';
+import { RUNNER_LEASE_PREFIX } from '../../server/pipelines/runner-lease.js';
+import { DeleteService } from '../../server/registry/delete-service.js';
+import type { RunStore } from '../../server/registry/run-store.js';
+import { materializeDeps } from '../../server/services.js';
+import { PUSH_STORES, forgetStorePrefixes } from '../push/push-stores.js';
+import { capturedLogger } from '../support/captured-logger.js';
+import { T0, testServices } from '../support/services.js';
+import { writeFiles } from '../support/temp-dir.js';
+
+// A view deleted after its run committed the snapshot, before the run wrote it online: the deletion
+// drops the view's online table, and no row of that run may be served by a view created later under
+// the same name (whose table has the same name), whatever the online store.
+const bundle = (features: { name: string; type: 'float64' | 'string' }[]): BundleInput => ({
+  entities: [{ name: 'thing', joinKeys: ['id'], valueType: 'int64' }],
+  sources: [{ name: 'src', type: 'csv', path: 'data/re.csv', timestampField: 'ts' }],
+  featureViews: [{ name: 're', entities: ['thing'], source: 'src', features }],
+});
+const before = bundle([{ name: 'x', type: 'float64' }]);
+const recreated = {
+  'the same definition': before,
+  'another definition': bundle([
+    { name: 'x', type: 'float64' },
+    { name: 'y', type: 'string' },
+  ]),
+};
+
+after(forgetStorePrefixes);
+
+// Where the deletion lands: between the commit and the online sync, between the sync's look at the
+// catalog and its createTable, between the createTable and the write, or after the write.
+for (const store of PUSH_STORES) {
+  for (const when of ['right after the commit', 'as the online table is created', 'right before the online write', 'right before it is marked succeeded'] as const) {
+    for (const [again, definition] of Object.entries(recreated)) {
+      test(`${store.name}: deleted ${when}, created again with ${again}: it serves no row of the old run; the run stays failed as deleted`, { skip: store.skip }, async () => {
+        const { logger, lines } = capturedLogger('debug');
+        const s = await testServices({ pipelineThread: false, ...store.overrides() }, { logger });
+        try {
+          writeFiles(s.config.definitions, { 'data/re.csv': 'id,ts,x\n1,2026-01-01T00:00:00Z,100\n2,2026-01-02T00:00:00Z,200\n' });
+          await s.applyService.apply(parseBundle(before), { dryRun: false, actor: 'test' });
+          const holder = 'worker-1';
+          assert.equal(await s.leases.tryAcquire(RUNNER_LEASE_PREFIX + holder, holder, 60_000), true);
+          const queued = await s.runs.enqueue({ featureView: 're', version: 1, trigger: 'manual', start: null, end: null, maxAttempts: 3 }, T0);
+          const claimed = await s.runs.claim(holder, T0, queued.id);
+          // Deleted through the API's own connections, as in serve, where runs execute in another thread.
+          const apiOnline = await openOnlineStore({ dataDir: s.config.dataDir, onlineUrl: s.config.onlineUrl });
+          const api = new DeleteService({ catalog: s.catalog, store: s.catalogStore, online: apiOnline, files: s.files });
+          let deleted = 0;
+          const deleteView = async () => {
+            if (deleted++ === 0) await api.delete('featureView', 're').finally(() => apiOnline.close());
+          };
+          const runs: RunStore = Object.create(s.runs);
+          const online: OnlineStore = Object.create(s.online);
+          if (when === 'right after the commit') {
+            runs.commitSnapshot = async (commit, now) => {
+              const id = await s.runs.commitSnapshot(commit, now);
+              await deleteView();
+              return id;
+            };
+          } else if (when === 'as the online table is created') {
+            online.createTable = async (table) => {
+              await deleteView();
+              return s.online.createTable(table);
+            };
+          } else if (when === 'right before the online write') {
+            online.write = async (table, rows) => {
+              await deleteView();
+              return s.online.write(table, rows);
+            };
+          } else {
+            runs.succeed = async (id, now, steps) => {
+              await deleteView();
+              return s.runs.succeed(id, now, steps);
+            };
+          }
+
+          const outcome = await executeRun(claimed!, { ...materializeDeps(s), runs, online, fenceLeases: s.leases });
+          assert.equal(deleted, 1, 'the deletion happened mid-run');
+          assert.deepEqual([outcome.status, outcome.run.status, outcome.run.reason], ['failed', 'failed', 'deleted']);
+          assert.deepEqual(await s.runs.get(queued.id), outcome.run);
+          assert.deepEqual(
+            lines.filter((l) => l.level >= 50),
+            [],
+          );
+
+          // Created again, before its first run: nothing online, as a view that never ran.
+          await s.applyService.apply(parseBundle(definition), { dryRun: false, actor: 'test' });
+          const version = (await s.catalog.refresh()).featureViews.get('re')!.versions[0];
+          const table = onlineTableOf(version)!;
+          const features = table.columns.map((c) => c.name);
+          assert.deepEqual(await s.online.read(table, [[1], [2]], features), [null, null]);
+        } finally {
+          await s.close();
+        }
+      });
+    }
+  }
+}
