@@ -61,7 +61,6 @@ export class PipelineHost {
     this.runner.onFinished(() => void services.catalog.refresh().catch((e: unknown) => logger.warn({ err: e }, 'catalog refresh failed')));
     this.service = new PipelineService({
       catalog: services.catalog,
-      catalogStore: services.catalogStore,
       runs: services.runs,
       clock,
       maxAttempts: config.runAttempts,

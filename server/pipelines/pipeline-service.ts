@@ -2,7 +2,6 @@ import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../domain/time.js';
 import { conflict, notFound, validationError } from '../errors.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
-import type { CatalogStore } from '../registry/catalog-store.js';
 import type { NewRun, RunRecord, RunTrigger } from '../domain/run.js';
 import type { RunStore } from '../registry/run-store.js';
 
@@ -35,7 +34,6 @@ export class PipelineService {
   constructor(
     private readonly deps: {
       catalog: CatalogCache;
-      catalogStore: CatalogStore;
       runs: RunStore;
       clock: Clock;
       maxAttempts: number;
@@ -112,23 +110,17 @@ export class PipelineService {
     }
   }
 
-  /** A new version with the latest definition and no state: its first run fits afresh. Queues that run. */
-  async refit(viewName: string): Promise<{ version: number; run: RunRecord | null }> {
+  /**
+   * A new version with the latest definition and no state, and the run that fits it afresh: both or
+   * neither. While the view has an active run (whoever queued it, however late), the run store refuses
+   * them together, as materialize is refused: a version no run fits would wait for the next one.
+   */
+  async refit(viewName: string): Promise<{ version: number; run: RunRecord }> {
     const view = (await this.deps.catalog.latest()).featureViews.get(viewName);
     if (!view) throw notFound('feature view', viewName, 'name');
-    // A refit while a run is active would make a version that no run fits: refuse it, as materialize does.
-    for (const status of ['running', 'queued'] as const) {
-      const [active] = await this.deps.runs.list({ featureView: viewName, status, limit: 1 });
-      if (active) throw conflict(`feature view '${viewName}' has run ${active.id} ${status}; refit once it has finished`, [{ path: 'name', message: `run ${active.id} is ${status}` }]);
-    }
-    const version = await this.deps.catalogStore.addRefitVersion(viewName);
+    const run = await this.deps.runs.enqueueRefit({ featureView: viewName, trigger: 'refit', start: null, end: null, maxAttempts: this.deps.maxAttempts }, this.deps.clock.now());
     await this.deps.catalog.refresh();
-    let run: RunRecord | null = null;
-    try {
-      run = await this.materialize(viewName, { version, trigger: 'refit' });
-    } catch {
-      // A run of the view is already queued or running: the new version waits for the next one.
-    }
-    return { version, run };
+    this.deps.wake?.();
+    return { version: run.version, run };
   }
 }

@@ -5,7 +5,8 @@ import type { SnapshotCommit, SnapshotRecord, SnapshotReplacement } from '../dom
  * The durable run queue, run history, snapshots, watermarks and ffill carry: one part of a
  * `RegistryBackend`. Contract, proved for every backend by `test/registry/run-store.contract.ts`:
  * - At most one queued-or-running run per view: `enqueue` of a second is a `conflict`, whichever
- *   processes race. `enqueueAll` queues several runs all or none, in one transaction.
+ *   processes race. `enqueueAll` queues several runs all or none, in one transaction; `enqueueRefit`
+ *   adds a refit version and queues its run, both or neither.
  * - `claim` moves one due queued run to running for a holder, atomically: two claimers (in any
  *   processes) never get the same run.
  * - `commitSnapshot` writes the snapshot, the watermark (only ever forward), the version's fitted
@@ -33,6 +34,12 @@ export interface RunStore {
    * none is given). Answers the records in the order of `runs`. `enqueue` is `enqueueAll` of one run.
    */
   enqueueAll(runs: NewRun[], now: number, fields?: string[]): Promise<RunRecord[]>;
+  /**
+   * A refit: adds the view's next version (its latest definition, no fitted state; the catalog's
+   * `addRefitVersion`) and queues `run` for it, in one transaction, all or none: when the view has an
+   * active run it is that `conflict` (field `name`) and no version is added; `not_found` without the view.
+   */
+  enqueueRefit(run: Omit<NewRun, 'version'>, now: number): Promise<RunRecord>;
   claim(holder: string, now: number, runId?: number): Promise<RunRecord | null>;
   get(id: number): Promise<RunRecord | null>;
   list(filter: { featureView?: string; status?: RunStatus; limit: number; beforeId?: number }): Promise<RunRecord[]>;

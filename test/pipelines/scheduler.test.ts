@@ -29,7 +29,7 @@ test('a tick queues a scheduled run at the injected time; a tick while the run i
     writeFiles(s.config.definitions, { 'data/stats.csv': CSV });
     await s.applyService.apply(parseBundle(bundle('0 * * * *')), { dryRun: false, actor: 'test' });
     // No runner: a queued run stays queued until the test claims it, so "active" lasts as long as the test wants.
-    const service = new PipelineService({ catalog: s.catalog, catalogStore: s.catalogStore, runs: s.runs, clock: s.clock, maxAttempts: 1 });
+    const service = new PipelineService({ catalog: s.catalog, runs: s.runs, clock: s.clock, maxAttempts: 1 });
     const cron = manualCron();
     const { logger, lines } = capturedLogger();
     const scheduler = new Scheduler(async (view) => void (await service.materialize(view, { trigger: 'schedule' })), logger, cron.schedule);

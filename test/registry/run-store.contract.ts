@@ -300,6 +300,50 @@ export function runStoreContract(): void {
     assert.deepEqual([(await runs.get(other.id))?.status, (await runs.get(other.id))?.reason], ['failed', 'lease_lost']);
   });
 
+  registryTest(suite, 'enqueueRefit adds the refit version and queues its run, both or neither', async ({ registry }) => {
+    await withViews(registry);
+    const { runs, catalog } = registry;
+    const refit = { featureView: 'view_1', trigger: 'refit' as const, start: null, end: null, maxAttempts: 2 };
+    const active = await runs.enqueue(newRun({ featureView: 'view_1' }), T);
+    const revision = await catalog.revision();
+    const refused = await runs.enqueueRefit(refit, T + 1).then(
+      () => assert.fail('queued beside an active run'),
+      (e: unknown) => e,
+    );
+    assert.ok(isConflict(refused), String(refused));
+    assert.deepEqual(
+      (refused as TesseraError).errors.map((f) => [f.path, f.message]),
+      [['name', `run ${active.id} is queued`]],
+    );
+    assert.equal(await catalog.revision(), revision, 'no version was added');
+    assert.deepEqual(
+      (await catalog.loadCatalog()).featureViews.get('view_1')!.versions.map((v) => v.version),
+      [1],
+    );
+
+    await runs.fail(active.id, 'internal', 'x', T + 2);
+    const run = await runs.enqueueRefit(refit, T + 3);
+    assert.deepEqual([run.featureView, run.version, run.status, run.trigger, run.maxAttempts, run.createdAt], ['view_1', 2, 'queued', 'refit', 2, T + 3]);
+    const versions = (await catalog.loadCatalog()).featureViews.get('view_1')!.versions;
+    assert.deepEqual(
+      versions.map((v) => [v.version, v.reason, v.fittedState]),
+      [
+        [1, 'apply', null],
+        [2, 'refit', null],
+      ],
+    );
+    assert.equal(await catalog.revision(), revision + 1);
+    await assert.rejects(runs.enqueueRefit(refit, T + 4), isConflict, 'its own run is active now');
+    await assert.rejects(runs.enqueueRefit({ ...refit, featureView: 'nope' }, T + 4), (e: unknown) => e instanceof TesseraError && e.code === 'not_found');
+    assert.deepEqual(
+      (await runs.list({ limit: 10 })).map((r) => [r.featureView, r.version, r.status]),
+      [
+        ['view_1', 2, 'queued'],
+        ['view_1', 1, 'failed'],
+      ],
+    );
+  });
+
   registryTest(suite, 'a fenced commit of a run whose view was deleted is refused as deleted, not as taken over', async ({ registry }) => {
     await withViews(registry);
     const runs = registry.runs;

@@ -41,7 +41,7 @@ test("another process's catalog cache, loaded before an apply, serves what the a
     const stale = new CatalogCache(s.catalogStore);
     await stale.get();
     await s.applyService.apply(parseBundle(bundle([view('old', 'rate'), view('fresh', 'rate')])), { dryRun: false, actor: 'test' });
-    const pipelines = new PipelineService({ catalog: stale, catalogStore: s.catalogStore, runs: s.runs, clock: s.clock, maxAttempts: 1 });
+    const pipelines = new PipelineService({ catalog: stale, runs: s.runs, clock: s.clock, maxAttempts: 1 });
     const queued = await pipelines.materialize('old', { start: null, end: null, trigger: 'manual' });
     assert.equal(queued.version, 3, 'the version just applied (trips made 2, rate again 3), not the cached latest');
   } finally {

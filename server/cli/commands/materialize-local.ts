@@ -30,7 +30,7 @@ async function runHere(named: string[], request: Request, paths: { dataDir?: str
   const services = await openServices(config, logger, systemClock);
   const holder = `cli:${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   try {
-    const pipelines = new PipelineService({ catalog: services.catalog, catalogStore: services.catalogStore, runs: services.runs, clock: systemClock, maxAttempts: 1 });
+    const pipelines = new PipelineService({ catalog: services.catalog, runs: services.runs, clock: systemClock, maxAttempts: 1 });
     const catalog = await services.catalog.get();
     const views = named.length ? [...new Set(named)] : [...catalog.featureViews.keys()];
     // An unknown view fails before anything is queued.

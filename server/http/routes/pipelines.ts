@@ -88,7 +88,7 @@ export const PIPELINE_ROUTES = defineRoutes({
     tag: 'pipelines',
     summary: 'A new version with freshly fitted state, and its first run',
     params: viewParam,
-    responses: { 201: { description: 'the new version and its run', schema: z.object({ featureView: z.string(), version: z.number().int(), runId: z.number().int().nullable() }) } },
+    responses: { 201: { description: 'the new version and its run', schema: z.object({ featureView: z.string(), version: z.number().int(), runId: z.number().int() }) } },
     problems: [404, 409],
   },
   runs: {
@@ -136,7 +136,7 @@ export function pipelineRoutes(deps: { pipelines: PipelineService; runs: RunStor
   router.post(routes.refit.path, async (req, res) => {
     const { name } = parseInput(routes.refit.params, req.params);
     const { version, run } = await deps.pipelines.refit(name);
-    res.status(201).json({ featureView: name, version, runId: run?.id ?? null });
+    res.status(201).json({ featureView: name, version, runId: run.id });
   });
   router.get(routes.runs.path, async (req, res) => {
     const query = parseInput(routes.runs.query, req.query, '(query) ');

@@ -44,7 +44,11 @@ export async function openPostgresRegistry(options: PostgresRegistryOptions): Pr
   }
   let runs: PgRunStore | null = null;
   const catalog = new PgCatalogStore(db, options.clock, (q, view, now) => runs!.forgetView(q, view, now));
-  runs = new PgRunStore(db, (q, view, version, state, at) => catalog.fitVersion(q, view, version, state, at));
+  runs = new PgRunStore(
+    db,
+    (q, view, version, state, at) => catalog.fitVersion(q, view, version, state, at),
+    (q, view, at) => catalog.refitVersion(q, view, at),
+  );
   const notifier = new PgNotifier(options.url, Math.min(timeoutMs, 1_000));
   return {
     location,

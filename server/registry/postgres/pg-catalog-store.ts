@@ -57,16 +57,19 @@ export class PgCatalogStore implements CatalogStore {
   }
 
   async addRefitVersion(view: string): Promise<number> {
-    return this.db.transaction(async (q) => {
-      await lockRevision(q);
-      const record = (await this.readCatalog(q)).featureViews.get(view);
-      if (!record) throw notFound('feature view', view);
-      const latest = latestVersion(record);
-      const version = latest.version + 1;
-      await insertVersion(q, view, version, latest.definition, latest.fingerprint, 'refit', this.clock.now());
-      await bumpRevision(q);
-      return version;
-    });
+    return this.db.transaction((q) => this.refitVersion(q, view, this.clock.now()));
+  }
+
+  /** `addRefitVersion` inside the caller's transaction (a refit that queues its run in the same one). */
+  async refitVersion(q: Queryable, view: string, at: number): Promise<number> {
+    await lockRevision(q);
+    const record = (await this.readCatalog(q)).featureViews.get(view);
+    if (!record) throw notFound('feature view', view);
+    const latest = latestVersion(record);
+    const version = latest.version + 1;
+    await insertVersion(q, view, version, latest.definition, latest.fingerprint, 'refit', at);
+    await bumpRevision(q);
+    return version;
   }
 
   async setFittedState(view: string, version: number, state: FittedState): Promise<void> {

@@ -14,12 +14,14 @@ import { CHANNELS } from './pg-notifier.js';
  * Runs, snapshots, watermarks and ffill carry on PostgreSQL. Workers in any number of processes claim
  * runs with `FOR UPDATE SKIP LOCKED`: each takes a different queued run without waiting on the others.
  * Decisions on a run (commit, replace) lock its row first, so they are made once. It writes its own
- * tables only: a commit that fits its version calls the catalog's `fitVersion` in its transaction.
+ * tables only: a commit that fits its version calls the catalog's `fitVersion` in its transaction, a
+ * refit its `refitVersion` in the transaction that queues its run.
  */
 export class PgRunStore implements RunStore {
   constructor(
     private readonly db: PgDatabase,
     private readonly fitVersion: (q: Queryable, view: string, version: number, state: FittedState, at: number) => Promise<boolean>,
+    private readonly refitVersion: (q: Queryable, view: string, at: number) => Promise<number>,
   ) {}
 
   async enqueue(run: NewRun, now: number): Promise<RunRecord> {
@@ -39,6 +41,11 @@ export class PgRunStore implements RunStore {
       for (const i of order) queued[i] = await insertRun(q, runs[i], now, fields[i] ?? 'name');
       return queued;
     });
+  }
+
+  async enqueueRefit(run: Omit<NewRun, 'version'>, now: number): Promise<RunRecord> {
+    // The catalog's lock first (refitVersion takes it), then the run's insert: the order a deletion takes them in.
+    return this.db.transaction(async (q) => insertRun(q, { ...run, version: await this.refitVersion(q, run.featureView, now) }, now, 'name'));
   }
 
   async claim(holder: string, now: number, runId?: number): Promise<RunRecord | null> {

@@ -22,7 +22,11 @@ export function openSqliteRegistry(dataDir: string, clock: Clock, options: { mig
   const db = openSqliteDb(dataDir, options);
   let runs: SqliteRunStore | null = null;
   const catalog = new SqliteCatalogStore(db, clock, (view, now) => runs!.forgetView(view, now));
-  runs = new SqliteRunStore(db, (view, version, state, at) => catalog.fitVersion(view, version, state, at));
+  runs = new SqliteRunStore(
+    db,
+    (view, version, state, at) => catalog.fitVersion(view, version, state, at),
+    (view, at) => catalog.refitVersion(view, at),
+  );
   return {
     location: path.join(dataDir, 'registry.db'),
     catalog,

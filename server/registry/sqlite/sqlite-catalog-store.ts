@@ -68,18 +68,18 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async addRefitVersion(view: string): Promise<number> {
-    return this.db
-      .transaction(() => {
-        const catalog = this.readCatalog();
-        const record = catalog.featureViews.get(view);
-        if (!record) throw notFound('feature view', view);
-        const latest = latestVersion(record);
-        const version = latest.version + 1;
-        this.insertVersion(view, version, latest.definition, latest.fingerprint, 'refit', this.now());
-        this.bumpRevision();
-        return version;
-      })
-      .immediate();
+    return this.db.transaction(() => this.refitVersion(view, this.now())).immediate();
+  }
+
+  /** `addRefitVersion` inside the caller's transaction (a refit that queues its run in the same one). */
+  refitVersion(view: string, at: number): number {
+    const record = this.readCatalog().featureViews.get(view);
+    if (!record) throw notFound('feature view', view);
+    const latest = latestVersion(record);
+    const version = latest.version + 1;
+    this.insertVersion(view, version, latest.definition, latest.fingerprint, 'refit', at);
+    this.bumpRevision();
+    return version;
   }
 
   async setFittedState(view: string, version: number, state: FittedState): Promise<void> {

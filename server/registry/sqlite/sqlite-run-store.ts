@@ -11,12 +11,13 @@ import { type RunRow, type SnapshotRow, failedRunValues, toRun, toSnapshot } fro
 /**
  * Runs, snapshots, watermarks and ffill carry in registry.db. It writes its own tables only: a commit
  * that fits its version calls the `fitVersion` it is given (the catalog's), inside the commit's
- * transaction.
+ * transaction; a refit calls `refitVersion` inside the transaction that queues its run.
  */
 export class SqliteRunStore implements RunStore {
   constructor(
     private readonly db: Database.Database,
     private readonly fitVersion: (view: string, version: number, state: FittedState, at: number) => boolean,
+    private readonly refitVersion: (view: string, at: number) => number,
   ) {}
 
   async enqueue(run: NewRun, now: number): Promise<RunRecord> {
@@ -26,18 +27,28 @@ export class SqliteRunStore implements RunStore {
 
   async enqueueAll(runs: NewRun[], now: number, fields: string[] = []): Promise<RunRecord[]> {
     // IMMEDIATE: the write lock is taken before the reads, so no other connection queues a run in between.
+    return this.db.transaction(() => this.insertRuns(runs, now, fields)).immediate();
+  }
+
+  async enqueueRefit(run: Omit<NewRun, 'version'>, now: number): Promise<RunRecord> {
     return this.db
       .transaction(() => {
-        const activeOf = this.db.prepare(`SELECT id, status FROM runs WHERE view = ? AND ${ACTIVE_RUN}`);
-        const insert = this.db.prepare("INSERT INTO runs (view, version, status, trigger, requested_start, requested_end, max_attempts, created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)");
-        return runs.map((run, i) => {
-          const active = activeOf.get(run.featureView) as { id: number; status: string } | undefined;
-          if (active) throw activeRunConflict(run.featureView, active, fields[i] ?? 'name');
-          const id = insert.run(run.featureView, run.version, run.trigger, run.start, run.end, run.maxAttempts, now).lastInsertRowid;
-          return this.getSync(Number(id))!;
-        });
+        const version = this.refitVersion(run.featureView, now);
+        return this.insertRuns([{ ...run, version }], now, ['name'])[0];
       })
       .immediate();
+  }
+
+  /** Queues `runs` inside the caller's transaction, or throws the conflict of the first whose view has an active run. */
+  private insertRuns(runs: NewRun[], now: number, fields: string[]): RunRecord[] {
+    const activeOf = this.db.prepare(`SELECT id, status FROM runs WHERE view = ? AND ${ACTIVE_RUN}`);
+    const insert = this.db.prepare("INSERT INTO runs (view, version, status, trigger, requested_start, requested_end, max_attempts, created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)");
+    return runs.map((run, i) => {
+      const active = activeOf.get(run.featureView) as { id: number; status: string } | undefined;
+      if (active) throw activeRunConflict(run.featureView, active, fields[i] ?? 'name');
+      const id = insert.run(run.featureView, run.version, run.trigger, run.start, run.end, run.maxAttempts, now).lastInsertRowid;
+      return this.getSync(Number(id))!;
+    });
   }
 
   async claim(holder: string, now: number, runId?: number): Promise<RunRecord | null> {
