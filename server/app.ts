@@ -67,7 +67,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(catalogRoutes(deps));
   app.use(openApiRoutes(tesseraOpenApi));
   for (const router of deps.routers ?? []) app.use(router);
-  return withFallbacks(app, deps.logger, API_ROUTES);
+  // Without metrics, /metrics is not served here: a 404, not a 405 that offers GET.
+  const metricsDocs = new Set<RouteDoc>(Object.values(METRICS_ROUTES));
+  return withFallbacks(app, deps.logger, deps.metrics ? API_ROUTES : API_ROUTES.filter((r) => !metricsDocs.has(r)));
 }
 
 /**
@@ -79,7 +81,8 @@ function withFallbacks(app: Express, logger: Logger, served: readonly RouteDoc[]
   const allowed = allowedMethods(served);
   app.use((req, res) => {
     const methods = allowed(req.path);
-    if (methods.length > 0) {
+    // A method a documented route takes but this process does not serve is a 404, never a 405 offering it.
+    if (methods.length > 0 && !methods.includes(req.method)) {
       const list = methods.join(', ');
       res.set('Allow', list);
       const error = new TesseraError('method_not_allowed', `${req.path} does not take ${req.method}; it takes ${list}`, [{ path: '(method)', message: `one of ${list}` }]);

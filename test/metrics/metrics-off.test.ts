@@ -24,6 +24,10 @@ test('TESSERA_METRICS=false: answers as usual, records nothing on the request pa
   assert.equal(res.status, 200);
   assert.deepEqual(res.body.results[1].values, [0.5]);
   assert.equal((await fetch(`${s.url}/metrics`)).status, 404);
+  // Not a 405 offering GET for a route this process does not serve.
+  const post = await fetch(`${s.url}/metrics`, { method: 'POST' });
+  assert.equal(post.status, 404);
+  assert.equal(post.headers.get('allow'), null);
   const text = (await s.services.metrics.scrape()).text;
   assert.equal(sample(text, 'tessera_online_requests_total'), 0);
   assert.equal(sample(text, 'tessera_http_requests_total', { method: 'POST', route: '/get-online-features', status: '200' }), null);
