@@ -25,7 +25,7 @@ export function inTimestampRange(ms: number): boolean {
 
 /**
  * Parses an RFC 3339 / ISO 8601 string (or epoch-ms digits) to epoch ms, or null when it is not one or
- * falls outside years 0001-9999 UTC. Fractions beyond ms are truncated.
+ * falls outside years 0001-9999 UTC. Fractions beyond ms go to the earlier millisecond (floor, before 1970 too).
  */
 export function parseTimestampString(text: string): number | null {
   let s = text;
@@ -151,7 +151,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
 /** Parses epoch ms (number or bigint), a Date, or an RFC 3339 string, in years 0001-9999 UTC; null for anything else. */
 export function parseTimestamp(value: unknown): number | null {
   if (typeof value === 'number') {
-    const ms = Math.trunc(value);
+    const ms = Math.floor(value);
     return ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS ? ms : null;
   }
   if (typeof value === 'string') return parseTimestampString(value);

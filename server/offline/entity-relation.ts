@@ -118,7 +118,7 @@ function timestampExpr(column: EntityColumn): string {
   if (column.type === 'TIMESTAMP WITH TIME ZONE') return `epoch_ms(${c})`;
   if (/^(?:TIMESTAMP(?:_S|_MS|_NS)?|DATE)$/.test(column.type)) return `epoch_ms(CAST(${c} AS TIMESTAMP))`;
   if (INTEGER.test(column.type)) return `TRY_CAST(${c} AS BIGINT)`;
-  if (DECIMAL.test(column.type)) return `CASE WHEN isfinite(CAST(${c} AS DOUBLE)) THEN TRY_CAST(trunc(${c}) AS BIGINT) END`;
+  if (DECIMAL.test(column.type)) return `CASE WHEN isfinite(CAST(${c} AS DOUBLE)) THEN TRY_CAST(floor(${c}) AS BIGINT) END`;
   throw typeError(column, 'a timestamp, epoch milliseconds or RFC 3339 text');
 }
 

@@ -72,7 +72,7 @@ export function toTimestampMs(v: unknown): number | null | undefined {
   }
   if (typeof v === 'number') {
     if (v !== v) return null;
-    const t = Math.trunc(v);
+    const t = Math.floor(v);
     return t >= MIN_TIMESTAMP_MS && t <= MAX_TIMESTAMP_MS ? t : undefined;
   }
   if (v === null || v === undefined) return null;

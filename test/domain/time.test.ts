@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatTimestamp, parseTimestamp, utcDate } from '../../server/domain/time.js';
+import { formatTimestamp, parseTimestamp, parseTimestampString, utcDate } from '../../server/domain/time.js';
+import { toTimestampMs } from '../../server/sources/coerce.js';
 
 test('RFC 3339 with Z, offsets, naive (UTC), date only, epoch ms', () => {
   const t = Date.UTC(2026, 10, 29, 10, 0, 0, 0);
@@ -70,4 +71,13 @@ test('only years 0001-9999 UTC are timestamps: every accepted instant is written
   ]) {
     assert.equal(parseTimestamp(bad), null, String(bad));
   }
+});
+
+test('a fraction of a millisecond goes to the earlier millisecond, before 1970 too, in every form', () => {
+  // 1969-12-31T23:59:59.998Z is -2 ms: -1.5 ms and the text .9985 both lie after it and before -1.
+  assert.equal(parseTimestampString('1969-12-31T23:59:59.9985Z'), -2);
+  assert.equal(parseTimestamp(-1.5), -2);
+  assert.equal(toTimestampMs(-1.5), -2);
+  assert.equal(parseTimestamp(1.5), 1);
+  assert.equal(toTimestampMs(1.5), 1);
 });

@@ -133,3 +133,15 @@ test('a view never materialized answers nulls, not an error', async () => {
   assert.equal(res.status, 200);
   assert.deepEqual(res.json().rate, [null, null]);
 });
+
+test('a fraction of a millisecond goes to the earlier millisecond: half a ms before year 0001 is outside, in JSON and in a Parquet of doubles', async () => {
+  const before1 = -62_135_596_800_000.5;
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 1], event_timestamp: ['2026-11-01T11:00:00Z', before1] } }), 400, ['entities.event_timestamp[1]']);
+  const doubles = toParquet(
+    new arrow.Table({
+      driver_id: arrow.vectorFromArray([1n, 1n], new arrow.Int64()),
+      event_timestamp: arrow.vectorFromArray([Date.parse('2026-11-01T11:00:00Z'), before1], new arrow.Float64()),
+    }),
+  );
+  problem(await post(`${url}?features=first:rate`, doubles, PARQUET), 400, ['entities.event_timestamp[1]']);
+});
