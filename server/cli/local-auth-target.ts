@@ -1,9 +1,7 @@
-import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
-import { openServices } from '../services.js';
 import { type AuthTarget, LOCAL_ACTOR } from './auth-target.js';
-import { checkDataDir, type DataDirAccess } from './data-dir-check.js';
+import type { DataDirAccess } from './data-dir-check.js';
+import { openLocalServices } from './open-local-services.js';
 
 /**
  * A data directory as an `AuthTarget`, through the same services a server uses, so the first admin key
@@ -11,8 +9,8 @@ import { checkDataDir, type DataDirAccess } from './data-dir-check.js';
  */
 export async function openLocalAuthTarget(options: { dataDir?: string; access: DataDirAccess }, env: NodeJS.ProcessEnv): Promise<AuthTarget> {
   const config = loadConfig({ dataDir: options.dataDir }, env);
-  checkDataDir(config, options.access);
-  const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
+  const local = await openLocalServices(config, options.access);
+  const { services } = local;
   // status 0: no HTTP answer was given; the change was made on the data dir.
   const audited = (action: string, resource: string, detail: string) => services.gate.audit.record({ at: services.gate.now(), actor: LOCAL_ACTOR, action, resource, outcome: 'ok', status: 0, detail });
   return {
@@ -28,6 +26,6 @@ export async function openLocalAuthTarget(options: { dataDir?: string; access: D
     },
     audit: (o) => services.registry.auth.audit({ limit: o.limit, actor: o.actor }),
     // Closing flushes the audit log's queue.
-    close: () => services.close(),
+    close: () => local.close(),
   };
 }

@@ -1,14 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { notFound } from '../errors.js';
 import { presentEntity, presentFeatureView, presentService, presentSource, presentVersion } from '../http/present.js';
 import { presentRun, presentSnapshot } from '../http/routes/pipelines.js';
-import { createLogger } from '../logger.js';
-import { openServices } from '../services.js';
-import { checkDataDir, type DataDirAccess, hasRegistry } from './data-dir-check.js';
+import type { DataDirAccess } from './data-dir-check.js';
+import { openLocalServices } from './open-local-services.js';
 import type { KindSegment, Target } from './target.js';
 
 const SINGULAR: Record<KindSegment, string> = { entities: 'entity', sources: 'source', 'feature-views': 'feature view', 'feature-services': 'feature service' };
@@ -16,16 +11,11 @@ const SINGULAR: Record<KindSegment, string> = { entities: 'entity', sources: 'so
 /** A data directory as a `Target`, through the same services a server uses. */
 export async function openLocalTarget(options: { dataDir?: string; definitions?: string; access: DataDirAccess }, env: NodeJS.ProcessEnv): Promise<Target> {
   const config = loadConfig({ dataDir: options.dataDir, definitions: options.definitions }, env);
-  checkDataDir(config, options.access);
-  // A plan for a data dir not made yet is what applying would create: planned on an empty one, thrown away.
-  const scratch = options.access === 'plan' && !hasRegistry(config) ? fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-plan-')) : undefined;
-  const services = await openServices(scratch ? { ...config, dataDir: scratch } : config, createLogger('warn', process.stderr), systemClock).catch((e: unknown) => {
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-    throw e;
-  });
+  const local = await openLocalServices(config, options.access);
+  const { services } = local;
   const target: Target = {
     services,
-    ...(scratch ? { planningNew: config.dataDir } : {}),
+    ...(local.planningNew ? { planningNew: local.planningNew } : {}),
     apply: (bundle, dryRun, origin) => services.applyService.apply(bundle, { dryRun, actor: 'cli', origin }),
     async list(kind) {
       const c = await services.catalog.get();
@@ -49,13 +39,7 @@ export async function openLocalTarget(options: { dataDir?: string; definitions?:
       return presentVersion(found, { snapshots: (await services.runs.snapshots(view, n)).map(presentSnapshot) });
     },
     runs: async (view, limit) => (await services.runs.list({ featureView: view, limit })).map(presentRun),
-    async close() {
-      try {
-        await services.close();
-      } finally {
-        if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-      }
-    },
+    close: () => local.close(),
   };
   return target;
 }

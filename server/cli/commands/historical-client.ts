@@ -9,7 +9,6 @@ import { type EntityInput, formatOfPath } from '../../offline/entity-input.js';
 import { MEDIA_TYPES, type ResultFormat, resultFormatOfPath } from '../../offline/result-format.js';
 import { type Sink, writableSink } from '../../offline/result-sink.js';
 import type { FeatureRequest } from '../../serving/resolve-features.js';
-import { checkDataDir } from '../data-dir-check.js';
 import type { Progress } from '../progress.js';
 
 const silentProgress: Progress = { update: () => {}, done: () => {} };
@@ -77,16 +76,10 @@ function entityInput(file: string): EntityInput & { text?: string } {
 export async function openOfflineClient(options: { url?: string; dataDir?: string }, env: NodeJS.ProcessEnv, progress: Progress = silentProgress): Promise<OfflineClient> {
   if (options.url) return remoteClient(options.url, progress);
   // The data dir needs DuckDB and the rest of the services: loaded only then, so `--url` starts fast.
-  const [{ systemClock }, { loadConfig }, { createLogger }, { openServices }] = await Promise.all([
-    import('../../clock.js'),
-    import('../../config.js'),
-    import('../../logger.js'),
-    import('../../services.js'),
-  ]);
-  const config = loadConfig({ dataDir: options.dataDir }, env);
+  const [{ loadConfig }, { openLocalServices }] = await Promise.all([import('../../config.js'), import('../open-local-services.js')]);
   // Every offline command only reads the data dir (its files go where --out says).
-  checkDataDir(config, 'read');
-  const services = await openServices(config, createLogger('warn', process.stderr), systemClock);
+  const local = await openLocalServices(loadConfig({ dataDir: options.dataDir }, env), 'read');
+  const { services } = local;
   const { historical, datasets } = services;
   const toFile = (out: string, write: (sink: Sink) => Promise<void>) => atomically(out, (stream) => write(writableSink(stream)));
   return {
@@ -108,7 +101,7 @@ export async function openOfflineClient(options: { url?: string; dataDir?: strin
       await toFile(out, (sink) => datasets.write(data, format, sink));
       return data.rows;
     },
-    close: () => services.close(),
+    close: () => local.close(),
   };
 }
 
