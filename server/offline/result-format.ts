@@ -24,6 +24,8 @@ export function resultFormatOfPath(file: string): ResultFormat | null {
   if (ext === 'json') return 'json';
   if (ext === 'csv') return 'csv';
   if (ext === 'parquet' || ext === 'pq') return 'parquet';
-  if (ext === 'arrow' || ext === 'arrows' || ext === 'ipc') return 'arrow';
+  // Arrow's own names: `.arrow` is the IPC file format (a footer; pyarrow.ipc.open_file, Feather), `.arrows` the stream.
+  if (ext === 'arrow') return 'arrow_file';
+  if (ext === 'arrows' || ext === 'ipc') return 'arrow';
   return null;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { csvRows, parquetRows, postJsonTo } from '../http/historical-client.js';
+import { arrowRows, csvRows, parquetRows, postJsonTo } from '../http/historical-client.js';
 import { HAND_FILES, handBundle, ms } from '../offline/fixture.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { runCli, runCliHere } from '../support/run-cli.js';
@@ -70,7 +70,7 @@ test('tessera get-historical-features: bad input exits 1 naming the problem (2 f
   assert.match(unknown.stderr, /features\[0\]: feature view 'driver_stats' \(version 1\) has no feature 'nope'/);
   const format = await tessera(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate', '--out', 'bad.xlsx', '--url', s.url], dir);
   assert.equal(format.code, 2);
-  assert.match(format.stderr, /use \.parquet, \.csv, \.json or \.arrow/);
+  assert.match(format.stderr, /use \.parquet, \.csv, \.json, \.arrow \(Arrow file\) or \.arrows \(Arrow stream\)/);
   assert.ok(!fs.readdirSync(dir).some((f) => f.startsWith('bad.')));
 });
 
@@ -114,4 +114,47 @@ test('tessera datasets list, show, export', async () => {
   const missing = await tessera(['datasets', 'show', 'nope', '--data-dir', s.dataDir], dir);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /training dataset 'nope' does not exist/);
+});
+
+// `.arrow` is the Arrow IPC file format (what pyarrow.ipc.open_file and Feather read); `.arrows` the
+// stream. Both were written as the stream, so a `.arrow` file had no footer for those readers.
+const isArrowFile = (bytes: Buffer) => bytes.subarray(0, 6).toString('latin1') === 'ARROW1' && bytes.subarray(-6).toString('latin1') === 'ARROW1';
+
+test('--out x.arrow writes the Arrow file format and x.arrows the stream: get-historical-features and datasets export, locally and over --url', async () => {
+  const created = await postJsonTo(`${s.url}/api/v1/training-datasets`, {
+    name: 'arrow_set',
+    features: ['driver_stats:rate'],
+    entities: { driver_id: [2], event_timestamp: ['2026-11-01T10:00:00Z'] },
+  });
+  assert.equal(created.status, 201);
+  for (const where of [
+    ['--data-dir', s.dataDir],
+    ['--url', s.url],
+  ]) {
+    for (const ext of ['arrow', 'arrows']) {
+      const out = `hist-${where[0].slice(2)}.${ext}`;
+      const run = await runCliHere(['get-historical-features', '--entities', 'entities.csv', '--features', 'driver_stats:rate', '--out', out, ...where], dir);
+      assert.equal(run.code, 0, run.stderr);
+      const bytes = fs.readFileSync(path.join(dir, out));
+      assert.equal(isArrowFile(bytes), ext === 'arrow', `${out}: starts with ${bytes.subarray(0, 8).toString('hex')}`);
+      // The stream starts with a message's continuation marker.
+      if (ext === 'arrows') assert.equal(bytes.readUInt32LE(0), 0xffffffff);
+      assert.deepEqual(
+        arrowRows(bytes).rows.map((r) => r.rate),
+        [0.3, 5, null],
+        out,
+      );
+
+      const set = `set-${where[0].slice(2)}.${ext}`;
+      const exported = await runCliHere(['datasets', 'export', 'arrow_set', '--out', set, ...where], dir);
+      assert.equal(exported.code, 0, exported.stderr);
+      const setBytes = fs.readFileSync(path.join(dir, set));
+      assert.equal(isArrowFile(setBytes), ext === 'arrow', set);
+      assert.deepEqual(
+        arrowRows(setBytes).rows.map((r) => r.rate),
+        [5],
+        set,
+      );
+    }
+  }
 });

@@ -13,7 +13,7 @@ export const datasets = defineCommand({
   description: 'Training datasets are saved with POST /api/v1/training-datasets (or the SDK); each pins the versions and snapshots it read, so it can be rebuilt.',
   args: { min: 1, max: 2 },
   options: {
-    out: { type: 'string', value: '<file>', description: 'for export: .parquet, .csv, .json or .arrow' },
+    out: { type: 'string', value: '<file>', description: 'for export: .parquet, .csv, .json, .arrow (Arrow file) or .arrows (Arrow stream)' },
     ...targetOptions,
     ...jsonOption,
   },

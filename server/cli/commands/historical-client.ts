@@ -26,7 +26,7 @@ export interface OfflineClient {
 /** The answer format of an output file, from its extension. */
 export function outputFormat(out: string): ResultFormat {
   const format = resultFormatOfPath(out);
-  if (!format) throw validationError(`cannot tell the format of '${out}': use .parquet, .csv, .json or .arrow`, [{ path: '--out', message: 'unknown extension' }]);
+  if (!format) throw validationError(`cannot tell the format of '${out}': use .parquet, .csv, .json, .arrow (Arrow file) or .arrows (Arrow stream)`, [{ path: '--out', message: 'unknown extension' }]);
   return format;
 }
 

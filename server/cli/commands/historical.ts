@@ -26,7 +26,7 @@ function featuresProblem(text: string): string | null {
 
 /** A bad output extension is a bad option value: said before any work. */
 export function checkOut(out: string): void {
-  if (!resultFormatOfPath(out)) throw new UsageError(`option '--out': cannot tell the format of '${out}': use .parquet, .csv, .json or .arrow`);
+  if (!resultFormatOfPath(out)) throw new UsageError(`option '--out': cannot tell the format of '${out}': use .parquet, .csv, .json, .arrow (Arrow file) or .arrows (Arrow stream)`);
 }
 
 /** `tessera get-historical-features`: a point-in-time dataset from an entity file, into a file. */
@@ -52,7 +52,7 @@ export const getHistoricalFeatures = defineCommand({
       excludes: ['feature-service'],
     },
     'feature-service': { type: 'string', value: '<name>', description: 'the features of a feature service instead' },
-    out: { type: 'string', value: '<file>', description: 'where to write: .parquet, .csv, .json or .arrow' },
+    out: { type: 'string', value: '<file>', description: 'where to write: .parquet, .csv, .json, .arrow (Arrow file) or .arrows (Arrow stream)' },
     'full-feature-names': { type: 'boolean', description: 'name columns view__feature' },
     ...targetOptions,
   },
