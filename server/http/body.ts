@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { TesseraError, errorMessage, validationError } from '../errors.js';
 import { checkBody } from './auth-middleware.js';
 import { mayHoldWideIntegers, parseJsonExact } from './exact-json.js';
+import { headerCount } from './header-count.js';
 import { checkWellFormed } from './well-formed.js';
 
 const JSON_TYPES = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
@@ -16,9 +17,14 @@ const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
 /**
  * The request's media type, lowercase, without parameters. Bodies are read as UTF-8 only: a `charset`
  * parameter naming anything else (`latin1`) is a 415 here, where every body reader asks for the type,
- * rather than bytes decoded in a charset the client did not use.
+ * rather than bytes decoded in a charset the client did not use. Two `Content-Type` headers are a 400:
+ * Node keeps the first, and the body would be read as whichever type came first.
  */
 export function mediaType(req: Request | IncomingMessage): string {
+  const seen = headerCount(req.rawHeaders, 'content-type');
+  if (seen > 1) {
+    throw validationError(`the request has ${seen} Content-Type headers: the body's type is ambiguous; send one`, [{ path: '(header) content-type', message: `sent ${seen} times` }]);
+  }
   const header = req.headers['content-type'] ?? '';
   const semicolon = header.indexOf(';');
   if (semicolon === -1) return header.trim().toLowerCase();
