@@ -118,6 +118,12 @@ export class AuthGate {
     return error;
   }
 
+  /** Credentials that cannot be read at all (two Authorization headers: a 400): audited as a 401 is. */
+  refuseCredentials<E extends Error>(req: GateRequest, status: number, error: E): E {
+    this.refused(null, req, req.label, 'unauthenticated', status, error.message);
+    return error;
+  }
+
   /** Before anything is read: the rate limit, admin-only routes, and needs the URL names. */
   admitUrl(identity: Identity, req: GateRequest, input: () => AuthInput): void {
     if (req.auth.kind === 'open' || identity === ANONYMOUS) return;

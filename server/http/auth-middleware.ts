@@ -59,7 +59,7 @@ export function authMiddleware(deps: { gate: AuthGate; routes: readonly RouteDoc
     let authorization: string | undefined;
     try {
       // With auth off no credentials are read, so none can be ambiguous.
-      authorization = gate.enabled() ? authorizationHeader(req) : undefined;
+      authorization = gate.enabled() ? authorizationHeader(req, gate, gateReq) : undefined;
     } catch (e) {
       refuse(e);
       return;

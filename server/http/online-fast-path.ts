@@ -77,7 +77,7 @@ export function onlineFastPath(deps: {
     if (gate?.enabled()) {
       let authorization: string | undefined;
       try {
-        authorization = authorizationHeader(req);
+        authorization = authorizationHeader(req, gate, gateReq);
         identity = gate.identifyNow(authorization, gateReq);
       } catch (e) {
         refusal = e;

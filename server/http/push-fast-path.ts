@@ -86,7 +86,7 @@ export function pushFastPath(deps: { push: PushService; bodyLimit: number; logge
     let authorization: string | undefined;
     try {
       // With auth off no credentials are read, so none can be ambiguous.
-      authorization = gate.enabled() ? authorizationHeader(req) : undefined;
+      authorization = gate.enabled() ? authorizationHeader(req, gate, gateReq) : undefined;
       identity = gate.identifyNow(authorization, gateReq);
     } catch (e) {
       refusal = e;
