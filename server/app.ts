@@ -8,6 +8,7 @@ import { errorHandler } from './http/error-handler.js';
 import { problemFor, sendProblem } from './http/problem.js';
 import type { RouteDoc } from './http/openapi/route-doc.js';
 import { allowedMethods } from './http/route-matcher.js';
+import { optionsAnswer } from './http/options.js';
 import { requestLog } from './http/request-log.js';
 import { tesseraOpenApi } from './http/openapi/tessera-openapi.js';
 import { applyRoutes } from './http/routes/apply.js';
@@ -56,20 +57,27 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.logger));
   if (deps.corsOrigins && deps.corsOrigins.length > 0) app.use(cors(deps.corsOrigins));
   if (deps.gate) app.use(authMiddleware({ gate: deps.gate, routes: API_ROUTES, catalog: () => deps.catalog.peek()! }));
-  if (deps.metrics) app.use(deps.metrics.http.middleware(), metricsRoutes({ metrics: deps.metrics, logger: deps.logger }));
-  if (deps.healthOnly) {
-    const served = [...Object.values(HEALTH_ROUTES), ...(deps.metrics ? Object.values(METRICS_ROUTES) : [])];
-    return withFallbacks(app.use(healthRoutes(deps.healthChecks, deps.healthInfo)), deps.logger, served);
-  }
+  if (deps.metrics) app.use(deps.metrics.http.middleware());
+  const allowed = allowedMethods(servedRoutes(deps));
+  // Before every router: express would answer OPTIONS itself with the first matching router's methods.
+  app.use(optionsAnswer(allowed));
+  if (deps.metrics) app.use(metricsRoutes({ metrics: deps.metrics, logger: deps.logger }));
+  if (deps.healthOnly) return withFallbacks(app.use(healthRoutes(deps.healthChecks, deps.healthInfo)), deps.logger, allowed);
   for (const router of deps.hot ?? []) app.use(router);
   app.use(healthRoutes(deps.healthChecks, deps.healthInfo));
   app.use(applyRoutes({ applyService: deps.applyService, catalogStore: deps.catalogStore, bodyLimit: deps.bodyLimit }));
   app.use(catalogRoutes(deps));
   app.use(openApiRoutes(tesseraOpenApi));
   for (const router of deps.routers ?? []) app.use(router);
+  return withFallbacks(app, deps.logger, allowed);
+}
+
+/** The routes this process serves: a worker its health (and metrics) routes only. */
+function servedRoutes(deps: AppDeps): readonly RouteDoc[] {
+  const metricsDocs: readonly RouteDoc[] = Object.values(METRICS_ROUTES);
+  if (deps.healthOnly) return [...Object.values(HEALTH_ROUTES), ...(deps.metrics ? metricsDocs : [])];
   // Without metrics, /metrics is not served here: a 404, not a 405 that offers GET.
-  const metricsDocs = new Set<RouteDoc>(Object.values(METRICS_ROUTES));
-  return withFallbacks(app, deps.logger, deps.metrics ? API_ROUTES : API_ROUTES.filter((r) => !metricsDocs.has(r)));
+  return deps.metrics ? API_ROUTES : API_ROUTES.filter((r) => !metricsDocs.includes(r));
 }
 
 /**
@@ -77,8 +85,7 @@ export function createApp(deps: AppDeps): Express {
  * is served with others, else a 404; and the one error handler. Only unmatched requests get here, so
  * the routes' own matching costs nothing more.
  */
-function withFallbacks(app: Express, logger: Logger, served: readonly RouteDoc[]): Express {
-  const allowed = allowedMethods(served);
+function withFallbacks(app: Express, logger: Logger, allowed: (path: string) => string[]): Express {
   app.use((req, res) => {
     const methods = allowed(req.path);
     // A method a documented route takes but this process does not serve is a 404, never a 405 offering it.
