@@ -6,7 +6,8 @@ import type { FeatureType } from '../domain/value-type.js';
 import { describeValue, type FieldError, TesseraError } from '../errors.js';
 import { noRowContext, orderByEntity } from '../pipelines/entity-order.js';
 import { carriesValues, inputOf, type OutputBatch, type OutputColumnData, transformBatch } from '../pipelines/output-batch.js';
-import type { RowBatch } from '../pipelines/row-batch.js';
+import { type RowBatch, takeRows } from '../pipelines/row-batch.js';
+import { tieWinners } from '../pipelines/tie-winners.js';
 import { outputSchema } from '../registry/output-schema.js';
 import { joinKeysOf } from '../registry/view-definition.js';
 import { toBool, toFloat64, toInt64, toStringValue, toTimestampMs } from '../sources/coerce.js';
@@ -115,7 +116,12 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
   try {
     if (!hasFfill) return transformBatch(batch, features, options.states, noRowContext(), {});
     // ffill reads each entity's rows in event-time order, starting from the value the latest run left.
-    const ordered = orderByEntity(batch);
+    let ordered = orderByEntity(batch);
+    // A row that loses a tie on keys and event time is never stored (the snapshot and the online store
+    // keep the winner), so ffill must not fill from it, as in a run. Ordered, tied rows sit side by
+    // side: one pass finds them, and only a push that has some pays for dropping them.
+    const winners = hasTies(ordered.batch.eventTs, ordered.rows.entityIds) ? tieWinners(batch) : null;
+    if (winners) ordered = orderByEntity(takeRows(batch, winners));
     return transformBatch(ordered.batch, features, options.states, ordered.rows, await options.carry());
   } catch (e) {
     if (!(e instanceof TransformRowError)) throw e;
@@ -123,6 +129,12 @@ export async function pushRows(frame: PushFrame, version: FeatureViewVersion, op
     const path = at(feature ? inputOf(feature) : e.feature);
     throw new TesseraError('transform_error', `${path}: ${e.message}`, [{ path, message: e.reason }], { cause: e });
   }
+}
+
+/** Whether two rows in entity order share their entity and event time. */
+function hasTies(eventTs: Float64Array, entityIds: Int32Array): boolean {
+  for (let i = 1; i < entityIds.length; i++) if (entityIds[i] === entityIds[i - 1] && eventTs[i] === eventTs[i - 1]) return true;
+  return false;
 }
 
 const A_TIMESTAMP = `a timestamp (${TIMESTAMP_FORMS})`;
