@@ -9,6 +9,7 @@ import type { CatalogCache } from '../registry/catalog-cache.js';
 import { outputSchema } from '../registry/output-schema.js';
 import type { RunStore } from '../registry/run-store.js';
 import { joinKeysOf } from '../registry/view-definition.js';
+import { fencedOnlineWrite } from './fenced-online-write.js';
 import type { OfflineBatcher, OfflineCommit } from './offline-batcher.js';
 import { parseFrame } from './push-frame.js';
 import type { PushRequest, WriteToOnlineStoreRequest } from './push-request.js';
@@ -51,7 +52,7 @@ export class PushService {
     const views = [...catalog.featureViews.values()].filter((v) => latest(v).definition.source.name === source.name && latest(v).definition.source.type === 'push');
     const frame = parseFrame(request.df);
     const spec = source.spec;
-    const prepared: { view: FeatureViewRecord; version: FeatureViewVersion; rows: OutputBatch }[] = [];
+    const prepared: { view: FeatureViewRecord; version: FeatureViewVersion; rows: OutputBatch; path: string }[] = [];
     for (const view of views) {
       const version = latest(view);
       const rows = await pushRows(frame, version, {
@@ -62,7 +63,7 @@ export class PushService {
         carry: () => this.deps.runs.carry(view.name, version.version),
         path: 'df',
       });
-      prepared.push({ view, version, rows });
+      prepared.push({ view, version, rows, path: 'push_source_name' });
     }
     const to = request.to ?? 'online';
     const results = await Promise.all(prepared.map((p) => this.write(p, to !== 'online', to !== 'offline')));
@@ -85,7 +86,7 @@ export class PushService {
       carry: () => this.deps.runs.carry(view.name, version.version),
       path: 'df',
     });
-    return { feature_views: [await this.write({ view, version, rows }, false, true)] };
+    return { feature_views: [await this.write({ view, version, rows, path: 'feature_view_name' }, false, true)] };
   }
 
   /** The frozen states to apply; a version not fitted yet has none, which only a view without transforms can do without. */
@@ -101,7 +102,7 @@ export class PushService {
     return {};
   }
 
-  private async write(p: { view: FeatureViewRecord; version: FeatureViewVersion; rows: OutputBatch }, offline: boolean, online: boolean): Promise<PushResult['feature_views'][number]> {
+  private async write(p: { view: FeatureViewRecord; version: FeatureViewVersion; rows: OutputBatch; path: string }, offline: boolean, online: boolean): Promise<PushResult['feature_views'][number]> {
     const { view, version, rows } = p;
     const servesOnline = online && view.metadata.online;
     let commit: OfflineCommit | null = null;
@@ -115,8 +116,7 @@ export class PushService {
         const table = onlineTableOf(version) ?? fallbackTable(version);
         const latestRows = new LatestRows(rows.length);
         latestRows.add(rows);
-        await this.deps.online.createTable(table);
-        await this.deps.online.write(table, latestRows.rows(rows.createdTs !== null));
+        await fencedOnlineWrite(this.deps.catalog, this.deps.online, version, table, latestRows.rows(rows.createdTs !== null), p.path);
         written = true;
       }
     } finally {
