@@ -6,7 +6,8 @@ import type { KeyType } from '../domain/value-type.js';
 import { describeValue, type FieldError, validationError } from '../errors.js';
 import { ENTITY_TIMESTAMP, columnNameErrors, entityPath } from './entity-input.js';
 
-const MAX_ERRORS = 20;
+/** The bad cells an entity input names at most, over all its columns (its summary shows the first 3). */
+export const MAX_ERRORS = 20;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -55,7 +56,7 @@ export function entityTableFromColumns(columns: Record<string, unknown[]>, keys:
   return new arrow.Table(schema, [batch]);
 }
 
-function summary(errors: FieldError[]): string {
+export function summary(errors: FieldError[]): string {
   const shown = errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`);
   return `invalid entity rows: ${shown.join('; ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`;
 }

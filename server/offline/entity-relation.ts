@@ -4,7 +4,7 @@ import type { KeyType } from '../domain/value-type.js';
 import { describeValue, type FieldError, validationError } from '../errors.js';
 import { inputError, queryRows } from './duckdb-query.js';
 import { ENTITY_TIMESTAMP, columnNameErrors, entityPath } from './entity-input.js';
-import { describeBadTimestamp } from './entity-json.js';
+import { describeBadTimestamp, MAX_ERRORS, summary as summarize } from './entity-json.js';
 import { PARSED_TS, parseTextTimestamps } from './entity-timestamps.js';
 import type { Scratch } from './scratch.js';
 import { ident, literal } from './sql.js';
@@ -40,8 +40,8 @@ const DECIMAL = /^(?:FLOAT|DOUBLE|DECIMAL(?:\(\d+,\s*\d+\))?)$/;
 
 /**
  * Checks the entity file against the join keys the request needs and builds the relation. Every
- * problem is a 400 naming the column (`entities.driver_id`) or the first rows (`entities.driver_id[3]`).
- * A null join key is allowed: it matches no feature row, so that view's features come back null.
+ * problem is a 400 naming the column (`entities.driver_id`) or the rows (`entities.driver_id[3]`, up to
+ * MAX_ERRORS in all, as for JSON). A null join key is allowed: it matches no feature row, so that view's features come back null.
  */
 export async function entityRelation(connection: DuckDBConnection, file: string, keys: { name: string; type: KeyType }[], scratch: Scratch): Promise<EntityRelation> {
   let columns: EntityColumn[];
@@ -65,35 +65,45 @@ export async function entityRelation(connection: DuckDBConnection, file: string,
   for (const k of keys) if (!byName.has(k.name)) errors.push({ path: entityPath(k.name), message: `the join key column '${k.name}' is missing` });
   if (errors.length) throw validationError(`invalid entity columns: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
 
-  const side = ts!.type === 'VARCHAR' ? await parseTextTimestamps(connection, file, scratch) : null;
-  const tsExpr = side ? `t.${PARSED_TS}` : timestampExpr(ts!);
+  // Timestamps as text that do not parse are named by their parser; the keys are still checked.
+  const textErrors: FieldError[] = [];
+  const side = ts!.type === 'VARCHAR' ? await parseTextTimestamps(connection, file, scratch, textErrors) : null;
+  const tsExpr = side ? `t.${PARSED_TS}` : textErrors.length ? 'NULL' : timestampExpr(ts!);
   const keyExprs = keys.map((k) => keyExpr(byName.get(k.name)!, k.type));
   const source = `read_parquet(${literal(file)}, file_row_number = true) r${side ? ` POSITIONAL JOIN read_parquet(${literal(side)}) t` : ''}`;
   // A TIMESTAMPTZ (or naive TIMESTAMP, UTC) column of whole milliseconds is used as it is.
   const typedTs = !side && /^TIMESTAMP(?: WITH TIME ZONE)?$/.test(ts!.type);
 
+  const badTs = `${tsExpr} IS NULL OR ${tsExpr} NOT BETWEEN ${MIN_TIMESTAMP_MS} AND ${MAX_TIMESTAMP_MS}`;
+  const badKey = (i: number) => `r.${ident(keys[i].name)} IS NOT NULL AND (${keyExprs[i]}) IS NULL`;
   const checks = [
     `count(*) AS n`,
     `min(${tsExpr}) AS min_ts`,
     `max(${tsExpr}) AS max_ts`,
-    `min(r.file_row_number) FILTER (WHERE ${tsExpr} IS NULL OR ${tsExpr} NOT BETWEEN ${MIN_TIMESTAMP_MS} AND ${MAX_TIMESTAMP_MS}) AS bad_ts`,
+    `${textErrors.length ? 'false' : `bool_or(${badTs})`} AS bad_ts`,
     typedTs ? `coalesce(bool_and(epoch_us(r.${ident(ts!.name)}) % 1000 = 0), true) AS whole_ms` : 'false AS whole_ms',
-    ...keys.map((k, i) => `min(r.file_row_number) FILTER (WHERE r.${ident(k.name)} IS NOT NULL AND (${keyExprs[i]}) IS NULL) AS bad_${i}`),
+    ...keys.map((_, i) => `bool_or(${badKey(i)}) AS bad_${i}`),
   ];
   const [summary] = await queryRows(connection, `SELECT ${checks.join(', ')} FROM ${source}`);
-  const bad: { column: EntityColumn; row: bigint; message: (raw: string | null) => string }[] = [];
-  if (summary.bad_ts !== null) bad.push({ column: ts!, row: summary.bad_ts as bigint, message: (raw) => describeBadTimestamp(raw) });
+  // Every bad cell is named, column by column in input order, up to MAX_ERRORS in all, as for JSON.
+  const bad: { column: EntityColumn; where: string; message: (raw: string | null) => string }[] = [];
+  if (summary.bad_ts === true) bad.push({ column: ts!, where: badTs, message: (raw) => describeBadTimestamp(raw) });
   keys.forEach((k, i) => {
-    const row = summary[`bad_${i}`];
-    if (row !== null)
-      bad.push({ column: byName.get(k.name)!, row: row as bigint, message: (raw) => `${describeValue(raw)} is not ${k.type === 'int64' ? 'an integer (int64) join key' : 'a string join key'}` });
+    if (summary[`bad_${i}`] === true)
+      bad.push({ column: byName.get(k.name)!, where: badKey(i), message: (raw) => `${describeValue(raw)} is not ${k.type === 'int64' ? 'an integer (int64) join key' : 'a string join key'}` });
   });
-  if (bad.length) {
-    for (const b of bad) {
-      const [raw] = await queryRows(connection, `SELECT CAST(${ident(b.column.name)} AS VARCHAR) AS v FROM read_parquet(${literal(file)}, file_row_number = true) WHERE file_row_number = ${b.row}`);
-      errors.push({ path: entityPath(b.column.name, b.row), message: b.message((raw?.v as string | null) ?? null) });
+  if (bad.length || textErrors.length) {
+    for (const c of columns) {
+      if (c === ts && textErrors.length) errors.push(...textErrors.slice(0, MAX_ERRORS - errors.length));
+      const b = bad.find((x) => x.column === c);
+      if (!b || errors.length >= MAX_ERRORS) continue;
+      const rows = await queryRows(
+        connection,
+        `SELECT r.file_row_number AS row, CAST(r.${ident(c.name)} AS VARCHAR) AS v FROM ${source} WHERE ${b.where} ORDER BY r.file_row_number LIMIT ${MAX_ERRORS - errors.length}`,
+      );
+      for (const r of rows) errors.push({ path: entityPath(c.name, r.row as bigint), message: b.message((r.v as string | null) ?? null) });
     }
-    throw validationError(`invalid entity rows: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+    throw validationError(summarize(errors), errors);
   }
   const tsColumn = `r.${ident(ENTITY_TIMESTAMP)}`;
   const timestamp = typedTs && summary.whole_ms === true ? (ts!.type === 'TIMESTAMP' ? `CAST(${tsColumn} AS TIMESTAMPTZ)` : tsColumn) : `make_timestamptz(${tsExpr} * 1000)`;

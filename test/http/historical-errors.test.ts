@@ -60,6 +60,28 @@ test('unparseable timestamps and keys name the row, in JSON and in uploads', asy
   problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: [1, 2], event_timestamp: ts.slice(0, 2), label: [1, { nested: true }] } }), 400, ['entities.label[1]']);
 });
 
+test('uploads name every bad row of every column, as JSON does, up to 20 in all', async () => {
+  const at = (column: string, rows: number[]) => rows.map((i) => `entities.${column}[${i}]`);
+  // Rows 1, 3 and 4 have bad keys, rows 2 and 4 bad timestamps: columns in input order, rows in order.
+  const expected = [...at('driver_id', [1, 3, 4]), ...at('event_timestamp', [2, 4])];
+  const json = { driver_id: [1, 'abc', 1, '2.5', 'x'], event_timestamp: ['2026-11-01', '2026-11-01', 'next tuesday', '2026-11-01', null] };
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: json }), 400, expected);
+  problem(await post(`${url}?features=first:rate`, 'driver_id,event_timestamp\n1,2026-11-01\nabc,2026-11-01\n1,next tuesday\n2.5,2026-11-01\nx,\n', 'text/csv'), 400, expected);
+  // Typed columns: doubles that are no integer key, an epoch time out of range.
+  const table = new arrow.Table({
+    driver_id: arrow.vectorFromArray([1, 2.5, 3.5, 4], new arrow.Float64()),
+    event_timestamp: arrow.vectorFromArray([8_640_000_000_000_000n, 1_793_534_400_000n, 1_793_534_400_000n, 8_640_000_000_000_000n], new arrow.Int64()),
+  });
+  const typed = [...at('driver_id', [1, 2]), ...at('event_timestamp', [0, 3])];
+  problem(await post(`${url}?features=first:rate`, toParquet(table), PARQUET), 400, typed);
+  problem(await post(`${url}?features=first:rate`, arrow.tableToIPC(table, 'stream'), ARROW), 400, typed);
+  // 25 bad keys: the first 20 are named, in JSON and in a CSV alike.
+  const many = Array.from({ length: 25 }, (_, i) => `k${i}`);
+  const twenty = at('driver_id', [...Array(20).keys()]);
+  problem(await postJsonTo(url, { features: ['first:rate'], entities: { driver_id: many, event_timestamp: many.map(() => '2026-11-01') } }), 400, twenty);
+  problem(await post(`${url}?features=first:rate`, `driver_id,event_timestamp\n${many.map((k) => `${k},2026-11-01\n`).join('')}`, 'text/csv'), 400, twenty);
+});
+
 test('entity times outside years 0001-9999 UTC name the row in JSON, CSV and Parquet (typed or epoch ms); a range end does too', async () => {
   const json = { driver_id: [1, 1, 1, 1, 1], event_timestamp: ['2026-11-01T11:00:00Z', 8.64e15, '0000-12-31T23:59:59Z', -62_135_596_800_001, '9999-12-31T23:59:59.999Z'] };
   problem(await postJsonTo(url, { features: ['first:rate'], entities: json }), 400, ['entities.event_timestamp[1]', 'entities.event_timestamp[2]', 'entities.event_timestamp[3]']);
