@@ -31,7 +31,9 @@ export async function openLocalServices(config: Config, access: DataDirAccess): 
   const removeScratch = () => {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   };
-  const services = await openServices(opened, createLogger('warn', process.stderr), systemClock).catch((e: unknown) => {
+  // Only a command that writes may publish a dead server's prediction journal: a read or a plan leaves
+  // it to the next server (or write), as it leaves everything else in the data dir.
+  const services = await openServices(opened, createLogger('warn', process.stderr), systemClock, { predictionLogJournal: access === 'write' }).catch((e: unknown) => {
     removeScratch();
     throw e;
   });
