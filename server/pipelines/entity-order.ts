@@ -36,7 +36,11 @@ export function orderByEntity(batch: RowBatch): { batch: RowBatch; rows: RowCont
     if (created) {
       const ca = created[a];
       const cb = created[b];
-      if (ca !== cb) return ca !== ca ? -1 : cb !== cb ? 1 : ca - cb;
+      // NaN (no created time) first; two NaNs are equal (NaN !== NaN would put each before the other).
+      const aNull = ca !== ca;
+      const bNull = cb !== cb;
+      if (aNull !== bNull) return aNull ? -1 : 1;
+      if (!aNull && ca !== cb) return ca - cb;
     }
     return a - b;
   });
