@@ -14,11 +14,17 @@ import { type ApplyRow, type SpecRow, TABLE, type VersionRow, applyRecord, catal
  * `forgetView` it is given, run inside the deletion's transaction.
  */
 export class SqliteCatalogStore implements CatalogStore {
+  // Prepared once: every online push reads the revision (its deleted-view check), and preparing the
+  // statement cost more than running it.
+  private readonly revisionQuery: Database.Statement;
+
   constructor(
     private readonly db: Database.Database,
     private readonly clock: Clock,
     private readonly forgetView: (view: string, now: number) => void,
-  ) {}
+  ) {
+    this.revisionQuery = db.prepare('SELECT revision FROM catalog_revision WHERE id = 1');
+  }
 
   private now(): number {
     return this.clock.now();
@@ -121,7 +127,7 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   private currentRevision(): number {
-    return (this.db.prepare('SELECT revision FROM catalog_revision WHERE id = 1').get() as { revision: number }).revision;
+    return (this.revisionQuery.get() as { revision: number }).revision;
   }
 
   private bumpRevision(): void {
