@@ -17,7 +17,7 @@ import type { PushFrame } from './push-frame.js';
 const COERCE: Record<FeatureType, (v: unknown) => number | bigint | string | boolean | null | undefined> = {
   float64: toFloat64,
   // Beyond 2^53 an int64 value is exact too (a BigInt, or decimal text), as a key is.
-  int64: toInt64Key,
+  int64: toInt64Value,
   bool: toBool,
   string: toStringValue,
 };
@@ -142,8 +142,8 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const DIGITS = /^-?\d+$/;
 
-/** An int64 join key: a number within 2^53, else an exact BigInt (a JSON integer or decimal text up to 2^63-1). */
-function toInt64Key(v: unknown): number | bigint | null | undefined {
+/** An int64 feature value: a number within 2^53, else an exact BigInt (a JSON integer or decimal text up to 2^63-1). Join keys have their own rule (join-key-value.ts). */
+function toInt64Value(v: unknown): number | bigint | null | undefined {
   const wide = typeof v === 'bigint' ? v : typeof v === 'string' && DIGITS.test(v) && !Number.isSafeInteger(Number(v)) ? BigInt(v) : null;
   if (wide === null) return toInt64(v);
   if (wide < INT64_MIN || wide > INT64_MAX) return undefined;

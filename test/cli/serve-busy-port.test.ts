@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { driverStatsYaml } from '../support/bundles.js';
 import { runCliHere } from '../support/run-cli.js';
-import { spawnServe } from '../support/spawn-server.js';
+import { exitCodeOf, spawnServe } from '../support/spawn-server.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 
 const OTHER_VIEW = `
@@ -24,17 +24,8 @@ test('serve on a port in use exits 1 naming it before applying anything: a new d
     assert.equal((await runCliHere(['apply', 'defs', '--data-dir', 'data'], dir)).code, 0);
     writeFiles(dir, { 'defs/other.yaml': OTHER_VIEW });
     const child = spawnServe(['--port', String(port), '--data-dir', path.join(dir, 'data'), '--definitions', path.join(dir, 'defs')]);
-    // A bound on a failure; the exit itself comes within a second or two.
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`serve did not exit:\n${child.output()}`));
-      }, 60_000);
-      child.once('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
+    // Bounded in case it hangs; the exit itself comes within a second or two.
+    const code = await exitCodeOf(child);
     assert.equal(code, 1, child.output());
     assert.match(child.output(), new RegExp(`error: port ${port} on 127\\.0\\.0\\.1 is in use \\(EADDRINUSE\\): another server listens there; nothing was applied or started`));
     assert.doesNotMatch(child.output(), /definitions applied|runs the scheduler/);

@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { stringify as toYaml } from 'yaml';
-import { exitedWith, freePort, requestJson, spawnServe, waitFor } from '../support/spawn-server.js';
+import { exitCodeOf, exitedWith, freePort, requestJson, spawnServe, waitFor } from '../support/spawn-server.js';
 import { tempDir, writeFiles } from '../support/temp-dir.js';
 
 const ROWS = 2000;
@@ -157,17 +157,8 @@ test('serve on a port already in use exits 1 naming it, and lets go of the pipel
   const dataDir = path.join(dir, 'data');
   try {
     const child = spawnServe(['--port', String(port), '--data-dir', dataDir, '--definitions', path.join(dir, 'defs')]);
-    // A bound on a failure (it hung for good before); the exit itself comes within a second or two.
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`serve did not exit:\n${child.output()}`));
-      }, 60_000);
-      child.once('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
+    // Bounded in case it hangs (it did, before); the exit itself comes within a second or two.
+    const code = await exitCodeOf(child);
     assert.equal(code, 1, child.output());
     assert.match(child.output(), /EADDRINUSE/);
     // Another process takes the pipelines at once: the lease was given back, not left to expire.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { testServer } from '../support/services.js';
+import { APPLY, BODY_READERS } from './body-readers.js';
 
 // The charset parameter of Content-Type was ignored: a latin1 body was read as UTF-8 (é became U+FFFD
 // or a 400 about UTF-8, naming nothing about the header that caused it).
@@ -11,23 +12,13 @@ before(async () => {
 });
 after(() => s.close());
 
-const APPLY = JSON.stringify({ entities: [{ name: 'driver', joinKeys: ['driver_id'] }] });
-// Every body reader: express's (apply), the entity upload reader, and the three node:http fast paths.
-const ROUTES: [string, string, string][] = [
-  ['/api/v1/apply', 'application/json', APPLY],
-  ['/get-historical-features?features=drv:rate', 'text/csv', 'driver_id,event_timestamp\n1,2026-11-01T00:00:00Z\n'],
-  ['/get-online-features', 'application/json', JSON.stringify({ features: ['drv:rate'], entities: { driver_id: [1] } })],
-  ['/push', 'application/json', JSON.stringify({ push_source_name: 'p', df: { driver_id: [1] } })],
-  ['/api/v1/prediction-logs', 'application/json', JSON.stringify({ model: 'm', predictions: [] })],
-];
-
 async function post(path: string, type: string, body: string) {
   const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as { detail: string; errors: { path: string; message: string }[] } };
 }
 
 test('a charset other than utf-8 is a 415 problem naming the charset, on every body reader', async () => {
-  for (const [path, type, body] of ROUTES) {
+  for (const [path, type, body] of BODY_READERS) {
     for (const charset of ['latin1', '"ISO-8859-1"', 'utf-16']) {
       const res = await post(path, `${type}; charset=${charset}`, body);
       assert.equal(res.status, 415, `${path} ${charset}: ${JSON.stringify(res.body)}`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sendRawHeaders } from '../support/raw-headers.js';
 import { testServer } from '../support/services.js';
+import { APPLY, BODY_READERS } from './body-readers.js';
 
 // Node keeps the first of several Content-Type headers: a body sent with two was read as whichever
 // came first (apply stored it with a 200), though a proxy or the sender may have meant the other.
@@ -12,18 +13,8 @@ before(async () => {
 });
 after(() => s.close());
 
-const APPLY = JSON.stringify({ entities: [{ name: 'driver', joinKeys: ['driver_id'] }] });
-// Every body reader: express's (apply), the entity upload reader, and the three node:http fast paths.
-const ROUTES: [string, string, string][] = [
-  ['/api/v1/apply', 'application/json', APPLY],
-  ['/get-historical-features?features=drv:rate', 'text/csv', 'driver_id,event_timestamp\n1,2026-11-01T00:00:00Z\n'],
-  ['/get-online-features', 'application/json', JSON.stringify({ features: ['drv:rate'], entities: { driver_id: [1] } })],
-  ['/push', 'application/json', JSON.stringify({ push_source_name: 'p', df: { driver_id: [1] } })],
-  ['/api/v1/prediction-logs', 'application/json', JSON.stringify({ model: 'm', predictions: [] })],
-];
-
 test('two Content-Type headers are a 400 problem naming the header, on every body reader', async () => {
-  for (const [path, type, body] of ROUTES) {
+  for (const [path, type, body] of BODY_READERS) {
     for (const second of [type, 'application/yaml']) {
       const res = await sendRawHeaders(s.url, 'POST', path, ['Content-Type', type, 'content-type', second], body);
       assert.equal(res.status, 400, `${path} ${second}: ${res.text}`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
+import { assertOutOfRangeRefused } from '../support/out-of-range.js';
 import { postJson } from '../support/services.js';
 
 // Rows at a backfill's exact start and end, one before it, two inside.
@@ -59,16 +60,7 @@ test('a window reaching outside years 0001-9999 UTC is a 400 naming its end, on 
     ['/api/v1/feature-views/end_only/materialize', { start: -62_198_755_200_001, end: '2026-11-28T00:00:00Z' }, 'start'],
     ['/api/v1/feature-views/end_only/materialize', { start: '2026-11-27T00:00:00Z', end: 8.64e15 }, 'end'],
   ];
-  for (const [route, body, path] of cases) {
-    const res = await postJson(`${s.url}${route}`, body);
-    assert.equal(res.status, 400, JSON.stringify(res.body));
-    assert.match(res.type, /^application\/problem\+json/);
-    assert.deepEqual(
-      res.body.errors.map((e: { path: string }) => e.path),
-      [path],
-    );
-    assert.match(res.body.errors[0].message, /years 0001-9999 UTC/);
-  }
+  await assertOutOfRangeRefused(s.url, cases);
 });
 
 test("Feast's /materialize without event times reads from the first instant a timestamp holds, and shows its window as RFC 3339", async () => {

@@ -1,36 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { parseBundle } from '../../server/definitions/parse-bundle.js';
-import type { BundleInput } from '../../server/domain/bundle.js';
-import { openOnlineStore } from '../../server/online/open-online-store.js';
-import type { OnlineStore } from '../../server/online/online-store.js';
 import { executeRun } from '../../server/pipelines/materialize.js';
 import { onlineTableOf } from '../../server/pipelines/run-plan.js';
 import { RUNNER_LEASE_PREFIX } from '../../server/pipelines/runner-lease.js';
-import { DeleteService } from '../../server/registry/delete-service.js';
 import type { RunStore } from '../../server/registry/run-store.js';
 import { materializeDeps } from '../../server/services.js';
 import { PUSH_STORES, forgetStorePrefixes } from '../push/push-stores.js';
 import { capturedLogger } from '../support/captured-logger.js';
+import { deleteOnce, deletedViewBundles, onlineDeletingAt } from '../support/deleted-view.js';
 import { T0, testServices } from '../support/services.js';
 import { writeFiles } from '../support/temp-dir.js';
 
 // A view deleted after its run committed the snapshot, before the run wrote it online: the deletion
 // drops the view's online table, and no row of that run may be served by a view created later under
 // the same name (whose table has the same name), whatever the online store.
-const bundle = (features: { name: string; type: 'float64' | 'string' }[]): BundleInput => ({
-  entities: [{ name: 'thing', joinKeys: ['id'], valueType: 'int64' }],
-  sources: [{ name: 'src', type: 'csv', path: 'data/re.csv', timestampField: 'ts' }],
-  featureViews: [{ name: 're', entities: ['thing'], source: 'src', features }],
-});
-const before = bundle([{ name: 'x', type: 'float64' }]);
-const recreated = {
-  'the same definition': before,
-  'another definition': bundle([
-    { name: 'x', type: 'float64' },
-    { name: 'y', type: 'string' },
-  ]),
-};
+const { before, recreated } = deletedViewBundles({ name: 'src', type: 'csv', path: 'data/re.csv', timestampField: 'ts' });
 
 after(forgetStorePrefixes);
 
@@ -50,14 +35,9 @@ for (const store of PUSH_STORES) {
           const queued = await s.runs.enqueue({ featureView: 're', version: 1, trigger: 'manual', start: null, end: null, maxAttempts: 3 }, T0);
           const claimed = await s.runs.claim(holder, T0, queued.id);
           // Deleted through the API's own connections, as in serve, where runs execute in another thread.
-          const apiOnline = await openOnlineStore({ dataDir: s.config.dataDir, onlineUrl: s.config.onlineUrl });
-          const api = new DeleteService({ catalog: s.catalog, store: s.catalogStore, online: apiOnline, files: s.files });
-          let deleted = 0;
-          const deleteView = async () => {
-            if (deleted++ === 0) await api.delete('featureView', 're').finally(() => apiOnline.close());
-          };
+          const { deleteView, count } = await deleteOnce(s, s.catalog);
           const runs: RunStore = Object.create(s.runs);
-          const online: OnlineStore = Object.create(s.online);
+          let online = s.online;
           if (when === 'right after the commit') {
             runs.commitSnapshot = async (commit, now) => {
               const id = await s.runs.commitSnapshot(commit, now);
@@ -65,15 +45,9 @@ for (const store of PUSH_STORES) {
               return id;
             };
           } else if (when === 'as the online table is created') {
-            online.createTable = async (table) => {
-              await deleteView();
-              return s.online.createTable(table);
-            };
+            online = onlineDeletingAt(s.online, 'createTable', deleteView);
           } else if (when === 'right before the online write') {
-            online.write = async (table, rows) => {
-              await deleteView();
-              return s.online.write(table, rows);
-            };
+            online = onlineDeletingAt(s.online, 'write', deleteView);
           } else {
             runs.succeed = async (id, now, steps) => {
               await deleteView();
@@ -82,7 +56,7 @@ for (const store of PUSH_STORES) {
           }
 
           const outcome = await executeRun(claimed!, { ...materializeDeps(s), runs, online, fenceLeases: s.leases });
-          assert.equal(deleted, 1, 'the deletion happened mid-run');
+          assert.equal(count(), 1, 'the deletion happened mid-run');
           assert.deepEqual([outcome.status, outcome.run.status, outcome.run.reason], ['failed', 'failed', 'deleted']);
           assert.deepEqual(await s.runs.get(queued.id), outcome.run);
           assert.deepEqual(

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { parseBundle } from '../../server/definitions/parse-bundle.js';
-import type { BundleInput } from '../../server/domain/bundle.js';
 import { TesseraError } from '../../server/errors.js';
-import { openOnlineStore } from '../../server/online/open-online-store.js';
-import type { OnlineStore } from '../../server/online/online-store.js';
 import { onlineTableOf } from '../../server/pipelines/run-plan.js';
 import type { OfflineBatcher } from '../../server/push/offline-batcher.js';
 import { PushService } from '../../server/push/push-service.js';
 import { CatalogCache } from '../../server/registry/catalog-cache.js';
-import { DeleteService } from '../../server/registry/delete-service.js';
+import { deleteOnce, deletedViewBundles, onlineDeletingAt } from '../support/deleted-view.js';
 import { testServices } from '../support/services.js';
 import { PUSH_STORES, forgetStorePrefixes } from './push-stores.js';
 
@@ -17,19 +14,7 @@ import { PUSH_STORES, forgetStorePrefixes } from './push-stores.js';
 // no pushed row may be served by a view created later under the same name (whose table has the same
 // name), whatever the online store. The deletion comes from another process (its own catalog cache
 // and online connection), so the push's cached catalog still shows the view.
-const bundle = (features: { name: string; type: 'float64' | 'string' }[]): BundleInput => ({
-  entities: [{ name: 'thing', joinKeys: ['id'], valueType: 'int64' }],
-  sources: [{ name: 'events', type: 'push' }],
-  featureViews: [{ name: 're', entities: ['thing'], source: 'events', features }],
-});
-const before = bundle([{ name: 'x', type: 'float64' }]);
-const recreated = {
-  'the same definition': before,
-  'another definition': bundle([
-    { name: 'x', type: 'float64' },
-    { name: 'y', type: 'string' },
-  ]),
-};
+const { before, recreated } = deletedViewBundles({ name: 'events', type: 'push' });
 
 after(forgetStorePrefixes);
 
@@ -40,24 +25,14 @@ for (const store of PUSH_STORES) {
         const s = await testServices({ pipelineThread: false, ...store.overrides() });
         try {
           await s.applyService.apply(parseBundle(before), { dryRun: false, actor: 'test' });
-          const apiOnline = await openOnlineStore({ dataDir: s.config.dataDir, onlineUrl: s.config.onlineUrl });
-          const api = new DeleteService({ catalog: new CatalogCache(s.catalogStore), store: s.catalogStore, online: apiOnline, files: s.files });
-          let deleted = 0;
-          const deleteView = async () => {
-            if (deleted++ === 0) await api.delete('featureView', 're').finally(() => apiOnline.close());
-          };
-          const online: OnlineStore = Object.create(s.online);
-          if (when === 'as the online table is created') {
-            online.createTable = async (table) => {
-              await deleteView();
-              return s.online.createTable(table);
-            };
-          } else if (when === 'right before the online write') {
-            online.write = async (table, rows) => {
-              await deleteView();
-              return s.online.write(table, rows);
-            };
-          }
+          // Another process's deletion: its own catalog cache and online connection.
+          const { deleteView, count } = await deleteOnce(s, new CatalogCache(s.catalogStore));
+          const online =
+            when === 'as the online table is created'
+              ? onlineDeletingAt(s.online, 'createTable', deleteView)
+              : when === 'right before the online write'
+                ? onlineDeletingAt(s.online, 'write', deleteView)
+                : s.online;
           await s.catalog.get();
           if (when === 'before the push') await deleteView();
           const push = new PushService({ catalog: s.catalog, runs: s.runs, online, offline: null as unknown as OfflineBatcher });
@@ -66,7 +41,7 @@ for (const store of PUSH_STORES) {
             push.push({ push_source_name: 'events', df: { id: [1, 2], event_timestamp: ['2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z'], x: [100, 200] } }),
             (e: unknown) => e instanceof TesseraError && e.code === 'conflict' && /'re' was deleted during the push/.test(e.message),
           );
-          assert.equal(deleted, 1, 'the deletion happened');
+          assert.equal(count(), 1, 'the deletion happened');
 
           // Created again (later, as a real one is), before any write of its own: nothing online.
           s.clock.set(s.clock.now() + 1000);

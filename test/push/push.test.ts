@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
+import { assertOutOfRangeRefused } from '../support/out-of-range.js';
 import { postJson } from '../support/services.js';
 import { PUSH_STORES, forgetStorePrefixes } from './push-stores.js';
 
@@ -128,16 +129,7 @@ for (const store of PUSH_STORES) {
         ],
         ['/write-to-online-store', { feature_view_name: 'plain', df: { driver_id: [40], score: [1], event_timestamp: ['253402300800000'], created: [null] } }, 'df.event_timestamp[0]'],
       ];
-      for (const [route, body, path] of cases) {
-        const res = await postJson(`${s.url}${route}`, body);
-        assert.equal(res.status, 400, JSON.stringify(res.body));
-        assert.match(res.type, /^application\/problem\+json/);
-        assert.deepEqual(
-          res.body.errors.map((e: { path: string }) => e.path),
-          [path],
-        );
-        assert.match(res.body.errors[0].message, /years 0001-9999 UTC/);
-      }
+      await assertOutOfRangeRefused(s.url, cases);
       assert.deepEqual((await online(['plain:score'], [40, 41])).results[1].statuses, ['NOT_FOUND', 'NOT_FOUND']);
       const edges = await postJson(`${s.url}/push`, {
         push_source_name: 'raw_push',

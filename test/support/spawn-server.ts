@@ -86,3 +86,20 @@ export async function waitFor<T>(what: string, ms: number, check: () => Promise<
 export function exitedWith(child: ChildProcess & { output: () => string }): () => string | null {
   return () => (child.exitCode !== null || child.signalCode !== null ? child.output().slice(-3000) : null);
 }
+
+/**
+ * The exit code of a child that is meant to exit by itself; past `boundMs` it is killed and this
+ * rejects with its output (a bound on a failure, not a wait: the exit usually comes at once).
+ */
+export function exitCodeOf(child: ChildProcess & { output: () => string }, boundMs = 60_000): Promise<number | null> {
+  return new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the process did not exit:\n${child.output()}`));
+    }, boundMs);
+    child.once('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+}
