@@ -22,3 +22,8 @@ export async function deletedDuring(run: RunRecord, runs: RunStore): Promise<boo
   const stored = await runs.get(run.id);
   return stored?.status === 'failed' && stored.reason === 'deleted';
 }
+
+/** What a failed drop-again leaves: rows that a view created again under the name would serve. */
+export function deletedTableKept(view: string, version: number): string {
+  return `the deleted feature view '${view}' was written online during its deletion and its online table (version ${version}) could not be dropped again: its rows stay there. A view created again as '${view}' would serve them at its version ${version}: delete it once more when the online store answers (its deletion drops the table)`;
+}

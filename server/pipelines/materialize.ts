@@ -181,7 +181,7 @@ export async function executeRun(run: RunRecord, deps: MaterializeDeps): Promise
 
     if (online) {
       try {
-        await watch.timeAsync('online', () => syncOnline(run, snapshotId, latest, deps));
+        await watch.timeAsync('online', () => syncOnline(run, snapshotId, latest, deps, log));
       } catch (e) {
         const deleted = await deletedMidRun(deps.runs, run, log);
         if (deleted) return deleted;

@@ -4,9 +4,10 @@ import { LatestRows } from './latest-rows.js';
 import type { MaterializeDeps } from './materialize.js';
 import { onlineTableOf } from './run-plan.js';
 import type { RunRecord } from '../domain/run.js';
-import { conflict } from '../errors.js';
+import { conflict, errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { OnlineStore } from '../online/online-store.js';
-import { deletedDuring } from './deleted-mid-run.js';
+import { deletedDuring, deletedTableKept } from './deleted-mid-run.js';
 
 type SyncDeps = Pick<MaterializeDeps, 'catalog' | 'runs' | 'files' | 'online'>;
 
@@ -23,7 +24,7 @@ type SyncDeps = Pick<MaterializeDeps, 'catalog' | 'runs' | 'files' | 'online'>;
  * ends as the deletion left it. (A view created again and run to its online write in the moment between
  * this write and its check loses those rows with the drop: its table is then empty, never stale.)
  */
-export async function syncOnline(run: RunRecord, snapshotId: number, latest: LatestRows, deps: SyncDeps): Promise<void> {
+export async function syncOnline(run: RunRecord, snapshotId: number, latest: LatestRows, deps: SyncDeps, log: Logger): Promise<void> {
   const online = deps.online;
   if (!online) return;
   if (await deletedDuring(run, deps.runs)) throw viewDeleted(run);
@@ -35,7 +36,8 @@ export async function syncOnline(run: RunRecord, snapshotId: number, latest: Lat
   }
   // A registry that does not answer now: the write's own outcome stands.
   if (await deletedDuring(run, deps.runs).catch(() => false)) {
-    await online.dropTable(run.featureView, run.version);
+    // The run ends as the deletion left it whatever happens here, so a failed drop is only this line.
+    await online.dropTable(run.featureView, run.version).catch((e: unknown) => log.error({ err: errorMessage(e) }, deletedTableKept(run.featureView, run.version)));
     throw viewDeleted(run);
   }
   if (failure) throw failure.error;

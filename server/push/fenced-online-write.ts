@@ -1,6 +1,7 @@
 import type { FeatureViewVersion } from '../domain/feature-view-version.js';
-import { conflict } from '../errors.js';
+import { conflict, errorMessage, TesseraError } from '../errors.js';
 import type { OnlineRows, OnlineStore, OnlineTable } from '../online/online-store.js';
+import { deletedTableKept } from '../pipelines/deleted-mid-run.js';
 import type { CatalogCache } from '../registry/catalog-cache.js';
 
 /**
@@ -25,7 +26,11 @@ export async function fencedOnlineWrite(catalog: CatalogCache, online: OnlineSto
   }
   // A registry that does not answer now: the write's own outcome stands.
   if (!(await stillServed(catalog, version).catch(() => true))) {
-    await online.dropTable(version.view, version.version);
+    try {
+      await online.dropTable(version.view, version.version);
+    } catch (e) {
+      throw new TesseraError('unavailable', `${deletedTableKept(version.view, version.version)}: ${errorMessage(e)}`, [], { cause: e });
+    }
     throw viewDeleted(version, path);
   }
   if (failure) throw failure.error;

@@ -77,3 +77,38 @@ for (const store of PUSH_STORES) {
     }
   }
 }
+
+// The deletion's drop won, but the run's own write came after it and the drop-again fails (the store
+// stopped answering): the run still ends as the deletion left it, and says at error level which table
+// keeps the deleted view's rows.
+test('deleted right before the online write, and the drop-again fails: the run ends as deleted and logs the table left behind', async () => {
+  const { logger, lines } = capturedLogger('debug');
+  const s = await testServices({ pipelineThread: false }, { logger });
+  try {
+    writeFiles(s.config.definitions, { 'data/re.csv': 'id,ts,x\n1,2026-01-01T00:00:00Z,100\n' });
+    await s.applyService.apply(parseBundle(before), { dryRun: false, actor: 'test' });
+    const table = onlineTableOf((await s.catalog.refresh()).featureViews.get('re')!.versions[0])!;
+    const queued = await s.runs.enqueue({ featureView: 're', version: 1, trigger: 'manual', start: null, end: null, maxAttempts: 3 }, T0);
+    const claimed = await s.runs.claim('worker-1', T0, queued.id);
+    const { deleteView, count } = await deleteOnce(s, s.catalog);
+    const online = onlineDeletingAt(s.online, 'write', deleteView);
+    online.dropTable = async () => {
+      throw new Error('connection refused');
+    };
+
+    const outcome = await executeRun(claimed!, { ...materializeDeps(s), online });
+    assert.equal(count(), 1);
+    assert.deepEqual([outcome.status, outcome.run.status, outcome.run.reason], ['failed', 'failed', 'deleted']);
+    const errors = lines.filter((l) => l.level >= 50);
+    assert.equal(errors.length, 1, JSON.stringify(lines));
+    assert.match(String(errors[0].msg), /the deleted feature view 're' was written online during its deletion and its online table \(version 1\) could not be dropped again/);
+    assert.equal(errors[0].err, 'connection refused');
+    // What the line warns of: the rows are still there, under the name and version a view created again gets.
+    assert.deepEqual(
+      (await s.online.read(table, [[1]], ['x'])).map((r) => r?.values),
+      [[100]],
+    );
+  } finally {
+    await s.close();
+  }
+});

@@ -59,3 +59,29 @@ for (const store of PUSH_STORES) {
     }
   }
 }
+
+test('deleted right before the online write, and the drop-again fails: the push answers unavailable, naming the table left behind', async () => {
+  const s = await testServices({ pipelineThread: false });
+  try {
+    await s.applyService.apply(parseBundle(before), { dryRun: false, actor: 'test' });
+    const { deleteView, count } = await deleteOnce(s, new CatalogCache(s.catalogStore));
+    const online = onlineDeletingAt(s.online, 'write', deleteView);
+    online.dropTable = async () => {
+      throw new Error('connection refused');
+    };
+    await s.catalog.get();
+    const push = new PushService({ catalog: s.catalog, runs: s.runs, online, offline: null as unknown as OfflineBatcher });
+
+    await assert.rejects(
+      push.push({ push_source_name: 'events', df: { id: [1], event_timestamp: ['2026-01-01T00:00:00Z'], x: [100] } }),
+      (e: unknown) =>
+        e instanceof TesseraError &&
+        e.code === 'unavailable' &&
+        e.message.startsWith("the deleted feature view 're' was written online during its deletion and its online table (version 1) could not be dropped again") &&
+        e.message.endsWith(': connection refused'),
+    );
+    assert.equal(count(), 1, 'the deletion happened');
+  } finally {
+    await s.close();
+  }
+});
