@@ -26,6 +26,7 @@ import { MonitorRunner } from './monitoring/monitors/monitor-runner.js';
 import { driftAlerts } from './monitoring/monitors/drift-alerts.js';
 import { openOnlineStore } from './online/open-online-store.js';
 import type { OnlineStore } from './online/online-store.js';
+import { unopenedOnlineStore } from './online/unopened-online-store.js';
 import { Compactor } from './pipelines/compaction/compactor.js';
 import { PredictionLogService } from './prediction-logs/prediction-log-service.js';
 import { OutcomeCompactor } from './outcomes/outcome-compactor.js';
@@ -103,15 +104,20 @@ export interface ServiceOptions {
    * journals (the serving thread does, at its start) nor publishes on a timer.
    */
   predictionLogJournal?: boolean;
+  /**
+   * False for a CLI command that only reads the registry or the offline store: it opens no online
+   * store (no connection to Redis, no online.db), and `online` refuses every call.
+   */
+  online?: boolean;
 }
 
 export async function openServices(config: Config, logger: Logger, clock: Clock, options: ServiceOptions = {}): Promise<Services> {
   const sources = sourceContext(config, options.sources);
   // A remote store opens first: a wrong or unreachable URL must fail the start before an embedded store creates
   // files in the data dir.
-  const openOnline = () => openOnlineStore({ dataDir: config.dataDir, onlineUrl: config.onlineUrl });
+  const openOnline = async () => (options.online === false ? unopenedOnlineStore() : openOnlineStore({ dataDir: config.dataDir, onlineUrl: config.onlineUrl }));
   const openReg = () => openRegistry({ dataDir: config.dataDir, clock, registryUrl: config.registryUrl, timeoutMs: config.registryTimeoutMs });
-  const onlineFirst = config.onlineUrl !== undefined && config.onlineUrl !== null && config.onlineUrl !== '';
+  const onlineFirst = options.online !== false && config.onlineUrl !== undefined && config.onlineUrl !== null && config.onlineUrl !== '';
   let online: OnlineStore;
   let registry: RegistryBackend;
   if (onlineFirst) {

@@ -51,6 +51,14 @@ test('with a PostgreSQL registry, read-only commands on a data dir that does not
     assert.match((await cli(['datasets', 'show', 'x', ...absent], 1)).stderr, /training dataset 'x'/);
     await cli([...historical, '--out', 'from-absent.json', ...absent]);
     await cli(['plan', 'defs', ...absent]);
+    // A data dir that exists, empty (a mount point, say): it stays empty.
+    fs.mkdirSync(path.join(dir, 'empty'));
+    const empty = ['--data-dir', 'empty'];
+    assert.match((await cli(['list', 'entities', ...empty])).stdout, /^driver\b/m);
+    assert.match((await cli(['audit', ...empty])).stdout, /keys\.revoke/);
+    await cli([...historical, '--out', 'from-empty.json', ...empty]);
+    await cli(['plan', 'defs', ...empty]);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'empty')), []);
   } finally {
     if (tmpBefore === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = tmpBefore;
@@ -60,6 +68,7 @@ test('with a PostgreSQL registry, read-only commands on a data dir that does not
   assert.deepEqual(rows, JSON.parse(fs.readFileSync(path.join(dir, 'from-writer.json'), 'utf8')));
   assert.deepEqual(rows.driver_id, [1, 2]);
   assert.equal(rows.rate.filter((v) => typeof v === 'number').length, 2, JSON.stringify(rows));
-  assert.deepEqual(fs.readdirSync(dir).sort(), [...before, 'from-absent.json'].sort());
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'from-empty.json'), 'utf8')), rows);
+  assert.deepEqual(fs.readdirSync(dir).sort(), [...before, 'empty', 'from-absent.json', 'from-empty.json'].sort());
   assert.deepEqual(fs.readdirSync(tmp), []);
 });
