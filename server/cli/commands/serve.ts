@@ -12,7 +12,8 @@ import { checkBind, isLoopbackHost } from '../../auth/bind-guard.js';
 import { openRegistry } from '../../registry/open-registry.js';
 import { defineCommand, type OptionSpec, UsageError } from '../command.js';
 import { checkPortFree } from './serve-port.js';
-import { forkWorker } from './worker-fork.js';
+import { supervise } from './supervise.js';
+import { untilSignal } from './until-signal.js';
 
 /** serve's options: each sets the configuration key it names (flags win over TESSERA_* variables). */
 const options = {
@@ -159,64 +160,4 @@ async function serveHere(config: Config, logger: Logger): Promise<number> {
     cluster.worker?.disconnect();
   });
   return 0;
-}
-
-/** The cluster primary: forks the workers, replaces any that die, and stops them all on a signal. */
-async function supervise(config: Config, logger: Logger): Promise<number> {
-  let stopping = false;
-  const fork = () => forkWorker(logger, () => stopping);
-  for (let i = 0; i < config.workers; i++) fork();
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
-    logger.warn({ workerPid: worker.process.pid, code, signal }, 'a worker died: starting another');
-    fork();
-  });
-  logger.info({ workers: config.workers, port: config.port }, 'tessera primary: workers forked');
-  await untilSignal(logger, async () => {
-    stopping = true;
-    // A worker that never started (see forkWorker) has no process to stop and sends no 'exit'.
-    const workers = Object.values(cluster.workers ?? {})
-      .filter((w) => w !== undefined)
-      .filter((w) => w.process.pid !== undefined);
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            w.once('exit', () => resolve());
-            w.process.kill('SIGTERM');
-          }),
-      ),
-    );
-  });
-  return 0;
-}
-
-/** How long a stopped server waits for its last handles to close before it exits regardless. */
-const EXIT_BACKSTOP_MS = 3_000;
-
-/** Resolves once SIGTERM or SIGINT arrives and `stop` has run. */
-function untilSignal(logger: Logger, stop: () => Promise<void>): Promise<void> {
-  return new Promise<void>((resolve) => {
-    let stopping = false;
-    const shutdown = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'shutting down: finishing in-flight work');
-      stop()
-        .catch((e: unknown) => logger.error({ err: e }, 'error during shutdown'))
-        .finally(() => {
-          logger.info('stopped');
-          // Everything Tessera owns is closed now. A socket to a store that went away without closing
-          // it (a registry cut off mid-connect) can keep the event loop alive for minutes, and a
-          // server that ignores SIGTERM gets killed by its supervisor: exit anyway, a moment later.
-          setTimeout(() => {
-            logger.warn({ afterMs: EXIT_BACKSTOP_MS }, 'handles still open after stopping: exiting');
-            process.exit();
-          }, EXIT_BACKSTOP_MS).unref();
-          resolve();
-        });
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-  });
 }
