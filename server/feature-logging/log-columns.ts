@@ -1,4 +1,4 @@
-import type { FeatureStatus } from '../serving/online-service.js';
+import type { FeatureStatus } from '../serving/online-response.js';
 import type { LogSchema } from './log-schema.js';
 import type { ServedRequest } from './served-request.js';
 

@@ -1,5 +1,5 @@
 import type { OnlineRecord } from '../online/online-store.js';
-import type { FeatureVector } from '../serving/online-service.js';
+import type { FeatureVector } from '../serving/online-response.js';
 import type { LogSchema } from './log-schema.js';
 
 /**

@@ -2,7 +2,7 @@ import { systemClock } from '../clock.js';
 import { createLogger } from '../logger.js';
 import { OnlineService } from '../serving/online-service.js';
 import type { OnlineRequest } from '../serving/online-request.js';
-import type { OnlineResponse } from '../serving/online-service.js';
+import type { OnlineResponse } from '../serving/online-response.js';
 import { transformRows } from '../serving/transform-service.js';
 import { openServices, type Services } from '../services.js';
 import { type EmbeddedOptions, embeddedConfig } from './embedded-options.js';

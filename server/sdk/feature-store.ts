@@ -2,7 +2,7 @@ import type { Table } from '../vendor/arrow.cjs';
 import type { OnlineRequest } from '../serving/online-request.js';
 import type { HistoricalRequest } from './historical.js';
 import type { PredictionInput } from './prediction-logger.js';
-import type { OnlineResponse } from '../serving/online-service.js';
+import type { OnlineResponse } from '../serving/online-response.js';
 import type { TransformResponse } from '../serving/transform-service.js';
 
 export type { HistoricalRequest, OnlineRequest, OnlineResponse, TransformResponse };

@@ -1,6 +1,6 @@
 import type { HttpClient } from '../client/http-client.js';
 import type { OnlineRequest } from '../serving/online-request.js';
-import type { OnlineResponse } from '../serving/online-service.js';
+import type { OnlineResponse } from '../serving/online-response.js';
 import { jsonAnswer, jsonBody } from './remote-wire.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { OnlineResponse } from './online-service.js';
+import type { OnlineResponse } from './online-response.js';
 
 /**
  * Writes an online answer as Feast's servers do. JSON.stringify writes the float 1.0 as `1`, which

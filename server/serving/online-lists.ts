@@ -1,7 +1,7 @@
 import type { OnlineTally } from '../metrics/online-tally.js';
 import type { OnlineRecord } from '../online/online-store.js';
 import type { AnswerColumn } from './answer-columns.js';
-import type { FeatureStatus, FeatureVector, OnlineResponse } from './online-service.js';
+import type { FeatureStatus, FeatureVector, OnlineResponse } from './online-response.js';
 
 /** What folding needs of a view besides its records: its ttl and how its timestamps are written. */
 export interface ListFoldContext {

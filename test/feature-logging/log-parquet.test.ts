@@ -6,7 +6,7 @@ import type { ServedRequest } from '../../server/feature-logging/served-request.
 import { createLogger } from '../../server/logger.js';
 import { LocalFileStore } from '../../server/offline/file-store.js';
 import { fromParquet } from '../../server/offline/parquet-file.js';
-import type { FeatureStatus } from '../../server/serving/online-service.js';
+import type { FeatureStatus } from '../../server/serving/online-response.js';
 import { duckRows } from '../support/duckdb.js';
 import { tempDir } from '../support/temp-dir.js';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { OnlineTally } from '../../server/metrics/online-tally.js';
 import { answerColumns } from '../../server/serving/answer-columns.js';
 import { foldLists } from '../../server/serving/online-lists.js';
-import type { OnlineResponse } from '../../server/serving/online-service.js';
+import type { OnlineResponse } from '../../server/serving/online-response.js';
 import type { ResolvedFeatures } from '../../server/serving/resolve-features.js';
 
 // Only what answerColumns reads: views' column names, order, lists.
