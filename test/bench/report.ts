@@ -8,6 +8,8 @@ export interface ReportInput {
   machine: Machine;
   loadAtEnd: number[];
   command: string;
+  /** Whether the bench (and so every server and child it starts) ran compiled JavaScript rather than sources through tsx. */
+  compiled: boolean;
   runs: number;
   quick: boolean;
   minutes: number;
@@ -88,6 +90,10 @@ export function markdownReport(input: ReportInput): string {
     '```',
     input.command,
     '```',
+    '',
+    input.compiled
+      ? "The code measured is tsc's JavaScript (`scripts/bench.sh` compiles the repository first), as `dist/` runs for users."
+      : 'The code measured ran from source through tsx, not compiled as `dist/` runs: compare these figures with reports of the same kind only.',
     '',
     `Runs per measurement: ${input.runs} (medians reported; the \`runs\` column says when a figure had fewer).`,
     '',

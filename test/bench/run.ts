@@ -1,12 +1,14 @@
 /**
  * `npm run bench [-- <scenario>...] [--quick] [--runs N] [--out FILE] [--json FILE] [--cpu-prof DIR] [--keep]`
- * Runs the scenarios (all by default), prints a table and writes BENCHMARKS.md at the repo root. A
+ * Runs the scenarios (all by default), prints a table and writes BENCHMARKS.md at the repo root.
+ * `npm run bench` runs it compiled (scripts/bench.sh), so the servers it measures run what dist/ does. A
  * smoke run (`--quick`) or a subset of scenarios writes its report to a temp file instead, so the
  * full run's report is never replaced by a partial one.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../server/paths.js';
 import { type ScenarioResult, textTable } from './format.js';
@@ -41,8 +43,12 @@ if (values.quick && out === path.join(REPO, 'BENCHMARKS.md')) throw new Error('-
 const cpuProfDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined;
 
 const args = process.argv.slice(2);
+// Run by hand, from source (through tsx) or compiled (`node .bench-build/test/bench/run.js`): the report says which.
+const script = path.relative(REPO, fileURLToPath(import.meta.url));
 const command =
-  process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}` : `node --import tsx test/bench/run.ts${args.length ? ` ${args.join(' ')}` : ''}`;
+  process.env.npm_lifecycle_event === 'bench'
+    ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`
+    : `node ${script.endsWith('.ts') ? '--import tsx ' : ''}${script}${args.length ? ` ${args.join(' ')}` : ''}`;
 const machine = describeMachine();
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
 const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
@@ -92,6 +98,7 @@ writeReport(out, {
   machine,
   loadAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
   command,
+  compiled: !script.endsWith('.ts'),
   runs,
   quick: values.quick === true,
   minutes,
