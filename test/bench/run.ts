@@ -31,7 +31,7 @@ const { values, positionals } = parseArgs({
 });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not ${values.runs}`);
-// A name picks its scenario, or every scenario it is the first word of: `online` runs online-sdk, online-http and online-under-load.
+// A name picks its scenario, or every scenario it is the first word of: `online` runs online-sdk, online-http, online-under-load and online-redis.
 const picks = (name: string, scenario: { name: string }) => scenario.name === name || scenario.name.startsWith(`${name}-`);
 const unknown = positionals.filter((name) => !scenarios.some((s) => picks(name, s)));
 if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; the scenarios are ${scenarios.map((s) => s.name).join(', ')}`);
