@@ -15,15 +15,26 @@ const byteSize = z.union([z.number().int().positive(), z.string().regex(/^\d+(?:
  * A whole number from code or from decimal digits in a variable or flag: `z.coerce.number` would read
  * '' and ' ' as 0 (a random port), `0x10` as 16 and `7.16e3` as 7160.
  */
+// Digits become a number first; anything else fails the number check with a message that says what
+// is expected (a union of the two forms answered only "Invalid input").
 const intFromEnv = (min: number, max: number) =>
-  z.union([z.number(), z.string().regex(/^\d+$/, 'expected a whole number in decimal digits').transform(Number)]).pipe(z.number().int().min(min).max(max));
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: `expected a whole number from ${min} to ${max}, in decimal digits` })
+      .int({ error: `expected a whole number from ${min} to ${max}` })
+      .min(min, { error: `expected a whole number from ${min} to ${max}` })
+      .max(max, { error: `expected a whole number from ${min} to ${max}` }),
+  );
 
 /** A list from a variable (split on `separator`, blanks dropped) or from code (an array). */
 const listOf = (separator: string | RegExp) =>
   z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? v.split(separator) : v).map((s) => s.trim()).filter((s) => s !== ''));
 
 /** `true`/`false` (also 1/0, yes/no) from a variable; `z.coerce.boolean` would read "false" as true. */
-const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const flag = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])], { error: 'expected true, false, 1, 0, yes or no' })
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
 /**
  * The default HTTP port. Not Feast's 6566: the Fetch standard blocks that port, so browsers and
@@ -233,13 +244,26 @@ const ENV: Record<string, keyof Config> = {
 /** Flags win over environment variables, which win over defaults. Paths become absolute. */
 export function loadConfig(flags: Partial<Record<keyof Config, unknown>>, env: NodeJS.ProcessEnv = process.env): Config {
   const merged: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') merged[key] = env[name];
-  for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
+  // Which variable set a key, so that an error names what the operator wrote.
+  const fromEnv = new Map<string, string>();
+  for (const [name, key] of Object.entries(ENV)) {
+    if (env[name] === undefined || env[name] === '') continue;
+    merged[key] = env[name];
+    fromEnv.set(key, name);
+  }
+  for (const [key, value] of Object.entries(flags)) {
+    if (value === undefined) continue;
+    merged[key] = value;
+    fromEnv.delete(key);
+  }
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     throw validationError(
       'invalid configuration',
-      result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      result.error.issues.map((i) => {
+        const name = fromEnv.get(String(i.path[0]));
+        return { path: formatPath(i.path), message: name === undefined ? i.message : `${i.message} (${name} is '${env[name]}')` };
+      }),
     );
   }
   const config = result.data;

@@ -66,7 +66,7 @@ test('usage mistakes: one line on stderr naming the mistake, exit 2, no stack, n
     [['datasets'], /^tessera datasets: missing argument/],
     [['datasets', 'drop', 'x'], /^tessera datasets: unknown action 'drop'/],
     [['datasets', 'export', 'x'], /^tessera datasets: missing option '--out <file>'/],
-    [['serve', '--port', 'abc'], /^tessera serve: option '--port': 'abc' is not valid/],
+    [['serve', '--port', 'abc'], /^tessera serve: option '--port': 'abc' is not valid: expected a whole number from 0 to 65535, in decimal digits/],
     [['serve', '--port', '70000'], /^tessera serve: option '--port': '70000' is not valid/],
     [['serve', '--workers', '0'], /^tessera serve: option '--workers': '0' is not valid/],
     [['serve', 'now'], /^tessera serve: unexpected argument 'now'/],
