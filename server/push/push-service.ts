@@ -45,7 +45,9 @@ export class PushService {
     const source = catalog.sources.get(request.push_source_name);
     if (source?.spec.type !== 'push') {
       const known = [...catalog.sources.values()].filter((s) => s.spec.type === 'push').map((s) => s.name);
-      throw new TesseraError('unknown_push_source', `push source '${request.push_source_name}' does not exist${source ? ` ('${source.name}' is a ${source.spec.type} source)` : ''}`, [
+      // Feast's own words (PushSourceNotFoundException in feast/errors.py): its clients and tests match them.
+      const name = request.push_source_name;
+      throw new TesseraError('unknown_push_source', `Unable to find push source '${name}'.${source ? ` '${name}' is a ${source.spec.type} source.` : ''}`, [
         { path: 'push_source_name', message: known.length ? `not a push source; push sources: ${known.join(', ')}` : 'not a push source; none is defined' },
       ]);
     }

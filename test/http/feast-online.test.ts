@@ -197,6 +197,11 @@ test("problem documents carry Feast's error detail as extension members (sdk/pyt
   const push = await post('/push', { push_source_name: 'ghost', df: { driver_id: [1] } });
   assert.equal(push.status, 422);
   assert.equal(push.body.class, 'PushSourceNotFoundException');
+  // sdk/python/tests/unit/test_feature_server.py, test_push_source_does_not_exist: Feast's body, and the
+  // message it matches (`pytest.raises(PushSourceNotFoundException, match=...)`), from feast/errors.py.
+  const feast = await post('/push', { push_source_name: 'push_source_does_not_exist', df: { any_data: [1], event_timestamp: ['2026-11-29 11:59:59.123456+00:00'] } });
+  assert.equal(feast.status, 422, feast.text);
+  assert.equal(feast.body.message, "Unable to find push source 'push_source_does_not_exist'.");
   const bad = await post('/get-online-features', { features: 'x', entities: { driver_id: [1001] } });
   assert.deepEqual([bad.body.module, bad.body.class], ['builtins', 'ValueError']);
 });
