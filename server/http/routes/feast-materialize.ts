@@ -9,7 +9,7 @@ import type { RunStore } from '../../registry/run-store.js';
 import { FEAST_BODY, parsedBody } from '../body.js';
 import { runAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';
-import { parseInput, queryBool } from '../validate.js';
+import { parseInput } from '../validate.js';
 import { presentRun } from './pipelines.js';
 
 const timestamp = z.string().describe('ISO 8601 / RFC 3339; without an offset: UTC (Feast makes naive times UTC too)');
@@ -32,7 +32,23 @@ const incrementalBody = z
   .meta({ id: 'FeastMaterializeIncrementalRequest', description: "Feast's MaterializeIncrementalRequest." });
 
 const answer = z.object({ status: z.string(), feature_views: z.array(z.string()), runs: z.array(runAnswer) });
-const query = z.strictObject({ async: queryBool, force: queryBool.describe('accepted for Feast; Tessera refuses a second run of a view anyway (409)') });
+/**
+ * A flag in the query as FastAPI reads Feast's `async` and `force` (pydantic's bool: any case of
+ * true/false, 1/0, yes/no, on/off, t/f, y/n), so `requests.post(url, params={"async": True})`, which
+ * sends `async=True`, works as on Feast. A bare `?async` is true, as on Tessera's own routes.
+ */
+const PYDANTIC_TRUE = ['true', '1', 'yes', 'on', 't', 'y'];
+const PYDANTIC_FALSE = ['false', '0', 'no', 'off', 'f', 'n'];
+// Spelled out case by case ([tT][rR]...) so the OpenAPI document's pattern, which has no flags, says it too.
+const anyCase = (word: string) => [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+const FLAG = new RegExp(`^(?:${[...PYDANTIC_TRUE, ...PYDANTIC_FALSE].map(anyCase).join('|')}|)$`);
+const feastFlag = z
+  .string()
+  .regex(FLAG, { error: (issue) => `'${String(issue.input)}' is not true or false` })
+  .optional()
+  .transform((v) => v === '' || (v !== undefined && PYDANTIC_TRUE.includes(v.toLowerCase())))
+  .describe('true or false, in any case, or 1/0, yes/no, on/off, t/f, y/n (default false)');
+const query = z.strictObject({ async: feastFlag, force: feastFlag.describe('accepted for Feast; Tessera refuses a second run of a view anyway (409)') });
 
 export const FEAST_MATERIALIZE_ROUTES = defineRoutes({
   materialize: {
