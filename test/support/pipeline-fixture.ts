@@ -9,7 +9,11 @@ export async function pipelineServer(files: Record<string, string>, bundle: Bund
   const defs = server.services.config.definitions;
   writeFiles(defs, files);
   const applied = await postJson(`${server.url}/api/v1/apply`, bundle);
-  if (applied.status !== 200) throw new Error(`apply failed: ${JSON.stringify(applied.body)}`);
+  if (applied.status !== 200) {
+    // The caller gets no handle to close: a server left open would keep the test process alive.
+    await server.close();
+    throw new Error(`apply failed: ${JSON.stringify(applied.body)}`);
+  }
   return {
     ...server,
     defs,

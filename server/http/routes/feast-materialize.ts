@@ -9,7 +9,9 @@ import type { RunStore } from '../../registry/run-store.js';
 import { FEAST_BODY, parsedBody } from '../body.js';
 import { runAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';
+import { problemFor, sendProblem } from '../problem.js';
 import { parseInput } from '../validate.js';
+import { failedMaterialization } from './feast-materialize-failure.js';
 import { presentRun } from './pipelines.js';
 
 const timestamp = z.string().describe('ISO 8601 / RFC 3339; without an offset: UTC (Feast makes naive times UTC too)');
@@ -58,11 +60,11 @@ export const FEAST_MATERIALIZE_ROUTES = defineRoutes({
     tag: 'pipelines',
     summary: "Feast's materialize: one run per feature view over [start_ts, end_ts]",
     description:
-      'Waits for the runs (200, their records) unless ?async=true (202, queued runs). Each run is a backfill of the window, as POST /api/v1/feature-views/{name}/materialize with start and end.',
+      "Waits for the runs (200, their records) unless ?async=true (202, queued runs). A failed run makes the answer a problem document (its status from the run's reason: 502 for a source error, 422 for failed validation, 503 for the online store, else 500) with every run's record in `runs`. Each run is a backfill of the window, as POST /api/v1/feature-views/{name}/materialize with start and end.",
     query,
     body: { required: true, description: "Feast's MaterializeRequest", schema: materializeBody },
     responses: { 200: { description: 'the finished runs', schema: answer }, 202: { description: 'the queued runs', schema: answer } },
-    problems: [400, 404, 409, 413, 415],
+    problems: [400, 404, 409, 413, 415, 422, 500, 502, 503],
   },
   materializeIncremental: {
     method: 'post',
@@ -73,7 +75,7 @@ export const FEAST_MATERIALIZE_ROUTES = defineRoutes({
     query,
     body: { required: true, description: "Feast's MaterializeIncrementalRequest", schema: incrementalBody },
     responses: { 200: { description: 'the finished runs', schema: answer }, 202: { description: 'the queued runs', schema: answer } },
-    problems: [400, 404, 409, 413, 415],
+    problems: [400, 404, 409, 413, 415, 422, 500, 502, 503],
   },
 });
 
@@ -105,7 +107,11 @@ export function feastMaterializeRoutes(deps: { pipelines: PipelineService; runs:
     const records = await deps.pipelines.materializeAll(items);
     if (asyncMode) return void res.status(202).json({ status: 'accepted', feature_views: views, runs: records.map(presentRun) });
     const done = await Promise.all(records.map((r) => deps.pipelines.waitFor(r.id, { timeoutMs: deps.waitTimeoutMs ?? 3_600_000 })));
-    res.json({ status: done.every((r) => r.status === 'succeeded') ? 'succeeded' : 'failed', feature_views: views, runs: done.map(presentRun) });
+    const failure = failedMaterialization(done, views, listed !== null && listed !== undefined);
+    if (failure) return void sendProblem(res, Object.assign(problemFor(failure, res.req.originalUrl), { feature_views: views, runs: done.map(presentRun) }));
+    // Still running when the wait ended: as an async request's answer.
+    if (!done.every((r) => r.status === 'succeeded')) return void res.status(202).json({ status: 'accepted', feature_views: views, runs: done.map(presentRun) });
+    res.json({ status: 'succeeded', feature_views: views, runs: done.map(presentRun) });
   };
 
   router.post(routes.materialize.path, ...parsedBody(deps.bodyLimit, FEAST_BODY), async (req, res) => {
