@@ -97,14 +97,18 @@ export interface ServiceOptions {
 export async function openServices(config: Config, logger: Logger, clock: Clock, options: ServiceOptions = {}): Promise<Services> {
   const sources = sourceContext(config, options.sources);
   const { online, registry, catalog } = await openStores(config, clock, options);
-  const { keys, gate } = authServices(config, registry, catalog, clock, logger);
+  let auth: ReturnType<typeof authServices>;
   try {
-    await gate.refresh();
+    // Inside the try: the OIDC verifier reads its JWKS file here, and a start that fails on it must not
+    // leave the registry's connections open (a serve that cannot start would never exit).
+    auth = authServices(config, registry, catalog, clock, logger);
+    await auth.gate.refresh();
   } catch (e) {
     await online.close();
     await registry.close();
     throw e;
   }
+  const { keys, gate } = auth;
   const files = new LocalFileStore(config.dataDir, config.offlineDir);
   const historical = new HistoricalService({ catalog, runs: registry.runs, files, duckdb: duckDbOptions(config) });
   const pipelineDuckdb = new DuckDbEngine({ ...duckDbOptions(config, 'pipeline'), memoryLimit: config.pipelineMemoryLimit });
