@@ -56,6 +56,23 @@ export function entityTableFromColumns(columns: Record<string, unknown[]>, keys:
   return new arrow.Table(schema, [batch]);
 }
 
+const NESTED = 'must be a number, a string, a boolean or null (nested values are not entity columns)';
+
+/**
+ * A 400 naming the first nested value (an array or object) of each column, for callers that read the
+ * columns before `entityTableFromColumns` does: a dataset hashes them, and a value nested thousands of
+ * levels deep overflows the stack of a recursive walk.
+ */
+export function refuseNestedValues(columns: Record<string, unknown>): void {
+  const errors: FieldError[] = [];
+  for (const [name, values] of Object.entries(columns)) {
+    if (!Array.isArray(values)) continue;
+    const i = values.findIndex((v) => typeof v === 'object' && v !== null);
+    if (i >= 0 && errors.length < MAX_ERRORS) errors.push({ path: entityPath(name, i), message: NESTED });
+  }
+  if (errors.length) throw validationError(summary(errors), errors);
+}
+
 export function summary(errors: FieldError[]): string {
   const shown = errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`);
   return `invalid entity rows: ${shown.join('; ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`;
@@ -101,7 +118,7 @@ function inferred(name: string, values: unknown[], errors: FieldError[]): arrow.
     // A BigInt is an integer beyond 2^53 read exactly from the JSON body: an int64 like any integer.
     const t = typeof v === 'bigint' ? 'number' : typeof v;
     if (t !== 'number' && t !== 'string' && t !== 'boolean') {
-      errors.push({ path: entityPath(name, i), message: 'must be a number, a string, a boolean or null (nested values are not entity columns)' });
+      errors.push({ path: entityPath(name, i), message: NESTED });
       return null;
     }
     if (typeof v === 'bigint' && (v < INT64_MIN || v > INT64_MAX)) {

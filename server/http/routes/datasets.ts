@@ -8,6 +8,7 @@ import type { DatasetService } from '../../datasets/dataset-service.js';
 import { presentDataset, presentSummary } from '../../datasets/present-dataset.js';
 import { mediaType } from '../body.js';
 import { MEDIA_TYPES, type ResultFormat } from '../../offline/result-format.js';
+import { refuseNestedValues } from '../../offline/entity-json.js';
 import { parseInput } from '../validate.js';
 import { z } from '../../vendor/zod.cjs';
 import { columnsAnswer, datasetAnswer, datasetSummaryAnswer } from '../openapi/answers.js';
@@ -114,9 +115,12 @@ export function datasetRoutes(deps: DatasetRouteDeps): Router {
     const { name, description } = input.extra as { name: string; description?: string };
     const body = req.body as Buffer;
     const upload = UPLOAD_TYPES[mediaType(req)];
-    const hashed = input.entities!.kind === 'columns' ? Buffer.from(canonicalJson(input.entities!.columns)) : body;
+    const entities = input.entities!;
+    // Checked before the hash, whose walk is recursive: a value nested deep enough overflowed the stack (a 500).
+    if (entities.kind === 'columns') refuseNestedValues(entities.columns);
+    const hashed = entities.kind === 'columns' ? Buffer.from(canonicalJson(entities.columns)) : body;
     const metadata = await datasets.create(
-      { name, description, selection: input.selection, entities: input.entities!, input: { format: upload ?? 'json', sha256: createHash('sha256').update(hashed).digest('hex') } },
+      { name, description, selection: input.selection, entities, input: { format: upload ?? 'json', sha256: createHash('sha256').update(hashed).digest('hex') } },
       abortOnClose(res),
     );
     res.status(201).location(`/api/v1/training-datasets/${name}`).json(presentDataset(metadata));
