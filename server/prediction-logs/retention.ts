@@ -24,5 +24,6 @@ export function parseRetention(text: string): LogRetention | string {
 
 /** Days kept for `model`, or null for forever. */
 export function retentionDays(retention: LogRetention, model: string): number | null {
-  return retention.models[model] ?? retention.defaultDays;
+  // Own keys only: `constructor` is a model name, and models['constructor'] is Object's constructor.
+  return Object.hasOwn(retention.models, model) ? retention.models[model] : retention.defaultDays;
 }

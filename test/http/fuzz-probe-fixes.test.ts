@@ -40,3 +40,10 @@ test('a dataset whose entity value is nested thousands deep is a 400 naming it, 
   assert.equal(made.status, 201, JSON.stringify(made.body));
   assert.equal(made.body.rows, 1);
 });
+
+test("a model named 'constructor' is a model: its performance is read, not Object's constructor", async () => {
+  const res = await getJson(`${s.url}/api/v1/models/constructor/performance`);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.model, 'constructor');
+  assert.deepEqual(res.body.buckets, []);
+});
