@@ -1,5 +1,6 @@
 import { type Bundle, bundleSchema } from '../domain/bundle.js';
-import { type FieldError, formatPath, validationError } from '../errors.js';
+import { formatPath, validationError } from '../errors.js';
+import { FieldErrorList } from '../field-error-list.js';
 
 /** Validates a bundle against the zod schemas; every problem is reported with its field path. */
 export function parseBundle(input: unknown): Bundle {
@@ -12,10 +13,8 @@ export function parseBundle(input: unknown): Bundle {
   if (result.success) return result.data;
   // zod keeps checking a field after its type is wrong (a string's length against an array's max):
   // the first issue per field is the one that explains it.
-  const errors: FieldError[] = [];
-  for (const issue of result.error.issues) {
-    const path = formatPath(issue.path) || '(root)';
-    if (!errors.some((e) => e.path === path)) errors.push({ path, message: issue.message });
-  }
-  throw validationError(`the bundle is invalid: ${errors.length} problem${errors.length === 1 ? '' : 's'}`, errors);
+  const list = new FieldErrorList();
+  for (const issue of result.error.issues) list.add(formatPath(issue.path) || '(root)', issue.message);
+  const count = list.errors.length + list.omitted;
+  throw validationError(`the bundle is invalid: ${count} problem${count === 1 ? '' : 's'}${list.omitted > 0 ? ` (the first ${list.errors.length} listed)` : ''}`, list.errors);
 }

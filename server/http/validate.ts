@@ -1,21 +1,23 @@
 import { z } from '../vendor/zod.cjs';
 import { formatPath, validationError } from '../errors.js';
+import { FieldErrorList } from '../field-error-list.js';
 
 /** Parses a request part with a zod schema; a failure is a 400 naming each field (prefixed, e.g. `(query) limit`). */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const errors: { path: string; message: string }[] = [];
+  const list = new FieldErrorList();
   for (const issue of result.error.issues) {
     // An unknown field is named on its own: `(query) colour`, not the object that holds it.
     const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
     for (const p of paths) {
       const path = `${prefix}${formatPath(p) || (prefix ? '' : '(body)')}`.trim();
       const message = issue.code === 'unrecognized_keys' ? `unknown field '${String(p.at(-1))}'` : issue.message;
-      if (!errors.some((e) => e.path === path)) errors.push({ path, message });
+      list.add(path, message);
     }
   }
-  throw validationError(`invalid request: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+  const { errors } = list;
+  throw validationError(`invalid request: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}${list.more()}`, errors);
 }
 
 /** A whole number in a query string, written in decimal digits (`0x10` and `1e3` are not). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
+import { MAX_FIELD_ERRORS } from '../../server/field-error-list.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { getJson, postJson } from '../support/services.js';
 
@@ -29,6 +30,25 @@ function assertProblem(res: Answer, status: number, path: string): void {
     JSON.stringify(res.body).slice(0, 500),
   );
 }
+
+test('an array of 200,000 wrongly typed items is a 400 listing the first 100 fields, not minutes of CPU', async () => {
+  // Each item is an issue; each was once checked against every one kept before it (quadratic: ~100 s).
+  const numbers = Array.from({ length: 200_000 }, () => 1);
+  const feast = await postJson(`${s.url}/materialize`, { feature_views: numbers, disable_event_timestamp: true });
+  assertProblem(feast, 400, 'feature_views[0]');
+  assert.equal(feast.body.errors.length, MAX_FIELD_ERRORS);
+  assert.equal(feast.body.errors.at(-1)?.path, `feature_views[${MAX_FIELD_ERRORS - 1}]`);
+  assert.match(feast.body.detail, /; and 199900 more fields$/);
+  const transform = await postJson(`${s.url}/api/v1/feature-views/drv/transform`, { rows: numbers });
+  assertProblem(transform, 400, 'rows[0]');
+  assert.equal(transform.body.errors.length, MAX_FIELD_ERRORS);
+  // A bundle is validated by its own schema walk, capped the same way.
+  const apply = await postJson(`${s.url}/api/v1/apply?dry_run=true`, { entities: numbers });
+  assertProblem(apply, 400, 'entities[0]');
+  assert.equal(apply.body.errors.length, MAX_FIELD_ERRORS);
+  assert.match(apply.body.detail, /200000 problems \(the first 100 listed\)/);
+  assert.equal((await getJson(`${s.url}/api/v1/runs?featureView=drv`)).body.runs.length, 1, 'no run was queued');
+});
 
 test('a dataset whose entity value is nested thousands deep is a 400 naming it, and no dataset is made', async () => {
   const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;

@@ -1,0 +1,28 @@
+import type { FieldError } from './errors.js';
+
+/**
+ * The most field errors one answer lists. A body of 200,000 wrongly typed items has as many issues:
+ * listing them all made a 10 MB problem document, and checking each against the ones kept (a linear
+ * search) held the event loop for minutes.
+ */
+export const MAX_FIELD_ERRORS = 100;
+
+/** Field errors one per path (the first issue of a field explains it), the first MAX_FIELD_ERRORS kept. */
+export class FieldErrorList {
+  readonly errors: FieldError[] = [];
+  /** Fields with an error beyond the first MAX_FIELD_ERRORS. */
+  omitted = 0;
+  private readonly seen = new Set<string>();
+
+  add(path: string, message: string): void {
+    if (this.seen.has(path)) return;
+    this.seen.add(path);
+    if (this.errors.length < MAX_FIELD_ERRORS) this.errors.push({ path, message });
+    else this.omitted++;
+  }
+
+  /** `; and N more fields` when some were left out, else nothing: for the end of a message. */
+  more(): string {
+    return this.omitted > 0 ? `; and ${this.omitted} more field${this.omitted === 1 ? '' : 's'}` : '';
+  }
+}
