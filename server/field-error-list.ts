@@ -10,19 +10,24 @@ export const MAX_FIELD_ERRORS = 100;
 /** Field errors one per path (the first issue of a field explains it), the first MAX_FIELD_ERRORS kept. */
 export class FieldErrorList {
   readonly errors: FieldError[] = [];
-  /** Fields with an error beyond the first MAX_FIELD_ERRORS. */
+  /** Issues after the list was full, counted without their paths (formatting millions of them cost seconds). */
   omitted = 0;
   private readonly seen = new Set<string>();
 
-  add(path: string, message: string): void {
-    if (this.seen.has(path)) return;
-    this.seen.add(path);
-    if (this.errors.length < MAX_FIELD_ERRORS) this.errors.push({ path, message });
-    else this.omitted++;
+  get full(): boolean {
+    return this.errors.length >= MAX_FIELD_ERRORS;
   }
 
-  /** `; and N more fields` when some were left out, else nothing: for the end of a message. */
+  add(path: string, message: string): void {
+    if (this.full) this.omitted++;
+    else if (!this.seen.has(path)) {
+      this.seen.add(path);
+      this.errors.push({ path, message });
+    }
+  }
+
+  /** `; and N more problems` when some were left out, else nothing: for the end of a message. */
   more(): string {
-    return this.omitted > 0 ? `; and ${this.omitted} more field${this.omitted === 1 ? '' : 's'}` : '';
+    return this.omitted > 0 ? `; and ${this.omitted} more problem${this.omitted === 1 ? '' : 's'}` : '';
   }
 }
