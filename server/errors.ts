@@ -79,6 +79,8 @@ export function errorMessage(e: unknown): string {
  * print (the stack runs out) is named by its kind, so describing bad input never fails itself.
  */
 export function describeValue(value: unknown): string {
+  // JSON.parse reads 1e309 as Infinity, which JSON.stringify writes as null: the message said "null".
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (a number beyond the float64 range)`;
   let text: string | undefined;
   try {
     text = JSON.stringify(value);

@@ -67,3 +67,13 @@ test("a model named 'constructor' is a model: its performance is read, not Objec
   assert.equal(res.body.model, 'constructor');
   assert.deepEqual(res.body.buckets, []);
 });
+
+test('a number beyond the float64 range is named as such in the message, not as null', async () => {
+  // JSON.parse reads 1e309 as Infinity, which the message once printed as JSON: "null is not a float64".
+  const transform = await postJson(`${s.url}/api/v1/feature-views/drv/transform`, '{"rows":[{"driver_id":1,"rate":1e309}]}');
+  assertProblem(transform, 400, 'rows[0].rate');
+  assert.equal(transform.body.errors[0].message, 'Infinity (a number beyond the float64 range) is not a float64');
+  const online = await postJson(`${s.url}/get-online-features`, '{"features":["drv:rate"],"entities":{"driver_id":[-1e309]}}');
+  assertProblem(online, 400, 'entities.driver_id[0]');
+  assert.match(online.body.detail, /got -Infinity \(a number beyond the float64 range\)$/);
+});
