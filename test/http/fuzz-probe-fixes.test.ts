@@ -77,3 +77,18 @@ test('a number beyond the float64 range is named as such in the message, not as 
   assertProblem(online, 400, 'entities.driver_id[0]');
   assert.match(online.body.detail, /got -Infinity \(a number beyond the float64 range\)$/);
 });
+
+test('entity rows with more than 1,000 columns are a 400 at once, as JSON and as a CSV upload (50,000 columns kept DuckDB busy for minutes)', async () => {
+  const columns = Array.from({ length: 50_000 }, (_, i) => `c${i}`);
+  const csv = `driver_id,event_timestamp,${columns.join(',')}\n1,2026-11-22T00:00:00Z,${columns.map(() => '1').join(',')}\n`;
+  const upload = await fetch(`${s.url}/get-historical-features?features=drv:rate`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv, signal: AbortSignal.timeout(60_000) });
+  const uploaded = (await upload.json()) as Answer['body'];
+  assertProblem({ status: upload.status, type: upload.headers.get('content-type') ?? '', body: uploaded }, 400, '(body) header[1000]');
+  assert.match(uploaded.detail, /50,002 columns: entity rows carry at most 1,000/);
+
+  const entities: Record<string, unknown[]> = { driver_id: [1], event_timestamp: ['2026-11-22T00:00:00Z'] };
+  for (const c of columns.slice(0, 999)) entities[c] = [1];
+  const json = await postJson(`${s.url}/get-historical-features`, { features: ['drv:rate'], entities });
+  assertProblem(json as Answer, 400, 'entities.c998');
+  assert.match(json.body.detail, /1,001 columns/);
+});
