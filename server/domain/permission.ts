@@ -47,14 +47,15 @@ const patternSchema = z.string().refine(
  */
 export const permissionSchema = z.strictObject({
   name: nameSchema,
-  types: z.array(z.enum(RESOURCE_TYPES)).min(1).optional(),
-  namePatterns: z.array(patternSchema).optional(),
+  types: z.array(z.enum(RESOURCE_TYPES)).min(1).max(100).optional(),
+  namePatterns: z.array(patternSchema).max(1000).optional(),
   requiredTags: z.record(z.string(), z.string()).optional(),
   actions: z
     .array(z.enum([...ACTIONS, 'READ', 'WRITE', 'CRUD', 'ALL']))
     .min(1)
+    .max(100)
     .optional(),
-  roles: z.array(z.string().min(1)).min(1),
+  roles: z.array(z.string().min(1)).min(1).max(1000),
 });
 
 export type PermissionInput = z.input<typeof permissionSchema>;

@@ -4,8 +4,12 @@ import { queryBool } from './validate.js';
 
 // Apart from the routes (no express here): the in-process SDK checks its requests with them too.
 
+/** Feature references one request names at most (a feature service holds at most 5,000). */
+const MAX_FEATURE_REFS = 10_000;
+
 const featureFields = {
-  features: z.array(z.string()).optional().describe('feature references: view:feature, view@N:feature, view:*'),
+  // A cap before the items are checked: 8M wrong items would make 8M issues (docs/semantics.md).
+  features: z.array(z.string()).max(MAX_FEATURE_REFS).optional().describe('feature references: view:feature, view@N:feature, view:*'),
   feature_service: z.string().optional(),
   full_feature_names: z.boolean().default(false),
 };
@@ -27,7 +31,7 @@ export function historicalSchemas<E extends z.ZodRawShape = Record<never, never>
     }),
     query: z.strictObject({
       features: z
-        .union([z.string(), z.array(z.string())])
+        .union([z.string(), z.array(z.string()).max(MAX_FEATURE_REFS)])
         .optional()
         .describe('comma-separated feature references (for uploads)'),
       feature_service: z.string().optional(),

@@ -2,7 +2,7 @@ import { type Column, numericColumnFrom, stringColumnFrom, valueAt } from '../co
 import type { FeatureInput } from '../domain/feature-view.js';
 import { joinKeyOf, joinKeyProblem } from '../domain/join-key-value.js';
 import type { FeatureType } from '../domain/value-type.js';
-import { conflict, describeValue, type FieldError, notFound, TesseraError, validationError } from '../errors.js';
+import { conflict, describeValue, notFound, TesseraError, validationError } from '../errors.js';
 import { noRowContext, orderByEntity } from '../pipelines/entity-order.js';
 import { carriesValues, inputOf, transformBatch } from '../pipelines/output-batch.js';
 import type { RowBatch } from '../pipelines/row-batch.js';
@@ -11,6 +11,7 @@ import type { Catalog } from '../registry/catalog.js';
 import { joinKeysOf } from '../registry/view-definition.js';
 import { toBool, toFloat64, toInt64, toStringValue } from '../sources/coerce.js';
 import { TransformRowError } from '../transforms/state.js';
+import { FieldErrorList } from '../field-error-list.js';
 
 export interface TransformRequest {
   rows: Record<string, unknown>[];
@@ -47,14 +48,15 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
   if (rows.length > maxRows) throw validationError(`${rows.length} rows is more than the limit of ${maxRows}`, [{ path: 'rows', message: `at most ${maxRows}` }]);
 
   const features = version.definition.features;
-  const errors: FieldError[] = [];
+  // Bounded: a body of a million bad values answers the first hundred, and counts the rest.
+  const errors = new FieldErrorList();
   const inputs = new Map<string, Column>();
   for (const f of features) {
     const name = inputOf(f);
     if (inputs.has(name)) continue;
     const values = rows.map((row, i) => {
       const v = COERCE[f.type](row[name]);
-      if (v === undefined) errors.push({ path: `rows[${i}].${name}`, message: `${describeValue(row[name])} is not a ${f.type}` });
+      if (v === undefined) errors.add(`rows[${i}].${name}`, `${describeValue(row[name])} is not a ${f.type}`);
       return v ?? null;
     });
     inputs.set(name, f.type === 'string' ? stringColumnFrom(values as (string | null)[]) : numericColumnFrom(values as (number | boolean | null)[]));
@@ -65,15 +67,15 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
     const values = rows.map((row, i) => {
       // The rule every way in shares (join-key-value.ts); a missing key is fine unless ffill needs it.
       const v = joinKeyOf(k.type, row[k.name]);
-      if (v === undefined) errors.push({ path: `rows[${i}].${k.name}`, message: joinKeyProblem(k.type, row[k.name]) });
-      else if (hasFfill && v === null) errors.push({ path: `rows[${i}].${k.name}`, message: `join key '${k.name}' is required: ffill carries values per entity` });
+      if (v === undefined) errors.add(`rows[${i}].${k.name}`, joinKeyProblem(k.type, row[k.name]));
+      else if (hasFfill && v === null) errors.add(`rows[${i}].${k.name}`, `join key '${k.name}' is required: ffill carries values per entity`);
       return v ?? null;
     });
     // An int64 key beyond 2^53 is carried as its exact decimal text, as a pipeline run carries it.
     if (values.some((v) => typeof v === 'bigint')) return stringColumnFrom(values.map((v) => (v === null ? null : String(v))));
     return k.type === 'int64' ? numericColumnFrom(values as (number | null)[]) : stringColumnFrom(values as (string | null)[]);
   });
-  if (errors.length) throw new TesseraError('validation', `invalid rows: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+  if (errors.errors.length) throw new TesseraError('validation', `invalid rows: ${errors.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}${errors.more()}`, errors.errors);
 
   const batch: RowBatch = { length: rows.length, keys: keyColumns, eventTs: new Float64Array(rows.length), createdTs: null, inputs };
   const states = version.fittedState.features;

@@ -33,6 +33,7 @@ const createKey = z.strictObject({
   roles: z
     .array(printable)
     .min(1)
+    .max(1000)
     .refine((roles) => new Set(roles).size === roles.length, 'each role once'),
   // The last instant a timestamp holds: a later expiry could not be shown as one.
   expiresAt: z.number().int().positive().max(MAX_TIMESTAMP_MS).nullable().optional().describe('epoch ms; absent or null: never'),

@@ -2,6 +2,7 @@ import { ROUTE_NEEDS } from '../../auth/route-needs.js';
 import { Router } from 'express';
 import { z } from '../../vendor/zod.cjs';
 import { MIN_TIMESTAMP_MS, parseTimestamp, TIMESTAMP_FORMS } from '../../domain/time.js';
+import { MAX_BUNDLE_OBJECTS } from '../../domain/bundle.js';
 import { validationError } from '../../errors.js';
 import type { PipelineService } from '../../pipelines/pipeline-service.js';
 import type { CatalogCache } from '../../registry/catalog-cache.js';
@@ -15,7 +16,7 @@ import { failedMaterialization } from './feast-materialize-failure.js';
 import { presentRun } from './pipelines.js';
 
 const timestamp = z.string().describe('ISO 8601 / RFC 3339; without an offset: UTC (Feast makes naive times UTC too)');
-const featureViews = z.array(z.string()).nullable().optional().describe('default: every feature view');
+const featureViews = z.array(z.string()).max(MAX_BUNDLE_OBJECTS).nullable().optional().describe('default: every feature view');
 const version = z.string().nullable().optional().describe('"latest", "vN" or "N" (default latest)');
 
 const materializeBody = z
