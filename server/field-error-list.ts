@@ -18,6 +18,16 @@ export class FieldErrorList {
     return this.errors.length >= MAX_FIELD_ERRORS;
   }
 
+  /**
+   * True once the list is full, counting the issue as omitted: a caller with millions of issues skips
+   * formatting their paths.
+   */
+  skip(): boolean {
+    if (!this.full) return false;
+    this.omitted++;
+    return true;
+  }
+
   add(path: string, message: string): void {
     if (this.full) this.omitted++;
     else if (!this.seen.has(path)) {

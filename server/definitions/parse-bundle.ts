@@ -15,8 +15,7 @@ export function parseBundle(input: unknown): Bundle {
   // the first issue per field is the one that explains it.
   const list = new FieldErrorList();
   for (const issue of result.error.issues) {
-    if (list.full) list.omitted++;
-    else list.add(formatPath(issue.path) || '(root)', issue.message);
+    if (!list.skip()) list.add(formatPath(issue.path) || '(root)', issue.message);
   }
   const count = list.errors.length + list.omitted;
   throw validationError(`the bundle is invalid: ${count} problem${count === 1 ? '' : 's'}${list.omitted > 0 ? ` (the first ${list.errors.length} listed)` : ''}`, list.errors);

@@ -8,10 +8,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
   if (result.success) return result.data;
   const list = new FieldErrorList();
   for (const issue of result.error.issues) {
-    if (list.full) {
-      list.omitted++;
-      continue;
-    }
+    if (list.skip()) continue;
     // An unknown field is named on its own: `(query) colour`, not the object that holds it.
     const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
     for (const p of paths) {

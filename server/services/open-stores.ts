@@ -26,23 +26,8 @@ export async function openStores(config: Config, clock: Clock, options: { online
   const onlineFirst = options.online !== false && config.onlineUrl !== undefined && config.onlineUrl !== null && config.onlineUrl !== '';
   let online: OnlineStore;
   let registry: RegistryBackend;
-  if (onlineFirst) {
-    online = await openOnline();
-    try {
-      registry = await openReg();
-    } catch (e) {
-      await online.close();
-      throw e;
-    }
-  } else {
-    registry = await openReg();
-    try {
-      online = await openOnline();
-    } catch (e) {
-      await registry.close();
-      throw e;
-    }
-  }
+  if (onlineFirst) [online, registry] = await openBoth(openOnline, openReg);
+  else [registry, online] = await openBoth(openReg, openOnline);
   const catalog = new CatalogCache(registry.catalog);
   try {
     await catalog.refresh();
@@ -52,4 +37,15 @@ export async function openStores(config: Config, clock: Clock, options: { online
     throw e;
   }
   return { online, registry, catalog };
+}
+
+/** Opens `first`, then `second`; when `second` fails, `first` is closed again before the error goes on. */
+async function openBoth<A extends { close(): Promise<void> }, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
+  const a = await first();
+  try {
+    return [a, await second()];
+  } catch (e) {
+    await a.close();
+    throw e;
+  }
 }

@@ -49,14 +49,14 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
 
   const features = version.definition.features;
   // Bounded: a body of a million bad values answers the first hundred, and counts the rest.
-  const errors = new FieldErrorList();
+  const problems = new FieldErrorList();
   const inputs = new Map<string, Column>();
   for (const f of features) {
     const name = inputOf(f);
     if (inputs.has(name)) continue;
     const values = rows.map((row, i) => {
       const v = COERCE[f.type](row[name]);
-      if (v === undefined) errors.add(`rows[${i}].${name}`, `${describeValue(row[name])} is not a ${f.type}`);
+      if (v === undefined) problems.add(`rows[${i}].${name}`, `${describeValue(row[name])} is not a ${f.type}`);
       return v ?? null;
     });
     inputs.set(name, f.type === 'string' ? stringColumnFrom(values as (string | null)[]) : numericColumnFrom(values as (number | boolean | null)[]));
@@ -67,15 +67,16 @@ export async function transformRows(catalog: Catalog, runs: RunStore, viewName: 
     const values = rows.map((row, i) => {
       // The rule every way in shares (join-key-value.ts); a missing key is fine unless ffill needs it.
       const v = joinKeyOf(k.type, row[k.name]);
-      if (v === undefined) errors.add(`rows[${i}].${k.name}`, joinKeyProblem(k.type, row[k.name]));
-      else if (hasFfill && v === null) errors.add(`rows[${i}].${k.name}`, `join key '${k.name}' is required: ffill carries values per entity`);
+      if (v === undefined) problems.add(`rows[${i}].${k.name}`, joinKeyProblem(k.type, row[k.name]));
+      else if (hasFfill && v === null) problems.add(`rows[${i}].${k.name}`, `join key '${k.name}' is required: ffill carries values per entity`);
       return v ?? null;
     });
     // An int64 key beyond 2^53 is carried as its exact decimal text, as a pipeline run carries it.
     if (values.some((v) => typeof v === 'bigint')) return stringColumnFrom(values.map((v) => (v === null ? null : String(v))));
     return k.type === 'int64' ? numericColumnFrom(values as (number | null)[]) : stringColumnFrom(values as (string | null)[]);
   });
-  if (errors.errors.length) throw new TesseraError('validation', `invalid rows: ${errors.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}${errors.more()}`, errors.errors);
+  const { errors } = problems;
+  if (errors.length) throw new TesseraError('validation', `invalid rows: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}${problems.more()}`, errors);
 
   const batch: RowBatch = { length: rows.length, keys: keyColumns, eventTs: new Float64Array(rows.length), createdTs: null, inputs };
   const states = version.fittedState.features;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { BundleInput } from '../../server/domain/bundle.js';
+import { rateBundle } from '../support/bundles.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { postJson } from '../support/services.js';
 
@@ -14,11 +14,7 @@ const CSV = `driver_id,ts,rate
 1,2026-11-28T10:00:00Z,1
 2,2026-11-28T11:00:00Z,2
 `;
-const bundle: BundleInput = {
-  entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
-  sources: [{ name: 'stats', type: 'csv', path: 'stats.csv', timestampField: 'ts' }],
-  featureViews: [{ name: 'rates', entities: ['driver'], source: 'stats', features: [{ name: 'rate', type: 'float64' }] }],
-};
+const bundle = rateBundle('rates');
 
 let s: Awaited<ReturnType<typeof pipelineServer>>;
 before(async () => {

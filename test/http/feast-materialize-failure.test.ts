@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { BundleInput } from '../../server/domain/bundle.js';
+import { rateBundle } from '../support/bundles.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { postJson } from '../support/services.js';
 
 // A synchronous Feast /materialize whose run fails. Feast's server raises (FastAPI: 500) and its remote
 // client (feature_store.py, _post_to_feature_server) raises only on a status >= 400, so the 200 Tessera
 // answered with `status: "failed"` made the client log "Remote materialization completed".
+
+// rateBundle's view, and one whose runs fail: log1p of -3 cannot be taken (transform_error), whatever the window.
+const rates = rateBundle('rates');
 const bundle: BundleInput = {
-  entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
-  sources: [
-    { name: 'stats', type: 'csv', path: 'stats.csv', timestampField: 'ts' },
-    { name: 'negative', type: 'csv', path: 'negative.csv', timestampField: 'ts' },
-  ],
-  featureViews: [
-    { name: 'rates', entities: ['driver'], source: 'stats', features: [{ name: 'rate', type: 'float64' }] },
-    // log1p of -3 cannot be taken: this view's runs fail (transform_error) whatever their window.
-    { name: 'log_rates', entities: ['driver'], source: 'negative', features: [{ name: 'rate', type: 'float64', transforms: [{ scale: { method: 'log1p' } }] }] },
-  ],
+  ...rates,
+  sources: [...rates.sources!, { name: 'negative', type: 'csv', path: 'negative.csv', timestampField: 'ts' }],
+  featureViews: [...rates.featureViews!, { name: 'log_rates', entities: ['driver'], source: 'negative', features: [{ name: 'rate', type: 'float64', transforms: [{ scale: { method: 'log1p' } }] }] }],
 };
 
 let s: Awaited<ReturnType<typeof pipelineServer>>;

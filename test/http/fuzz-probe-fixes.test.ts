@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { BundleInput } from '../../server/domain/bundle.js';
 import { MAX_FIELD_ERRORS } from '../../server/field-error-list.js';
+import { rateBundle } from '../support/bundles.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { getJson, postJson } from '../support/services.js';
 
 // Inputs found by a fuzzing probe over every route: each answered a 500 or held the event loop.
 const CSV = 'driver_id,ts,rate\n1,2026-11-01T10:00:00Z,0.5\n2,2026-11-02T10:00:00Z,0.7\n';
-const bundle: BundleInput = {
-  entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
-  sources: [{ name: 'src', type: 'csv', path: 'data/d.csv', timestampField: 'ts' }],
-  featureViews: [{ name: 'drv', entities: ['driver'], source: 'src', features: [{ name: 'rate', type: 'float64' }] }],
-};
+const bundle = rateBundle('drv', 'data/d.csv');
 
 let s: Awaited<ReturnType<typeof pipelineServer>>;
 before(async () => {

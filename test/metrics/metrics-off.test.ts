@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { loadConfig } from '../../server/config.js';
-import type { BundleInput } from '../../server/domain/bundle.js';
+import { rateBundle } from '../support/bundles.js';
 import { pipelineServer } from '../support/pipeline-fixture.js';
 import { sample } from '../support/prometheus-text.js';
 import { postJson } from '../support/services.js';
 
-const bundle: BundleInput = {
-  entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
-  sources: [{ name: 'stats', type: 'csv', path: 'stats.csv', timestampField: 'ts' }],
-  featureViews: [{ name: 'drv', entities: ['driver'], source: 'stats', features: [{ name: 'rate', type: 'float64' }] }],
-};
+const bundle = rateBundle('drv');
 
 let s: Awaited<ReturnType<typeof pipelineServer>>;
 before(async () => {

@@ -40,3 +40,15 @@ featureViews:
         type: float64
         transforms: [{scale: {method: ${method}}}]
 `;
+
+/**
+ * The smallest bundle a pipeline test runs: entity `driver` (int64 key `driver_id`), a CSV source at
+ * `path` (`driver_id,ts,rate` rows) and view `view` with one float64 feature `rate`.
+ */
+export function rateBundle(view: string, path = 'stats.csv'): BundleInput {
+  return {
+    entities: [{ name: 'driver', joinKeys: ['driver_id'], valueType: 'int64' }],
+    sources: [{ name: 'stats', type: 'csv', path, timestampField: 'ts' }],
+    featureViews: [{ name: view, entities: ['driver'], source: 'stats', features: [{ name: 'rate', type: 'float64' }] }],
+  };
+}
