@@ -1,3 +1,4 @@
+import { TOO_MANY_ISSUES, boundedSafeParse } from '../bounded-parse.js';
 import { type Bundle, bundleSchema } from '../domain/bundle.js';
 import { formatPath, validationError } from '../errors.js';
 import { FieldErrorList } from '../field-error-list.js';
@@ -9,7 +10,8 @@ export function parseBundle(input: unknown): Bundle {
       { path: '(root)', message: `expected an object, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}` },
     ]);
   }
-  const result = bundleSchema.safeParse(input);
+  const result = boundedSafeParse(bundleSchema, input);
+  if (result === null) throw validationError(`the bundle is invalid: ${TOO_MANY_ISSUES.message}`, [{ ...TOO_MANY_ISSUES, path: '(root)' }]);
   if (result.success) return result.data;
   // zod keeps checking a field after its type is wrong (a string's length against an array's max):
   // the first issue per field is the one that explains it.

@@ -1,4 +1,6 @@
 import { isUtf8 } from 'node:buffer';
+import { findPath } from './json-path.js';
+import { checkJsonObjectSizes, checkObjectSizes } from './object-size.js';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
@@ -72,6 +74,8 @@ export function decodeBody(buffer: Buffer, type: string, options: BodyOptions = 
   // Invalid bytes would become U+FFFD silently, and a key or name would change without a word.
   if (!isUtf8(buffer)) throw validationError('the request body is not UTF-8 text', [{ path: '(body)', message: 'not valid UTF-8' }]);
   const text = buffer.toString('utf8');
+  // Before JSON.parse: building an object of a million keys is itself seconds of work.
+  if (!isYaml) checkJsonObjectSizes(text);
   let value: unknown;
   try {
     if (isYaml) value = parseYaml(text);
@@ -85,6 +89,7 @@ export function decodeBody(buffer: Buffer, type: string, options: BodyOptions = 
     throw validationError(`the request body is not valid ${isYaml ? 'YAML' : 'JSON'}`, [{ path: '(body)', message: errorMessage(e) }]);
   }
   checkWellFormed(value, isYaml ? undefined : text);
+  if (isYaml) checkObjectSizes(value, (object) => findPath(value, { value: (v) => v === object }) ?? '');
   return value;
 }
 

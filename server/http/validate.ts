@@ -1,10 +1,12 @@
 import { z } from '../vendor/zod.cjs';
+import { TOO_MANY_ISSUES, boundedSafeParse } from '../bounded-parse.js';
 import { formatPath, validationError } from '../errors.js';
 import { FieldErrorList } from '../field-error-list.js';
 
 /** Parses a request part with a zod schema; a failure is a 400 naming each field (prefixed, e.g. `(query) limit`). */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = boundedSafeParse(schema, input);
+  if (result === null) throw validationError(`invalid request: ${TOO_MANY_ISSUES.message}`, [TOO_MANY_ISSUES]);
   if (result.success) return result.data;
   const list = new FieldErrorList();
   for (const issue of result.error.issues) {

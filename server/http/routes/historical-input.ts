@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { checkJsonObjectSizes } from '../object-size.js';
 import { checkBody, hasBodyCheck } from '../auth-middleware.js';
 import express from 'express';
 import { TesseraError, errorMessage, validationError } from '../../errors.js';
@@ -104,6 +105,7 @@ export function historicalInput(req: Request, schemas: HistoricalSchemas): Histo
 function jsonInput(body: Buffer, schemas: HistoricalSchemas, query: Record<string, unknown>): HistoricalInput {
   let parsed: unknown;
   const text = body.toString('utf8');
+  checkJsonObjectSizes(text);
   try {
     parsed = JSON.parse(text);
   } catch (e) {
