@@ -35,8 +35,8 @@ const columns = (what: string) =>
     .record(z.string(), z.array(z.unknown()))
     .refine((columns) => {
       const lengths = Object.values(columns).map((c) => c.length);
-      return lengths.length > 0 && lengths[0] > 0 && lengths.every((n) => n === lengths[0]);
-    }, 'at least one entity row, and as many values in every column')
+      return lengths.length > 0 && lengths.every((n) => n === lengths[0]);
+    }, 'at least one entity column, and as many values in every column')
     .describe(what);
 
 /**
@@ -51,7 +51,9 @@ export const onlineRequestSchema = z
   .strictObject({
     features: z.array(z.string()).optional().describe('feature references: view:feature, view@N:feature (or @vN, @latest), view:*'),
     feature_service: z.string().nullable().optional(),
-    entities: columns('entity keys as columns: {"driver_id": [1001, 1002]}; an entity with one join key may be named instead of its key'),
+    entities: columns(
+      'entity keys as columns: {"driver_id": [1001, 1002]}; an entity with one join key may be named instead of its key. Empty columns ({"driver_id": []}) answer the feature names with empty columns',
+    ),
     full_feature_names: z.boolean().optional(),
     include_feature_view_version_metadata: z.boolean().optional().describe("Feast's flag: metadata.feature_view_metadata lists each view read and its version"),
     request_context: z
@@ -99,7 +101,9 @@ export function parseOnlineRequest(body: unknown, maxRows: number): ParsedOnline
     else if (values.length !== rows) throw invalid(`entities.${name}`, `has ${values.length} values, but the other entity columns have ${rows}`);
     out.entities.push({ name, values });
   }
-  if (out.entities.length === 0 || rows === 0) throw invalid('entities', 'at least one entity row is required');
+  // Zero rows is a request (answered with empty columns, as Feast's Go server does); no columns is not:
+  // both Feast servers fail on it, and it names no join key to answer under.
+  if (out.entities.length === 0) throw invalid('entities', 'at least one entity column is required: {"driver_id": [1001]}');
   if (rows > maxRows) throw invalid('entities', `${rows} entity rows is more than the limit of ${maxRows} per request`);
   if (b.request_context !== undefined) {
     const context = b.request_context;

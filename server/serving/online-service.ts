@@ -54,6 +54,7 @@ export class OnlineService {
   }
 
   private async read(request: ParsedOnlineRequest, plan: OnlinePlan): Promise<(OnlineRecord | null)[][]> {
+    if (request.rows === 0) return this.noRecords(request, plan);
     try {
       return await Promise.all(plan.reads.map((read, v) => read.read(this.keys(request, plan, v))));
     } catch (e) {
@@ -85,19 +86,36 @@ export class OnlineService {
     }
     const request = parseOnlineRequest(body, this.deps.maxRows);
     const plan = this.plan(request);
+    const found = request.rows === 0 ? this.noRecords(request, plan) : this.readSync(request, plan);
+    const answer = answerOnline(request, plan, found, this.deps.clock.now(), this.timestamps, this.deps.tally);
+    if (plan.log !== null) this.logServed(plan.log, request, answer, found, undefined);
+    return this.fold(plan, answer, found);
+  }
+
+  private readSync(request: ParsedOnlineRequest, plan: OnlinePlan): (OnlineRecord | null)[][] {
     const found = new Array<(OnlineRecord | null)[]>(plan.reads.length);
     for (let v = 0; v < plan.reads.length; v++) {
-      const read = plan.reads[v];
       try {
-        found[v] = read.readSync!(this.keys(request, plan, v));
+        found[v] = plan.reads[v].readSync!(this.keys(request, plan, v));
       } catch (e) {
         this.deps.onStoreError?.(e);
         throw e;
       }
     }
-    const answer = answerOnline(request, plan, found, this.deps.clock.now(), this.timestamps, this.deps.tally);
-    if (plan.log !== null) this.logServed(plan.log, request, answer, found, undefined);
-    return this.fold(plan, answer, found);
+    return found;
+  }
+
+  /**
+   * Zero entity rows: no records, and no store asked for none (no backend's read is trusted with zero
+   * keys). The key columns are still checked, so a request missing one is refused as a read would.
+   */
+  private noRecords(request: ParsedOnlineRequest, plan: OnlinePlan): (OnlineRecord | null)[][] {
+    const found = new Array<(OnlineRecord | null)[]>(plan.reads.length);
+    for (let v = 0; v < plan.reads.length; v++) {
+      this.keys(request, plan, v);
+      found[v] = [];
+    }
+    return found;
   }
 
   /** The answer with list-answered one-hot features folded into one column each (logging saw the columns). */
@@ -120,7 +138,8 @@ export class OnlineService {
    */
   private logServed(schema: LogSchema, request: ParsedOnlineRequest, answer: OnlineResponse, found: (OnlineRecord | null)[][], requestId: string | undefined): void {
     const sink = this.deps.featureLog;
-    if (sink === undefined) return;
+    // Zero rows: nothing to log (an empty batch would still be written as a file).
+    if (sink === undefined || request.rows === 0) return;
     const keys = schema.keys.map((k) => entityColumn(request, k)!.values);
     let rows: number[] | null = null;
     if (schema.sampleRate < 1) {

@@ -59,6 +59,8 @@ function send(path: string, body: Buffer | Buffer[], headers: Record<string, str
 const bodies: (string | object)[] = [
   { features: ['drv:rate', 'drv:kind'], entities: { driver_id: [1, 2, 3] } },
   { features: ['drv:rate'], entities: { driver_id: [2] }, full_feature_names: true },
+  { features: ['drv:rate', 'drv:kind'], entities: { driver_id: [] } },
+  { features: ['drv:rate'], entities: { driver_id: [] }, full_feature_names: true },
   { features: ['drv:nope'], entities: { driver_id: [1] } },
   { features: ['drv:rate'], entities: { driver_id: ['x'] } },
   { features: ['drv:rate'] },

@@ -148,7 +148,6 @@ test('bad input: 4xx problem documents naming the field', async () => {
     [{ features: ['drv:rate'], entities: { driver_id: [1, 'x'] } }, 400, 'entities.driver_id[1]'],
     [{ features: ['drv:rate'], entities: { driver_id: [1.5] } }, 400, 'entities.driver_id[0]'],
     [{ features: ['drv:rate', 'city_trips:n'], entities: { driver_id: [1, 2], city: ['a'] } }, 400, 'entities.city'],
-    [{ features: ['drv:rate'], entities: { driver_id: [] } }, 400, 'entities'],
     [{ features: ['drv:rate'], entities: {} }, 400, 'entities'],
     [{ features: ['drv:rate'] }, 400, 'entities'],
     [{ entities: { driver_id: [1] } }, 400, 'features'],

@@ -283,7 +283,24 @@ test('real requests and answers of the running server match the document', async
 
 test("the online request's schema (documented) and its hand-written parser (the hot path) agree", async () => {
   const { parseOnlineRequest } = await import('../../server/serving/online-request.js');
-  const values = [undefined, null, 1, 'x', true, [], ['a'], [1], {}, { driver_id: [] }, { driver_id: [1] }, { driver_id: [1], b: [2] }, { driver_id: [1], b: [2, 3] }, { driver_id: 1 }];
+  const values = [
+    undefined,
+    null,
+    1,
+    'x',
+    true,
+    [],
+    ['a'],
+    [1],
+    {},
+    { driver_id: [] },
+    { driver_id: [], b: [] },
+    { driver_id: [], b: [1] },
+    { driver_id: [1] },
+    { driver_id: [1], b: [2] },
+    { driver_id: [1], b: [2, 3] },
+    { driver_id: 1 },
+  ];
   let cases = 0;
   for (const features of values)
     for (const service of [undefined, 'svc', 3])
