@@ -8,6 +8,7 @@ import { errorHandler } from './http/error-handler.js';
 import { problemFor, sendProblem } from './http/problem.js';
 import type { RouteDoc } from './http/openapi/route-doc.js';
 import { allowedMethods } from './http/route-matcher.js';
+import { unknownQuery } from './http/unknown-query.js';
 import { optionsAnswer } from './http/options.js';
 import { requestLog } from './http/request-log.js';
 import { tesseraOpenApi } from './http/openapi/tessera-openapi.js';
@@ -58,7 +59,10 @@ export function createApp(deps: AppDeps): Express {
   if (deps.corsOrigins && deps.corsOrigins.length > 0) app.use(cors(deps.corsOrigins));
   if (deps.gate) app.use(authMiddleware({ gate: deps.gate, routes: API_ROUTES, catalog: () => deps.catalog.peek()! }));
   if (deps.metrics) app.use(deps.metrics.http.middleware());
-  const allowed = allowedMethods(servedRoutes(deps));
+  const served = servedRoutes(deps);
+  const allowed = allowedMethods(served);
+  // After auth: a caller without credentials learns nothing of a route's parameters.
+  app.use(unknownQuery(served));
   // Before every router: express would answer OPTIONS itself with the first matching router's methods.
   app.use(optionsAnswer(allowed));
   if (deps.metrics) app.use(metricsRoutes({ metrics: deps.metrics, logger: deps.logger }));

@@ -98,7 +98,7 @@ export function openApiDocument(routes: RouteDoc[], info: { version: string }): 
       title: 'Tessera',
       version: info.version,
       description:
-        'Feature store and feature-pipeline server: versioned feature definitions, pipelines to Parquet, point-in-time training datasets, online serving compatible with Feast. Errors are RFC 9457 problem documents naming the offending field.',
+        'Feature store and feature-pipeline server: versioned feature definitions, pipelines to Parquet, point-in-time training datasets, online serving compatible with Feast. Errors are RFC 9457 problem documents naming the offending field. A query parameter a route does not list is a 400 naming it, except on the Feast endpoints /get-online-features, /push, /write-to-online-store and /health, which ignore it as Feast does.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: '/' }],

@@ -25,7 +25,16 @@ export interface RouteDoc {
   tag: string;
   description?: string;
   params?: z.ZodObject;
+  /**
+   * The query parameters the route reads. Any other is a 400 naming it (server/http/unknown-query.ts),
+   * so a route without one refuses every query parameter: a typo (`?limt=5`) never answers the default.
+   */
   query?: z.ZodObject;
+  /**
+   * Feast's own endpoints only: unknown query parameters are ignored, as Feast's FastAPI server
+   * ignores those a handler does not declare (docs/deviations.md, "Feast compatibility").
+   */
+  feastIgnoresQuery?: true;
   body?: ContentDoc & { required: boolean };
   /** Success answers by status. */
   responses: Record<number, ContentDoc>;

@@ -14,6 +14,7 @@ export const HEALTH_ROUTES = defineRoutes({
   health: {
     method: 'get',
     path: '/health',
+    feastIgnoresQuery: true,
     auth: OPEN,
     tag: 'operations',
     summary: 'Whether the registry and the stores answer',

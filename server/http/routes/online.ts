@@ -10,6 +10,7 @@ export const ONLINE_ROUTES = defineRoutes({
   online: {
     method: 'post',
     path: '/get-online-features',
+    feastIgnoresQuery: true,
     auth: ROUTE_NEEDS.online,
     tag: 'online',
     summary: "The latest features per entity row (Feast's feature server endpoint)",

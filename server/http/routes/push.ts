@@ -10,6 +10,7 @@ export const PUSH_ROUTES = defineRoutes({
   push: {
     method: 'post',
     path: '/push',
+    feastIgnoresQuery: true,
     auth: ROUTE_NEEDS.push,
     tag: 'online',
     summary: "Rows of a push source, to the online and/or offline store (Feast's feature server endpoint)",
@@ -22,6 +23,7 @@ export const PUSH_ROUTES = defineRoutes({
   writeToOnlineStore: {
     method: 'post',
     path: '/write-to-online-store',
+    feastIgnoresQuery: true,
     auth: ROUTE_NEEDS.writeToOnlineStore,
     tag: 'online',
     summary: "Rows of one feature view, to the online store (Feast's remote online store's online_write_batch)",
