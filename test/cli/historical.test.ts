@@ -105,7 +105,7 @@ test('tessera datasets list, show, export', async () => {
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /^NAME\s+STATUS\s+ROWS/);
   assert.match(list.stdout, /cli_set\s+ready\s+1\s+/);
-  const show = await runCliHere(['datasets', 'show', 'cli_set', '--url', s.url], dir);
+  const show = await runCliHere(['datasets', 'show', 'cli_set', '--json', '--url', s.url], dir);
   assert.equal(show.code, 0, show.stderr);
   assert.equal(JSON.parse(show.stdout).rows, 1);
   const exported = await runCliHere(['datasets', 'export', 'cli_set', '--out', 'set.json', '--data-dir', s.dataDir], dir);
@@ -114,6 +114,52 @@ test('tessera datasets list, show, export', async () => {
   const missing = await tessera(['datasets', 'show', 'nope', '--data-dir', s.dataDir], dir);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /training dataset 'nope' does not exist/);
+});
+
+// `show` printed JSON only; people get a summary, as `describe` gives, and scripts `--json`.
+test('tessera datasets show: a summary in words, locally and over --url; --json the API answer', async () => {
+  const created = await postJsonTo(`${s.url}/api/v1/training-datasets`, {
+    name: 'shown_set',
+    description: 'two drivers',
+    features: ['driver_stats:rate'],
+    entities: { driver_id: [2, 1], event_timestamp: ['2026-11-01T10:00:00Z', '2026-11-01T11:00:00Z'] },
+  });
+  assert.equal(created.status, 201);
+  // The snapshots a dataset pins are the view version's committed ones when it was saved.
+  const version = (await (await fetch(`${s.url}/api/v1/feature-views/driver_stats/versions/1`)).json()) as { snapshots: { id: number; rows: number }[] };
+  const pinned = version.snapshots.filter((x) => x.rows > 0).map((x) => `#${x.id}`);
+  assert.ok(pinned.length > 0);
+  for (const where of [
+    ['--data-dir', s.dataDir],
+    ['--url', s.url],
+  ]) {
+    const text = await runCliHere(['datasets', 'show', 'shown_set', ...where], dir);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.split('\n');
+    assert.equal(lines[0], 'training dataset shown_set', where[0]);
+    assert.equal(lines[1], '  two drivers');
+    for (const line of [
+      'status: ready',
+      'rows: 2',
+      // The entity rows' times, not the features' (driver 2's rate of 10:00 and driver 1's of 11:00).
+      'event times: 2026-11-01T10:00:00.000Z .. 2026-11-01T11:00:00.000Z',
+      'request: features driver_stats:rate',
+      '  driver_stats v1: ttl 1h, join keys driver_id (int64)',
+      `    snapshots ${pinned.join(', ')}`,
+      '    columns (1): rate',
+      '  driver_id (key, BIGINT): 0 nulls, min 1, max 2',
+      // Rates by hand (test/offline/fixture.ts): driver 2 at 10:00 is 5, driver 1 at 11:00 is 0.3.
+      '  rate (feature, DOUBLE): 0 nulls, min 0.3, max 5, mean 2.65',
+    ])
+      assert.ok(lines.includes(line), `${where[0]}: no line '${line}' in\n${text.stdout}`);
+    assert.match(text.stdout, /^created \d{4}-\d\d-\d\dT/m);
+    assert.match(text.stdout, /^ {2}data: offline\/_datasets\/shown_set\/\S+\/data\.parquet \(2 rows, [\d,]+ bytes, sha256 [0-9a-f]{64}\)$/m);
+    assert.throws(() => JSON.parse(text.stdout));
+
+    const json = await runCliHere(['datasets', 'show', 'shown_set', '--json', ...where], dir);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), created.json());
+  }
 });
 
 // `.arrow` is the Arrow IPC file format (what pyarrow.ipc.open_file and Feather read); `.arrows` the

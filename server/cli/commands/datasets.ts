@@ -1,4 +1,5 @@
 import { defineCommand, UsageError } from '../command.js';
+import { describeDataset } from '../dataset-format.js';
 import { EXIT } from '../io.js';
 import { jsonOption, targetOptions } from '../options.js';
 import { startProgress } from '../progress.js';
@@ -10,14 +11,20 @@ export const datasets = defineCommand({
   name: 'datasets',
   summary: 'saved training datasets: list, show one, export one to a file',
   usage: 'list | show <name> | export <name> --out <file> [options]',
-  description: 'Training datasets are saved with POST /api/v1/training-datasets (or the SDK); each pins the versions and snapshots it read, so it can be rebuilt.',
+  description:
+    "Training datasets are saved with POST /api/v1/training-datasets (or the SDK); each pins the versions and snapshots it read, so it can be rebuilt. `list` prints a table and `show` a summary in words (the request, the view versions and snapshots it pins, its rows, their event times, its columns and files); --json prints the API's JSON.",
   args: { min: 1, max: 2 },
   options: {
     out: { type: 'string', value: '<file>', description: 'for export: .parquet, .csv, .json, .arrow (Arrow file) or .arrows (Arrow stream)' },
     ...targetOptions,
     ...jsonOption,
   },
-  examples: ['tessera datasets list', 'tessera datasets show rain_training_1796014027586', 'tessera datasets export rain_training_1796014027586 --out train.parquet'],
+  examples: [
+    'tessera datasets list',
+    'tessera datasets show rain_training_1796014027586',
+    'tessera datasets show rain_training_1796014027586 --json --url http://127.0.0.1:6567',
+    'tessera datasets export rain_training_1796014027586 --out train.parquet',
+  ],
   async run({ values, positionals }, io) {
     const [action, name] = positionals;
     if (!['list', 'show', 'export'].includes(action)) throw new UsageError(`unknown action '${action}': list, show <name> or export <name> --out <file>`);
@@ -46,7 +53,7 @@ export const datasets = defineCommand({
       if (action === 'show') {
         const shown = await client.showDataset(name);
         progress.done();
-        io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
+        io.stdout(values.json ? `${JSON.stringify(shown, null, 2)}\n` : describeDataset(shown));
         return EXIT.ok;
       }
       const rows = await client.exportDataset(name, values.out!);
