@@ -8,6 +8,7 @@ import { type FeatureViewInput, viewMetadata } from '../domain/feature-view.js';
 import type { Source } from '../domain/source.js';
 import type { FeatureViewDefinition } from '../domain/feature-view-version.js';
 import { type Catalog, type ObjectKind, latestVersion } from './catalog.js';
+import { sourceChanges, versionReasons } from './version-reasons.js';
 import { diffPaths, fingerprint, resolveDefinition } from './view-definition.js';
 
 export interface PlanItem {
@@ -70,7 +71,7 @@ export function planApply(catalog: Catalog, bundle: Bundle): ApplyPlan {
       else if (canonicalJson(old) === canonicalJson(spec)) {
         summary.unchanged.push({ kind, name: spec.name });
         continue;
-      } else summary.updated.push({ kind, name: spec.name, changes: diffPaths(old, spec) });
+      } else summary.updated.push({ kind, name: spec.name, changes: kind === 'source' ? sourceChanges(old as Source, spec as unknown as Source) : diffPaths(old, spec) });
       // The kind and spec types match by construction (one call per kind below).
       writes.push({ kind, name: spec.name, spec, create: old === undefined } as unknown as CatalogWrite);
     }
@@ -100,7 +101,7 @@ export function planApply(catalog: Catalog, bundle: Bundle): ApplyPlan {
     }
     const latest = latestVersion(record);
     const metadataChanges = diffPaths(record.metadata, viewMetadata(spec));
-    const versionChanges = latest.fingerprint === print ? [] : diffPaths(latest.definition, definition);
+    const versionChanges = latest.fingerprint === print ? [] : versionReasons(latest.definition, definition);
     if (versionChanges.length === 0 && metadataChanges.length === 0) {
       if (inBundle) summary.unchanged.push({ kind: 'featureView', name });
       continue;

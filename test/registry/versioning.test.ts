@@ -115,6 +115,50 @@ test('a source or entity change versions the views that read it; source metadata
   await s.close();
 });
 
+// A source of another kind differs in nearly every field: the reasons listed them all
+// (`batchSource, source.batchSource, source.delimiter, source.path, ...`).
+test('a source that changes kind is one reason, source.type: csv -> sqlite; fields stay the reasons within a kind', async () => {
+  const { s, apply } = await setup();
+  await apply(sampleBundle());
+  const sqlite: BundleInput = { sources: [{ name: 'driver_stats', type: 'sqlite', database: 'data/stats.db', query: 'SELECT * FROM stats', timestampField: 'event_timestamp' }] };
+  const r1 = await apply(sqlite, true);
+  assert.deepEqual(
+    r1.newVersions.map((v) => [v.featureView, v.version, v.reasons]),
+    [['driver_hourly_stats', 2, ['source.type: csv -> sqlite']]],
+  );
+  assert.deepEqual(
+    r1.updated.map((i) => [i.kind, i.changes]),
+    [
+      ['source', ['type: csv -> sqlite']],
+      ['featureView', ['source.type: csv -> sqlite']],
+    ],
+  );
+  await apply(sqlite);
+
+  // To a push source reading a batch source: the batch source comes with the kind, one reason still;
+  // a feature changed in the same bundle keeps its own.
+  const view = clone(sampleBundle().featureViews![0]);
+  view.source = 'driver_push';
+  view.features[0].transforms = [{ impute: { strategy: 'mean' } }, { scale: { method: 'standard' } }];
+  const push: BundleInput = {
+    sources: [
+      { name: 'driver_csv', type: 'csv', path: 'data/driver_stats.csv', timestampField: 'event_timestamp' },
+      { name: 'driver_push', type: 'push', batchSource: 'driver_csv' },
+    ],
+    featureViews: [view],
+  };
+  assert.deepEqual((await apply(push)).newVersions[0].reasons, ['source.type: sqlite -> push', 'features[0].transforms[0].impute.strategy']);
+
+  // The batch source's kind changes under the same push source.
+  const batchKind = await apply({ sources: [{ name: 'driver_csv', type: 'jsonl', path: 'data/driver_stats.jsonl', timestampField: 'event_timestamp' }] });
+  assert.deepEqual(batchKind.newVersions[0].reasons, ['batchSource.type: csv -> jsonl']);
+
+  // Same kind: the fields that changed.
+  const batchPath = await apply({ sources: [{ name: 'driver_csv', type: 'jsonl', path: 'data/other.jsonl', timestampField: 'ts' }] });
+  assert.deepEqual(batchPath.newVersions[0].reasons, ['batchSource.path', 'batchSource.timestampField']);
+  await s.close();
+});
+
 test('a bundle is a change set: what it leaves out stays', async () => {
   const { s, apply } = await setup();
   await apply(sampleBundle());
