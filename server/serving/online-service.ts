@@ -55,8 +55,10 @@ export class OnlineService {
 
   private async read(request: ParsedOnlineRequest, plan: OnlinePlan): Promise<(OnlineRecord | null)[][]> {
     if (request.rows === 0) return this.noRecords(request, plan);
+    // Keys first, outside the try: a bad key is the caller's 400, not a store error in the metrics.
+    const keys = plan.reads.map((_, v) => this.keys(request, plan, v));
     try {
-      return await Promise.all(plan.reads.map((read, v) => read.read(this.keys(request, plan, v))));
+      return await Promise.all(plan.reads.map((read, v) => read.read(keys[v])));
     } catch (e) {
       this.deps.onStoreError?.(e);
       throw e;
@@ -95,8 +97,9 @@ export class OnlineService {
   private readSync(request: ParsedOnlineRequest, plan: OnlinePlan): (OnlineRecord | null)[][] {
     const found = new Array<(OnlineRecord | null)[]>(plan.reads.length);
     for (let v = 0; v < plan.reads.length; v++) {
+      const keys = this.keys(request, plan, v);
       try {
-        found[v] = plan.reads[v].readSync!(this.keys(request, plan, v));
+        found[v] = plan.reads[v].readSync!(keys);
       } catch (e) {
         this.deps.onStoreError?.(e);
         throw e;

@@ -42,6 +42,9 @@ before(async () => {
   assert.equal((await postJson(`${s.url}/get-online-features`, { features, entities: { driver_id: [1, 2, 3, 4] } })).status, 200);
   assert.equal((await postJson(`${s.url}/get-online-features`, { features, entities: { driver_id: [1] } })).status, 200);
   assert.equal((await postJson(`${s.url}/get-online-features`, { features: ['nope:x'], entities: { driver_id: [1] } })).status, 404);
+  // Bad keys are the caller's 400s, not online-store errors: a key of the wrong type, a missing key column.
+  assert.equal((await postJson(`${s.url}/get-online-features`, { features, entities: { driver_id: ['abc'] } })).status, 400);
+  assert.equal((await postJson(`${s.url}/get-online-features`, { features, entities: { rider_id: [1] } })).status, 400);
   assert.equal((await fetch(`${s.url}/api/v1/runs/1`)).status, 200);
   assert.equal((await fetch(`${s.url}/api/v1/runs/99`)).status, 404);
   assert.equal((await fetch(`${s.url}/no/such/path/123`)).status, 404);
@@ -59,6 +62,11 @@ test('online rows and statuses served, counted by hand', () => {
   assert.equal(sample(text, 'tessera_online_feature_statuses_total', { status: 'NULL_VALUE' }), 1);
   assert.equal(sample(text, 'tessera_online_feature_statuses_total', { status: 'OUTSIDE_MAX_AGE' }), 2);
   assert.equal(sample(text, 'tessera_online_feature_statuses_total', { status: 'NOT_FOUND' }), 2);
+});
+
+test('bad keys are not counted as online-store errors', () => {
+  assert.equal(sample(text, 'tessera_http_requests_total', { method: 'POST', route: '/get-online-features', status: '400' }), 2);
+  assert.equal(sample(text, 'tessera_store_errors_total', { store: 'online', operation: 'read' }), null);
 });
 
 test('requests per route template and status, never the URL', () => {
