@@ -40,6 +40,8 @@ function tooManyKeys(path: string, keys: number): Error {
 }
 
 function hasMoreThan(text: string, char: string, count: number): boolean {
+  // A text that short holds fewer of any character: the usual request pays one comparison.
+  if (text.length <= count) return false;
   let at = -1;
   for (let seen = 0; seen <= count; seen++) {
     at = text.indexOf(char, at + 1);
