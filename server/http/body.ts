@@ -4,12 +4,12 @@ import { checkJsonObjectSizes, checkObjectSizes } from './object-size.js';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
-import { parse as parseYaml } from 'yaml';
 import { TesseraError, errorMessage, validationError } from '../errors.js';
 import { checkBody } from './auth-middleware.js';
 import { mayHoldWideIntegers, parseJsonExact } from './exact-json.js';
 import { headerCount } from './header-count.js';
 import { checkWellFormed } from './well-formed.js';
+import { parseYamlBody } from './yaml-body.js';
 
 const JSON_TYPES = /^application\/(?:[a-z0-9.+-]+\+)?json$/i;
 const YAML_TYPES = /^(?:application\/(?:x-)?yaml|text\/(?:x-)?yaml)$/i;
@@ -78,12 +78,13 @@ export function decodeBody(buffer: Buffer, type: string, options: BodyOptions = 
   if (!isYaml) checkJsonObjectSizes(text);
   let value: unknown;
   try {
-    if (isYaml) value = parseYaml(text);
+    if (isYaml) value = parseYamlBody(text);
     else {
       value = JSON.parse(text);
       if (options.exactIntegers && mayHoldWideIntegers(text)) value = parseJsonExact(text);
     }
   } catch (e) {
+    if (e instanceof TesseraError) throw e;
     // The exact-integer reader is recursive: valid JSON nested past the stack's depth ends up here.
     if (e instanceof RangeError) throw validationError('the request body is nested too deeply', [{ path: '(body)', message: 'nested too deeply to read' }]);
     throw validationError(`the request body is not valid ${isYaml ? 'YAML' : 'JSON'}`, [{ path: '(body)', message: errorMessage(e) }]);

@@ -139,3 +139,35 @@ test('a body of a million wrong values is refused after 50,000 problems, without
   const page = await getJson(`${s.url}/api/v1/prediction-logs?model=churn`);
   assert.deepEqual(page.body.predictions, [], 'nothing was logged');
 });
+
+test('a YAML bundle is bounded before the yaml package reads it: nesting, size, self-holding aliases, duplicate keys', async () => {
+  const yaml = (body: string) =>
+    fetch(`${s.url}/api/v1/apply`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body }).then(async (r) => ({
+      status: r.status,
+      type: r.headers.get('content-type') ?? '',
+      body: (await r.json()) as { detail: string; errors: { path: string; message: string }[] },
+    }));
+  // 60,000 `[` (120 KB; 100,000 in the probe): yaml's recursion overflowed the stack inside V8's regex compiler, which aborted the process.
+  const deep = await yaml(`entities: ${'['.repeat(60_000)}${']'.repeat(60_000)}`);
+  assertProblem(deep as Answer, 400, '(body)');
+  assert.equal(deep.body.errors[0].message, 'nested more than 1000 levels');
+  assertProblem((await yaml(`${'- '.repeat(60_000)}1`)) as Answer, 400, '(body)');
+  // An anchor holding its own alias decoded to a value holding itself: the key count walked it until the heap ran out.
+  const cycle = await yaml('entities: &a\n  - *a\n');
+  assertProblem(cycle as Answer, 400, '(body)');
+  assert.match(cycle.body.errors[0].message, /holds it/);
+  // 500 KB of small nodes held the event loop 2.5-3.4 s (16 MB were allowed): a YAML body holds at most 128 KiB.
+  const big = await yaml(`entities: [${Array(250_000).fill('1').join(',')}]`);
+  assertProblem(big as Answer, 400, '(body)');
+  assert.equal(big.body.errors[0].message, '500,011 characters: at most 131,072 in YAML');
+  // Duplicate keys are still refused, with a set rather than yaml's comparison of every pair (20,000 keys: 3-6 s).
+  const twice = await yaml('entities: []\nentities: []\n');
+  assertProblem(twice as Answer, 400, '(body)');
+  assert.match(twice.body.errors[0].message, /'entities' is given twice/);
+  assert.equal((await getJson(`${s.url}/api/v1/entities`)).body.entities.length, 1, 'nothing was applied');
+  // Nesting within the bound, flow maps on one line and aliases still read.
+  const fine = await yaml('x: &e {name: rider, joinKeys: [rider_id], valueType: int64}\n');
+  assertProblem(fine as Answer, 400, '(root)');
+  const ok = await yaml('entities:\n  - {name: rider, joinKeys: [rider_id], valueType: int64}\n');
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+});
