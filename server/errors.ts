@@ -87,6 +87,7 @@ export function describeValue(value: unknown): string {
   } catch {
     text = undefined;
   }
-  if (text === undefined) return Array.isArray(value) ? 'an array' : value !== null && typeof value === 'object' ? 'an object' : String(value);
+  // A BigInt (an exact wide integer) has no JSON: its digits, cut like any other text.
+  if (text === undefined) text = Array.isArray(value) ? 'an array' : value !== null && typeof value === 'object' ? 'an object' : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -10,7 +10,12 @@ export function toFloat64(v: unknown): number | null | undefined {
   if (typeof v === 'string') return v.length === 0 ? null : numberFromText(v);
   if (typeof v === 'number') return v === v ? (v === Infinity || v === -Infinity ? undefined : v) : null;
   if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'bigint') {
+    // An integer of 309 digits or more (read exactly by the int64-aware JSON reader) is beyond the
+    // float64 range: Number() makes it Infinity, which was stored as null.
+    const x = Number(v);
+    return x === Infinity || x === -Infinity ? undefined : x;
+  }
   return undefined;
 }
 

@@ -77,3 +77,36 @@ for (const store of PUSH_STORES) {
     }
   });
 }
+
+test('an integer beyond the float64 range as a float64 value is a 400 naming the cell, not a null stored', async () => {
+  const s = await pipelineServer({}, bundle);
+  try {
+    const ts = '"2026-11-29T10:00:00Z"';
+    // 400 digits: the int64-aware reader kept it exact (a BigInt), and Number() of it is Infinity,
+    // which the push answered 200 for and stored as null. 1e400 written as a float was already a 400.
+    const huge = '1'.repeat(400);
+    for (const [route, head] of [
+      ['/push', '"push_source_name":"balances"'],
+      ['/write-to-online-store', '"feature_view_name":"bal"'],
+    ]) {
+      for (const value of [huge, `-${huge}`]) {
+        const res = await postText(`${s.url}${route}`, `{${head},"df":{"account_id":[7],"event_timestamp":[${ts}],"balance":[1],"rate":[${value}]}}`);
+        assert.equal(res.status, 400, res.text);
+        const body = JSON.parse(res.text);
+        assert.deepEqual(
+          body.errors.map((e: { path: string }) => e.path),
+          ['df.rate[0]'],
+        );
+        assert.equal(body.errors[0].message, `${value.slice(0, 77)}... is not a float64`);
+      }
+    }
+    // 2^64 is within the float64 range: stored, rounded as any float.
+    const ok = await postText(`${s.url}/push`, `{"push_source_name":"balances","df":{"account_id":[8],"event_timestamp":[${ts}],"balance":[1],"rate":[18446744073709551616]}}`);
+    assert.equal(ok.status, 200, ok.text);
+    const read = await postText(`${s.url}/get-online-features`, '{"features":["bal:rate"],"entities":{"account_id":[7,8]}}');
+    assert.match(read.text, /"values":\[null,18446744073709552000(\.0)?\]/, read.text);
+    assert.match(read.text, /"statuses":\["NOT_FOUND","PRESENT"\]/, read.text);
+  } finally {
+    await s.close();
+  }
+});
