@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Bundle } from '../domain/bundle.js';
 import { TesseraError, type FieldError, errorMessage, validationError } from '../errors.js';
 import { parseBundle } from './parse-bundle.js';
+import { parseYamlBounded } from '../yaml-bounded.js';
 
 const LISTS = ['entities', 'sources', 'featureViews', 'featureServices', 'alerts', 'webhooks', 'monitors'] as const;
 
@@ -32,7 +32,14 @@ export function loadDefinitions(dir: string): LoadedDefinitions {
   const origins: Record<string, string[]> = Object.fromEntries([...LISTS, 'permissions'].map((l) => [l, []]));
   const errors: FieldError[] = [];
   for (const file of files) {
-    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir, file), 'utf8');
+    } catch (e) {
+      // A folder named x.yaml, a dangling link: the error names the file, as a bad one's do.
+      errors.push({ path: file, message: `cannot be read: ${errorMessage(e)}` });
+      continue;
+    }
     let parsed: Bundle;
     try {
       parsed = parseBundle(parseDefinitionText(text, file) ?? {});
@@ -70,7 +77,7 @@ export function loadDefinitions(dir: string): LoadedDefinitions {
 /** Parses YAML (a superset of JSON) or JSON text; a syntax error is a 400 naming the line. */
 export function parseDefinitionText(text: string, label: string): unknown {
   try {
-    return label.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+    return label.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYamlBounded(text);
   } catch (e) {
     throw validationError(`${label} is not valid ${label.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}`, [{ path: label, message: errorMessage(e) }]);
   }
