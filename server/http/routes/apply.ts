@@ -10,6 +10,7 @@ import type { CatalogStore } from '../../registry/catalog-store.js';
 import { parsedBody } from '../body.js';
 import { applyAnswer, applyHistoryAnswer } from '../openapi/answers.js';
 import { defineRoutes } from '../openapi/route-doc.js';
+import { MAX_YAML_CHARS } from '../yaml-body.js';
 import { parseInput, queryBool } from '../validate.js';
 
 export interface ApplyRouteDeps {
@@ -27,7 +28,12 @@ export const APPLY_ROUTES = defineRoutes({
     summary: 'Apply a bundle of definitions (or plan it with dry_run)',
     description: 'A change set: what the bundle names is created or updated, what it leaves out is untouched. A changed source, entity, feature, type or transform makes a new version of a view.',
     query: z.strictObject({ dry_run: queryBool }),
-    body: { required: true, description: 'a bundle: entities, sources, featureViews, featureServices (JSON or YAML)', schema: bundleSchema, sameShape: ['application/yaml'] },
+    body: {
+      required: true,
+      description: `a bundle: entities, sources, featureViews, featureServices (JSON, or YAML up to ${MAX_YAML_CHARS / 1024} KiB)`,
+      schema: bundleSchema,
+      sameShape: ['application/yaml'],
+    },
     responses: { 200: { description: 'what was (or would be) created, updated and versioned', schema: applyAnswer } },
     problems: [400, 409, 413, 415],
   },
