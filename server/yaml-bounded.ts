@@ -60,11 +60,16 @@ function yamlDepthBound(text: string): number {
       block = 0;
       continue;
     } else if (c === 0x20 && lineStart) block++;
-    else if (flow === 0 && (c === 0x2d || c === 0x3f || c === 0x3a) && (i + 1 === text.length || text.charCodeAt(i + 1) === 0x20 || text.charCodeAt(i + 1) === 0x0a)) block++;
+    else if (flow === 0 && (c === 0x2d || c === 0x3f || c === 0x3a) && (i + 1 === text.length || isBlank(text.charCodeAt(i + 1)))) block++;
     if (c !== 0x20) lineStart = false;
     if (flow + block > deepest) deepest = flow + block;
   }
   return deepest;
+}
+
+/** Space, newline, and the tab and carriage return yaml composes an indicator's level for before it refuses them. */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
 /** Whether a decoded value contains itself (only YAML aliases can build one). Iterative: the value may be deep. */
