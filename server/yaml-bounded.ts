@@ -1,11 +1,13 @@
 import { isScalar, parseDocument, visit } from 'yaml';
 
 /**
- * The deepest nesting a YAML body may hold. yaml composes nodes recursively: 100,000 `[` (200 KB)
- * took 1.1 s to overflow the stack, and in the server the overflow landed in V8's regex compiler,
- * which aborts the process ("RegExpCompiler Allocation failed").
+ * The deepest nesting a YAML body may hold, as yamlDepthBound counts it (an indentation column is a
+ * level). yaml composes nodes recursively: 100,000 `[` (200 KB) took 1.1 s to overflow the stack, and
+ * in the server the overflow landed in V8's regex compiler, which aborts the process ("RegExpCompiler
+ * Allocation failed"). Far below the stack: from a fresh stack, `- ` x 1,000 and ~850 `[` already
+ * overflowed (and `- ` x 1,000 aborted). The example bundles are indented 10 columns at most.
  */
-export const MAX_YAML_DEPTH = 1_000;
+export const MAX_YAML_DEPTH = 200;
 
 /**
  * Decodes YAML text to a plain value with every cost bounded before yaml spends it: its nesting

@@ -10,3 +10,24 @@ test('block indicators separated by a tab or a carriage return count toward the 
     assert.throws(() => parseYamlBounded(text), { message: `nested more than ${MAX_YAML_DEPTH} levels` }, JSON.stringify(sep));
   }
 });
+
+test('every nesting the bound lets through is read, with stack to spare', () => {
+  // At 1,000, '- ' x 1,000 overflowed yaml's recursion (and could abort the process in V8's regex
+  // compiler); flow brackets overflowed from ~850. Run from a stack already half used, as a server's is.
+  const nest = (depth: number, text: string): void => {
+    if (depth > 0) return nest(depth - 1, text);
+    parseYamlBounded(text);
+  };
+  const n = MAX_YAML_DEPTH;
+  for (const text of ['- '.repeat(n - 1) + 'x', `${'['.repeat(n)}${']'.repeat(n)}`, Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:`).join('\n')]) {
+    assert.doesNotThrow(() => nest(3_000, text), text.slice(0, 12));
+  }
+  let value = parseYamlBounded('- '.repeat(n - 1) + 'x');
+  let depth = 0;
+  while (Array.isArray(value)) {
+    value = value[0];
+    depth++;
+  }
+  assert.equal(depth, n - 1);
+  assert.equal(value, 'x');
+});

@@ -53,7 +53,7 @@ test('a definitions file that holds itself, nests too deep or cannot be read is 
     (e: TesseraError) => {
       assert.deepEqual(e.errors, [
         { path: 'cycle.yaml', message: 'an alias refers to a node that holds it: the value would hold itself' },
-        { path: 'deep.yaml', message: 'nested more than 1000 levels' },
+        { path: 'deep.yaml', message: 'nested more than 200 levels' },
         { path: 'folder.yaml', message: 'cannot be read: EISDIR: illegal operation on a directory, read' },
         { path: 'twice.yaml', message: "Map keys must be unique: 'entities' is given twice" },
       ]);
