@@ -19,9 +19,12 @@ export const TOO_MANY_ISSUES = {
 class Stop extends Error {}
 
 /**
- * `schema.safeParse(input)`, or null when it stopped after MAX_ISSUE_MESSAGES messages. Zod gives every issue
- * to the parse's error map (at once in a union, else when the result's error is first read); the map counts them and
- * throws past the bound, and returns undefined so zod's own messages stay.
+ * `schema.safeParse(input)`, or null when it stopped after MAX_ISSUE_MESSAGES messages. Zod gives an issue
+ * to the parse's error map (at once in a union, else when the result's error is first read) only when the
+ * schema has no message of its own: issues of `.regex(re, 'a model name')`, `.refine(f, msg)` or
+ * `{ error }` are not counted (100,000 of `z.array(z.string().min(1, 'x'))` pass uncounted), so the bound
+ * holds for schemas whose per-item checks keep zod's messages. The map counts and throws past the bound,
+ * and returns undefined so zod's own messages stay.
  */
 export function boundedSafeParse<S extends z.ZodType>(schema: S, input: unknown): z.ZodSafeParseResult<z.output<S>> | null {
   let messages = 0;
