@@ -15,8 +15,8 @@ test('every nesting the bound lets through is read, with stack to spare', () => 
   // At 1,000, '- ' x 1,000 overflowed yaml's recursion (and could abort the process in V8's regex
   // compiler); flow brackets overflowed from ~850. Run from a stack already half used, as a server's is.
   const nest = (depth: number, text: string): void => {
-    if (depth > 0) return nest(depth - 1, text);
-    parseYamlBounded(text);
+    if (depth > 0) nest(depth - 1, text);
+    else parseYamlBounded(text);
   };
   const n = MAX_YAML_DEPTH;
   for (const text of ['- '.repeat(n - 1) + 'x', `${'['.repeat(n)}${']'.repeat(n)}`, Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:`).join('\n')]) {
