@@ -13,8 +13,10 @@ interface CompiledRoute {
 }
 
 /**
- * The routes as express will route them: `:name` is one path segment. Static paths come first (as
- * the routers' order makes them win), so `/api/v1/runs` is never read as `/api/v1/runs/:id`.
+ * The routes as express will route them: `:name` is one path segment, letter case does not matter
+ * (express's default: `/API/V1/KEYS` is served by the `/api/v1/keys` route, so authentication must
+ * find that route too), and a trailing slash is optional. Static paths come first (as the routers'
+ * order makes them win), so `/api/v1/runs` is never read as `/api/v1/runs/:id`.
  */
 function compile(routes: readonly RouteDoc[]): CompiledRoute[] {
   return [...routes]
@@ -29,7 +31,7 @@ function compile(routes: readonly RouteDoc[]): CompiledRoute[] {
           return '([^/]+)';
         })
         .join('/');
-      return { route, method: route.method.toUpperCase(), names, pattern: new RegExp(`^${source}/?$`) };
+      return { route, method: route.method.toUpperCase(), names, pattern: new RegExp(`^${source}/?$`, 'i') };
     });
 }
 

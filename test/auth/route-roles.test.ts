@@ -202,6 +202,22 @@ test('every route x every identity: allowed ones get through, others get 401 or 
   }
 });
 
+test('a path in other letter case is the same route to the gate as to express: without credentials, 401 and nothing changed', { timeout: 300_000 }, async () => {
+  // Express routes /API/V1/KEYS as /api/v1/keys; the gate once matched paths case-sensitively, so such
+  // a request skipped authentication and reached the handler (the key list was answered to anyone).
+  for (const row of TABLE) {
+    if (row.allowed.includes('none')) continue;
+    const [pathPart, query] = row.url.split('?');
+    for (const url of [pathPart.toUpperCase(), pathPart.replace(/\/([a-z])/g, (_, c: string) => `/${c.toUpperCase()}`)]) {
+      const before = await state();
+      const res = await send({ ...row, url: query === undefined ? url : `${url}?${query}` }, 'none');
+      const what = `${row.route} as ${url}: ${res.status} ${res.text.slice(0, 300)}`;
+      assert.equal(res.status, 401, what);
+      assert.deepEqual(await state(), before, `${what}: a refused request changed the state`);
+    }
+  }
+});
+
 test("apply: monitors are resources permissions cover; setting permissions is an admin's; the audit log names the permissions set", async () => {
   const apply = (who: Who, body: unknown) => send({ route: 'post /api/v1/apply', url: '/api/v1/apply', body, allowed: [] }, who);
   // Readers may describe and read, not create: a monitor in a bundle is a CREATE like any definition.
