@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { findPath } from './json-path.js';
 import { checkJsonObjectSizes, checkObjectSizes } from './object-size.js';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -74,24 +73,37 @@ export function decodeBody(buffer: Buffer, type: string, options: BodyOptions = 
   // Invalid bytes would become U+FFFD silently, and a key or name would change without a word.
   if (!isUtf8(buffer)) throw validationError('the request body is not UTF-8 text', [{ path: '(body)', message: 'not valid UTF-8' }]);
   const text = buffer.toString('utf8');
-  // Before JSON.parse: building an object of a million keys is itself seconds of work.
-  if (!isYaml) checkJsonObjectSizes(text);
-  let value: unknown;
+  if (!isYaml) {
+    const value = parseJsonText(text);
+    return options.exactIntegers && mayHoldWideIntegers(text) ? readOrRefuse(() => parseJsonExact(text), 'JSON') : value;
+  }
+  const value = readOrRefuse(() => parseYamlBody(text), 'YAML');
+  checkWellFormed(value);
+  checkObjectSizes(value);
+  return value;
+}
+
+/**
+ * JSON text read as a request's value, with every check a JSON body gets: its objects' sizes before
+ * JSON.parse builds them (a million keys are seconds of work), a parse error as a 400, lone surrogates
+ * refused. decodeBody and the historical route's own reader (which keeps entity bytes) both use it.
+ */
+export function parseJsonText(text: string): unknown {
+  checkJsonObjectSizes(text);
+  const value = readOrRefuse(() => JSON.parse(text), 'JSON');
+  checkWellFormed(value, text);
+  return value;
+}
+
+/** `read()`, its failure a 400: the exact-integer and YAML readers are recursive, so a stack overflow is "nested too deeply". */
+function readOrRefuse(read: () => unknown, format: 'JSON' | 'YAML'): unknown {
   try {
-    if (isYaml) value = parseYamlBody(text);
-    else {
-      value = JSON.parse(text);
-      if (options.exactIntegers && mayHoldWideIntegers(text)) value = parseJsonExact(text);
-    }
+    return read();
   } catch (e) {
     if (e instanceof TesseraError) throw e;
-    // The exact-integer reader is recursive: valid JSON nested past the stack's depth ends up here.
     if (e instanceof RangeError) throw validationError('the request body is nested too deeply', [{ path: '(body)', message: 'nested too deeply to read' }]);
-    throw validationError(`the request body is not valid ${isYaml ? 'YAML' : 'JSON'}`, [{ path: '(body)', message: errorMessage(e) }]);
+    throw validationError(`the request body is not valid ${format}`, [{ path: '(body)', message: errorMessage(e) }]);
   }
-  checkWellFormed(value, isYaml ? undefined : text);
-  if (isYaml) checkObjectSizes(value, (object) => findPath(value, { value: (v) => v === object }) ?? '');
-  return value;
 }
 
 /** The 413 for a body over `limit` bytes. */

@@ -1,4 +1,5 @@
 import { validationError } from '../errors.js';
+import { findPath } from './json-path.js';
 
 /**
  * The most keys one object of a request body may hold. No request needs more: entity rows carry at
@@ -21,13 +22,13 @@ export function checkJsonObjectSizes(text: string): void {
 }
 
 /** Refuses a decoded value (YAML: no JSON text to scan) holding an object of more than MAX_OBJECT_KEYS keys. */
-export function checkObjectSizes(value: unknown, pathOf: (object: object) => string): void {
+export function checkObjectSizes(value: unknown): void {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v !== 'object' || v === null) continue;
     const items = Array.isArray(v) ? v : Object.values(v);
-    if (!Array.isArray(v) && items.length > MAX_OBJECT_KEYS) throw tooManyKeys(pathOf(v), items.length);
+    if (!Array.isArray(v) && items.length > MAX_OBJECT_KEYS) throw tooManyKeys(findPath(value, { value: (x) => x === v }) ?? '', items.length);
     for (const item of items) if (typeof item === 'object' && item !== null) stack.push(item);
   }
 }

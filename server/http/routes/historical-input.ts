@@ -1,12 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { checkJsonObjectSizes } from '../object-size.js';
 import { checkBody, hasBodyCheck } from '../auth-middleware.js';
 import express from 'express';
-import { TesseraError, errorMessage, validationError } from '../../errors.js';
+import { TesseraError, validationError } from '../../errors.js';
 import type { EntityFormat, EntityInput } from '../../offline/entity-input.js';
 import type { FeatureRequest } from '../../serving/resolve-features.js';
-import { mediaType } from '../body.js';
-import { checkWellFormed } from '../well-formed.js';
+import { mediaType, parseJsonText } from '../body.js';
 import { mayHoldWideIntegers, parseJsonExact } from '../exact-json.js';
 import { parseInput } from '../validate.js';
 import type { HistoricalSchemas } from '../historical-schemas.js';
@@ -45,11 +43,12 @@ export function entityBody(limits: { bodyLimit: number; uploadLimit: number }): 
   const check = (req: Request, _res: Response, next: NextFunction) => {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0)
       return next(validationError('the request body is empty', [{ path: '(body)', message: 'entity rows (JSON, CSV, Parquet or Arrow) are required' }]));
-    // Authorization reads the selection (the JSON body's, else the query's); a body that does not parse is the handler's 400.
+    // Authorization reads the selection (the JSON body's, else the query's); a body that does not parse
+    // (or is refused by the JSON reader's bounds, before JSON.parse spends seconds) is the handler's 400.
     if (hasBodyCheck(req)) {
       let body: unknown;
       try {
-        body = JSON_TYPE.test(mediaType(req)) ? JSON.parse(req.body.toString('utf8')) : undefined;
+        body = JSON_TYPE.test(mediaType(req)) ? parseJsonText(req.body.toString('utf8')) : undefined;
       } catch {
         body = undefined;
       }
@@ -103,15 +102,8 @@ export function historicalInput(req: Request, schemas: HistoricalSchemas): Histo
 }
 
 function jsonInput(body: Buffer, schemas: HistoricalSchemas, query: Record<string, unknown>): HistoricalInput {
-  let parsed: unknown;
   const text = body.toString('utf8');
-  checkJsonObjectSizes(text);
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw validationError('the request body is not valid JSON', [{ path: '(body)', message: errorMessage(e) }]);
-  }
-  checkWellFormed(parsed, text);
+  let parsed = parseJsonText(text);
   // Entity columns only are read again losslessly: an int64 join key beyond 2^53 becomes a BigInt
   // (JSON.parse rounds it). The other fields keep JSON.parse's values, which every consumer expects.
   if (isObject(parsed) && isObject(parsed.entities) && mayHoldWideIntegers(text)) {
